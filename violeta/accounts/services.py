@@ -1,0 +1,47 @@
+"""Staff accounts are managed by the system administrator through these services."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from violeta.accounts.models import AREA_ROLES, Role, User
+from violeta.audit.models import Action
+from violeta.audit.services import audit_record
+
+
+def _check_area(role: str, area) -> None:
+    if role in AREA_ROLES and area is None:
+        raise ValidationError({"area": _("Este rol necesita un área (la que atiende o coordina).")})
+
+
+@transaction.atomic
+def staff_create(*, by, email: str, full_name: str, role: str, area=None, password: str | None = None) -> User:
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("Ya existe una cuenta con ese correo.")})
+    _check_area(role, area)
+    user = User(email=email, full_name=full_name.strip(), role=role, area=area if role in AREA_ROLES else None)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit_record(actor=by, action=Action.CREATE, obj=user, detail=f"rol {role}")
+    return user
+
+
+@transaction.atomic
+def staff_update(*, by, user: User, full_name: str, role: str, area=None, is_active: bool, is_on_duty: bool) -> User:
+    _check_area(role, area)
+    if user == by and (not is_active or role != Role.SYSADMIN) and by.role == Role.SYSADMIN:
+        raise ValidationError(_("No puede quitarse a sí misma el rol de administración ni desactivarse."))
+    user.full_name = full_name.strip()
+    user.role = role
+    user.area = area if role in AREA_ROLES else None
+    user.is_active = is_active
+    user.is_on_duty = is_on_duty
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit_record(actor=by, action=Action.UPDATE, obj=user, detail=f"rol {role}, activa={is_active}")
+    return user

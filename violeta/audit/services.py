@@ -1,0 +1,79 @@
+from django.db import models, transaction
+
+from violeta.audit.models import Action, AuditEvent
+from violeta.core import context
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    case_id: int | None = None,
+    detail: str = "",
+    flagged: bool = False,
+    actor_label: str = "",
+) -> AuditEvent:
+    """Write one audit event in the caller's transaction, with the request id and IP of the current request.
+
+    Callers pass the case an object belongs to, so "who saw or changed this case" is one indexed query.
+    ``detail`` must never hold personal data: it says *what part* was read ("notas de psicología"), not what
+    it said.
+    """
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+    ctx = context.current()
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    event = AuditEvent(
+        actor=user,
+        actor_label=actor_label or (user.email if user else ""),
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id or ""),
+        case_id=case_id,
+        detail=detail[:255],
+        flagged=flagged,
+        request_id=ctx.request_id,
+        ip=ctx.ip,
+    )
+    with transaction.atomic():
+        event.save()
+    return event
+
+
+def audit_denied(*, actor, object_type: str, object_id: str | int, case_id: int | None = None, detail="") -> None:
+    """Record a refused access. Callers must not be inside a transaction that the 404 will roll back."""
+    audit_record(
+        actor=actor,
+        action=Action.ACCESS_DENIED,
+        object_type=object_type,
+        object_id=object_id,
+        case_id=case_id,
+        detail=detail,
+        flagged=True,
+    )
+
+
+def audit_many(*, actor, action: str, objects, detail: str = "", case_of=None) -> None:
+    """One event per object in a single INSERT: for lists and search results that show personal data."""
+    ctx = context.current()
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                actor=user,
+                actor_label=user.email if user else "",
+                action=action,
+                object_type=obj._meta.label_lower,
+                object_id=str(obj.pk),
+                case_id=case_of(obj) if case_of else None,
+                detail=detail[:255],
+                request_id=ctx.request_id,
+                ip=ctx.ip,
+            )
+            for obj in objects
+        ]
+    )

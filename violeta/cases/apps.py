@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    name = "violeta.cases"
+    verbose_name = "Expedientes"

@@ -1,0 +1,109 @@
+"""Reads of case files. ``access_case`` is the one way in: it checks, 404s and audits."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from violeta.accounts.models import AREA_ROLES, CASE_ROLES, Role
+from violeta.audit.models import Action
+from violeta.audit.services import audit_denied, audit_record
+from violeta.cases.models import (
+    AreaNote,
+    Case,
+    CaseAccessGrant,
+    CaseEvent,
+    CaseParty,
+    CaseTeamMember,
+    Consultation,
+)
+
+
+def visible_cases(user) -> QuerySet[Case]:
+    """The cases a user may see: on the team, coordinating an area of the team, the director, or break glass.
+
+    Partner-agency liaisons, merchants, trainers, the card office, alert monitors and the system administrator
+    see no case by default.
+    """
+    if not (user.is_authenticated and user.is_active and user.role in CASE_ROLES):
+        return Case.objects.none()
+    if user.role == Role.DIRECTOR:
+        return Case.objects.all()
+    rule = Q(Exists(CaseTeamMember.objects.filter(case=OuterRef("pk"), user=user)))
+    if user.role == Role.COORDINATOR and user.area_id:
+        rule |= Q(Exists(CaseTeamMember.objects.filter(case=OuterRef("pk"), area_id=user.area_id)))
+    rule |= Q(
+        Exists(CaseAccessGrant.objects.filter(case=OuterRef("pk"), user=user, expires_at__gt=timezone.now()))
+    )
+    return Case.objects.filter(rule)
+
+
+def can_view_case(user, case: Case) -> bool:
+    return visible_cases(user).filter(pk=case.pk).exists()
+
+
+def can_read_area_notes(user, area_id: int) -> bool:
+    """Notes of an area are readable by that area's staff (and its coordinator) only."""
+    return bool(user.role in AREA_ROLES and user.area_id == area_id)
+
+
+def access_case(user, folio: str, *, detail: str = "expediente", for_update: bool = False) -> Case:
+    """The case with this folio if the user may see it; otherwise 404 and an audited, flagged refusal."""
+    case = visible_cases(user).filter(folio=folio).select_related("holder", "holder__neighborhood").first()
+    if case is None:
+        existing = Case.objects.filter(folio=folio).values_list("pk", flat=True).first()
+        audit_denied(actor=user, object_type="cases.case", object_id=folio, case_id=existing)
+        raise Http404
+    audit_record(actor=user, action=Action.VIEW, obj=case, case_id=case.pk, detail=detail)
+    return case
+
+
+def is_break_glass(user, case: Case) -> bool:
+    return CaseAccessGrant.objects.filter(case=case, user=user, expires_at__gt=timezone.now()).exists()
+
+
+@dataclass
+class CasePage:
+    case: Case
+    parties: list[CaseParty]
+    team: list[CaseTeamMember]
+    consultations: list[Consultation]
+    notes: list[AreaNote]
+    events: list[CaseEvent]
+    readable_area_ids: set[int]
+
+
+def case_page(user, case: Case, *, events_limit: int = 100) -> CasePage:
+    """Everything the case page shows, in a fixed number of queries whatever the case's size."""
+    parties = list(case.parties.select_related("person").order_by("added_at"))
+    team = list(case.team_members.select_related("user", "area").order_by("added_at"))
+    consultations = list(case.consultations.select_related("area", "attended_by").order_by("-started_at", "-id"))
+    readable = {user.area_id} if user.role in AREA_ROLES and user.area_id else set()
+    notes = list(
+        AreaNote.objects.filter(case=case, area_id__in=readable).select_related("author", "area", "consultation")
+    )
+    events = list(case.events.select_related("actor", "area").order_by("-at", "-id")[:events_limit])
+    return CasePage(case, parties, team, consultations, notes, events, readable)
+
+
+def cases_for_user(user, *, scope: str = "mine", status: str = "", query: str = "") -> QuerySet[Case]:
+    """"Mis expedientes": the user's team cases; coordinators and the director may widen to all they can see."""
+    qs = visible_cases(user)
+    if scope == "mine":
+        qs = qs.filter(team_members__user=user)
+    if status == "active":
+        qs = qs.exclude(status="closed")
+    elif status:
+        qs = qs.filter(status=status)
+    if query:
+        qs = qs.filter(Q(folio__icontains=query.strip()))
+    return (
+        qs.select_related("holder")
+        .annotate(n_consultations=Count("consultations", distinct=True))
+        .order_by("-is_priority", "-opened_at")
+    )
+
+
+def case_team_prefetch():
+    return Prefetch("team_members", queryset=CaseTeamMember.objects.select_related("user", "area"))

@@ -1,0 +1,276 @@
+"""Writes to case files. Keyword-only, one transaction each, the audit event and timeline line inside it."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from violeta.accounts.models import AREA_ROLES, CASE_ROLES, Area, Role
+from violeta.audit.models import Action
+from violeta.audit.services import audit_record
+from violeta.cases.models import (
+    ACTIVE_STATUSES,
+    AreaNote,
+    Case,
+    CaseAccessGrant,
+    CaseEvent,
+    CaseParty,
+    CaseStatus,
+    CaseTeamMember,
+    Consultation,
+    EventKind,
+    FolioCounter,
+    Relation,
+)
+from violeta.people.models import Person
+from violeta.people.services import consent_record, person_create
+
+BREAK_GLASS_HOURS = 4
+
+
+def folio_next(*, year: int | None = None) -> str:
+    """The next folio of the year, ``IMM-2026-000123``. Must run inside the transaction that uses it.
+
+    The counter row is created if missing (a conflict-ignoring insert, so two first intakes of a year do not
+    collide) and then incremented with a single UPDATE, which takes the row lock on PostgreSQL and the write
+    lock on SQLite: concurrent intakes queue on it and each gets its own number. A rolled-back intake gives
+    its number back with the rollback, so numbers are never repeated.
+    """
+    year = year or timezone.localdate().year
+    FolioCounter.objects.bulk_create([FolioCounter(year=year, last=0)], ignore_conflicts=True)
+    FolioCounter.objects.filter(year=year).update(last=F("last") + 1)
+    number = FolioCounter.objects.values_list("last", flat=True).get(year=year)
+    return f"{settings.INSTITUTE['folio_prefix']}-{year}-{number:06d}"
+
+
+def _event(case: Case, *, by, kind: str, description: str = "", area=None, consultation=None) -> None:
+    CaseEvent.objects.create(
+        case=case, actor=by, kind=kind, description=description[:255], area=area, consultation=consultation
+    )
+
+
+def _require_case_role(user) -> None:
+    if not (user.is_active and user.role in CASE_ROLES):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def case_open(
+    *,
+    holder: Person,
+    by,
+    arrival_channel: str,
+    reason: str,
+    arrival_detail: str = "",
+    team: tuple = (),
+) -> Case:
+    """Open a case file for a woman already registered. One open case per woman: she tells her story once."""
+    _require_case_role(by)
+    if Case.objects.filter(holder=holder, status__in=ACTIVE_STATUSES).exists():
+        raise ValidationError(
+            _("Ella ya tiene un expediente activo. Pida a su equipo o a la coordinación que le integren."),
+            code="case_active_exists",
+        )
+    case = Case(
+        folio=folio_next(),
+        holder=holder,
+        arrival_channel=arrival_channel,
+        arrival_detail=arrival_detail,
+        reason=reason,
+        opened_by=by,
+    )
+    case.full_clean()
+    case.save()
+    CaseParty.objects.create(case=case, person=holder, relation=Relation.HOLDER)
+    audit_record(actor=by, action=Action.CREATE, obj=case, case_id=case.pk)
+    _event(case, by=by, kind=EventKind.OPENED, description=case.get_arrival_channel_display())
+    members = {by, *team} if by.role != Role.DIRECTOR else set(team)
+    for user in members:
+        _team_add(case, user=user, by=by)
+    return case
+
+
+@transaction.atomic
+def intake_register(
+    *,
+    by,
+    person: Person | None = None,
+    person_data: dict | None = None,
+    safe_contact: dict | None = None,
+    privacy_notice_accepted: bool,
+    arrival_channel: str,
+    reason: str,
+    arrival_detail: str = "",
+    team: tuple = (),
+) -> Case:
+    """The first interview (primera entrevista): registers her (or uses the existing record) and opens the case.
+
+    Everything happens in one transaction: if any part fails, nothing is saved.
+    """
+    if not privacy_notice_accepted:
+        raise ValidationError(
+            _("Para abrir el expediente ella debe conocer y aceptar el aviso de privacidad."),
+            code="privacy_notice_required",
+        )
+    if (person is None) == (person_data is None):
+        raise TypeError("give either person or person_data")
+    if person is None:
+        person = person_create(by=by, safe_contact=safe_contact, **person_data)
+    case = case_open(
+        holder=person, by=by, arrival_channel=arrival_channel, reason=reason, arrival_detail=arrival_detail, team=team
+    )
+    consent_record(
+        person=person,
+        by=by,
+        purpose="privacy_notice",
+        granted=True,
+        scope=_("Aviso de privacidad integral leído y aceptado en la primera entrevista."),
+        case_id=case.pk,
+    )
+    return case
+
+
+def _team_add(case: Case, *, user, by) -> CaseTeamMember:
+    if not (user.is_active and user.role in CASE_ROLES):
+        raise ValidationError(_("%(name)s no atiende expedientes.") % {"name": user}, code="not_case_staff")
+    member, created = CaseTeamMember.objects.get_or_create(
+        case=case, user=user, defaults={"area": user.area if user.role in AREA_ROLES else None, "added_by": by}
+    )
+    if created:
+        audit_record(actor=by, action=Action.CREATE, obj=member, case_id=case.pk, detail="equipo")
+        _event(case, by=by, kind=EventKind.TEAM_ADDED, description=str(user), area=member.area)
+    return member
+
+
+def can_manage_team(user, case: Case) -> bool:
+    if user.role == Role.DIRECTOR:
+        return True
+    if user.role == Role.COORDINATOR:
+        return case.team_members.filter(area_id=user.area_id).exists() or case.team_members.filter(user=user).exists()
+    return user.role in AREA_ROLES and case.team_members.filter(user=user).exists()
+
+
+@transaction.atomic
+def case_team_add(*, case: Case, user, by) -> CaseTeamMember:
+    if not can_manage_team(by, case):
+        raise PermissionDenied
+    return _team_add(case, user=user, by=by)
+
+
+@transaction.atomic
+def case_party_add(*, case: Case, by, relation: str, person: Person | None = None, person_data: dict | None = None):
+    """Add a child or another person to the case (creating her record if new)."""
+    if relation == Relation.HOLDER:
+        raise ValidationError(_("El expediente ya tiene titular."), code="holder_exists")
+    if person is None:
+        person = person_create(by=by, case_id=case.pk, **(person_data or {}))
+    party, created = CaseParty.objects.get_or_create(case=case, person=person, defaults={"relation": relation})
+    if not created:
+        raise ValidationError(_("Esa persona ya está en el expediente."), code="party_exists")
+    audit_record(actor=by, action=Action.CREATE, obj=party, case_id=case.pk)
+    _event(case, by=by, kind=EventKind.PARTY_ADDED, description=party.get_relation_display())
+    return party
+
+
+@transaction.atomic
+def consultation_record(
+    *,
+    case: Case,
+    by,
+    modality: str,
+    started_at,
+    duration_minutes: int,
+    summary: str,
+    next_steps: str = "",
+    area_note: str = "",
+    area: Area | None = None,
+) -> Consultation:
+    """Record a service contact of the user's area; an optional note only that area will be able to read."""
+    area = area or by.area
+    if by.role not in AREA_ROLES or area is None or area.pk != by.area_id:
+        raise PermissionDenied
+    if not case.is_active:
+        raise ValidationError(_("El expediente está cerrado. Reábralo para registrar una atención."), code="closed")
+    if started_at > timezone.now() + timedelta(minutes=5):
+        raise ValidationError({"started_at": _("La atención no puede registrarse con fecha futura.")})
+    consultation = Consultation(
+        case=case,
+        area=area,
+        modality=modality,
+        started_at=started_at,
+        duration_minutes=duration_minutes,
+        summary=summary,
+        next_steps=next_steps,
+        attended_by=by,
+    )
+    consultation.full_clean()
+    consultation.save()
+    audit_record(actor=by, action=Action.CREATE, obj=consultation, case_id=case.pk)
+    if area_note.strip():
+        note = AreaNote.objects.create(case=case, consultation=consultation, area=area, body=area_note, author=by)
+        audit_record(actor=by, action=Action.CREATE, obj=note, case_id=case.pk, detail=f"nota de {area.code}")
+    _event(
+        case,
+        by=by,
+        kind=EventKind.CONSULTATION,
+        description=f"{area.name} · {consultation.get_modality_display()}",
+        area=area,
+        consultation=consultation,
+    )
+    if case.status == CaseStatus.OPEN:
+        case.status = CaseStatus.FOLLOW_UP
+        case.save(update_fields=["status", "updated_at"])
+    if not case.team_members.filter(user=by).exists():
+        _team_add(case, user=by, by=by)
+    return consultation
+
+
+@transaction.atomic
+def case_close(*, case: Case, by, reason: str) -> Case:
+    if not case.is_active:
+        raise ValidationError(_("El expediente ya está cerrado."), code="already_closed")
+    if not reason:
+        raise ValidationError({"close_reason": _("Indique el motivo de cierre.")})
+    case.status = CaseStatus.CLOSED
+    case.close_reason = reason
+    case.closed_at = timezone.now()
+    case.full_clean()
+    case.save(update_fields=["status", "close_reason", "closed_at", "updated_at"])
+    audit_record(actor=by, action=Action.UPDATE, obj=case, case_id=case.pk, detail="cierre")
+    _event(case, by=by, kind=EventKind.CLOSED, description=case.get_close_reason_display())
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, by, why: str) -> Case:
+    if case.is_active:
+        raise ValidationError(_("El expediente ya está abierto."), code="already_open")
+    if not why.strip():
+        raise ValidationError({"why": _("Explique por qué se reabre.")})
+    if Case.objects.filter(holder=case.holder, status__in=ACTIVE_STATUSES).exclude(pk=case.pk).exists():
+        raise ValidationError(_("Ella ya tiene otro expediente activo."), code="case_active_exists")
+    case.status = CaseStatus.REOPENED
+    case.closed_at = None
+    case.close_reason = ""
+    case.save(update_fields=["status", "closed_at", "close_reason", "updated_at"])
+    audit_record(actor=by, action=Action.UPDATE, obj=case, case_id=case.pk, detail="reapertura")
+    _event(case, by=by, kind=EventKind.REOPENED, description=_("Reabierto"))
+    return case
+
+
+@transaction.atomic
+def case_break_glass(*, case: Case, by, reason: str) -> CaseAccessGrant:
+    """Emergency access outside the usual rules: a written reason, a few hours, flagged for the director."""
+    _require_case_role(by)
+    if len(reason.strip()) < 15:
+        raise ValidationError({"reason": _("Explique con detalle (al menos 15 caracteres) por qué lo necesita.")})
+    grant = CaseAccessGrant.objects.create(
+        case=case, user=by, reason=reason.strip(), expires_at=timezone.now() + timedelta(hours=BREAK_GLASS_HOURS)
+    )
+    audit_record(actor=by, action=Action.BREAK_GLASS, obj=case, case_id=case.pk, flagged=True, detail="acceso de emergencia")
+    _event(case, by=by, kind=EventKind.BREAK_GLASS, description=str(by))
+    return grant

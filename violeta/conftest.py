@@ -1,0 +1,94 @@
+"""Named personas for tests (after Healthchecks' alice, bob, charlie): one account per role, plus outsiders."""
+
+import pytest
+
+from violeta.accounts.models import Area, Role, User
+
+PASSWORD = "contraseña-de-prueba-1"
+
+
+def make_user(email: str, role: str, area_code: str | None = None, name: str = "") -> User:
+    area = Area.objects.get(code=area_code) if area_code else None
+    return User.objects.create_user(email, PASSWORD, full_name=name or email.split("@")[0], role=role, area=area)
+
+
+@pytest.fixture
+def area_legal(db):
+    return Area.objects.get(code="juridica")
+
+
+@pytest.fixture
+def area_psychology(db):
+    return Area.objects.get(code="psicologia")
+
+
+@pytest.fixture
+def area_social(db):
+    return Area.objects.get(code="trabajo-social")
+
+
+@pytest.fixture
+def receptionist(db):
+    return make_user("recepcion@imm.test", Role.RECEPTION, name="Rocío Recepción")
+
+
+@pytest.fixture
+def lawyer(db):
+    return make_user("abogada@imm.test", Role.LEGAL, "juridica", name="Laura Abogada")
+
+
+@pytest.fixture
+def outsider(db):
+    """A lawyer of the institute who is not on the case under test."""
+    return make_user("otra.abogada@imm.test", Role.LEGAL, "juridica", name="Olga Otra")
+
+
+@pytest.fixture
+def psychologist(db):
+    return make_user("psicologa@imm.test", Role.PSYCHOLOGY, "psicologia", name="Paula Psicóloga")
+
+
+@pytest.fixture
+def social_worker(db):
+    return make_user("trabajo.social@imm.test", Role.SOCIAL_WORK, "trabajo-social", name="Sofía Social")
+
+
+@pytest.fixture
+def coordinator(db):
+    """Coordinates the legal area."""
+    return make_user("coordinacion.juridica@imm.test", Role.COORDINATOR, "juridica", name="Carmen Coordinadora")
+
+
+@pytest.fixture
+def director(db):
+    return make_user("direccion@imm.test", Role.DIRECTOR, name="Diana Directora")
+
+
+@pytest.fixture
+def sysadmin(db):
+    return make_user("sistemas@imm.test", Role.SYSADMIN, name="Silvia Sistemas")
+
+
+@pytest.fixture
+def trainer(db):
+    return make_user("capacitacion@imm.test", Role.TRAINER, name="Teresa Capacitadora")
+
+
+@pytest.fixture
+def card_office(db):
+    return make_user("tarjeta@imm.test", Role.CARD_OFFICE, name="Tania Tarjeta")
+
+
+@pytest.fixture
+def alert_monitor(db):
+    return make_user("monitoreo@imm.test", Role.ALERT_MONITOR, name="Mónica Monitoreo")
+
+
+@pytest.fixture
+def dif_liaison(db):
+    return make_user("enlace@dif.test", Role.LIAISON, name="Elena Enlace DIF")
+
+
+@pytest.fixture
+def merchant(db):
+    return make_user("caja@comercio.test", Role.MERCHANT, name="Mario Comercio")

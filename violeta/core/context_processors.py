@@ -1,0 +1,5 @@
+from django.conf import settings
+
+
+def institute(request):
+    return {"INSTITUTE": settings.INSTITUTE}

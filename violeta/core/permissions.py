@@ -1,0 +1,32 @@
+"""The permission helpers every view calls. Object-level rules live in each app's ``access_*`` selectors."""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+from violeta.accounts.models import CASE_ROLES, INTAKE_ROLES, Role
+
+__all__ = ["CASE_ROLES", "INTAKE_ROLES", "Role", "has_role", "staff_required"]
+
+
+def has_role(user, roles) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role in roles)
+
+
+def staff_required(roles=CASE_ROLES):
+    """Signed in, active, and with one of ``roles``; otherwise the login page or a 403 (a page, not an object)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not has_role(request.user, roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.required_roles = frozenset(roles)
+        return wrapped
+
+    return decorator

@@ -1,0 +1,184 @@
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from violeta.core.crypto import EncryptedTextField
+from violeta.core.validators import format_phone
+
+
+class Neighborhood(models.Model):
+    """A colonia (or fraccionamiento, ejido…) of the municipality, from SEPOMEX's catalogue. Loaded as data."""
+
+    postal_code = models.CharField(_("código postal"), max_length=5, db_index=True)
+    name = models.CharField(_("colonia"), max_length=120)
+    settlement_type = models.CharField(_("tipo de asentamiento"), max_length=60, blank=True)
+    zone = models.CharField(_("zona"), max_length=20, blank=True)
+    municipality = models.CharField(_("municipio"), max_length=80)
+    state = models.CharField(_("estado"), max_length=80)
+
+    class Meta:
+        ordering = ["name", "postal_code"]
+        verbose_name = _("colonia")
+        verbose_name_plural = _("colonias")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["postal_code", "name", "settlement_type", "municipality"], name="neighborhood_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.postal_code})"
+
+
+class Gender(models.TextChoices):
+    WOMAN = "woman", _("Mujer")
+    MAN = "man", _("Hombre")
+    TRANS_WOMAN = "trans_woman", _("Mujer trans")
+    TRANS_MAN = "trans_man", _("Hombre trans")
+    NON_BINARY = "non_binary", _("No binaria")
+    OTHER = "other", _("Otra identidad")
+    UNDISCLOSED = "undisclosed", _("Prefiere no decir")
+
+
+class Person(models.Model):
+    """A person known to the institute: the woman served (usuaria), and also her children or others in a case.
+
+    Identity fields are as she gives them; intersectional fields (indigenous people, language, disability) are
+    optional and self-identified, used to adapt care, never required. ``name_normalized`` is what duplicate
+    detection compares (accents, case and common abbreviations removed).
+    """
+
+    given_names = models.CharField(_("nombre(s)"), max_length=100)
+    first_surname = models.CharField(_("primer apellido"), max_length=80)
+    second_surname = models.CharField(_("segundo apellido"), max_length=80, blank=True)
+    birth_date = models.DateField(_("fecha de nacimiento"), null=True, blank=True)
+    approximate_age = models.PositiveSmallIntegerField(_("edad aproximada"), null=True, blank=True)
+    age_recorded_on = models.DateField(_("edad registrada el"), null=True, blank=True)
+    gender = models.CharField(_("identidad de género"), max_length=20, choices=Gender.choices, default=Gender.WOMAN)
+    curp = models.CharField(_("CURP"), max_length=18, null=True, blank=True, unique=True)
+    phone = models.CharField(_("teléfono"), max_length=20, blank=True, db_index=True)
+    phone_alt = models.CharField(_("otro teléfono"), max_length=20, blank=True, db_index=True)
+    email = models.EmailField(_("correo electrónico"), blank=True)
+    address = EncryptedTextField(_("domicilio (calle y número)"), blank=True)
+    neighborhood = models.ForeignKey(
+        Neighborhood, verbose_name=_("colonia"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    postal_code = models.CharField(_("código postal"), max_length=5, blank=True)
+    indigenous_people = models.CharField(_("pueblo indígena (autoadscripción)"), max_length=80, blank=True)
+    indigenous_language = models.CharField(_("lengua indígena que habla"), max_length=80, blank=True)
+    disability = models.CharField(_("discapacidad"), max_length=120, blank=True)
+    name_normalized = models.CharField(max_length=300, editable=False, db_index=True)
+    created_at = models.DateTimeField(_("registrada el"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    updated_at = models.DateTimeField(_("actualizada el"), auto_now=True)
+
+    class Meta:
+        ordering = ["first_surname", "second_surname", "given_names"]
+        verbose_name = _("persona")
+        verbose_name_plural = _("personas")
+        # On PostgreSQL a trigram GIN index on name_normalized is created by migration 0002 (not declared
+        # here: SQLite cannot build it).
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.given_names, self.first_surname, self.second_surname) if p)
+
+    @property
+    def surnames(self) -> str:
+        return " ".join(p for p in (self.first_surname, self.second_surname) if p)
+
+    def age(self, on: date | None = None) -> int | None:
+        on = on or timezone.localdate()
+        if self.birth_date:
+            b = self.birth_date
+            return on.year - b.year - ((on.month, on.day) < (b.month, b.day))
+        if self.approximate_age is not None and self.age_recorded_on:
+            return self.approximate_age + (on - self.age_recorded_on).days // 365
+        return self.approximate_age
+
+    @property
+    def phone_display(self) -> str:
+        return format_phone(self.phone)
+
+
+class PhoneChoice(models.TextChoices):
+    MAIN = "main", _("Teléfono principal")
+    ALT = "alt", _("Otro teléfono")
+    NONE = "none", _("Ninguno: no llamar")
+
+
+class SafeContactPreference(models.Model):
+    """How and when it is safe to contact her. Checked before every call, message or SMS, never guessed."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="safe_contact")
+    phone_choice = models.CharField(
+        _("teléfono seguro"), max_length=10, choices=PhoneChoice.choices, default=PhoneChoice.MAIN
+    )
+    may_call = models.BooleanField(_("se le puede llamar"), default=False)
+    may_leave_message = models.BooleanField(_("se le puede dejar recado"), default=False)
+    may_sms = models.BooleanField(_("se le pueden enviar SMS"), default=False)
+    best_hours = models.CharField(_("horario seguro"), max_length=120, blank=True)
+    code_word = EncryptedTextField(_("palabra clave"), blank=True)
+    notes = EncryptedTextField(_("indicaciones"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("preferencias de contacto seguro")
+        verbose_name_plural = _("preferencias de contacto seguro")
+
+    @property
+    def safe_phone(self) -> str:
+        """The number it is safe to use, or "" when no number may be used."""
+        if self.phone_choice == PhoneChoice.ALT:
+            return self.person.phone_alt
+        if self.phone_choice == PhoneChoice.MAIN:
+            return self.person.phone
+        return ""
+
+    def allows_sms(self) -> bool:
+        return self.may_sms and bool(self.safe_phone)
+
+    def allows_call(self) -> bool:
+        return self.may_call and bool(self.safe_phone)
+
+
+class ConsentPurpose(models.TextChoices):
+    PRIVACY_NOTICE = "privacy_notice", _("Aviso de privacidad")
+    CARE = "care", _("Tratamiento de datos para su atención")
+    REFERRAL = "referral", _("Compartir datos para canalización")
+    SMS = "sms", _("Recordatorios por SMS")
+    STATISTICS = "statistics", _("Uso estadístico anónimo")
+    MIA_LINK = "mia_link", _("Vincular la app MIA a su expediente")
+
+
+class Consent(models.Model):
+    """A consent she gave (or refused): for what, when, how far it reaches, and who recorded it."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("para qué"), max_length=30, choices=ConsentPurpose.choices)
+    granted = models.BooleanField(_("otorgado"), default=True)
+    given_on = models.DateField(_("fecha"), default=timezone.localdate)
+    scope = models.CharField(_("alcance"), max_length=255, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(_("revocado el"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-given_on", "-id"]
+        verbose_name = _("consentimiento")
+        verbose_name_plural = _("consentimientos")
+
+    def __str__(self):
+        return f"{self.get_purpose_display()} ({self.given_on:%d/%m/%Y})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.granted and self.revoked_at is None

@@ -1,0 +1,169 @@
+"""Reads of people. Anything that shows a person's data goes through ``access_person`` or is audited here."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.contrib.postgres.search import TrigramSimilarity
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from violeta.audit.models import Action
+from violeta.audit.services import audit_denied, audit_many, audit_record
+from violeta.core.text import normalize_name, similarity
+from violeta.core.validators import parse_curp, parse_phone
+from violeta.people.models import Person
+
+NAME_THRESHOLD = 0.45  # below this, two names are not worth showing as the same person
+MAX_SCAN_SQLITE = 50_000
+
+
+@dataclass
+class Candidate:
+    """A person who may be the one being registered, with why we think so (shown to staff at intake)."""
+
+    person: Person
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+
+def _name_scores(name: str) -> dict[int, float]:
+    """Person id → trigram similarity of the normalised name; pg_trgm with its GIN index on PostgreSQL."""
+    if not name:
+        return {}
+    if settings.USING_POSTGRES:
+        rows = (
+            Person.objects.filter(name_normalized__trigram_similar=name)
+            .annotate(sim=TrigramSimilarity("name_normalized", name))
+            .order_by("-sim")
+            .values_list("id", "name_normalized")[:200]
+        )
+    else:
+        rows = Person.objects.values_list("id", "name_normalized")[:MAX_SCAN_SQLITE]
+    # Score in Python in both cases, so both databases rank the same way.
+    return {pk: s for pk, other in rows if (s := similarity(name, other)) >= NAME_THRESHOLD}
+
+
+def _birth_date_factor(wanted: date | None, found: date | None) -> tuple[float, str]:
+    if not wanted or not found:
+        return 0.0, ""
+    if wanted == found:
+        return 0.15, "misma fecha de nacimiento"
+    swapped = wanted.month == found.day and wanted.day == found.month and wanted.year == found.year
+    if swapped or abs((wanted - found).days) <= 366:
+        return 0.05, "fecha de nacimiento cercana"
+    if abs(wanted.year - found.year) > 5:
+        return -0.25, ""
+    return 0.0, ""
+
+
+def duplicate_candidates(
+    *,
+    given_names: str = "",
+    first_surname: str = "",
+    second_surname: str = "",
+    curp: str | None = None,
+    phone: str | None = None,
+    birth_date: date | None = None,
+    limit: int = 8,
+) -> list[Candidate]:
+    """The people already registered who are likely the one about to be registered, best first.
+
+    Exact on CURP and phone; accent-, case-, abbreviation- and typo-tolerant on names; close on birth date.
+    This is a pure read: the caller audits what it shows.
+    """
+    found: dict[int, Candidate] = {}
+
+    def bump(pk: int, score: float, reason: str) -> None:
+        cand = found.setdefault(pk, Candidate(person=None, score=0.0))
+        cand.score = max(cand.score, score)
+        if reason and reason not in cand.reasons:
+            cand.reasons.append(reason)
+
+    if curp:
+        try:
+            curp = parse_curp(curp)
+        except ValidationError:
+            curp = None
+    if curp:
+        for pk in Person.objects.filter(curp=curp).values_list("id", flat=True):
+            bump(pk, 1.0, "misma CURP")
+    if phone:
+        try:
+            phone = parse_phone(phone)
+        except ValidationError:
+            phone = None
+    if phone:
+        for pk in Person.objects.filter(Q(phone=phone) | Q(phone_alt=phone)).values_list("id", flat=True):
+            bump(pk, 0.9, "mismo teléfono")
+    name = normalize_name(f"{given_names} {first_surname} {second_surname}")
+    for pk, sim in _name_scores(name).items():
+        bump(pk, sim * 0.85, "nombre parecido")
+
+    people = Person.objects.select_related("neighborhood").in_bulk(found.keys())
+    results = []
+    for pk, cand in found.items():
+        cand.person = people[pk]
+        delta, reason = _birth_date_factor(birth_date, cand.person.birth_date)
+        cand.score = max(0.0, min(1.0, cand.score + delta))
+        if reason:
+            cand.reasons.append(reason)
+        if cand.score >= NAME_THRESHOLD * 0.85:
+            results.append(cand)
+    results.sort(key=lambda c: (-c.score, c.person.full_name))
+    return results[:limit]
+
+
+def visible_people(user) -> QuerySet[Person]:
+    """People in the cases the user may see (the director: everyone)."""
+    from violeta.cases.selectors import visible_cases
+
+    if not user.is_authenticated:
+        return Person.objects.none()
+    if user.is_director:
+        return Person.objects.all()
+    return Person.objects.filter(case_parties__case__in=visible_cases(user)).distinct()
+
+
+def access_person(user, pk: int, *, detail: str = "") -> Person:
+    """The person, if the user may see her; otherwise 404 (never 403), and the refusal is audited."""
+    person = visible_people(user).filter(pk=pk).select_related("neighborhood", "safe_contact").first()
+    if person is None:
+        audit_denied(actor=user, object_type="people.person", object_id=pk)
+        raise Http404
+    audit_record(actor=user, action=Action.VIEW, obj=person, detail=detail)
+    return person
+
+
+def person_search(user, query: str, *, limit: int = 50) -> list[Person]:
+    """Search the people the user may see, by name (tolerant), CURP or phone. Audits the people shown."""
+    query = (query or "").strip()
+    if len(query) < 3:
+        return []
+    base = visible_people(user).select_related("neighborhood")
+    results: list[Person] = []
+    try:
+        results = list(base.filter(curp=parse_curp(query))[:limit])
+    except ValidationError:
+        pass
+    if not results and sum(ch.isdigit() for ch in query) >= 7:
+        try:
+            phone = parse_phone(query)
+            results = list(base.filter(Q(phone=phone) | Q(phone_alt=phone))[:limit])
+        except ValidationError:
+            pass
+    if not results:
+        words = normalize_name(query).split()
+        qs = base
+        for word in words:
+            qs = qs.filter(name_normalized__contains=word)
+        results = list(qs[:limit]) if words else []
+    if not results:
+        visible_ids = set(base.values_list("id", flat=True)) if not user.is_director else None
+        scores = _name_scores(normalize_name(query))
+        ids = [pk for pk in sorted(scores, key=scores.get, reverse=True) if visible_ids is None or pk in visible_ids]
+        people = base.in_bulk(ids[:limit])
+        results = [people[pk] for pk in ids[:limit] if pk in people]
+    audit_many(actor=user, action=Action.VIEW, objects=results, detail="resultado de búsqueda")
+    return results

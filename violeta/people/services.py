@@ -1,0 +1,125 @@
+"""Writes about people. Every function is one transaction and writes its audit event inside it."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from violeta.audit.models import Action
+from violeta.audit.services import audit_record
+from violeta.core.text import normalize_name
+from violeta.core.validators import parse_curp, parse_phone
+from violeta.people.models import Consent, Neighborhood, Person, SafeContactPreference
+
+PERSON_FIELDS = (
+    "given_names",
+    "first_surname",
+    "second_surname",
+    "birth_date",
+    "approximate_age",
+    "gender",
+    "curp",
+    "phone",
+    "phone_alt",
+    "email",
+    "address",
+    "neighborhood",
+    "postal_code",
+    "indigenous_people",
+    "indigenous_language",
+    "disability",
+)
+SAFE_CONTACT_FIELDS = ("phone_choice", "may_call", "may_leave_message", "may_sms", "best_hours", "code_word", "notes")
+
+
+def _clean_person_fields(fields: dict) -> dict:
+    """Parse identity data at the edge; raises ValidationError (in Spanish) keyed by field."""
+    errors = {}
+    cleaned = dict(fields)
+    for key in ("given_names", "first_surname", "second_surname"):
+        if key in cleaned:
+            cleaned[key] = " ".join((cleaned[key] or "").split())
+    if cleaned.get("curp"):
+        try:
+            cleaned["curp"] = parse_curp(cleaned["curp"])
+        except ValidationError as exc:
+            errors["curp"] = exc.messages
+    elif "curp" in cleaned:
+        cleaned["curp"] = None
+    for key in ("phone", "phone_alt"):
+        if cleaned.get(key):
+            try:
+                cleaned[key] = parse_phone(cleaned[key])
+            except ValidationError as exc:
+                errors[key] = exc.messages
+    neighborhood = cleaned.get("neighborhood")
+    if isinstance(neighborhood, Neighborhood) and not cleaned.get("postal_code"):
+        cleaned["postal_code"] = neighborhood.postal_code
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _set_derived(person: Person) -> None:
+    person.name_normalized = normalize_name(person.full_name)
+    if person.approximate_age is not None and person.age_recorded_on is None:
+        person.age_recorded_on = timezone.localdate()
+
+
+@transaction.atomic
+def person_create(*, by, case_id: int | None = None, safe_contact: dict | None = None, **fields) -> Person:
+    """Register a person. Callers should have shown the duplicate candidates first (see people.selectors)."""
+    unknown = set(fields) - set(PERSON_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown person fields: {sorted(unknown)}")
+    person = Person(created_by=by, **_clean_person_fields(fields))
+    _set_derived(person)
+    person.full_clean()
+    person.save()
+    SafeContactPreference.objects.create(person=person, **(safe_contact or {}))
+    audit_record(actor=by, action=Action.CREATE, obj=person, case_id=case_id)
+    return person
+
+
+@transaction.atomic
+def person_update(*, person: Person, by, case_id: int | None = None, **fields) -> Person:
+    unknown = set(fields) - set(PERSON_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown person fields: {sorted(unknown)}")
+    for key, value in _clean_person_fields(fields).items():
+        setattr(person, key, value)
+    _set_derived(person)
+    person.full_clean()
+    person.save()
+    audit_record(actor=by, action=Action.UPDATE, obj=person, case_id=case_id, detail="datos de identificación")
+    return person
+
+
+@transaction.atomic
+def safe_contact_set(*, person: Person, by, case_id: int | None = None, **fields) -> SafeContactPreference:
+    unknown = set(fields) - set(SAFE_CONTACT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown safe-contact fields: {sorted(unknown)}")
+    prefs, _ = SafeContactPreference.objects.get_or_create(person=person)
+    for key, value in fields.items():
+        setattr(prefs, key, value)
+    prefs.full_clean()
+    prefs.save()
+    audit_record(actor=by, action=Action.UPDATE, obj=prefs, case_id=case_id, detail="contacto seguro")
+    return prefs
+
+
+@transaction.atomic
+def consent_record(
+    *, person: Person, by, purpose: str, granted: bool = True, scope: str = "", given_on: date | None = None,
+    case_id: int | None = None,
+) -> Consent:
+    consent = Consent(
+        person=person, purpose=purpose, granted=granted, scope=scope, recorded_by=by,
+        given_on=given_on or timezone.localdate(),
+    )
+    consent.full_clean()
+    consent.save()
+    audit_record(actor=by, action=Action.CREATE, obj=consent, case_id=case_id, detail=purpose)
+    return consent

@@ -1,0 +1,20 @@
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from violeta.api import api
+from violeta.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("cuenta/", include("allauth.urls")),
+    path("personal/", include("violeta.accounts.urls")),
+    path("auditoria/", include("violeta.audit.urls")),
+    path("personas/", include("violeta.people.urls")),
+    path("expedientes/", include("violeta.cases.urls")),
+    path("api/v1/", api.urls),
+    path("favicon.ico", login_not_required(RedirectView.as_view(url="/static/img/favicon.svg"))),
+]
+
+handler403 = "violeta.core.views.forbidden"
+handler404 = "violeta.core.views.not_found"
