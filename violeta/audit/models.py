@@ -27,8 +27,12 @@ class AuditEventQuerySet(models.QuerySet):
     def delete(self):
         raise AppendOnlyError("audit events cannot be deleted")
 
-    def for_case(self, case_id: int):
-        return self.filter(case_id=case_id).select_related("actor").order_by("-at", "-id")
+    def for_case(self, case_id: int, person_ids=()):
+        """Events about the case and its parts, and reads of the people in it."""
+        rule = models.Q(case_id=case_id)
+        if person_ids:
+            rule |= models.Q(object_type="people.person", object_id__in=[str(pk) for pk in person_ids])
+        return self.filter(rule).select_related("actor").order_by("-at", "-id")
 
 
 class AuditEvent(models.Model):

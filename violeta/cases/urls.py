@@ -1,2 +1,17 @@
+from django.urls import path
+
+from violeta.cases import views
+
 app_name = "cases"
-urlpatterns = []
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("nueva-entrevista/", views.intake, name="intake"),
+    path("nueva-entrevista/coincidencias/", views.intake_duplicates, name="intake_duplicates"),
+    path("acceso-de-emergencia/", views.break_glass, name="break_glass"),
+    path("<str:folio>/", views.case_detail, name="detail"),
+    path("<str:folio>/atenciones/nueva/", views.consultation_create, name="consultation_create"),
+    path("<str:folio>/cerrar/", views.case_close, name="close"),
+    path("<str:folio>/reabrir/", views.case_reopen, name="reopen"),
+    path("<str:folio>/equipo/", views.case_team_add, name="team_add"),
+    path("<str:folio>/personas/nueva/", views.case_party_add, name="party_add"),
+]

@@ -1,8 +1,20 @@
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 
+from violeta.accounts.models import CASE_ROLES, Role
 
+
+@login_not_required
 def home(request):
-    return redirect("account_login")
+    """Where each person lands after signing in."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("account_login")
+    if user.role in CASE_ROLES:
+        return redirect("cases:list")
+    if user.role == Role.SYSADMIN:
+        return redirect("accounts:staff_list")
+    return render(request, "core/home.html")
 
 
 def forbidden(request, exception=None):

@@ -1,0 +1,240 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from violeta.accounts.models import AREA_ROLES, INTAKE_ROLES, Role
+from violeta.audit.models import Action
+from violeta.audit.services import audit_many
+from violeta.cases import selectors, services
+from violeta.cases.forms import (
+    BreakGlassForm,
+    CaseFilterForm,
+    CloseForm,
+    ConsultationForm,
+    IntakeCaseForm,
+    PartyAddForm,
+    ReopenForm,
+    TeamAddForm,
+)
+from violeta.cases.models import Case
+from violeta.core.forms import apply_service_errors
+from violeta.core.htmx import render_page
+from violeta.core.permissions import CASE_ROLES, staff_required
+from violeta.people.forms import PersonForm, SafeContactForm
+from violeta.people.selectors import duplicate_candidates
+
+PAGE_SIZE = 25
+# Closing and reopening a case is for the professionals who attend it and the director, not the front desk.
+CLOSE_ROLES = AREA_ROLES | {Role.DIRECTOR}
+
+
+@staff_required(CASE_ROLES)
+def case_list(request):
+    """Mis expedientes: the cases of the user's team, priority first; filters by htmx."""
+    form = CaseFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {"scope": "mine", "status": "active", "q": ""}
+    scope = filters.get("scope") or "mine"
+    status = filters.get("status") if request.GET else "active"
+    cases = selectors.cases_for_user(request.user, scope=scope, status=status, query=filters.get("q", ""))
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_many(actor=request.user, action=Action.VIEW, objects=page.object_list, detail="listado",
+               case_of=lambda c: c.pk)
+    context = {"form": form, "page": page, "scope": scope, "status": status}
+    return render_page(request, "cases/case_list.html", context, partial="results")
+
+
+def _intake_forms(request):
+    data = request.POST if request.method == "POST" else None
+    return (
+        PersonForm(data, prefix="p"),
+        SafeContactForm(data, prefix="s", initial={"phone_choice": "main"}),
+        IntakeCaseForm(data, prefix="c"),
+    )
+
+
+@staff_required(INTAKE_ROLES)
+@require_http_methods(["GET", "POST"])
+def intake(request):
+    """The first interview: before a new person is created, staff see the likely existing ones."""
+    person_form, safe_form, case_form = _intake_forms(request)
+    candidates = []
+    if request.method == "POST" and all(f.is_valid() for f in (person_form, safe_form, case_form)):
+        person_data = person_form.cleaned_data
+        existing_id = case_form.cleaned_data.get("existing_person")
+        candidates = duplicate_candidates(**{k: person_data.get(k) for k in (
+            "given_names", "first_surname", "second_surname", "curp", "phone", "birth_date")})
+        existing = None
+        if existing_id:
+            existing = next((c.person for c in candidates if c.person.pk == existing_id), None)
+            if existing is None:
+                raise Http404
+        if existing or not candidates or case_form.cleaned_data.get("confirm_new"):
+            try:
+                case = services.intake_register(
+                    by=request.user,
+                    person=existing,
+                    person_data=None if existing else person_data,
+                    safe_contact=None if existing else safe_form.cleaned_data,
+                    privacy_notice_accepted=case_form.cleaned_data["privacy_notice_accepted"],
+                    arrival_channel=case_form.cleaned_data["arrival_channel"],
+                    arrival_detail=case_form.cleaned_data["arrival_detail"],
+                    reason=case_form.cleaned_data["reason"],
+                    team=tuple(case_form.cleaned_data["team"]),
+                )
+            except ValidationError as exc:
+                apply_service_errors(person_form if hasattr(exc, "error_dict") else case_form, exc)
+            else:
+                messages.success(request, _("Expediente %(folio)s abierto.") % {"folio": case.folio})
+                if selectors.can_view_case(request.user, case):
+                    return redirect("cases:detail", folio=case.folio)
+                return redirect("cases:list")
+        audit_many(actor=request.user, action=Action.VIEW, objects=[c.person for c in candidates],
+                   detail="posible duplicado en entrevista")
+    context = {"person_form": person_form, "safe_form": safe_form, "case_form": case_form,
+               "candidates": candidates}
+    return render_page(request, "cases/intake.html", context)
+
+
+@staff_required(INTAKE_ROLES)
+@require_POST
+def intake_duplicates(request):
+    """htmx: the likely existing people for what has been typed so far (names, CURP, phone, birth date)."""
+    form = PersonForm(request.POST, prefix="p")
+    form.is_valid()
+    data = form.cleaned_data
+    candidates = []
+    if data.get("first_surname") or data.get("curp") or data.get("phone"):
+        candidates = duplicate_candidates(**{k: data.get(k) for k in (
+            "given_names", "first_surname", "second_surname", "curp", "phone", "birth_date")})
+        audit_many(actor=request.user, action=Action.VIEW, objects=[c.person for c in candidates],
+                   detail="posible duplicado en entrevista")
+    return render_page(request, "cases/intake.html", {"candidates": candidates, "live": True},
+                       partial="candidates")
+
+
+@staff_required(CASE_ROLES)
+def case_detail(request, folio):
+    case = selectors.access_case(request.user, folio)
+    page = selectors.case_page(request.user, case)
+    context = {
+        "case": case,
+        "page": page,
+        "can_record": request.user.role in AREA_ROLES and case.is_active,
+        "can_manage_team": services.can_manage_team(request.user, case),
+        "break_glass": selectors.is_break_glass(request.user, case),
+        "close_form": CloseForm(),
+        "team_form": TeamAddForm(),
+    }
+    return render_page(request, "cases/case_detail.html", context)
+
+
+@staff_required(AREA_ROLES)
+@require_http_methods(["GET", "POST"])
+def consultation_create(request, folio):
+    case = selectors.access_case(request.user, folio, detail="registro de atención")
+    form = ConsultationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consultation_record(case=case, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Atención registrada."))
+            return redirect("cases:detail", folio=case.folio)
+    return render_page(request, "cases/consultation_form.html", {"case": case, "form": form})
+
+
+@staff_required(CLOSE_ROLES)
+@require_http_methods(["GET", "POST"])
+def case_close(request, folio):
+    case = selectors.access_case(request.user, folio, detail="cierre")
+    form = CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_close(case=case, by=request.user, reason=form.cleaned_data["close_reason"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Expediente cerrado."))
+            return redirect("cases:detail", folio=case.folio)
+    return render_page(request, "cases/case_status_form.html", {"case": case, "form": form, "closing": True})
+
+
+@staff_required(CLOSE_ROLES)
+@require_http_methods(["GET", "POST"])
+def case_reopen(request, folio):
+    case = selectors.access_case(request.user, folio, detail="reapertura")
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_reopen(case=case, by=request.user, why=form.cleaned_data["why"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Expediente reabierto."))
+            return redirect("cases:detail", folio=case.folio)
+    return render_page(request, "cases/case_status_form.html", {"case": case, "form": form, "closing": False})
+
+
+@staff_required(CASE_ROLES)
+@require_POST
+def case_team_add(request, folio):
+    case = selectors.access_case(request.user, folio, detail="equipo")
+    form = TeamAddForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_team_add(case=case, user=form.cleaned_data["user"], by=request.user)
+        except PermissionDenied:
+            messages.error(request, _("Solo el equipo, la coordinación o la dirección pueden integrar personal."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Se integró al equipo."))
+    else:
+        messages.error(request, _("Elija a quién integrar."))
+    return redirect("cases:detail", folio=case.folio)
+
+
+@staff_required(CASE_ROLES)
+@require_http_methods(["GET", "POST"])
+def case_party_add(request, folio):
+    """Add a child or another person to the case."""
+    case = selectors.access_case(request.user, folio, detail="personas del expediente")
+    form = PartyAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        relation = data.pop("relation")
+        try:
+            services.case_party_add(case=case, by=request.user, relation=relation, person_data=data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Persona agregada al expediente."))
+            return redirect("cases:detail", folio=case.folio)
+    return render_page(request, "cases/party_form.html", {"case": case, "form": form})
+
+
+@staff_required(CASE_ROLES)
+@require_http_methods(["GET", "POST"])
+def break_glass(request):
+    """Emergency access to a case outside the usual rules, with a written reason; flagged for the director."""
+    form = BreakGlassForm(request.POST or None, initial={"folio": request.GET.get("folio", "")})
+    if request.method == "POST" and form.is_valid():
+        case = Case.objects.filter(folio=form.cleaned_data["folio"].strip().upper()).first()
+        if case is None or request.user.role == Role.DIRECTOR:
+            form.add_error("folio", _("No hay un expediente con ese folio."))
+        else:
+            try:
+                services.case_break_glass(case=case, by=request.user, reason=form.cleaned_data["reason"])
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.warning(request, _("Acceso de emergencia concedido por 4 horas. Quedó registrado."))
+                return redirect("cases:detail", folio=case.folio)
+    return render_page(request, "cases/break_glass.html", {"form": form})
+
+

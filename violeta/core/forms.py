@@ -1,0 +1,83 @@
+"""Form fields that parse at the edge (CURP, phone) and a Bootstrap-friendly base form."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from violeta.core.validators import format_phone, parse_curp, parse_phone
+
+
+class BootstrapFormMixin:
+    """Adds Bootstrap classes to widgets, so templates render fields with one include."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid"
+                widget.attrs["aria-invalid"] = "true"
+
+
+class PhoneField(forms.CharField):
+    """A phone as people write it (614 490 0789, (614) 4900789, +52 1 614…); cleaned to E.164."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 30)
+        super().__init__(*args, **kwargs)
+        self.widget.input_type = "tel"
+        self.widget.attrs.setdefault("autocomplete", "off")
+        self.widget.attrs.setdefault("inputmode", "tel")
+
+    def prepare_value(self, value):
+        return format_phone(value) if isinstance(value, str) and value.startswith("+") else value
+
+    def clean(self, value):
+        value = super().clean(value)
+        return parse_phone(value) if value else ""
+
+
+class CurpField(forms.CharField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 25)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("autocomplete", "off")
+        self.widget.attrs.setdefault("class", "text-uppercase")
+
+    def clean(self, value):
+        value = super().clean(value)
+        return parse_curp(value) if value else None
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: field errors on their fields, the rest at the top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

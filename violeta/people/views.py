@@ -1,0 +1,77 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from violeta.cases.selectors import visible_cases
+from violeta.core.forms import apply_service_errors
+from violeta.core.htmx import render_page
+from violeta.core.permissions import CASE_ROLES, staff_required
+from violeta.people import selectors, services
+from violeta.people.forms import ConsentForm, PersonForm, SafeContactForm, SearchForm
+from violeta.people.services import PERSON_FIELDS
+
+
+@staff_required(CASE_ROLES)
+def person_search(request):
+    form = SearchForm(request.GET or None)
+    results = selectors.person_search(request.user, form.cleaned_data["q"]) if form.is_valid() else []
+    context = {"form": form, "results": results, "searched": bool(request.GET.get("q"))}
+    return render_page(request, "people/search.html", context, partial="results")
+
+
+@staff_required(CASE_ROLES)
+def person_detail(request, pk):
+    person = selectors.access_person(request.user, pk)
+    cases = visible_cases(request.user).filter(parties__person=person).distinct().order_by("-opened_at")
+    context = {
+        "person": person,
+        "safe_contact": getattr(person, "safe_contact", None),
+        "consents": person.consents.select_related("recorded_by"),
+        "cases": cases,
+    }
+    return render_page(request, "people/person_detail.html", context)
+
+
+@staff_required(CASE_ROLES)
+@require_http_methods(["GET", "POST"])
+def person_edit(request, pk):
+    person = selectors.access_person(request.user, pk, detail="edición")
+    initial = {f: getattr(person, f) for f in PERSON_FIELDS}
+    form = PersonForm(request.POST or None, initial=initial, prefix="p")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(person=person, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Datos actualizados."))
+            return redirect("people:detail", pk=person.pk)
+    return render_page(request, "people/person_form.html", {"person": person, "form": form})
+
+
+@staff_required(CASE_ROLES)
+@require_http_methods(["GET", "POST"])
+def safe_contact_edit(request, pk):
+    person = selectors.access_person(request.user, pk, detail="contacto seguro")
+    prefs = person.safe_contact
+    initial = {f: getattr(prefs, f) for f in services.SAFE_CONTACT_FIELDS}
+    form = SafeContactForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.safe_contact_set(person=person, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Preferencias de contacto seguro guardadas."))
+        return redirect("people:detail", pk=person.pk)
+    return render_page(request, "people/safe_contact_form.html", {"person": person, "form": form})
+
+
+@staff_required(CASE_ROLES)
+@require_http_methods(["GET", "POST"])
+def consent_add(request, pk):
+    person = selectors.access_person(request.user, pk, detail="consentimientos")
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.consent_record(person=person, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Consentimiento registrado."))
+        return redirect("people:detail", pk=person.pk)
+    return render_page(request, "people/consent_form.html", {"person": person, "form": form})
