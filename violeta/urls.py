@@ -13,7 +13,11 @@ urlpatterns = [
     path("personas/", include("violeta.people.urls")),
     path("expedientes/", include("violeta.cases.urls")),
     path("api/v1/", api.urls),
-    path("favicon.ico", login_not_required(RedirectView.as_view(url="/static/img/favicon.svg"))),
+    path(
+        "favicon.ico",
+        login_not_required(RedirectView.as_view(url="/static/img/favicon.svg")),
+        name="favicon",
+    ),
 ]
 
 handler403 = "violeta.core.views.forbidden"

@@ -1,0 +1,171 @@
+"""The case screens as staff use them: intake, case page, consultations, and their guarantees."""
+
+import pytest
+from django.urls import reverse
+
+from violeta.audit.models import Action, AuditEvent
+from violeta.cases.models import Case
+from violeta.cases.tests.factories import CaseFactory, record_consultation
+from violeta.people.models import Person
+
+
+def intake_data(**overrides):
+    data = {
+        "p-given_names": "Guadalupe",
+        "p-first_surname": "Chávez",
+        "p-second_surname": "Ortiz",
+        "p-gender": "woman",
+        "p-phone": "(614) 410 2305",
+        "s-phone_choice": "main",
+        "s-may_sms": "on",
+        "c-arrival_channel": "own",
+        "c-reason": "Busca orientación sobre pensión alimenticia.",
+        "c-privacy_notice_accepted": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_receptionist_registers_an_intake(client, receptionist, lawyer):
+    client.force_login(receptionist)
+    response = client.post(reverse("cases:intake"), intake_data(**{"c-team": [lawyer.pk]}))
+    case = Case.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cases:detail", kwargs={"folio": case.folio})
+    assert case.holder.phone == "+526144102305"
+    assert set(case.team.all()) == {receptionist, lawyer}
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("p-curp", "HEGM800101MCHRNR01", "dígito verificador"),
+        ("p-curp", "HEGM8001", "18 caracteres"),
+        ("p-phone", "12345", "no es un número de teléfono válido"),
+        ("p-phone", "teléfono", "no es un número de teléfono"),
+    ],
+)
+def test_invalid_curp_or_phone_gets_a_spanish_error_and_saves_nothing(client, receptionist, field, value, message):
+    client.force_login(receptionist)
+    events_before = AuditEvent.objects.count()
+    response = client.post(reverse("cases:intake"), intake_data(**{field: value}))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert Person.objects.count() == 0
+    assert Case.objects.count() == 0
+    assert AuditEvent.objects.count() == events_before
+
+
+def test_intake_shows_likely_duplicates_before_creating(client, receptionist, lawyer):
+    existing = CaseFactory(opened_by=lawyer).holder
+    client.force_login(receptionist)
+    data = intake_data(**{"p-given_names": existing.given_names.upper(), "p-first_surname": existing.first_surname,
+                          "p-second_surname": existing.second_surname})
+    response = client.post(reverse("cases:intake"), data)
+    assert response.status_code == 200
+    assert existing.full_name in response.content.decode()
+    assert Person.objects.count() == 1  # nothing created until she chooses
+    # she chooses "no es ninguna": the new person is registered
+    response = client.post(reverse("cases:intake"), {**data, "c-confirm_new": "on"})
+    assert response.status_code == 302
+    assert Person.objects.count() == 2
+
+
+def test_receptionist_on_the_team_cannot_read_psychology_notes(client, receptionist, lawyer, psychologist):
+    case = CaseFactory(opened_by=lawyer, team=(receptionist, psychologist))
+    record_consultation(case, psychologist, area_note="Refiere crisis de ansiedad NOTA-PSI-7731")
+    url = reverse("cases:detail", kwargs={"folio": case.folio})
+    client.force_login(psychologist)
+    assert "NOTA-PSI-7731" in client.get(url).content.decode()
+    for other in (receptionist, lawyer):
+        client.force_login(other)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "NOTA-PSI-7731" not in response.content.decode()
+
+
+def test_lawyer_not_on_the_case_gets_404_and_it_is_audited(client, lawyer, outsider):
+    case = CaseFactory(opened_by=lawyer)
+    client.force_login(outsider)
+    response = client.get(reverse("cases:detail", kwargs={"folio": case.folio}))
+    assert response.status_code == 404
+    denial = AuditEvent.objects.get(action=Action.ACCESS_DENIED, actor=outsider)
+    assert denial.case_id == case.pk
+    assert denial.flagged
+
+
+@pytest.mark.parametrize(
+    "url_name", ["cases:detail", "people:detail", "people:edit", "people:safe_contact", "cases:consultation_create"]
+)
+def test_every_case_and_person_page_writes_an_audit_event(client, lawyer, url_name):
+    case = CaseFactory(opened_by=lawyer)
+    kwargs = {"pk": case.holder.pk} if url_name.startswith("people") else {"folio": case.folio}
+    client.force_login(lawyer)
+    before = AuditEvent.objects.filter(action=Action.VIEW, actor=lawyer).count()
+    response = client.get(reverse(url_name, kwargs=kwargs))
+    assert response.status_code == 200
+    assert AuditEvent.objects.filter(action=Action.VIEW, actor=lawyer).count() == before + 1
+    event = AuditEvent.objects.filter(action=Action.VIEW, actor=lawyer).latest("id")
+    assert event.request_id and event.ip == "127.0.0.1"
+
+
+def test_psychologist_records_a_consultation(client, lawyer, psychologist):
+    case = CaseFactory(opened_by=lawyer, team=(psychologist,))
+    client.force_login(psychologist)
+    response = client.post(
+        reverse("cases:consultation_create", kwargs={"folio": case.folio}),
+        {"modality": "video", "started_at": "2026-11-20T10:00", "duration_minutes": 50,
+         "summary": "Sesión de contención.", "area_note": "Nota clínica"},
+    )
+    assert response.status_code == 302
+    consultation = case.consultations.get()
+    assert consultation.area == psychologist.area
+    assert consultation.area_notes.get().body == "Nota clínica"
+    case.refresh_from_db()
+    assert case.status == "follow_up"
+
+
+def test_close_and_reopen_from_the_case_page(client, lawyer):
+    case = CaseFactory(opened_by=lawyer)
+    client.force_login(lawyer)
+    response = client.post(reverse("cases:close", kwargs={"folio": case.folio}), {"close_reason": "concluded"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == "closed"
+    response = client.post(reverse("cases:reopen", kwargs={"folio": case.folio}), {"why": "Regresó por nueva situación."})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == "reopened"
+    kinds = list(case.events.values_list("kind", flat=True))
+    assert {"opened", "closed", "reopened"} <= set(kinds)
+
+
+def _case_page_queries(client, django_assert_max_num_queries, case, user, limit):
+    client.force_login(user)
+    with django_assert_max_num_queries(limit):
+        response = client.get(reverse("cases:detail", kwargs={"folio": case.folio}))
+    assert response.status_code == 200
+
+
+def test_case_page_queries_do_not_grow_with_consultations(client, django_assert_max_num_queries, lawyer, psychologist):
+    small = CaseFactory(opened_by=lawyer, team=(psychologist,))
+    record_consultation(small, psychologist, area_note="nota")
+    big = CaseFactory(opened_by=lawyer, team=(psychologist,))
+    for _ in range(40):
+        record_consultation(big, psychologist, area_note="nota")
+    _case_page_queries(client, django_assert_max_num_queries, small, psychologist, 25)
+    _case_page_queries(client, django_assert_max_num_queries, big, psychologist, 25)
+
+
+def test_case_list_queries_do_not_grow_with_cases(client, django_assert_max_num_queries, lawyer, psychologist):
+    for _ in range(3):
+        record_consultation(CaseFactory(opened_by=lawyer), lawyer)
+    client.force_login(lawyer)
+    with django_assert_max_num_queries(20) as few:
+        assert client.get(reverse("cases:list")).status_code == 200
+    for _ in range(30):
+        record_consultation(CaseFactory(opened_by=lawyer), lawyer)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("cases:list"))
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 33
