@@ -4,7 +4,15 @@ import pytest
 
 from violeta.accounts.models import Area, Role, User
 
+pytest_plugins = ["violeta.testing.browser"]
+
 PASSWORD = "contraseña-de-prueba-1"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2's deliberate slowness is for production; tests create many accounts."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def make_user(email: str, role: str, area_code: str | None = None, name: str = "") -> User:
@@ -92,3 +100,15 @@ def dif_liaison(db):
 @pytest.fixture
 def merchant(db):
     return make_user("caja@comercio.test", Role.MERCHANT, name="Mario Comercio")
+
+
+@pytest.fixture
+def psychology_coordinator(db):
+    """Coordinates the psychology area (the coordinator above coordinates the legal one)."""
+    return make_user("coordinacion.psicologia@imm.test", Role.COORDINATOR, "psicologia", name="Patricia Coordinadora")
+
+
+@pytest.fixture(autouse=False)
+def _fast_password_hasher(settings):
+    """Personas are created in almost every test; PBKDF2's deliberate slowness would dominate the suite."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,50 @@
+"""The staff screens in a real Chromium: sign in, mis expedientes, a case page, an intake with its duplicate check."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from violeta.cases.models import Case
+from violeta.cases.tests.factories import CaseFactory, record_consultation
+from violeta.conftest import PASSWORD
+
+# serialized_rollback: the flush between transactional tests would otherwise drop the data migrations' rows
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def sign_in(page, live_server, user):
+    page.goto(live_server.url + "/")
+    expect(page).to_have_url(re.compile(r"/cuenta/login/"))
+    page.get_by_label("Correo electrónico").fill(user.email)
+    page.get_by_label("Contraseña").fill(PASSWORD)
+    page.get_by_role("button", name="Entrar").click()
+
+
+def test_lawyer_signs_in_and_opens_a_case(page, live_server, lawyer, psychologist):
+    case = CaseFactory(opened_by=lawyer, team=(psychologist,))
+    record_consultation(case, lawyer, summary="Se explicó el procedimiento de divorcio incausado.")
+    sign_in(page, live_server, lawyer)
+    expect(page.get_by_role("heading", name="Mis expedientes")).to_be_visible()
+    page.get_by_role("link", name=case.folio).click()
+    expect(page.get_by_role("heading", name=re.compile(case.folio))).to_be_visible()
+    expect(page.get_by_text("Se explicó el procedimiento de divorcio incausado.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Historial del expediente")).to_be_visible()
+
+
+def test_receptionist_intake_warns_of_a_likely_duplicate(page, live_server, receptionist, lawyer):
+    existing = CaseFactory(opened_by=lawyer).holder
+    sign_in(page, live_server, receptionist)
+    page.get_by_role("link", name="Primera entrevista").first.click()
+    page.get_by_label("Nombre(s)").fill(existing.given_names.upper())
+    page.get_by_label("Primer apellido").fill(existing.first_surname)
+    page.get_by_label("Segundo apellido").fill(existing.second_surname)
+    page.get_by_label("Segundo apellido").press("Tab")  # htmx checks on change, before anything is saved
+    expect(page.get_by_text("Puede que ya esté registrada")).to_be_visible()
+    expect(page.locator("#candidates").get_by_text(existing.full_name)).to_be_visible()
+    page.get_by_label("Motivo de la consulta").fill("Orientación jurídica.")
+    page.get_by_label("Ella conoce y acepta el aviso de privacidad").check()
+    page.get_by_role("button", name="Registrar y abrir expediente").click()
+    page.get_by_role("button", name="No es ninguna: registrar como persona nueva").click()
+    expect(page.get_by_text(re.compile(r"Expediente IMM-\d{4}-\d{6} abierto"))).to_be_visible()
+    assert Case.objects.count() == 2

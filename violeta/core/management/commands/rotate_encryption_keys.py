@@ -1,0 +1,45 @@
+from django.apps import apps
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+
+from violeta.core import crypto
+
+
+def encrypted_fields(model):
+    return [f for f in model._meta.concrete_fields if isinstance(f, crypto.EncryptedTextField)]
+
+
+class Command(BaseCommand):
+    help = "Vuelve a cifrar con la llave más nueva todo valor cifrado con una llave anterior."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true", help="Solo cuenta, no cambia nada.")
+        parser.add_argument("--batch", type=int, default=500)
+
+    def handle(self, *args, dry_run=False, batch=500, **options):
+        current = crypto.current_key_id()
+        total = 0
+        for model in apps.get_models():
+            fields = encrypted_fields(model)
+            if not fields:
+                continue
+            quote = connection.ops.quote_name
+            columns = ", ".join(quote(f.column) for f in fields)
+            sql = "SELECT " + quote(model._meta.pk.column) + ", " + columns + " FROM " + quote(model._meta.db_table)
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+                stale = [
+                    row[0]
+                    for row in cursor.fetchall()
+                    if any(value and crypto.key_id_of(value) not in (None, current) for value in row[1:])
+                ]
+            total += len(stale)
+            self.stdout.write(f"{model._meta.label}: {len(stale)} con llave anterior")
+            if dry_run:
+                continue
+            for start in range(0, len(stale), batch):
+                with transaction.atomic():
+                    for obj in model.objects.filter(pk__in=stale[start : start + batch]):
+                        obj.save(update_fields=[f.name for f in fields])
+        verb = "por volver a cifrar" if dry_run else "cifrados de nuevo"
+        self.stdout.write(self.style.SUCCESS(f"{total} registros {verb} con la llave {current}."))

@@ -1,0 +1,29 @@
+import base64
+import os
+
+from django.core.management import call_command
+from django.db import connection
+from django.test import override_settings
+
+from violeta.people.models import Person
+from violeta.people.tests.factories import PersonFactory
+
+
+def raw_address(pk):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT address FROM people_person WHERE id = %s", [pk])
+        return cursor.fetchone()[0]
+
+
+def test_rotation_reencrypts_old_values_with_the_new_key(db, settings):
+    old = settings.ENCRYPTION_KEYS[0]
+    person = PersonFactory(address="Calle Ocampo 123")
+    old_token = raw_address(person.pk)
+    new = base64.urlsafe_b64encode(os.urandom(32)).decode()
+    with override_settings(ENCRYPTION_KEYS=[new, old]):
+        call_command("rotate_encryption_keys", stdout=open(os.devnull, "w"))
+        rotated = raw_address(person.pk)
+        assert rotated != old_token
+        assert Person.objects.get(pk=person.pk).address == "Calle Ocampo 123"
+    with override_settings(ENCRYPTION_KEYS=[new]):  # the old key can now be removed
+        assert Person.objects.get(pk=person.pk).address == "Calle Ocampo 123"

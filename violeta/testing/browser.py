@@ -1,0 +1,77 @@
+"""Pytest plugin: a real Chromium driven by Playwright, for tests marked ``@pytest.mark.browser``.
+
+We drive Debian's ``chromium`` package (``apt-get install chromium``) rather than Playwright's downloaded
+browsers, so no browser is fetched from the internet. Browser tests use pytest-django's ``live_server``::
+
+    @pytest.mark.browser
+    def test_login(page, live_server):
+        page.goto(live_server.url + "/cuenta/login/")
+
+When Chromium is missing the tests are skipped, unless ``VIOLETA_REQUIRE_BROWSER=1`` (CI), which makes them
+fail: a browser test that silently never runs proves nothing.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an asyncio event loop in the test's thread; Django then refuses synchronous ORM
+# calls from it (SynchronousOnlyOperation) unless told that this is safe, which it is in tests.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+LOCALE = "es-MX"
+TIMEZONE = "America/Chihuahua"
+
+
+def chromium_path() -> str:
+    return os.environ.get("CHROMIUM_PATH", DEFAULT_CHROMIUM)
+
+
+def browser_required() -> bool:
+    return os.environ.get("VIOLETA_REQUIRE_BROWSER") == "1"
+
+
+def _unavailable(reason: str):
+    if browser_required():
+        pytest.fail(f"{reason} (VIOLETA_REQUIRE_BROWSER=1)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole session."""
+    executable = chromium_path()
+    if not (Path(executable).is_file() and os.access(executable, os.X_OK)):
+        _unavailable(f"chromium not installed at {executable}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("chromium cannot be driven: playwright is not installed")
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page in its own context (no cookies shared between tests), in Spanish and Chihuahua time."""
+    context = browser.new_context(locale=LOCALE, timezone_id=TIMEZONE)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
