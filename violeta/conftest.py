@@ -2,17 +2,14 @@
 
 import pytest
 
+from violeta.accounts.areas import ensure_default_areas
 from violeta.accounts.models import Area, Role, User
+from violeta.people import neighborhoods
+from violeta.people.models import Neighborhood
 
 pytest_plugins = ["violeta.testing.browser"]
 
 PASSWORD = "contraseña-de-prueba-1"
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """PBKDF2's deliberate slowness is for production; tests create many accounts."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def make_user(email: str, role: str, area_code: str | None = None, name: str = "") -> User:
@@ -108,7 +105,17 @@ def psychology_coordinator(db):
     return make_user("coordinacion.psicologia@imm.test", Role.COORDINATOR, "psicologia", name="Patricia Coordinadora")
 
 
-@pytest.fixture(autouse=False)
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     """Personas are created in almost every test; PBKDF2's deliberate slowness would dominate the suite."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests empty every table between tests, data migrations' rows included: put them back."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        ensure_default_areas(Area)
+        neighborhoods.load(Neighborhood, neighborhoods.read_csv())

@@ -60,7 +60,9 @@ if "VIOLETA_ENCRYPTION_KEYS" in os.environ:
 elif PRODUCTION:
     raise ImproperlyConfigured("VIOLETA_ENCRYPTION_KEYS is required when VIOLETA_ENV=production.")
 else:
-    ENCRYPTION_KEYS = [_dev_secret("encryption_key", lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())]
+    ENCRYPTION_KEYS = [
+        _dev_secret("encryption_key", lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+    ]
 
 if PRODUCTION:
     if DEBUG:
@@ -228,7 +230,9 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db
 # --- E-mail ------------------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "violeta@localhost")
 

@@ -10,7 +10,9 @@ class StaffForm(BootstrapFormMixin, forms.Form):
     full_name = forms.CharField(label=_("Nombre completo"), max_length=150)
     role = forms.ChoiceField(label=_("Rol"), choices=Role.choices)
     area = forms.ModelChoiceField(
-        label=_("Área"), queryset=Area.objects.filter(is_active=True), required=False,
+        label=_("Área"),
+        queryset=Area.objects.filter(is_active=True),
+        required=False,
         help_text=_("Para jurídico, psicología, trabajo social y coordinación."),
     )
 
@@ -18,7 +20,8 @@ class StaffForm(BootstrapFormMixin, forms.Form):
 class StaffCreateForm(StaffForm):
     email = forms.EmailField(label=_("Correo electrónico"))
     password = forms.CharField(
-        label=_("Contraseña inicial"), widget=forms.PasswordInput(render_value=False),
+        label=_("Contraseña inicial"),
+        widget=forms.PasswordInput(render_value=False),
         help_text=_("Entréguela en persona; ella la cambiará al entrar."),
     )
     field_order = ["full_name", "email", "role", "area", "password"]

@@ -23,7 +23,9 @@ class Role(models.TextChoices):
 
 
 # Roles that attend women and so may be on a case's team.
-CASE_ROLES = frozenset({Role.RECEPTION, Role.LEGAL, Role.PSYCHOLOGY, Role.SOCIAL_WORK, Role.COORDINATOR, Role.DIRECTOR})
+CASE_ROLES = frozenset(
+    {Role.RECEPTION, Role.LEGAL, Role.PSYCHOLOGY, Role.SOCIAL_WORK, Role.COORDINATOR, Role.DIRECTOR}
+)
 # Roles that may register a first interview (intake) and search people to avoid duplicates.
 INTAKE_ROLES = frozenset({Role.RECEPTION, Role.LEGAL, Role.PSYCHOLOGY, Role.SOCIAL_WORK, Role.COORDINATOR})
 # Roles whose work belongs to an area (their notes are readable by that area only).

@@ -15,12 +15,16 @@ def _check_area(role: str, area) -> None:
 
 
 @transaction.atomic
-def staff_create(*, by, email: str, full_name: str, role: str, area=None, password: str | None = None) -> User:
+def staff_create(
+    *, by, email: str, full_name: str, role: str, area=None, password: str | None = None
+) -> User:
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": _("Ya existe una cuenta con ese correo.")})
     _check_area(role, area)
-    user = User(email=email, full_name=full_name.strip(), role=role, area=area if role in AREA_ROLES else None)
+    user = User(
+        email=email, full_name=full_name.strip(), role=role, area=area if role in AREA_ROLES else None
+    )
     if password:
         user.set_password(password)
     else:
@@ -32,7 +36,9 @@ def staff_create(*, by, email: str, full_name: str, role: str, area=None, passwo
 
 
 @transaction.atomic
-def staff_update(*, by, user: User, full_name: str, role: str, area=None, is_active: bool, is_on_duty: bool) -> User:
+def staff_update(
+    *, by, user: User, full_name: str, role: str, area=None, is_active: bool, is_on_duty: bool
+) -> User:
     _check_area(role, area)
     if user == by and (not is_active or role != Role.SYSADMIN) and by.role == Role.SYSADMIN:
         raise ValidationError(_("No puede quitarse a sí misma el rol de administración ni desactivarse."))

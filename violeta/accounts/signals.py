@@ -21,4 +21,6 @@ def on_logout(sender, request, user, **kwargs):
 @receiver(user_login_failed)
 def on_login_failed(sender, credentials, request=None, **kwargs):
     attempted = str(credentials.get("email") or credentials.get("username") or credentials.get("login") or "")
-    audit_record(actor=None, action=Action.LOGIN_FAILED, actor_label=attempted[:254], object_type="accounts.user")
+    audit_record(
+        actor=None, action=Action.LOGIN_FAILED, actor_label=attempted[:254], object_type="accounts.user"
+    )

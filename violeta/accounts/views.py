@@ -49,4 +49,6 @@ def staff_edit(request, pk):
         else:
             messages.success(request, _("Cuenta actualizada."))
             return redirect("accounts:staff_list")
-    return render_page(request, "accounts/staff_form.html", {"form": form, "member": member, "creating": False})
+    return render_page(
+        request, "accounts/staff_form.html", {"form": form, "member": member, "creating": False}
+    )

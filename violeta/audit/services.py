@@ -44,7 +44,9 @@ def audit_record(
     return event
 
 
-def audit_denied(*, actor, object_type: str, object_id: str | int, case_id: int | None = None, detail="") -> None:
+def audit_denied(
+    *, actor, object_type: str, object_id: str | int, case_id: int | None = None, detail=""
+) -> None:
     """Record a refused access. Callers must not be inside a transaction that the 404 will roll back."""
     audit_record(
         actor=actor,

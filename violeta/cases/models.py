@@ -52,21 +52,26 @@ class Case(models.Model):
 
     folio = models.CharField(_("folio"), max_length=20, unique=True)
     status = models.CharField(_("estado"), max_length=12, choices=CaseStatus.choices, default=CaseStatus.OPEN)
-    holder = models.ForeignKey(Person, verbose_name=_("titular"), on_delete=models.PROTECT, related_name="held_cases")
-    arrival_channel = models.CharField(_("cómo llegó"), max_length=12, choices=ArrivalChannel.choices)
-    arrival_detail = models.CharField(
-        _("institución o empresa que la canalizó"), max_length=150, blank=True
+    holder = models.ForeignKey(
+        Person, verbose_name=_("titular"), on_delete=models.PROTECT, related_name="held_cases"
     )
+    arrival_channel = models.CharField(_("cómo llegó"), max_length=12, choices=ArrivalChannel.choices)
+    arrival_detail = models.CharField(_("institución o empresa que la canalizó"), max_length=150, blank=True)
     reason = EncryptedTextField(_("motivo de la consulta"))
     is_priority = models.BooleanField(_("prioritario"), default=False, db_index=True)
     opened_at = models.DateTimeField(_("abierto el"), default=timezone.now, db_index=True)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     closed_at = models.DateTimeField(_("cerrado el"), null=True, blank=True)
-    close_reason = models.CharField(_("motivo de cierre"), max_length=12, choices=CloseReason.choices, blank=True)
+    close_reason = models.CharField(
+        _("motivo de cierre"), max_length=12, choices=CloseReason.choices, blank=True
+    )
     updated_at = models.DateTimeField(auto_now=True)
     people = models.ManyToManyField(Person, through="CaseParty", related_name="cases")
     team = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, through="CaseTeamMember", through_fields=("case", "user"), related_name="cases"
+        settings.AUTH_USER_MODEL,
+        through="CaseTeamMember",
+        through_fields=("case", "user"),
+        related_name="cases",
     )
 
     class Meta:
@@ -109,7 +114,9 @@ class CaseTeamMember(models.Model):
     """A staff member who attends the case, with the area she attends it for."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="team_members")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_memberships"
+    )
     area = models.ForeignKey(Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     added_at = models.DateTimeField(default=timezone.now)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -188,7 +195,9 @@ class CaseEvent(models.Model):
     description = models.CharField(max_length=255, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     area = models.ForeignKey(Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-at", "-id"]

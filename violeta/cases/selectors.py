@@ -78,17 +78,21 @@ def case_page(user, case: Case, *, events_limit: int = 100) -> CasePage:
     """Everything the case page shows, in a fixed number of queries whatever the case's size."""
     parties = list(case.parties.select_related("person").order_by("added_at"))
     team = list(case.team_members.select_related("user", "area").order_by("added_at"))
-    consultations = list(case.consultations.select_related("area", "attended_by").order_by("-started_at", "-id"))
+    consultations = list(
+        case.consultations.select_related("area", "attended_by").order_by("-started_at", "-id")
+    )
     readable = {user.area_id} if user.role in AREA_ROLES and user.area_id else set()
     notes = list(
-        AreaNote.objects.filter(case=case, area_id__in=readable).select_related("author", "area", "consultation")
+        AreaNote.objects.filter(case=case, area_id__in=readable).select_related(
+            "author", "area", "consultation"
+        )
     )
     events = list(case.events.select_related("actor", "area").order_by("-at", "-id")[:events_limit])
     return CasePage(case, parties, team, consultations, notes, events, readable)
 
 
 def cases_for_user(user, *, scope: str = "mine", status: str = "", query: str = "") -> QuerySet[Case]:
-    """"Mis expedientes": the user's team cases; coordinators and the director may widen to all they can see."""
+    """ "Mis expedientes": the user's team cases; coordinators and the director may widen to all they can see."""
     qs = visible_cases(user)
     if scope == "mine":
         qs = qs.filter(team_members__user=user)

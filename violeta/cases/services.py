@@ -121,7 +121,12 @@ def intake_register(
     if person is None:
         person = person_create(by=by, safe_contact=safe_contact, **person_data)
     case = case_open(
-        holder=person, by=by, arrival_channel=arrival_channel, reason=reason, arrival_detail=arrival_detail, team=team
+        holder=person,
+        by=by,
+        arrival_channel=arrival_channel,
+        reason=reason,
+        arrival_detail=arrival_detail,
+        team=team,
     )
     consent_record(
         person=person,
@@ -138,7 +143,9 @@ def _team_add(case: Case, *, user, by) -> CaseTeamMember:
     if not (user.is_active and user.role in CASE_ROLES):
         raise ValidationError(_("%(name)s no atiende expedientes.") % {"name": user}, code="not_case_staff")
     member, created = CaseTeamMember.objects.get_or_create(
-        case=case, user=user, defaults={"area": user.area if user.role in AREA_ROLES else None, "added_by": by}
+        case=case,
+        user=user,
+        defaults={"area": user.area if user.role in AREA_ROLES else None, "added_by": by},
     )
     if created:
         audit_record(actor=by, action=Action.CREATE, obj=member, case_id=case.pk, detail="equipo")
@@ -150,7 +157,10 @@ def can_manage_team(user, case: Case) -> bool:
     if user.role == Role.DIRECTOR:
         return True
     if user.role == Role.COORDINATOR:
-        return case.team_members.filter(area_id=user.area_id).exists() or case.team_members.filter(user=user).exists()
+        return (
+            case.team_members.filter(area_id=user.area_id).exists()
+            or case.team_members.filter(user=user).exists()
+        )
     return user.role in AREA_ROLES and case.team_members.filter(user=user).exists()
 
 
@@ -162,13 +172,17 @@ def case_team_add(*, case: Case, user, by) -> CaseTeamMember:
 
 
 @transaction.atomic
-def case_party_add(*, case: Case, by, relation: str, person: Person | None = None, person_data: dict | None = None):
+def case_party_add(
+    *, case: Case, by, relation: str, person: Person | None = None, person_data: dict | None = None
+):
     """Add a child or another person to the case (creating her record if new)."""
     if relation == Relation.HOLDER:
         raise ValidationError(_("El expediente ya tiene titular."), code="holder_exists")
     if person is None:
         person = person_create(by=by, case_id=case.pk, **(person_data or {}))
-    party, created = CaseParty.objects.get_or_create(case=case, person=person, defaults={"relation": relation})
+    party, created = CaseParty.objects.get_or_create(
+        case=case, person=person, defaults={"relation": relation}
+    )
     if not created:
         raise ValidationError(_("Esa persona ya está en el expediente."), code="party_exists")
     audit_record(actor=by, action=Action.CREATE, obj=party, case_id=case.pk)
@@ -194,7 +208,9 @@ def consultation_record(
     if by.role not in AREA_ROLES or area is None or area.pk != by.area_id:
         raise PermissionDenied
     if not case.is_active:
-        raise ValidationError(_("El expediente está cerrado. Reábralo para registrar una atención."), code="closed")
+        raise ValidationError(
+            _("El expediente está cerrado. Reábralo para registrar una atención."), code="closed"
+        )
     if started_at > timezone.now() + timedelta(minutes=5):
         raise ValidationError({"started_at": _("La atención no puede registrarse con fecha futura.")})
     consultation = Consultation(
@@ -211,7 +227,9 @@ def consultation_record(
     consultation.save()
     audit_record(actor=by, action=Action.CREATE, obj=consultation, case_id=case.pk)
     if area_note.strip():
-        note = AreaNote.objects.create(case=case, consultation=consultation, area=area, body=area_note, author=by)
+        note = AreaNote.objects.create(
+            case=case, consultation=consultation, area=area, body=area_note, author=by
+        )
         audit_record(actor=by, action=Action.CREATE, obj=note, case_id=case.pk, detail=f"nota de {area.code}")
     _event(
         case,
@@ -267,10 +285,22 @@ def case_break_glass(*, case: Case, by, reason: str) -> CaseAccessGrant:
     """Emergency access outside the usual rules: a written reason, a few hours, flagged for the director."""
     _require_case_role(by)
     if len(reason.strip()) < 15:
-        raise ValidationError({"reason": _("Explique con detalle (al menos 15 caracteres) por qué lo necesita.")})
+        raise ValidationError(
+            {"reason": _("Explique con detalle (al menos 15 caracteres) por qué lo necesita.")}
+        )
     grant = CaseAccessGrant.objects.create(
-        case=case, user=by, reason=reason.strip(), expires_at=timezone.now() + timedelta(hours=BREAK_GLASS_HOURS)
+        case=case,
+        user=by,
+        reason=reason.strip(),
+        expires_at=timezone.now() + timedelta(hours=BREAK_GLASS_HOURS),
     )
-    audit_record(actor=by, action=Action.BREAK_GLASS, obj=case, case_id=case.pk, flagged=True, detail="acceso de emergencia")
+    audit_record(
+        actor=by,
+        action=Action.BREAK_GLASS,
+        obj=case,
+        case_id=case.pk,
+        flagged=True,
+        detail="acceso de emergencia",
+    )
     _event(case, by=by, kind=EventKind.BREAK_GLASS, description=str(by))
     return grant

@@ -41,8 +41,13 @@ def case_list(request):
     status = filters.get("status") if request.GET else "active"
     cases = selectors.cases_for_user(request.user, scope=scope, status=status, query=filters.get("q", ""))
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit_many(actor=request.user, action=Action.VIEW, objects=page.object_list, detail="listado",
-               case_of=lambda c: c.pk)
+    audit_many(
+        actor=request.user,
+        action=Action.VIEW,
+        objects=page.object_list,
+        detail="listado",
+        case_of=lambda c: c.pk,
+    )
     context = {"form": form, "page": page, "scope": scope, "status": status}
     return render_page(request, "cases/case_list.html", context, partial="results")
 
@@ -65,8 +70,12 @@ def intake(request):
     if request.method == "POST" and all(f.is_valid() for f in (person_form, safe_form, case_form)):
         person_data = person_form.cleaned_data
         existing_id = case_form.cleaned_data.get("existing_person")
-        candidates = duplicate_candidates(**{k: person_data.get(k) for k in (
-            "given_names", "first_surname", "second_surname", "curp", "phone", "birth_date")})
+        candidates = duplicate_candidates(
+            **{
+                k: person_data.get(k)
+                for k in ("given_names", "first_surname", "second_surname", "curp", "phone", "birth_date")
+            }
+        )
         existing = None
         if existing_id:
             existing = next((c.person for c in candidates if c.person.pk == existing_id), None)
@@ -92,10 +101,18 @@ def intake(request):
                 if selectors.can_view_case(request.user, case):
                     return redirect("cases:detail", folio=case.folio)
                 return redirect("cases:list")
-        audit_many(actor=request.user, action=Action.VIEW, objects=[c.person for c in candidates],
-                   detail="posible duplicado en entrevista")
-    context = {"person_form": person_form, "safe_form": safe_form, "case_form": case_form,
-               "candidates": candidates}
+        audit_many(
+            actor=request.user,
+            action=Action.VIEW,
+            objects=[c.person for c in candidates],
+            detail="posible duplicado en entrevista",
+        )
+    context = {
+        "person_form": person_form,
+        "safe_form": safe_form,
+        "case_form": case_form,
+        "candidates": candidates,
+    }
     return render_page(request, "cases/intake.html", context)
 
 
@@ -108,12 +125,21 @@ def intake_duplicates(request):
     data = form.cleaned_data
     candidates = []
     if data.get("first_surname") or data.get("curp") or data.get("phone"):
-        candidates = duplicate_candidates(**{k: data.get(k) for k in (
-            "given_names", "first_surname", "second_surname", "curp", "phone", "birth_date")})
-        audit_many(actor=request.user, action=Action.VIEW, objects=[c.person for c in candidates],
-                   detail="posible duplicado en entrevista")
-    return render_page(request, "cases/intake.html", {"candidates": candidates, "live": True},
-                       partial="candidates")
+        candidates = duplicate_candidates(
+            **{
+                k: data.get(k)
+                for k in ("given_names", "first_surname", "second_surname", "curp", "phone", "birth_date")
+            }
+        )
+        audit_many(
+            actor=request.user,
+            action=Action.VIEW,
+            objects=[c.person for c in candidates],
+            detail="posible duplicado en entrevista",
+        )
+    return render_page(
+        request, "cases/intake.html", {"candidates": candidates, "live": True}, partial="candidates"
+    )
 
 
 @staff_required(CASE_ROLES)
@@ -189,7 +215,9 @@ def case_team_add(request, folio):
         try:
             services.case_team_add(case=case, user=form.cleaned_data["user"], by=request.user)
         except PermissionDenied:
-            messages.error(request, _("Solo el equipo, la coordinación o la dirección pueden integrar personal."))
+            messages.error(
+                request, _("Solo el equipo, la coordinación o la dirección pueden integrar personal.")
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -236,5 +264,3 @@ def break_glass(request):
                 messages.warning(request, _("Acceso de emergencia concedido por 4 horas. Quedó registrado."))
                 return redirect("cases:detail", folio=case.folio)
     return render_page(request, "cases/break_glass.html", {"form": form})
-
-

@@ -7,10 +7,12 @@ data, so a ciphertext copied into another column does not decrypt.
 """
 
 import base64
+import binascii
 import hashlib
 import os
 from functools import lru_cache
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -63,8 +65,12 @@ def decrypt(token: str, *, context: str) -> str:
         raise DecryptionError("unknown format")
     for candidate_id, aead in keyring():
         if candidate_id == key_id:
-            raw = base64.b64decode(payload)
-            return aead.decrypt(raw[:12], raw[12:], context.encode()).decode()
+            try:
+                raw = base64.b64decode(payload)
+                return aead.decrypt(raw[:12], raw[12:], context.encode()).decode()
+            except (binascii.Error, InvalidTag) as exc:
+                # Tampered, truncated, or copied from another column (the column is the associated data).
+                raise DecryptionError("value does not decrypt with its key and column") from exc
     raise DecryptionError("no key for this value; was a key removed from VIOLETA_ENCRYPTION_KEYS?")
 
 

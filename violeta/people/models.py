@@ -57,7 +57,9 @@ class Person(models.Model):
     birth_date = models.DateField(_("fecha de nacimiento"), null=True, blank=True)
     approximate_age = models.PositiveSmallIntegerField(_("edad aproximada"), null=True, blank=True)
     age_recorded_on = models.DateField(_("edad registrada el"), null=True, blank=True)
-    gender = models.CharField(_("identidad de género"), max_length=20, choices=Gender.choices, default=Gender.WOMAN)
+    gender = models.CharField(
+        _("identidad de género"), max_length=20, choices=Gender.choices, default=Gender.WOMAN
+    )
     curp = models.CharField(_("CURP"), max_length=18, null=True, blank=True, unique=True)
     phone = models.CharField(_("teléfono"), max_length=20, blank=True, db_index=True)
     phone_alt = models.CharField(_("otro teléfono"), max_length=20, blank=True, db_index=True)

@@ -1,5 +1,6 @@
 """Reads of people. Anything that shows a person's data goes through ``access_person`` or is audited here."""
 
+import contextlib
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -143,10 +144,8 @@ def person_search(user, query: str, *, limit: int = 50) -> list[Person]:
         return []
     base = visible_people(user).select_related("neighborhood")
     results: list[Person] = []
-    try:
+    with contextlib.suppress(ValidationError):
         results = list(base.filter(curp=parse_curp(query))[:limit])
-    except ValidationError:
-        pass
     if not results and sum(ch.isdigit() for ch in query) >= 7:
         try:
             phone = parse_phone(query)
@@ -162,7 +161,11 @@ def person_search(user, query: str, *, limit: int = 50) -> list[Person]:
     if not results:
         visible_ids = set(base.values_list("id", flat=True)) if not user.is_director else None
         scores = _name_scores(normalize_name(query))
-        ids = [pk for pk in sorted(scores, key=scores.get, reverse=True) if visible_ids is None or pk in visible_ids]
+        ids = [
+            pk
+            for pk in sorted(scores, key=scores.get, reverse=True)
+            if visible_ids is None or pk in visible_ids
+        ]
         people = base.in_bulk(ids[:limit])
         results = [people[pk] for pk in ids[:limit] if pk in people]
     audit_many(actor=user, action=Action.VIEW, objects=results, detail="resultado de búsqueda")

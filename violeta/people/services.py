@@ -30,7 +30,15 @@ PERSON_FIELDS = (
     "indigenous_language",
     "disability",
 )
-SAFE_CONTACT_FIELDS = ("phone_choice", "may_call", "may_leave_message", "may_sms", "best_hours", "code_word", "notes")
+SAFE_CONTACT_FIELDS = (
+    "phone_choice",
+    "may_call",
+    "may_leave_message",
+    "may_sms",
+    "best_hours",
+    "code_word",
+    "notes",
+)
 
 
 def _clean_person_fields(fields: dict) -> dict:
@@ -77,7 +85,9 @@ def person_create(*, by, case_id: int | None = None, safe_contact: dict | None =
     _set_derived(person)
     person.full_clean()
     person.save()
-    SafeContactPreference.objects.create(person=person, **(safe_contact or {}))
+    prefs = SafeContactPreference(person=person, **(safe_contact or {}))
+    prefs.full_clean()
+    prefs.save()
     audit_record(actor=by, action=Action.CREATE, obj=person, case_id=case_id)
     return person
 
@@ -92,7 +102,9 @@ def person_update(*, person: Person, by, case_id: int | None = None, **fields) -
     _set_derived(person)
     person.full_clean()
     person.save()
-    audit_record(actor=by, action=Action.UPDATE, obj=person, case_id=case_id, detail="datos de identificación")
+    audit_record(
+        actor=by, action=Action.UPDATE, obj=person, case_id=case_id, detail="datos de identificación"
+    )
     return person
 
 
@@ -112,11 +124,21 @@ def safe_contact_set(*, person: Person, by, case_id: int | None = None, **fields
 
 @transaction.atomic
 def consent_record(
-    *, person: Person, by, purpose: str, granted: bool = True, scope: str = "", given_on: date | None = None,
+    *,
+    person: Person,
+    by,
+    purpose: str,
+    granted: bool = True,
+    scope: str = "",
+    given_on: date | None = None,
     case_id: int | None = None,
 ) -> Consent:
     consent = Consent(
-        person=person, purpose=purpose, granted=granted, scope=scope, recorded_by=by,
+        person=person,
+        purpose=purpose,
+        granted=granted,
+        scope=scope,
+        recorded_by=by,
         given_on=given_on or timezone.localdate(),
     )
     consent.full_clean()

@@ -1,16 +1,10 @@
 from django.db import migrations
 
-AREAS = [
-    ("juridica", "Jurídica"),
-    ("psicologia", "Psicológica"),
-    ("trabajo-social", "Trabajo social"),
-]
+from violeta.accounts.areas import ensure_default_areas
 
 
 def create(apps, schema_editor):
-    Area = apps.get_model("accounts", "Area")
-    for code, name in AREAS:
-        Area.objects.get_or_create(code=code, defaults={"name": name})
+    ensure_default_areas(apps.get_model("accounts", "Area"))
 
 
 class Migration(migrations.Migration):

@@ -71,21 +71,33 @@ def test_sysadmin_creates_a_staff_account(client, sysadmin, area_legal):
     client.force_login(sysadmin)
     response = client.post(
         reverse("accounts:staff_create"),
-        {"full_name": "Ana Abogada", "email": "Ana@IMM.test", "role": Role.LEGAL, "area": area_legal.pk,
-         "password": "una-clave-muy-larga-2026"},
+        {
+            "full_name": "Ana Abogada",
+            "email": "Ana@IMM.test",
+            "role": Role.LEGAL,
+            "area": area_legal.pk,
+            "password": "una-clave-muy-larga-2026",
+        },
     )
     assert response.status_code == 302
     user = User.objects.get(email="ana@imm.test")
     assert user.role == Role.LEGAL and user.area == area_legal
     assert user.check_password("una-clave-muy-larga-2026")
-    assert AuditEvent.objects.filter(action=Action.CREATE, object_type="accounts.user", object_id=str(user.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action=Action.CREATE, object_type="accounts.user", object_id=str(user.pk)
+    ).exists()
 
 
 def test_legal_role_needs_an_area(client, sysadmin):
     client.force_login(sysadmin)
     response = client.post(
         reverse("accounts:staff_create"),
-        {"full_name": "Sin Área", "email": "sin@imm.test", "role": Role.LEGAL, "password": "una-clave-muy-larga-2026"},
+        {
+            "full_name": "Sin Área",
+            "email": "sin@imm.test",
+            "role": Role.LEGAL,
+            "password": "una-clave-muy-larga-2026",
+        },
     )
     assert response.status_code == 200
     assert "necesita un área" in response.content.decode()
@@ -97,15 +109,27 @@ def test_legal_role_needs_an_area(client, sysadmin):
     [
         ({}, "SECRET_KEY is required"),
         ({"SECRET_KEY": "dev-short"}, "VIOLETA_ENCRYPTION_KEYS is required"),
-        ({"SECRET_KEY": "x" * 50, "VIOLETA_ENCRYPTION_KEYS": "a" * 43 + "=", "DEBUG": "1"}, "DEBUG must be off"),
-        ({"SECRET_KEY": "dev-" + "x" * 50, "VIOLETA_ENCRYPTION_KEYS": "a" * 43 + "="}, "not a development default"),
+        (
+            {"SECRET_KEY": "x" * 50, "VIOLETA_ENCRYPTION_KEYS": "a" * 43 + "=", "DEBUG": "1"},
+            "DEBUG must be off",
+        ),
+        (
+            {"SECRET_KEY": "dev-" + "x" * 50, "VIOLETA_ENCRYPTION_KEYS": "a" * 43 + "="},
+            "not a development default",
+        ),
     ],
 )
 def test_production_refuses_unsafe_settings(env, message, tmp_path):
-    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "VIOLETA_ENCRYPTION_KEYS", "DEBUG")}
+    clean = {
+        k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "VIOLETA_ENCRYPTION_KEYS", "DEBUG")
+    }
     clean.update({"VIOLETA_ENV": "production", "VIOLETA_VAR_DIR": str(tmp_path), **env})
     result = subprocess.run(
-        [sys.executable, "-c", "import violeta.settings"], env=clean, capture_output=True, text=True, check=False
+        [sys.executable, "-c", "import violeta.settings"],
+        env=clean,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode != 0
     assert message in result.stderr

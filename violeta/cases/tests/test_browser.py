@@ -9,8 +9,8 @@ from violeta.cases.models import Case
 from violeta.cases.tests.factories import CaseFactory, record_consultation
 from violeta.conftest import PASSWORD
 
-# serialized_rollback: the flush between transactional tests would otherwise drop the data migrations' rows
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def sign_in(page, live_server, user):

@@ -45,7 +45,9 @@ def test_receptionist_registers_an_intake(client, receptionist, lawyer):
         ("p-phone", "teléfono", "no es un número de teléfono"),
     ],
 )
-def test_invalid_curp_or_phone_gets_a_spanish_error_and_saves_nothing(client, receptionist, field, value, message):
+def test_invalid_curp_or_phone_gets_a_spanish_error_and_saves_nothing(
+    client, receptionist, field, value, message
+):
     client.force_login(receptionist)
     events_before = AuditEvent.objects.count()
     response = client.post(reverse("cases:intake"), intake_data(**{field: value}))
@@ -59,8 +61,13 @@ def test_invalid_curp_or_phone_gets_a_spanish_error_and_saves_nothing(client, re
 def test_intake_shows_likely_duplicates_before_creating(client, receptionist, lawyer):
     existing = CaseFactory(opened_by=lawyer).holder
     client.force_login(receptionist)
-    data = intake_data(**{"p-given_names": existing.given_names.upper(), "p-first_surname": existing.first_surname,
-                          "p-second_surname": existing.second_surname})
+    data = intake_data(
+        **{
+            "p-given_names": existing.given_names.upper(),
+            "p-first_surname": existing.first_surname,
+            "p-second_surname": existing.second_surname,
+        }
+    )
     response = client.post(reverse("cases:intake"), data)
     assert response.status_code == 200
     assert existing.full_name in response.content.decode()
@@ -95,7 +102,8 @@ def test_lawyer_not_on_the_case_gets_404_and_it_is_audited(client, lawyer, outsi
 
 
 @pytest.mark.parametrize(
-    "url_name", ["cases:detail", "people:detail", "people:edit", "people:safe_contact", "cases:consultation_create"]
+    "url_name",
+    ["cases:detail", "people:detail", "people:edit", "people:safe_contact", "cases:consultation_create"],
 )
 def test_every_case_and_person_page_writes_an_audit_event(client, lawyer, url_name):
     case = CaseFactory(opened_by=lawyer)
@@ -114,8 +122,13 @@ def test_psychologist_records_a_consultation(client, lawyer, psychologist):
     client.force_login(psychologist)
     response = client.post(
         reverse("cases:consultation_create", kwargs={"folio": case.folio}),
-        {"modality": "video", "started_at": "2026-11-20T10:00", "duration_minutes": 50,
-         "summary": "Sesión de contención.", "area_note": "Nota clínica"},
+        {
+            "modality": "video",
+            "started_at": "2026-11-20T10:00",
+            "duration_minutes": 50,
+            "summary": "Sesión de contención.",
+            "area_note": "Nota clínica",
+        },
     )
     assert response.status_code == 302
     consultation = case.consultations.get()
@@ -128,11 +141,15 @@ def test_psychologist_records_a_consultation(client, lawyer, psychologist):
 def test_close_and_reopen_from_the_case_page(client, lawyer):
     case = CaseFactory(opened_by=lawyer)
     client.force_login(lawyer)
-    response = client.post(reverse("cases:close", kwargs={"folio": case.folio}), {"close_reason": "concluded"})
+    response = client.post(
+        reverse("cases:close", kwargs={"folio": case.folio}), {"close_reason": "concluded"}
+    )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == "closed"
-    response = client.post(reverse("cases:reopen", kwargs={"folio": case.folio}), {"why": "Regresó por nueva situación."})
+    response = client.post(
+        reverse("cases:reopen", kwargs={"folio": case.folio}), {"why": "Regresó por nueva situación."}
+    )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == "reopened"
@@ -147,7 +164,9 @@ def _case_page_queries(client, django_assert_max_num_queries, case, user, limit)
     assert response.status_code == 200
 
 
-def test_case_page_queries_do_not_grow_with_consultations(client, django_assert_max_num_queries, lawyer, psychologist):
+def test_case_page_queries_do_not_grow_with_consultations(
+    client, django_assert_max_num_queries, lawyer, psychologist
+):
     small = CaseFactory(opened_by=lawyer, team=(psychologist,))
     record_consultation(small, psychologist, area_note="nota")
     big = CaseFactory(opened_by=lawyer, team=(psychologist,))
@@ -157,7 +176,9 @@ def test_case_page_queries_do_not_grow_with_consultations(client, django_assert_
     _case_page_queries(client, django_assert_max_num_queries, big, psychologist, 25)
 
 
-def test_case_list_queries_do_not_grow_with_cases(client, django_assert_max_num_queries, lawyer, psychologist):
+def test_case_list_queries_do_not_grow_with_cases(
+    client, django_assert_max_num_queries, lawyer, psychologist
+):
     for _ in range(3):
         record_consultation(CaseFactory(opened_by=lawyer), lawyer)
     client.force_login(lawyer)

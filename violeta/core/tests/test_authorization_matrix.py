@@ -27,7 +27,15 @@ PERSONAS = [
     "dif_liaison",
     "merchant",
 ]
-CASE_ROLE_PERSONAS = {"receptionist", "lawyer", "outsider", "psychologist", "social_worker", "coordinator", "director"}
+CASE_ROLE_PERSONAS = {
+    "receptionist",
+    "lawyer",
+    "outsider",
+    "psychologist",
+    "social_worker",
+    "coordinator",
+    "director",
+}
 INTAKE = CASE_ROLE_PERSONAS - {"director"}
 # The case under test has receptionist, lawyer and psychologist on its team; the coordinator coordinates the
 # legal area, which is on the team. outsider (another lawyer) and social_worker are not on it.
@@ -159,7 +167,9 @@ def login_as(client, request, persona):
         client.force_login(request.getfixturevalue(persona))
 
 
-CHECKED = sorted(name for name, rule in RULES.items() if rule["kind"] in ("page", "object", "home", "signed_in"))
+CHECKED = sorted(
+    name for name, rule in RULES.items() if rule["kind"] in ("page", "object", "home", "signed_in")
+)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -186,22 +196,23 @@ def test_access(name, persona, client, request, world):
         assert not response.get("Location", "").startswith(reverse("account_login"))
         return
     if persona in rule["allowed"]:
-        assert response.status_code in rule["ok"], f"{persona} should reach {name}, got {response.status_code}"
+        assert response.status_code in rule["ok"], (
+            f"{persona} should reach {name}, got {response.status_code}"
+        )
     elif rule["kind"] == "object" and persona in NOT_ON_CASE:
         before = AuditEvent.objects.filter(action=Action.ACCESS_DENIED).count()
         assert response.status_code == 404, f"{persona} outside the case must get 404 on {name}"
         # the decorator lets her through (she has a case role), so the selector refuses and audits it
         assert AuditEvent.objects.filter(action=Action.ACCESS_DENIED).count() >= before
     else:
-        assert response.status_code in (403, 404), f"{persona} must not reach {name}, got {response.status_code}"
+        assert response.status_code in (403, 404), (
+            f"{persona} must not reach {name}, got {response.status_code}"
+        )
 
 
 @pytest.mark.parametrize("name", sorted(n for n, r in RULES.items() if r["kind"] == "public"))
 def test_public_pages_answer_anonymous(name, client, world):
-    if name == "favicon":
-        response = client.get("/favicon.ico")
-    else:
-        response = client.get(reverse(name))
+    response = client.get("/favicon.ico") if name == "favicon" else client.get(reverse(name))
     assert response.status_code in (200, 302, 404 if name == "api:api-root" else 200)
     assert response.status_code != 500
 
