@@ -14,7 +14,9 @@ PASSWORD = "contraseña-de-prueba-1"
 
 def make_user(email: str, role: str, area_code: str | None = None, name: str = "") -> User:
     area = Area.objects.get(code=area_code) if area_code else None
-    return User.objects.create_user(email, PASSWORD, full_name=name or email.split("@")[0], role=role, area=area)
+    return User.objects.create_user(
+        email, PASSWORD, full_name=name or email.split("@")[0], role=role, area=area
+    )
 
 
 @pytest.fixture
@@ -61,7 +63,9 @@ def social_worker(db):
 @pytest.fixture
 def coordinator(db):
     """Coordinates the legal area."""
-    return make_user("coordinacion.juridica@imm.test", Role.COORDINATOR, "juridica", name="Carmen Coordinadora")
+    return make_user(
+        "coordinacion.juridica@imm.test", Role.COORDINATOR, "juridica", name="Carmen Coordinadora"
+    )
 
 
 @pytest.fixture
@@ -102,7 +106,9 @@ def merchant(db):
 @pytest.fixture
 def psychology_coordinator(db):
     """Coordinates the psychology area (the coordinator above coordinates the legal one)."""
-    return make_user("coordinacion.psicologia@imm.test", Role.COORDINATOR, "psicologia", name="Patricia Coordinadora")
+    return make_user(
+        "coordinacion.psicologia@imm.test", Role.COORDINATOR, "psicologia", name="Patricia Coordinadora"
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,9 @@ class RequestContext:
 
 
 _EMPTY = RequestContext()
-_current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar("violeta_request", default=None)
+_current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar(
+    "violeta_request", default=None
+)
 
 
 def current() -> RequestContext:
