@@ -9,7 +9,6 @@ from violeta.cases.models import Case
 from violeta.cases.tests.factories import CaseFactory, record_consultation
 from violeta.conftest import PASSWORD
 
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
