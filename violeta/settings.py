@@ -199,7 +199,7 @@ CSRF_COOKIE_HTTPONLY = True
 
 # --- Internationalisation ----------------------------------------------------------------------------------
 LANGUAGE_CODE = "es-mx"
-LANGUAGES = [("es-mx", _("Español (México)"))]
+LANGUAGES = [("es-mx", _("Spanish (Mexico)"))]
 LOCALE_PATHS = [BASE_DIR / "violeta" / "locale"]
 TIME_ZONE = "America/Chihuahua"
 USE_I18N = True

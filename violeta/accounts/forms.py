@@ -7,22 +7,22 @@ from violeta.core.forms import BootstrapFormMixin
 
 
 class StaffForm(BootstrapFormMixin, forms.Form):
-    full_name = forms.CharField(label=_("Nombre completo"), max_length=150)
-    role = forms.ChoiceField(label=_("Rol"), choices=Role.choices)
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     area = forms.ModelChoiceField(
-        label=_("Área"),
+        label=_("Area"),
         queryset=Area.objects.filter(is_active=True),
         required=False,
-        help_text=_("Para jurídico, psicología, trabajo social y coordinación."),
+        help_text=_("For legal, psychology, social work and coordination."),
     )
 
 
 class StaffCreateForm(StaffForm):
-    email = forms.EmailField(label=_("Correo electrónico"))
+    email = forms.EmailField(label=_("Email"))
     password = forms.CharField(
-        label=_("Contraseña inicial"),
+        label=_("Initial password"),
         widget=forms.PasswordInput(render_value=False),
-        help_text=_("Entréguela en persona; ella la cambiará al entrar."),
+        help_text=_("Hand it over in person; she will change it when she signs in."),
     )
     field_order = ["full_name", "email", "role", "area", "password"]
 
@@ -33,5 +33,5 @@ class StaffCreateForm(StaffForm):
 
 
 class StaffEditForm(StaffForm):
-    is_active = forms.BooleanField(label=_("Cuenta activa"), required=False)
-    is_on_duty = forms.BooleanField(label=_("De guardia (recibe avisos urgentes)"), required=False)
+    is_active = forms.BooleanField(label=_("Active account"), required=False)
+    is_on_duty = forms.BooleanField(label=_("On duty (receives urgent alerts)"), required=False)

@@ -8,18 +8,18 @@ from django.utils.translation import gettext_lazy as _
 class Role(models.TextChoices):
     """What a staff member does at the institute; it decides what she may see (ARCHITECTURE.md, access model)."""
 
-    RECEPTION = "reception", _("Recepción")
-    LEGAL = "legal", _("Jurídico")
-    PSYCHOLOGY = "psychology", _("Psicología")
-    SOCIAL_WORK = "social_work", _("Trabajo social")
-    TRAINER = "trainer", _("Capacitación")
-    CARD_OFFICE = "card_office", _("Oficina de la tarjeta")
-    ALERT_MONITOR = "alert_monitor", _("Monitoreo de alertas")
-    COORDINATOR = "coordinator", _("Coordinación de área")
-    DIRECTOR = "director", _("Dirección")
-    LIAISON = "liaison", _("Enlace de institución aliada")
-    MERCHANT = "merchant", _("Comercio afiliado")
-    SYSADMIN = "sysadmin", _("Administración del sistema")
+    RECEPTION = "reception", _("Reception")
+    LEGAL = "legal", _("Legal")
+    PSYCHOLOGY = "psychology", _("Psychology")
+    SOCIAL_WORK = "social_work", _("Social work")
+    TRAINER = "trainer", _("Training")
+    CARD_OFFICE = "card_office", _("Card office")
+    ALERT_MONITOR = "alert_monitor", _("Alert monitoring")
+    COORDINATOR = "coordinator", _("Area coordination")
+    DIRECTOR = "director", _("Director's office")
+    LIAISON = "liaison", _("Partner institution liaison")
+    MERCHANT = "merchant", _("Affiliated merchant")
+    SYSADMIN = "sysadmin", _("System administration")
 
 
 # Roles that attend women and so may be on a case's team.
@@ -35,14 +35,14 @@ AREA_ROLES = frozenset({Role.LEGAL, Role.PSYCHOLOGY, Role.SOCIAL_WORK, Role.COOR
 class Area(models.Model):
     """An area of care (jurídica, psicológica, trabajo social). Data, so an institute can add its own."""
 
-    code = models.SlugField(_("clave"), max_length=30, unique=True)
-    name = models.CharField(_("nombre"), max_length=80)
-    is_active = models.BooleanField(_("activa"), default=True)
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         ordering = ["name"]
-        verbose_name = _("área")
-        verbose_name_plural = _("áreas")
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
 
     def __str__(self):
         return self.name
@@ -68,22 +68,22 @@ class UserManager(BaseUserManager):
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in to Violeta: institute staff, a partner agency's liaison, or a merchant's till."""
 
-    email = models.EmailField(_("correo electrónico"), unique=True)
-    full_name = models.CharField(_("nombre completo"), max_length=150)
-    role = models.CharField(_("rol"), max_length=20, choices=Role.choices)
+    email = models.EmailField(_("email"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     area = models.ForeignKey(
         Area,
-        verbose_name=_("área"),
+        verbose_name=_("area"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="staff",
-        help_text=_("El área en la que atiende, o la que coordina."),
+        help_text=_("The area she works in, or the one she coordinates."),
     )
-    is_active = models.BooleanField(_("activa"), default=True)
-    is_staff = models.BooleanField(_("acceso al panel técnico"), default=False)
-    is_on_duty = models.BooleanField(_("de guardia"), default=False)
-    date_joined = models.DateTimeField(_("alta"), default=timezone.now)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("access to the technical admin"), default=False)
+    is_on_duty = models.BooleanField(_("on duty"), default=False)
+    date_joined = models.DateTimeField(_("joined on"), default=timezone.now)
 
     objects = UserManager()
 
@@ -93,8 +93,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["full_name"]
-        verbose_name = _("cuenta")
-        verbose_name_plural = _("cuentas")
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
 
     def __str__(self):
         return self.full_name or self.email

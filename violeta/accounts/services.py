@@ -11,7 +11,7 @@ from violeta.audit.services import audit_record
 
 def _check_area(role: str, area) -> None:
     if role in AREA_ROLES and area is None:
-        raise ValidationError({"area": _("Este rol necesita un área (la que atiende o coordina).")})
+        raise ValidationError({"area": _("This role needs an area (the one she works in or coordinates).")})
 
 
 @transaction.atomic
@@ -20,7 +20,7 @@ def staff_create(
 ) -> User:
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": _("Ya existe una cuenta con ese correo.")})
+        raise ValidationError({"email": _("An account with that email already exists.")})
     _check_area(role, area)
     user = User(
         email=email, full_name=full_name.strip(), role=role, area=area if role in AREA_ROLES else None
@@ -41,7 +41,7 @@ def staff_update(
 ) -> User:
     _check_area(role, area)
     if user == by and (not is_active or role != Role.SYSADMIN) and by.role == Role.SYSADMIN:
-        raise ValidationError(_("No puede quitarse a sí misma el rol de administración ni desactivarse."))
+        raise ValidationError(_("You cannot remove your own administration role or deactivate yourself."))
     user.full_name = full_name.strip()
     user.role = role
     user.area = area if role in AREA_ROLES else None

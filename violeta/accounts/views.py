@@ -30,7 +30,7 @@ def staff_create(request):
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, _("Cuenta creada."))
+            messages.success(request, _("Account created."))
             return redirect("accounts:staff_list")
     return render_page(request, "accounts/staff_form.html", {"form": form, "creating": True})
 
@@ -47,7 +47,7 @@ def staff_edit(request, pk):
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, _("Cuenta actualizada."))
+            messages.success(request, _("Account updated."))
             return redirect("accounts:staff_list")
     return render_page(
         request, "accounts/staff_form.html", {"form": form, "member": member, "creating": False}

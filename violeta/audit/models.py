@@ -5,15 +5,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Action(models.TextChoices):
-    VIEW = "view", _("consulta")
-    CREATE = "create", _("alta")
-    UPDATE = "update", _("modificación")
-    EXPORT = "export", _("exportación")
-    LOGIN = "login", _("inicio de sesión")
-    LOGOUT = "logout", _("cierre de sesión")
-    LOGIN_FAILED = "login_failed", _("intento de acceso fallido")
-    ACCESS_DENIED = "access_denied", _("acceso denegado")
-    BREAK_GLASS = "break_glass", _("acceso de emergencia")
+    VIEW = "view", _("view")
+    CREATE = "create", _("creation")
+    UPDATE = "update", _("update")
+    EXPORT = "export", _("export")
+    LOGIN = "login", _("sign-in")
+    LOGOUT = "logout", _("sign-out")
+    LOGIN_FAILED = "login_failed", _("failed sign-in attempt")
+    ACCESS_DENIED = "access_denied", _("access denied")
+    BREAK_GLASS = "break_glass", _("emergency access")
 
 
 class AppendOnlyError(Exception):
@@ -43,31 +43,31 @@ class AuditEvent(models.Model):
     nothing personal is copied here, so the log itself is safe to show to the director.
     """
 
-    at = models.DateTimeField(_("fecha y hora"), default=timezone.now, db_index=True)
+    at = models.DateTimeField(_("date and time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("quién"),
+        verbose_name=_("who"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
     )
-    actor_label = models.CharField(_("cuenta"), max_length=254, blank=True)
-    action = models.CharField(_("acción"), max_length=20, choices=Action.choices)
-    object_type = models.CharField(_("tipo de objeto"), max_length=60, blank=True)
-    object_id = models.CharField(_("id del objeto"), max_length=64, blank=True)
-    case_id = models.BigIntegerField(_("expediente"), null=True, blank=True, db_index=True)
-    detail = models.CharField(_("detalle"), max_length=255, blank=True)
-    flagged = models.BooleanField(_("para revisión"), default=False, db_index=True)
-    request_id = models.CharField(_("id de la petición"), max_length=64, blank=True)
+    actor_label = models.CharField(_("account"), max_length=254, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    object_type = models.CharField(_("object type"), max_length=60, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    case_id = models.BigIntegerField(_("case file"), null=True, blank=True, db_index=True)
+    detail = models.CharField(_("detail"), max_length=255, blank=True)
+    flagged = models.BooleanField(_("for review"), default=False, db_index=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
     ip = models.GenericIPAddressField(_("IP"), null=True, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]
-        verbose_name = _("evento de auditoría")
-        verbose_name_plural = _("eventos de auditoría")
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self):

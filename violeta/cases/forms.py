@@ -32,26 +32,28 @@ def case_staff():
 class IntakeCaseForm(BootstrapFormMixin, forms.Form):
     """The case part of the first interview; the person part is a PersonForm and a SafeContactForm."""
 
-    arrival_channel = forms.ChoiceField(label=_("¿Cómo llegó?"), choices=ArrivalChannel.choices)
+    arrival_channel = forms.ChoiceField(label=_("How did she arrive?"), choices=ArrivalChannel.choices)
     arrival_detail = forms.CharField(
-        label=_("Institución o empresa que la canalizó"), required=False, max_length=150
+        label=_("Institution or company that referred her"), required=False, max_length=150
     )
     reason = forms.CharField(
-        label=_("Motivo de la consulta"),
+        label=_("Reason for the visit"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("En sus palabras. No hace falta repetir aquí lo que otra área ya registró."),
+        help_text=_("In her own words. There is no need to repeat here what another area already recorded."),
     )
     team = StaffMultipleChoiceField(
-        label=_("Equipo que la atenderá"),
+        label=_("Team that will attend her"),
         required=False,
         queryset=case_staff(),
-        help_text=_("Usted queda en el equipo. Agregue a quien la atenderá de cada área."),
+        help_text=_("You stay on the team. Add whoever will attend her from each area."),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     privacy_notice_accepted = forms.BooleanField(
-        label=_("Ella conoce y acepta el aviso de privacidad"),
+        label=_("She knows and accepts the privacy notice"),
         required=True,
-        error_messages={"required": _("Sin aceptar el aviso de privacidad no se puede abrir el expediente.")},
+        error_messages={
+            "required": _("The case file cannot be opened unless the privacy notice is accepted.")
+        },
     )
     existing_person = forms.IntegerField(required=False, widget=forms.HiddenInput)
     confirm_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
@@ -59,29 +61,29 @@ class IntakeCaseForm(BootstrapFormMixin, forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("arrival_channel") == ArrivalChannel.REFERRED and not data.get("arrival_detail"):
-            self.add_error("arrival_detail", _("Indique qué institución la canalizó."))
+            self.add_error("arrival_detail", _("Say which institution referred her."))
         return data
 
 
 class ConsultationForm(BootstrapFormMixin, forms.Form):
-    modality = forms.ChoiceField(label=_("Modalidad"), choices=Modality.choices)
-    started_at = forms.DateTimeField(label=_("Fecha y hora"), widget=DateTimeInput())
+    modality = forms.ChoiceField(label=_("Modality"), choices=Modality.choices)
+    started_at = forms.DateTimeField(label=_("Date and time"), widget=DateTimeInput())
     duration_minutes = forms.IntegerField(
-        label=_("Duración (minutos)"), min_value=5, max_value=480, initial=50
+        label=_("Duration (minutes)"), min_value=5, max_value=480, initial=50
     )
     summary = forms.CharField(
-        label=_("Resumen para el equipo"),
+        label=_("Summary for the team"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Lo que el resto del equipo necesita saber. Sin detalles clínicos."),
+        help_text=_("What the rest of the team needs to know. No clinical details."),
     )
     next_steps = forms.CharField(
-        label=_("Acuerdos y siguientes pasos"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Agreements and next steps"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     area_note = forms.CharField(
-        label=_("Nota solo para mi área"),
+        label=_("Note for my area only"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Solo el personal de su área podrá leerla."),
+        help_text=_("Only the staff of your area will be able to read it."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -91,49 +93,48 @@ class ConsultationForm(BootstrapFormMixin, forms.Form):
 
 
 class CloseForm(BootstrapFormMixin, forms.Form):
-    close_reason = forms.ChoiceField(label=_("Motivo de cierre"), choices=CloseReason.choices)
+    close_reason = forms.ChoiceField(label=_("Reason for closing"), choices=CloseReason.choices)
 
 
 class ReopenForm(BootstrapFormMixin, forms.Form):
     why = forms.CharField(
-        label=_("¿Por qué se reabre?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=500
+        label=_("Why is it being reopened?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=500
     )
 
 
 class TeamAddForm(BootstrapFormMixin, forms.Form):
-    user = StaffChoiceField(label=_("Integrante"), queryset=case_staff())
+    user = StaffChoiceField(label=_("Team member"), queryset=case_staff())
 
 
 class PartyAddForm(BootstrapFormMixin, forms.Form):
     relation = forms.ChoiceField(
-        label=_("Relación con ella"), choices=[c for c in Relation.choices if c[0] != Relation.HOLDER]
+        label=_("Relation to her"), choices=[c for c in Relation.choices if c[0] != Relation.HOLDER]
     )
-    given_names = forms.CharField(label=_("Nombre(s)"), max_length=100)
-    first_surname = forms.CharField(label=_("Primer apellido"), max_length=80)
-    second_surname = forms.CharField(label=_("Segundo apellido"), max_length=80, required=False)
-    birth_date = forms.DateField(label=_("Fecha de nacimiento"), required=False, widget=DateInput())
+    given_names = forms.CharField(label=_("Given name(s)"), max_length=100)
+    first_surname = forms.CharField(label=_("First surname"), max_length=80)
+    second_surname = forms.CharField(label=_("Second surname"), max_length=80, required=False)
+    birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
     approximate_age = forms.IntegerField(
-        label=_("Edad aproximada"), required=False, min_value=0, max_value=120
+        label=_("Approximate age"), required=False, min_value=0, max_value=120
     )
-    gender = forms.ChoiceField(label=_("Identidad de género"), choices=Gender.choices, initial=Gender.WOMAN)
+    gender = forms.ChoiceField(label=_("Gender identity"), choices=Gender.choices, initial=Gender.WOMAN)
 
 
 class BreakGlassForm(BootstrapFormMixin, forms.Form):
     folio = forms.CharField(label=_("Folio"), max_length=20)
     reason = forms.CharField(
-        label=_("¿Por qué necesita entrar a este expediente?"),
+        label=_("Why do you need to enter this case file?"),
         widget=forms.Textarea(attrs={"rows": 3}),
         min_length=15,
         max_length=1000,
-        help_text=_("Quedará registrado y la dirección lo revisará."),
+        help_text=_("It will be recorded and the director's office will review it."),
     )
 
 
 class CaseFilterForm(forms.Form):
-    scope = forms.ChoiceField(
-        choices=[("mine", _("Míos")), ("all", _("Todos los que puedo ver"))], required=False
-    )
+    scope = forms.ChoiceField(choices=[("mine", _("Mine")), ("all", _("All I can see"))], required=False)
     status = forms.ChoiceField(
-        choices=[("active", _("Activos")), ("", _("Todos")), ("closed", _("Cerrados"))], required=False
+        choices=[("active", _("Active cases")), ("", _("All cases")), ("closed", _("Closed cases"))],
+        required=False,
     )
     q = forms.CharField(required=False, max_length=30)

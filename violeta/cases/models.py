@@ -16,31 +16,31 @@ class FolioCounter(models.Model):
 
 
 class CaseStatus(models.TextChoices):
-    OPEN = "open", _("Abierto")
-    FOLLOW_UP = "follow_up", _("En seguimiento")
-    CLOSED = "closed", _("Cerrado")
-    REOPENED = "reopened", _("Reabierto")
+    OPEN = "open", _("Open")
+    FOLLOW_UP = "follow_up", _("In follow-up")
+    CLOSED = "closed", _("Closed")
+    REOPENED = "reopened", _("Reopened")
 
 
 ACTIVE_STATUSES = (CaseStatus.OPEN, CaseStatus.FOLLOW_UP, CaseStatus.REOPENED)
 
 
 class ArrivalChannel(models.TextChoices):
-    OWN = "own", _("Por su cuenta")
-    PHONE = "phone", _("Por teléfono")
-    REFERRED = "referred", _("Canalizada por una institución")
-    COMPANY = "company", _("IMM en tu empresa")
-    MIA = "mia", _("Aplicación MIA")
-    OTHER = "other", _("Otro")
+    OWN = "own", _("On her own")
+    PHONE = "phone", _("By phone")
+    REFERRED = "referred", _("Referred by an institution")
+    COMPANY = "company", _("IMM in your company")
+    MIA = "mia", _("MIA app")
+    OTHER = "other", _("Other")
 
 
 class CloseReason(models.TextChoices):
-    CONCLUDED = "concluded", _("Atención concluida")
-    REFERRED = "referred", _("Canalizada a otra institución")
-    NO_CONTACT = "no_contact", _("Sin contacto")
-    DECLINED = "declined", _("Ella decidió no continuar")
-    MOVED = "moved", _("Cambio de residencia")
-    OTHER = "other", _("Otro motivo")
+    CONCLUDED = "concluded", _("Care completed")
+    REFERRED = "referred", _("Referred to another institution")
+    NO_CONTACT = "no_contact", _("No contact")
+    DECLINED = "declined", _("She decided not to continue")
+    MOVED = "moved", _("Moved away")
+    OTHER = "other", _("Other reason")
 
 
 class Case(models.Model):
@@ -51,19 +51,21 @@ class Case(models.Model):
     """
 
     folio = models.CharField(_("folio"), max_length=20, unique=True)
-    status = models.CharField(_("estado"), max_length=12, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    status = models.CharField(_("status"), max_length=12, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     holder = models.ForeignKey(
-        Person, verbose_name=_("titular"), on_delete=models.PROTECT, related_name="held_cases"
+        Person, verbose_name=_("holder"), on_delete=models.PROTECT, related_name="held_cases"
     )
-    arrival_channel = models.CharField(_("cómo llegó"), max_length=12, choices=ArrivalChannel.choices)
-    arrival_detail = models.CharField(_("institución o empresa que la canalizó"), max_length=150, blank=True)
-    reason = EncryptedTextField(_("motivo de la consulta"))
-    is_priority = models.BooleanField(_("prioritario"), default=False, db_index=True)
-    opened_at = models.DateTimeField(_("abierto el"), default=timezone.now, db_index=True)
+    arrival_channel = models.CharField(_("how she arrived"), max_length=12, choices=ArrivalChannel.choices)
+    arrival_detail = models.CharField(
+        _("institution or company that referred her"), max_length=150, blank=True
+    )
+    reason = EncryptedTextField(_("reason for the visit"))
+    is_priority = models.BooleanField(_("priority"), default=False, db_index=True)
+    opened_at = models.DateTimeField(_("opened on"), default=timezone.now, db_index=True)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    closed_at = models.DateTimeField(_("cerrado el"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed on"), null=True, blank=True)
     close_reason = models.CharField(
-        _("motivo de cierre"), max_length=12, choices=CloseReason.choices, blank=True
+        _("reason for closing"), max_length=12, choices=CloseReason.choices, blank=True
     )
     updated_at = models.DateTimeField(auto_now=True)
     people = models.ManyToManyField(Person, through="CaseParty", related_name="cases")
@@ -76,8 +78,8 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["-opened_at"]
-        verbose_name = _("expediente")
-        verbose_name_plural = _("expedientes")
+        verbose_name = _("case file")
+        verbose_name_plural = _("case files")
 
     def __str__(self):
         return self.folio
@@ -88,12 +90,12 @@ class Case(models.Model):
 
 
 class Relation(models.TextChoices):
-    HOLDER = "holder", _("Titular")
-    DAUGHTER = "daughter", _("Hija")
-    SON = "son", _("Hijo")
-    MINOR_IN_CARE = "minor_in_care", _("Niña, niño o adolescente a su cuidado")
-    RELATIVE = "relative", _("Familiar")
-    OTHER = "other", _("Otra persona")
+    HOLDER = "holder", _("Holder")
+    DAUGHTER = "daughter", _("Daughter")
+    SON = "son", _("Son")
+    MINOR_IN_CARE = "minor_in_care", _("Child or adolescent in her care")
+    RELATIVE = "relative", _("Relative")
+    OTHER = "other", _("Other person")
 
 
 class CaseParty(models.Model):
@@ -101,13 +103,13 @@ class CaseParty(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="case_parties")
-    relation = models.CharField(_("relación"), max_length=16, choices=Relation.choices)
+    relation = models.CharField(_("relation"), max_length=16, choices=Relation.choices)
     added_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "person"], name="caseparty_unique")]
-        verbose_name = _("persona en el expediente")
-        verbose_name_plural = _("personas en el expediente")
+        verbose_name = _("person in the case file")
+        verbose_name_plural = _("people in the case file")
 
 
 class CaseTeamMember(models.Model):
@@ -123,15 +125,15 @@ class CaseTeamMember(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "user"], name="caseteam_unique")]
-        verbose_name = _("integrante del equipo")
-        verbose_name_plural = _("equipo del expediente")
+        verbose_name = _("team member")
+        verbose_name_plural = _("case file team")
 
 
 class Modality(models.TextChoices):
-    IN_PERSON = "in_person", _("Presencial")
-    PHONE = "phone", _("Por teléfono")
-    VIDEO = "video", _("Videollamada")
-    COMPANY = "company", _("En su empresa")
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("By phone")
+    VIDEO = "video", _("Video call")
+    COMPANY = "company", _("At her workplace")
 
 
 class Consultation(models.Model):
@@ -141,19 +143,19 @@ class Consultation(models.Model):
     """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consultations")
-    area = models.ForeignKey(Area, verbose_name=_("área"), on_delete=models.PROTECT, related_name="+")
-    modality = models.CharField(_("modalidad"), max_length=12, choices=Modality.choices)
-    started_at = models.DateTimeField(_("fecha y hora"))
-    duration_minutes = models.PositiveSmallIntegerField(_("duración (minutos)"))
-    summary = EncryptedTextField(_("resumen para el equipo"))
-    next_steps = EncryptedTextField(_("acuerdos y siguientes pasos"), blank=True)
+    area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
+    modality = models.CharField(_("modality"), max_length=12, choices=Modality.choices)
+    started_at = models.DateTimeField(_("date and time"))
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
+    summary = EncryptedTextField(_("summary for the team"))
+    next_steps = EncryptedTextField(_("agreements and next steps"), blank=True)
     attended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-started_at", "-id"]
-        verbose_name = _("atención")
-        verbose_name_plural = _("atenciones")
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
 
 
 class AreaNote(models.Model):
@@ -164,26 +166,26 @@ class AreaNote(models.Model):
         Consultation, on_delete=models.CASCADE, null=True, blank=True, related_name="area_notes"
     )
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
-    body = EncryptedTextField(_("nota"))
+    body = EncryptedTextField(_("note"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = _("nota del área")
-        verbose_name_plural = _("notas del área")
+        verbose_name = _("area note")
+        verbose_name_plural = _("area notes")
 
 
 class EventKind(models.TextChoices):
-    OPENED = "opened", _("Expediente abierto")
-    CONSULTATION = "consultation", _("Atención registrada")
-    NOTE = "note", _("Nota del área")
-    TEAM_ADDED = "team_added", _("Se integró al equipo")
-    PARTY_ADDED = "party_added", _("Persona agregada")
-    STATUS = "status", _("Cambio de estado")
-    CLOSED = "closed", _("Expediente cerrado")
-    REOPENED = "reopened", _("Expediente reabierto")
-    BREAK_GLASS = "break_glass", _("Acceso de emergencia")
+    OPENED = "opened", _("Case file opened")
+    CONSULTATION = "consultation", _("Consultation recorded")
+    NOTE = "note", _("Area note")
+    TEAM_ADDED = "team_added", _("Joined the team")
+    PARTY_ADDED = "party_added", _("Person added")
+    STATUS = "status", _("Status change")
+    CLOSED = "closed", _("Case file closed")
+    REOPENED = "reopened", _("Case file reopened")
+    BREAK_GLASS = "break_glass", _("Emergency access")
 
 
 class CaseEvent(models.Model):
@@ -208,7 +210,7 @@ class CaseAccessGrant(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="access_grants")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField(_("motivo"))
+    reason = models.TextField(_("reason"))
     granted_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
 

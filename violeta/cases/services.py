@@ -72,7 +72,7 @@ def case_open(
     _require_case_role(by)
     if Case.objects.filter(holder=holder, status__in=ACTIVE_STATUSES).exists():
         raise ValidationError(
-            _("Ella ya tiene un expediente activo. Pida a su equipo o a la coordinación que le integren."),
+            _("She already has an active case file. Ask its team or the area coordination to add you to it."),
             code="case_active_exists",
         )
     case = Case(
@@ -113,7 +113,7 @@ def intake_register(
     """
     if not privacy_notice_accepted:
         raise ValidationError(
-            _("Para abrir el expediente ella debe conocer y aceptar el aviso de privacidad."),
+            _("To open the case file she must know and accept the privacy notice."),
             code="privacy_notice_required",
         )
     if (person is None) == (person_data is None):
@@ -133,7 +133,7 @@ def intake_register(
         by=by,
         purpose="privacy_notice",
         granted=True,
-        scope=_("Aviso de privacidad integral leído y aceptado en la primera entrevista."),
+        scope=_("Full privacy notice read and accepted at the first interview."),
         case_id=case.pk,
     )
     return case
@@ -141,7 +141,9 @@ def intake_register(
 
 def _team_add(case: Case, *, user, by) -> CaseTeamMember:
     if not (user.is_active and user.role in CASE_ROLES):
-        raise ValidationError(_("%(name)s no atiende expedientes.") % {"name": user}, code="not_case_staff")
+        raise ValidationError(
+            _("%(name)s does not work on case files.") % {"name": user}, code="not_case_staff"
+        )
     member, created = CaseTeamMember.objects.get_or_create(
         case=case,
         user=user,
@@ -177,14 +179,14 @@ def case_party_add(
 ):
     """Add a child or another person to the case (creating her record if new)."""
     if relation == Relation.HOLDER:
-        raise ValidationError(_("El expediente ya tiene titular."), code="holder_exists")
+        raise ValidationError(_("The case file already has a holder."), code="holder_exists")
     if person is None:
         person = person_create(by=by, case_id=case.pk, **(person_data or {}))
     party, created = CaseParty.objects.get_or_create(
         case=case, person=person, defaults={"relation": relation}
     )
     if not created:
-        raise ValidationError(_("Esa persona ya está en el expediente."), code="party_exists")
+        raise ValidationError(_("That person is already in the case file."), code="party_exists")
     audit_record(actor=by, action=Action.CREATE, obj=party, case_id=case.pk)
     _event(case, by=by, kind=EventKind.PARTY_ADDED, description=party.get_relation_display())
     return party
@@ -209,10 +211,10 @@ def consultation_record(
         raise PermissionDenied
     if not case.is_active:
         raise ValidationError(
-            _("El expediente está cerrado. Reábralo para registrar una atención."), code="closed"
+            _("The case file is closed. Reopen it to record a consultation."), code="closed"
         )
     if started_at > timezone.now() + timedelta(minutes=5):
-        raise ValidationError({"started_at": _("La atención no puede registrarse con fecha futura.")})
+        raise ValidationError({"started_at": _("A consultation cannot be recorded with a future date.")})
     consultation = Consultation(
         case=case,
         area=area,
@@ -250,9 +252,9 @@ def consultation_record(
 @transaction.atomic
 def case_close(*, case: Case, by, reason: str) -> Case:
     if not case.is_active:
-        raise ValidationError(_("El expediente ya está cerrado."), code="already_closed")
+        raise ValidationError(_("The case file is already closed."), code="already_closed")
     if not reason:
-        raise ValidationError({"close_reason": _("Indique el motivo de cierre.")})
+        raise ValidationError({"close_reason": _("Give the reason for closing.")})
     case.status = CaseStatus.CLOSED
     case.close_reason = reason
     case.closed_at = timezone.now()
@@ -266,17 +268,17 @@ def case_close(*, case: Case, by, reason: str) -> Case:
 @transaction.atomic
 def case_reopen(*, case: Case, by, why: str) -> Case:
     if case.is_active:
-        raise ValidationError(_("El expediente ya está abierto."), code="already_open")
+        raise ValidationError(_("The case file is already open."), code="already_open")
     if not why.strip():
-        raise ValidationError({"why": _("Explique por qué se reabre.")})
+        raise ValidationError({"why": _("Explain why it is being reopened.")})
     if Case.objects.filter(holder=case.holder, status__in=ACTIVE_STATUSES).exclude(pk=case.pk).exists():
-        raise ValidationError(_("Ella ya tiene otro expediente activo."), code="case_active_exists")
+        raise ValidationError(_("She already has another active case file."), code="case_active_exists")
     case.status = CaseStatus.REOPENED
     case.closed_at = None
     case.close_reason = ""
     case.save(update_fields=["status", "closed_at", "close_reason", "updated_at"])
     audit_record(actor=by, action=Action.UPDATE, obj=case, case_id=case.pk, detail="reapertura")
-    _event(case, by=by, kind=EventKind.REOPENED, description=_("Reabierto"))
+    _event(case, by=by, kind=EventKind.REOPENED, description=_("Reopened"))
     return case
 
 
@@ -285,9 +287,7 @@ def case_break_glass(*, case: Case, by, reason: str) -> CaseAccessGrant:
     """Emergency access outside the usual rules: a written reason, a few hours, flagged for the director."""
     _require_case_role(by)
     if len(reason.strip()) < 15:
-        raise ValidationError(
-            {"reason": _("Explique con detalle (al menos 15 caracteres) por qué lo necesita.")}
-        )
+        raise ValidationError({"reason": _("Explain in detail (at least 15 characters) why you need it.")})
     grant = CaseAccessGrant.objects.create(
         case=case,
         user=by,

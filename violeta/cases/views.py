@@ -97,7 +97,7 @@ def intake(request):
             except ValidationError as exc:
                 apply_service_errors(person_form if hasattr(exc, "error_dict") else case_form, exc)
             else:
-                messages.success(request, _("Expediente %(folio)s abierto.") % {"folio": case.folio})
+                messages.success(request, _("Case file %(folio)s opened.") % {"folio": case.folio})
                 if selectors.can_view_case(request.user, case):
                     return redirect("cases:detail", folio=case.folio)
                 return redirect("cases:list")
@@ -169,7 +169,7 @@ def consultation_create(request, folio):
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, _("Atención registrada."))
+            messages.success(request, _("Consultation recorded."))
             return redirect("cases:detail", folio=case.folio)
     return render_page(request, "cases/consultation_form.html", {"case": case, "form": form})
 
@@ -185,7 +185,7 @@ def case_close(request, folio):
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, _("Expediente cerrado."))
+            messages.success(request, _("Case file closed."))
             return redirect("cases:detail", folio=case.folio)
     return render_page(request, "cases/case_status_form.html", {"case": case, "form": form, "closing": True})
 
@@ -201,7 +201,7 @@ def case_reopen(request, folio):
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, _("Expediente reabierto."))
+            messages.success(request, _("Case file reopened."))
             return redirect("cases:detail", folio=case.folio)
     return render_page(request, "cases/case_status_form.html", {"case": case, "form": form, "closing": False})
 
@@ -216,14 +216,14 @@ def case_team_add(request, folio):
             services.case_team_add(case=case, user=form.cleaned_data["user"], by=request.user)
         except PermissionDenied:
             messages.error(
-                request, _("Solo el equipo, la coordinación o la dirección pueden integrar personal.")
+                request, _("Only the team, the area coordination or the director's office can add staff.")
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, _("Se integró al equipo."))
+            messages.success(request, _("Added to the team."))
     else:
-        messages.error(request, _("Elija a quién integrar."))
+        messages.error(request, _("Choose whom to add."))
     return redirect("cases:detail", folio=case.folio)
 
 
@@ -241,7 +241,7 @@ def case_party_add(request, folio):
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, _("Persona agregada al expediente."))
+            messages.success(request, _("Person added to the case file."))
             return redirect("cases:detail", folio=case.folio)
     return render_page(request, "cases/party_form.html", {"case": case, "form": form})
 
@@ -254,13 +254,13 @@ def break_glass(request):
     if request.method == "POST" and form.is_valid():
         case = Case.objects.filter(folio=form.cleaned_data["folio"].strip().upper()).first()
         if case is None or request.user.role == Role.DIRECTOR:
-            form.add_error("folio", _("No hay un expediente con ese folio."))
+            form.add_error("folio", _("There is no case file with that folio."))
         else:
             try:
                 services.case_break_glass(case=case, by=request.user, reason=form.cleaned_data["reason"])
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
-                messages.warning(request, _("Acceso de emergencia concedido por 4 horas. Quedó registrado."))
+                messages.warning(request, _("Emergency access granted for 4 hours. It has been recorded."))
                 return redirect("cases:detail", folio=case.folio)
     return render_page(request, "cases/break_glass.html", {"form": form})

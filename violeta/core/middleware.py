@@ -55,7 +55,9 @@ class IdleTimeoutMiddleware:
             last_seen = request.session.get(self.key)
             if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT:
                 logout(request)
-                messages.info(request, _("Su sesión se cerró por inactividad. Vuelva a entrar."))
+                messages.info(
+                    request, _("Your session was closed after a period of inactivity. Please sign in again.")
+                )
                 return redirect_to_login(request.path)
             request.session[self.key] = now
         return self.get_response(request)

@@ -19,21 +19,21 @@ def parse_curp(value: str) -> str:
         return stdnum_curp.validate(compact)
     except InvalidLength as exc:
         raise ValidationError(
-            _("La CURP debe tener 18 caracteres; tiene %(n)d.") % {"n": len(compact)}, code="curp_length"
+            _("The CURP must have 18 characters; it has %(n)d.") % {"n": len(compact)}, code="curp_length"
         ) from exc
     except InvalidChecksum as exc:
         raise ValidationError(
-            _("La CURP no es válida: el dígito verificador no corresponde. Revise cada carácter."),
+            _("The CURP is not valid: the check digit does not match. Check each character."),
             code="curp_checksum",
         ) from exc
     except InvalidComponent as exc:
         raise ValidationError(
-            _("La CURP no es válida: la fecha de nacimiento, el sexo o el estado no corresponden."),
+            _("The CURP is not valid: the date of birth, sex or state do not match."),
             code="curp_component",
         ) from exc
     except InvalidFormat as exc:
         raise ValidationError(
-            _("La CURP no tiene el formato correcto (4 letras, 6 dígitos de fecha, 8 caracteres más)."),
+            _("The CURP does not have the right format (4 letters, 6 date digits, 8 more characters)."),
             code="curp_format",
         ) from exc
 
@@ -42,7 +42,7 @@ def parse_phone(value: str, region: str | None = None) -> str:
     """Return the number in E.164 (``+526144900789``) from the ways people write it, or raise ValidationError."""
     raw = (value or "").strip()
     if not raw:
-        raise ValidationError(_("Escriba un número de teléfono."), code="phone_empty")
+        raise ValidationError(_("Enter a phone number."), code="phone_empty")
     region = region or settings.INSTITUTE["default_region"]
     digits = "".join(ch for ch in raw if ch.isdigit())
     if region == "MX" and not raw.startswith("+") and digits.startswith(_OLD_MOBILE_PREFIXES):
@@ -51,7 +51,7 @@ def parse_phone(value: str, region: str | None = None) -> str:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException as exc:
         raise ValidationError(
-            _("«%(value)s» no es un número de teléfono. Escriba 10 dígitos, por ejemplo 614 490 0789.")
+            _("“%(value)s” is not a phone number. Enter 10 digits, for example 614 490 0789.")
             % {"value": value},
             code="phone_format",
         ) from exc
@@ -60,7 +60,7 @@ def parse_phone(value: str, region: str | None = None) -> str:
         number = phonenumbers.parse(f"+52{national[1:]}")
     if not phonenumbers.is_valid_number(number):
         raise ValidationError(
-            _("«%(value)s» no es un número de teléfono válido. Escriba 10 dígitos, por ejemplo 614 490 0789.")
+            _("“%(value)s” is not a valid phone number. Enter 10 digits, for example 614 490 0789.")
             % {"value": value},
             code="phone_invalid",
         )

@@ -8,73 +8,73 @@ from violeta.people.models import Consent, ConsentPurpose, Gender, Neighborhood,
 class PersonForm(BootstrapFormMixin, forms.Form):
     """Identity, contact and intersectional data of a person, parsed at the edge."""
 
-    given_names = forms.CharField(label=_("Nombre(s)"), max_length=100)
-    first_surname = forms.CharField(label=_("Primer apellido"), max_length=80)
-    second_surname = forms.CharField(label=_("Segundo apellido"), max_length=80, required=False)
-    birth_date = forms.DateField(label=_("Fecha de nacimiento"), required=False, widget=DateInput())
+    given_names = forms.CharField(label=_("Given name(s)"), max_length=100)
+    first_surname = forms.CharField(label=_("First surname"), max_length=80)
+    second_surname = forms.CharField(label=_("Second surname"), max_length=80, required=False)
+    birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
     approximate_age = forms.IntegerField(
-        label=_("Edad aproximada"),
+        label=_("Approximate age"),
         required=False,
         min_value=0,
         max_value=120,
-        help_text=_("Solo si no conoce la fecha de nacimiento."),
+        help_text=_("Only if the date of birth is not known."),
     )
-    gender = forms.ChoiceField(label=_("Identidad de género"), choices=Gender.choices, initial=Gender.WOMAN)
+    gender = forms.ChoiceField(label=_("Gender identity"), choices=Gender.choices, initial=Gender.WOMAN)
     curp = CurpField(label=_("CURP"), required=False)
-    phone = PhoneField(label=_("Teléfono"), required=False, help_text=_("Por ejemplo 614 490 0789."))
-    phone_alt = PhoneField(label=_("Otro teléfono"), required=False)
-    email = forms.EmailField(label=_("Correo electrónico"), required=False)
-    address = forms.CharField(label=_("Calle y número"), required=False, max_length=300)
+    phone = PhoneField(label=_("Phone"), required=False, help_text=_("For example 614 490 0789."))
+    phone_alt = PhoneField(label=_("Other phone"), required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    address = forms.CharField(label=_("Street and number"), required=False, max_length=300)
     neighborhood = forms.ModelChoiceField(
-        label=_("Colonia"),
+        label=_("Neighborhood"),
         queryset=Neighborhood.objects.all(),
         required=False,
-        empty_label=_("— Seleccione su colonia —"),
+        empty_label=_("— Select the neighborhood —"),
     )
     postal_code = forms.RegexField(
-        label=_("Código postal"),
+        label=_("Postal code"),
         regex=r"^\d{5}$",
         required=False,
-        error_messages={"invalid": _("El código postal tiene 5 dígitos.")},
+        error_messages={"invalid": _("The postal code has 5 digits.")},
     )
     indigenous_people = forms.CharField(
-        label=_("Pueblo indígena con el que se identifica"),
+        label=_("Indigenous people she identifies with"),
         required=False,
         max_length=80,
-        help_text=_("Opcional, por autoadscripción. Por ejemplo: rarámuri, ódami, o'oba, warijó."),
+        help_text=_("Optional, self-identified. For example: rarámuri, ódami, o'oba, warijó."),
     )
-    indigenous_language = forms.CharField(label=_("Lengua indígena que habla"), required=False, max_length=80)
-    disability = forms.CharField(label=_("Discapacidad"), required=False, max_length=120)
+    indigenous_language = forms.CharField(
+        label=_("Indigenous language she speaks"), required=False, max_length=80
+    )
+    disability = forms.CharField(label=_("Disability"), required=False, max_length=120)
 
     def clean(self):
         data = super().clean()
         if data.get("birth_date") and data.get("approximate_age") is not None:
-            self.add_error(
-                "approximate_age", _("Indique la fecha de nacimiento o la edad aproximada, no ambas.")
-            )
+            self.add_error("approximate_age", _("Give the date of birth or the approximate age, not both."))
         hood, postal_code = data.get("neighborhood"), data.get("postal_code")
         if hood and postal_code and hood.postal_code != postal_code:
             self.add_error(
                 "postal_code",
-                _("El código postal de %(colonia)s es %(cp)s.")
+                _("The postal code of %(colonia)s is %(cp)s.")
                 % {"colonia": hood.name, "cp": hood.postal_code},
             )
         return data
 
 
 class SafeContactForm(BootstrapFormMixin, forms.Form):
-    phone_choice = forms.ChoiceField(label=_("Teléfono seguro"), choices=PhoneChoice.choices)
-    may_call = forms.BooleanField(label=_("Se le puede llamar"), required=False)
-    may_leave_message = forms.BooleanField(label=_("Se le puede dejar recado"), required=False)
-    may_sms = forms.BooleanField(label=_("Se le pueden enviar SMS"), required=False)
-    best_hours = forms.CharField(label=_("Horario seguro"), required=False, max_length=120)
+    phone_choice = forms.ChoiceField(label=_("Safe phone"), choices=PhoneChoice.choices)
+    may_call = forms.BooleanField(label=_("May be called"), required=False)
+    may_leave_message = forms.BooleanField(label=_("A message may be left"), required=False)
+    may_sms = forms.BooleanField(label=_("May receive SMS"), required=False)
+    best_hours = forms.CharField(label=_("Safe hours"), required=False, max_length=120)
     code_word = forms.CharField(
-        label=_("Palabra clave"),
+        label=_("Code word"),
         required=False,
         max_length=60,
-        help_text=_("Para confirmar que habla con ella, o para que avise que no puede hablar."),
+        help_text=_("To confirm you are speaking with her, or for her to signal that she cannot talk."),
     )
-    notes = forms.CharField(label=_("Indicaciones"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(label=_("Instructions"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ConsentForm(BootstrapFormMixin, forms.ModelForm):
@@ -89,4 +89,4 @@ class ConsentForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Nombre, CURP o teléfono"), required=False, max_length=100)
+    q = forms.CharField(label=_("Name, CURP or phone"), required=False, max_length=100)

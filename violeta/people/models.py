@@ -12,17 +12,17 @@ from violeta.core.validators import format_phone
 class Neighborhood(models.Model):
     """A colonia (or fraccionamiento, ejido…) of the municipality, from SEPOMEX's catalogue. Loaded as data."""
 
-    postal_code = models.CharField(_("código postal"), max_length=5, db_index=True)
-    name = models.CharField(_("colonia"), max_length=120)
-    settlement_type = models.CharField(_("tipo de asentamiento"), max_length=60, blank=True)
-    zone = models.CharField(_("zona"), max_length=20, blank=True)
-    municipality = models.CharField(_("municipio"), max_length=80)
-    state = models.CharField(_("estado"), max_length=80)
+    postal_code = models.CharField(_("postal code"), max_length=5, db_index=True)
+    name = models.CharField(_("neighborhood"), max_length=120)
+    settlement_type = models.CharField(_("settlement type"), max_length=60, blank=True)
+    zone = models.CharField(_("zone"), max_length=20, blank=True)
+    municipality = models.CharField(_("municipality"), max_length=80)
+    state = models.CharField(_("state"), max_length=80)
 
     class Meta:
         ordering = ["name", "postal_code"]
-        verbose_name = _("colonia")
-        verbose_name_plural = _("colonias")
+        verbose_name = _("neighborhood")
+        verbose_name_plural = _("neighborhoods")
         constraints = [
             models.UniqueConstraint(
                 fields=["postal_code", "name", "settlement_type", "municipality"], name="neighborhood_unique"
@@ -34,13 +34,13 @@ class Neighborhood(models.Model):
 
 
 class Gender(models.TextChoices):
-    WOMAN = "woman", _("Mujer")
-    MAN = "man", _("Hombre")
-    TRANS_WOMAN = "trans_woman", _("Mujer trans")
-    TRANS_MAN = "trans_man", _("Hombre trans")
-    NON_BINARY = "non_binary", _("No binaria")
-    OTHER = "other", _("Otra identidad")
-    UNDISCLOSED = "undisclosed", _("Prefiere no decir")
+    WOMAN = "woman", _("Woman")
+    MAN = "man", _("Man")
+    TRANS_WOMAN = "trans_woman", _("Trans woman")
+    TRANS_MAN = "trans_man", _("Trans man")
+    NON_BINARY = "non_binary", _("Non-binary")
+    OTHER = "other", _("Other identity")
+    UNDISCLOSED = "undisclosed", _("Prefers not to say")
 
 
 class Person(models.Model):
@@ -51,38 +51,38 @@ class Person(models.Model):
     detection compares (accents, case and common abbreviations removed).
     """
 
-    given_names = models.CharField(_("nombre(s)"), max_length=100)
-    first_surname = models.CharField(_("primer apellido"), max_length=80)
-    second_surname = models.CharField(_("segundo apellido"), max_length=80, blank=True)
-    birth_date = models.DateField(_("fecha de nacimiento"), null=True, blank=True)
-    approximate_age = models.PositiveSmallIntegerField(_("edad aproximada"), null=True, blank=True)
-    age_recorded_on = models.DateField(_("edad registrada el"), null=True, blank=True)
+    given_names = models.CharField(_("given name(s)"), max_length=100)
+    first_surname = models.CharField(_("first surname"), max_length=80)
+    second_surname = models.CharField(_("second surname"), max_length=80, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    approximate_age = models.PositiveSmallIntegerField(_("approximate age"), null=True, blank=True)
+    age_recorded_on = models.DateField(_("age recorded on"), null=True, blank=True)
     gender = models.CharField(
-        _("identidad de género"), max_length=20, choices=Gender.choices, default=Gender.WOMAN
+        _("gender identity"), max_length=20, choices=Gender.choices, default=Gender.WOMAN
     )
     curp = models.CharField(_("CURP"), max_length=18, null=True, blank=True, unique=True)
-    phone = models.CharField(_("teléfono"), max_length=20, blank=True, db_index=True)
-    phone_alt = models.CharField(_("otro teléfono"), max_length=20, blank=True, db_index=True)
-    email = models.EmailField(_("correo electrónico"), blank=True)
-    address = EncryptedTextField(_("domicilio (calle y número)"), blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, db_index=True)
+    phone_alt = models.CharField(_("other phone"), max_length=20, blank=True, db_index=True)
+    email = models.EmailField(_("email"), blank=True)
+    address = EncryptedTextField(_("address (street and number)"), blank=True)
     neighborhood = models.ForeignKey(
-        Neighborhood, verbose_name=_("colonia"), on_delete=models.PROTECT, null=True, blank=True
+        Neighborhood, verbose_name=_("neighborhood"), on_delete=models.PROTECT, null=True, blank=True
     )
-    postal_code = models.CharField(_("código postal"), max_length=5, blank=True)
-    indigenous_people = models.CharField(_("pueblo indígena (autoadscripción)"), max_length=80, blank=True)
-    indigenous_language = models.CharField(_("lengua indígena que habla"), max_length=80, blank=True)
-    disability = models.CharField(_("discapacidad"), max_length=120, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
+    indigenous_people = models.CharField(_("indigenous people (self-identified)"), max_length=80, blank=True)
+    indigenous_language = models.CharField(_("indigenous language she speaks"), max_length=80, blank=True)
+    disability = models.CharField(_("disability"), max_length=120, blank=True)
     name_normalized = models.CharField(max_length=300, editable=False, db_index=True)
-    created_at = models.DateTimeField(_("registrada el"), default=timezone.now)
+    created_at = models.DateTimeField(_("registered on"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
-    updated_at = models.DateTimeField(_("actualizada el"), auto_now=True)
+    updated_at = models.DateTimeField(_("updated on"), auto_now=True)
 
     class Meta:
         ordering = ["first_surname", "second_surname", "given_names"]
-        verbose_name = _("persona")
-        verbose_name_plural = _("personas")
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
         # On PostgreSQL a trigram GIN index on name_normalized is created by migration 0002 (not declared
         # here: SQLite cannot build it).
 
@@ -112,9 +112,9 @@ class Person(models.Model):
 
 
 class PhoneChoice(models.TextChoices):
-    MAIN = "main", _("Teléfono principal")
-    ALT = "alt", _("Otro teléfono")
-    NONE = "none", _("Ninguno: no llamar")
+    MAIN = "main", _("Main phone")
+    ALT = "alt", _("Other phone")
+    NONE = "none", _("None: do not call")
 
 
 class SafeContactPreference(models.Model):
@@ -122,19 +122,19 @@ class SafeContactPreference(models.Model):
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="safe_contact")
     phone_choice = models.CharField(
-        _("teléfono seguro"), max_length=10, choices=PhoneChoice.choices, default=PhoneChoice.MAIN
+        _("safe phone"), max_length=10, choices=PhoneChoice.choices, default=PhoneChoice.MAIN
     )
-    may_call = models.BooleanField(_("se le puede llamar"), default=False)
-    may_leave_message = models.BooleanField(_("se le puede dejar recado"), default=False)
-    may_sms = models.BooleanField(_("se le pueden enviar SMS"), default=False)
-    best_hours = models.CharField(_("horario seguro"), max_length=120, blank=True)
-    code_word = EncryptedTextField(_("palabra clave"), blank=True)
-    notes = EncryptedTextField(_("indicaciones"), blank=True)
+    may_call = models.BooleanField(_("may be called"), default=False)
+    may_leave_message = models.BooleanField(_("a message may be left"), default=False)
+    may_sms = models.BooleanField(_("may receive SMS"), default=False)
+    best_hours = models.CharField(_("safe hours"), max_length=120, blank=True)
+    code_word = EncryptedTextField(_("code word"), blank=True)
+    notes = EncryptedTextField(_("instructions"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = _("preferencias de contacto seguro")
-        verbose_name_plural = _("preferencias de contacto seguro")
+        verbose_name = _("safe contact preferences")
+        verbose_name_plural = _("safe contact preferences")
 
     @property
     def safe_phone(self) -> str:
@@ -153,30 +153,30 @@ class SafeContactPreference(models.Model):
 
 
 class ConsentPurpose(models.TextChoices):
-    PRIVACY_NOTICE = "privacy_notice", _("Aviso de privacidad")
-    CARE = "care", _("Tratamiento de datos para su atención")
-    REFERRAL = "referral", _("Compartir datos para canalización")
-    SMS = "sms", _("Recordatorios por SMS")
-    STATISTICS = "statistics", _("Uso estadístico anónimo")
-    MIA_LINK = "mia_link", _("Vincular la app MIA a su expediente")
+    PRIVACY_NOTICE = "privacy_notice", _("Privacy notice")
+    CARE = "care", _("Processing of data for her care")
+    REFERRAL = "referral", _("Sharing data for referral")
+    SMS = "sms", _("SMS reminders")
+    STATISTICS = "statistics", _("Anonymous statistical use")
+    MIA_LINK = "mia_link", _("Link the MIA app to her case file")
 
 
 class Consent(models.Model):
     """A consent she gave (or refused): for what, when, how far it reaches, and who recorded it."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
-    purpose = models.CharField(_("para qué"), max_length=30, choices=ConsentPurpose.choices)
-    granted = models.BooleanField(_("otorgado"), default=True)
-    given_on = models.DateField(_("fecha"), default=timezone.localdate)
-    scope = models.CharField(_("alcance"), max_length=255, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose.choices)
+    granted = models.BooleanField(_("granted"), default=True)
+    given_on = models.DateField(_("date"), default=timezone.localdate)
+    scope = models.CharField(_("scope"), max_length=255, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
-    revoked_at = models.DateTimeField(_("revocado el"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked on"), null=True, blank=True)
 
     class Meta:
         ordering = ["-given_on", "-id"]
-        verbose_name = _("consentimiento")
-        verbose_name_plural = _("consentimientos")
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
 
     def __str__(self):
         return f"{self.get_purpose_display()} ({self.given_on:%d/%m/%Y})"

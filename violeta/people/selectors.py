@@ -9,6 +9,7 @@ from django.contrib.postgres.search import TrigramSimilarity
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from violeta.audit.models import Action
 from violeta.audit.services import audit_denied, audit_many, audit_record
@@ -50,10 +51,10 @@ def _birth_date_factor(wanted: date | None, found: date | None) -> tuple[float, 
     if not wanted or not found:
         return 0.0, ""
     if wanted == found:
-        return 0.15, "misma fecha de nacimiento"
+        return 0.15, _("same date of birth")
     swapped = wanted.month == found.day and wanted.day == found.month and wanted.year == found.year
     if swapped or abs((wanted - found).days) <= 366:
-        return 0.05, "fecha de nacimiento cercana"
+        return 0.05, _("close date of birth")
     if abs(wanted.year - found.year) > 5:
         return -0.25, ""
     return 0.0, ""
@@ -89,7 +90,7 @@ def duplicate_candidates(
             curp = None
     if curp:
         for pk in Person.objects.filter(curp=curp).values_list("id", flat=True):
-            bump(pk, 1.0, "misma CURP")
+            bump(pk, 1.0, _("same CURP"))
     if phone:
         try:
             phone = parse_phone(phone)
@@ -97,10 +98,10 @@ def duplicate_candidates(
             phone = None
     if phone:
         for pk in Person.objects.filter(Q(phone=phone) | Q(phone_alt=phone)).values_list("id", flat=True):
-            bump(pk, 0.9, "mismo teléfono")
+            bump(pk, 0.9, _("same phone"))
     name = normalize_name(f"{given_names} {first_surname} {second_surname}")
     for pk, sim in _name_scores(name).items():
-        bump(pk, sim * 0.85, "nombre parecido")
+        bump(pk, sim * 0.85, _("similar name"))
 
     people = Person.objects.select_related("neighborhood").in_bulk(found.keys())
     results = []

@@ -46,7 +46,7 @@ def person_edit(request, pk):
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, _("Datos actualizados."))
+            messages.success(request, _("Details updated."))
             return redirect("people:detail", pk=person.pk)
     return render_page(request, "people/person_form.html", {"person": person, "form": form})
 
@@ -60,7 +60,7 @@ def safe_contact_edit(request, pk):
     form = SafeContactForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.safe_contact_set(person=person, by=request.user, **form.cleaned_data)
-        messages.success(request, _("Preferencias de contacto seguro guardadas."))
+        messages.success(request, _("Safe contact preferences saved."))
         return redirect("people:detail", pk=person.pk)
     return render_page(request, "people/safe_contact_form.html", {"person": person, "form": form})
 
@@ -72,6 +72,6 @@ def consent_add(request, pk):
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.consent_record(person=person, by=request.user, **form.cleaned_data)
-        messages.success(request, _("Consentimiento registrado."))
+        messages.success(request, _("Consent recorded."))
         return redirect("people:detail", pk=person.pk)
     return render_page(request, "people/consent_form.html", {"person": person, "form": form})

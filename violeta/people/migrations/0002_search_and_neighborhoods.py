@@ -2,9 +2,11 @@ from django.db import migrations
 
 from violeta.people import neighborhoods
 
+# Names are normalised once, in Python, into people_person.name_normalized (accents, case and abbreviations
+# removed), so both databases compare the same text; unaccent() is not needed on top of that, and an index on
+# unaccent(...) would need an IMMUTABLE wrapper. pg_trgm's GIN index serves the typo-tolerant lookup.
 PG_UP = """
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
-CREATE EXTENSION IF NOT EXISTS unaccent;
 CREATE INDEX IF NOT EXISTS person_name_trgm ON people_person USING gin (name_normalized gin_trgm_ops);
 """
 PG_DOWN = "DROP INDEX IF EXISTS person_name_trgm;"

@@ -4,6 +4,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from violeta.cases.models import Case
 from violeta.core import demo
@@ -24,34 +25,43 @@ class Command(BaseCommand):
             self.print_logins()
             return
         if settings.PRODUCTION:
-            raise CommandError(
-                "Los datos de demostración no se cargan en producción (VIOLETA_ENV=production)."
-            )
+            raise CommandError(_("Demo data is not loaded in production (VIOLETA_ENV=production)."))
         if demo.demo_exists():
-            self.stdout.write("Los datos de demostración ya estaban cargados; no se cambió nada.")
+            self.stdout.write(_("The demo data was already loaded; nothing was changed."))
         elif Case.objects.exists() or Person.objects.exists():
             raise CommandError(
-                "La base de datos ya tiene personas o expedientes: los datos de demostración solo se "
-                "cargan en una base vacía. Use otra base (DATABASE_URL o VIOLETA_VAR_DIR)."
+                _(
+                    "The database already has people or case files: demo data is only loaded into an "
+                    "empty database. Use another database (DATABASE_URL or VIOLETA_VAR_DIR)."
+                )
             )
         else:
             started = time.monotonic()
             counts = demo.DemoBuilder().build()
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Datos de demostración creados en {time.monotonic() - started:.1f} s: "
-                    f"{counts['people']} personas ({counts['children']} niñas y niños), {counts['cases']} "
-                    f"expedientes ({counts['closed']} cerrados), {counts['consultations']} atenciones."
+                    _(
+                        "Demo data created in %(seconds).1f s: %(people)d people (%(children)d children), "
+                        "%(cases)d case files (%(closed)d closed), %(consultations)d consultations."
+                    )
+                    % {
+                        "seconds": time.monotonic() - started,
+                        "people": counts["people"],
+                        "children": counts["children"],
+                        "cases": counts["cases"],
+                        "closed": counts["closed"],
+                        "consultations": counts["consultations"],
+                    }
                 )
             )
         self.print_logins()
 
     def print_logins(self):
-        rows = [("Rol", "Correo", "Contraseña"), *demo.logins()]
+        rows = [(_("Role"), _("E-mail"), _("Password")), *demo.logins()]
         widths = [max(len(row[i]) for row in rows) for i in range(3)]
         line = "  ".join("-" * width for width in widths)
         self.stdout.write("")
-        self.stdout.write("Cuentas de demostración:")
+        self.stdout.write(_("Demo accounts:"))
         for index, row in enumerate(rows):
             self.stdout.write(
                 "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
@@ -59,4 +69,4 @@ class Command(BaseCommand):
             if index == 0:
                 self.stdout.write(line)
         self.stdout.write("")
-        self.stdout.write(f"Abra {demo.DEMO_URL}")
+        self.stdout.write(_("Open %(url)s") % {"url": demo.DEMO_URL})

@@ -1,6 +1,7 @@
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from violeta.core import crypto
 
@@ -36,12 +37,17 @@ class Command(BaseCommand):
                     if any(value and crypto.key_id_of(value) not in (None, current) for value in row[1:])
                 ]
             total += len(stale)
-            self.stdout.write(f"{model._meta.label}: {len(stale)} con llave anterior")
+            self.stdout.write(
+                _("%(model)s: %(n)d with an older key") % {"model": model._meta.label, "n": len(stale)}
+            )
             if dry_run:
                 continue
             for start in range(0, len(stale), batch):
                 with transaction.atomic():
                     for obj in model.objects.filter(pk__in=stale[start : start + batch]):
                         obj.save(update_fields=[f.name for f in fields])
-        verb = "por volver a cifrar" if dry_run else "cifrados de nuevo"
-        self.stdout.write(self.style.SUCCESS(f"{total} registros {verb} con la llave {current}."))
+        if dry_run:
+            done = _("%(n)d records to re-encrypt with key %(key)s.")
+        else:
+            done = _("%(n)d records re-encrypted with key %(key)s.")
+        self.stdout.write(self.style.SUCCESS(done % {"n": total, "key": current}))

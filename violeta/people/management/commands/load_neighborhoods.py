@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from violeta.people import neighborhoods
 from violeta.people.models import Neighborhood
@@ -14,6 +15,9 @@ class Command(BaseCommand):
         try:
             rows = neighborhoods.read_csv(csv)
         except (OSError, ValueError) as exc:
-            raise CommandError(f"No se pudo leer {csv}: {exc}") from exc
+            raise CommandError(_("Could not read %(path)s: %(error)s") % {"path": csv, "error": exc}) from exc
         added = neighborhoods.load(Neighborhood, rows)
-        self.stdout.write(f"{added} colonias nuevas; {len(rows) - added} ya estaban.")
+        self.stdout.write(
+            _("%(added)d new neighborhoods; %(existing)d were already there.")
+            % {"added": added, "existing": len(rows) - added}
+        )
