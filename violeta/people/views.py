@@ -48,7 +48,11 @@ def person_edit(request, pk):
         else:
             messages.success(request, _("Details updated."))
             return redirect("people:detail", pk=person.pk)
-    return render_page(request, "people/person_form.html", {"person": person, "form": form})
+    return render_page(
+        request,
+        "people/person_subform.html",
+        {"person": person, "form": form, "title": _("Edit person's details")},
+    )
 
 
 @staff_required(CASE_ROLES)
@@ -62,7 +66,9 @@ def safe_contact_edit(request, pk):
         services.safe_contact_set(person=person, by=request.user, **form.cleaned_data)
         messages.success(request, _("Safe contact preferences saved."))
         return redirect("people:detail", pk=person.pk)
-    return render_page(request, "people/safe_contact_form.html", {"person": person, "form": form})
+    return render_page(
+        request, "people/person_subform.html", {"person": person, "form": form, "title": _("Safe contact")}
+    )
 
 
 @staff_required(CASE_ROLES)
@@ -74,4 +80,6 @@ def consent_add(request, pk):
         services.consent_record(person=person, by=request.user, **form.cleaned_data)
         messages.success(request, _("Consent recorded."))
         return redirect("people:detail", pk=person.pk)
-    return render_page(request, "people/consent_form.html", {"person": person, "form": form})
+    return render_page(
+        request, "people/person_subform.html", {"person": person, "form": form, "title": _("Record consent")}
+    )

@@ -190,3 +190,22 @@ def test_case_list_queries_do_not_grow_with_cases(
         response = client.get(reverse("cases:list"))
     assert response.status_code == 200
     assert response.context["page"].paginator.count == 33
+
+
+def test_safe_contact_and_consent_are_recorded_from_the_person_page(client, lawyer):
+    person = CaseFactory(opened_by=lawyer).holder
+    client.force_login(lawyer)
+    url = reverse("people:safe_contact", kwargs={"pk": person.pk})
+    assert "Contacto seguro" in client.get(url).content.decode()
+    response = client.post(url, {"phone_choice": "none", "best_hours": "", "code_word": "girasol"})
+    assert response.status_code == 302
+    person.safe_contact.refresh_from_db()
+    assert person.safe_contact.phone_choice == "none"
+    assert not person.safe_contact.allows_sms()
+    assert person.safe_contact.code_word == "girasol"
+    response = client.post(
+        reverse("people:consent_add", kwargs={"pk": person.pk}),
+        {"purpose": "sms", "granted": "on", "given_on": "2026-11-20", "scope": "Recordatorios de cita"},
+    )
+    assert response.status_code == 302
+    assert person.consents.filter(purpose="sms", granted=True).exists()
