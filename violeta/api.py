@@ -12,6 +12,9 @@ api = NinjaAPI(
 )
 
 
+api.add_router("/mia/", "violeta.alerts.api.router")
+
+
 @api.get("/health", auth=None, tags=["sistema"], summary="Estado del servicio")
 def health(request):
     return {"status": "ok"}

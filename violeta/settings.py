@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "violeta.audit",
     "violeta.people",
     "violeta.cases",
+    "violeta.alerts",
 ]
 
 MIDDLEWARE = [
@@ -226,6 +227,33 @@ MEDIA_ROOT = Path(os.environ.get("VIOLETA_MEDIA_ROOT", VAR_DIR / "media"))
 
 # --- Background work ---------------------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# --- SMS (MIA) ---------------------------------------------------------------------------------------------
+# Like EMAIL_BACKEND: console (development), file (JSON lines, shared by web and worker), locmem (tests), or
+# Twilio's REST API in production.
+SMS_BACKEND = os.environ.get(
+    "SMS_BACKEND",
+    "violeta.alerts.sms.twilio.TwilioBackend" if PRODUCTION else "violeta.alerts.sms.file.FileBackend",
+)
+SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", str(VAR_DIR / "sms.jsonl"))
+TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
+TWILIO_FROM = os.environ.get("TWILIO_FROM", "")
+TWILIO_MESSAGING_SERVICE_SID = os.environ.get("TWILIO_MESSAGING_SERVICE_SID", "")
+MIA = {
+    "OTP_TTL_SECONDS": 10 * 60,
+    "OTP_MAX_ATTEMPTS": 5,
+    "OTP_MAX_PER_HOUR": 3,
+    "OTP_RESEND_SECONDS": 60,
+    "PIN_MAX_FAILURES": 5,
+    "MAX_CONTACTS": 5,
+    "ESCALATE_AFTER_SECONDS": int(os.environ.get("MIA_ESCALATE_AFTER_SECONDS", "180")),
+    "LOCATION_RETENTION_DAYS": int(os.environ.get("MIA_LOCATION_RETENTION_DAYS", "90")),
+    "SMS_MAX_ATTEMPTS": 6,
+    "SMS_BACKOFF_SECONDS": 15,
+    "SMS_LEASE_SECONDS": 60,
+    "SMS_DELIVERY_TIMEOUT_SECONDS": 10 * 60,
+}
 
 # --- E-mail ------------------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(

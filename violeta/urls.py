@@ -12,6 +12,7 @@ urlpatterns = [
     path("auditoria/", include("violeta.audit.urls")),
     path("personas/", include("violeta.people.urls")),
     path("expedientes/", include("violeta.cases.urls")),
+    path("", include("violeta.alerts.urls")),
     path("api/v1/", api.urls),
     path(
         "favicon.ico",

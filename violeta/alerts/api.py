@@ -1,0 +1,4 @@
+# Being written (the MIA JSON API).
+from ninja import Router
+
+router = Router(tags=["mia"])

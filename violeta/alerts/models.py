@@ -1,0 +1,225 @@
+"""MIA: the alert app. A woman's account, her support network, her alerts, and every text message sent for them.
+
+Locations are the most sensitive data Violeta holds: encrypted at rest, kept only for the retention period
+after the alert closes (``settings.MIA["LOCATION_RETENTION_DAYS"]``), then deleted.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from violeta.core.crypto import EncryptedTextField
+
+
+class AppDisguise(models.TextChoices):
+    """A neutral name and icon for the installed app, so it does not give her away."""
+
+    MIA = "mia", _("MIA")
+    NOTES = "notes", _("Notes")
+    WEATHER = "weather", _("Weather")
+    CALCULATOR = "calculator", _("Calculator")
+
+
+class MiaAccount(models.Model):
+    """A woman who uses the MIA app. She signs up with her phone number only; her case file link is optional."""
+
+    phone = models.CharField(_("phone"), max_length=20, unique=True)
+    display_name = models.CharField(_("name for her contacts"), max_length=30)
+    pin_hash = models.CharField(max_length=128)
+    duress_pin_hash = models.CharField(max_length=128, blank=True)
+    disguise = models.CharField(_("app name"), max_length=12, choices=AppDisguise.choices, default=AppDisguise.MIA)
+    countdown_seconds = models.PositiveSmallIntegerField(_("countdown (seconds)"), default=5)
+    update_interval_seconds = models.PositiveSmallIntegerField(_("location updates every (seconds)"), default=120)
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="mia_accounts"
+    )
+    linked_at = models.DateTimeField(null=True, blank=True)
+    pin_failures = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("MIA account")
+        verbose_name_plural = _("MIA accounts")
+
+    def __str__(self):
+        return f"MIA #{self.pk}"
+
+
+class MiaDevice(models.Model):
+    """A signed-in app (browser or phone). The bearer token is shown once and stored only as a hash."""
+
+    account = models.ForeignKey(MiaAccount, on_delete=models.CASCADE, related_name="devices")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+
+class PhoneVerification(models.Model):
+    """A one-time code sent by SMS to prove she holds the phone. Expires, and allows few attempts."""
+
+    phone = models.CharField(max_length=20, db_index=True)
+    code_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+
+class EmergencyContact(models.Model):
+    """A person of her support network (red de apoyo) who receives her alerts by SMS."""
+
+    account = models.ForeignKey(MiaAccount, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=60)
+    phone = models.CharField(_("phone"), max_length=20, db_index=True)
+    confirm_token = models.CharField(max_length=40, unique=True)
+    invited_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["invited_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "phone"], condition=models.Q(removed_at__isnull=True), name="contact_unique_phone"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class AlertStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    CANCELLED = "cancelled", _("Cancelled")
+    CLOSED = "closed", _("Closed")
+
+
+class Outcome(models.TextChoices):
+    FALSE_ALARM = "false_alarm", _("False alarm")
+    HELPED_BY_CONTACT = "helped_by_contact", _("Helped by a contact")
+    POLICE_ATTENDED = "police_attended", _("Police attended")
+    STAFF_CONTACTED = "staff_contacted", _("Institute staff contacted her")
+    UNREACHABLE = "unreachable", _("Could not be reached")
+    OTHER = "other", _("Other")
+
+
+class Alert(models.Model):
+    """One press of the alert button. Active until she cancels it with her PIN or staff close it."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client_id = models.CharField(max_length=64, unique=True, help_text="Idempotency key from the app")
+    account = models.ForeignKey(MiaAccount, on_delete=models.PROTECT, related_name="alerts")
+    status = models.CharField(max_length=10, choices=AlertStatus.choices, default=AlertStatus.ACTIVE, db_index=True)
+    is_duress = models.BooleanField(_("duress"), default=False)
+    started_at = models.DateTimeField(default=timezone.now, db_index=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    escalation_reason = models.CharField(max_length=20, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    outcome_note = EncryptedTextField(_("note"), blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    case = models.ForeignKey("cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="alerts")
+    purge_after = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+
+    def __str__(self):
+        return str(self.public_id)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == AlertStatus.ACTIVE
+
+
+class AlertRecipient(models.Model):
+    """One contact's copy of an alert: her own unguessable link to the live page, and her acknowledgement."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="recipients")
+    contact = models.ForeignKey(EmergencyContact, on_delete=models.PROTECT, related_name="+")
+    token = models.CharField(max_length=32, unique=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_via = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["alert", "contact"], name="recipient_unique")]
+
+
+class AlertLocation(models.Model):
+    """A position sent by her phone. The coordinates are encrypted; accuracy and times are not."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="locations")
+    coordinates = EncryptedTextField()
+    accuracy_m = models.FloatField()
+    captured_at = models.DateTimeField()
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-captured_at", "-id"]
+
+    @property
+    def lat_lon(self) -> tuple[float, float]:
+        lat, lon = self.coordinates.split(",")
+        return float(lat), float(lon)
+
+
+class SmsKind(models.TextChoices):
+    OTP = "otp", _("Verification code")
+    INVITATION = "invitation", _("Invitation")
+    ALERT = "alert", _("Alert")
+    LOCATION = "location", _("Location available")
+    CANCELLED = "cancelled", _("Alert cancelled")
+    REMINDER = "reminder", _("Reminder")
+
+
+class SmsStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
+    UNDELIVERED = "undelivered", _("Undelivered")
+    GAVE_UP = "gave_up", _("Gave up")
+
+
+class SmsMessage(models.Model):
+    """The outbox: every text message to every recipient is a row, sent by a background task.
+
+    ``attempt`` counts provider submissions; the idempotency key of a submission is ``<id>:<attempt>``, so a
+    retry after a crash can ask the provider whether that submission went out before sending again.
+    """
+
+    kind = models.CharField(max_length=12, choices=SmsKind.choices)
+    to_phone = models.CharField(max_length=20)
+    body = EncryptedTextField()
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, null=True, blank=True, related_name="messages")
+    recipient = models.ForeignKey(
+        AlertRecipient, on_delete=models.CASCADE, null=True, blank=True, related_name="messages"
+    )
+    status = models.CharField(max_length=12, choices=SmsStatus.choices, default=SmsStatus.PENDING, db_index=True)
+    attempt = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    provider_message_id = models.CharField(max_length=64, blank=True, db_index=True)
+    provider_status = models.CharField(max_length=20, blank=True)
+    last_error = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    @property
+    def idempotency_key(self) -> str:
+        return f"{self.pk}:{self.attempt}"

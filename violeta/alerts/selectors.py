@@ -1,0 +1,78 @@
+"""Reads of MIA data. Console reads go through ``access_alert``/``console_alerts``: role-checked and audited."""
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from violeta.accounts.models import Role
+from violeta.alerts.models import Alert, AlertLocation, AlertRecipient, AlertStatus
+from violeta.audit.models import Action
+from violeta.audit.services import audit_denied, audit_many, audit_record
+
+CONSOLE_ROLES = frozenset({Role.ALERT_MONITOR, Role.DIRECTOR})
+
+
+def _console_user(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role in CONSOLE_ROLES)
+
+
+def console_alerts(user, *, include_closed: bool = False) -> list[Alert]:
+    """The alerts the console shows (active ones first, raised ones on top), with what each row needs."""
+    if not _console_user(user):
+        return []
+    qs: QuerySet[Alert] = Alert.objects.select_related("account")
+    if not include_closed:
+        qs = qs.filter(status=AlertStatus.ACTIVE)
+    alerts = list(
+        qs.annotate(
+            n_recipients=Count("recipients", distinct=True),
+            n_acks=Count("recipients", filter=Q(recipients__acknowledged_at__isnull=False), distinct=True),
+            last_location_at=Max("locations__captured_at"),
+        ).order_by("-is_duress", "escalated_at", "-started_at")[:200]
+    )
+    audit_many(actor=user, action=Action.VIEW, objects=alerts, detail="consola")
+    return alerts
+
+
+def access_alert(user, public_id) -> Alert:
+    """One alert for the console, with its timeline; 404 for anyone outside the console roles, audited."""
+    alert = None
+    if _console_user(user):
+        alert = (
+            Alert.objects.select_related("account", "case", "closed_by")
+            .prefetch_related(
+                Prefetch("recipients", queryset=AlertRecipient.objects.select_related("contact")),
+                Prefetch("locations", queryset=AlertLocation.objects.order_by("-captured_at", "-id")),
+                "messages",
+            )
+            .filter(public_id=public_id)
+            .first()
+        )
+    if alert is None:
+        audit_denied(actor=user, object_type="alerts.alert", object_id=str(public_id))
+        raise Http404
+    audit_record(actor=user, action=Action.VIEW, obj=alert, case_id=alert.case_id, detail="consola")
+    return alert
+
+
+def live_recipient(token: str) -> AlertRecipient:
+    """The contact's view of an alert, by her unguessable token; 404 once the alert has ended."""
+    recipient = (
+        AlertRecipient.objects.select_related("alert", "alert__account", "contact")
+        .filter(token=token, alert__status=AlertStatus.ACTIVE)
+        .first()
+    )
+    if recipient is None:
+        raise Http404
+    return recipient
+
+
+def latest_location(alert: Alert) -> AlertLocation | None:
+    return alert.locations.order_by("-captured_at", "-id").first()
+
+
+def app_alert(account, public_id) -> Alert:
+    """One of her own alerts, for the app; 404 for anyone else's."""
+    alert = Alert.objects.filter(account=account, public_id=public_id).first()
+    if alert is None:
+        raise Http404
+    return alert

@@ -1,0 +1,584 @@
+"""Writes of MIA: sign-up, contacts, alerts, locations, acknowledgements, escalation and the SMS outbox.
+
+Every function is one transaction. Tasks are enqueued inside it (violeta.core.tasks.enqueue), so an alert and
+the messages that announce it commit together: nothing is lost between "accepted" and "queued".
+"""
+
+import hashlib
+import logging
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from violeta.accounts.models import Role, User
+from violeta.alerts import sms
+from violeta.alerts.models import (
+    Alert,
+    AlertLocation,
+    AlertRecipient,
+    AlertStatus,
+    EmergencyContact,
+    MiaAccount,
+    MiaDevice,
+    PhoneVerification,
+    SmsKind,
+    SmsMessage,
+    SmsStatus,
+)
+from violeta.alerts.text import fit
+from violeta.audit.models import Action
+from violeta.audit.services import audit_record
+from violeta.core.tasks import enqueue
+from violeta.core.validators import parse_phone
+
+logger = logging.getLogger(__name__)
+
+
+def conf(key: str):
+    return settings.MIA[key]
+
+
+def _hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _link(name: str, token: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse(name, kwargs={"token": token})
+
+
+# --- The outbox ------------------------------------------------------------------------------------------------
+
+
+def sms_queue(*, kind: str, to: str, body: str, alert=None, recipient=None) -> SmsMessage:
+    """Put a message in the outbox and enqueue its dispatch, in the caller's transaction."""
+    from violeta.alerts import tasks
+
+    message = SmsMessage.objects.create(kind=kind, to_phone=to, body=body, alert=alert, recipient=recipient)
+    enqueue(tasks.sms_dispatch, message.pk)
+    return message
+
+
+def _backoff(attempt: int) -> timedelta:
+    return timedelta(seconds=min(conf("SMS_BACKOFF_SECONDS") * 2 ** (attempt - 1), 15 * 60))
+
+
+def _schedule_retry(message: SmsMessage, error: str) -> None:
+    from violeta.alerts import tasks
+
+    message.last_error = error[:255]
+    if message.attempt >= conf("SMS_MAX_ATTEMPTS"):
+        message.status = SmsStatus.GAVE_UP
+        message.save(update_fields=["status", "last_error"])
+        logger.error("sms %s gave up after %s attempts", message.pk, message.attempt)
+        return
+    message.status = SmsStatus.FAILED
+    message.next_attempt_at = timezone.now() + _backoff(message.attempt)
+    message.save(update_fields=["status", "last_error", "next_attempt_at"])
+    enqueue(tasks.sms_dispatch, message.pk, run_after=message.next_attempt_at)
+
+
+def sms_dispatch_run(*, message_id: int) -> None:
+    """Hand one message to the gateway. Safe to run twice: only a pending or failed message that is due is sent.
+
+    The row is claimed (status "sending", attempt + 1) and a watchdog scheduled in one transaction before the
+    gateway is called; the result is recorded in a second. If the worker dies in between, the watchdog asks the
+    gateway whether that attempt went out, so the message is neither lost nor sent twice.
+    """
+    from violeta.alerts import tasks
+
+    with transaction.atomic():
+        message = SmsMessage.objects.select_for_update().filter(pk=message_id).first()
+        if message is None or message.status not in (SmsStatus.PENDING, SmsStatus.FAILED):
+            return
+        if message.next_attempt_at > timezone.now() + timedelta(seconds=1):
+            return
+        message.attempt += 1
+        message.status = SmsStatus.SENDING
+        message.claimed_at = timezone.now()
+        message.save(update_fields=["attempt", "status", "claimed_at"])
+        enqueue(
+            tasks.sms_watchdog,
+            message.pk,
+            message.attempt,
+            run_after=message.claimed_at + timedelta(seconds=conf("SMS_LEASE_SECONDS")),
+        )
+    backend = sms.get_backend()
+    try:
+        result = backend.send(message.to_phone, message.body, message.idempotency_key)
+    except sms.SmsError as exc:
+        with transaction.atomic():
+            message = SmsMessage.objects.select_for_update().get(pk=message_id)
+            if message.status == SmsStatus.SENDING:
+                _schedule_retry(message, str(exc))
+        return
+    _record_sent(message_id, message.attempt, result, backend)
+
+
+def _record_sent(message_id: int, attempt: int, result: sms.SendResult, backend) -> None:
+    from violeta.alerts import tasks
+
+    with transaction.atomic():
+        message = SmsMessage.objects.select_for_update().get(pk=message_id)
+        if message.status != SmsStatus.SENDING or message.attempt != attempt:
+            return
+        message.status = SmsStatus.SENT
+        message.provider_message_id = result.provider_message_id
+        message.provider_status = result.status
+        message.sent_at = timezone.now()
+        message.save(update_fields=["status", "provider_message_id", "provider_status", "sent_at"])
+        if getattr(backend, "reports_delivery", False):
+            enqueue(
+                tasks.sms_delivery_check,
+                message.pk,
+                attempt,
+                run_after=message.sent_at + timedelta(seconds=conf("SMS_DELIVERY_TIMEOUT_SECONDS")),
+            )
+
+
+def sms_watchdog_run(*, message_id: int, attempt: int) -> None:
+    """Recover a message whose worker died while sending it: ask the gateway, then record or retry."""
+    message = SmsMessage.objects.filter(pk=message_id, status=SmsStatus.SENDING, attempt=attempt).first()
+    if message is None:
+        return
+    backend = sms.get_backend()
+    backend.lookup_context = {"to": message.to_phone, "body": message.body}
+    found = backend.lookup(message.idempotency_key)
+    if found is not None:
+        _record_sent(message_id, attempt, found, backend)
+        return
+    with transaction.atomic():
+        message = SmsMessage.objects.select_for_update().get(pk=message_id)
+        if message.status == SmsStatus.SENDING and message.attempt == attempt:
+            _schedule_retry(message, "worker stopped while sending; not found at the gateway")
+
+
+def sms_delivery_check_run(*, message_id: int, attempt: int) -> None:
+    """No delivery report in time: send again (a new attempt), unless it was delivered meanwhile."""
+    with transaction.atomic():
+        message = SmsMessage.objects.select_for_update().filter(pk=message_id).first()
+        if message and message.status == SmsStatus.SENT and message.attempt == attempt:
+            _schedule_retry(message, "no delivery report in time")
+
+
+PROVIDER_STATUSES = {
+    "queued": SmsStatus.SENT,
+    "accepted": SmsStatus.SENT,
+    "sending": SmsStatus.SENT,
+    "sent": SmsStatus.SENT,
+    "delivered": SmsStatus.DELIVERED,
+    "failed": SmsStatus.FAILED,
+    "undelivered": SmsStatus.UNDELIVERED,
+}
+
+
+@transaction.atomic
+def sms_status_update(*, provider_message_id: str, provider_status: str) -> SmsMessage | None:
+    """A delivery report from the provider. Failed and undelivered messages are retried."""
+    message = SmsMessage.objects.select_for_update().filter(provider_message_id=provider_message_id).first()
+    if message is None or message.status in (SmsStatus.DELIVERED, SmsStatus.GAVE_UP):
+        return message
+    status = PROVIDER_STATUSES.get(provider_status)
+    if status is None:
+        return message
+    message.provider_status = provider_status
+    if status == SmsStatus.DELIVERED:
+        message.status = SmsStatus.DELIVERED
+        message.delivered_at = timezone.now()
+        message.save(update_fields=["status", "provider_status", "delivered_at"])
+    elif status in (SmsStatus.FAILED, SmsStatus.UNDELIVERED):
+        message.save(update_fields=["provider_status"])
+        _schedule_retry(message, f"provider reported {provider_status}")
+    else:
+        message.save(update_fields=["provider_status"])
+    return message
+
+
+# --- Sign-up ---------------------------------------------------------------------------------------------------
+
+
+def _phone(value: str) -> str:
+    try:
+        return parse_phone(value)
+    except ValidationError as exc:
+        raise ValidationError({"phone": exc.messages}) from exc
+
+
+@transaction.atomic
+def otp_request(*, phone: str) -> PhoneVerification:
+    """Send a one-time code to the phone. Rate-limited per number; the SMS says nothing about MIA."""
+    phone = _phone(phone)
+    now = timezone.now()
+    recent = PhoneVerification.objects.filter(phone=phone, created_at__gte=now - timedelta(hours=1))
+    if recent.count() >= conf("OTP_MAX_PER_HOUR"):
+        raise ValidationError(_("Too many codes requested for this number. Try again in an hour."), code="otp_rate")
+    last = recent.order_by("-created_at").first()
+    if last and (now - last.created_at).total_seconds() < conf("OTP_RESEND_SECONDS"):
+        raise ValidationError(_("Wait a minute before asking for another code."), code="otp_wait")
+    code = f"{secrets.randbelow(10**6):06d}"
+    verification = PhoneVerification.objects.create(
+        phone=phone, code_hash=make_password(code), expires_at=now + timedelta(seconds=conf("OTP_TTL_SECONDS"))
+    )
+    sms_queue(kind=SmsKind.OTP, to=phone, body=fit(_("Your verification code is {code}."), code=code))
+    return verification
+
+
+def otp_verify(*, phone: str, code: str) -> PhoneVerification:
+    """Check the latest code for the phone. Few attempts; a used or expired code never works again.
+
+    A wrong code is counted (and committed) before the error is raised, so guessing is cut off.
+    """
+    phone = _phone(phone)
+    invalid = ValidationError({"code": _("The code is not valid or has expired. Ask for a new one.")})
+    with transaction.atomic():
+        verification = (
+            PhoneVerification.objects.select_for_update()
+            .filter(phone=phone, used_at__isnull=True)
+            .order_by("-created_at")
+            .first()
+        )
+        if verification is None or verification.expires_at < timezone.now():
+            raise invalid
+        if verification.attempts >= conf("OTP_MAX_ATTEMPTS"):
+            raise ValidationError({"code": _("Too many wrong codes. Ask for a new one.")}, code="otp_locked")
+        verification.attempts += 1
+        matches = check_password(str(code).strip(), verification.code_hash)
+        if matches:
+            verification.verified_at = timezone.now()
+        verification.save(update_fields=["attempts", "verified_at"])
+    if not matches:
+        raise invalid
+    return verification
+
+
+def _check_pin(pin: str, field: str = "pin") -> str:
+    pin = (pin or "").strip()
+    if not (pin.isdigit() and 4 <= len(pin) <= 8):
+        raise ValidationError({field: _("The PIN must have 4 to 8 digits.")})
+    return pin
+
+
+@transaction.atomic
+def account_register(
+    *, phone: str, code: str, display_name: str, pin: str, duress_pin: str = "", disguise: str = "mia"
+) -> tuple[MiaAccount, str]:
+    """Create (or re-enter) her account after a verified code. Returns the account and a device token."""
+    phone = _phone(phone)
+    verification = (
+        PhoneVerification.objects.select_for_update()
+        .filter(phone=phone, verified_at__isnull=False, used_at__isnull=True, expires_at__gte=timezone.now())
+        .order_by("-created_at")
+        .first()
+    )
+    if verification is None or not check_password(str(code).strip(), verification.code_hash):
+        raise ValidationError({"code": _("Verify your phone number first.")})
+    display_name = " ".join((display_name or "").split())
+    if not display_name or len(display_name) > 30:
+        raise ValidationError({"display_name": _("Write the name your contacts know you by (up to 30 letters).")})
+    pin = _check_pin(pin)
+    if duress_pin:
+        duress_pin = _check_pin(duress_pin, "duress_pin")
+        if duress_pin == pin:
+            raise ValidationError({"duress_pin": _("The emergency PIN must be different from your PIN.")})
+    verification.used_at = timezone.now()
+    verification.save(update_fields=["used_at"])
+    account, _created = MiaAccount.objects.update_or_create(
+        phone=phone,
+        defaults={
+            "display_name": display_name,
+            "pin_hash": make_password(pin),
+            "duress_pin_hash": make_password(duress_pin) if duress_pin else "",
+            "disguise": disguise,
+            "is_active": True,
+            "pin_failures": 0,
+        },
+    )
+    raw = secrets.token_urlsafe(32)
+    MiaDevice.objects.create(account=account, token_hash=_hash_token(raw))
+    return account, raw
+
+
+def device_account(raw_token: str) -> MiaAccount | None:
+    """The account of a bearer token, or None. Records when the device was last seen (at most once a minute)."""
+    device = (
+        MiaDevice.objects.select_related("account")
+        .filter(token_hash=_hash_token(raw_token or ""), revoked_at__isnull=True, account__is_active=True)
+        .first()
+    )
+    if device is None:
+        return None
+    now = timezone.now()
+    if device.last_seen_at is None or now - device.last_seen_at > timedelta(minutes=1):
+        MiaDevice.objects.filter(pk=device.pk).update(last_seen_at=now)
+    return device.account
+
+
+@transaction.atomic
+def settings_update(*, account: MiaAccount, **fields) -> MiaAccount:
+    allowed = {"display_name", "disguise", "countdown_seconds", "update_interval_seconds"}
+    for key, value in fields.items():
+        if key not in allowed:
+            raise TypeError(key)
+        setattr(account, key, value)
+    if not 3 <= account.countdown_seconds <= 30:
+        raise ValidationError({"countdown_seconds": _("The countdown lasts between 3 and 30 seconds.")})
+    if not 30 <= account.update_interval_seconds <= 900:
+        raise ValidationError({"update_interval_seconds": _("Send the location every 30 seconds to 15 minutes.")})
+    account.full_clean(exclude=["pin_hash", "duress_pin_hash"])
+    account.save()
+    return account
+
+
+# --- Contacts --------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def contact_add(*, account: MiaAccount, name: str, phone: str) -> EmergencyContact:
+    """Add a person to her support network (up to 5) and send the invitation SMS."""
+    MiaAccount.objects.select_for_update().filter(pk=account.pk).first()
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": _("Write the contact's name.")})
+    phone = _phone(phone)
+    if phone == account.phone:
+        raise ValidationError({"phone": _("Your own number cannot be one of your contacts.")})
+    active = account.contacts.filter(removed_at__isnull=True)
+    if active.count() >= conf("MAX_CONTACTS"):
+        raise ValidationError(_("You can have up to %(n)d contacts.") % {"n": conf("MAX_CONTACTS")}, code="max")
+    if active.filter(phone=phone).exists():
+        raise ValidationError({"phone": _("That number is already one of your contacts.")})
+    contact = EmergencyContact.objects.create(
+        account=account, name=name[:60], phone=phone, confirm_token=secrets.token_urlsafe(16)
+    )
+    body = fit(
+        _("{name} added you to her support network in the MIA app. Confirm here: {link}"),
+        name=account.display_name,
+        link=_link("alerts:contact_confirm", contact.confirm_token),
+    )
+    sms_queue(kind=SmsKind.INVITATION, to=phone, body=body)
+    return contact
+
+
+@transaction.atomic
+def contact_remove(*, account: MiaAccount, contact_id: int) -> None:
+    updated = account.contacts.filter(pk=contact_id, removed_at__isnull=True).update(removed_at=timezone.now())
+    if not updated:
+        raise ValidationError(_("That contact does not exist."), code="not_found")
+
+
+@transaction.atomic
+def contact_confirm(*, token: str, via: str = "link") -> EmergencyContact | None:
+    contact = EmergencyContact.objects.filter(confirm_token=token, removed_at__isnull=True).first()
+    if contact and contact.confirmed_at is None:
+        contact.confirmed_at = timezone.now()
+        contact.save(update_fields=["confirmed_at"])
+    return contact
+
+
+# --- Alerts ----------------------------------------------------------------------------------------------------
+
+
+def _coordinates(lat, lon, accuracy) -> tuple[float, float, float]:
+    try:
+        lat, lon, accuracy = float(lat), float(lon), float(accuracy)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(_("The location is not valid."), code="location") from exc
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180) or not (0 <= accuracy <= 100_000) or lat != lat:
+        raise ValidationError(_("The location is not valid."), code="location")
+    return lat, lon, accuracy
+
+
+@transaction.atomic
+def alert_raise(*, account: MiaAccount, client_id: str) -> tuple[Alert, bool]:
+    """She pressed the button. The first SMS to every contact is queued now, without waiting for a location.
+
+    ``client_id`` comes from the app: the same press retried (bad network) returns the same alert.
+    Returns (alert, created).
+    """
+    from violeta.alerts import tasks
+
+    client_id = (client_id or "").strip()[:64]
+    if len(client_id) < 8:
+        raise ValidationError({"client_id": _("Missing alert identifier.")})
+    existing = Alert.objects.filter(client_id=client_id, account=account).first()
+    if existing:
+        return existing, False
+    contacts = list(account.contacts.filter(removed_at__isnull=True))
+    if not contacts:
+        raise ValidationError(_("Add at least one contact before using the alert."), code="no_contacts")
+    alert = Alert.objects.create(account=account, client_id=client_id)
+    for contact in contacts:
+        recipient = AlertRecipient.objects.create(alert=alert, contact=contact, token=secrets.token_urlsafe(16))
+        body = fit(
+            _("MIA ALERT: {name} needs help. Live location: {link}"),
+            name=account.display_name,
+            link=_link("alerts:live", recipient.token),
+        )
+        sms_queue(kind=SmsKind.ALERT, to=contact.phone, body=body, alert=alert, recipient=recipient)
+    enqueue(
+        tasks.alert_escalation_check,
+        alert.pk,
+        run_after=alert.started_at + timedelta(seconds=conf("ESCALATE_AFTER_SECONDS")),
+    )
+    return alert, True
+
+
+@transaction.atomic
+def alert_locate(*, alert: Alert, lat, lon, accuracy, captured_at: datetime | None = None) -> AlertLocation:
+    """A position from her phone. The first one tells her contacts that the live page now shows where she is."""
+    lat, lon, accuracy = _coordinates(lat, lon, accuracy)
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    if not alert.is_active:
+        raise ValidationError(_("The alert is no longer active."), code="inactive")
+    now = timezone.now()
+    captured_at = min(captured_at or now, now)
+    first = not alert.locations.exists()
+    location = AlertLocation.objects.create(
+        alert=alert, coordinates=f"{lat:.6f},{lon:.6f}", accuracy_m=accuracy, captured_at=captured_at
+    )
+    if first:
+        for recipient in alert.recipients.select_related("contact"):
+            body = fit(
+                _("MIA: the location of {name} is now on her page: {link}"),
+                name=alert.account.display_name,
+                link=_link("alerts:live", recipient.token),
+            )
+            sms_queue(kind=SmsKind.LOCATION, to=recipient.contact.phone, body=body, alert=alert, recipient=recipient)
+    return location
+
+
+def alert_cancel(*, alert: Alert, pin: str) -> Alert:
+    """Cancel with her PIN. With the duress PIN the app shows "cancelled" but the alert stays active, flagged.
+
+    The response is the same in both cases, so whoever forces her to cancel cannot tell. Wrong PINs are counted
+    (and committed) before the error, and after PIN_MAX_FAILURES only staff can end the alert.
+    """
+    with transaction.atomic():
+        account = MiaAccount.objects.select_for_update().get(pk=alert.account_id)
+        alert = Alert.objects.select_for_update().get(pk=alert.pk)
+        if account.pin_failures >= conf("PIN_MAX_FAILURES"):
+            raise ValidationError({"pin": _("Too many wrong PINs. The alert stays active.")}, code="pin_locked")
+        if account.duress_pin_hash and check_password(pin or "", account.duress_pin_hash):
+            if alert.is_active and not alert.is_duress:
+                alert.is_duress = True
+                alert.save(update_fields=["is_duress"])
+                _escalate(alert, reason="duress")
+            return alert
+        right = check_password(pin or "", account.pin_hash)
+        account.pin_failures = 0 if right else account.pin_failures + 1
+        account.save(update_fields=["pin_failures"])
+        if right and alert.is_active and not alert.is_duress:
+            alert.status = AlertStatus.CANCELLED
+            alert.ended_at = timezone.now()
+            alert.purge_after = alert.ended_at + timedelta(days=conf("LOCATION_RETENTION_DAYS"))
+            alert.save(update_fields=["status", "ended_at", "purge_after"])
+            for recipient in alert.recipients.select_related("contact"):
+                body = fit(_("MIA: {name} cancelled her alert."), name=account.display_name)
+                sms_queue(
+                    kind=SmsKind.CANCELLED, to=recipient.contact.phone, body=body, alert=alert, recipient=recipient
+                )
+    if not right:
+        raise ValidationError({"pin": _("Wrong PIN.")})
+    return alert
+
+
+@transaction.atomic
+def alert_acknowledge(*, recipient: AlertRecipient, via: str) -> AlertRecipient:
+    """A contact says "I'm on my way / I'm contacting her" (live page button or SMS reply)."""
+    recipient = AlertRecipient.objects.select_for_update().select_related("alert").get(pk=recipient.pk)
+    if not recipient.alert.is_active:
+        raise ValidationError(_("The alert is no longer active."), code="inactive")
+    if recipient.acknowledged_at is None:
+        recipient.acknowledged_at = timezone.now()
+        recipient.acknowledged_via = via
+        recipient.save(update_fields=["acknowledged_at", "acknowledged_via"])
+        EmergencyContact.objects.filter(pk=recipient.contact_id, confirmed_at__isnull=True).update(
+            confirmed_at=recipient.acknowledged_at
+        )
+    return recipient
+
+
+@transaction.atomic
+def sms_inbound(*, from_phone: str, body: str) -> int:
+    """A reply by SMS: confirms the contact, and acknowledges the active alerts she is a recipient of."""
+    try:
+        phone = parse_phone(from_phone)
+    except ValidationError:
+        return 0
+    now = timezone.now()
+    EmergencyContact.objects.filter(phone=phone, confirmed_at__isnull=True, removed_at__isnull=True).update(
+        confirmed_at=now
+    )
+    recipients = AlertRecipient.objects.filter(
+        contact__phone=phone, alert__status=AlertStatus.ACTIVE, acknowledged_at__isnull=True
+    )
+    return recipients.update(acknowledged_at=now, acknowledged_via="sms")
+
+
+def _escalate(alert: Alert, *, reason: str) -> None:
+    if alert.escalated_at:
+        return
+    alert.escalated_at = timezone.now()
+    alert.escalation_reason = reason
+    alert.save(update_fields=["escalated_at", "escalation_reason"])
+    on_duty = list(
+        User.objects.filter(is_active=True, is_on_duty=True, role__in=[Role.ALERT_MONITOR, Role.COORDINATOR])
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if on_duty:
+        link = settings.SITE_URL.rstrip("/") + reverse("alerts:console_detail", kwargs={"public_id": alert.public_id})
+        transaction.on_commit(
+            lambda: send_mail(
+                _("Violeta: an alert needs attention"),
+                _("An alert needs attention in the console: %(link)s") % {"link": link},
+                None,
+                on_duty,
+                fail_silently=True,
+            )
+        )
+
+
+@transaction.atomic
+def alert_escalation_check_run(*, alert_id: int) -> None:
+    """Raise the alert in the console when nobody acknowledged it in time."""
+    alert = Alert.objects.select_for_update().filter(pk=alert_id, status=AlertStatus.ACTIVE).first()
+    if alert is None or alert.escalated_at:
+        return
+    if alert.recipients.filter(acknowledged_at__isnull=False).exists():
+        return
+    _escalate(alert, reason="no_ack")
+
+
+@transaction.atomic
+def alert_close(*, alert: Alert, by, outcome: str, note: str = "", case=None) -> Alert:
+    """Staff close an alert with its outcome; locations are then kept for the retention period only."""
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    if alert.status == AlertStatus.CLOSED:
+        raise ValidationError(_("The alert is already closed."), code="closed")
+    alert.status = AlertStatus.CLOSED
+    alert.outcome = outcome
+    alert.outcome_note = note
+    alert.closed_by = by
+    alert.ended_at = alert.ended_at or timezone.now()
+    alert.purge_after = timezone.now() + timedelta(days=conf("LOCATION_RETENTION_DAYS"))
+    if case is not None:
+        alert.case = case
+    alert.full_clean(exclude=["client_id"])
+    alert.save()
+    audit_record(actor=by, action=Action.UPDATE, obj=alert, case_id=case.pk if case else None, detail="cierre")
+    return alert
+
+
+def locations_purge(*, now: datetime | None = None) -> int:
+    """Delete the locations of alerts whose retention period is over. Returns how many were deleted."""
+    now = now or timezone.now()
+    deleted, _rows = AlertLocation.objects.filter(alert__purge_after__lte=now).delete()
+    return deleted

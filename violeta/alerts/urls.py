@@ -1,0 +1,25 @@
+from django.urls import path
+
+from violeta.alerts import views, views_app
+
+app_name = "alerts"
+urlpatterns = [
+    # The app (PWA): public shell; the app authenticates its API calls with its own device token.
+    path("mia/", views_app.app, name="app"),
+    path("mia/manifest.webmanifest", views_app.manifest, name="manifest"),
+    path("mia/sw.js", views_app.service_worker, name="service_worker"),
+    # Contacts: the live page of an alert and the confirmation of an invitation, by unguessable token.
+    path("a/<str:token>/", views.live, name="live"),
+    path("a/<str:token>/estado/", views.live_state, name="live_state"),
+    path("a/<str:token>/enterado/", views.live_ack, name="live_ack"),
+    path("c/<str:token>/", views.contact_confirm, name="contact_confirm"),
+    # The SMS provider's signed webhooks.
+    path("mia/sms/estado/", views.sms_status, name="sms_status"),
+    path("mia/sms/entrante/", views.sms_inbound, name="sms_inbound"),
+    # The console (alert monitors).
+    path("mia/consola/", views.console, name="console"),
+    path("mia/consola/alertas/", views.console_list, name="console_list"),
+    path("mia/consola/<uuid:public_id>/", views.console_detail, name="console_detail"),
+    path("mia/consola/<uuid:public_id>/linea/", views.console_timeline, name="console_timeline"),
+    path("mia/consola/<uuid:public_id>/cerrar/", views.console_close, name="console_close"),
+]
