@@ -44,7 +44,7 @@ run: venv
 	$(MANAGE) migrate --noinput
 	$(MANAGE) demo_data
 	@echo "Starting the task worker and the server (Ctrl-C stops both)."
-	@$(MANAGE) db_worker & worker=$$!; \
+	@$(MANAGE) db_worker --interval 0.2 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	trap 'exit 130' INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:8000

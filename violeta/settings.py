@@ -233,7 +233,7 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db
 # Twilio's REST API in production.
 SMS_BACKEND = os.environ.get(
     "SMS_BACKEND",
-    "violeta.alerts.sms.twilio.TwilioBackend" if PRODUCTION else "violeta.alerts.sms.file.FileBackend",
+    "violeta.alerts.sms.twilio.TwilioBackend" if PRODUCTION else "violeta.alerts.sms.console.ConsoleBackend",
 )
 SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", str(VAR_DIR / "sms.jsonl"))
 TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")

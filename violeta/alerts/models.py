@@ -30,9 +30,13 @@ class MiaAccount(models.Model):
     display_name = models.CharField(_("name for her contacts"), max_length=30)
     pin_hash = models.CharField(max_length=128)
     duress_pin_hash = models.CharField(max_length=128, blank=True)
-    disguise = models.CharField(_("app name"), max_length=12, choices=AppDisguise.choices, default=AppDisguise.MIA)
+    disguise = models.CharField(
+        _("app name"), max_length=12, choices=AppDisguise.choices, default=AppDisguise.MIA
+    )
     countdown_seconds = models.PositiveSmallIntegerField(_("countdown (seconds)"), default=5)
-    update_interval_seconds = models.PositiveSmallIntegerField(_("location updates every (seconds)"), default=120)
+    update_interval_seconds = models.PositiveSmallIntegerField(
+        _("location updates every (seconds)"), default=120
+    )
     person = models.ForeignKey(
         "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="mia_accounts"
     )
@@ -86,7 +90,9 @@ class EmergencyContact(models.Model):
         ordering = ["invited_at", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["account", "phone"], condition=models.Q(removed_at__isnull=True), name="contact_unique_phone"
+                fields=["account", "phone"],
+                condition=models.Q(removed_at__isnull=True),
+                name="contact_unique_phone",
             )
         ]
 
@@ -113,9 +119,11 @@ class Alert(models.Model):
     """One press of the alert button. Active until she cancels it with her PIN or staff close it."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    client_id = models.CharField(max_length=64, unique=True, help_text="Idempotency key from the app")
+    client_id = models.CharField(max_length=64, help_text="Idempotency key from the app, unique per account")
     account = models.ForeignKey(MiaAccount, on_delete=models.PROTECT, related_name="alerts")
-    status = models.CharField(max_length=10, choices=AlertStatus.choices, default=AlertStatus.ACTIVE, db_index=True)
+    status = models.CharField(
+        max_length=10, choices=AlertStatus.choices, default=AlertStatus.ACTIVE, db_index=True
+    )
     is_duress = models.BooleanField(_("duress"), default=False)
     started_at = models.DateTimeField(default=timezone.now, db_index=True)
     ended_at = models.DateTimeField(null=True, blank=True)
@@ -126,11 +134,16 @@ class Alert(models.Model):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    case = models.ForeignKey("cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="alerts")
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="alerts"
+    )
     purge_after = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "client_id"], name="alert_unique_client_id")
+        ]
         verbose_name = _("alert")
         verbose_name_plural = _("alerts")
 
@@ -206,7 +219,9 @@ class SmsMessage(models.Model):
     recipient = models.ForeignKey(
         AlertRecipient, on_delete=models.CASCADE, null=True, blank=True, related_name="messages"
     )
-    status = models.CharField(max_length=12, choices=SmsStatus.choices, default=SmsStatus.PENDING, db_index=True)
+    status = models.CharField(
+        max_length=12, choices=SmsStatus.choices, default=SmsStatus.PENDING, db_index=True
+    )
     attempt = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
     claimed_at = models.DateTimeField(null=True, blank=True)

@@ -1,6 +1,6 @@
 """Reads of MIA data. Console reads go through ``access_alert``/``console_alerts``: role-checked and audited."""
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from violeta.accounts.models import Role
@@ -27,7 +27,7 @@ def console_alerts(user, *, include_closed: bool = False) -> list[Alert]:
             n_recipients=Count("recipients", distinct=True),
             n_acks=Count("recipients", filter=Q(recipients__acknowledged_at__isnull=False), distinct=True),
             last_location_at=Max("locations__captured_at"),
-        ).order_by("-is_duress", "escalated_at", "-started_at")[:200]
+        ).order_by("-is_duress", F("escalated_at").asc(nulls_last=True), "-started_at")[:200]
     )
     audit_many(actor=user, action=Action.VIEW, objects=alerts, detail="consola")
     return alerts

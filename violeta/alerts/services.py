@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -218,13 +218,17 @@ def otp_request(*, phone: str) -> PhoneVerification:
     now = timezone.now()
     recent = PhoneVerification.objects.filter(phone=phone, created_at__gte=now - timedelta(hours=1))
     if recent.count() >= conf("OTP_MAX_PER_HOUR"):
-        raise ValidationError(_("Too many codes requested for this number. Try again in an hour."), code="otp_rate")
+        raise ValidationError(
+            _("Too many codes requested for this number. Try again in an hour."), code="otp_rate"
+        )
     last = recent.order_by("-created_at").first()
     if last and (now - last.created_at).total_seconds() < conf("OTP_RESEND_SECONDS"):
         raise ValidationError(_("Wait a minute before asking for another code."), code="otp_wait")
     code = f"{secrets.randbelow(10**6):06d}"
     verification = PhoneVerification.objects.create(
-        phone=phone, code_hash=make_password(code), expires_at=now + timedelta(seconds=conf("OTP_TTL_SECONDS"))
+        phone=phone,
+        code_hash=make_password(code),
+        expires_at=now + timedelta(seconds=conf("OTP_TTL_SECONDS")),
     )
     sms_queue(kind=SmsKind.OTP, to=phone, body=fit(_("Your verification code is {code}."), code=code))
     return verification
@@ -247,7 +251,10 @@ def otp_verify(*, phone: str, code: str) -> PhoneVerification:
         if verification is None or verification.expires_at < timezone.now():
             raise invalid
         if verification.attempts >= conf("OTP_MAX_ATTEMPTS"):
-            raise ValidationError({"code": _("Too many wrong codes. Ask for a new one.")}, code="otp_locked")
+            # The code goes on the field's error: a dict-shaped ValidationError drops its own ``code``.
+            raise ValidationError(
+                {"code": ValidationError(_("Too many wrong codes. Ask for a new one."), code="otp_locked")}
+            )
         verification.attempts += 1
         matches = check_password(str(code).strip(), verification.code_hash)
         if matches:
@@ -260,7 +267,9 @@ def otp_verify(*, phone: str, code: str) -> PhoneVerification:
 
 def _check_pin(pin: str, field: str = "pin") -> str:
     pin = (pin or "").strip()
-    if not (pin.isdigit() and 4 <= len(pin) <= 8):
+    if not (
+        pin.isascii() and pin.isdigit() and 4 <= len(pin) <= 8
+    ):  # 0-9 only: "١٢٣٤" and "²" are digits too
         raise ValidationError({field: _("The PIN must have 4 to 8 digits.")})
     return pin
 
@@ -281,7 +290,9 @@ def account_register(
         raise ValidationError({"code": _("Verify your phone number first.")})
     display_name = " ".join((display_name or "").split())
     if not display_name or len(display_name) > 30:
-        raise ValidationError({"display_name": _("Write the name your contacts know you by (up to 30 letters).")})
+        raise ValidationError(
+            {"display_name": _("Write the name your contacts know you by (up to 30 letters).")}
+        )
     pin = _check_pin(pin)
     if duress_pin:
         duress_pin = _check_pin(duress_pin, "duress_pin")
@@ -330,7 +341,9 @@ def settings_update(*, account: MiaAccount, **fields) -> MiaAccount:
     if not 3 <= account.countdown_seconds <= 30:
         raise ValidationError({"countdown_seconds": _("The countdown lasts between 3 and 30 seconds.")})
     if not 30 <= account.update_interval_seconds <= 900:
-        raise ValidationError({"update_interval_seconds": _("Send the location every 30 seconds to 15 minutes.")})
+        raise ValidationError(
+            {"update_interval_seconds": _("Send the location every 30 seconds to 15 minutes.")}
+        )
     account.full_clean(exclude=["pin_hash", "duress_pin_hash"])
     account.save()
     return account
@@ -351,7 +364,9 @@ def contact_add(*, account: MiaAccount, name: str, phone: str) -> EmergencyConta
         raise ValidationError({"phone": _("Your own number cannot be one of your contacts.")})
     active = account.contacts.filter(removed_at__isnull=True)
     if active.count() >= conf("MAX_CONTACTS"):
-        raise ValidationError(_("You can have up to %(n)d contacts.") % {"n": conf("MAX_CONTACTS")}, code="max")
+        raise ValidationError(
+            _("You can have up to %(n)d contacts.") % {"n": conf("MAX_CONTACTS")}, code="max"
+        )
     if active.filter(phone=phone).exists():
         raise ValidationError({"phone": _("That number is already one of your contacts.")})
     contact = EmergencyContact.objects.create(
@@ -368,7 +383,9 @@ def contact_add(*, account: MiaAccount, name: str, phone: str) -> EmergencyConta
 
 @transaction.atomic
 def contact_remove(*, account: MiaAccount, contact_id: int) -> None:
-    updated = account.contacts.filter(pk=contact_id, removed_at__isnull=True).update(removed_at=timezone.now())
+    updated = account.contacts.filter(pk=contact_id, removed_at__isnull=True).update(
+        removed_at=timezone.now()
+    )
     if not updated:
         raise ValidationError(_("That contact does not exist."), code="not_found")
 
@@ -413,9 +430,15 @@ def alert_raise(*, account: MiaAccount, client_id: str) -> tuple[Alert, bool]:
     contacts = list(account.contacts.filter(removed_at__isnull=True))
     if not contacts:
         raise ValidationError(_("Add at least one contact before using the alert."), code="no_contacts")
-    alert = Alert.objects.create(account=account, client_id=client_id)
+    try:
+        with transaction.atomic():  # a savepoint: the same press arriving twice at once must not fail
+            alert = Alert.objects.create(account=account, client_id=client_id)
+    except IntegrityError:
+        return Alert.objects.get(client_id=client_id, account=account), False
     for contact in contacts:
-        recipient = AlertRecipient.objects.create(alert=alert, contact=contact, token=secrets.token_urlsafe(16))
+        recipient = AlertRecipient.objects.create(
+            alert=alert, contact=contact, token=secrets.token_urlsafe(16)
+        )
         body = fit(
             _("MIA ALERT: {name} needs help. Live location: {link}"),
             name=account.display_name,
@@ -450,7 +473,9 @@ def alert_locate(*, alert: Alert, lat, lon, accuracy, captured_at: datetime | No
                 name=alert.account.display_name,
                 link=_link("alerts:live", recipient.token),
             )
-            sms_queue(kind=SmsKind.LOCATION, to=recipient.contact.phone, body=body, alert=alert, recipient=recipient)
+            sms_queue(
+                kind=SmsKind.LOCATION, to=recipient.contact.phone, body=body, alert=alert, recipient=recipient
+            )
     return location
 
 
@@ -464,7 +489,9 @@ def alert_cancel(*, alert: Alert, pin: str) -> Alert:
         account = MiaAccount.objects.select_for_update().get(pk=alert.account_id)
         alert = Alert.objects.select_for_update().get(pk=alert.pk)
         if account.pin_failures >= conf("PIN_MAX_FAILURES"):
-            raise ValidationError({"pin": _("Too many wrong PINs. The alert stays active.")}, code="pin_locked")
+            raise ValidationError(
+                {"pin": ValidationError(_("Too many wrong PINs. The alert stays active."), code="pin_locked")}
+            )
         if account.duress_pin_hash and check_password(pin or "", account.duress_pin_hash):
             if alert.is_active and not alert.is_duress:
                 alert.is_duress = True
@@ -482,7 +509,11 @@ def alert_cancel(*, alert: Alert, pin: str) -> Alert:
             for recipient in alert.recipients.select_related("contact"):
                 body = fit(_("MIA: {name} cancelled her alert."), name=account.display_name)
                 sms_queue(
-                    kind=SmsKind.CANCELLED, to=recipient.contact.phone, body=body, alert=alert, recipient=recipient
+                    kind=SmsKind.CANCELLED,
+                    to=recipient.contact.phone,
+                    body=body,
+                    alert=alert,
+                    recipient=recipient,
                 )
     if not right:
         raise ValidationError({"pin": _("Wrong PIN.")})
@@ -523,18 +554,21 @@ def sms_inbound(*, from_phone: str, body: str) -> int:
 
 
 def _escalate(alert: Alert, *, reason: str) -> None:
-    if alert.escalated_at:
+    # Duress outranks "no acknowledgement": an alert already raised for silence is raised again, as duress.
+    if alert.escalated_at and not (reason == "duress" and alert.escalation_reason != "duress"):
         return
     alert.escalated_at = timezone.now()
     alert.escalation_reason = reason
     alert.save(update_fields=["escalated_at", "escalation_reason"])
     on_duty = list(
-        User.objects.filter(is_active=True, is_on_duty=True, role__in=[Role.ALERT_MONITOR, Role.COORDINATOR])
+        User.objects.filter(is_active=True, is_on_duty=True, role=Role.ALERT_MONITOR)
         .exclude(email="")
         .values_list("email", flat=True)
     )
     if on_duty:
-        link = settings.SITE_URL.rstrip("/") + reverse("alerts:console_detail", kwargs={"public_id": alert.public_id})
+        link = settings.SITE_URL.rstrip("/") + reverse(
+            "alerts:console_detail", kwargs={"public_id": alert.public_id}
+        )
         transaction.on_commit(
             lambda: send_mail(
                 _("Violeta: an alert needs attention"),
@@ -573,7 +607,9 @@ def alert_close(*, alert: Alert, by, outcome: str, note: str = "", case=None) ->
         alert.case = case
     alert.full_clean(exclude=["client_id"])
     alert.save()
-    audit_record(actor=by, action=Action.UPDATE, obj=alert, case_id=case.pk if case else None, detail="cierre")
+    audit_record(
+        actor=by, action=Action.UPDATE, obj=alert, case_id=case.pk if case else None, detail="cierre"
+    )
     return alert
 
 

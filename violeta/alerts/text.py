@@ -15,7 +15,8 @@ SEGMENT = 160
 def to_gsm7(text: str, *, strip: bool = True) -> str:
     """Plain ASCII-safe GSM-7: accents removed (also ñ → n, which some phones render badly), rest dropped."""
     plain = strip_accents(text).replace("ñ", "n").replace("Ñ", "N").replace("¿", "").replace("¡", "")
-    plain = re.sub(r"\s+", " ", "".join(ch for ch in plain if ch in GSM7 and ord(ch) < 128))
+    plain = re.sub(r"\s", " ", plain)  # tabs and line breaks separate words too: keep them as spaces
+    plain = re.sub(r" +", " ", "".join(ch for ch in plain if ch in GSM7 and ord(ch) < 128))
     return plain.strip() if strip else plain
 
 
@@ -28,8 +29,10 @@ def fit(template: str, *, name: str = "", **values: str) -> str:
     text = ""
     for length in range(len(name), 0, -1):
         parts = re.split(r"(\{\w+\})", template)
-        plain = "".join(part if re.fullmatch(r"\{\w+\}", part) else to_gsm7(part, strip=False) for part in parts)
-        text = plain.format(name=name[:length], **values).strip()
+        plain = "".join(
+            part if re.fullmatch(r"\{\w+\}", part) else to_gsm7(part, strip=False) for part in parts
+        )
+        text = plain.format(name=name[:length].rstrip(), **values).strip()
         if len(text) <= SEGMENT:
             return text
     return text[:SEGMENT]

@@ -1,12 +1,373 @@
-# Being written (live page, contact confirmation, webhooks, console).
-def live(request, token): ...
-def live_state(request, token): ...
-def live_ack(request, token): ...
-def contact_confirm(request, token): ...
-def sms_status(request): ...
-def sms_inbound(request): ...
-def console(request): ...
-def console_list(request): ...
-def console_detail(request, public_id): ...
-def console_timeline(request, public_id): ...
-def console_close(request, public_id): ...
+"""MIA outside the app: the contact's live page and invitation, the SMS provider's webhooks, and the console.
+
+The contact's pages are public on purpose (she has only the unguessable link in her SMS) and show nothing of
+the woman but the name she chose. The console is for alert monitors and the director; every read goes through
+``console_alerts``/``access_alert``, which audit it.
+"""
+
+import logging
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from violeta.alerts import selectors, services
+from violeta.alerts.forms import AlertCloseForm
+from violeta.alerts.models import AlertStatus, EmergencyContact
+from violeta.alerts.selectors import CONSOLE_ROLES
+from violeta.alerts.sms.twilio import signature_is_valid
+from violeta.cases.selectors import access_case
+from violeta.core.forms import apply_service_errors
+from violeta.core.htmx import render_page
+from violeta.core.permissions import staff_required
+from violeta.core.validators import mask_phone
+
+logger = logging.getLogger(__name__)
+
+# htmx stops polling when a response has this status (the alert has ended: nothing more will change).
+HTMX_STOP_POLLING = 286
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
+OSM_URL = "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
+
+
+# --- Presentation helpers --------------------------------------------------------------------------------------
+
+
+def age(then: datetime | None, now: datetime) -> str:
+    """How long ago, as people say it: "hace 40 s", "hace 2 min", "hace 1 h 5 min"."""
+    if then is None:
+        return ""
+    seconds = max(0, int((now - then).total_seconds()))
+    if seconds < 60:
+        return _("%(n)d s ago") % {"n": seconds}
+    if seconds < 3600:
+        return _("%(n)d min ago") % {"n": seconds // 60}
+    return _("%(h)d h %(m)d min ago") % {"h": seconds // 3600, "m": seconds % 3600 // 60}
+
+
+@dataclass(frozen=True)
+class Position:
+    """A location as the pages show it: 5 decimals (about a metre), accuracy, age and links to a map app."""
+
+    lat: float
+    lon: float
+    accuracy_m: float
+    captured_at: datetime
+    age: str
+
+    @property
+    def lat_text(self) -> str:
+        return f"{self.lat:.5f}"
+
+    @property
+    def lon_text(self) -> str:
+        return f"{self.lon:.5f}"
+
+    @property
+    def geo_url(self) -> str:
+        return f"geo:{self.lat_text},{self.lon_text}"
+
+    @property
+    def osm_url(self) -> str:
+        return OSM_URL.format(lat=self.lat_text, lon=self.lon_text)
+
+
+def _position(location, now) -> Position | None:
+    if location is None:
+        return None
+    lat, lon = location.lat_lon
+    return Position(lat, lon, location.accuracy_m, location.captured_at, age(location.captured_at, now))
+
+
+def _plot(positions: list[Position], *, size: int = 300, pad: int = 20) -> dict | None:
+    """The positions (oldest first) projected into a square SVG, so the console draws a map without tiles."""
+    if not positions:
+        return None
+    kx = math.cos(math.radians(sum(p.lat for p in positions) / len(positions)))
+    xs = [p.lon * kx for p in positions]
+    ys = [-p.lat for p in positions]
+    span = max(max(xs) - min(xs), max(ys) - min(ys), 0.0005)  # at least ~50 m across
+    scale = (size - 2 * pad) / span
+    dx = pad + ((size - 2 * pad) - (max(xs) - min(xs)) * scale) / 2
+    dy = pad + ((size - 2 * pad) - (max(ys) - min(ys)) * scale) / 2
+    points = [
+        (round(dx + (x - min(xs)) * scale, 1), round(dy + (y - min(ys)) * scale, 1))
+        for x, y in zip(xs, ys, strict=True)
+    ]
+    return {
+        "size": size,
+        "points": points[:-1],
+        "latest": points[-1],
+        "polyline": " ".join(f"{x},{y}" for x, y in points),
+        "span_m": round(span * 111_320),
+    }
+
+
+def _escalation_label(alert) -> str:
+    if alert.escalation_reason == "duress":
+        return _("Duress PIN")
+    if alert.escalation_reason == "no_ack":
+        return _("No answer in %(n)d min") % {"n": max(1, settings.MIA["ESCALATE_AFTER_SECONDS"] // 60)}
+    return alert.escalation_reason
+
+
+def _private(response):
+    """The contact's pages: never cached, never indexed, and her link never leaks through a Referer.
+
+    "same-origin" rather than "no-referrer": with "no-referrer" browsers send ``Origin: null`` on the page's own
+    POST (the acknowledgement), which Django's CSRF check rightly refuses. "same-origin" sends the address only
+    back to Violeta, which knows the token anyway, and nothing to OpenStreetMap or any other site.
+    """
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+# --- The contact's live page -----------------------------------------------------------------------------------
+
+
+def _live_context(recipient) -> dict:
+    alert = recipient.alert
+    now = timezone.now()
+    on_the_way = alert.recipients.filter(acknowledged_at__isnull=False).select_related("contact")
+    return {
+        "token": recipient.token,
+        "name": alert.account.display_name,
+        "started_at": alert.started_at,
+        "started_age": age(alert.started_at, now),
+        "position": _position(selectors.latest_location(alert), now),
+        "on_the_way": [
+            r.contact.name.split()[0] for r in on_the_way.order_by("acknowledged_at") if r.contact.name
+        ],
+        "acknowledged": recipient.acknowledged_at is not None,
+        "now": now,
+    }
+
+
+@login_not_required
+@require_GET
+def live(request, token):
+    """What a contact sees when she opens the link of the alert SMS."""
+    recipient = selectors.live_recipient(token)
+    return _private(TemplateResponse(request, "alerts/live/live.html", _live_context(recipient)))
+
+
+@login_not_required
+@require_GET
+def live_state(request, token):
+    """htmx: the changing part of the live page. Once the alert ends, says so and stops the polling."""
+    try:
+        recipient = selectors.live_recipient(token)
+    except Http404:
+        if not request.htmx:
+            raise
+        return _private(
+            TemplateResponse(request, "alerts/live/live.html#ended", {}, status=HTMX_STOP_POLLING)
+        )
+    return _private(TemplateResponse(request, "alerts/live/live.html#state", _live_context(recipient)))
+
+
+@login_not_required
+@require_POST
+def live_ack(request, token):
+    """ "Voy en camino / la estoy contactando": she and the console see that someone is on it."""
+    recipient = selectors.live_recipient(token)
+    try:
+        services.alert_acknowledge(recipient=recipient, via="link")
+    except ValidationError as exc:  # ended between the page load and the press
+        raise Http404 from exc
+    messages.success(request, _("Thank you. She and the institute's staff can see that you are on your way."))
+    return _private(redirect("alerts:live", token=token))
+
+
+# --- The contact's invitation ----------------------------------------------------------------------------------
+
+
+def _invited_contact(token: str) -> EmergencyContact:
+    contact = (
+        EmergencyContact.objects.select_related("account")
+        .filter(confirm_token=token, removed_at__isnull=True, account__is_active=True)
+        .first()
+    )
+    if contact is None:
+        raise Http404
+    return contact
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def contact_confirm(request, token):
+    """The link of the invitation SMS: the contact agrees to be in her support network."""
+    contact = _invited_contact(token)
+    if request.method == "POST":
+        services.contact_confirm(token=token, via="link")
+        return _private(redirect("alerts:contact_confirm", token=token))
+    context = {"name": contact.account.display_name, "confirmed": contact.confirmed_at is not None}
+    return _private(TemplateResponse(request, "alerts/live/confirm.html", context))
+
+
+# --- The SMS provider's webhooks -------------------------------------------------------------------------------
+
+
+def _signed_by_twilio(request) -> bool:
+    if not settings.TWILIO_AUTH_TOKEN:
+        return False
+    url = settings.SITE_URL + request.path
+    valid = signature_is_valid(url, request.POST.dict(), request.headers.get("X-Twilio-Signature", ""))
+    if not valid:
+        logger.warning("sms webhook %s: invalid signature", request.path)
+    return valid
+
+
+@csrf_exempt
+@login_not_required
+@require_POST
+def sms_status(request):
+    """Delivery report of a message (queued, sent, delivered, failed, undelivered)."""
+    if not _signed_by_twilio(request):
+        return HttpResponseForbidden()
+    services.sms_status_update(
+        provider_message_id=request.POST.get("MessageSid", ""),
+        provider_status=request.POST.get("MessageStatus", ""),
+    )
+    return HttpResponse(status=204)
+
+
+@csrf_exempt
+@login_not_required
+@require_POST
+def sms_inbound(request):
+    """A text message to our number: a contact replying to an alert acknowledges it."""
+    if not _signed_by_twilio(request):
+        return HttpResponseForbidden()
+    services.sms_inbound(from_phone=request.POST.get("From", ""), body=request.POST.get("Body", ""))
+    return HttpResponse(EMPTY_TWIML, content_type="text/xml")
+
+
+# --- The console -----------------------------------------------------------------------------------------------
+
+
+def _list_context(request) -> dict:
+    alerts = selectors.console_alerts(request.user)
+    now = timezone.now()
+    for alert in alerts:
+        alert.location_age = age(alert.last_location_at, now)
+        alert.escalation_label = _escalation_label(alert) if alert.escalated_at else ""
+    return {"alerts": alerts, "now": now}
+
+
+@staff_required(CONSOLE_ROLES)
+@require_GET
+def console(request):
+    """Every active alert, refreshed by htmx polling: duress first, then those raised for lack of answer."""
+    return render_page(request, "alerts/console/console.html", _list_context(request), partial="list")
+
+
+@staff_required(CONSOLE_ROLES)
+@require_GET
+def console_list(request):
+    """htmx: the rows of the console, polled every few seconds."""
+    return TemplateResponse(request, "alerts/console/console.html#list", _list_context(request))
+
+
+def _timeline(alert, now) -> list[dict]:
+    """Everything that happened to the alert, newest first, from the rows ``access_alert`` prefetched."""
+    events = [{"at": alert.started_at, "kind": "start"}]
+    for location in alert.locations.all():
+        events.append({"at": location.captured_at, "kind": "location", "position": _position(location, now)})
+    for message in alert.messages.all():
+        events.append({"at": message.created_at, "kind": "message", "message": message})
+    for recipient in alert.recipients.all():
+        if recipient.acknowledged_at:
+            events.append({"at": recipient.acknowledged_at, "kind": "ack", "recipient": recipient})
+    if alert.escalated_at:
+        events.append({"at": alert.escalated_at, "kind": "escalation", "label": _escalation_label(alert)})
+    if alert.ended_at:
+        events.append({"at": alert.ended_at, "kind": "end"})
+    events.sort(key=lambda event: event["at"], reverse=True)
+    return events
+
+
+def _detail_context(alert, form=None) -> dict:
+    now = timezone.now()
+    locations = list(alert.locations.all())
+    positions = [_position(location, now) for location in locations]
+    recipients = list(alert.recipients.all())
+    via = {"link": _("live page"), "sms": _("SMS reply")}
+    for recipient in recipients:
+        recipient.via_label = via.get(recipient.acknowledged_via, recipient.acknowledged_via)
+    for message in alert.messages.all():
+        message.masked_phone = mask_phone(message.to_phone)
+    return {
+        "alert": alert,
+        "now": now,
+        "position": positions[0] if positions else None,
+        "positions": positions,
+        "plot": _plot(positions[::-1]),
+        "recipients": recipients,
+        "n_acks": sum(1 for r in recipients if r.acknowledged_at),
+        "escalation_label": _escalation_label(alert) if alert.escalated_at else "",
+        "timeline": _timeline(alert, now),
+        "form": form or AlertCloseForm(),
+        "can_close": alert.status != AlertStatus.CLOSED,
+    }
+
+
+@staff_required(CONSOLE_ROLES)
+@require_GET
+def console_detail(request, public_id):
+    alert = selectors.access_alert(request.user, public_id)
+    return render_page(request, "alerts/console/detail.html", _detail_context(alert), partial="timeline")
+
+
+@staff_required(CONSOLE_ROLES)
+@require_GET
+def console_timeline(request, public_id):
+    """htmx: map and timeline of one alert, polled; the polling stops once the alert has ended."""
+    alert = selectors.access_alert(request.user, public_id)
+    status = HTMX_STOP_POLLING if request.htmx and not alert.is_active else 200
+    return TemplateResponse(
+        request, "alerts/console/detail.html#timeline", _detail_context(alert), status=status
+    )
+
+
+@staff_required(CONSOLE_ROLES)
+@require_POST
+def console_close(request, public_id):
+    """Close the alert with its outcome; a case file is linked only if the user may see it."""
+    alert = selectors.access_alert(request.user, public_id)
+    form = AlertCloseForm(request.POST)
+    if form.is_valid():
+        case = None
+        if form.cleaned_data["folio"]:
+            try:
+                case = access_case(request.user, form.cleaned_data["folio"], detail="vincular alerta MIA")
+            except Http404:
+                form.add_error("folio", _("There is no case file with that folio that you can see."))
+        if form.is_valid():
+            try:
+                services.alert_close(
+                    alert=alert,
+                    by=request.user,
+                    outcome=form.cleaned_data["outcome"],
+                    note=form.cleaned_data["note"],
+                    case=case,
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("Alert closed."))
+                return redirect("alerts:console_detail", public_id=alert.public_id)
+    return render_page(request, "alerts/console/detail.html", _detail_context(alert, form))

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
+from django.shortcuts import resolve_url
 from django.utils.translation import gettext as _
 
 from violeta.core import context
@@ -58,8 +60,16 @@ class IdleTimeoutMiddleware:
                 messages.info(
                     request, _("Your session was closed after a period of inactivity. Please sign in again.")
                 )
+                if request.headers.get("HX-Request"):
+                    # A partial must not swap the login page into the current page: send the browser there.
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = resolve_url(settings.LOGIN_URL)
+                    return response
                 return redirect_to_login(request.path)
-            request.session[self.key] = now
+            # Automatic refreshes (htmx polling marks itself with X-Violeta-Poll) are not activity: a console
+            # left open on a shared desk must still time out.
+            if request.headers.get("X-Violeta-Poll") != "1":
+                request.session[self.key] = now
         return self.get_response(request)
 
 

@@ -2,8 +2,11 @@
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import resolve_url
 
 from violeta.accounts.models import CASE_ROLES, INTAKE_ROLES, Role
 
@@ -21,6 +24,11 @@ def staff_required(roles=CASE_ROLES):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if not request.user.is_authenticated:
+                if getattr(request, "htmx", False):
+                    # A partial must not swap the login page into the current one: send the browser there.
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = resolve_url(settings.LOGIN_URL)
+                    return response
                 return redirect_to_login(request.get_full_path())
             if not has_role(request.user, roles):
                 raise PermissionDenied

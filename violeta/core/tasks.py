@@ -8,14 +8,14 @@ transaction, so there the task is enqueued on commit.
 from datetime import datetime
 
 from django.db import transaction
-from django_tasks import default_task_backend
 
 DATABASE_BACKENDS = ("DatabaseBackend",)
 
 
 def enqueue(task, *args, run_after: datetime | None = None, **kwargs) -> None:
     bound = task.using(run_after=run_after) if run_after is not None else task
-    if type(default_task_backend).__name__ in DATABASE_BACKENDS:
+    # The task's own backend: ``django_tasks.default_task_backend`` is a proxy whose type says nothing.
+    if type(bound.get_backend()).__name__ in DATABASE_BACKENDS:
         bound.enqueue(*args, **kwargs)
     else:
         transaction.on_commit(lambda: bound.enqueue(*args, **kwargs))

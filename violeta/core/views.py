@@ -14,6 +14,8 @@ def home(request):
         return redirect("cases:list")
     if user.role == Role.SYSADMIN:
         return redirect("accounts:staff_list")
+    if user.role == Role.ALERT_MONITOR:
+        return redirect("alerts:console")
     return render(request, "core/home.html")
 
 

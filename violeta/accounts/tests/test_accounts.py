@@ -133,3 +133,20 @@ def test_production_refuses_unsafe_settings(env, message, tmp_path):
     )
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_polling_is_not_activity_and_an_expired_htmx_request_is_sent_to_login(client, alert_monitor):
+    client.force_login(alert_monitor)
+    client.get(reverse("alerts:console"))
+    session = client.session
+    session["violeta_last_seen"] = int(time.time()) - 29 * 60
+    session.save()
+    poll = {"HTTP_HX_REQUEST": "true", "HTTP_X_VIOLETA_POLL": "1"}
+    assert client.get(reverse("alerts:console_list"), **poll).status_code == 200
+    assert client.session["violeta_last_seen"] < int(time.time()) - 28 * 60  # the poll did not renew it
+    session = client.session
+    session["violeta_last_seen"] = int(time.time()) - 31 * 60
+    session.save()
+    response = client.get(reverse("alerts:console_list"), **poll)
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == reverse("account_login")

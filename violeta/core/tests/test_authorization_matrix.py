@@ -8,6 +8,7 @@ are 404, never a 403 that would confirm the case exists.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from violeta.alerts.tests.factories import mia_alert
 from violeta.audit.models import Action, AuditEvent
 from violeta.cases.tests.factories import CaseFactory
 
@@ -44,16 +45,22 @@ NOT_ON_CASE = {"outsider", "social_worker"}
 AREA_TEAM = {"lawyer", "psychologist", "coordinator"}
 CLOSERS = {"lawyer", "psychologist", "coordinator", "director"}
 LOGGED_IN = set(PERSONAS) - {"anonymous"}
+CONSOLE = {"alert_monitor", "director"}
 
 
-def page(allowed, *, method="get", ok=(200,)):
+def page(allowed, *, method="get", ok=(200,), kwarg=None):
     """A page for some roles: the rest get 403 (signed in) or the login page (anonymous)."""
-    return {"kind": "page", "allowed": set(allowed), "method": method, "ok": ok}
+    return {"kind": "page", "allowed": set(allowed), "method": method, "ok": ok, "kwarg": kwarg}
 
 
 def case_object(allowed, *, method="get", ok=(200,), kwarg="folio"):
     """A page about one case or person: roles outside the case's team get 404, other roles 403."""
     return {"kind": "object", "allowed": set(allowed), "method": method, "ok": ok, "kwarg": kwarg}
+
+
+def BEARER(method, kwargs=None):
+    """The MIA app's API: only with the app's bearer token; everyone else, staff included, gets 401."""
+    return {"kind": "bearer", "method": method, "kwargs": kwargs or {}}
 
 
 PUBLIC = {"kind": "public"}  # public on purpose: sign-in pages, health check, API schema
@@ -91,6 +98,21 @@ RULES = {
     "api:openapi-json": PUBLIC,
     "api:health": PUBLIC,
     "api:api-root": PUBLIC,
+    # MIA's API: sign-up is public (rate-limited in the services); everything else needs the app's device token,
+    # and a staff session is no substitute for it.
+    "api:mia_otp_request": {"kind": "public_api", "method": "post"},
+    "api:mia_otp_verify": {"kind": "public_api", "method": "post"},
+    "api:mia_register": {"kind": "public_api", "method": "post"},
+    "api:mia_me": BEARER("get"),
+    "api:mia_me_update": BEARER("patch"),
+    "api:mia_contacts": BEARER("get"),
+    "api:mia_contact_add": BEARER("post"),
+    "api:mia_contacts_fallback": BEARER("get"),
+    "api:mia_contact_remove": BEARER("delete", kwargs={"contact_id": 1}),
+    "api:mia_alert_raise": BEARER("post"),
+    "api:mia_alert_state": BEARER("get", kwargs={"alert_id": "public_id"}),
+    "api:mia_alert_locate": BEARER("post", kwargs={"alert_id": "public_id"}),
+    "api:mia_alert_cancel": BEARER("post", kwargs={"alert_id": "public_id"}),
     # staff accounts
     "accounts:staff_list": page({"sysadmin"}),
     "accounts:staff_create": page({"sysadmin"}),
@@ -115,6 +137,22 @@ RULES = {
     "cases:reopen": case_object(CLOSERS),
     "cases:team_add": case_object(CASE_TEAM, method="post", ok=(302,)),
     "cases:party_add": case_object(CASE_TEAM),
+    # MIA: the app is public (it signs its API calls with its own device token); contacts reach an alert only by
+    # the unguessable token in their SMS; the provider's webhooks are signed; the console is for its roles.
+    "alerts:app": PUBLIC,
+    "alerts:manifest": PUBLIC,
+    "alerts:service_worker": PUBLIC,
+    "alerts:live": SKIP_KEYED,
+    "alerts:live_state": SKIP_KEYED,
+    "alerts:live_ack": SKIP_KEYED,
+    "alerts:contact_confirm": SKIP_KEYED,
+    "alerts:sms_status": {"kind": "webhook"},
+    "alerts:sms_inbound": {"kind": "webhook"},
+    "alerts:console": page(CONSOLE),
+    "alerts:console_list": page(CONSOLE),
+    "alerts:console_detail": page(CONSOLE, kwarg="public_id"),
+    "alerts:console_timeline": page(CONSOLE, kwarg="public_id"),
+    "alerts:console_close": page(CONSOLE, kwarg="public_id", method="post", ok=(200, 302)),
 }
 
 
@@ -143,7 +181,9 @@ def test_every_url_is_classified():
 @pytest.fixture
 def world(request, receptionist, lawyer, psychologist, coordinator, sysadmin):
     case = CaseFactory(opened_by=lawyer, team=(receptionist, psychologist))
+    alert = mia_alert()
     return {
+        "alert": alert,
         "folio": case.folio,
         "pk_person": case.holder.pk,
         "pk_staff": sysadmin.pk,
@@ -153,7 +193,9 @@ def world(request, receptionist, lawyer, psychologist, coordinator, sysadmin):
 
 def url_for(name, world, rule):
     kwargs = {}
-    if name in ("audit:case",) or rule.get("kwarg") == "folio":
+    if rule.get("kwarg") == "public_id":
+        kwargs = {"public_id": world["alert"].public_id}
+    elif name in ("audit:case",) or rule.get("kwarg") == "folio":
         kwargs = {"folio": world["folio"]}
     elif rule.get("kwarg") == "pk":
         kwargs = {"pk": world["pk_person"]}
@@ -215,6 +257,34 @@ def test_public_pages_answer_anonymous(name, client, world):
     response = client.get("/favicon.ico") if name == "favicon" else client.get(reverse(name))
     assert response.status_code in (200, 302, 404 if name == "api:api-root" else 200)
     assert response.status_code != 500
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "alert_monitor", "director", "sysadmin"])
+@pytest.mark.parametrize("name", sorted(n for n, r in RULES.items() if r["kind"] == "bearer"))
+def test_mia_api_needs_the_device_token(name, persona, client, request, world):
+    rule = RULES[name]
+    login_as(client, request, persona)
+    kwargs = {k: (world["alert"].public_id if v == "public_id" else v) for k, v in rule["kwargs"].items()}
+    response = getattr(client, rule["method"])(reverse(name, kwargs=kwargs), content_type="application/json")
+    assert response.status_code == 401
+    response = getattr(client, rule["method"])(
+        reverse(name, kwargs=kwargs), content_type="application/json", HTTP_AUTHORIZATION="Bearer not-a-token"
+    )
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize("name", sorted(n for n, r in RULES.items() if r["kind"] == "public_api"))
+def test_mia_public_api_refuses_empty_input_cleanly(name, client, db):
+    response = client.post(reverse(name), {}, content_type="application/json")
+    assert response.status_code == 400
+    assert "detail" in response.json()
+
+
+@pytest.mark.parametrize("name", sorted(n for n, r in RULES.items() if r["kind"] == "webhook"))
+def test_webhooks_refuse_unsigned_requests(name, client, db, settings):
+    settings.TWILIO_AUTH_TOKEN = "secreto-de-prueba"
+    assert client.get(reverse(name)).status_code == 405
+    assert client.post(reverse(name), {"MessageSid": "SM1", "MessageStatus": "delivered"}).status_code == 403
 
 
 def test_outsider_denial_on_case_page_is_audited(client, outsider, world):

@@ -15,10 +15,12 @@ def po_entries() -> list[tuple[str, str]]:
     text = (LOCALE / "django.po").read_text(encoding="utf-8")
     entries = []
     for block in re.split(r"\n\n+", text):
-        parts = re.findall(r'^(msgid|msgstr) ((?:".*"\n?)+)', block + "\n", flags=re.M)
+        parts = re.findall(
+            r'^(msgid|msgid_plural|msgstr|msgstr\[\d\]) ((?:".*"\n?)+)', block + "\n", flags=re.M
+        )
         fields = {key: "".join(re.findall(r'"(.*)"', value)) for key, value in parts}
         if fields.get("msgid"):
-            entries.append((fields["msgid"], fields.get("msgstr", "")))
+            entries.append((fields["msgid"], fields.get("msgstr", fields.get("msgstr[0]", ""))))
     return entries
 
 

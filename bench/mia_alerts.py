@@ -1,0 +1,278 @@
+"""Benchmark: accepting MIA alerts, and the time from acceptance to the first SMS handed to the gateway.
+
+What it measures (issue 3, "Performance"):
+1. Accept: ``POST /api/v1/mia/alerts`` → alert committed with its recipients, outbox rows and tasks. Open loop
+   at a fixed rate (default 100 alerts/s): each request is scheduled in advance and its latency counts from the
+   scheduled instant, so a slow server cannot hide its queueing (no coordinated omission).
+2. The same inserts as plain SQL (psycopg, one transaction per alert, same rate): the floor the ORM, the
+   services, the HTTP stack and authentication add to; reported as a ratio.
+3. First SMS: ``SmsMessage.sent_at - Alert.started_at`` for the alert messages, with the task worker(s)
+   running and the file SMS backend.
+
+PostgreSQL only (the production database). It creates and drops its own database. Run:
+
+    .venv/bin/python bench/mia_alerts.py                  # defaults: 100/s for 20 s, 2 contacts, 2 workers
+    .venv/bin/python bench/mia_alerts.py --rate 50 --seconds 30 --workers 3
+"""
+
+import argparse
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
+    return ordered[k]
+
+
+def summary(label, ms):
+    return (
+        f"{label:<34} n={len(ms):5d}  p50={percentile(ms, 50):7.2f} ms  p90={percentile(ms, 90):7.2f} ms  "
+        f"p99={percentile(ms, 99):7.2f} ms  max={max(ms):7.2f} ms"
+    )
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def psql(sql, db="postgres"):
+    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-qc", sql], check=True)
+
+
+def open_loop(rate, seconds, fire, concurrency=64):
+    """Call ``fire()`` at ``rate`` per second for ``seconds``; latency from each call's scheduled instant."""
+    total = int(rate * seconds)
+    start = time.perf_counter() + 0.5
+    latencies, errors = [], []
+    lock = threading.Lock()
+
+    def one(i):
+        scheduled = start + i / rate
+        delay = scheduled - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        try:
+            fire(i)
+            elapsed = (time.perf_counter() - scheduled) * 1000
+            with lock:
+                latencies.append(elapsed)
+        except Exception as exc:  # counted, not raised: the run goes on
+            with lock:
+                errors.append(repr(exc))
+
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        list(pool.map(one, range(total)))
+    return latencies, errors
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rate", type=float, default=100)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--contacts", type=int, default=2)
+    parser.add_argument("--accounts", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=2, help="task worker processes")
+    parser.add_argument("--web-workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args()
+
+    db = f"violeta_bench_{os.getpid()}"
+    var = Path(tempfile.mkdtemp(prefix="violeta-bench-"))
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{db}",
+        "VIOLETA_VAR_DIR": str(var),
+        "SMS_BACKEND": "violeta.alerts.sms.file.FileBackend",
+        "SMS_FILE_PATH": str(var / "sms.jsonl"),
+        "DEBUG": "0",
+        "CONN_MAX_AGE": "60",
+        "MIA_ESCALATE_AFTER_SECONDS": "3600",
+        "LOG_LEVEL": "WARNING",
+    }
+    psql(f'CREATE DATABASE "{db}"')
+    procs = []
+    try:
+        subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+        tokens = json.loads(
+            subprocess.run(
+                [PY, str(ROOT / "bench" / "mia_data.py"), str(args.accounts), str(args.contacts)],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+        )
+        port = free_port()
+        procs.append(
+            subprocess.Popen(
+                [
+                    str(Path(PY).parent / "gunicorn"),
+                    "violeta.wsgi",
+                    "-b",
+                    f"127.0.0.1:{port}",
+                    "-w",
+                    str(args.web_workers),
+                    "--threads",
+                    "8",
+                    "--log-level",
+                    "warning",
+                ],
+                cwd=ROOT,
+                env=env,
+            )
+        )
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        for _ in range(args.workers):
+            procs.append(
+                subprocess.Popen(
+                    [
+                        PY,
+                        "manage.py",
+                        "db_worker",
+                        "--interval",
+                        "0.05",
+                        "--no-startup-delay",
+                        "--no-reload",
+                        "-v0",
+                    ],
+                    cwd=ROOT,
+                    env=env,
+                )
+            )
+        url = f"http://127.0.0.1:{port}/api/v1/mia/alerts"
+
+        def fire(i):
+            body = json.dumps({"client_id": uuid.uuid4().hex}).encode()
+            request = urllib.request.Request(url, data=body, method="POST")
+            request.add_header("Content-Type", "application/json")
+            request.add_header("Authorization", f"Bearer {tokens[i % len(tokens)]}")
+            with urllib.request.urlopen(request, timeout=10) as response:
+                if response.status != 201:
+                    raise RuntimeError(response.status)
+
+        fire(0)  # warm up
+        api_ms, api_errors = open_loop(args.rate, args.seconds, fire)
+        time.sleep(3)  # let the workers drain
+        first_sms = subprocess.run(
+            [PY, str(ROOT / "bench" / "mia_data.py"), "first-sms"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        sql_ms = plain_sql(env["DATABASE_URL"], args.rate, args.seconds, args.contacts)
+    finally:
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
+        for proc in procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        if not args.keep:
+            psql(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+
+    print(
+        f"\nMIA alert acceptance: {args.rate:g}/s open loop for {args.seconds:g} s, {args.contacts} contacts each,"
+        f" {args.web_workers} gunicorn workers, {args.workers} task workers, {os.cpu_count()} cores"
+    )
+    print(summary("API (HTTP → committed + outbox)", api_ms))
+    print(summary("plain SQL (same inserts)", sql_ms))
+    print(f"{'ratio p99 API / plain SQL':<34} {percentile(api_ms, 99) / percentile(sql_ms, 99):.1f}x")
+    print(f"{'errors':<34} {len(api_errors)}" + (f" (first: {api_errors[0]})" if api_errors else ""))
+    print(first_sms.strip())
+
+
+def plain_sql(database_url, rate, seconds, contacts):
+    """The inserts one accepted alert makes, as plain parameterised SQL: alert, recipients, outbox, tasks."""
+    import psycopg
+
+    local = threading.local()
+    ciphertext = "v1:00000000:" + "A" * 160
+
+    def conn():
+        if not hasattr(local, "conn"):
+            local.conn = psycopg.connect(
+                database_url.replace("postgres://", "postgresql://"), autocommit=False
+            )
+            with local.conn.cursor() as cur:
+                cur.execute("SELECT id FROM alerts_miaaccount ORDER BY id LIMIT 1")
+                local.account = cur.fetchone()[0]
+                cur.execute(
+                    "SELECT id, phone FROM alerts_emergencycontact WHERE account_id = %s", [local.account]
+                )
+                local.contacts = cur.fetchall()[:contacts]
+            local.conn.commit()
+        return local.conn
+
+    def task_row(cur, path, args):
+        cur.execute(
+            "INSERT INTO django_tasks_database_dbtaskresult (id, status, args_kwargs, priority, task_path, "
+            "queue_name, backend_name, run_after, enqueued_at, exception_class_path, traceback, worker_ids) "
+            "VALUES (%s, 'READY', %s, 0, %s, 'default', 'bench', now(), now(), '', '', '[]')",
+            [uuid.uuid4(), json.dumps({"args": args, "kwargs": {}}), path],
+        )
+
+    def fire(i):
+        c = conn()
+        with c.cursor() as cur:
+            cur.execute(
+                "INSERT INTO alerts_alert (public_id, client_id, account_id, status, is_duress, started_at, "
+                "escalation_reason, outcome, outcome_note) "
+                "VALUES (%s, %s, %s, 'active', false, now(), '', '', '') RETURNING id",
+                [uuid.uuid4(), uuid.uuid4().hex, local.account],
+            )
+            alert_id = cur.fetchone()[0]
+            for contact_id, phone in local.contacts:
+                cur.execute(
+                    "INSERT INTO alerts_alertrecipient (alert_id, contact_id, token, acknowledged_via) "
+                    "VALUES (%s, %s, %s, '') RETURNING id",
+                    [alert_id, contact_id, secrets.token_urlsafe(16)],
+                )
+                recipient_id = cur.fetchone()[0]
+                cur.execute(
+                    "INSERT INTO alerts_smsmessage (kind, to_phone, body, alert_id, recipient_id, status, attempt, "
+                    "next_attempt_at, provider_message_id, provider_status, last_error, created_at) "
+                    "VALUES ('alert', %s, %s, %s, %s, 'pending', 0, now(), '', '', '', now()) RETURNING id",
+                    [phone, ciphertext, alert_id, recipient_id],
+                )
+                task_row(cur, "bench.noop", [cur.fetchone()[0]])
+            task_row(cur, "bench.noop", [alert_id])
+        c.commit()
+
+    latencies, errors = open_loop(rate, seconds, fire, concurrency=32)
+    if errors:
+        print("plain SQL errors:", errors[:3])
+    return latencies
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""Data for bench/mia_alerts.py, run inside Django: accounts with contacts and device tokens; first-SMS figures."""
+
+import json
+import os
+import sys
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "violeta.settings")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+django.setup()
+
+import secrets  # noqa: E402
+
+from django.contrib.auth.hashers import make_password  # noqa: E402
+
+from violeta.alerts.models import Alert, EmergencyContact, MiaAccount, MiaDevice, SmsKind, SmsMessage  # noqa: E402
+from violeta.alerts.services import _hash_token  # noqa: E402
+
+
+def accounts(n: int, contacts: int) -> list[str]:
+    pin = make_password("1234")
+    tokens = []
+    for i in range(n):
+        account = MiaAccount.objects.create(
+            phone=f"+52614{1000000 + i:07d}", display_name=f"Usuaria {i}", pin_hash=pin
+        )
+        for j in range(contacts):
+            EmergencyContact.objects.create(
+                account=account,
+                name=f"Contacto {j}",
+                phone=f"+52614{5000000 + i * 10 + j:07d}",
+                confirm_token=secrets.token_urlsafe(16),
+            )
+        raw = secrets.token_urlsafe(32)
+        MiaDevice.objects.create(account=account, token_hash=_hash_token(raw))
+        tokens.append(raw)
+    return tokens
+
+
+def first_sms() -> str:
+    from bench.mia_alerts import percentile, summary
+
+    started = dict(Alert.objects.values_list("id", "started_at"))
+    firsts: dict[int, float] = {}
+    pending = 0
+    for alert_id, sent_at in SmsMessage.objects.filter(kind=SmsKind.ALERT).values_list("alert_id", "sent_at"):
+        if sent_at is None:
+            pending += 1
+            continue
+        delay = (sent_at - started[alert_id]).total_seconds() * 1000
+        firsts[alert_id] = min(delay, firsts.get(alert_id, delay))
+    values = list(firsts.values())
+    line = summary("acceptance → first SMS handed over", values) if values else "no SMS sent"
+    within = sum(1 for v in values if v <= 1000) / len(values) * 100 if values else 0
+    return f"{line}\n{'within 1 s':<34} {within:.1f}% (p99 {percentile(values, 99) / 1000:.2f} s); {pending} still pending"
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "first-sms":
+        print(first_sms())
+    else:
+        print(json.dumps(accounts(int(sys.argv[1]), int(sys.argv[2]))))

@@ -1,0 +1,131 @@
+"""Helpers for MIA tests: accounts built directly (no OTP round trip), and running the background tasks.
+
+Other test modules import these: ``mia_account()`` for an account with hashed PINs and contacts,
+``mia_alert()`` for an active alert, ``run_tasks()`` to run every due task as the worker would, ``make_due()``
+to bring deferred tasks (retries, watchdogs, delivery checks, escalation) forward to now.
+"""
+
+import itertools
+import os
+import secrets
+import time
+from datetime import timedelta
+from pathlib import Path
+from unittest import mock
+
+from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks_db.management.commands import db_worker
+from django_tasks_db.models import DBTaskResult
+
+from violeta.alerts.models import Alert, EmergencyContact, MiaAccount, SmsMessage, SmsStatus
+from violeta.alerts.sms.file import FileBackend
+
+_serial = itertools.count(1)
+
+TASKS = "violeta.alerts.tasks."
+
+
+def unique_phone() -> str:
+    """A valid Chihuahua number in E.164, different on each call (+52 614 500 0001, …).
+
+    Tests write their own numbers as 614 490 …, outside this range, so the two never meet.
+    """
+    return f"+526145{next(_serial) % 10**6:06d}"
+
+
+def mia_account(
+    *,
+    phone: str | None = None,
+    display_name: str = "Ana",
+    pin: str = "1234",
+    duress_pin: str = "9999",
+    contacts: int = 2,
+    **fields,
+) -> MiaAccount:
+    """A signed-up account with its PINs hashed and ``contacts`` emergency contacts (no invitation SMS)."""
+    account = MiaAccount.objects.create(
+        phone=phone or unique_phone(),
+        display_name=display_name,
+        pin_hash=make_password(pin),
+        duress_pin_hash=make_password(duress_pin) if duress_pin else "",
+        **fields,
+    )
+    for number in range(contacts):
+        emergency_contact(account, name=f"Contacto {number + 1}")
+    return account
+
+
+def emergency_contact(
+    account: MiaAccount, *, name: str = "Contacto", phone: str | None = None
+) -> EmergencyContact:
+    return EmergencyContact.objects.create(
+        account=account, name=name, phone=phone or unique_phone(), confirm_token=secrets.token_urlsafe(16)
+    )
+
+
+def mia_alert(account: MiaAccount | None = None, *, client_id: str | None = None) -> Alert:
+    """An active alert raised as the app raises it (its SMS queued, not sent), by default for a new account."""
+    from violeta.alerts import services
+
+    alert, _created = services.alert_raise(
+        account=account or mia_account(), client_id=client_id or f"press-{secrets.token_hex(8)}"
+    )
+    return alert
+
+
+def run_tasks() -> None:
+    """Run every task that is due, as ``manage.py db_worker`` does, then return.
+
+    The worker closes "old" database connections between tasks; inside a test's transaction that would close
+    the test's own connection (PostgreSQL with CONN_MAX_AGE=0), so it is left open here.
+    """
+    with mock.patch(f"{db_worker.__name__}.close_old_connections"):
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+
+def pending_tasks(name: str | None = None):
+    """Tasks waiting to run (due or deferred), optionally only those of ``violeta.alerts.tasks.<name>``."""
+    tasks = DBTaskResult.objects.filter(status="READY")
+    if name:
+        tasks = tasks.filter(task_path=TASKS + name)
+    return tasks
+
+
+def make_due(name: str | None = None) -> int:
+    """Bring deferred tasks forward to now, and with them the retry time of failed messages.
+
+    A retried message is only sent once its ``next_attempt_at`` has come, so both move together, as they would
+    when the backoff has elapsed.
+    """
+    now = timezone.now() - timedelta(seconds=1)
+    SmsMessage.objects.filter(status=SmsStatus.FAILED, next_attempt_at__gt=now).update(next_attempt_at=now)
+    return pending_tasks(name).update(run_after=now)
+
+
+def task_args(task: DBTaskResult) -> list:
+    return task.args_kwargs["args"]
+
+
+class PausingFileBackend(FileBackend):
+    """The file backend, pausing mid-send so a test can kill the worker there (``kill -9``).
+
+    ``MIA_TEST_SMS_PAUSE`` says where: ``before`` handing the message over (nothing written yet) or ``after``
+    (written, not yet recorded as sent). The backend writes the idempotency key to ``MIA_TEST_SMS_MARKER`` when
+    it starts pausing, so the test knows when to kill.
+    """
+
+    def send(self, to, body, idempotency_key):
+        where = os.environ.get("MIA_TEST_SMS_PAUSE", "")
+        if where == "before":
+            self._pause(idempotency_key)
+        result = super().send(to, body, idempotency_key)
+        if where == "after":
+            self._pause(idempotency_key)
+        return result
+
+    @staticmethod
+    def _pause(idempotency_key: str) -> None:
+        Path(os.environ["MIA_TEST_SMS_MARKER"]).write_text(idempotency_key)
+        time.sleep(120)

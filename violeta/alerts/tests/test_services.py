@@ -1,0 +1,849 @@
+"""MIA's services: sign-up by one-time code, contacts, alerts, duress, escalation and retention."""
+
+import math
+import re
+from datetime import timedelta
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth.hashers import check_password
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import F
+from django.utils import timezone, translation
+
+from violeta.accounts.models import Role, User
+from violeta.alerts import services
+from violeta.alerts.models import (
+    Alert,
+    AlertLocation,
+    AlertStatus,
+    EmergencyContact,
+    MiaAccount,
+    MiaDevice,
+    Outcome,
+    PhoneVerification,
+    SmsKind,
+    SmsMessage,
+)
+from violeta.alerts.sms import locmem
+from violeta.alerts.tests.factories import (
+    emergency_contact,
+    make_due,
+    mia_account,
+    pending_tasks,
+    run_tasks,
+    task_args,
+)
+from violeta.alerts.text import fit, is_single_gsm7_segment
+from violeta.audit.models import Action, AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+PHONE = "+526144900789"
+
+
+# --- helpers ---------------------------------------------------------------------------------------------------
+
+
+def spanish(msgid: str) -> str:
+    """The Spanish text of an English msgid; fails when the catalogue has no translation for it."""
+    with translation.override("es-mx"):
+        text = translation.gettext(msgid)
+    assert text != msgid, f"no Spanish translation for {msgid!r}: run scripts/messages.sh and translate it"
+    return text
+
+
+def assert_error_in_spanish(excinfo, msgid: str) -> None:
+    assert spanish(msgid) in excinfo.value.messages, excinfo.value.messages
+
+
+def sms(kind: str | None = None):
+    messages = SmsMessage.objects.order_by("id")
+    return messages.filter(kind=kind) if kind else messages
+
+
+def code_from(message: SmsMessage) -> str:
+    codes = re.findall(r"\b\d{6}\b", message.body)
+    assert len(codes) == 1, message.body
+    return codes[0]
+
+
+def request_code(phone: str = PHONE) -> str:
+    """Ask for a code and read it from the SMS, as she would."""
+    services.otp_request(phone=phone)
+    return code_from(sms(SmsKind.OTP).last())
+
+
+def verified_code(phone: str = PHONE) -> str:
+    code = request_code(phone)
+    services.otp_verify(phone=phone, code=code)
+    return code
+
+
+def wrong(code: str) -> str:
+    return f"{(int(code) + 1) % 10**6:06d}"
+
+
+def age_requests(seconds: int) -> None:
+    """Move every code request back in time, as if she had waited."""
+    PhoneVerification.objects.update(created_at=F("created_at") - timedelta(seconds=seconds))
+
+
+def raw_value(table: str, column: str, pk: int) -> str:
+    with connection.cursor() as cursor:
+        # Table and column names are constants of this module, never input.
+        cursor.execute(f"SELECT {column} FROM {table} WHERE id = %s", [pk])  # noqa: S608
+        return cursor.fetchone()[0]
+
+
+@pytest.fixture
+def account():
+    return mia_account(phone=PHONE, display_name="Lupita", pin="1234", duress_pin="9999", contacts=2)
+
+
+@pytest.fixture
+def alert(account):
+    alert, _created = services.alert_raise(account=account, client_id="press-0001")
+    return alert
+
+
+@pytest.fixture
+def on_duty(alert_monitor):
+    alert_monitor.is_on_duty = True
+    alert_monitor.save(update_fields=["is_on_duty"])
+    return alert_monitor
+
+
+@pytest.fixture
+def off_duty(db):
+    return User.objects.create_user(
+        "monitoreo.descanso@imm.test", "x", full_name="Maribel Descanso", role=Role.ALERT_MONITOR
+    )
+
+
+# --- One-time code ---------------------------------------------------------------------------------------------
+
+
+def test_otp_sms_carries_the_code_and_says_nothing_about_mia():
+    verification = services.otp_request(phone="614 490 0789")
+
+    message = sms(SmsKind.OTP).get()
+    code = code_from(message)
+    assert message.to_phone == PHONE
+    assert verification.phone == PHONE
+    assert "mia" not in message.body.lower()
+    assert "alert" not in message.body.lower()
+    assert is_single_gsm7_segment(message.body)
+    assert code not in verification.code_hash  # only a hash of the code is kept
+    assert pending_tasks("sms_dispatch").count() == 1
+
+
+def test_otp_right_code_verifies():
+    code = request_code()
+
+    verification = services.otp_verify(phone="614-490-0789", code=code)
+
+    assert verification.verified_at is not None
+    assert verification.attempts == 1
+
+
+def test_otp_expired_code_is_refused():
+    code = request_code()
+    PhoneVerification.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.otp_verify(phone=PHONE, code=code)
+
+    assert "code" in excinfo.value.message_dict
+    assert PhoneVerification.objects.get().verified_at is None
+
+
+def test_otp_brute_force_is_cut_off_and_every_wrong_guess_is_counted():
+    code = request_code()
+
+    for attempt in range(1, 6):
+        with pytest.raises(ValidationError):
+            services.otp_verify(phone=PHONE, code=wrong(code))
+        # Counted although the call raised: the count was committed before the error.
+        assert PhoneVerification.objects.get().attempts == attempt
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.otp_verify(phone=PHONE, code=code)
+
+    assert excinfo.value.error_dict["code"][0].code == "otp_locked"
+    verification = PhoneVerification.objects.get()
+    assert verification.verified_at is None
+    assert verification.attempts == 5
+    with pytest.raises(ValidationError):
+        services.account_register(phone=PHONE, code=code, display_name="Lupita", pin="1234")
+    assert not MiaAccount.objects.exists()
+
+
+def test_otp_fourth_request_in_an_hour_is_refused():
+    for _number in range(3):
+        services.otp_request(phone=PHONE)
+        age_requests(61)  # past the resend wait, still within the hour
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.otp_request(phone=PHONE)
+
+    assert excinfo.value.code == "otp_rate"
+    assert PhoneVerification.objects.count() == 3
+    assert sms(SmsKind.OTP).count() == 3
+
+
+def test_otp_rate_limit_message_is_in_spanish():
+    for _number in range(3):
+        services.otp_request(phone=PHONE)
+        age_requests(61)
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.otp_request(phone=PHONE)
+
+    assert_error_in_spanish(excinfo, "Too many codes requested for this number. Try again in an hour.")
+
+
+def test_otp_requests_older_than_an_hour_do_not_count():
+    for _number in range(3):
+        services.otp_request(phone=PHONE)
+        age_requests(61)
+    age_requests(3600)
+
+    services.otp_request(phone=PHONE)
+
+    assert PhoneVerification.objects.count() == 4
+
+
+def test_otp_resend_within_a_minute_is_refused():
+    services.otp_request(phone=PHONE)
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.otp_request(phone=PHONE)
+
+    assert excinfo.value.code == "otp_wait"
+    assert sms(SmsKind.OTP).count() == 1
+    age_requests(61)
+    services.otp_request(phone=PHONE)
+    assert sms(SmsKind.OTP).count() == 2
+
+
+def test_otp_only_the_latest_code_counts():
+    first = request_code()
+    age_requests(61)
+    second = request_code()
+    if first == second:  # one in a million
+        pytest.skip("both codes happen to be equal")
+
+    with pytest.raises(ValidationError):
+        services.otp_verify(phone=PHONE, code=first)
+    assert services.otp_verify(phone=PHONE, code=second).verified_at is not None
+
+
+@pytest.mark.parametrize("phone", ["", "12345", "abc"])
+def test_otp_request_for_a_bad_number_stores_and_sends_nothing(phone):
+    with pytest.raises(ValidationError) as excinfo:
+        services.otp_request(phone=phone)
+
+    assert "phone" in excinfo.value.message_dict
+    assert not PhoneVerification.objects.exists()
+    assert not SmsMessage.objects.exists()
+
+
+# --- Sign-up ---------------------------------------------------------------------------------------------------
+
+
+def test_register_after_a_verified_code_creates_the_account_with_hashed_pins():
+    code = verified_code()
+
+    account, token = services.account_register(
+        phone="614 490 0789", code=code, display_name="  Lupita   G. ", pin="2468", duress_pin="1357"
+    )
+
+    assert account.phone == PHONE
+    assert account.display_name == "Lupita G."
+    assert account.pin_hash != "2468"
+    assert check_password("2468", account.pin_hash)
+    assert check_password("1357", account.duress_pin_hash)
+    assert services.device_account(token) == account
+    assert MiaDevice.objects.get().token_hash != token
+    assert PhoneVerification.objects.get().used_at is not None
+
+
+def test_register_without_a_verified_code_is_refused():
+    code = request_code()  # sent but never verified
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.account_register(phone=PHONE, code=code, display_name="Lupita", pin="2468")
+
+    assert "code" in excinfo.value.message_dict
+    assert not MiaAccount.objects.exists()
+    assert not MiaDevice.objects.exists()
+
+
+def test_register_with_no_code_at_all_is_refused():
+    with pytest.raises(ValidationError) as excinfo:
+        services.account_register(phone=PHONE, code="123456", display_name="Lupita", pin="2468")
+
+    assert "code" in excinfo.value.message_dict
+    assert not MiaAccount.objects.exists()
+
+
+def test_register_with_a_different_code_than_the_verified_one_is_refused():
+    code = verified_code()
+
+    with pytest.raises(ValidationError):
+        services.account_register(phone=PHONE, code=wrong(code), display_name="Lupita", pin="2468")
+
+    assert not MiaAccount.objects.exists()
+
+
+def test_a_code_registers_once():
+    code = verified_code()
+    services.account_register(phone=PHONE, code=code, display_name="Lupita", pin="2468")
+
+    with pytest.raises(ValidationError):
+        services.account_register(phone=PHONE, code=code, display_name="Otra", pin="1111")
+
+    assert MiaAccount.objects.get().display_name == "Lupita"
+    assert MiaDevice.objects.count() == 1
+
+
+@pytest.mark.parametrize("pin", ["", "123", "123456789", "12a4", "12 34", "١٢٣٤"])
+def test_register_refuses_a_pin_without_4_to_8_digits(pin):
+    code = verified_code()
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.account_register(phone=PHONE, code=code, display_name="Lupita", pin=pin)
+
+    assert "pin" in excinfo.value.message_dict
+    assert not MiaAccount.objects.exists()
+    # A refused form does not burn the code: she can correct the PIN and go on.
+    services.account_register(phone=PHONE, code=code, display_name="Lupita", pin="12345678")
+    assert MiaAccount.objects.count() == 1
+
+
+def test_register_refuses_a_duress_pin_equal_to_the_pin():
+    code = verified_code()
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.account_register(
+            phone=PHONE, code=code, display_name="Lupita", pin="2468", duress_pin="2468"
+        )
+
+    assert "duress_pin" in excinfo.value.message_dict
+    assert not MiaAccount.objects.exists()
+
+
+def test_register_refuses_a_malformed_duress_pin():
+    code = verified_code()
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.account_register(phone=PHONE, code=code, display_name="Lupita", pin="2468", duress_pin="12")
+
+    assert "duress_pin" in excinfo.value.message_dict
+
+
+@pytest.mark.parametrize("name", ["", "   ", "x" * 31])
+def test_register_needs_a_name_of_up_to_30_letters(name):
+    code = verified_code()
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.account_register(phone=PHONE, code=code, display_name=name, pin="2468")
+
+    assert "display_name" in excinfo.value.message_dict
+
+
+# --- Contacts --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "e164"),
+    [
+        ("614 490 0789", "+526144900789"),
+        ("(614) 490-0789", "+526144900789"),
+        ("044 614 490 0789", "+526144900789"),
+        ("+52 1 614 490 0789", "+526144900789"),
+        ("+1 415 555 2671", "+14155552671"),
+    ],
+)
+def test_contact_numbers_are_normalised_to_e164(written, e164):
+    account = mia_account(phone="+526145550100", contacts=0)
+
+    contact = services.contact_add(account=account, name="Mamá", phone=written)
+
+    assert contact.phone == e164
+    assert EmergencyContact.objects.get().phone == e164
+
+
+def test_contact_add_queues_the_invitation_sms_with_the_confirmation_link():
+    account = mia_account(display_name="Lupita", contacts=0)
+
+    contact = services.contact_add(account=account, name="  Rosa   María ", phone="614 490 0789")
+
+    assert contact.name == "Rosa María"
+    invitation = sms(SmsKind.INVITATION).get()
+    assert invitation.to_phone == PHONE
+    assert "Lupita" in invitation.body
+    assert f"/c/{contact.confirm_token}/" in invitation.body
+    assert is_single_gsm7_segment(invitation.body)
+    assert task_args(pending_tasks("sms_dispatch").get()) == [invitation.pk]
+    run_tasks()
+    assert [sent["to"] for sent in locmem.outbox] == [PHONE]
+
+
+def test_at_most_five_contacts():
+    account = mia_account(contacts=0)
+    for number in range(5):
+        services.contact_add(account=account, name=f"C{number}", phone=f"614 490 07{number:02d}")
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.contact_add(account=account, name="Sexta", phone="614 490 0799")
+
+    assert excinfo.value.code == "max"
+    assert account.contacts.count() == 5
+    assert sms(SmsKind.INVITATION).count() == 5
+    # Removing one makes room again.
+    services.contact_remove(account=account, contact_id=account.contacts.first().pk)
+    services.contact_add(account=account, name="Sexta", phone="614 490 0799")
+    assert account.contacts.filter(removed_at__isnull=True).count() == 5
+
+
+def test_her_own_number_cannot_be_a_contact():
+    account = mia_account(phone=PHONE, contacts=0)
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.contact_add(account=account, name="Yo", phone="614 490 0789")
+
+    assert "phone" in excinfo.value.message_dict
+    assert not EmergencyContact.objects.exists()
+    assert not SmsMessage.objects.exists()
+
+
+def test_the_same_number_twice_is_refused_however_it_is_written():
+    account = mia_account(contacts=0)
+    services.contact_add(account=account, name="Rosa", phone="614 490 0789")
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.contact_add(account=account, name="Rosa otra vez", phone="+52 1 (614) 490-0789")
+
+    assert "phone" in excinfo.value.message_dict
+    assert account.contacts.count() == 1
+    assert sms(SmsKind.INVITATION).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "phone", "field"), [("Rosa", "12345", "phone"), ("  ", "614 490 0789", "name")]
+)
+def test_a_bad_contact_is_refused_and_nothing_is_stored(name, phone, field):
+    account = mia_account(contacts=0)
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.contact_add(account=account, name=name, phone=phone)
+
+    assert field in excinfo.value.message_dict
+    assert not EmergencyContact.objects.exists()
+    assert not SmsMessage.objects.exists()
+
+
+# --- The alert -------------------------------------------------------------------------------------------------
+
+
+def test_alert_queues_one_sms_per_contact_at_once_without_a_location(account):
+    removed = emergency_contact(account, name="Ex")
+    removed.removed_at = timezone.now()
+    removed.save()
+
+    alert, created = services.alert_raise(account=account, client_id="press-0001")
+
+    assert created
+    assert alert.status == AlertStatus.ACTIVE
+    assert not AlertLocation.objects.exists()
+    contacts = list(account.contacts.filter(removed_at__isnull=True))
+    messages = list(sms(SmsKind.ALERT))
+    assert sorted(m.to_phone for m in messages) == sorted(c.phone for c in contacts)
+    for message in messages:
+        assert message.alert == alert
+        assert message.recipient.contact.phone == message.to_phone
+        assert f"/a/{message.recipient.token}/" in message.body
+        assert "Lupita" in message.body
+        assert is_single_gsm7_segment(message.body)
+    assert sorted(task_args(t)[0] for t in pending_tasks("sms_dispatch")) == sorted(m.pk for m in messages)
+
+    run_tasks()
+
+    assert sorted(sent["to"] for sent in locmem.outbox) == sorted(c.phone for c in contacts)
+    assert removed.phone not in {sent["to"] for sent in locmem.outbox}
+
+
+def test_alert_schedules_its_escalation_check(account, settings):
+    settings.MIA = {**settings.MIA, "ESCALATE_AFTER_SECONDS": 240}
+
+    alert, _created = services.alert_raise(account=account, client_id="press-0001")
+
+    check = pending_tasks("alert_escalation_check").get()
+    assert task_args(check) == [alert.pk]
+    assert check.run_after == alert.started_at + timedelta(seconds=240)
+
+
+def test_the_alert_sms_is_in_spanish(alert):
+    message = sms(SmsKind.ALERT).first()
+
+    link = f"{django_settings.SITE_URL.rstrip('/')}/a/{message.recipient.token}/"
+    template = spanish("MIA ALERT: {name} needs help. Live location: {link}")
+    assert message.body == fit(template, name="Lupita", link=link)
+
+
+def test_the_same_press_twice_makes_one_alert(account):
+    first, created_first = services.alert_raise(account=account, client_id="press-0001")
+    again, created_again = services.alert_raise(account=account, client_id="press-0001")
+
+    assert (created_first, created_again) == (True, False)
+    assert again.pk == first.pk
+    assert Alert.objects.count() == 1
+    assert sms(SmsKind.ALERT).count() == 2
+
+
+def test_an_alert_needs_a_contact_and_an_identifier():
+    account = mia_account(contacts=0)
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.alert_raise(account=account, client_id="press-0001")
+    assert excinfo.value.code == "no_contacts"
+
+    emergency_contact(account)
+    with pytest.raises(ValidationError) as excinfo:
+        services.alert_raise(account=account, client_id="  ")
+    assert "client_id" in excinfo.value.message_dict
+    assert not Alert.objects.exists()
+    assert not SmsMessage.objects.exists()
+
+
+def test_first_location_tells_each_contact_once(alert):
+    location = services.alert_locate(alert=alert, lat=28.632996, lon=-106.069100, accuracy=12)
+
+    assert location.lat_lon == (28.632996, -106.0691)
+    assert location.accuracy_m == 12
+    first = list(sms(SmsKind.LOCATION))
+    assert len(first) == 2
+    assert {m.recipient_id for m in first} == set(alert.recipients.values_list("id", flat=True))
+    for message in first:
+        assert f"/a/{message.recipient.token}/" in message.body
+        assert is_single_gsm7_segment(message.body)
+
+    services.alert_locate(alert=alert, lat="28.64", lon="-106.07", accuracy="30.5")
+    services.alert_locate(alert=alert, lat=28.65, lon=-106.08, accuracy=8)
+
+    assert alert.locations.count() == 3
+    assert sms(SmsKind.LOCATION).count() == 2
+    assert alert.locations.first().lat_lon == (28.65, -106.08)
+
+
+def test_a_location_from_the_future_is_dated_now(alert):
+    before = timezone.now()
+
+    location = services.alert_locate(
+        alert=alert, lat=28.6, lon=-106.1, accuracy=10, captured_at=timezone.now() + timedelta(hours=2)
+    )
+
+    assert before <= location.captured_at <= timezone.now()
+
+
+MALFORMED = [
+    (91, -106.1, 10),
+    (-90.0001, -106.1, 10),
+    (28.6, -181, 10),
+    (28.6, 180.5, 10),
+    ("abc", -106.1, 10),
+    (28.6, "", 10),
+    (None, -106.1, 10),
+    (28.6, None, 10),
+    (28.6, -106.1, None),
+    (math.nan, -106.1, 10),
+    (28.6, math.nan, 10),
+    ("nan", -106.1, 10),
+    (28.6, -106.1, math.nan),
+    (math.inf, -106.1, 10),
+    (28.6, -106.1, math.inf),
+    (28.6, -106.1, -1),
+    (28.6, -106.1, "-0.5"),
+    ([28.6], -106.1, 10),
+]
+
+
+@pytest.mark.parametrize(("lat", "lon", "accuracy"), MALFORMED)
+def test_malformed_coordinates_are_refused_and_nothing_is_stored(alert, lat, lon, accuracy):
+    with pytest.raises(ValidationError) as excinfo:
+        services.alert_locate(alert=alert, lat=lat, lon=lon, accuracy=accuracy)
+
+    assert excinfo.value.code == "location"
+    assert not AlertLocation.objects.exists()
+    assert not sms(SmsKind.LOCATION).exists()
+
+
+def test_malformed_coordinates_get_a_spanish_message(alert):
+    with pytest.raises(ValidationError) as excinfo:
+        services.alert_locate(alert=alert, lat=91, lon=-181, accuracy=10)
+
+    assert_error_in_spanish(excinfo, "The location is not valid.")
+
+
+def test_a_cancelled_alert_takes_no_more_locations(alert):
+    services.alert_cancel(alert=alert, pin="1234")
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.alert_locate(alert=alert, lat=28.6, lon=-106.1, accuracy=10)
+
+    assert excinfo.value.code == "inactive"
+    assert not AlertLocation.objects.exists()
+    assert not sms(SmsKind.LOCATION).exists()
+
+
+# --- Cancelling, and the duress PIN ----------------------------------------------------------------------------
+
+
+def test_duress_pin_looks_cancelled_but_the_alert_stays_active_and_flagged(
+    alert, on_duty, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        returned = services.alert_cancel(alert=alert, pin="9999")  # no error: she sees "alerta cancelada"
+
+    assert returned.pk == alert.pk
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.ACTIVE
+    assert alert.is_duress
+    assert alert.escalated_at is not None
+    assert alert.escalation_reason == "duress"
+    assert alert.ended_at is None
+    assert not sms(SmsKind.CANCELLED).exists()
+    assert MiaAccount.objects.get(pk=alert.account_id).pin_failures == 0
+    assert [m.to for m in mailoutbox] == [[on_duty.email]]
+    run_tasks()
+    assert all("cancel" not in sent["body"].lower() for sent in locmem.outbox)
+
+
+def test_after_the_duress_pin_the_real_pin_does_not_cancel_either(alert):
+    services.alert_cancel(alert=alert, pin="9999")
+
+    services.alert_cancel(alert=alert, pin="1234")
+
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.ACTIVE
+    assert alert.is_duress
+    assert not sms(SmsKind.CANCELLED).exists()
+
+
+def test_duress_alert_still_takes_locations(alert):
+    services.alert_cancel(alert=alert, pin="9999")
+
+    services.alert_locate(alert=alert, lat=28.6, lon=-106.1, accuracy=10)
+
+    assert alert.locations.count() == 1
+
+
+def test_her_pin_cancels_and_each_contact_is_told(alert, account):
+    services.alert_cancel(alert=alert, pin="1234")
+
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.CANCELLED
+    assert not alert.is_duress
+    assert alert.ended_at is not None
+    assert alert.escalated_at is None
+    cancelled = list(sms(SmsKind.CANCELLED))
+    contacts = sorted(account.contacts.values_list("phone", flat=True))
+    assert sorted(m.to_phone for m in cancelled) == contacts
+    assert all("Lupita" in m.body and is_single_gsm7_segment(m.body) for m in cancelled)
+    run_tasks()
+    assert (
+        sorted(sent["to"] for sent in locmem.outbox if sent["body"] in {m.body for m in cancelled})
+        == contacts
+    )
+
+
+def test_cancelling_twice_sends_the_cancellation_once(alert):
+    services.alert_cancel(alert=alert, pin="1234")
+    services.alert_cancel(alert=alert, pin="1234")
+
+    assert sms(SmsKind.CANCELLED).count() == 2  # one per contact, once
+
+
+def test_wrong_pins_are_counted_and_then_even_the_right_one_is_refused(alert, settings):
+    limit = settings.MIA["PIN_MAX_FAILURES"]
+
+    for failures in range(1, limit + 1):
+        with pytest.raises(ValidationError) as excinfo:
+            services.alert_cancel(alert=alert, pin="0000")
+        assert "pin" in excinfo.value.message_dict
+        # Counted although the call raised.
+        assert MiaAccount.objects.get(pk=alert.account_id).pin_failures == failures
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.alert_cancel(alert=alert, pin="1234")
+
+    assert excinfo.value.error_dict["pin"][0].code == "pin_locked"
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.ACTIVE
+    assert not sms(SmsKind.CANCELLED).exists()
+
+
+def test_the_right_pin_resets_the_count_of_wrong_ones(alert, account):
+    for _failure in range(3):
+        with pytest.raises(ValidationError):
+            services.alert_cancel(alert=alert, pin="0000")
+
+    services.alert_cancel(alert=alert, pin="1234")
+
+    account.refresh_from_db()
+    assert account.pin_failures == 0
+    assert Alert.objects.get(pk=alert.pk).status == AlertStatus.CANCELLED
+
+
+# --- Acknowledgement and escalation ----------------------------------------------------------------------------
+
+
+def test_no_acknowledgement_escalates_and_mails_the_staff_on_duty(
+    alert, on_duty, off_duty, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.alert_escalation_check_run(alert_id=alert.pk)
+
+    alert.refresh_from_db()
+    assert alert.escalated_at is not None
+    assert alert.escalation_reason == "no_ack"
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.to == [on_duty.email]
+    assert str(alert.public_id) in mail.body
+    for personal in ("Lupita", alert.account.phone, alert.account.phone[-4:]):
+        assert personal not in mail.subject
+        assert personal not in mail.body
+
+
+def test_escalation_runs_from_its_task_when_due(
+    alert, on_duty, mailoutbox, django_capture_on_commit_callbacks
+):
+    run_tasks()
+    assert Alert.objects.get(pk=alert.pk).escalated_at is None  # not due yet
+
+    make_due("alert_escalation_check")
+    with django_capture_on_commit_callbacks(execute=True):
+        run_tasks()
+
+    assert Alert.objects.get(pk=alert.pk).escalation_reason == "no_ack"
+    assert len(mailoutbox) == 1
+
+
+def test_an_acknowledged_alert_is_not_escalated(
+    alert, on_duty, mailoutbox, django_capture_on_commit_callbacks
+):
+    recipient = alert.recipients.first()
+    services.alert_acknowledge(recipient=recipient, via="link")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.alert_escalation_check_run(alert_id=alert.pk)
+
+    alert.refresh_from_db()
+    assert alert.escalated_at is None
+    assert mailoutbox == []
+    recipient.refresh_from_db()
+    assert recipient.acknowledged_via == "link"
+    assert EmergencyContact.objects.get(pk=recipient.contact_id).confirmed_at is not None
+
+
+def test_an_sms_reply_acknowledges(alert, on_duty):
+    contact = alert.recipients.first().contact
+
+    assert services.sms_inbound(from_phone=contact.phone, body="voy") == 1
+
+    services.alert_escalation_check_run(alert_id=alert.pk)
+    assert Alert.objects.get(pk=alert.pk).escalated_at is None
+
+
+def test_a_cancelled_alert_is_not_escalated(alert, on_duty, mailoutbox, django_capture_on_commit_callbacks):
+    services.alert_cancel(alert=alert, pin="1234")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.alert_escalation_check_run(alert_id=alert.pk)
+
+    assert Alert.objects.get(pk=alert.pk).escalated_at is None
+    assert mailoutbox == []
+
+
+# --- Closing and retention -------------------------------------------------------------------------------------
+
+
+def test_close_sets_the_retention_and_writes_an_audit_event(alert, alert_monitor, settings):
+    settings.MIA = {**settings.MIA, "LOCATION_RETENTION_DAYS": 30}
+    before = timezone.now()
+
+    closed = services.alert_close(
+        alert=alert, by=alert_monitor, outcome=Outcome.FALSE_ALARM, note="Se activó sola"
+    )
+
+    after = timezone.now()
+    closed.refresh_from_db()
+    assert closed.status == AlertStatus.CLOSED
+    assert closed.outcome == Outcome.FALSE_ALARM
+    assert closed.closed_by == alert_monitor
+    assert closed.ended_at is not None
+    assert before + timedelta(days=30) <= closed.purge_after <= after + timedelta(days=30)
+    event = AuditEvent.objects.get(object_type="alerts.alert", object_id=str(alert.pk))
+    assert event.action == Action.UPDATE
+    assert event.actor == alert_monitor
+    assert "Se activó sola" not in event.detail
+
+
+def test_close_uses_90_days_by_default(alert, alert_monitor):
+    closed = services.alert_close(alert=alert, by=alert_monitor, outcome=Outcome.HELPED_BY_CONTACT)
+
+    assert closed.purge_after - timezone.now() > timedelta(days=89, hours=23)
+    assert closed.purge_after - timezone.now() <= timedelta(days=90)
+
+
+def test_an_alert_closes_once_and_with_a_known_outcome(alert, alert_monitor):
+    with pytest.raises(ValidationError):
+        services.alert_close(alert=alert, by=alert_monitor, outcome="made_up")
+    assert Alert.objects.get(pk=alert.pk).status == AlertStatus.ACTIVE
+    assert not AuditEvent.objects.filter(object_type="alerts.alert").exists()
+
+    services.alert_close(alert=alert, by=alert_monitor, outcome=Outcome.OTHER)
+    with pytest.raises(ValidationError):
+        services.alert_close(alert=alert, by=alert_monitor, outcome=Outcome.OTHER)
+    assert AuditEvent.objects.filter(object_type="alerts.alert").count() == 1
+
+
+def test_purge_deletes_only_locations_past_their_retention(account):
+    now = timezone.now()
+    expired, _created = services.alert_raise(account=account, client_id="press-expired")
+    kept, _created = services.alert_raise(account=account, client_id="press-kept")
+    active, _created = services.alert_raise(account=account, client_id="press-active")
+    for each in (expired, kept, active):
+        services.alert_locate(alert=each, lat=28.6, lon=-106.1, accuracy=10)
+        services.alert_locate(alert=each, lat=28.7, lon=-106.2, accuracy=10)
+    Alert.objects.filter(pk__in=[expired.pk, kept.pk]).update(status=AlertStatus.CLOSED, ended_at=now)
+    Alert.objects.filter(pk=expired.pk).update(purge_after=now - timedelta(minutes=1))
+    Alert.objects.filter(pk=kept.pk).update(purge_after=now + timedelta(days=1))
+
+    assert services.locations_purge() == 2
+
+    assert not AlertLocation.objects.filter(alert=expired).exists()
+    assert AlertLocation.objects.filter(alert=kept).count() == 2
+    assert AlertLocation.objects.filter(alert=active).count() == 2
+    assert Alert.objects.filter(pk=expired.pk).exists()  # the alert itself stays, without where she was
+    assert services.locations_purge(now=now + timedelta(days=2)) == 2
+    assert AlertLocation.objects.filter(alert=active).count() == 2
+
+
+def test_coordinates_and_sms_text_are_encrypted_at_rest(alert):
+    location = services.alert_locate(alert=alert, lat=28.632996, lon=-106.069100, accuracy=12)
+    message = sms(SmsKind.ALERT).first()
+
+    raw_coordinates = raw_value("alerts_alertlocation", "coordinates", location.pk)
+    raw_body = raw_value("alerts_smsmessage", "body", message.pk)
+
+    assert raw_coordinates.startswith("v1:")
+    assert "28.63" not in raw_coordinates
+    assert "106.06" not in raw_coordinates
+    assert message.recipient.token not in raw_body
+    assert "Lupita" not in raw_body
+    assert AlertLocation.objects.get(pk=location.pk).lat_lon == (28.632996, -106.0691)

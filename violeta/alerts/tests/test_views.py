@@ -1,0 +1,554 @@
+"""MIA's pages outside the app: the contact's live page and invitation, the SMS webhooks, and the console."""
+
+import re
+import secrets
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.hashers import make_password
+from django.urls import reverse
+from django.utils import timezone
+
+from violeta.alerts import services
+from violeta.alerts.models import (
+    Alert,
+    AlertRecipient,
+    AlertStatus,
+    EmergencyContact,
+    MiaAccount,
+    Outcome,
+    SmsKind,
+    SmsMessage,
+    SmsStatus,
+)
+from violeta.alerts.sms import locmem
+from violeta.alerts.sms.twilio import signature
+from violeta.audit.models import Action, AuditEvent
+from violeta.cases.tests.factories import CaseFactory
+
+PIN = "2468"
+DURESS_PIN = "1357"
+HER_PHONE = "+526141234567"
+CONTACTS = [("Lucía Hernández", "+526149876543"), ("Marta Ruiz", "+526145550101")]
+TOKEN = "twilio-test-token"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _mia_settings(settings):
+    settings.SMS_BACKEND = "violeta.alerts.sms.locmem.LocmemBackend"
+    settings.TWILIO_AUTH_TOKEN = TOKEN
+    settings.SITE_URL = "https://violeta.example"
+    locmem.outbox.clear()
+
+
+def make_account(name="Ana", phone=HER_PHONE, contacts=CONTACTS) -> MiaAccount:
+    """Her account and support network as rows (sign-up by SMS code is the services' tests' business)."""
+    account = MiaAccount.objects.create(
+        phone=phone, display_name=name, pin_hash=make_password(PIN), duress_pin_hash=make_password(DURESS_PIN)
+    )
+    for contact_name, contact_phone in contacts:
+        EmergencyContact.objects.create(
+            account=account, name=contact_name, phone=contact_phone, confirm_token=secrets.token_urlsafe(16)
+        )
+    return account
+
+
+def raise_alert(account=None, **kwargs) -> Alert:
+    account = account or make_account(**kwargs)
+    alert, _created = services.alert_raise(account=account, client_id=secrets.token_hex(8))
+    return alert
+
+
+def run_worker():
+    """What the worker does with the outbox (its db_worker closes the connection, which a test cannot afford)."""
+    for pk in SmsMessage.objects.filter(status=SmsStatus.PENDING).values_list("pk", flat=True):
+        services.sms_dispatch_run(message_id=pk)
+
+
+def first_recipient(alert) -> AlertRecipient:
+    return alert.recipients.select_related("contact").order_by("id").first()
+
+
+def signed_post(client, name, data, *, token=TOKEN):
+    url = reverse(name)
+    header = signature("https://violeta.example" + url, data, token=token)
+    return client.post(url, data, HTTP_X_TWILIO_SIGNATURE=header)
+
+
+# --- The live page ---------------------------------------------------------------------------------------------
+
+
+def test_live_page_names_her_and_says_there_is_no_location_yet(client):
+    alert = raise_alert(name="Ana Sofía")
+    recipient = first_recipient(alert)
+    response = client.get(reverse("alerts:live", kwargs={"token": recipient.token}))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Ana Sofía" in html
+    assert 'data-testid="no-location"' in html
+    assert reverse("alerts:live_state", kwargs={"token": recipient.token}) in html
+    assert 'hx-trigger="every 10s"' in html
+    assert reverse("alerts:live_ack", kwargs={"token": recipient.token}) in html
+    assert "csrfmiddlewaretoken" in html
+    # nothing about her but the name she chose
+    assert HER_PHONE[-4:] not in html
+    assert "9-1-1" in html
+    assert response["Cache-Control"] == "no-store"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert 'name="robots" content="noindex' in html
+
+
+def test_live_page_shows_the_latest_location_with_links_but_no_third_party_assets(client):
+    alert = raise_alert()
+    now = timezone.now()
+    services.alert_locate(
+        alert=alert, lat=28.6, lon=-106.1, accuracy=80, captured_at=now - timedelta(minutes=9)
+    )
+    services.alert_locate(
+        alert=alert, lat=28.635291, lon=-106.088712, accuracy=12.4, captured_at=now - timedelta(minutes=2)
+    )
+    response = client.get(reverse("alerts:live", kwargs={"token": first_recipient(alert).token}))
+    html = response.content.decode()
+    assert "28.63529, -106.08871" in html
+    assert 'href="geo:28.63529,-106.08871"' in html
+    assert "openstreetmap.org/?mlat=28.63529&amp;mlon=-106.08871" in html
+    assert re.search(r"\b12 m\b", html)
+    assert re.search(r"\b2 min\b", html)
+    assert "28.60000" not in html  # only the latest
+    assert not re.search(r'(src|href)="https?://(?!www\.openstreetmap\.org/\?)', html)
+    assert not re.search(r"<(script|style)>", html)  # CSP: no inline script or style
+
+
+def test_live_state_is_the_partial_with_who_is_on_the_way(client):
+    alert = raise_alert()
+    lucia, marta = alert.recipients.select_related("contact").order_by("id")
+    services.alert_acknowledge(recipient=lucia, via="link")
+    response = client.get(reverse("alerts:live_state", kwargs={"token": marta.token}), HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert "Lucía" in html
+    assert "Hernández" not in html  # first names only
+    assert response["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("name", ["alerts:live", "alerts:live_state"])
+@pytest.mark.parametrize("how", ["wrong", "cancelled", "closed"])
+def test_wrong_or_expired_token_gets_404(client, alert_monitor, name, how):
+    alert = raise_alert()
+    token = first_recipient(alert).token
+    if how == "wrong":
+        token = secrets.token_urlsafe(16)
+    elif how == "cancelled":
+        services.alert_cancel(alert=alert, pin=PIN)
+    else:
+        services.alert_close(alert=alert, by=alert_monitor, outcome=Outcome.FALSE_ALARM)
+    assert client.get(reverse(name, kwargs={"token": token})).status_code == 404
+    response = client.post(reverse("alerts:live_ack", kwargs={"token": token}))
+    assert response.status_code == 404
+    assert not AlertRecipient.objects.filter(acknowledged_at__isnull=False).exists()
+
+
+def test_polling_an_ended_alert_says_so_and_stops_htmx(client):
+    alert = raise_alert()
+    token = first_recipient(alert).token
+    services.alert_cancel(alert=alert, pin=PIN)
+    response = client.get(reverse("alerts:live_state", kwargs={"token": token}), HTTP_HX_REQUEST="true")
+    assert response.status_code == 286  # htmx: stop polling
+    assert 'data-testid="ended"' in response.content.decode()
+
+
+def test_a_duress_cancelled_alert_stays_on_the_live_page(client):
+    alert = raise_alert()
+    services.alert_cancel(alert=alert, pin=DURESS_PIN)
+    assert (
+        client.get(reverse("alerts:live", kwargs={"token": first_recipient(alert).token})).status_code == 200
+    )
+
+
+def test_ack_from_the_live_page_is_recorded_and_shown_in_the_console(client, alert_monitor):
+    alert = raise_alert()
+    recipient = first_recipient(alert)
+    url = reverse("alerts:live", kwargs={"token": recipient.token})
+    assert client.get(reverse("alerts:live_ack", kwargs={"token": recipient.token})).status_code == 405
+    response = client.post(reverse("alerts:live_ack", kwargs={"token": recipient.token}))
+    assert response.status_code == 302
+    assert response["Location"] == url
+    recipient.refresh_from_db()
+    assert recipient.acknowledged_at is not None
+    assert recipient.acknowledged_via == "link"
+    page = client.get(url).content.decode()
+    assert 'data-testid="acknowledged"' in page
+    assert 'data-testid="ack"' not in page  # the button is gone
+    assert "Lucía" in page
+    # pressing again changes nothing
+    first = recipient.acknowledged_at
+    client.post(reverse("alerts:live_ack", kwargs={"token": recipient.token}))
+    recipient.refresh_from_db()
+    assert recipient.acknowledged_at == first
+
+    client.force_login(alert_monitor)
+    row = client.get(reverse("alerts:console_list")).content.decode()
+    assert re.search(r'data-testid="acks">1/2<', row)
+    detail = client.get(
+        reverse("alerts:console_detail", kwargs={"public_id": alert.public_id})
+    ).content.decode()
+    assert 'data-testid="ack-event"' in detail
+    assert "Lucía Hernández" in detail
+
+
+def test_ack_needs_the_csrf_token(alert_monitor):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    alert = raise_alert()
+    recipient = first_recipient(alert)
+    assert client.post(reverse("alerts:live_ack", kwargs={"token": recipient.token})).status_code == 403
+    page = client.get(reverse("alerts:live", kwargs={"token": recipient.token})).content.decode()
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    response = client.post(
+        reverse("alerts:live_ack", kwargs={"token": recipient.token}), {"csrfmiddlewaretoken": csrf}
+    )
+    assert response.status_code == 302
+
+
+# --- The invitation --------------------------------------------------------------------------------------------
+
+
+def test_contact_confirms_the_invitation(client):
+    account = make_account(name="Ana")
+    contact = account.contacts.first()
+    url = reverse("alerts:contact_confirm", kwargs={"token": contact.confirm_token})
+    response = client.get(url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Ana" in html
+    assert 'data-testid="confirm"' in html
+    assert HER_PHONE[-4:] not in html
+    assert response["Referrer-Policy"] == "same-origin"
+    assert client.post(url).status_code == 302
+    contact.refresh_from_db()
+    assert contact.confirmed_at is not None
+    assert 'data-testid="confirmed"' in client.get(url).content.decode()
+
+
+def test_unknown_or_removed_invitation_gets_404(client):
+    account = make_account()
+    contact = account.contacts.first()
+    assert client.get(reverse("alerts:contact_confirm", kwargs={"token": "nope"})).status_code == 404
+    services.contact_remove(account=account, contact_id=contact.pk)
+    url = reverse("alerts:contact_confirm", kwargs={"token": contact.confirm_token})
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 404
+    contact.refresh_from_db()
+    assert contact.confirmed_at is None
+
+
+# --- The SMS webhooks ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sent_alert():
+    """An alert whose first messages the worker has handed to the (locmem) gateway."""
+    alert = raise_alert()
+    run_worker()
+    message = SmsMessage.objects.get(recipient=first_recipient(alert), kind=SmsKind.ALERT)
+    assert message.status == SmsStatus.SENT
+    assert message.provider_message_id
+    return alert, message
+
+
+@pytest.mark.parametrize("name", ["alerts:sms_status", "alerts:sms_inbound"])
+@pytest.mark.parametrize("header", ["", "forged", "wrong-key"])
+def test_webhook_with_a_bad_signature_is_refused_and_changes_nothing(client, sent_alert, name, header):
+    alert, message = sent_alert
+    data = {"MessageSid": message.provider_message_id, "MessageStatus": "delivered", "From": CONTACTS[0][1]}
+    if header == "wrong-key":
+        response = signed_post(client, name, data, token="not-the-token")
+    else:
+        response = client.post(reverse(name), data, HTTP_X_TWILIO_SIGNATURE=header)
+    assert response.status_code == 403
+    message.refresh_from_db()
+    assert message.status == SmsStatus.SENT
+    assert not alert.recipients.filter(acknowledged_at__isnull=False).exists()
+
+
+def test_webhook_is_refused_when_no_auth_token_is_configured(client, settings, sent_alert):
+    _alert, message = sent_alert
+    data = {"MessageSid": message.provider_message_id, "MessageStatus": "delivered"}
+    header = signature("https://violeta.example" + reverse("alerts:sms_status"), data, token="")
+    settings.TWILIO_AUTH_TOKEN = ""
+    response = client.post(reverse("alerts:sms_status"), data, HTTP_X_TWILIO_SIGNATURE=header)
+    assert response.status_code == 403
+
+
+def test_webhooks_take_only_post(client):
+    assert client.get(reverse("alerts:sms_status")).status_code == 405
+    assert client.get(reverse("alerts:sms_inbound")).status_code == 405
+
+
+def test_delivered_status_marks_the_message_delivered(client, sent_alert):
+    _alert, message = sent_alert
+    data = {"MessageSid": message.provider_message_id, "MessageStatus": "delivered", "AccountSid": "AC1"}
+    response = signed_post(client, "alerts:sms_status", data)
+    assert response.status_code == 204
+    message.refresh_from_db()
+    assert message.status == SmsStatus.DELIVERED
+    assert message.delivered_at is not None
+
+
+def test_failed_status_schedules_a_retry(client, sent_alert):
+    _alert, message = sent_alert
+    response = signed_post(
+        client, "alerts:sms_status", {"MessageSid": message.provider_message_id, "MessageStatus": "failed"}
+    )
+    assert response.status_code == 204
+    message.refresh_from_db()
+    assert message.status == SmsStatus.FAILED
+    assert message.next_attempt_at > timezone.now()
+    assert "failed" in message.last_error
+
+
+def test_status_of_an_unknown_message_is_accepted_and_ignored(client, sent_alert):
+    response = signed_post(
+        client, "alerts:sms_status", {"MessageSid": "SMunknown", "MessageStatus": "delivered"}
+    )
+    assert response.status_code == 204
+    assert not SmsMessage.objects.filter(status=SmsStatus.DELIVERED).exists()
+
+
+def test_an_sms_reply_from_a_contact_acknowledges_her_active_alert(client):
+    alert = raise_alert()
+    response = signed_post(client, "alerts:sms_inbound", {"From": CONTACTS[1][1], "Body": "Voy para alla"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/xml")
+    assert "<Response/>" in response.content.decode()
+    marta = alert.recipients.get(contact__phone=CONTACTS[1][1])
+    assert marta.acknowledged_at is not None
+    assert marta.acknowledged_via == "sms"
+    assert not alert.recipients.get(contact__phone=CONTACTS[0][1]).acknowledged_at
+
+
+def test_an_sms_from_a_stranger_changes_nothing(client):
+    alert = raise_alert()
+    response = signed_post(client, "alerts:sms_inbound", {"From": "+526140000000", "Body": "hola"})
+    assert response.status_code == 200
+    assert not alert.recipients.filter(acknowledged_at__isnull=False).exists()
+
+
+# --- The console -----------------------------------------------------------------------------------------------
+
+
+def test_console_is_for_alert_monitors_and_the_director(client, lawyer, alert_monitor, director):
+    alert = raise_alert()
+    urls = [
+        reverse("alerts:console"),
+        reverse("alerts:console_list"),
+        reverse("alerts:console_detail", kwargs={"public_id": alert.public_id}),
+        reverse("alerts:console_timeline", kwargs={"public_id": alert.public_id}),
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_login"))
+    client.force_login(lawyer)
+    for url in urls:
+        assert client.get(url).status_code == 403
+    close = reverse("alerts:console_close", kwargs={"public_id": alert.public_id})
+    assert client.post(close, {"outcome": Outcome.FALSE_ALARM}).status_code == 403
+    assert Alert.objects.get().status == AlertStatus.ACTIVE
+    for user in (alert_monitor, director):
+        client.force_login(user)
+        for url in urls:
+            assert client.get(url).status_code == 200, (user, url)
+
+
+def test_console_reads_are_audited(client, alert_monitor):
+    alert = raise_alert(name="Ana")
+    client.force_login(alert_monitor)
+    response = client.get(reverse("alerts:console"))
+    assert "Ana" in response.content.decode()
+    assert reverse("alerts:console_list") in response.content.decode()
+    assert 'hx-trigger="every 5s"' in response.content.decode()
+    events = AuditEvent.objects.filter(actor=alert_monitor, action=Action.VIEW, object_type="alerts.alert")
+    assert events.filter(object_id=str(alert.pk), detail="consola").count() == 1
+    client.get(reverse("alerts:console_list"))
+    client.get(reverse("alerts:console_detail", kwargs={"public_id": alert.public_id}))
+    client.get(reverse("alerts:console_timeline", kwargs={"public_id": alert.public_id}))
+    assert events.count() == 4
+
+
+def test_unknown_alert_is_404_and_audited(client, alert_monitor):
+    import uuid
+
+    client.force_login(alert_monitor)
+    missing = uuid.uuid4()
+    assert client.get(reverse("alerts:console_detail", kwargs={"public_id": missing})).status_code == 404
+    assert AuditEvent.objects.filter(action=Action.ACCESS_DENIED, object_id=str(missing)).exists()
+
+
+def test_console_flags_duress_and_unanswered_alerts(client, alert_monitor, settings):
+    quiet = raise_alert(name="Quieta", phone="+526141111111")
+    forced = raise_alert(name="Forzada", phone="+526142222222")
+    services.alert_cancel(alert=forced, pin=DURESS_PIN)  # looks cancelled to whoever forces her
+    services.alert_escalation_check_run(alert_id=quiet.pk)
+    client.force_login(alert_monitor)
+    html = client.get(reverse("alerts:console_list")).content.decode()
+    assert html.index("Forzada") < html.index("Quieta")  # duress on top
+    assert html.count('data-testid="duress"') == 1
+    assert "table-danger" in html and "table-warning" in html
+    assert "3 min" in html  # "Sin respuesta en 3 min"
+    detail = client.get(reverse("alerts:console_detail", kwargs={"public_id": forced.public_id}))
+    assert 'data-testid="duress"' in detail.content.decode()
+
+
+def test_console_detail_shows_map_locations_and_masked_messages(client, alert_monitor):
+    alert = raise_alert()
+    now = timezone.now()
+    for minutes, lat in ((6, 28.63), (4, 28.631), (1, 28.632)):
+        services.alert_locate(
+            alert=alert, lat=lat, lon=-106.08, accuracy=15, captured_at=now - timedelta(minutes=minutes)
+        )
+    run_worker()
+    client.force_login(alert_monitor)
+    html = client.get(
+        reverse("alerts:console_detail", kwargs={"public_id": alert.public_id})
+    ).content.decode()
+    assert 'data-testid="plot"' in html
+    assert html.count("<circle") == 3
+    assert "28.63200, -106.08000" in html
+    assert "*** *** 6543" in html
+    assert CONTACTS[0][1] not in html and "614 987 6543" not in html
+    assert "openstreetmap.org" in html
+    assert not re.search(r'src="https?://', html)
+    assert not re.search(r"<(script|style)>", html)
+    assert reverse("alerts:console_timeline", kwargs={"public_id": alert.public_id}) in html
+
+
+def test_timeline_partial_stops_polling_once_the_alert_is_closed(client, alert_monitor):
+    alert = raise_alert()
+    client.force_login(alert_monitor)
+    url = reverse("alerts:console_timeline", kwargs={"public_id": alert.public_id})
+    response = client.get(url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "<html" not in response.content.decode()
+    services.alert_close(alert=alert, by=alert_monitor, outcome=Outcome.FALSE_ALARM)
+    assert client.get(url, HTTP_HX_REQUEST="true").status_code == 286
+
+
+def test_closing_an_alert_with_an_outcome(client, alert_monitor):
+    alert = raise_alert()
+    client.force_login(alert_monitor)
+    url = reverse("alerts:console_close", kwargs={"public_id": alert.public_id})
+    assert client.get(url).status_code == 405
+    response = client.post(url, {"outcome": "", "note": ""})
+    assert response.status_code == 200
+    assert "is-invalid" in response.content.decode()
+    assert Alert.objects.get().status == AlertStatus.ACTIVE
+
+    response = client.post(url, {"outcome": Outcome.HELPED_BY_CONTACT, "note": "Su hermana llegó."})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("alerts:console_detail", kwargs={"public_id": alert.public_id})
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.CLOSED
+    assert alert.outcome == Outcome.HELPED_BY_CONTACT
+    assert alert.outcome_note == "Su hermana llegó."
+    assert alert.closed_by == alert_monitor
+    assert alert.purge_after is not None
+    assert AuditEvent.objects.filter(action=Action.UPDATE, object_id=str(alert.pk), detail="cierre").exists()
+    # closed: it leaves the console list, and the live page is gone
+    assert alert.public_id.hex not in client.get(reverse("alerts:console_list")).content.decode().replace(
+        "-", ""
+    )
+    assert (
+        client.get(reverse("alerts:live", kwargs={"token": first_recipient(alert).token})).status_code == 404
+    )
+    # closing twice is refused with a message, not a crash
+    response = client.post(url, {"outcome": Outcome.OTHER})
+    assert response.status_code == 200
+    alert.refresh_from_db()
+    assert alert.outcome == Outcome.HELPED_BY_CONTACT
+
+
+def test_linking_a_case_the_user_cannot_see_is_refused(client, alert_monitor, lawyer):
+    case = CaseFactory(opened_by=lawyer)
+    alert = raise_alert()
+    client.force_login(alert_monitor)
+    url = reverse("alerts:console_close", kwargs={"public_id": alert.public_id})
+    for folio in (case.folio, "IMM-1999-999999"):
+        response = client.post(url, {"outcome": Outcome.STAFF_CONTACTED, "folio": folio.lower()})
+        assert response.status_code == 200
+        assert re.search(
+            r'id="id_folio"[^>]*>\s*<div class="form-text"[^<]*</div>\s*<div class="invalid-feedback',
+            response.content.decode(),
+        )
+        assert AuditEvent.objects.filter(
+            action=Action.ACCESS_DENIED, object_id=folio, actor=alert_monitor
+        ).exists()
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.ACTIVE
+    assert alert.case is None
+
+
+def test_the_director_links_a_case_she_can_see(client, director, lawyer):
+    case = CaseFactory(opened_by=lawyer)
+    alert = raise_alert()
+    client.force_login(director)
+    url = reverse("alerts:console_close", kwargs={"public_id": alert.public_id})
+    response = client.post(url, {"outcome": Outcome.STAFF_CONTACTED, "folio": f" {case.folio.lower()} "})
+    assert response.status_code == 302
+    alert.refresh_from_db()
+    assert alert.case == case
+    assert AuditEvent.objects.filter(action=Action.VIEW, case_id=case.pk, actor=director).exists()
+    assert (
+        case.folio
+        in client.get(
+            reverse("alerts:console_detail", kwargs={"public_id": alert.public_id})
+        ).content.decode()
+    )
+
+
+# --- Query counts ----------------------------------------------------------------------------------------------
+
+
+def _queries_for(client, url, django_assert_max_num_queries, limit):
+    with django_assert_max_num_queries(limit) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_console_list_queries_do_not_grow_with_alerts(client, alert_monitor, django_assert_max_num_queries):
+    client.force_login(alert_monitor)
+    url = reverse("alerts:console_list")
+    raise_alert(name="Una", phone="+526143000000")
+    one = _queries_for(client, url, django_assert_max_num_queries, 8)
+    for n in range(1, 20):
+        alert = raise_alert(name=f"Mujer {n}", phone=f"+5261430000{n:02d}")
+        services.alert_locate(alert=alert, lat=28.6, lon=-106.1, accuracy=10)
+    assert Alert.objects.filter(status=AlertStatus.ACTIVE).count() == 20
+    twenty = _queries_for(client, url, django_assert_max_num_queries, 8)
+    assert twenty == one
+
+
+def test_console_detail_queries_do_not_grow_with_locations(
+    client, alert_monitor, django_assert_max_num_queries
+):
+    alert = raise_alert()
+    services.alert_locate(alert=alert, lat=28.6, lon=-106.1, accuracy=10)
+    client.force_login(alert_monitor)
+    url = reverse("alerts:console_detail", kwargs={"public_id": alert.public_id})
+    one = _queries_for(client, url, django_assert_max_num_queries, 12)
+    now = timezone.now()
+    for n in range(29):
+        services.alert_locate(
+            alert=alert, lat=28.6 + n / 1000, lon=-106.1, accuracy=10, captured_at=now - timedelta(seconds=n)
+        )
+        services.sms_queue(kind=SmsKind.REMINDER, to=CONTACTS[0][1], body="x", alert=alert)
+    assert alert.locations.count() == 30 and alert.messages.count() >= 30
+    thirty = _queries_for(client, url, django_assert_max_num_queries, 12)
+    assert thirty == one
+    timeline = reverse("alerts:console_timeline", kwargs={"public_id": alert.public_id})
+    _queries_for(client, timeline, django_assert_max_num_queries, 12)
