@@ -242,6 +242,7 @@ def plain_sql(database_url, rate, seconds, contacts):
         )
 
     def fire(i):
+        # As the service does: one INSERT each for the alert, its recipients and its messages; two task rows.
         c = conn()
         with c.cursor() as cur:
             cur.execute(
@@ -251,20 +252,31 @@ def plain_sql(database_url, rate, seconds, contacts):
                 [uuid.uuid4(), uuid.uuid4().hex, local.account],
             )
             alert_id = cur.fetchone()[0]
-            for contact_id, phone in local.contacts:
-                cur.execute(
-                    "INSERT INTO alerts_alertrecipient (alert_id, contact_id, token, acknowledged_via) "
-                    "VALUES (%s, %s, %s, '') RETURNING id",
-                    [alert_id, contact_id, secrets.token_urlsafe(16)],
-                )
-                recipient_id = cur.fetchone()[0]
-                cur.execute(
-                    "INSERT INTO alerts_smsmessage (kind, to_phone, body, alert_id, recipient_id, status, attempt, "
-                    "next_attempt_at, provider_message_id, provider_status, last_error, created_at) "
-                    "VALUES ('alert', %s, %s, %s, %s, 'pending', 0, now(), '', '', '', now()) RETURNING id",
-                    [phone, ciphertext, alert_id, recipient_id],
-                )
-                task_row(cur, "bench.noop", [cur.fetchone()[0]])
+            rows = ", ".join(["(%s, %s, %s, '')"] * len(local.contacts))
+            params = []
+            for contact_id, _phone in local.contacts:
+                params += [alert_id, contact_id, secrets.token_urlsafe(16)]
+            cur.execute(
+                "INSERT INTO alerts_alertrecipient (alert_id, contact_id, token, acknowledged_via) VALUES "
+                + rows
+                + " RETURNING id",
+                params,
+            )
+            recipient_ids = [row[0] for row in cur.fetchall()]
+            rows = ", ".join(
+                ["('alert', %s, %s, %s, %s, 'pending', 0, now(), '', '', '', now())"] * len(recipient_ids)
+            )
+            params = []
+            for (_contact_id, phone), recipient_id in zip(local.contacts, recipient_ids, strict=True):
+                params += [phone, ciphertext, alert_id, recipient_id]
+            cur.execute(
+                "INSERT INTO alerts_smsmessage (kind, to_phone, body, alert_id, recipient_id, status, attempt, "
+                "next_attempt_at, provider_message_id, provider_status, last_error, created_at) VALUES "
+                + rows
+                + " RETURNING id",
+                params,
+            )
+            task_row(cur, "bench.noop", [[row[0] for row in cur.fetchall()]])
             task_row(cur, "bench.noop", [alert_id])
         c.commit()
 

@@ -441,3 +441,36 @@ def test_a_worker_process_killed_mid_send_loses_nothing_and_sends_nothing_twice(
     assert len(lines) == len(messages)
     assert SmsMessage.objects.get(pk=caught.pk).attempt == (2 if pause == "before" else 1)
     assert json.dumps(lines, ensure_ascii=False).count("Lupita") == len(messages)
+
+
+class DiesAfterFirstHandoverBackend(LocmemBackend):
+    """Hands the alert's first message to the provider, then the worker dies before recording it."""
+
+    def send(self, to, body, idempotency_key):
+        Gateway.calls += 1
+        super().send(to, body, idempotency_key)
+        if Gateway.calls == 1:
+            raise WorkerKilled
+
+
+def test_worker_killed_in_the_middle_of_an_alerts_batch_loses_nothing_and_sends_nothing_twice(settings):
+    """An alert's messages go out in one task: the first handed over but unrecorded, the second never claimed."""
+    from violeta.alerts.tests.factories import mia_alert
+
+    alert = mia_alert(mia_account(contacts=2))
+    batch = pending_tasks("sms_dispatch_batch").get()
+    use(settings, "DiesAfterFirstHandoverBackend")
+    with pytest.raises(WorkerKilled):
+        services.sms_dispatch_many_run(message_ids=task_args(batch)[0])
+    pending_tasks("sms_dispatch_batch").update(status="RUNNING")  # the dead worker's task stays claimed
+    first, second = alert.messages.order_by("pk")
+    assert Message(first).status == SmsStatus.SENDING and len(copies(first)) == 1
+    assert Message(second).status == SmsStatus.PENDING and not copies(second)
+
+    settings.SMS_BACKEND = "violeta.alerts.sms.locmem.LocmemBackend"
+    restarted_worker_runs_for_a_while()
+
+    for message in (first, second):
+        assert Message(message).status == SmsStatus.SENT
+        assert len(copies(message)) == 1
+    assert Message(first).attempt == 1  # recorded from the gateway's log, not sent again
