@@ -692,3 +692,25 @@ def locations_purge(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     deleted, _rows = AlertLocation.objects.filter(alert__purge_after__lte=now).delete()
     return deleted
+
+
+@transaction.atomic
+def account_link_person(*, person, phone: str, by) -> MiaAccount:
+    """Staff link her MIA account to her record, so her alerts reach her case team. Only with her consent."""
+    from violeta.people.models import ConsentPurpose
+
+    consented = person.consents.filter(
+        purpose=ConsentPurpose.MIA_LINK, granted=True, revoked_at__isnull=True
+    ).exists()
+    if not consented:
+        raise ValidationError(
+            _("First record her consent to link the MIA app to her case file."), code="consent_required"
+        )
+    account = MiaAccount.objects.select_for_update().filter(phone=_phone(phone), is_active=True).first()
+    if account is None:
+        raise ValidationError({"phone": _("No MIA account uses that number.")})
+    account.person = person
+    account.linked_at = timezone.now()
+    account.save(update_fields=["person", "linked_at"])
+    audit_record(actor=by, action=Action.UPDATE, obj=account, detail="vinculo con su registro")
+    return account

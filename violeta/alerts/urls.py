@@ -1,6 +1,6 @@
 from django.urls import path
 
-from violeta.alerts import views, views_app
+from violeta.alerts import views, views_app, views_staff
 
 app_name = "alerts"
 urlpatterns = [
@@ -16,6 +16,8 @@ urlpatterns = [
     # The SMS provider's signed webhooks.
     path("mia/sms/estado/", views.sms_status, name="sms_status"),
     path("mia/sms/entrante/", views.sms_inbound, name="sms_inbound"),
+    # Staff: link her app account to her record (with her consent).
+    path("personas/<int:pk>/mia/", views_staff.person_link, name="person_link"),
     # The console (alert monitors).
     path("mia/consola/", views.console, name="console"),
     path("mia/consola/alertas/", views.console_list, name="console_list"),

@@ -59,6 +59,11 @@ def browser():
     except ImportError:
         _unavailable("chromium cannot be driven: playwright is not installed")
 
+    from playwright.sync_api import expect
+
+    # A loaded CI machine (two cores running the suite, the live server and Chromium) can be slow to paint:
+    # wait up to 15 s for what must appear. A bound on waiting, not a performance assertion.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
         try:

@@ -46,7 +46,7 @@ def run_worker():
     raise AssertionError("the database stayed locked")
 
 
-def wait_for(predicate, *, timeout=15.0, what="condition"):
+def wait_for(predicate, *, timeout=30.0, what="condition"):
     """Run the worker and check, until ``predicate()`` gives something truthy (bounded)."""
     deadline = time.monotonic() + timeout
     while True:

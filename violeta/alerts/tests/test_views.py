@@ -552,3 +552,26 @@ def test_console_detail_queries_do_not_grow_with_locations(
     assert thirty == one
     timeline = reverse("alerts:console_timeline", kwargs={"public_id": alert.public_id})
     _queries_for(client, timeline, django_assert_max_num_queries, 12)
+
+
+def test_staff_link_her_mia_app_to_her_record_only_with_her_consent(client, lawyer):
+    from violeta.alerts.tests.factories import mia_account
+    from violeta.cases.tests.factories import CaseFactory
+    from violeta.people.services import consent_record
+
+    person = CaseFactory(opened_by=lawyer).holder
+    account = mia_account()
+    client.force_login(lawyer)
+    url = reverse("alerts:person_link", kwargs={"pk": person.pk})
+    response = client.post(url, {"phone": account.phone})
+    assert response.status_code == 200
+    assert "consentimiento" in response.content.decode()
+    account.refresh_from_db()
+    assert account.person is None
+
+    consent_record(person=person, by=lawyer, purpose="mia_link", scope="Vincular su app MIA")
+    response = client.post(url, {"phone": account.phone})
+    assert response.status_code == 302
+    account.refresh_from_db()
+    assert account.person == person and account.linked_at is not None
+    assert AuditEvent.objects.filter(object_type="alerts.miaaccount", object_id=str(account.pk)).exists()

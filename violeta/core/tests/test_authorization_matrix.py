@@ -148,6 +148,7 @@ RULES = {
     "alerts:contact_confirm": SKIP_KEYED,
     "alerts:sms_status": {"kind": "webhook"},
     "alerts:sms_inbound": {"kind": "webhook"},
+    "alerts:person_link": case_object(CASE_TEAM, kwarg="pk"),
     "alerts:console": page(CONSOLE),
     "alerts:console_list": page(CONSOLE),
     "alerts:console_detail": page(CONSOLE, kwarg="public_id"),
