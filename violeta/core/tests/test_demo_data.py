@@ -1,0 +1,36 @@
+"""`make run` loads the demo data: it must build, be idempotent, and give every role something real to see."""
+
+import io
+
+from django.core.management import call_command
+
+from violeta.accounts.models import Role, User
+from violeta.alerts.models import Alert, AlertStatus
+from violeta.audit.models import AuditEvent
+from violeta.cases.models import Case, Consultation
+from violeta.cases.selectors import visible_cases
+from violeta.core import demo
+from violeta.people.models import Person
+
+
+def test_demo_data_builds_once_and_is_idempotent(db):
+    out = io.StringIO()
+    call_command("demo_data", stdout=out)
+    assert "violeta-demo-2026" in out.getvalue()  # the logins are printed
+    assert Person.objects.count() >= 200
+    assert Case.objects.count() == 150
+    assert Consultation.objects.count() > 300
+    assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
+    # built through the services: the audit log and the timelines are the application's own
+    assert AuditEvent.objects.filter(object_type="cases.case").count() >= 150
+    assert Alert.objects.filter(status=AlertStatus.ACTIVE, is_duress=True).exists()
+    lawyer = User.objects.get(email=demo.demo_email(demo.DemoAccount("abogada", "", Role.LEGAL)))
+    other = User.objects.get(email=demo.demo_email(demo.DemoAccount("abogada2", "", Role.LEGAL)))
+    hers = set(visible_cases(lawyer).values_list("pk", flat=True))
+    assert hers - set(
+        visible_cases(other).values_list("pk", flat=True)
+    )  # cases one lawyer sees, the other not
+
+    counts = (Person.objects.count(), Case.objects.count(), AuditEvent.objects.count())
+    call_command("demo_data", stdout=io.StringIO())
+    assert (Person.objects.count(), Case.objects.count()) == counts[:2]
