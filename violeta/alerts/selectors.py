@@ -4,7 +4,7 @@ from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from violeta.accounts.models import Role
-from violeta.alerts.models import Alert, AlertLocation, AlertRecipient, AlertStatus
+from violeta.alerts.models import Alert, AlertLocation, AlertRecipient, AlertStatus, EmergencyContact
 from violeta.audit.models import Action
 from violeta.audit.services import audit_denied, audit_many, audit_record
 
@@ -64,6 +64,18 @@ def live_recipient(token: str) -> AlertRecipient:
     if recipient is None:
         raise Http404
     return recipient
+
+
+def invited_contact(token: str) -> EmergencyContact:
+    """The contact an invitation SMS was sent to, by its token; 404 for unknown or removed ones."""
+    contact = (
+        EmergencyContact.objects.select_related("account")
+        .filter(confirm_token=token, removed_at__isnull=True, account__is_active=True)
+        .first()
+    )
+    if contact is None:
+        raise Http404
+    return contact
 
 
 def latest_location(alert: Alert) -> AlertLocation | None:

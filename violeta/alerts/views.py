@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from violeta.alerts import selectors, services
 from violeta.alerts.forms import AlertCloseForm
-from violeta.alerts.models import AlertStatus, EmergencyContact
+from violeta.alerts.models import AlertStatus
 from violeta.alerts.selectors import CONSOLE_ROLES
 from violeta.alerts.sms.twilio import signature_is_valid
 from violeta.cases.selectors import access_case
@@ -195,22 +195,11 @@ def live_ack(request, token):
 # --- The contact's invitation ----------------------------------------------------------------------------------
 
 
-def _invited_contact(token: str) -> EmergencyContact:
-    contact = (
-        EmergencyContact.objects.select_related("account")
-        .filter(confirm_token=token, removed_at__isnull=True, account__is_active=True)
-        .first()
-    )
-    if contact is None:
-        raise Http404
-    return contact
-
-
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def contact_confirm(request, token):
     """The link of the invitation SMS: the contact agrees to be in her support network."""
-    contact = _invited_contact(token)
+    contact = selectors.invited_contact(token)
     if request.method == "POST":
         services.contact_confirm(token=token, via="link")
         return _private(redirect("alerts:contact_confirm", token=token))
