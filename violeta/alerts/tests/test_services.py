@@ -8,7 +8,6 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.db.models import F
 from django.utils import timezone, translation
 
@@ -37,6 +36,7 @@ from violeta.alerts.tests.factories import (
 )
 from violeta.alerts.text import fit, is_single_gsm7_segment
 from violeta.audit.models import Action, AuditEvent
+from violeta.testing.db import raw_column
 
 pytestmark = pytest.mark.django_db
 
@@ -88,13 +88,6 @@ def wrong(code: str) -> str:
 def age_requests(seconds: int) -> None:
     """Move every code request back in time, as if she had waited."""
     PhoneVerification.objects.update(created_at=F("created_at") - timedelta(seconds=seconds))
-
-
-def raw_value(table: str, column: str, pk: int) -> str:
-    with connection.cursor() as cursor:
-        # Table and column names are constants of this module, never input.
-        cursor.execute(f"SELECT {column} FROM {table} WHERE id = %s", [pk])  # noqa: S608
-        return cursor.fetchone()[0]
 
 
 @pytest.fixture
@@ -840,8 +833,8 @@ def test_coordinates_and_sms_text_are_encrypted_at_rest(alert):
     location = services.alert_locate(alert=alert, lat=28.632996, lon=-106.069100, accuracy=12)
     message = sms(SmsKind.ALERT).first()
 
-    raw_coordinates = raw_value("alerts_alertlocation", "coordinates", location.pk)
-    raw_body = raw_value("alerts_smsmessage", "body", message.pk)
+    raw_coordinates = raw_column("alerts_alertlocation", "coordinates", location.pk)
+    raw_body = raw_column("alerts_smsmessage", "body", message.pk)
 
     assert raw_coordinates.startswith("v1:")
     assert "28.63" not in raw_coordinates

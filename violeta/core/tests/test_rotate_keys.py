@@ -3,17 +3,15 @@ import io
 import os
 
 from django.core.management import call_command
-from django.db import connection
 from django.test import override_settings
 
 from violeta.people.models import Person
 from violeta.people.tests.factories import PersonFactory
+from violeta.testing.db import raw_column
 
 
 def raw_address(pk):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT address FROM people_person WHERE id = %s", [pk])
-        return cursor.fetchone()[0]
+    return raw_column("people_person", "address", pk)
 
 
 def test_rotation_reencrypts_old_values_with_the_new_key(db, settings):

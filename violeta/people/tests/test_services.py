@@ -10,6 +10,7 @@ from violeta.core.validators import parse_curp
 from violeta.people.models import Consent, Neighborhood, Person, SafeContactPreference
 from violeta.people.services import consent_record, person_create, person_update, safe_contact_set
 from violeta.people.tests.factories import PersonFactory, curp_for
+from violeta.testing.db import raw_column
 
 pytestmark = pytest.mark.django_db
 
@@ -18,13 +19,6 @@ VALID_CURP = "BOXW310820HNERXN09"
 
 def counts():
     return Person.objects.count(), SafeContactPreference.objects.count(), AuditEvent.objects.count()
-
-
-def raw_value(table: str, column: str, pk: int) -> str:
-    with connection.cursor() as cursor:
-        # Table and column names are constants of this test module, never input.
-        cursor.execute(f"SELECT {column} FROM {table} WHERE id = %s", [pk])  # noqa: S608
-        return cursor.fetchone()[0]
 
 
 def test_neighborhood_catalogue_is_loaded():
@@ -125,14 +119,14 @@ def test_encrypted_fields_are_not_readable_in_the_database(receptionist):
         address="Privada de los Girasoles 42",
         safe_contact={"code_word": "mariposa azul", "notes": "Solo llamar por la mañana"},
     )
-    raw_address = raw_value("people_person", "address", person.pk)
+    raw_address = raw_column("people_person", "address", person.pk)
     assert raw_address.startswith("v1:")
     assert "Girasoles" not in raw_address
     prefs = person.safe_contact
-    raw_code_word = raw_value("people_safecontactpreference", "code_word", prefs.pk)
+    raw_code_word = raw_column("people_safecontactpreference", "code_word", prefs.pk)
     assert raw_code_word.startswith("v1:")
     assert "mariposa" not in raw_code_word
-    assert "mañana" not in raw_value("people_safecontactpreference", "notes", prefs.pk)
+    assert "mañana" not in raw_column("people_safecontactpreference", "notes", prefs.pk)
 
     fresh = Person.objects.select_related("safe_contact").get(pk=person.pk)
     assert fresh.address == "Privada de los Girasoles 42"
@@ -147,7 +141,7 @@ def test_ciphertext_copied_into_another_column_does_not_decrypt(receptionist):
         address="Privada de los Girasoles 42",
         safe_contact={"code_word": "mariposa"},
     )
-    stolen = raw_value("people_person", "address", person.pk)
+    stolen = raw_column("people_person", "address", person.pk)
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE people_safecontactpreference SET code_word = %s WHERE person_id = %s", [stolen, person.pk]

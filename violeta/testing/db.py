@@ -1,0 +1,12 @@
+"""Test helpers that look under the ORM: what is really stored in a column."""
+
+from django.db import connection
+
+
+def raw_column(table: str, column: str, pk: int):
+    """The stored value of ``table.column`` for row ``pk``, as the database holds it (e.g. ciphertext)."""
+    quote = connection.ops.quote_name
+    sql = "SELECT " + quote(column) + " FROM " + quote(table) + " WHERE id = %s"  # noqa: S608 (quoted identifiers)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pk])
+        return cursor.fetchone()[0]
