@@ -94,6 +94,12 @@ def main():
     parser.add_argument("--accounts", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2, help="task worker processes")
     parser.add_argument("--web-workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument(
+        "--worker-nice",
+        type=int,
+        default=0,
+        help="run the task workers with this niceness (web first on one host)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
 
@@ -153,6 +159,9 @@ def main():
             procs.append(
                 subprocess.Popen(
                     [
+                        "nice",
+                        "-n",
+                        str(args.worker_nice),
                         PY,
                         "manage.py",
                         "db_worker",
@@ -202,7 +211,8 @@ def main():
 
     print(
         f"\nMIA alert acceptance: {args.rate:g}/s open loop for {args.seconds:g} s, {args.contacts} contacts each,"
-        f" {args.web_workers} gunicorn workers, {args.workers} task workers, {os.cpu_count()} cores"
+        f" {args.web_workers} gunicorn workers, {args.workers} task workers (nice {args.worker_nice}),"
+        f" {os.cpu_count()} cores"
     )
     print(summary("API (HTTP → committed + outbox)", api_ms))
     print(summary("plain SQL (same inserts)", sql_ms))

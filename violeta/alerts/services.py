@@ -14,6 +14,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -123,35 +124,52 @@ def sms_dispatch_run(*, message_id: int) -> None:
 
 
 def sms_dispatch_many_run(*, message_ids: list[int]) -> None:
-    """The messages of one alert, on the hot path: one watchdog for all of them, and each message claimed
-    with a single conditional UPDATE (no lock held while the gateway answers). Safe to run twice.
+    """The messages of one alert, on the hot path, in two short transactions whatever their number.
+
+    1. Claim every due message (one UPDATE: "sending", attempt + 1) and schedule one watchdog for all of them.
+    2. Hand them to the gateway one after another, with no transaction open.
+    3. Record what the gateway accepted (one transaction). A failure is retried on its own.
+    If the worker dies anywhere in between, the watchdog asks the gateway about each claimed attempt. Safe to
+    run twice: a claimed message is no longer due.
     """
     from violeta.alerts import tasks
 
     now = timezone.now()
     with transaction.atomic():
         due = list(
-            SmsMessage.objects.filter(
+            SmsMessage.objects.select_for_update()
+            .filter(
                 pk__in=message_ids,
                 status__in=(SmsStatus.PENDING, SmsStatus.FAILED),
                 next_attempt_at__lte=now + timedelta(seconds=1),
-            ).order_by("pk")
+            )
+            .order_by("pk")
         )
         if not due:
             return
+        SmsMessage.objects.filter(pk__in=[message.pk for message in due]).update(
+            status=SmsStatus.SENDING, attempt=F("attempt") + 1, claimed_at=now
+        )
         enqueue(
             tasks.sms_watchdog_many,
             [message.pk for message in due],
             run_after=now + timedelta(seconds=conf("SMS_LEASE_SECONDS")),
         )
     backend = sms.get_backend()
+    accepted = []
     for message in due:
-        claimed = SmsMessage.objects.filter(
-            pk=message.pk, status=message.status, attempt=message.attempt
-        ).update(status=SmsStatus.SENDING, attempt=message.attempt + 1, claimed_at=timezone.now())
-        if claimed:
-            message.attempt += 1
-            _send_claimed(message, backend)
+        message.attempt += 1
+        try:
+            accepted.append((message, backend.send(message.to_phone, message.body, message.idempotency_key)))
+        except sms.SmsError as exc:
+            with transaction.atomic():
+                locked = SmsMessage.objects.select_for_update().get(pk=message.pk)
+                if locked.status == SmsStatus.SENDING and locked.attempt == message.attempt:
+                    _schedule_retry(locked, str(exc))
+    if accepted:
+        with transaction.atomic():
+            for message, result in accepted:
+                _record_sent(message.pk, message.attempt, result, backend)
 
 
 def sms_watchdog_many_run(*, message_ids: list[int]) -> None:
