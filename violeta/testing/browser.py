@@ -12,6 +12,8 @@ fail: a browser test that silently never runs proves nothing.
 """
 
 import os
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -80,3 +82,53 @@ def page(browser):
         yield context.new_page()
     finally:
         context.close()
+
+
+# On SQLite the test database lives in memory, and Django hands the live server's thread the test's own
+# connection so that both see the same data. Two threads on one SQLite connection at once fail ("cannot open
+# savepoint - SQL statements in progress"), so on that database a request and the test's own queries (the
+# worker it runs, the rows it checks) take turns. PostgreSQL gives each thread its own connection: no turns.
+_DATABASE_TURN = threading.RLock()
+
+
+def _shared_in_memory_database() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "sqlite" and connection.is_in_memory_db()
+
+
+@contextmanager
+def database_turn():
+    """Hold the shared test database for a block of the test's own work (a worker run, a few checks)."""
+    if not _shared_in_memory_database():
+        yield
+        return
+    with _DATABASE_TURN:
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _database_turns(request, monkeypatch):
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("live_server")
+    if not _shared_in_memory_database():
+        yield
+        return
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.db import connection
+
+    serve = WSGIHandler.__call__
+
+    def serve_in_turn(self, environ, start_response):
+        with _DATABASE_TURN:
+            return serve(self, environ, start_response)
+
+    def query_in_turn(execute, sql, params, many, context):
+        with _DATABASE_TURN:
+            return execute(sql, params, many, context)
+
+    monkeypatch.setattr(WSGIHandler, "__call__", serve_in_turn)
+    with connection.execute_wrapper(query_in_turn):
+        yield

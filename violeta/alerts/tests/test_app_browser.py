@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 
 from violeta.alerts.models import Alert, AlertLocation, AlertStatus, SmsKind, SmsMessage, SmsStatus
 from violeta.alerts.sms.file import read_all
-from violeta.testing.browser import LOCALE, TIMEZONE
+from violeta.testing.browser import LOCALE, TIMEZONE, database_turn
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,8 +50,9 @@ def wait_for(predicate, *, timeout=30.0, what="condition"):
     """Run the worker and check, until ``predicate()`` gives something truthy (bounded)."""
     deadline = time.monotonic() + timeout
     while True:
-        run_worker()
-        result = predicate()
+        with database_turn():
+            run_worker()
+            result = predicate()
         if result:
             return result
         if time.monotonic() > deadline:
