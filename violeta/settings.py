@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "violeta.people",
     "violeta.cases",
     "violeta.alerts",
+    "violeta.notifications",
 ]
 
 MIDDLEWARE = [
@@ -131,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "violeta.core.context_processors.institute",
+                "violeta.notifications.context_processors.notices",
             ],
         },
     },

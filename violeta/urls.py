@@ -13,6 +13,7 @@ urlpatterns = [
     path("personas/", include("violeta.people.urls")),
     path("expedientes/", include("violeta.cases.urls")),
     path("", include("violeta.alerts.urls")),
+    path("avisos/", include("violeta.notifications.urls")),
     path("api/v1/", api.urls),
     path(
         "favicon.ico",

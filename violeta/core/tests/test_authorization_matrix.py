@@ -154,6 +154,10 @@ RULES = {
     "alerts:console_detail": page(CONSOLE, kwarg="public_id"),
     "alerts:console_timeline": page(CONSOLE, kwarg="public_id"),
     "alerts:console_close": page(CONSOLE, kwarg="public_id", method="post", ok=(200, 302)),
+    # notices: each account reads only her own (scoped in the selectors)
+    "notifications:inbox": SIGNED_IN,
+    "notifications:open": {"kind": "own", "method": "post"},
+    "notifications:mark_all_read": {"kind": "signed_in", "method": "post", "ok": (302,)},
 }
 
 
