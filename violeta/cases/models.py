@@ -186,6 +186,19 @@ class EventKind(models.TextChoices):
     CLOSED = "closed", _("Case file closed")
     REOPENED = "reopened", _("Case file reopened")
     BREAK_GLASS = "break_glass", _("Emergency access")
+    # Written by the other areas' services through cases.services.case_event_record.
+    PRIORITY = "priority", _("Priority changed")
+    VIOLENCE = "violence", _("Violence incident recorded")
+    RISK = "risk", _("Risk assessment")
+    SAFETY_PLAN = "safety_plan", _("Safety plan")
+    PROTECTION_ORDER = "protection_order", _("Protection order")
+    LEGAL = "legal", _("Legal matter")
+    HEARING = "hearing", _("Hearing or deadline")
+    PSYCHOLOGY = "psychology", _("Psychological care")
+    SOCIAL_WORK = "social_work", _("Social work")
+    APPOINTMENT = "appointment", _("Appointment")
+    DOCUMENT = "document", _("Document")
+    REFERRAL = "referral", _("Referral")
 
 
 class CaseEvent(models.Model):

@@ -53,6 +53,16 @@ def _event(case: Case, *, by, kind: str, description: str = "", area=None, consu
     )
 
 
+def case_event_record(
+    *, case: Case, by, kind: str, description: str = "", area=None, consultation=None
+) -> None:
+    """A line on the case timeline from another app's service, written in that service's transaction.
+
+    ``description`` says what happened ("Orden de protección otorgada"), never what she said.
+    """
+    _event(case, by=by, kind=kind, description=description, area=area, consultation=consultation)
+
+
 def _require_case_role(user) -> None:
     if not (user.is_active and user.role in CASE_ROLES):
         raise PermissionDenied
