@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
@@ -15,6 +16,19 @@ from violeta.documents.storage import private_storage
 from violeta.legal.selectors import case_matters
 
 
+def _limit_mb() -> str:
+    return f"{settings.DOCUMENTS_MAX_BYTES / 1_048_576:g}"
+
+
+def _too_large(request) -> bool:
+    """The request body is bigger than a file at the limit plus the form's other fields could be."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    return length > settings.DOCUMENTS_MAX_BYTES + 64 * 1024
+
+
 @staff_required(CASE_ROLES)
 @require_http_methods(["GET", "POST"])
 def upload(request, folio):
@@ -22,6 +36,14 @@ def upload(request, folio):
     case = access_case(request.user, folio, detail="subir documento")
     matters = case_matters(request.user, case)
     initial = {"matter": request.GET.get("asunto")} if matters else {}
+    if request.method == "POST" and _too_large(request):
+        # Refused before the body is read: a huge upload never reaches the disk.
+        context = {
+            "case": case,
+            "form": DocumentForm(matters=matters, initial=initial),
+            "error": _("The file is too large. The limit is %(limit)s MB.") % {"limit": _limit_mb()},
+        }
+        return render_page(request, "documents/upload.html", context, status=413)
     form = DocumentForm(request.POST or None, request.FILES or None, matters=matters, initial=initial)
     if request.method == "POST" and form.is_valid():
         matter_id = form.cleaned_data.get("matter")

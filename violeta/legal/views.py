@@ -35,7 +35,7 @@ def desk(request):
     """Mis asuntos, próximas audiencias: the lawyer's open matters and her hearings of the next 30 days."""
     if not selectors.can_read_matters(request.user):
         raise PermissionDenied
-    scope = request.GET.get("scope", "mine")
+    scope = request.GET.get("scope", "all" if request.user.role == Role.DIRECTOR else "mine")
     if request.user.role == Role.LEGAL or scope not in ("mine", "all"):
         scope = "mine"
     page = selectors.lawyer_desk(request.user, scope=scope)

@@ -214,3 +214,16 @@ def test_case_page_lists_documents_in_bounded_queries(client, lawyer, django_ass
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert "Documento 9" in response.content.decode()
+
+
+def test_a_huge_request_is_refused_before_it_is_read(client, lawyer, settings):
+    settings.DOCUMENTS_MAX_BYTES = 1024
+    case = CaseFactory(opened_by=lawyer)
+    client.force_login(lawyer)
+    big = pdf_file(content=TINY_PDF + b"0" * 200_000)
+    response = client.post(
+        reverse("documents:upload", kwargs={"folio": case.folio}), {"title": "A", "file": big}
+    )
+    assert response.status_code == 413
+    assert "demasiado grande" in response.content.decode()
+    assert not Document.objects.exists() and stored_files() == []

@@ -271,3 +271,20 @@ def test_case_page_queries_do_not_grow_with_matters(client, lawyer, django_asser
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("cases:detail", kwargs={"folio": big.folio}))
     assert response.status_code == 200
+
+
+def test_demo_builds_matters_hearings_and_documents_through_the_services(lawyer, outsider):
+    from violeta.documents.models import Document
+    from violeta.documents.storage import private_storage
+    from violeta.legal.demo import build_legal
+
+    for _ in range(3):
+        CaseFactory(opened_by=lawyer)
+    CaseFactory(opened_by=outsider)
+    counts = build_legal(users={"abogada": lawyer, "abogada2": outsider}, per_lawyer=3)
+    assert counts["legal_matters"] == 4 == LegalMatter.objects.count()
+    assert Hearing.objects.filter(starts_at__gt=timezone.now()).count() == counts["hearings"] >= 3
+    assert pending(lawyer).exists()
+    assert Document.objects.count() == counts["documents"] == 4
+    for document in Document.objects.all():
+        assert private_storage.open(document.file.name).read(5) == b"%PDF-"
