@@ -288,3 +288,18 @@ def test_demo_builds_matters_hearings_and_documents_through_the_services(lawyer,
     assert Document.objects.count() == counts["documents"] == 4
     for document in Document.objects.all():
         assert private_storage.open(document.file.name).read(5) == b"%PDF-"
+
+
+def test_the_reminder_reaches_the_lawyers_inbox_and_mail_when_its_time_comes(client, lawyer, mailoutbox):
+    from violeta.notifications.services import notifications_deliver_due
+
+    matter = make_matter(CaseFactory(opened_by=lawyer))
+    hearing = make_hearing(matter, starts_at=timezone.now() + timedelta(hours=3))
+    assert notifications_deliver_due() == 0  # not yet: two hours before
+    client.force_login(lawyer)
+    assert matter.case.folio not in client.get(reverse("notifications:inbox")).content.decode()
+    pending(lawyer, hearing).update(deliver_at=timezone.now() - timedelta(minutes=1))  # time passes
+    assert notifications_deliver_due() == 1
+    assert matter.case.folio in client.get(reverse("notifications:inbox")).content.decode()
+    assert len(mailoutbox) == 1
+    assert matter.case.folio not in mailoutbox[0].subject + mailoutbox[0].body
