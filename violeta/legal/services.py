@@ -18,6 +18,7 @@ from violeta.audit.services import audit_record
 from violeta.cases.models import CaseTeamMember, EventKind
 from violeta.cases.services import case_event_record, case_team_add
 from violeta.legal.models import (
+    CLOSED_STAGES,
     Hearing,
     HearingStatus,
     LegalMatter,
@@ -177,6 +178,14 @@ def matter_stage_set(*, matter: LegalMatter, by, stage: str, note: str = "", at=
         raise ValidationError({"stage": _("Choose a valid stage.")})
     if stage == matter.stage:
         raise ValidationError({"stage": _("The matter is already at that stage.")})
+    if stage in CLOSED_STAGES and matter.hearings.filter(status=HearingStatus.SCHEDULED).exists():
+        raise ValidationError(
+            {
+                "stage": _(
+                    "Record the outcome of its scheduled hearings, or cancel them, before closing the matter."
+                )
+            }
+        )
     at = at or timezone.now()
     if at > timezone.now() + timedelta(minutes=5):
         raise ValidationError({"at": _("A stage cannot be recorded with a future date.")})

@@ -303,3 +303,38 @@ def test_the_reminder_reaches_the_lawyers_inbox_and_mail_when_its_time_comes(cli
     assert matter.case.folio in client.get(reverse("notifications:inbox")).content.decode()
     assert len(mailoutbox) == 1
     assert matter.case.folio not in mailoutbox[0].subject + mailoutbox[0].body
+
+
+def test_a_matter_with_scheduled_hearings_cannot_be_closed(lawyer):
+    matter = make_matter(CaseFactory(opened_by=lawyer))
+    hearing = make_hearing(matter)
+    with pytest.raises(ValidationError) as error:
+        services.matter_stage_set(matter=matter, by=lawyer, stage=MatterStage.CONCLUDED)
+    assert "stage" in error.value.error_dict
+    services.hearing_cancel(hearing=hearing, by=lawyer)
+    services.matter_stage_set(matter=matter, by=lawyer, stage=MatterStage.CONCLUDED)
+    matter.refresh_from_db()
+    assert not matter.is_open
+    with pytest.raises(ValidationError):
+        make_hearing(matter)
+
+
+def test_matter_page_queries_do_not_grow_with_hearings_stages_and_documents(
+    client, lawyer, django_assert_max_num_queries
+):
+    from violeta.legal.tests.factories import make_document
+
+    small = make_matter(CaseFactory(opened_by=lawyer))
+    big = make_matter(CaseFactory(opened_by=lawyer))
+    for index in range(6):
+        make_hearing(big, starts_at=timezone.now() + timedelta(days=index + 2))
+        make_document(big.case, lawyer, matter=big, title=f"Escrito {index}")
+    for stage in (MatterStage.PREPARATION, MatterStage.FILED, MatterStage.IN_PROCESS):
+        services.matter_stage_set(matter=big, by=lawyer, stage=stage)
+    client.force_login(lawyer)
+    with django_assert_max_num_queries(20) as few:
+        client.get(reverse("legal:matter_detail", kwargs={"pk": small.pk}))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("legal:matter_detail", kwargs={"pk": big.pk}))
+    assert response.status_code == 200
+    assert "Escrito 5" in response.content.decode()
