@@ -14,6 +14,8 @@ urlpatterns = [
     path("expedientes/", include("violeta.cases.urls")),
     path("", include("violeta.alerts.urls")),
     path("avisos/", include("violeta.notifications.urls")),
+    path("juridico/", include("violeta.legal.urls")),
+    path("documentos/", include("violeta.documents.urls")),
     path("api/v1/", api.urls),
     path(
         "favicon.ico",

@@ -701,6 +701,9 @@ class DemoBuilder:
         self.number_folios()
         self.counts["people"] += self.counts["children"]
         self.build_mia()
+        from violeta.legal.demo import build_legal  # legal matters, hearings coming up, documents
+
+        self.counts.update(build_legal(users=self.users))
         return dict(self.counts)
 
     def build_mia(self) -> None:

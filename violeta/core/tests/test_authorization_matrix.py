@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from violeta.alerts.tests.factories import mia_alert
 from violeta.audit.models import Action, AuditEvent
 from violeta.cases.tests.factories import CaseFactory
+from violeta.legal.tests.factories import document_kwargs, hearing_kwargs, matter_kwargs
 
 PERSONAS = [
     "anonymous",
@@ -158,6 +159,26 @@ RULES = {
     "notifications:inbox": SIGNED_IN,
     "notifications:open": {"kind": "own", "method": "post"},
     "notifications:mark_all_read": {"kind": "signed_in", "method": "post", "ok": (302,)},
+    # legal matters: the legal area on the case and its coordination write; the director's office reads; the rest
+    # of the team (reception, psychology) gets a 404 like anyone outside the case. "kwargs" builds the object.
+    "legal:desk": page({"lawyer", "outsider", "coordinator", "director"}),
+    "legal:matter_create": case_object({"lawyer", "coordinator"}),
+    "legal:matter_detail": {**case_object({"lawyer", "coordinator", "director"}), "kwargs": matter_kwargs},
+    "legal:matter_edit": {**case_object({"lawyer", "coordinator"}), "kwargs": matter_kwargs},
+    "legal:matter_stage": {
+        **case_object({"lawyer", "coordinator"}, method="post", ok=(302,)),
+        "kwargs": matter_kwargs,
+    },
+    "legal:hearing_create": {**case_object({"lawyer", "coordinator"}), "kwargs": matter_kwargs},
+    "legal:hearing_reschedule": {**case_object({"lawyer", "coordinator"}), "kwargs": hearing_kwargs},
+    "legal:hearing_cancel": {
+        **case_object({"lawyer", "coordinator"}, method="post", ok=(302,)),
+        "kwargs": hearing_kwargs,
+    },
+    "legal:hearing_outcome": {**case_object({"lawyer", "coordinator"}), "kwargs": hearing_kwargs},
+    # documents: a case's documents for its team (a legal matter's, for those who read the matter)
+    "documents:upload": case_object(CASE_TEAM),
+    "documents:download": {**case_object(CASE_TEAM), "kwargs": document_kwargs},
 }
 
 
@@ -198,7 +219,9 @@ def world(request, receptionist, lawyer, psychologist, coordinator, sysadmin):
 
 def url_for(name, world, rule):
     kwargs = {}
-    if rule.get("kwarg") == "public_id":
+    if "kwargs" in rule:
+        kwargs = rule["kwargs"](world)
+    elif rule.get("kwarg") == "public_id":
         kwargs = {"public_id": world["alert"].public_id}
     elif name in ("audit:case",) or rule.get("kwarg") == "folio":
         kwargs = {"folio": world["folio"]}
