@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "violeta.cases",
     "violeta.alerts",
     "violeta.notifications",
+    "violeta.psychology",
+    "violeta.socialwork",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,8 @@ urlpatterns = [
     path("auditoria/", include("violeta.audit.urls")),
     path("personas/", include("violeta.people.urls")),
     path("expedientes/", include("violeta.cases.urls")),
+    path("expedientes/<str:folio>/psicologia/", include("violeta.psychology.urls")),
+    path("expedientes/<str:folio>/trabajo-social/", include("violeta.socialwork.urls")),
     path("", include("violeta.alerts.urls")),
     path("avisos/", include("violeta.notifications.urls")),
     path("api/v1/", api.urls),
