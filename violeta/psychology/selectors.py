@@ -7,15 +7,17 @@ logged). Everyone else on the case learns only that psychology attends her (``ps
 
 from dataclasses import dataclass
 
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.http import Http404
 
 from violeta.accounts.models import Area, Role
 from violeta.audit.models import Action
 from violeta.audit.services import audit_denied, audit_record
 from violeta.cases.models import Case, CaseTeamMember
-from violeta.cases.selectors import access_case, can_read_area_notes
+from violeta.cases.selectors import access_case, can_read_area_notes, visible_cases
 from violeta.psychology.models import (
     PSYCHOLOGY_AREA,
+    GoalStatus,
     PlanStatus,
     Scale,
     ScaleResult,
@@ -106,3 +108,23 @@ def psychology_panel(user, case: Case) -> PsychologyPanel:
     plan = case.psychology_plans.select_related("psychologist").order_by("-started_on", "-id").first()
     can_write = can_write_psychology(user, case)
     return PsychologyPanel(plan, can_write or user.role == Role.DIRECTOR, can_write)
+
+
+def plans_for_user(user) -> QuerySet[TreatmentPlan]:
+    """ "Mis planes": plans in treatment on the psychologist's team cases (the coordinator: all she can see)."""
+    if not is_psychology_staff(user):
+        return TreatmentPlan.objects.none()
+    cases = visible_cases(user)
+    if user.role != Role.COORDINATOR:
+        cases = cases.filter(team_members__user=user)
+    return (
+        TreatmentPlan.objects.filter(status=PlanStatus.ACTIVE, case__in=cases.values("pk"))
+        .select_related("case", "case__holder", "psychologist")
+        .annotate(
+            n_sessions=Count("sessions", distinct=True),
+            last_session=Max("sessions__consultation__started_at"),
+            n_goals=Count("goals", distinct=True),
+            n_achieved=Count("goals", filter=Q(goals__status=GoalStatus.ACHIEVED), distinct=True),
+        )
+        .order_by(F("last_session").asc(nulls_first=True), "started_on")
+    )

@@ -1,12 +1,15 @@
 """Psychological care pages under a case. Every view goes through access_psychology: others on the case get 404."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from violeta.accounts.models import AREA_ROLES
+from violeta.accounts.models import AREA_ROLES, Role
+from violeta.audit.models import Action
+from violeta.audit.services import audit_many
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
 from violeta.core.permissions import CASE_ROLES, staff_required
@@ -24,6 +27,22 @@ from violeta.psychology.models import GoalStatus
 
 def _back(case):
     return redirect("psychology:plan", folio=case.folio)
+
+
+@staff_required({Role.PSYCHOLOGY, Role.COORDINATOR})
+def my_plans(request):
+    """Mis planes: the women in treatment with her, the longest without a session first."""
+    if not selectors.is_psychology_staff(request.user):
+        raise PermissionDenied
+    page = Paginator(selectors.plans_for_user(request.user), 50).get_page(request.GET.get("page"))
+    audit_many(
+        actor=request.user,
+        action=Action.VIEW,
+        objects=[plan.case for plan in page.object_list],
+        detail="planes de tratamiento",
+        case_of=lambda c: c.pk,
+    )
+    return render_page(request, "psychology/my_plans.html", {"page": page})
 
 
 @staff_required(CASE_ROLES)

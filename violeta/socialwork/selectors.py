@@ -4,29 +4,37 @@ the director (``can_read_socialwork_notes``)."""
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404
 
 from violeta.accounts.models import Area, Role
 from violeta.audit.services import audit_denied
 from violeta.cases.models import Case, CaseTeamMember
-from violeta.cases.selectors import access_case, can_read_area_notes
+from violeta.cases.selectors import access_case, can_read_area_notes, visible_cases
 from violeta.socialwork.models import (
     SOCIAL_WORK_AREA,
     Application,
+    ApplicationStatus,
     NeedItem,
     NeedsAssessment,
     Orientation,
 )
+
+OPEN_STATUSES = (ApplicationStatus.PENDING, ApplicationStatus.SUBMITTED)
 
 
 def social_work_area() -> Area:
     return Area.objects.get(code=SOCIAL_WORK_AREA)
 
 
+def is_social_work_staff(user) -> bool:
+    """Social work's own staff or its coordinator (the area rule of cases.selectors.can_read_area_notes)."""
+    return bool(user.area_id) and can_read_area_notes(user, social_work_area().pk)
+
+
 def can_write_socialwork(user, case: Case) -> bool:
     """Social-work staff on the case team, and the social-work coordinator."""
-    if not (user.area_id and can_read_area_notes(user, social_work_area().pk)):
+    if not is_social_work_staff(user):
         return False
     return user.role == Role.COORDINATOR or CaseTeamMember.objects.filter(case=case, user=user).exists()
 
@@ -85,3 +93,18 @@ def socialwork_panel(case: Case) -> SocialWorkPanel:
     for status in case.social_applications.values_list("status", flat=True):
         counts[status] = counts.get(status, 0) + 1
     return SocialWorkPanel(latest, urgent, counts)
+
+
+def open_applications_for_user(user) -> QuerySet[Application]:
+    """Applications still waiting (pending or submitted) on the social worker's team cases; the coordinator's: all
+    she can see. Oldest submission first: those are the ones to chase."""
+    if not is_social_work_staff(user):
+        return Application.objects.none()
+    cases = visible_cases(user)
+    if user.role != Role.COORDINATOR:
+        cases = cases.filter(team_members__user=user)
+    return (
+        Application.objects.filter(status__in=OPEN_STATUSES, case__in=cases.values("pk"))
+        .select_related("case", "case__holder")
+        .order_by(F("submitted_on").asc(nulls_last=True), "created_at")
+    )

@@ -1,14 +1,15 @@
 """Social-work pages under a case: the team reads them (notes hidden); social work on the team writes."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from violeta.accounts.models import AREA_ROLES
+from violeta.accounts.models import AREA_ROLES, Role
 from violeta.audit.models import Action
-from violeta.audit.services import audit_record
+from violeta.audit.services import audit_many, audit_record
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
 from violeta.core.permissions import CASE_ROLES, staff_required
@@ -18,6 +19,22 @@ from violeta.socialwork.forms import ApplicationForm, AssessmentForm, Orientatio
 
 def _back(case):
     return redirect("socialwork:case", folio=case.folio)
+
+
+@staff_required({Role.SOCIAL_WORK, Role.COORDINATOR})
+def open_applications(request):
+    """Applications waiting for an answer on her cases, the oldest submission first."""
+    if not selectors.is_social_work_staff(request.user):
+        raise PermissionDenied  # other areas' coordinators
+    page = Paginator(selectors.open_applications_for_user(request.user), 50).get_page(request.GET.get("page"))
+    audit_many(
+        actor=request.user,
+        action=Action.VIEW,
+        objects=[a.case for a in page.object_list],
+        detail="solicitudes en trámite",
+        case_of=lambda c: c.pk,
+    )
+    return render_page(request, "socialwork/open_applications.html", {"page": page})
 
 
 @staff_required(CASE_ROLES)

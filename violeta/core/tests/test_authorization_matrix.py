@@ -139,6 +139,8 @@ RULES = {
     "cases:party_add": case_object(CASE_TEAM),
     # psychological care: psychology on the case team and the director read it; the rest of the team gets 404.
     # Social work: the team reads it (notes hidden); only social work on the team writes (not on this case).
+    "psychology:my_plans": page({"psychologist"}),
+    "socialwork:open_applications": page({"social_worker"}),
     "psychology:plan": case_object({"psychologist", "director"}),
     "psychology:plan_create": case_object({"psychologist"}),
     "psychology:goal_add": case_object({"psychologist"}, method="post", ok=(302,)),

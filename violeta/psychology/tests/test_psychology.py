@@ -316,3 +316,32 @@ def test_case_page_queries_stay_bounded_with_psychology(
         record_session(case, psychologist)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_my_plans_lists_her_women_in_treatment_with_bounded_queries(
+    client, lawyer, psychologist, psychology_coordinator, django_assert_max_num_queries
+):
+    from violeta.cases.tests.factories import StaffFactory
+
+    colleague = StaffFactory(role="psychology", area=psychologist.area)
+    mine = CaseFactory(opened_by=lawyer, team=(psychologist,))
+    theirs = CaseFactory(opened_by=lawyer, team=(colleague,))
+    start_plan(mine, psychologist)
+    start_plan(theirs, colleague)
+    record_session(mine, psychologist)
+    client.force_login(psychologist)
+    url = reverse("psychology:my_plans")
+    with django_assert_max_num_queries(20) as few:
+        response = client.get(url)
+    assert [p.case for p in response.context["page"].object_list] == [mine]
+    assert response.context["page"].object_list[0].n_sessions == 1
+    for _ in range(8):
+        case = CaseFactory(opened_by=lawyer, team=(psychologist,))
+        start_plan(case, psychologist)
+        record_session(case, psychologist)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert response.context["page"].paginator.count == 9
+    assert AuditEvent.objects.filter(actor=psychologist, detail="planes de tratamiento").count() == 10
+    client.force_login(psychology_coordinator)
+    assert client.get(url).context["page"].paginator.count == 10

@@ -251,3 +251,25 @@ def test_page_queries_do_not_grow(client, case, social_worker, lawyer, django_as
     for url, limit in zip(urls, baseline, strict=True):
         with django_assert_max_num_queries(limit):
             assert client.get(url).status_code == 200
+
+
+def test_open_applications_list_the_waiting_ones_on_her_cases(
+    client, case, lawyer, social_worker, coordinator, django_assert_max_num_queries
+):
+    waiting = apply(case, social_worker)
+    done = apply(case, social_worker, program="Otra")
+    services.application_outcome(application=done, by=social_worker, status="approved", outcome_on=TODAY())
+    elsewhere = CaseFactory(opened_by=lawyer)
+    client.force_login(social_worker)
+    url = reverse("socialwork:open_applications")
+    with django_assert_max_num_queries(20) as few:
+        response = client.get(url)
+    assert list(response.context["page"].object_list) == [waiting]
+    for n in range(10):
+        apply(CaseFactory(opened_by=lawyer, team=(social_worker,)), social_worker, program=f"P{n}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert response.context["page"].paginator.count == 11
+    assert elsewhere.pk not in {a.case_id for a in response.context["page"].object_list}
+    client.force_login(coordinator)  # the legal area's coordinator
+    assert client.get(url).status_code == 403
