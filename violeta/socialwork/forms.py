@@ -20,7 +20,10 @@ class AssessmentForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for value, label in NeedDimension.choices:
-            self.fields[f"{value}_level"] = forms.ChoiceField(label=label, choices=NeedLevel.choices)
+            # No default level: each one is a decision she and the social worker make.
+            self.fields[f"{value}_level"] = forms.ChoiceField(
+                label=label, choices=[("", "—"), *NeedLevel.choices]
+            )
             self.fields[f"{value}_notes"] = forms.CharField(
                 label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
             )
