@@ -26,6 +26,13 @@ class PlanForm(BootstrapFormMixin, forms.Form):
         return [line.strip() for line in self.cleaned_data["goals"].splitlines() if line.strip()]
 
 
+class PlanUpdateForm(PlanForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["started_on"]
+        del self.fields["goals"]
+
+
 class GoalAddForm(BootstrapFormMixin, forms.Form):
     description = forms.CharField(label=_("New goal"), max_length=500)
 

@@ -81,6 +81,19 @@ def plan_create(
 
 
 @transaction.atomic
+def plan_update(*, plan: TreatmentPlan, by, focus: str, approach: str, frequency: str) -> TreatmentPlan:
+    """Change the focus, approach or frequency of a plan in treatment (goals change one by one)."""
+    _require_writer(by, plan.case)
+    if not plan.is_active:
+        raise ValidationError(_("The plan has already been discharged."), code="discharged")
+    plan.focus, plan.approach, plan.frequency = focus, approach, frequency
+    plan.full_clean()
+    plan.save(update_fields=["focus", "approach", "frequency"])
+    audit_record(actor=by, action=Action.UPDATE, obj=plan, case_id=plan.case_id, detail="plan de tratamiento")
+    return plan
+
+
+@transaction.atomic
 def goal_add(*, plan: TreatmentPlan, by, description: str) -> TreatmentGoal:
     _require_writer(by, plan.case)
     if not plan.is_active:

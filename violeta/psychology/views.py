@@ -19,6 +19,7 @@ from violeta.psychology.forms import (
     GoalAddForm,
     GoalStatusForm,
     PlanForm,
+    PlanUpdateForm,
     ScaleForm,
     SessionForm,
 )
@@ -76,6 +77,25 @@ def plan_create(request, folio):
     return render_page(
         request, "psychology/form.html", {"case": case, "form": form, "title": _("New treatment plan")}
     )
+
+
+@staff_required(AREA_ROLES)
+@require_http_methods(["GET", "POST"])
+def plan_update(request, folio):
+    case = selectors.access_psychology(request.user, folio, detail="plan de tratamiento", write=True)
+    plan = selectors.active_plan(case)
+    initial = {"focus": plan.focus, "approach": plan.approach, "frequency": plan.frequency} if plan else None
+    form = PlanUpdateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and plan is not None and form.is_valid():
+        try:
+            services.plan_update(plan=plan, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Treatment plan updated."))
+            return _back(case)
+    context = {"case": case, "form": form if plan else None, "title": _("Edit treatment plan")}
+    return render_page(request, "psychology/form.html", context)
 
 
 @staff_required(AREA_ROLES)

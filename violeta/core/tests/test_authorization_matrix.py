@@ -143,6 +143,7 @@ RULES = {
     "socialwork:open_applications": page({"social_worker"}),
     "psychology:plan": case_object({"psychologist", "director"}),
     "psychology:plan_create": case_object({"psychologist"}),
+    "psychology:plan_update": case_object({"psychologist"}),
     "psychology:goal_add": case_object({"psychologist"}, method="post", ok=(302,)),
     "psychology:goal_status": case_object({"psychologist"}, method="post", ok=(302,)),
     "psychology:session_create": case_object({"psychologist"}),

@@ -345,3 +345,24 @@ def test_my_plans_lists_her_women_in_treatment_with_bounded_queries(
     assert AuditEvent.objects.filter(actor=psychologist, detail="planes de tratamiento").count() == 10
     client.force_login(psychology_coordinator)
     assert client.get(url).context["page"].paginator.count == 10
+
+
+def test_plan_update_changes_approach_and_frequency_only_while_in_treatment(
+    client, case, psychologist, lawyer
+):
+    plan = start_plan(case, psychologist)
+    client.force_login(lawyer)
+    url = reverse("psychology:plan_update", kwargs={"folio": case.folio})
+    assert client.post(url, {"focus": "x", "approach": "cbt", "frequency": "monthly"}).status_code == 404
+    client.force_login(psychologist)
+    assert SECRET_FOCUS in client.get(url).content.decode()  # the form starts from the plan
+    assert client.post(url, {"focus": "", "approach": "cbt", "frequency": "monthly"}).status_code == 200
+    response = client.post(url, {"focus": "Nuevo foco", "approach": "cbt", "frequency": "monthly"})
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert (plan.focus, plan.approach, plan.frequency) == ("Nuevo foco", "cbt", "monthly")
+    services.plan_discharge(
+        plan=plan, by=psychologist, reason="goals_met", summary="Bien.", ended_on=timezone.localdate()
+    )
+    with pytest.raises(ValidationError):
+        services.plan_update(plan=plan, by=psychologist, focus="otro", approach="cbt", frequency="weekly")
