@@ -70,6 +70,7 @@ class PsychologyPage:
     goals: list
     past_plans: list[TreatmentPlan]
     sessions: list[TherapySession]
+    sessions_count: int
     scale_results: list[ScaleResult]
 
 
@@ -83,8 +84,11 @@ def psychology_page(case: Case, *, sessions_limit: int = 50) -> PsychologyPage:
         .select_related("consultation", "author")
         .order_by("-consultation__started_at", "-id")[:sessions_limit]
     )
+    count = (
+        len(sessions) if len(sessions) < sessions_limit else TherapySession.objects.filter(case=case).count()
+    )
     results = list(ScaleResult.objects.filter(case=case).select_related("scale", "applied_by"))
-    return PsychologyPage(plan, goals, [p for p in plans if p is not plan], sessions, results)
+    return PsychologyPage(plan, goals, [p for p in plans if p is not plan], sessions, count, results)
 
 
 def active_plan(case: Case) -> TreatmentPlan | None:
