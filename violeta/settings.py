@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "violeta.notifications",
     "violeta.legal",
     "violeta.documents",
+    "violeta.psychology",
+    "violeta.socialwork",
 ]
 
 MIDDLEWARE = [

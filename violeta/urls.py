@@ -12,6 +12,8 @@ urlpatterns = [
     path("auditoria/", include("violeta.audit.urls")),
     path("personas/", include("violeta.people.urls")),
     path("expedientes/", include("violeta.cases.urls")),
+    path("", include("violeta.psychology.urls")),
+    path("", include("violeta.socialwork.urls")),
     path("", include("violeta.alerts.urls")),
     path("avisos/", include("violeta.notifications.urls")),
     path("juridico/", include("violeta.legal.urls")),

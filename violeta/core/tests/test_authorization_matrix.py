@@ -138,6 +138,23 @@ RULES = {
     "cases:reopen": case_object(CLOSERS),
     "cases:team_add": case_object(CASE_TEAM, method="post", ok=(302,)),
     "cases:party_add": case_object(CASE_TEAM),
+    # psychological care: psychology on the case team and the director read it; the rest of the team gets 404.
+    # Social work: the team reads it (notes hidden); only social work on the team writes (not on this case).
+    "psychology:my_plans": page({"psychologist"}),
+    "socialwork:open_applications": page({"social_worker"}),
+    "psychology:plan": case_object({"psychologist", "director"}),
+    "psychology:plan_create": case_object({"psychologist"}),
+    "psychology:plan_update": case_object({"psychologist"}),
+    "psychology:goal_add": case_object({"psychologist"}, method="post", ok=(302,)),
+    "psychology:goal_status": case_object({"psychologist"}, method="post", ok=(302,)),
+    "psychology:session_create": case_object({"psychologist"}),
+    "psychology:scale_apply": case_object({"psychologist"}),
+    "psychology:discharge": case_object({"psychologist"}),
+    "socialwork:case": case_object(CASE_TEAM),
+    "socialwork:assessment_create": case_object(set()),
+    "socialwork:application_create": case_object(set()),
+    "socialwork:application_outcome": case_object(set(), method="post", ok=(302,)),
+    "socialwork:orientation_create": case_object(set()),
     # MIA: the app is public (it signs its API calls with its own device token); contacts reach an alert only by
     # the unguessable token in their SMS; the provider's webhooks are signed; the console is for its roles.
     "alerts:app": PUBLIC,
