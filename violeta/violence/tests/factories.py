@@ -62,3 +62,23 @@ def granted_order(case, by, *, granted_days_ago=50, lasts=60, **extra):
         expires_on=granted + timedelta(days=lasts),
         **extra,
     )
+
+
+def matrix_kwargs(kind: str):
+    """For the authorization matrix: URL arguments of a violence object of the case under test."""
+
+    def build(world) -> dict:
+        case = world["case"]
+        lawyer = case.opened_by
+        if kind == "plan":
+            services.safety_plan_save(case=case, by=lawyer, code_word="girasol")
+            return {"folio": case.folio}
+        if kind == "incident":
+            obj = record_incident(case, lawyer)
+        elif kind == "assessment":
+            obj = assess(case, lawyer, epv_r(), yes=("1",))
+        else:
+            obj = granted_order(case, lawyer, granted_days_ago=5)
+        return {"folio": case.folio, "pk": obj.pk}
+
+    return build
