@@ -701,7 +701,14 @@ class DemoBuilder:
         self.number_folios()
         self.counts["people"] += self.counts["children"]
         self.build_mia()
+        self.build_violence()
         return dict(self.counts)
+
+    def build_violence(self) -> None:
+        """Incidents, risk assessments (some high: priority cases), a safety plan, protection orders."""
+        from violeta.violence.demo import build_violence
+
+        self.counts.update(build_violence(users=self.users))
 
     def build_mia(self) -> None:
         """MIA for the console: three women with the app, two alerts live (one under duress), one closed.
