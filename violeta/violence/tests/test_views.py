@@ -9,7 +9,7 @@ from violeta.cases.tests.factories import CaseFactory
 from violeta.notifications.models import Notification
 from violeta.violence.models import ProtectionOrder, RiskAssessment, ViolenceIncident
 from violeta.violence.services import safety_plan_save
-from violeta.violence.tests.factories import assess, epv_r, granted_order, record_incident
+from violeta.violence.tests.factories import assess, epv_r, granted_order, made_up_instrument, record_incident
 
 pytestmark = pytest.mark.django_db
 
@@ -206,3 +206,36 @@ def test_expiring_list_query_count(client, lawyer, django_assert_max_num_queries
     with django_assert_max_num_queries(12):
         response = client.get(reverse("violence:expiring"))
     assert len(response.context["orders"]) == 5
+
+
+def test_a_second_instrument_loaded_as_data_is_offered_and_scored(client, case, psychologist):
+    instrument = made_up_instrument()
+    client.force_login(psychologist)
+    page = client.get(url("assessment_create", case) + f"?instrumento={instrument.pk}").content.decode()
+    assert "Tercera pregunta" in page and "Extremo" in page
+    data = {"instrument": instrument.pk, "item_a": "no", "item_b": "no", "item_c": "yes"}
+    assert client.post(url("assessment_create", case), data).status_code == 302
+    assessment = RiskAssessment.objects.get(instrument=instrument)
+    assert (assessment.score, assessment.computed_level, assessment.final_level) == (3, "moderate", "moderate")
+    case.refresh_from_db()
+    assert not case.is_priority
+    data["item_b"] = "yes"
+    client.post(url("assessment_create", case), data)
+    case.refresh_from_db()
+    assert case.is_priority  # 5 points: "high", an alarm level of that instrument
+
+
+def test_too_many_unknowns_ask_for_the_professionals_level(client, case, psychologist):
+    instrument = epv_r()
+    client.force_login(psychologist)
+    unknown = [item["code"] for item in instrument.items][: instrument.unknown_policy["max_unknown"] + 1]
+    response = client.post(url("assessment_create", case), epv_post(instrument, unknown=unknown))
+    assert response.status_code == 200
+    assert "demasiadas respuestas desconocidas" in response.content.decode()
+    assert not RiskAssessment.objects.exists()
+    client.post(
+        url("assessment_create", case),
+        epv_post(instrument, unknown=unknown, final_level="moderate", override_reason="No quiso responder."),
+    )
+    assessment = RiskAssessment.objects.get()
+    assert assessment.incomplete and assessment.computed_level == "" and assessment.final_level == "moderate"
