@@ -216,7 +216,11 @@ def test_a_second_instrument_loaded_as_data_is_offered_and_scored(client, case, 
     data = {"instrument": instrument.pk, "item_a": "no", "item_b": "no", "item_c": "yes"}
     assert client.post(url("assessment_create", case), data).status_code == 302
     assessment = RiskAssessment.objects.get(instrument=instrument)
-    assert (assessment.score, assessment.computed_level, assessment.final_level) == (3, "moderate", "moderate")
+    assert (assessment.score, assessment.computed_level, assessment.final_level) == (
+        3,
+        "moderate",
+        "moderate",
+    )
     case.refresh_from_db()
     assert not case.is_priority
     data["item_b"] = "yes"
