@@ -65,8 +65,12 @@ class IncidentForm(ViolenceForm):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["aggressors"].queryset = Aggressor.objects.filter(case=case)
-        self.fields["aggressors"].label_from_instance = lambda a: a.get_relationship_display()
+        aggressors = Aggressor.objects.filter(case=case)
+        if aggressors.exists():
+            self.fields["aggressors"].queryset = aggressors
+            self.fields["aggressors"].label_from_instance = lambda a: a.get_relationship_display()
+        else:
+            del self.fields["aggressors"]  # record the aggressor first to link him or her
         if not self.is_bound:
             self.initial.setdefault("occurred_on", timezone.localdate())
 

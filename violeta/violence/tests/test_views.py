@@ -243,3 +243,35 @@ def test_too_many_unknowns_ask_for_the_professionals_level(client, case, psychol
     )
     assessment = RiskAssessment.objects.get()
     assert assessment.incomplete and assessment.computed_level == "" and assessment.final_level == "moderate"
+
+
+def test_printed_plan_carries_no_institute_name_or_folio(client, case, psychologist):
+    safety_plan_save(case=case, by=psychologist, code_word="girasol")
+    client.force_login(psychologist)
+    page = client.post(url("safety_plan_print", case), {"confirm": "yes"}).content.decode()
+    assert "girasol" in page
+    assert case.folio not in page.replace(url("safety_plan", case), "")
+    assert "Instituto" not in page and "Violeta" not in page
+
+
+def test_incident_links_the_case_aggressors(client, case, lawyer):
+    from violeta.violence.services import aggressor_record
+
+    client.force_login(lawyer)
+    assert "aggressors" not in client.get(url("incident_create", case)).context["form"].fields
+    aggressor = aggressor_record(case=case, by=lawyer, relationship="ex_partner")
+    response = client.post(
+        url("incident_create", case),
+        {
+            "occurred_on": timezone.localdate().isoformat(),
+            "date_precision": "approximate",
+            "types": ["economic"],
+            "modality": "family",
+            "place_kind": "her_home",
+            "narrative": "No le da dinero para los gastos de sus hijos.",
+            "injuries": "none",
+            "aggressors": [aggressor.pk],
+        },
+    )
+    assert response.status_code == 302
+    assert list(ViolenceIncident.objects.get().aggressors.all()) == [aggressor]
