@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "violeta.documents",
     "violeta.psychology",
     "violeta.socialwork",
+    "violeta.violence",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("avisos/", include("violeta.notifications.urls")),
     path("juridico/", include("violeta.legal.urls")),
     path("documentos/", include("violeta.documents.urls")),
+    path("violencia/", include("violeta.violence.urls")),
     path("api/v1/", api.urls),
     path(
         "favicon.ico",

@@ -134,7 +134,12 @@ class BreakGlassForm(BootstrapFormMixin, forms.Form):
 class CaseFilterForm(forms.Form):
     scope = forms.ChoiceField(choices=[("mine", _("Mine")), ("all", _("All I can see"))], required=False)
     status = forms.ChoiceField(
-        choices=[("active", _("Active cases")), ("", _("All cases")), ("closed", _("Closed cases"))],
+        choices=[
+            ("active", _("Active cases")),
+            ("priority", _("Priority cases")),
+            ("", _("All cases")),
+            ("closed", _("Closed cases")),
+        ],
         required=False,
     )
     q = forms.CharField(required=False, max_length=30)

@@ -61,6 +61,9 @@ class Case(models.Model):
     )
     reason = EncryptedTextField(_("reason for the visit"))
     is_priority = models.BooleanField(_("priority"), default=False, db_index=True)
+    # Set by violence.services when a risk assessment gives a high or extreme level.
+    priority_reason = models.CharField(_("why it is a priority"), max_length=120, blank=True)
+    priority_since = models.DateTimeField(_("priority since"), null=True, blank=True)
     opened_at = models.DateTimeField(_("opened on"), default=timezone.now, db_index=True)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     closed_at = models.DateTimeField(_("closed on"), null=True, blank=True)

@@ -98,6 +98,8 @@ def cases_for_user(user, *, scope: str = "mine", status: str = "", query: str = 
         qs = qs.filter(team_members__user=user)
     if status == "active":
         qs = qs.exclude(status="closed")
+    elif status == "priority":
+        qs = qs.exclude(status="closed").filter(is_priority=True)
     elif status:
         qs = qs.filter(status=status)
     if query:

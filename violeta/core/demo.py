@@ -705,6 +705,7 @@ class DemoBuilder:
         from violeta.legal.demo import build_legal  # legal matters, hearings coming up, documents
 
         self.counts.update(build_legal(users=self.users))
+        self.build_violence()
         return dict(self.counts)
 
     def build_care(self) -> None:
@@ -714,6 +715,12 @@ class DemoBuilder:
 
         build_psychology(self)
         build_socialwork(self)
+
+    def build_violence(self) -> None:
+        """Incidents, risk assessments (some high: priority cases), a safety plan, protection orders."""
+        from violeta.violence.demo import build_violence
+
+        self.counts.update(build_violence(users=self.users))
 
     def build_mia(self) -> None:
         """MIA for the console: three women with the app, two alerts live (one under duress), one closed.

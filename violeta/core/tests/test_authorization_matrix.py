@@ -12,6 +12,7 @@ from violeta.alerts.tests.factories import mia_alert
 from violeta.audit.models import Action, AuditEvent
 from violeta.cases.tests.factories import CaseFactory
 from violeta.legal.tests.factories import document_kwargs, hearing_kwargs, matter_kwargs
+from violeta.violence.tests.factories import matrix_kwargs as violence_kwargs
 
 PERSONAS = [
     "anonymous",
@@ -54,9 +55,19 @@ def page(allowed, *, method="get", ok=(200,), kwarg=None):
     return {"kind": "page", "allowed": set(allowed), "method": method, "ok": ok, "kwarg": kwarg}
 
 
-def case_object(allowed, *, method="get", ok=(200,), kwarg="folio"):
-    """A page about one case or person: roles outside the case's team get 404, other roles 403."""
-    return {"kind": "object", "allowed": set(allowed), "method": method, "ok": ok, "kwarg": kwarg}
+def case_object(allowed, *, method="get", ok=(200,), kwarg="folio", kwargs=None):
+    """A page about one case or person: roles outside the case's team get 404, other roles 403.
+
+    ``kwargs(world)`` builds the URL's arguments when it needs an object of the case (made on demand).
+    """
+    return {
+        "kind": "object",
+        "allowed": set(allowed),
+        "method": method,
+        "ok": ok,
+        "kwarg": kwarg,
+        "kwargs": kwargs,
+    }
 
 
 def BEARER(method, kwargs=None):
@@ -172,6 +183,18 @@ RULES = {
     "alerts:console_detail": page(CONSOLE, kwarg="public_id"),
     "alerts:console_timeline": page(CONSOLE, kwarg="public_id"),
     "alerts:console_close": page(CONSOLE, kwarg="public_id", method="post", ok=(200, 302)),
+    # violence, risk and protection: the professionals of the case's team (not the front desk); orders are legal's
+    "violence:expiring": page({"lawyer", "outsider", "coordinator", "director"}),
+    "violence:incident_create": case_object(AREA_TEAM),
+    "violence:incident_detail": case_object(CLOSERS, kwargs=violence_kwargs("incident")),
+    "violence:aggressor_create": case_object(AREA_TEAM),
+    "violence:assessment_create": case_object(AREA_TEAM),
+    "violence:assessment_detail": case_object(CLOSERS, kwargs=violence_kwargs("assessment")),
+    "violence:safety_plan": case_object(CLOSERS),
+    "violence:safety_plan_print": case_object(CLOSERS, kwargs=violence_kwargs("plan")),
+    "violence:order_create": case_object({"lawyer", "coordinator"}),
+    "violence:order_edit": case_object({"lawyer", "coordinator"}, kwargs=violence_kwargs("order")),
+    "violence:screening_create": case_object(AREA_TEAM),
     # notices: each account reads only her own (scoped in the selectors)
     "notifications:inbox": SIGNED_IN,
     "notifications:open": {"kind": "own", "method": "post"},
@@ -236,7 +259,7 @@ def world(request, receptionist, lawyer, psychologist, coordinator, sysadmin):
 
 def url_for(name, world, rule):
     kwargs = {}
-    if "kwargs" in rule:
+    if rule.get("kwargs"):
         kwargs = rule["kwargs"](world)
     elif rule.get("kwarg") == "public_id":
         kwargs = {"public_id": world["alert"].public_id}

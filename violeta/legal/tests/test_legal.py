@@ -266,7 +266,7 @@ def test_case_page_queries_do_not_grow_with_matters(client, lawyer, django_asser
     for _ in range(8):
         make_hearing(make_matter(big))
     client.force_login(lawyer)
-    with django_assert_max_num_queries(30) as few:
+    with django_assert_max_num_queries(40) as few:
         client.get(reverse("cases:detail", kwargs={"folio": small.folio}))
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("cases:detail", kwargs={"folio": big.folio}))
