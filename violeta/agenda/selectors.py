@@ -140,12 +140,15 @@ def agenda_appointments(user, scope: AgendaScope, *, first_day: date, days: int)
     appointments = list(
         qs.select_related("person", "case", "staff", "area").defer("notes", "case__reason", "person__address")
     )
+    # One audit line per woman shown (with her case), however many of her appointments the page lists.
+    people = {a.person_id: a.person for a in appointments if a.person_id}
+    case_of = {a.person_id: a.case_id for a in appointments if a.person_id}
     audit_many(
         actor=user,
         action=Action.VIEW,
-        objects=[a for a in appointments if a.person_id],
+        objects=list(people.values()),
         detail="agenda",
-        case_of=lambda a: a.case_id,
+        case_of=lambda person: case_of[person.pk],
     )
     return appointments
 
