@@ -26,6 +26,7 @@ from violeta.audit.models import Action
 from violeta.audit.services import audit_record
 from violeta.cases.models import Case, EventKind
 from violeta.cases.services import case_event_record, consultation_record
+from violeta.notifications.services import notifications_cancel, notify
 from violeta.people.models import Person, SafeContactPreference
 
 # A booking may start a little in the past (the form is filled while she waits at the desk).
@@ -54,8 +55,6 @@ def _timeline(appointment: Appointment, *, by, what: str) -> None:
 
 def _tell_staff(appointment: Appointment, *, by, message: str) -> None:
     """A notice in the staff member's inbox when someone else changes her agenda (no names: time and area)."""
-    from violeta.notifications.services import notify
-
     if appointment.staff_id != by.pk:
         notify(
             recipients=[appointment.staff],
@@ -217,6 +216,7 @@ def appointment_reschedule(
     )
     appointment.rescheduled_to = new
     appointment.save(update_fields=["rescheduled_to", "updated_at"])
+    notifications_cancel(key=_notice_key(appointment))
     audit_record(
         actor=by, action=Action.UPDATE, obj=appointment, case_id=appointment.case_id, detail="reprogramada"
     )

@@ -12,6 +12,7 @@ from violeta.agenda.tests.factories import at, book, log_call, next_workday
 from violeta.alerts.models import SmsKind, SmsMessage
 from violeta.alerts.services import sms_dispatch_run
 from violeta.alerts.sms import locmem
+from violeta.alerts.text import is_single_gsm7_segment
 from violeta.audit.models import AuditEvent
 from violeta.cases.models import CaseEvent, EventKind
 from violeta.cases.tests.factories import CaseFactory
@@ -303,6 +304,7 @@ def test_reminder_goes_only_where_she_allows_sms_with_neutral_text(
     assert message.kind == SmsKind.REMINDER
     assert message.to_phone == case.holder.phone
     assert message.body == "Recordatorio: cita manana a las 10:00."
+    assert is_single_gsm7_segment(message.body)
     for secret in (case.holder.given_names, case.holder.first_surname, "IMM", "Instituto", "Mujer", "juri"):
         assert secret.lower() not in message.body.lower()
     yes.refresh_from_db()
