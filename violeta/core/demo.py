@@ -774,7 +774,7 @@ class DemoBuilder:
         from django.core.exceptions import ValidationError
 
         from violeta.agenda.hours import office_hours_problem
-        from violeta.agenda.models import CallAction, PhoneLine
+        from violeta.agenda.models import CallAction, PhoneCall, PhoneLine
         from violeta.agenda.services import appointment_book, phone_call_log
         from violeta.cases.models import CaseTeamMember
 
@@ -846,3 +846,20 @@ class DemoBuilder:
                 action=action,
             )
             self.counts["phone_calls"] += 1
+        # The most recent call that asked for an appointment got one (the woman is not registered yet).
+        call = PhoneCall.objects.filter(action=CallAction.APPOINTMENT).order_by("-at").first()
+        for day, hour in ((d, h) for d in days for h in range(9, 15)):
+            start = datetime.combine(day, time(hour), tzinfo=TZ)
+            try:
+                appointment_book(
+                    by=reception,
+                    staff=self.users["abogada"],
+                    starts_at=start,
+                    ends_at=start + timedelta(minutes=50),
+                    modality="phone",
+                    call=call,
+                )
+            except ValidationError:
+                continue
+            self.counts["appointments"] += 1
+            break

@@ -275,3 +275,11 @@ def test_call_list_query_bounded(client, receptionist, django_assert_max_num_que
         response = client.get(reverse("agenda:calls"))
     assert response.status_code == 200
     assert len(response.context["calls"]) == 30
+
+
+def test_case_page_offers_booking_with_the_folio(client, lawyer, case):
+    client.force_login(lawyer)
+    page = client.get(reverse("cases:detail", args=[case.folio])).content.decode()
+    link = reverse("agenda:appointment_create") + f"?folio={case.folio}"
+    assert link in page
+    assert f'value="{case.folio}"' in client.get(link).content.decode()
