@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -90,9 +91,10 @@ def appointment_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         case = None
-        if data["folio"].strip():
-            case = access_case(request.user, data["folio"].strip().upper(), detail="cita")
         try:
+            if data["folio"].strip():
+                # Only a case file she may see (the refusal is audited); a typo is an error on the field.
+                case = access_case(request.user, data["folio"].strip().upper(), detail="cita")
             appointment = services.appointment_book(
                 by=request.user,
                 staff=data["staff"],
@@ -105,6 +107,8 @@ def appointment_create(request):
                 notes=data["notes"],
                 call=call,
             )
+        except Http404:
+            form.add_error("folio", _("There is no case file with that folio among yours."))
         except ValidationError as exc:
             apply_service_errors(form, exc)
         except PermissionDenied:

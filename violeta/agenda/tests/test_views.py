@@ -131,7 +131,7 @@ def test_book_from_the_form_and_double_booking_error_in_spanish(client, receptio
     assert Appointment.objects.count() == 1
 
 
-def test_booking_with_a_case_the_user_cannot_see_is_404(client, lawyer, outsider, case):
+def test_booking_with_a_case_the_user_cannot_see_is_refused_and_audited(client, lawyer, outsider, case):
     client.force_login(outsider)
     day = next_workday(days=7)
     data = {
@@ -141,8 +141,11 @@ def test_booking_with_a_case_the_user_cannot_see_is_404(client, lawyer, outsider
         "modality": "in_person",
         "folio": case.folio,
     }
-    assert client.post(reverse("agenda:appointment_create"), data).status_code == 404
+    response = client.post(reverse("agenda:appointment_create"), data)
+    assert response.status_code == 200
+    assert "No hay un expediente con ese folio" in response.content.decode()
     assert Appointment.objects.count() == 0
+    assert AuditEvent.objects.filter(actor=outsider, action=Action.ACCESS_DENIED, case_id=case.pk).exists()
 
 
 def test_reschedule_and_attend_from_the_pages(client, receptionist, lawyer, case):
