@@ -179,6 +179,12 @@ def _require_open(appointment: Appointment) -> None:
         )
 
 
+def _require_manage(by, appointment: Appointment) -> None:
+    """Whoever sees an appointment (her own, her area's, the front desk's) may move or close it."""
+    if not selectors.visible_appointments(by).filter(pk=appointment.pk).exists():
+        raise PermissionDenied
+
+
 def _lock(appointment: Appointment) -> Appointment:
     locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
     appointment.status = locked.status
@@ -197,6 +203,7 @@ def appointment_reschedule(
     video_link: str | None = None,
 ) -> Appointment:
     """Move an appointment: the old one is marked rescheduled and points at the new one (same woman and case)."""
+    _require_manage(by, appointment)
     _require_open(_lock(appointment))
     appointment.status = AppointmentStatus.RESCHEDULED
     appointment.save(update_fields=["status", "updated_at"])
@@ -225,6 +232,7 @@ def appointment_reschedule(
 
 
 def _set_status(appointment: Appointment, *, by, status: str, detail: str, what: str) -> Appointment:
+    _require_manage(by, appointment)
     _require_open(_lock(appointment))
     appointment.status = status
     appointment.save(update_fields=["status", "updated_at"])

@@ -396,3 +396,12 @@ def test_call_becomes_an_appointment(receptionist, lawyer):
 def test_call_log_needs_a_desk_role(trainer):
     with pytest.raises(PermissionDenied):
         log_call(by=trainer)
+
+
+def test_only_who_sees_an_appointment_may_change_it(receptionist, lawyer, outsider, psychologist):
+    appointment = book(by=receptionist, staff=lawyer)
+    for intruder in (outsider, psychologist):
+        with pytest.raises(PermissionDenied):
+            services.appointment_cancel(appointment=appointment, by=intruder)
+    assert Appointment.objects.get(pk=appointment.pk).status == AppointmentStatus.SCHEDULED
+    services.appointment_cancel(appointment=appointment, by=lawyer)
