@@ -286,3 +286,73 @@ def test_case_page_offers_booking_with_the_folio(client, lawyer, case):
     link = reverse("agenda:appointment_create") + f"?folio={case.folio}"
     assert link in page
     assert f'value="{case.folio}"' in client.get(link).content.decode()
+
+
+def test_front_desk_to_lawyer_end_to_end(client, receptionist, lawyer):
+    """A call becomes an intake and then an appointment; the lawyer sees it and records the consultation."""
+    client.force_login(receptionist)
+    client.post(
+        reverse("agenda:call_create"),
+        {
+            "line": PhoneCall._meta.get_field("line").related_model.objects.get(code="juridico").pk,
+            "at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "caller_name": "Lucía",
+            "reason": "Quiere divorciarse y pedir pensión",
+            "action": "appointment",
+        },
+    )
+    call = PhoneCall.objects.get()
+    client.post(
+        reverse("cases:intake") + f"?call={call.pk}",
+        intake_data(
+            **{
+                "p-given_names": "Lucía",
+                "c-arrival_channel": "phone",
+                "c-reason": call.reason,
+                "c-team": [lawyer.pk],
+            }
+        ),
+    )
+    call.refresh_from_db()
+    case = call.case
+    assert case is not None
+    form_page = client.get(reverse("agenda:appointment_create") + f"?call={call.pk}").content.decode()
+    assert f'value="{case.folio}"' in form_page  # the case file from the call, not retyped
+    day = next_workday(days=7)
+    client.post(
+        reverse("agenda:appointment_create") + f"?call={call.pk}",
+        {
+            "staff": lawyer.pk,
+            "starts_at": f"{day:%Y-%m-%d}T10:00",
+            "duration": 60,
+            "modality": "in_person",
+            "folio": case.folio,
+        },
+    )
+    appointment = Appointment.objects.get()
+    assert (appointment.case, appointment.call, appointment.staff) == (case, call, lawyer)
+
+    client.force_login(lawyer)
+    week = client.get(reverse("agenda:week") + f"?day={day:%Y-%m-%d}").content.decode()
+    assert reverse("agenda:appointment_detail", args=[appointment.pk]) in week
+    Appointment.objects.filter(pk=appointment.pk).update(
+        starts_at=timezone.now() - timedelta(hours=1), ends_at=timezone.now()
+    )
+    detail = client.get(reverse("agenda:appointment_detail", args=[appointment.pk])).content.decode()
+    assert reverse("agenda:appointment_consultation", args=[appointment.pk]) in detail
+    client.post(reverse("agenda:appointment_attend", args=[appointment.pk]))
+    response = client.post(
+        reverse("agenda:appointment_consultation", args=[appointment.pk]),
+        {
+            "modality": "in_person",
+            "started_at": timezone.localtime(timezone.now() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+            "duration_minutes": 60,
+            "summary": "Primera asesoría jurídica",
+        },
+    )
+    assert response["Location"] == reverse("cases:detail", args=[case.folio])
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.ATTENDED and appointment.consultation is not None
+    kinds = list(CaseEvent.objects.filter(case=case).values_list("kind", flat=True))
+    assert kinds.count(EventKind.APPOINTMENT) >= 3  # the call, the booking, attended
+    assert EventKind.CONSULTATION in kinds
