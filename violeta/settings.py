@@ -97,6 +97,10 @@ INSTALLED_APPS = [
     "violeta.cases",
     "violeta.alerts",
     "violeta.notifications",
+    "violeta.legal",
+    "violeta.documents",
+    "violeta.psychology",
+    "violeta.socialwork",
     "violeta.agenda",
 ]
 
@@ -227,6 +231,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = Path(os.environ.get("VIOLETA_MEDIA_ROOT", VAR_DIR / "media"))
+# Uploaded case documents: a private folder outside MEDIA and STATIC, served only by documents:download.
+DOCUMENTS_ROOT = Path(os.environ.get("VIOLETA_DOCUMENTS_ROOT", VAR_DIR / "documents"))
+DOCUMENTS_MAX_BYTES = int(os.environ.get("DOCUMENTS_MAX_BYTES", str(10 * 1024 * 1024)))
 
 # --- Background work ---------------------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}

@@ -12,8 +12,12 @@ urlpatterns = [
     path("auditoria/", include("violeta.audit.urls")),
     path("personas/", include("violeta.people.urls")),
     path("expedientes/", include("violeta.cases.urls")),
+    path("", include("violeta.psychology.urls")),
+    path("", include("violeta.socialwork.urls")),
     path("", include("violeta.alerts.urls")),
     path("avisos/", include("violeta.notifications.urls")),
+    path("juridico/", include("violeta.legal.urls")),
+    path("documentos/", include("violeta.documents.urls")),
     path("agenda/", include("violeta.agenda.urls")),
     path("api/v1/", api.urls),
     path(

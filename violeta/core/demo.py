@@ -700,9 +700,21 @@ class DemoBuilder:
                 self.run_steps(second, self.plan_case(again, staff, None))
         self.number_folios()
         self.counts["people"] += self.counts["children"]
+        self.build_care()
         self.build_mia()
+        from violeta.legal.demo import build_legal  # legal matters, hearings coming up, documents
+
+        self.counts.update(build_legal(users=self.users))
         self.build_agenda()
         return dict(self.counts)
+
+    def build_care(self) -> None:
+        """Psychology's treatment plans, sessions and scales; social work's assessments and applications."""
+        from violeta.psychology.demo import build_psychology
+        from violeta.socialwork.demo import build_socialwork
+
+        build_psychology(self)
+        build_socialwork(self)
 
     def build_mia(self) -> None:
         """MIA for the console: three women with the app, two alerts live (one under duress), one closed.

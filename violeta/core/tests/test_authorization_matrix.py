@@ -12,6 +12,7 @@ from violeta.agenda.tests.factories import agenda_world
 from violeta.alerts.tests.factories import mia_alert
 from violeta.audit.models import Action, AuditEvent
 from violeta.cases.tests.factories import CaseFactory
+from violeta.legal.tests.factories import document_kwargs, hearing_kwargs, matter_kwargs
 
 PERSONAS = [
     "anonymous",
@@ -140,6 +141,23 @@ RULES = {
     "cases:reopen": case_object(CLOSERS),
     "cases:team_add": case_object(CASE_TEAM, method="post", ok=(302,)),
     "cases:party_add": case_object(CASE_TEAM),
+    # psychological care: psychology on the case team and the director read it; the rest of the team gets 404.
+    # Social work: the team reads it (notes hidden); only social work on the team writes (not on this case).
+    "psychology:my_plans": page({"psychologist"}),
+    "socialwork:open_applications": page({"social_worker"}),
+    "psychology:plan": case_object({"psychologist", "director"}),
+    "psychology:plan_create": case_object({"psychologist"}),
+    "psychology:plan_update": case_object({"psychologist"}),
+    "psychology:goal_add": case_object({"psychologist"}, method="post", ok=(302,)),
+    "psychology:goal_status": case_object({"psychologist"}, method="post", ok=(302,)),
+    "psychology:session_create": case_object({"psychologist"}),
+    "psychology:scale_apply": case_object({"psychologist"}),
+    "psychology:discharge": case_object({"psychologist"}),
+    "socialwork:case": case_object(CASE_TEAM),
+    "socialwork:assessment_create": case_object(set()),
+    "socialwork:application_create": case_object(set()),
+    "socialwork:application_outcome": case_object(set(), method="post", ok=(302,)),
+    "socialwork:orientation_create": case_object(set()),
     # MIA: the app is public (it signs its API calls with its own device token); contacts reach an alert only by
     # the unguessable token in their SMS; the provider's webhooks are signed; the console is for its roles.
     "alerts:app": PUBLIC,
@@ -161,6 +179,26 @@ RULES = {
     "notifications:inbox": SIGNED_IN,
     "notifications:open": {"kind": "own", "method": "post"},
     "notifications:mark_all_read": {"kind": "signed_in", "method": "post", "ok": (302,)},
+    # legal matters: the legal area on the case and its coordination write; the director's office reads; the rest
+    # of the team (reception, psychology) gets a 404 like anyone outside the case. "kwargs" builds the object.
+    "legal:desk": page({"lawyer", "outsider", "coordinator", "director"}),
+    "legal:matter_create": case_object({"lawyer", "coordinator"}),
+    "legal:matter_detail": {**case_object({"lawyer", "coordinator", "director"}), "kwargs": matter_kwargs},
+    "legal:matter_edit": {**case_object({"lawyer", "coordinator"}), "kwargs": matter_kwargs},
+    "legal:matter_stage": {
+        **case_object({"lawyer", "coordinator"}, method="post", ok=(302,)),
+        "kwargs": matter_kwargs,
+    },
+    "legal:hearing_create": {**case_object({"lawyer", "coordinator"}), "kwargs": matter_kwargs},
+    "legal:hearing_reschedule": {**case_object({"lawyer", "coordinator"}), "kwargs": hearing_kwargs},
+    "legal:hearing_cancel": {
+        **case_object({"lawyer", "coordinator"}, method="post", ok=(302,)),
+        "kwargs": hearing_kwargs,
+    },
+    "legal:hearing_outcome": {**case_object({"lawyer", "coordinator"}), "kwargs": hearing_kwargs},
+    # documents: a case's documents for its team (a legal matter's, for those who read the matter)
+    "documents:upload": case_object(CASE_TEAM),
+    "documents:download": {**case_object(CASE_TEAM), "kwargs": document_kwargs},
     # agenda: the world's appointment is the lawyer's on the case, booked by reception; the call was taken by
     # reception. Area staff see their own agenda, coordinators their area's, reception and the director all.
     "agenda:week": page(CASE_ROLE_PERSONAS),
@@ -225,7 +263,9 @@ def world(request, receptionist, lawyer, psychologist, coordinator, sysadmin):
 
 def url_for(name, world, rule):
     kwargs = {}
-    if rule.get("kwarg") == "public_id":
+    if "kwargs" in rule:
+        kwargs = rule["kwargs"](world)
+    elif rule.get("kwarg") == "public_id":
         kwargs = {"public_id": world["alert"].public_id}
     elif name in ("audit:case",) or rule.get("kwarg") == "folio":
         kwargs = {"folio": world["folio"]}

@@ -25,6 +25,15 @@ def test_demo_data_builds_once_and_is_idempotent(db):
     # built through the services: the audit log and the timelines are the application's own
     assert AuditEvent.objects.filter(object_type="cases.case").count() >= 150
     assert Alert.objects.filter(status=AlertStatus.ACTIVE, is_duress=True).exists()
+    # psychological care and social work (their apps' demo steps)
+    from violeta.psychology.models import PlanStatus, ScaleResult, TherapySession, TreatmentPlan
+    from violeta.socialwork.models import Application, NeedsAssessment
+
+    assert TreatmentPlan.objects.filter(status=PlanStatus.ACTIVE).exists()
+    assert TreatmentPlan.objects.filter(status=PlanStatus.DISCHARGED).exists()
+    assert TherapySession.objects.count() > 20 and ScaleResult.objects.count() > 10
+    assert NeedsAssessment.objects.count() > 5
+    assert {"approved", "rejected", "submitted"} <= set(Application.objects.values_list("status", flat=True))
     # agenda: the coming week booked for the area staff; calls on both lines, some out of hours
     assert Appointment.objects.filter(staff__email__startswith="abogada@").count() >= 10
     assert PhoneCall.objects.values("line").distinct().count() == 2
