@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "violeta.psychology",
     "violeta.socialwork",
     "violeta.violence",
+    "violeta.agenda",
 ]
 
 MIDDLEWARE = [

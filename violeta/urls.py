@@ -19,6 +19,7 @@ urlpatterns = [
     path("juridico/", include("violeta.legal.urls")),
     path("documentos/", include("violeta.documents.urls")),
     path("violencia/", include("violeta.violence.urls")),
+    path("agenda/", include("violeta.agenda.urls")),
     path("api/v1/", api.urls),
     path(
         "favicon.ico",

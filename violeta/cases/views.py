@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from violeta.cases.forms import (
     ReopenForm,
     TeamAddForm,
 )
-from violeta.cases.models import Case
+from violeta.cases.models import ArrivalChannel, Case
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
 from violeta.core.permissions import CASE_ROLES, staff_required
@@ -52,20 +53,44 @@ def case_list(request):
     return render_page(request, "cases/case_list.html", context, partial="results")
 
 
-def _intake_forms(request):
+def _intake_forms(request, call=None):
     data = request.POST if request.method == "POST" else None
+    person_initial, case_initial = {}, {}
+    if call is not None:
+        # From a phone call (agenda): what she said on the phone is not typed again.
+        person_initial = {} if call.is_anonymous else {"given_names": call.caller_name}
+        case_initial = {"arrival_channel": ArrivalChannel.PHONE, "reason": call.reason}
     return (
-        PersonForm(data, prefix="p"),
+        PersonForm(data, prefix="p", initial=person_initial),
         SafeContactForm(data, prefix="s", initial={"phone_choice": "main"}),
-        IntakeCaseForm(data, prefix="c"),
+        IntakeCaseForm(data, prefix="c", initial=case_initial),
     )
+
+
+@transaction.atomic
+def _intake_register(*, call, **kwargs):
+    case = services.intake_register(**kwargs)
+    if call is not None:
+        from violeta.agenda.services import phone_call_link_case
+
+        phone_call_link_case(call=call, case=case, by=kwargs["by"])
+    return case
 
 
 @staff_required(INTAKE_ROLES)
 @require_http_methods(["GET", "POST"])
 def intake(request):
-    """The first interview: before a new person is created, staff see the likely existing ones."""
-    person_form, safe_form, case_form = _intake_forms(request)
+    """The first interview: before a new person is created, staff see the likely existing ones.
+
+    ``?call=<id>`` opens it from a logged phone call (checked by the agenda's selector): prefilled, and the new
+    case file is linked back to the call.
+    """
+    call = None
+    if request.GET.get("call"):
+        from violeta.agenda.selectors import access_call
+
+        call = access_call(request.user, request.GET["call"], detail="entrevista desde llamada")
+    person_form, safe_form, case_form = _intake_forms(request, call)
     candidates = []
     if request.method == "POST" and all(f.is_valid() for f in (person_form, safe_form, case_form)):
         person_data = person_form.cleaned_data
@@ -83,7 +108,8 @@ def intake(request):
                 raise Http404
         if existing or not candidates or case_form.cleaned_data.get("confirm_new"):
             try:
-                case = services.intake_register(
+                case = _intake_register(
+                    call=call,
                     by=request.user,
                     person=existing,
                     person_data=None if existing else person_data,

@@ -8,6 +8,7 @@ are 404, never a 403 that would confirm the case exists.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from violeta.agenda.tests.factories import agenda_world
 from violeta.alerts.tests.factories import mia_alert
 from violeta.audit.models import Action, AuditEvent
 from violeta.cases.tests.factories import CaseFactory
@@ -48,6 +49,8 @@ AREA_TEAM = {"lawyer", "psychologist", "coordinator"}
 CLOSERS = {"lawyer", "psychologist", "coordinator", "director"}
 LOGGED_IN = set(PERSONAS) - {"anonymous"}
 CONSOLE = {"alert_monitor", "director"}
+APPOINTMENT_SEERS = {"receptionist", "lawyer", "coordinator", "director"}
+CALL_DESK = {"receptionist", "coordinator", "director"}
 
 
 def page(allowed, *, method="get", ok=(200,), kwarg=None):
@@ -219,6 +222,27 @@ RULES = {
     # documents: a case's documents for its team (a legal matter's, for those who read the matter)
     "documents:upload": case_object(CASE_TEAM),
     "documents:download": {**case_object(CASE_TEAM), "kwargs": document_kwargs},
+    # agenda: the world's appointment is the lawyer's on the case, booked by reception; the call was taken by
+    # reception. Area staff see their own agenda, coordinators their area's, reception and the director all.
+    "agenda:week": page(CASE_ROLE_PERSONAS),
+    "agenda:day": page(CASE_ROLE_PERSONAS),
+    "agenda:appointment_create": page(INTAKE),
+    "agenda:appointment_detail": case_object(APPOINTMENT_SEERS, kwarg="appointment"),
+    "agenda:appointment_cancel": case_object(
+        APPOINTMENT_SEERS, kwarg="appointment", method="post", ok=(302,)
+    ),
+    "agenda:appointment_no_show": case_object(
+        APPOINTMENT_SEERS, kwarg="appointment", method="post", ok=(302,)
+    ),
+    "agenda:appointment_attend": case_object(
+        APPOINTMENT_SEERS, kwarg="appointment", method="post", ok=(302,)
+    ),
+    "agenda:appointment_reschedule": case_object(APPOINTMENT_SEERS - {"director"}, kwarg="appointment"),
+    "agenda:appointment_consultation": case_object({"lawyer", "coordinator"}, kwarg="appointment"),
+    "agenda:calls": page(CASE_ROLE_PERSONAS),
+    "agenda:call_create": page(CASE_ROLE_PERSONAS),
+    "agenda:call_stats": page(CALL_DESK),
+    "agenda:call_detail": case_object(CALL_DESK, kwarg="call"),
 }
 
 
@@ -248,7 +272,10 @@ def test_every_url_is_classified():
 def world(request, receptionist, lawyer, psychologist, coordinator, sysadmin):
     case = CaseFactory(opened_by=lawyer, team=(receptionist, psychologist))
     alert = mia_alert()
+    appointment, call = agenda_world(case=case, staff=lawyer, by=receptionist)
     return {
+        "appointment": appointment.pk,
+        "call": call.pk,
         "alert": alert,
         "folio": case.folio,
         "pk_person": case.holder.pk,
@@ -265,6 +292,8 @@ def url_for(name, world, rule):
         kwargs = {"public_id": world["alert"].public_id}
     elif name in ("audit:case",) or rule.get("kwarg") == "folio":
         kwargs = {"folio": world["folio"]}
+    elif rule.get("kwarg") in ("appointment", "call"):
+        kwargs = {"pk": world[rule["kwarg"]]}
     elif rule.get("kwarg") == "pk":
         kwargs = {"pk": world["pk_person"]}
     elif name == "accounts:staff_edit":

@@ -5,6 +5,7 @@ import io
 from django.core.management import call_command
 
 from violeta.accounts.models import Role, User
+from violeta.agenda.models import Appointment, PhoneCall
 from violeta.alerts.models import Alert, AlertStatus
 from violeta.audit.models import AuditEvent
 from violeta.cases.models import Case, Consultation
@@ -33,6 +34,10 @@ def test_demo_data_builds_once_and_is_idempotent(db):
     assert TherapySession.objects.count() > 20 and ScaleResult.objects.count() > 10
     assert NeedsAssessment.objects.count() > 5
     assert {"approved", "rejected", "submitted"} <= set(Application.objects.values_list("status", flat=True))
+    # agenda: the coming week booked for the area staff; calls on both lines, some out of hours
+    assert Appointment.objects.filter(staff__email__startswith="abogada@").count() >= 10
+    assert PhoneCall.objects.values("line").distinct().count() == 2
+    assert 0 < PhoneCall.objects.filter(out_of_hours=True).count() < PhoneCall.objects.count()
     lawyer = User.objects.get(email=demo.demo_email(demo.DemoAccount("abogada", "", Role.LEGAL)))
     other = User.objects.get(email=demo.demo_email(demo.DemoAccount("abogada2", "", Role.LEGAL)))
     hers = set(visible_cases(lawyer).values_list("pk", flat=True))

@@ -1,0 +1,218 @@
+"""Reads of the agenda and the call log. ``access_appointment`` and ``access_call`` are the one way in."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncWeek
+from django.http import Http404
+from django.utils import timezone
+
+from violeta.accounts.models import AREA_ROLES, CASE_ROLES, INTAKE_ROLES, Area, Role, User
+from violeta.agenda.models import Appointment, PhoneCall, PhoneLine
+from violeta.audit.models import Action
+from violeta.audit.services import audit_denied, audit_many, audit_record
+
+# Who opens the agenda pages at all; what each sees is decided below.
+AGENDA_ROLES = CASE_ROLES
+# Who books appointments (the director's office does not attend women directly).
+BOOKING_ROLES = INTAKE_ROLES
+# Who takes calls on the lines and keeps the log (area staff see the calls they took).
+CALL_ROLES = INTAKE_ROLES | {Role.DIRECTOR}
+# Who sees every call and the counts of the lines.
+CALL_DESK_ROLES = frozenset({Role.RECEPTION, Role.COORDINATOR, Role.DIRECTOR})
+
+
+def visible_appointments(user) -> QuerySet[Appointment]:
+    """Reception and the director see every agenda; a coordinator her area's; area staff their own."""
+    if not (user.is_authenticated and user.is_active and user.role in AGENDA_ROLES):
+        return Appointment.objects.none()
+    if user.role in (Role.RECEPTION, Role.DIRECTOR):
+        return Appointment.objects.all()
+    rule = Q(staff=user) | Q(created_by=user)
+    if user.role == Role.COORDINATOR and user.area_id:
+        rule |= Q(area_id=user.area_id)
+    return Appointment.objects.filter(rule)
+
+
+def access_appointment(user, pk, *, detail: str = "cita", for_update: bool = False) -> Appointment:
+    """The appointment if the user may see it; otherwise 404 and an audited refusal."""
+    qs = visible_appointments(user).select_related(
+        "person", "case", "staff", "area", "call", "rescheduled_to"
+    )
+    valid = str(pk).isdigit()
+    appointment = qs.filter(pk=pk).first() if valid else None
+    if appointment is None:
+        case_id = None
+        if valid:
+            case_id = Appointment.objects.filter(pk=pk).values_list("case_id", flat=True).first()
+        audit_denied(actor=user, object_type="agenda.appointment", object_id=pk, case_id=case_id)
+        raise Http404
+    audit_record(actor=user, action=Action.VIEW, obj=appointment, case_id=appointment.case_id, detail=detail)
+    return appointment
+
+
+def bookable_staff(user) -> QuerySet[User]:
+    """The staff a user may book appointments with: reception any area's, a coordinator her area's, others
+    themselves."""
+    qs = User.objects.filter(is_active=True, role__in=AREA_ROLES).select_related("area")
+    if not (user.is_authenticated and user.role in BOOKING_ROLES):
+        return qs.none()
+    if user.role == Role.RECEPTION:
+        return qs
+    if user.role == Role.COORDINATOR:
+        return qs.filter(Q(area_id=user.area_id) | Q(pk=user.pk))
+    return qs.filter(pk=user.pk)
+
+
+def can_book_for(user, staff) -> bool:
+    return bookable_staff(user).filter(pk=staff.pk).exists()
+
+
+def viewable_areas(user) -> QuerySet[Area]:
+    """The areas whose agenda a user may open as a whole."""
+    if user.role in (Role.RECEPTION, Role.DIRECTOR):
+        return Area.objects.filter(is_active=True)
+    if user.role == Role.COORDINATOR and user.area_id:
+        return Area.objects.filter(pk=user.area_id)
+    return Area.objects.none()
+
+
+def viewable_staff(user) -> QuerySet[User]:
+    """The staff whose agenda a user may open: her own, or her area's (coordinator), or all (reception)."""
+    qs = User.objects.filter(is_active=True, role__in=AREA_ROLES).select_related("area")
+    if user.role in (Role.RECEPTION, Role.DIRECTOR):
+        return qs
+    if user.role == Role.COORDINATOR:
+        return qs.filter(Q(area_id=user.area_id) | Q(pk=user.pk))
+    return qs.filter(pk=user.pk)
+
+
+@dataclass
+class AgendaScope:
+    """Whose agenda a page shows: one staff member's, one area's, or (reception, director) everyone's."""
+
+    staff: User | None
+    area: Area | None
+
+    @property
+    def query(self) -> str:
+        if self.staff:
+            return f"staff={self.staff.pk}"
+        if self.area:
+            return f"area={self.area.code}"
+        return ""
+
+
+def agenda_scope(user, *, staff_id: str = "", area_code: str = "") -> AgendaScope:
+    """What the user asked to see, narrowed to what she may: area staff always get their own agenda."""
+    if staff_id and str(staff_id).isdigit():
+        staff = viewable_staff(user).filter(pk=staff_id).first()
+        if staff is not None:
+            return AgendaScope(staff=staff, area=None)
+    if area_code:
+        area = viewable_areas(user).filter(code=area_code).first()
+        if area is not None:
+            return AgendaScope(staff=None, area=area)
+    if user.role in (Role.RECEPTION, Role.DIRECTOR):
+        return AgendaScope(staff=None, area=None)
+    if user.role == Role.COORDINATOR and user.area_id:
+        return AgendaScope(staff=None, area=user.area)
+    return AgendaScope(staff=user, area=None)
+
+
+def local_day_bounds(day: date) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(day, time.min, tzinfo=tz)
+    return start, datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
+
+
+def agenda_appointments(user, scope: AgendaScope, *, first_day: date, days: int) -> list[Appointment]:
+    """The appointments of ``days`` days from ``first_day`` in the scope, in three queries whatever their number
+    (the appointments with who and where, and the audit of the people shown)."""
+    start, _ = local_day_bounds(first_day)
+    _, end = local_day_bounds(first_day + timedelta(days=days - 1))
+    qs = visible_appointments(user).filter(starts_at__gte=start, starts_at__lt=end)
+    if scope.staff:
+        qs = qs.filter(staff=scope.staff)
+    elif scope.area:
+        qs = qs.filter(area=scope.area)
+    appointments = list(
+        qs.select_related("person", "case", "staff", "area").defer("notes", "case__reason", "person__address")
+    )
+    # One audit line per woman shown (with her case), however many of her appointments the page lists.
+    people = {a.person_id: a.person for a in appointments if a.person_id}
+    case_of = {a.person_id: a.case_id for a in appointments if a.person_id}
+    audit_many(
+        actor=user,
+        action=Action.VIEW,
+        objects=list(people.values()),
+        detail="agenda",
+        case_of=lambda person: case_of[person.pk],
+    )
+    return appointments
+
+
+# --- Calls ----------------------------------------------------------------------------------------------------
+
+
+def visible_calls(user) -> QuerySet[PhoneCall]:
+    if not (user.is_authenticated and user.is_active and user.role in CALL_ROLES):
+        return PhoneCall.objects.none()
+    if user.role in CALL_DESK_ROLES:
+        return PhoneCall.objects.all()
+    return PhoneCall.objects.filter(taken_by=user)
+
+
+def access_call(user, pk, *, detail: str = "llamada") -> PhoneCall:
+    """The call if the user may see it; otherwise 404 and an audited refusal."""
+    call = None
+    if str(pk).isdigit():
+        call = visible_calls(user).select_related("line", "taken_by", "case").filter(pk=pk).first()
+    if call is None:
+        audit_denied(actor=user, object_type="agenda.phonecall", object_id=str(pk)[:40])
+        raise Http404
+    audit_record(actor=user, action=Action.VIEW, obj=call, case_id=call.case_id, detail=detail)
+    return call
+
+
+def calls_recent(user, *, line_code: str = "", limit: int = 50) -> list[PhoneCall]:
+    qs = visible_calls(user).select_related("line", "taken_by", "case").defer("notes")
+    if line_code:
+        qs = qs.filter(line__code=line_code)
+    calls = list(qs[:limit])
+    audit_many(actor=user, action=Action.VIEW, objects=calls, detail="registro de llamadas")
+    return calls
+
+
+@dataclass
+class WeekCount:
+    week: date
+    line: PhoneLine
+    in_hours: int
+    out_of_hours: int
+
+
+def call_stats(*, weeks: int = 12, today: date | None = None) -> list[WeekCount]:
+    """Calls per line and week (Monday), within and outside office hours: the demand the institute misses."""
+    today = today or timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    first = monday - timedelta(weeks=weeks - 1)
+    start, _ = local_day_bounds(first)
+    lines = {line.pk: line for line in PhoneLine.objects.all()}
+    rows = (
+        PhoneCall.objects.filter(at__gte=start)
+        .annotate(week=TruncWeek("at", tzinfo=timezone.get_current_timezone()))
+        .values("week", "line_id")
+        .annotate(
+            inside=Count("id", filter=Q(out_of_hours=False)),
+            outside=Count("id", filter=Q(out_of_hours=True)),
+        )
+        .order_by("-week", "line_id")
+    )
+    result = []
+    for row in rows:
+        week = row["week"]
+        week = week.date() if isinstance(week, datetime) else week
+        result.append(WeekCount(week, lines[row["line_id"]], row["inside"], row["outside"]))
+    return result

@@ -1,0 +1,261 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from violeta.accounts.models import AREA_ROLES
+from violeta.agenda import selectors, services
+from violeta.agenda.forms import AgendaFilterForm, AppointmentForm, PhoneCallForm, RescheduleForm, next_slot
+from violeta.agenda.models import AppointmentModality, CallAction, PhoneLine
+from violeta.cases.forms import ConsultationForm
+from violeta.cases.selectors import access_case
+from violeta.core.forms import apply_service_errors
+from violeta.core.htmx import render_page
+from violeta.core.permissions import staff_required
+
+
+def _scope_and_day(request):
+    form = AgendaFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    day = data.get("day") or timezone.localdate()
+    scope = selectors.agenda_scope(
+        request.user, staff_id=data.get("staff") or "", area_code=data.get("area") or ""
+    )
+    return scope, day
+
+
+def _agenda_context(request, scope, first_day, days):
+    appointments = selectors.agenda_appointments(request.user, scope, first_day=first_day, days=days)
+    by_day = defaultdict(list)
+    for appointment in appointments:
+        by_day[timezone.localtime(appointment.starts_at).date()].append(appointment)
+    columns = [first_day + timedelta(days=n) for n in range(days)]
+    # Weekends only when something is booked on them (the institute attends Monday to Friday).
+    columns = [d for d in columns if d.weekday() < 5 or by_day.get(d)]
+    return {
+        "scope": scope,
+        "columns": [(d, by_day.get(d, [])) for d in columns],
+        "total": len(appointments),
+        "staff_choices": selectors.viewable_staff(request.user),
+        "area_choices": selectors.viewable_areas(request.user),
+        "can_book": request.user.role in selectors.BOOKING_ROLES,
+        "today": timezone.localdate(),
+    }
+
+
+@staff_required(selectors.AGENDA_ROLES)
+def week(request):
+    """The week (Monday to Friday) of one staff member or one area; area staff see their own."""
+    scope, day = _scope_and_day(request)
+    monday = day - timedelta(days=day.weekday())
+    context = _agenda_context(request, scope, monday, 7)
+    context.update(
+        {"monday": monday, "previous": monday - timedelta(days=7), "next": monday + timedelta(days=7)}
+    )
+    return render_page(request, "agenda/week.html", context, partial="grid")
+
+
+@staff_required(selectors.AGENDA_ROLES)
+def day(request):
+    scope, day = _scope_and_day(request)
+    context = _agenda_context(request, scope, day, 1)
+    context.update({"day": day, "previous": day - timedelta(days=1), "next": day + timedelta(days=1)})
+    return render_page(request, "agenda/day.html", context)
+
+
+@staff_required(selectors.BOOKING_ROLES)
+@require_http_methods(["GET", "POST"])
+def appointment_create(request):
+    """Book an appointment; from a call (``?call=``) or a case file (``?folio=``) without retyping."""
+    call = None
+    if request.GET.get("call"):
+        call = selectors.access_call(request.user, request.GET["call"], detail="cita desde llamada")
+    staff_qs = selectors.bookable_staff(request.user)
+    initial = {"starts_at": next_slot(), "folio": request.GET.get("folio", "")[:20]}
+    if request.user.role in AREA_ROLES:
+        initial["staff"] = request.user.pk
+    if call is not None:
+        initial["contact_name"] = "" if call.is_anonymous else call.caller_name
+        initial["modality"] = AppointmentModality.PHONE
+        if call.case_id:
+            initial["folio"] = call.case.folio
+    form = AppointmentForm(request.POST or None, staff_queryset=staff_qs, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        case = None
+        try:
+            if data["folio"].strip():
+                # Only a case file she may see (the refusal is audited); a typo is an error on the field.
+                case = access_case(request.user, data["folio"].strip().upper(), detail="cita")
+            appointment = services.appointment_book(
+                by=request.user,
+                staff=data["staff"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                modality=data["modality"],
+                case=case,
+                contact_name=data["contact_name"],
+                video_link=data["video_link"],
+                notes=data["notes"],
+                call=call,
+            )
+        except Http404:
+            form.add_error("folio", _("There is no case file with that folio among yours."))
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        except PermissionDenied:
+            form.add_error("staff", _("You cannot book appointments with that person."))
+        else:
+            messages.success(request, _("Appointment booked."))
+            return redirect("agenda:appointment_detail", pk=appointment.pk)
+    return render_page(request, "agenda/appointment_form.html", {"form": form, "call": call})
+
+
+@staff_required(selectors.AGENDA_ROLES)
+def appointment_detail(request, pk):
+    appointment = selectors.access_appointment(request.user, pk)
+    context = {
+        "appointment": appointment,
+        "can_record": (
+            request.user.role in AREA_ROLES
+            and appointment.case_id is not None
+            and appointment.consultation_id is None
+            and appointment.status in ("scheduled", "attended")
+            and request.user.area_id == appointment.area_id
+        ),
+        "started": appointment.starts_at <= timezone.now() + services.PAST_GRACE,
+    }
+    return render_page(request, "agenda/appointment_detail.html", context)
+
+
+def _status_view(service, done_message):
+    @staff_required(selectors.AGENDA_ROLES)
+    @require_POST
+    def view(request, pk):
+        appointment = selectors.access_appointment(request.user, pk, detail="cambio de estado")
+        try:
+            service(appointment=appointment, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, done_message())
+        return redirect("agenda:appointment_detail", pk=appointment.pk)
+
+    return view
+
+
+appointment_cancel = _status_view(services.appointment_cancel, lambda: _("Appointment cancelled."))
+appointment_no_show = _status_view(services.appointment_no_show, lambda: _("Marked: she did not come."))
+appointment_attend = _status_view(services.appointment_attend, lambda: _("Marked as attended."))
+
+
+@staff_required(selectors.BOOKING_ROLES)
+@require_http_methods(["GET", "POST"])
+def appointment_reschedule(request, pk):
+    appointment = selectors.access_appointment(request.user, pk, detail="reprogramar")
+    form = RescheduleForm(
+        request.POST or None,
+        initial={
+            "starts_at": timezone.localtime(appointment.starts_at),
+            "duration": appointment.duration_minutes,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.appointment_reschedule(
+                appointment=appointment,
+                by=request.user,
+                starts_at=form.cleaned_data["starts_at"],
+                ends_at=form.cleaned_data["ends_at"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        except PermissionDenied:
+            form.add_error(None, _("You cannot book appointments with that person."))
+        else:
+            messages.success(request, _("Appointment rescheduled."))
+            return redirect("agenda:appointment_detail", pk=new.pk)
+    return render_page(request, "agenda/reschedule_form.html", {"appointment": appointment, "form": form})
+
+
+@staff_required(AREA_ROLES)
+@require_http_methods(["GET", "POST"])
+def appointment_consultation(request, pk):
+    """Record the consultation of an appointment: the cases form, prefilled with its modality, time and length."""
+    appointment = selectors.access_appointment(request.user, pk, detail="registro de atención")
+    if appointment.case is None:
+        messages.error(request, _("Open her case file first: a consultation is recorded in a case file."))
+        return redirect("agenda:appointment_detail", pk=appointment.pk)
+    case = access_case(request.user, appointment.case.folio, detail="registro de atención")
+    form = ConsultationForm(
+        request.POST or None,
+        initial={
+            "modality": appointment.modality,
+            "started_at": timezone.localtime(appointment.starts_at),
+            "duration_minutes": appointment.duration_minutes,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appointment_consultation_record(
+                appointment=appointment, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        except PermissionDenied:
+            form.add_error(None, _("Only the staff of the appointment's area can record its consultation."))
+        else:
+            messages.success(request, _("Consultation recorded."))
+            return redirect("cases:detail", folio=case.folio)
+    return render_page(request, "cases/consultation_form.html", {"case": case, "form": form})
+
+
+# --- Phone lines ----------------------------------------------------------------------------------------------
+
+
+@staff_required(selectors.CALL_ROLES)
+def call_list(request):
+    line = request.GET.get("line", "")[:30]
+    calls = selectors.calls_recent(request.user, line_code=line)
+    context = {"calls": calls, "lines": PhoneLine.objects.all(), "line": line}
+    return render_page(request, "agenda/call_list.html", context, partial="rows")
+
+
+@staff_required(selectors.CALL_ROLES)
+@require_http_methods(["GET", "POST"])
+def call_create(request):
+    form = PhoneCallForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            call = services.phone_call_log(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Call logged."))
+            if call.action == CallAction.APPOINTMENT:
+                return redirect(reverse("agenda:appointment_create") + "?" + urlencode({"call": call.pk}))
+            return redirect("agenda:call_detail", pk=call.pk)
+    return render_page(request, "agenda/call_form.html", {"form": form})
+
+
+@staff_required(selectors.CALL_ROLES)
+def call_detail(request, pk):
+    call = selectors.access_call(request.user, pk)
+    appointments = list(call.appointments.select_related("staff", "area"))
+    context = {"call": call, "appointments": appointments}
+    return render_page(request, "agenda/call_detail.html", context)
+
+
+@staff_required(selectors.CALL_DESK_ROLES)
+def call_stats(request):
+    rows = selectors.call_stats()
+    totals = {"inside": sum(r.in_hours for r in rows), "outside": sum(r.out_of_hours for r in rows)}
+    return render_page(request, "agenda/call_stats.html", {"rows": rows, "totals": totals})
