@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "violeta.cases",
     "violeta.alerts",
     "violeta.notifications",
+    "violeta.referrals",
 ]
 
 MIDDLEWARE = [

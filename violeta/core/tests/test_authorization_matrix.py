@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from violeta.alerts.tests.factories import mia_alert
 from violeta.audit.models import Action, AuditEvent
 from violeta.cases.tests.factories import CaseFactory
+from violeta.referrals.tests.factories import referral_world
 
 PERSONAS = [
     "anonymous",
@@ -158,6 +159,24 @@ RULES = {
     "notifications:inbox": SIGNED_IN,
     "notifications:open": {"kind": "own", "method": "post"},
     "notifications:mark_all_read": {"kind": "signed_in", "method": "post", "ok": (302,)},
+    # referrals: the case team reaches a referral through its case; a partner's liaison only the ones sent to her
+    # institution (never the case file); the letter's QR opens a public page by an unguessable token.
+    "referrals:institutions": page(CASE_ROLE_PERSONAS),
+    "referrals:overdue": page(CASE_ROLE_PERSONAS),
+    "referrals:case_list": case_object(CASE_TEAM),
+    "referrals:create": case_object(CLOSERS),
+    "referrals:detail": case_object(CASE_TEAM, kwarg="referral"),
+    "referrals:send": case_object(CLOSERS, kwarg="referral", method="post", ok=(302,)),
+    "referrals:answer": case_object(CLOSERS, kwarg="referral", method="post", ok=(302,)),
+    "referrals:letter": case_object(CLOSERS, kwarg="referral"),
+    "referrals:verify": SKIP_KEYED,
+    "referrals:liaison_inbox": page({"dif_liaison"}),
+    "referrals:inbound_create": page({"dif_liaison"}),
+    "referrals:liaison_detail": page({"dif_liaison"}, kwarg="referral"),
+    "referrals:liaison_answer": page({"dif_liaison"}, kwarg="referral", method="post", ok=(302,)),
+    "referrals:inbound_list": page(INTAKE),
+    "referrals:inbound_intake": page(INTAKE, kwarg="inbound"),
+    "referrals:inbound_dismiss": page(INTAKE, kwarg="inbound", method="post", ok=(302,)),
 }
 
 
@@ -184,10 +203,11 @@ def test_every_url_is_classified():
 
 
 @pytest.fixture
-def world(request, receptionist, lawyer, psychologist, coordinator, sysadmin):
+def world(request, receptionist, lawyer, psychologist, coordinator, sysadmin, dif_liaison):
     case = CaseFactory(opened_by=lawyer, team=(receptionist, psychologist))
     alert = mia_alert()
     return {
+        **referral_world(case=case, lawyer=lawyer, dif_liaison=dif_liaison),
         "alert": alert,
         "folio": case.folio,
         "pk_person": case.holder.pk,
@@ -198,7 +218,11 @@ def world(request, receptionist, lawyer, psychologist, coordinator, sysadmin):
 
 def url_for(name, world, rule):
     kwargs = {}
-    if rule.get("kwarg") == "public_id":
+    if rule.get("kwarg") == "referral":
+        kwargs = {"folio": world["referral"]}
+    elif rule.get("kwarg") == "inbound":
+        kwargs = {"pk": world["inbound"]}
+    elif rule.get("kwarg") == "public_id":
         kwargs = {"public_id": world["alert"].public_id}
     elif name in ("audit:case",) or rule.get("kwarg") == "folio":
         kwargs = {"folio": world["folio"]}
