@@ -148,3 +148,10 @@ def liaison_inbound(user) -> list[InboundReferral]:
     if institution is None:
         return []
     return list(InboundReferral.objects.filter(institution=institution).order_by("-sent_at")[:50])
+
+
+def designated_staff():
+    """Staff designated for the internal protocol (names only; for the director's page)."""
+    from violeta.accounts.models import User
+
+    return User.objects.filter(internal_protocol_designation__isnull=False).select_related("area")

@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from violeta.accounts.models import AREA_ROLES, Role
+from violeta.accounts.models import AREA_ROLES, CASE_ROLES, Role
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
-from violeta.cases.models import Case, EventKind
+from violeta.cases.models import Case, EventKind, InternalProtocolDesignation
 from violeta.cases.services import case_event_record
+from violeta.core.tasks import enqueue
 from violeta.notifications.services import notify
 from violeta.people.models import Consent, ConsentPurpose, Person
 from violeta.people.services import consent_record
@@ -223,6 +224,10 @@ def _send(referral: Referral, *, by, override_reason: str) -> None:
     _notify_liaisons(
         referral, message=_("New referral %(folio)s for your institution.") % {"folio": referral.folio}
     )
+    # On time with the worker: the check runs when the answer is due (the daily cron is the safety net).
+    from violeta.referrals import tasks
+
+    enqueue(tasks.referral_overdue_check, referral.pk, run_after=referral.due_at + timedelta(minutes=1))
 
 
 @transaction.atomic
@@ -324,34 +329,44 @@ def referral_close_no_contact(*, referral: Referral, by, note: str) -> Referral:
     return _answer(referral, by=by, to=ReferralStatus.CLOSED_NO_CONTACT, note=note.strip())
 
 
-def referrals_overdue_notify(*, now=None) -> int:
-    """Once a day per referral: tell the case team which referrals have had no answer in time. Idempotent."""
+def referral_overdue_check_run(*, referral_id: int, now=None) -> bool:
+    """Tell the case team, once a day, that a referral has had no answer in time. Safe to run twice."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    count = 0
-    due = Referral.objects.filter(status__in=AWAITING, due_at__lt=now).select_related("institution", "case")
-    for referral in due:
-        with transaction.atomic():
-            locked = Referral.objects.select_for_update().get(pk=referral.pk)
-            if locked.overdue_notified_at and timezone.localdate(locked.overdue_notified_at) >= today:
-                continue
-            locked.overdue_notified_at = now
-            locked.save(update_fields=["overdue_notified_at"])
-            team = [m.user for m in referral.case.team_members.select_related("user")]
-            notify(
-                recipients=team,
-                kind="referral_overdue",
-                message=_("Referral %(folio)s to %(institution)s has had no answer since %(date)s.")
-                % {
-                    "folio": referral.folio,
-                    "institution": referral.institution,
-                    "date": timezone.localtime(referral.sent_at).strftime("%d/%m/%Y"),
-                },
-                url=reverse("referrals:overdue"),
-                key=f"referrals.overdue:{referral.pk}:{today.isoformat()}",
-            )
-            count += 1
-    return count
+    with transaction.atomic():
+        referral = (
+            Referral.objects.select_for_update()
+            .filter(pk=referral_id, status__in=AWAITING, due_at__lt=now)
+            .select_related("institution", "case")
+            .first()
+        )
+        if referral is None:
+            return False
+        if referral.overdue_notified_at and timezone.localdate(referral.overdue_notified_at) >= today:
+            return False
+        referral.overdue_notified_at = now
+        referral.save(update_fields=["overdue_notified_at"])
+        team = [m.user for m in referral.case.team_members.select_related("user")]
+        notify(
+            recipients=team,
+            kind="referral_overdue",
+            message=_("Referral %(folio)s to %(institution)s has had no answer since %(date)s.")
+            % {
+                "folio": referral.folio,
+                "institution": referral.institution,
+                "date": timezone.localtime(referral.sent_at).strftime("%d/%m/%Y"),
+            },
+            url=reverse("referrals:overdue"),
+            key=f"referrals.overdue:{referral.pk}:{today.isoformat()}",
+        )
+    return True
+
+
+def referrals_overdue_notify(*, now=None) -> int:
+    """The daily round (cron): every overdue referral not yet notified today. Idempotent."""
+    now = now or timezone.now()
+    due = Referral.objects.filter(status__in=AWAITING, due_at__lt=now).values_list("pk", flat=True)
+    return sum(referral_overdue_check_run(referral_id=pk, now=now) for pk in list(due))
 
 
 @transaction.atomic
@@ -418,3 +433,67 @@ def verification_url(referral: Referral) -> str:
     return settings.SITE_URL.rstrip("/") + reverse(
         "referrals:verify", kwargs={"token": referral.verify_token}
     )
+
+
+# --- The municipality's internal gender-violence protocol ---------------------------------------------------
+
+
+def is_protocol_staff(user) -> bool:
+    """Designated for the internal protocol (or the director, who sees every case)."""
+    if not (user.is_active and user.role in CASE_ROLES):
+        return False
+    return user.role == Role.DIRECTOR or InternalProtocolDesignation.objects.filter(user=user).exists()
+
+
+@transaction.atomic
+def internal_protocol_designate(*, user, by) -> InternalProtocolDesignation:
+    """The director designates a staff member to attend internal-protocol cases."""
+    if by.role != Role.DIRECTOR:
+        raise PermissionDenied
+    if not (user.is_active and user.role in CASE_ROLES) or user.role == Role.DIRECTOR:
+        raise ValidationError({"user": _("Only active staff who attend case files can be designated.")})
+    designation, created = InternalProtocolDesignation.objects.get_or_create(
+        user=user, defaults={"designated_by": by}
+    )
+    if created:
+        audit_record(actor=by, action=Action.CREATE, obj=designation, detail="designación protocolo interno")
+    return designation
+
+
+@transaction.atomic
+def internal_protocol_revoke(*, user, by) -> None:
+    if by.role != Role.DIRECTOR:
+        raise PermissionDenied
+    designation = InternalProtocolDesignation.objects.filter(user=user).first()
+    if designation is not None:
+        audit_record(actor=by, action=Action.UPDATE, obj=designation, detail="designación retirada")
+        designation.delete()
+
+
+@transaction.atomic
+def internal_protocol_open(*, case: Case, by, dependency: str, conduct: str) -> Case:
+    """Attend the case under the internal protocol: she is a municipal public servant. From then on only the
+    designated staff and the director see the case; the referral for sanction goes to the internal control
+    body as an ordinary referral."""
+    if not is_protocol_staff(by):
+        raise PermissionDenied
+    if not case.is_active:
+        raise ValidationError(_("The case file is closed."), code="closed")
+    errors = {}
+    if not dependency.strip():
+        errors["dependency"] = _("Write the municipal dependency where she works.")
+    if len(conduct.strip()) < 10:
+        errors["conduct"] = _("Describe the reported conduct.")
+    if errors:
+        raise ValidationError(errors)
+    first_time = not case.is_internal_protocol
+    case.is_internal_protocol = True
+    case.ip_dependency = dependency.strip()[:150]
+    case.ip_conduct = conduct.strip()
+    case.save(update_fields=["is_internal_protocol", "ip_dependency", "ip_conduct", "updated_at"])
+    audit_record(actor=by, action=Action.UPDATE, obj=case, case_id=case.pk, detail="protocolo interno")
+    if first_time:
+        case_event_record(
+            case=case, by=by, kind=EventKind.STATUS, description=_("Attended under the internal protocol")
+        )
+    return case

@@ -165,6 +165,8 @@ RULES = {
     "referrals:overdue": page(CASE_ROLE_PERSONAS),
     "referrals:case_list": case_object(CASE_TEAM),
     "referrals:create": case_object(CLOSERS),
+    "referrals:internal_protocol": case_object({"director"}),  # and the staff designated for the protocol
+    "referrals:designations": page({"director"}),
     "referrals:detail": case_object(CASE_TEAM, kwarg="referral"),
     "referrals:send": case_object(CLOSERS, kwarg="referral", method="post", ok=(302,)),
     "referrals:answer": case_object(CLOSERS, kwarg="referral", method="post", ok=(302,)),

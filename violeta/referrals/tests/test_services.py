@@ -1,3 +1,4 @@
+import io
 from datetime import timedelta
 
 import pytest
@@ -208,3 +209,20 @@ def test_audit_records_the_referral_writes(case, social_worker, dif):
         )
     )
     assert {Action.CREATE, Action.UPDATE} <= actions
+
+
+def test_sending_schedules_the_overdue_check_and_the_command_runs_the_round(case, social_worker, dif):
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    referral = refer(case, social_worker, dif)
+    task = DBTaskResult.objects.get(task_path="violeta.referrals.tasks.referral_overdue_check")
+    assert task.args_kwargs["args"] == [referral.pk]
+    assert task.run_after >= referral.due_at
+    assert services.referral_overdue_check_run(referral_id=referral.pk) is False  # not due yet
+    Referral.objects.filter(pk=referral.pk).update(due_at=timezone.now() - timedelta(minutes=1))
+    out = io.StringIO()
+    call_command("referrals_overdue", stdout=out)
+    assert out.getvalue().startswith("1 ")
+    assert Notification.objects.filter(kind="referral_overdue", recipient=social_worker).count() == 1
+    assert services.referral_overdue_check_run(referral_id=referral.pk) is False  # already told today
