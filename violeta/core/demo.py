@@ -701,6 +701,9 @@ class DemoBuilder:
         self.number_folios()
         self.counts["people"] += self.counts["children"]
         self.build_mia()
+        from violeta.referrals.demo import build_referrals
+
+        build_referrals(self)
         return dict(self.counts)
 
     def build_mia(self) -> None:
