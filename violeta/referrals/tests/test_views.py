@@ -1,4 +1,6 @@
+import contextlib
 import re
+import zlib
 from datetime import timedelta
 
 import pytest
@@ -165,6 +167,15 @@ def test_letter_content(case, social_worker, dif, settings):
     assert "data:image/svg+xml" in html  # the QR
 
 
+def pdf_titles(pdf: bytes) -> list[str]:
+    """The document title and bookmarks of a WeasyPrint PDF (no PDF library in the venv: inflate the streams)."""
+    text = pdf
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", pdf, re.S):
+        with contextlib.suppress(zlib.error):
+            text += zlib.decompress(match.group(1))
+    return [bytes.fromhex(h.decode()).decode("utf-16") for h in re.findall(rb"/Title\s*<([0-9a-f]+)>", text)]
+
+
 def test_letter_pdf_is_served_and_its_export_audited(client, case, social_worker, dif):
     referral = refer(case, social_worker, dif)
     client.force_login(social_worker)
@@ -172,6 +183,9 @@ def test_letter_pdf_is_served_and_its_export_audited(client, case, social_worker
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+    titles = pdf_titles(response.content)
+    assert f"Oficio de canalización {referral.folio}" in titles
+    assert {"Motivo de la canalización", "Resumen compartido con la institución"} <= set(titles)
     assert response["Cache-Control"] == "no-store"
     assert AuditEvent.objects.filter(
         action=Action.EXPORT, actor=social_worker, object_id=str(referral.pk), case_id=case.pk
