@@ -82,8 +82,14 @@ def case_referrals(case: Case) -> list[Referral]:
     )
 
 
-def referral_history(referral: Referral):
-    return list(referral.events.select_related("by").order_by("at", "id"))
+def referral_history(referral: Referral, *, for_liaison: bool = False):
+    """The referral's dated steps. A liaison does not see the institute's own notes (an override's reason)."""
+    events = list(referral.events.select_related("by").order_by("at", "id"))
+    if for_liaison:
+        for event in events:
+            if event.to_status in (ReferralStatus.DRAFT, ReferralStatus.SENT):
+                event.note = ""
+    return events
 
 
 def overdue_referrals(user, *, now=None) -> list[Referral]:

@@ -237,7 +237,7 @@ def liaison_detail(request, folio):
     referral = selectors.access_referral_for_liaison(request.user, folio)
     context = {
         "referral": referral,
-        "history": selectors.referral_history(referral),
+        "history": selectors.referral_history(referral, for_liaison=True),
         "answer_form": AnswerForm(),
         "next": referral.allowed_next(),
     }

@@ -14,7 +14,9 @@ from violeta.referrals.tests.factories import refer
 pytestmark = pytest.mark.django_db
 
 
-def test_social_worker_refers_to_dif_and_the_liaison_answers(client, case, social_worker, dif, police, liaison):
+def test_social_worker_refers_to_dif_and_the_liaison_answers(
+    client, case, social_worker, dif, police, liaison
+):
     unrelated = refer(case, social_worker, police)
     client.force_login(social_worker)
     client.post(
@@ -38,14 +40,20 @@ def test_social_worker_refers_to_dif_and_the_liaison_answers(client, case, socia
     assert Notification.objects.filter(recipient=liaison, url__contains=referral.folio).exists()
     inbox = client.get(reverse("referrals:liaison_inbox")).content.decode()
     assert referral.folio in inbox and unrelated.folio not in inbox
-    detail = client.get(reverse("referrals:liaison_detail", kwargs={"folio": referral.folio})).content.decode()
+    detail = client.get(
+        reverse("referrals:liaison_detail", kwargs={"folio": referral.folio})
+    ).content.decode()
     assert "Necesita guardería para sus dos hijos." in detail and case.reason not in detail
     assert client.get(reverse("cases:detail", kwargs={"folio": case.folio})).status_code in (403, 404)
     answer = reverse("referrals:liaison_answer", kwargs={"folio": referral.folio})
     client.post(answer, {"action": "accept"})
     client.post(
         answer,
-        {"action": "report", "counter_referral": "Inscritos en la guardería del DIF.", "outcome": "service_given"},
+        {
+            "action": "report",
+            "counter_referral": "Inscritos en la guardería del DIF.",
+            "outcome": "service_given",
+        },
     )
 
     # The case team: told, and the case shows every step.
@@ -60,7 +68,9 @@ def test_social_worker_refers_to_dif_and_the_liaison_answers(client, case, socia
     # The letter, and its QR's verification page.
     pdf = client.get(reverse("referrals:letter", kwargs={"folio": referral.folio}))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    path = re.search(r"https?://[^/]+(/canalizaciones/verificar/[^/<\s]+/)", documents.letter_html(referral))[1]
+    path = re.search(r"https?://[^/]+(/canalizaciones/verificar/[^/<\s]+/)", documents.letter_html(referral))[
+        1
+    ]
     client.logout()
     verified = client.get(path).content.decode()
     assert "Auténtico" in verified and referral.folio in verified and dif.name in verified

@@ -311,3 +311,14 @@ def test_liaison_without_institution_sees_a_notice(client, dif_liaison):
     response = client.get(reverse("referrals:liaison_inbox"))
     assert response.status_code == 200
     assert client.get(reverse("referrals:inbound_create")).status_code == 404
+
+
+def test_liaison_does_not_see_the_override_reason(client, case, coordinator, dif, liaison):
+    reason = "Riesgo alto; no fue posible localizarla para su firma."
+    referral = refer(case, coordinator, dif, consent=False, override_reason=reason)
+    client.force_login(liaison)
+    page = client.get(reverse("referrals:liaison_detail", kwargs={"folio": referral.folio})).content.decode()
+    assert referral.folio in page and reason not in page
+    client.force_login(coordinator)
+    page = client.get(reverse("referrals:detail", kwargs={"folio": referral.folio})).content.decode()
+    assert reason in page
