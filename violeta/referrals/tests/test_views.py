@@ -322,3 +322,16 @@ def test_liaison_does_not_see_the_override_reason(client, case, coordinator, dif
     client.force_login(coordinator)
     page = client.get(reverse("referrals:detail", kwargs={"folio": referral.folio})).content.decode()
     assert reason in page
+
+
+def test_letter_says_consent_only_when_she_gave_it(case, social_worker, coordinator, dif):
+    with_consent = documents.letter_html(refer(case, social_worker, dif))
+    overridden = documents.letter_html(
+        refer(
+            case, coordinator, dif, consent=False, override_reason="Riesgo alto; no fue posible localizarla."
+        )
+    )
+    assert "con su consentimiento" in with_consent
+    assert "con su consentimiento" not in overridden
+    assert "Riesgo alto" not in overridden  # the override's reason is the institute's, not the letter's
+    assert re.search(r"\d{1,2} de [a-z]+ de \d{4}", with_consent)
