@@ -126,3 +126,16 @@ def test_director_designates_and_removes(client, director, lawyer):
 def test_only_the_director_designates(lawyer, coordinator):
     with pytest.raises(PermissionDenied):
         services.internal_protocol_designate(user=lawyer, by=coordinator)
+
+
+def test_emergency_access_does_not_open_it(client, protocol_case, lawyer):
+    from violeta.cases.models import CaseAccessGrant
+
+    client.force_login(lawyer)
+    response = client.post(
+        reverse("cases:break_glass"),
+        {"folio": protocol_case.folio, "reason": "Necesito revisar el expediente por una urgencia."},
+    )
+    assert response.status_code == 200
+    assert "No hay un expediente con ese folio." in response.content.decode()
+    assert not CaseAccessGrant.objects.exists()
