@@ -119,3 +119,37 @@ class DesignationForm(BootstrapFormMixin, forms.Form):
             .exclude(internal_protocol_designation__isnull=False)
             .select_related("area")
         )
+
+
+class InstitutionForm(BootstrapFormMixin, forms.ModelForm):
+    """The fields of an institution; saved through services.institution_create/institution_update."""
+
+    class Meta:
+        model = Institution
+        fields = [
+            "name",
+            "short_name",
+            "code",
+            "kind",
+            "services",
+            "address",
+            "hours",
+            "phone",
+            "email",
+            "contact_name",
+            "response_days",
+            "is_active",
+        ]
+        widgets = {"services": forms.Textarea(attrs={"rows": 3})}
+
+
+class LiaisonLinkForm(BootstrapFormMixin, forms.Form):
+    user = forms.ModelChoiceField(label=_("Liaison account"), queryset=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from violeta.accounts.models import Role, User
+
+        self.fields["user"].queryset = User.objects.filter(
+            is_active=True, role=Role.LIAISON, liaison__isnull=True
+        )

@@ -39,6 +39,8 @@ REFERRAL_ROLES = AREA_ROLES | {Role.DIRECTOR}
 # Who may send a referral without her consent, with a written reason that is flagged for review.
 OVERRIDE_ROLES = frozenset({Role.COORDINATOR, Role.DIRECTOR})
 MIN_REASON = 15
+# Who keeps the network's data and links partner accounts to their institution.
+INSTITUTION_ADMINS = frozenset({Role.DIRECTOR, Role.SYSADMIN})
 FOLIO_PREFIX = "CAN"
 
 
@@ -53,11 +55,55 @@ def referral_folio_next(*, year: int | None = None) -> str:
 
 @transaction.atomic
 def institution_create(*, by, code: str, name: str, short_name: str, kind: str, **fields) -> Institution:
+    """A partner institution of the network (the director's office or the system administration)."""
+    if by.role not in INSTITUTION_ADMINS:
+        raise PermissionDenied
     institution = Institution(code=code, name=name, short_name=short_name, kind=kind, **fields)
     institution.full_clean()
     institution.save()
     audit_record(actor=by, action=Action.CREATE, obj=institution)
     return institution
+
+
+INSTITUTION_FIELDS = (
+    "code",
+    "name",
+    "short_name",
+    "kind",
+    "services",
+    "address",
+    "hours",
+    "phone",
+    "email",
+    "contact_name",
+    "response_days",
+    "is_active",
+)
+
+
+@transaction.atomic
+def institution_update(*, institution: Institution, by, **fields) -> Institution:
+    """Change an institution's data (the director's office or the system administration)."""
+    if by.role not in INSTITUTION_ADMINS:
+        raise PermissionDenied
+    for name, value in fields.items():
+        if name not in INSTITUTION_FIELDS:
+            raise TypeError(name)
+        setattr(institution, name, value)
+    institution.full_clean()
+    institution.save()
+    audit_record(actor=by, action=Action.UPDATE, obj=institution)
+    return institution
+
+
+@transaction.atomic
+def liaison_unlink(*, user, by) -> None:
+    if by.role not in INSTITUTION_ADMINS:
+        raise PermissionDenied
+    link = Liaison.objects.filter(user=user).first()
+    if link is not None:
+        audit_record(actor=by, action=Action.UPDATE, obj=link, detail="enlace retirado")
+        link.delete()
 
 
 @transaction.atomic

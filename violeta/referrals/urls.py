@@ -5,6 +5,8 @@ from violeta.referrals import views
 app_name = "referrals"
 urlpatterns = [
     path("instituciones/", views.institution_list, name="institutions"),
+    path("instituciones/nueva/", views.institution_edit, name="institution_create"),
+    path("instituciones/<int:pk>/", views.institution_edit, name="institution_edit"),
     path("vencidas/", views.overdue, name="overdue"),
     path("expediente/<str:folio>/", views.case_referrals, name="case_list"),
     path("expediente/<str:folio>/nueva/", views.referral_create, name="create"),

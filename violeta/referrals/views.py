@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,12 +21,14 @@ from violeta.referrals.forms import (
     DesignationForm,
     DismissForm,
     InboundReferralForm,
+    InstitutionForm,
     InternalProtocolForm,
+    LiaisonLinkForm,
     ReferralForm,
     SendForm,
 )
-from violeta.referrals.models import InstitutionKind, ReferralStatus
-from violeta.referrals.services import OVERRIDE_ROLES, REFERRAL_ROLES
+from violeta.referrals.models import Institution, InstitutionKind, ReferralStatus
+from violeta.referrals.services import INSTITUTION_ADMINS, OVERRIDE_ROLES, REFERRAL_ROLES
 
 LIAISON = {Role.LIAISON}
 
@@ -34,10 +36,51 @@ LIAISON = {Role.LIAISON}
 # --- The case team ------------------------------------------------------------------------------------------
 
 
-@staff_required(CASE_ROLES)
+@staff_required(CASE_ROLES | INSTITUTION_ADMINS)
 def institution_list(request):
     """The partner network: what each institution offers, where, when, and how long it takes to answer."""
-    return render_page(request, "referrals/institution_list.html", {"institutions": selectors.institutions()})
+    can_edit = request.user.role in INSTITUTION_ADMINS
+    context = {"institutions": selectors.institutions(active_only=not can_edit), "can_edit": can_edit}
+    return render_page(request, "referrals/institution_list.html", context)
+
+
+@staff_required(INSTITUTION_ADMINS)
+@require_http_methods(["GET", "POST"])
+def institution_edit(request, pk=None):
+    """Add or change a partner institution, and link the partner's liaison accounts to it."""
+    institution = get_object_or_404(Institution, pk=pk) if pk else None
+    form = InstitutionForm(request.POST or None, instance=institution, prefix="i")
+    link_form = LiaisonLinkForm(prefix="l")
+    if request.method == "POST" and institution is not None and "l-user" in request.POST:
+        link_form = LiaisonLinkForm(request.POST, prefix="l")
+        if link_form.is_valid():
+            services.liaison_link(
+                user=link_form.cleaned_data["user"], institution=institution, by=request.user
+            )
+            messages.success(request, _("Liaison account linked."))
+            return redirect("referrals:institution_edit", pk=institution.pk)
+    elif request.method == "POST" and institution is not None and "unlink" in request.POST:
+        link = institution.liaisons.filter(user_id=request.POST.get("unlink")).select_related("user").first()
+        if link is None:
+            raise Http404
+        services.liaison_unlink(user=link.user, by=request.user)
+        messages.success(request, _("Liaison account unlinked."))
+        return redirect("referrals:institution_edit", pk=institution.pk)
+    elif request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            if institution is None:
+                institution = services.institution_create(by=request.user, **data)
+            else:
+                services.institution_update(institution=institution, by=request.user, **data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Institution saved."))
+            return redirect("referrals:institutions")
+    liaisons = list(institution.liaisons.select_related("user")) if institution else []
+    context = {"form": form, "institution": institution, "link_form": link_form, "liaisons": liaisons}
+    return render_page(request, "referrals/institution_form.html", context)
 
 
 @staff_required(CASE_ROLES)

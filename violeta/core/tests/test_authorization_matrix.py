@@ -161,7 +161,9 @@ RULES = {
     "notifications:mark_all_read": {"kind": "signed_in", "method": "post", "ok": (302,)},
     # referrals: the case team reaches a referral through its case; a partner's liaison only the ones sent to her
     # institution (never the case file); the letter's QR opens a public page by an unguessable token.
-    "referrals:institutions": page(CASE_ROLE_PERSONAS),
+    "referrals:institutions": page(CASE_ROLE_PERSONAS | {"sysadmin"}),
+    "referrals:institution_create": page({"sysadmin", "director"}),
+    "referrals:institution_edit": page({"sysadmin", "director"}, kwarg="institution"),
     "referrals:overdue": page(CASE_ROLE_PERSONAS),
     "referrals:case_list": case_object(CASE_TEAM),
     "referrals:create": case_object(CLOSERS),
@@ -222,8 +224,8 @@ def url_for(name, world, rule):
     kwargs = {}
     if rule.get("kwarg") == "referral":
         kwargs = {"folio": world["referral"]}
-    elif rule.get("kwarg") == "inbound":
-        kwargs = {"pk": world["inbound"]}
+    elif rule.get("kwarg") in ("inbound", "institution"):
+        kwargs = {"pk": world[rule["kwarg"]]}
     elif rule.get("kwarg") == "public_id":
         kwargs = {"public_id": world["alert"].public_id}
     elif name in ("audit:case",) or rule.get("kwarg") == "folio":

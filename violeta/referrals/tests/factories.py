@@ -54,4 +54,4 @@ def referral_world(*, case, lawyer, dif_liaison) -> dict:
         reason="Solicita asesoría jurídica",
         consent_given=True,
     )
-    return {"referral": referral.folio, "inbound": inbound.pk}
+    return {"referral": referral.folio, "inbound": inbound.pk, "institution": inst.pk}

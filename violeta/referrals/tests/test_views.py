@@ -335,3 +335,43 @@ def test_letter_says_consent_only_when_she_gave_it(case, social_worker, coordina
     assert "con su consentimiento" not in overridden
     assert "Riesgo alto" not in overridden  # the override's reason is the institute's, not the letter's
     assert re.search(r"\d{1,2} de [a-z]+ de \d{4}", with_consent)
+
+
+def test_sysadmin_adds_an_institution_and_links_a_liaison(client, sysadmin, dif_liaison):
+    client.force_login(sysadmin)
+    response = client.post(
+        reverse("referrals:institution_create"),
+        {
+            "i-name": "Centro de Justicia para las Mujeres",
+            "i-short_name": "CEJUM",
+            "i-code": "cejum",
+            "i-kind": "justice_center",
+            "i-response_days": "3",
+            "i-is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    from violeta.referrals.models import Institution
+
+    cejum = Institution.objects.get(code="cejum")
+    edit = reverse("referrals:institution_edit", kwargs={"pk": cejum.pk})
+    assert client.post(edit, {"l-user": dif_liaison.pk}).status_code == 302
+    cejum.refresh_from_db()
+    assert dif_liaison.liaison.institution == cejum and cejum.has_accounts
+    assert client.post(edit, {"unlink": dif_liaison.pk}).status_code == 302
+    assert not cejum.liaisons.exists()
+
+
+def test_institution_needs_its_fields(client, director):
+    client.force_login(director)
+    response = client.post(reverse("referrals:institution_create"), {"i-name": "Sin datos"})
+    assert response.status_code == 200
+    from violeta.referrals.models import Institution
+
+    assert not Institution.objects.exists()
+
+
+def test_staff_cannot_edit_institutions(client, lawyer, dif):
+    client.force_login(lawyer)
+    assert client.get(reverse("referrals:institution_edit", kwargs={"pk": dif.pk})).status_code == 403
+    assert client.get(reverse("referrals:institutions")).status_code == 200
