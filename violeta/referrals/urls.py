@@ -17,6 +17,7 @@ urlpatterns = [
     path("enlace/nueva/", views.inbound_create, name="inbound_create"),
     path("enlace/<str:folio>/", views.liaison_detail, name="liaison_detail"),
     path("enlace/<str:folio>/respuesta/", views.liaison_answer, name="liaison_answer"),
+    path("enlace/<str:folio>/oficio.pdf", views.liaison_letter, name="liaison_letter"),
     path("recibidas/", views.inbound_list, name="inbound_list"),
     path("recibidas/<int:pk>/entrevista/", views.inbound_intake, name="inbound_intake"),
     path("recibidas/<int:pk>/descartar/", views.inbound_dismiss, name="inbound_dismiss"),

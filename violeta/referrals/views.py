@@ -215,12 +215,7 @@ def referral_answer(request, folio):
     return redirect("referrals:detail", folio=referral.folio)
 
 
-@staff_required(REFERRAL_ROLES)
-def referral_letter(request, folio):
-    """The oficio de canalización as a PDF: permission-checked and its export audited."""
-    referral = selectors.access_referral(request.user, folio, detail="oficio de canalización")
-    if referral.status == ReferralStatus.DRAFT:
-        raise Http404
+def _letter_response(request, referral):
     pdf = documents.letter_pdf(referral)
     with transaction.atomic():
         audit_record(
@@ -234,6 +229,15 @@ def referral_letter(request, folio):
     response["Content-Disposition"] = f'inline; filename="oficio-{referral.folio}.pdf"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@staff_required(REFERRAL_ROLES)
+def referral_letter(request, folio):
+    """The oficio de canalización as a PDF: permission-checked and its export audited."""
+    referral = selectors.access_referral(request.user, folio, detail="oficio de canalización")
+    if referral.status == ReferralStatus.DRAFT:
+        raise Http404
+    return _letter_response(request, referral)
 
 
 @staff_required(CASE_ROLES)
@@ -285,6 +289,13 @@ def liaison_detail(request, folio):
         "next": referral.allowed_next(),
     }
     return render_page(request, "referrals/liaison_detail.html", context)
+
+
+@staff_required(LIAISON)
+def liaison_letter(request, folio):
+    """The letter her institution received, for its own file."""
+    referral = selectors.access_referral_for_liaison(request.user, folio, detail="oficio (enlace)")
+    return _letter_response(request, referral)
 
 
 @staff_required(LIAISON)

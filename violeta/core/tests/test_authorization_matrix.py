@@ -178,6 +178,7 @@ RULES = {
     "referrals:inbound_create": page({"dif_liaison"}),
     "referrals:liaison_detail": page({"dif_liaison"}, kwarg="referral"),
     "referrals:liaison_answer": page({"dif_liaison"}, kwarg="referral", method="post", ok=(302,)),
+    "referrals:liaison_letter": page({"dif_liaison"}, kwarg="referral"),
     "referrals:inbound_list": page(INTAKE),
     "referrals:inbound_intake": page(INTAKE, kwarg="inbound"),
     "referrals:inbound_dismiss": page(INTAKE, kwarg="inbound", method="post", ok=(302,)),

@@ -375,3 +375,12 @@ def test_staff_cannot_edit_institutions(client, lawyer, dif):
     client.force_login(lawyer)
     assert client.get(reverse("referrals:institution_edit", kwargs={"pk": dif.pk})).status_code == 403
     assert client.get(reverse("referrals:institutions")).status_code == 200
+
+
+def test_liaison_downloads_only_her_institutions_letters(client, case, social_worker, dif, police, liaison):
+    mine, other = refer(case, social_worker, dif), refer(case, social_worker, police)
+    client.force_login(liaison)
+    response = client.get(reverse("referrals:liaison_letter", kwargs={"folio": mine.folio}))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert AuditEvent.objects.filter(action=Action.EXPORT, actor=liaison, object_id=str(mine.pk)).exists()
+    assert client.get(reverse("referrals:liaison_letter", kwargs={"folio": other.folio})).status_code == 404
