@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "violeta.socialwork",
     "violeta.violence",
     "violeta.agenda",
+    "violeta.referrals",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ urlpatterns = [
     path("documentos/", include("violeta.documents.urls")),
     path("violencia/", include("violeta.violence.urls")),
     path("agenda/", include("violeta.agenda.urls")),
+    path("canalizaciones/", include("violeta.referrals.urls")),
     path("api/v1/", api.urls),
     path(
         "favicon.ico",

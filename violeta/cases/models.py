@@ -71,6 +71,11 @@ class Case(models.Model):
         _("reason for closing"), max_length=12, choices=CloseReason.choices, blank=True
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # The municipality's internal gender-violence protocol: she is a public servant of the municipality. Such a
+    # case is seen only by the staff designated for the protocol (InternalProtocolDesignation) and the director.
+    is_internal_protocol = models.BooleanField(_("internal protocol case"), default=False, db_index=True)
+    ip_dependency = models.CharField(_("municipal dependency"), max_length=150, blank=True)
+    ip_conduct = EncryptedTextField(_("reported conduct"), blank=True)
     people = models.ManyToManyField(Person, through="CaseParty", related_name="cases")
     team = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -232,3 +237,21 @@ class CaseAccessGrant(models.Model):
 
     class Meta:
         ordering = ["-granted_at"]
+
+
+class InternalProtocolDesignation(models.Model):
+    """A staff member designated to attend cases under the municipality's internal gender-violence protocol.
+
+    Only designated staff (and the director) see internal-protocol cases; other staff, coordinators included,
+    get a 404 even if they were on the case's team.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="internal_protocol_designation"
+    )
+    designated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    designated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("internal protocol designation")
+        verbose_name_plural = _("internal protocol designations")

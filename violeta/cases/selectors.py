@@ -17,11 +17,13 @@ from violeta.cases.models import (
     CaseParty,
     CaseTeamMember,
     Consultation,
+    InternalProtocolDesignation,
 )
 
 
 def visible_cases(user) -> QuerySet[Case]:
-    """The cases a user may see: on the team, coordinating an area of the team, the director, or break glass.
+    """The cases a user may see: on the team, coordinating an area of the team, the director, or break glass;
+    internal-protocol cases only for the staff designated for the protocol (and the director).
 
     Partner-agency liaisons, merchants, trainers, the card office, alert monitors and the system administrator
     see no case by default.
@@ -36,7 +38,10 @@ def visible_cases(user) -> QuerySet[Case]:
     rule |= Q(
         Exists(CaseAccessGrant.objects.filter(case=OuterRef("pk"), user=user, expires_at__gt=timezone.now()))
     )
-    return Case.objects.filter(rule)
+    # Internal-protocol cases: the designated staff see them all; nobody else does, whatever her other rights.
+    designated = Q(Exists(InternalProtocolDesignation.objects.filter(user_id=user.pk)))
+    rule |= Q(is_internal_protocol=True) & designated
+    return Case.objects.filter(rule).filter(Q(is_internal_protocol=False) | designated)
 
 
 def can_view_case(user, case: Case) -> bool:

@@ -279,7 +279,8 @@ def break_glass(request):
     form = BreakGlassForm(request.POST or None, initial={"folio": request.GET.get("folio", "")})
     if request.method == "POST" and form.is_valid():
         case = Case.objects.filter(folio=form.cleaned_data["folio"].strip().upper()).first()
-        if case is None or request.user.role == Role.DIRECTOR:
+        # Internal-protocol cases are for their designated staff only: emergency access does not open them.
+        if case is None or request.user.role == Role.DIRECTOR or case.is_internal_protocol:
             form.add_error("folio", _("There is no case file with that folio."))
         else:
             try:

@@ -707,6 +707,9 @@ class DemoBuilder:
         self.counts.update(build_legal(users=self.users))
         self.build_violence()
         self.build_agenda()
+        from violeta.referrals.demo import build_referrals
+
+        build_referrals(self)
         return dict(self.counts)
 
     def build_care(self) -> None:

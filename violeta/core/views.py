@@ -16,6 +16,8 @@ def home(request):
         return redirect("accounts:staff_list")
     if user.role == Role.ALERT_MONITOR:
         return redirect("alerts:console")
+    if user.role == Role.LIAISON:
+        return redirect("referrals:liaison_inbox")
     return render(request, "core/home.html")
 
 

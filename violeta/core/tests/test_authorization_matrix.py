@@ -13,6 +13,7 @@ from violeta.alerts.tests.factories import mia_alert
 from violeta.audit.models import Action, AuditEvent
 from violeta.cases.tests.factories import CaseFactory
 from violeta.legal.tests.factories import document_kwargs, hearing_kwargs, matter_kwargs
+from violeta.referrals.tests.factories import referral_world
 from violeta.violence.tests.factories import matrix_kwargs as violence_kwargs
 
 PERSONAS = [
@@ -243,6 +244,29 @@ RULES = {
     "agenda:call_create": page(CASE_ROLE_PERSONAS),
     "agenda:call_stats": page(CALL_DESK),
     "agenda:call_detail": case_object(CALL_DESK, kwarg="call"),
+    # referrals: the case team reaches a referral through its case; a partner's liaison only the ones sent to her
+    # institution (never the case file); the letter's QR opens a public page by an unguessable token.
+    "referrals:institutions": page(CASE_ROLE_PERSONAS | {"sysadmin"}),
+    "referrals:institution_create": page({"sysadmin", "director"}),
+    "referrals:institution_edit": page({"sysadmin", "director"}, kwarg="institution"),
+    "referrals:overdue": page(CASE_ROLE_PERSONAS),
+    "referrals:case_list": case_object(CASE_TEAM),
+    "referrals:create": case_object(CLOSERS),
+    "referrals:internal_protocol": case_object({"director"}),  # and the staff designated for the protocol
+    "referrals:designations": page({"director"}),
+    "referrals:detail": case_object(CASE_TEAM, kwarg="referral"),
+    "referrals:send": case_object(CLOSERS, kwarg="referral", method="post", ok=(302,)),
+    "referrals:answer": case_object(CLOSERS, kwarg="referral", method="post", ok=(302,)),
+    "referrals:letter": case_object(CLOSERS, kwarg="referral"),
+    "referrals:verify": SKIP_KEYED,
+    "referrals:liaison_inbox": page({"dif_liaison"}),
+    "referrals:inbound_create": page({"dif_liaison"}),
+    "referrals:liaison_detail": page({"dif_liaison"}, kwarg="referral"),
+    "referrals:liaison_answer": page({"dif_liaison"}, kwarg="referral", method="post", ok=(302,)),
+    "referrals:liaison_letter": page({"dif_liaison"}, kwarg="referral"),
+    "referrals:inbound_list": page(INTAKE),
+    "referrals:inbound_intake": page(INTAKE, kwarg="inbound"),
+    "referrals:inbound_dismiss": page(INTAKE, kwarg="inbound", method="post", ok=(302,)),
 }
 
 
@@ -269,13 +293,14 @@ def test_every_url_is_classified():
 
 
 @pytest.fixture
-def world(request, receptionist, lawyer, psychologist, coordinator, sysadmin):
+def world(request, receptionist, lawyer, psychologist, coordinator, sysadmin, dif_liaison):
     case = CaseFactory(opened_by=lawyer, team=(receptionist, psychologist))
     alert = mia_alert()
     appointment, call = agenda_world(case=case, staff=lawyer, by=receptionist)
     return {
         "appointment": appointment.pk,
         "call": call.pk,
+        **referral_world(case=case, lawyer=lawyer, dif_liaison=dif_liaison),
         "alert": alert,
         "folio": case.folio,
         "pk_person": case.holder.pk,
@@ -288,6 +313,10 @@ def url_for(name, world, rule):
     kwargs = {}
     if rule.get("kwargs"):
         kwargs = rule["kwargs"](world)
+    elif rule.get("kwarg") == "referral":
+        kwargs = {"folio": world["referral"]}
+    elif rule.get("kwarg") in ("inbound", "institution"):
+        kwargs = {"pk": world[rule["kwarg"]]}
     elif rule.get("kwarg") == "public_id":
         kwargs = {"public_id": world["alert"].public_id}
     elif name in ("audit:case",) or rule.get("kwarg") == "folio":

@@ -1,0 +1,545 @@
+"""Writes of referrals. Keyword-only, one transaction each, the audit record, the referral's own history
+(ReferralEvent) and the case timeline line inside it; the case team is told of every answer."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from violeta.accounts.models import AREA_ROLES, CASE_ROLES, Role
+from violeta.audit.models import Action
+from violeta.audit.services import audit_record
+from violeta.cases.models import Case, EventKind, InternalProtocolDesignation
+from violeta.cases.services import case_event_record
+from violeta.core.tasks import enqueue
+from violeta.notifications.services import notify
+from violeta.people.models import Consent, ConsentPurpose, Person
+from violeta.people.services import consent_record
+from violeta.referrals.models import (
+    AWAITING,
+    FINAL,
+    InboundReferral,
+    InboundStatus,
+    Institution,
+    Liaison,
+    Outcome,
+    Referral,
+    ReferralCounter,
+    ReferralEvent,
+    ReferralStatus,
+)
+
+# Who refers women from a case: the professionals of the areas and the director.
+REFERRAL_ROLES = AREA_ROLES | {Role.DIRECTOR}
+# Who may send a referral without her consent, with a written reason that is flagged for review.
+OVERRIDE_ROLES = frozenset({Role.COORDINATOR, Role.DIRECTOR})
+MIN_REASON = 15
+# Who keeps the network's data and links partner accounts to their institution.
+INSTITUTION_ADMINS = frozenset({Role.DIRECTOR, Role.SYSADMIN})
+FOLIO_PREFIX = "CAN"
+
+
+def referral_folio_next(*, year: int | None = None) -> str:
+    """The next referral folio of the year, ``CAN-2026-0001``, under the same row-lock scheme as case folios."""
+    year = year or timezone.localdate().year
+    ReferralCounter.objects.bulk_create([ReferralCounter(year=year, last=0)], ignore_conflicts=True)
+    ReferralCounter.objects.filter(year=year).update(last=F("last") + 1)
+    number = ReferralCounter.objects.values_list("last", flat=True).get(year=year)
+    return f"{FOLIO_PREFIX}-{year}-{number:04d}"
+
+
+@transaction.atomic
+def institution_create(*, by, code: str, name: str, short_name: str, kind: str, **fields) -> Institution:
+    """A partner institution of the network (the director's office or the system administration)."""
+    if by.role not in INSTITUTION_ADMINS:
+        raise PermissionDenied
+    institution = Institution(code=code, name=name, short_name=short_name, kind=kind, **fields)
+    institution.full_clean()
+    institution.save()
+    audit_record(actor=by, action=Action.CREATE, obj=institution)
+    return institution
+
+
+INSTITUTION_FIELDS = (
+    "code",
+    "name",
+    "short_name",
+    "kind",
+    "services",
+    "address",
+    "hours",
+    "phone",
+    "email",
+    "contact_name",
+    "response_days",
+    "is_active",
+)
+
+
+@transaction.atomic
+def institution_update(*, institution: Institution, by, **fields) -> Institution:
+    """Change an institution's data (the director's office or the system administration)."""
+    if by.role not in INSTITUTION_ADMINS:
+        raise PermissionDenied
+    for name, value in fields.items():
+        if name not in INSTITUTION_FIELDS:
+            raise TypeError(name)
+        setattr(institution, name, value)
+    institution.full_clean()
+    institution.save()
+    audit_record(actor=by, action=Action.UPDATE, obj=institution)
+    return institution
+
+
+@transaction.atomic
+def liaison_unlink(*, user, by) -> None:
+    if by.role not in INSTITUTION_ADMINS:
+        raise PermissionDenied
+    link = Liaison.objects.filter(user=user).first()
+    if link is not None:
+        audit_record(actor=by, action=Action.UPDATE, obj=link, detail="enlace retirado")
+        link.delete()
+
+
+@transaction.atomic
+def liaison_link(*, user, institution: Institution, by) -> Liaison:
+    """Attach a partner-agency liaison account to her institution (one institution per account)."""
+    if user.role != Role.LIAISON:
+        raise ValidationError(_("Only partner institution liaison accounts can be linked to an institution."))
+    liaison, _created = Liaison.objects.update_or_create(user=user, defaults={"institution": institution})
+    if not institution.has_accounts:
+        institution.has_accounts = True
+        institution.save(update_fields=["has_accounts"])
+    audit_record(actor=by, action=Action.UPDATE, obj=liaison, detail=f"enlace de {institution.code}")
+    return liaison
+
+
+def _case_url(referral: Referral) -> str:
+    return reverse("referrals:detail", kwargs={"folio": referral.folio})
+
+
+def _timeline(referral: Referral, *, by, text: str) -> None:
+    """The case timeline line: folio, institution and what happened; never what was shared."""
+    case_event_record(
+        case=referral.case,
+        by=by,
+        kind=EventKind.REFERRAL,
+        description=f"{referral.folio} · {referral.institution} · {text}",
+    )
+
+
+def _step(referral: Referral, *, by, to: str, note: str = "") -> None:
+    ReferralEvent.objects.create(
+        referral=referral, from_status=referral.status, to_status=to, by=by, note=note
+    )
+    referral.status = to
+
+
+def _notify_team(referral: Referral, *, by, message: str, key: str = "") -> None:
+    team = [m.user for m in referral.case.team_members.select_related("user") if m.user_id != by.pk]
+    notify(recipients=team, kind="referral", message=message, url=_case_url(referral), key=key)
+
+
+def _notify_liaisons(referral: Referral, *, message: str) -> None:
+    users = [link.user for link in referral.institution.liaisons.select_related("user")]
+    url = reverse("referrals:liaison_detail", kwargs={"folio": referral.folio})
+    notify(recipients=users, kind="referral", message=message, url=url)
+
+
+def _require_referrer(by, case: Case) -> None:
+    if by.role not in REFERRAL_ROLES:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def referral_create(
+    *,
+    case: Case,
+    by,
+    institution: Institution,
+    reason: str,
+    shared_summary: str,
+    urgency: str,
+    person: Person | None = None,
+    consent_given: bool = False,
+    consent_scope: str = "",
+    consent: Consent | None = None,
+    send: bool = False,
+    override_reason: str = "",
+) -> Referral:
+    """A referral of a woman (or a child) of the case to an institution, as a draft or sent at once.
+
+    With ``consent_given`` her consent is recorded (purpose "referral", the scope she agreed to); an earlier
+    consent may be given instead. The summary is what the worker chose to share, never the file.
+    """
+    _require_referrer(by, case)
+    if not case.is_active:
+        raise ValidationError(_("The case file is closed. Reopen it to refer her."), code="closed")
+    person = person or case.holder
+    if not case.parties.filter(person=person).exists():
+        raise ValidationError(_("That person is not in the case file."), code="not_in_case")
+    if not institution.is_active:
+        raise ValidationError({"institution": _("That institution is no longer active.")})
+    if consent_given:
+        if not consent_scope.strip():
+            raise ValidationError({"consent_scope": _("Write what she agreed to share and with whom.")})
+        consent = consent_record(
+            person=case.holder,
+            by=by,
+            purpose=ConsentPurpose.REFERRAL,
+            granted=True,
+            scope=consent_scope.strip()[:255],
+            case_id=case.pk,
+        )
+    referral = Referral(
+        folio=referral_folio_next(),
+        case=case,
+        person=person,
+        institution=institution,
+        reason=reason.strip(),
+        shared_summary=shared_summary.strip(),
+        urgency=urgency,
+        consent=consent,
+        created_by=by,
+    )
+    referral.full_clean(exclude=["verify_token"])
+    referral.save()
+    ReferralEvent.objects.create(referral=referral, to_status=ReferralStatus.DRAFT, by=by)
+    audit_record(actor=by, action=Action.CREATE, obj=referral, case_id=case.pk, detail="canalización")
+    _timeline(referral, by=by, text=_("Draft"))
+    if send:
+        _send(referral, by=by, override_reason=override_reason)
+    return referral
+
+
+def has_referral_consent(referral: Referral) -> bool:
+    consent = referral.consent
+    return bool(consent and consent.purpose == ConsentPurpose.REFERRAL and consent.is_active)
+
+
+def _send(referral: Referral, *, by, override_reason: str) -> None:
+    if referral.status != ReferralStatus.DRAFT:
+        raise ValidationError(_("Only a draft can be sent."), code="invalid_transition")
+    override_reason = override_reason.strip()
+    if not has_referral_consent(referral):
+        if by.role not in OVERRIDE_ROLES:
+            raise ValidationError(
+                _(
+                    "She has not consented to this referral. Record her consent, or ask the coordination "
+                    "or the director's office to authorise it."
+                ),
+                code="consent_required",
+            )
+        if len(override_reason) < MIN_REASON:
+            raise ValidationError(
+                {
+                    "override_reason": _(
+                        "Without her consent, explain in detail (at least 15 characters) why it must be sent."
+                    )
+                },
+                code="override_reason_required",
+            )
+        referral.override_reason = override_reason
+        referral.overridden_by = by
+        referral.flagged = True
+    now = timezone.now()
+    _step(referral, by=by, to=ReferralStatus.SENT, note=override_reason)
+    referral.sent_at = now
+    referral.due_at = now + timedelta(days=referral.institution.response_days)
+    referral.save(
+        update_fields=["status", "sent_at", "due_at", "override_reason", "overridden_by", "flagged"]
+    )
+    audit_record(
+        actor=by,
+        action=Action.UPDATE,
+        obj=referral,
+        case_id=referral.case_id,
+        detail="canalización enviada sin consentimiento" if referral.flagged else "canalización enviada",
+        flagged=referral.flagged,
+    )
+    _timeline(
+        referral,
+        by=by,
+        text=_("Sent without consent (authorised)") if referral.flagged else str(ReferralStatus.SENT.label),
+    )
+    _notify_liaisons(
+        referral, message=_("New referral %(folio)s for your institution.") % {"folio": referral.folio}
+    )
+    # On time with the worker: the check runs when the answer is due (the daily cron is the safety net).
+    from violeta.referrals import tasks
+
+    enqueue(tasks.referral_overdue_check, referral.pk, run_after=referral.due_at + timedelta(minutes=1))
+
+
+@transaction.atomic
+def referral_send(*, referral: Referral, by, override_reason: str = "") -> Referral:
+    """Send a draft. Refused without her consent, unless the coordination or the director authorises it with a
+    written reason: then it is sent and flagged for the director's review."""
+    _require_referrer(by, referral.case)
+    _send(referral, by=by, override_reason=override_reason)
+    return referral
+
+
+def is_liaison_of(user, referral: Referral) -> bool:
+    link = getattr(user, "liaison", None) if user.role == Role.LIAISON else None
+    return link is not None and link.institution_id == referral.institution_id
+
+
+def _answer(referral: Referral, *, by, to: str, note: str = "", **changes) -> Referral:
+    """One answer of the institution (by its liaison, or recorded by the case team on its behalf)."""
+    if not (is_liaison_of(by, referral) or by.role in REFERRAL_ROLES):
+        raise PermissionDenied
+    if referral.status == ReferralStatus.DRAFT and by.role == Role.LIAISON:
+        raise PermissionDenied
+    if to not in referral.allowed_next():
+        raise ValidationError(
+            _("A referral that is “%(status)s” cannot change to “%(to)s”.")
+            % {"status": referral.get_status_display(), "to": ReferralStatus(to).label},
+            code="invalid_transition",
+        )
+    now = timezone.now()
+    _step(referral, by=by, to=to, note=note)
+    fields = ["status", *changes]
+    for name, value in changes.items():
+        setattr(referral, name, value)
+    if referral.answered_at is None:
+        referral.answered_at = now
+        fields.append("answered_at")
+    if to in FINAL:
+        referral.closed_at = now
+        fields.append("closed_at")
+    referral.save(update_fields=fields)
+    audit_record(
+        actor=by, action=Action.UPDATE, obj=referral, case_id=referral.case_id, detail=f"canalización: {to}"
+    )
+    label = ReferralStatus(to).label
+    _timeline(referral, by=by, text=str(label))
+    _notify_team(
+        referral,
+        by=by,
+        message=_("Referral %(folio)s to %(institution)s: %(status)s.")
+        % {"folio": referral.folio, "institution": referral.institution, "status": label},
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_accept(*, referral: Referral, by, note: str = "") -> Referral:
+    """The institution received the referral and will attend her."""
+    return _answer(referral, by=by, to=ReferralStatus.RECEIVED, note=note.strip())
+
+
+@transaction.atomic
+def referral_reject(*, referral: Referral, by, reason: str) -> Referral:
+    if len(reason.strip()) < 5:
+        raise ValidationError({"reason": _("Say why the referral is rejected.")})
+    return _answer(
+        referral, by=by, to=ReferralStatus.REJECTED, note=reason.strip(), rejection_reason=reason.strip()
+    )
+
+
+@transaction.atomic
+def referral_start_attention(*, referral: Referral, by, note: str = "") -> Referral:
+    return _answer(referral, by=by, to=ReferralStatus.IN_ATTENTION, note=note.strip())
+
+
+@transaction.atomic
+def referral_report_back(*, referral: Referral, by, counter_referral: str, outcome: str) -> Referral:
+    """The counter-referral: the institution tells the case team what it did and how it ended."""
+    errors = {}
+    if len(counter_referral.strip()) < 5:
+        errors["counter_referral"] = _("Tell the case team what was done.")
+    if outcome not in Outcome.values:
+        errors["outcome"] = _("Choose the outcome.")
+    if errors:
+        raise ValidationError(errors)
+    return _answer(
+        referral,
+        by=by,
+        to=ReferralStatus.ATTENDED,
+        note=counter_referral.strip(),
+        counter_referral=counter_referral.strip(),
+        outcome=outcome,
+    )
+
+
+@transaction.atomic
+def referral_close_no_contact(*, referral: Referral, by, note: str) -> Referral:
+    if len(note.strip()) < 5:
+        raise ValidationError({"note": _("Say what was tried to contact her.")})
+    return _answer(referral, by=by, to=ReferralStatus.CLOSED_NO_CONTACT, note=note.strip())
+
+
+def referral_overdue_check_run(*, referral_id: int, now=None) -> bool:
+    """Tell the case team, once a day, that a referral has had no answer in time. Safe to run twice."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    with transaction.atomic():
+        referral = (
+            Referral.objects.select_for_update()
+            .filter(pk=referral_id, status__in=AWAITING, due_at__lt=now)
+            .select_related("institution", "case")
+            .first()
+        )
+        if referral is None:
+            return False
+        if referral.overdue_notified_at and timezone.localdate(referral.overdue_notified_at) >= today:
+            return False
+        referral.overdue_notified_at = now
+        referral.save(update_fields=["overdue_notified_at"])
+        team = [m.user for m in referral.case.team_members.select_related("user")]
+        notify(
+            recipients=team,
+            kind="referral_overdue",
+            message=_("Referral %(folio)s to %(institution)s has had no answer since %(date)s.")
+            % {
+                "folio": referral.folio,
+                "institution": referral.institution,
+                "date": timezone.localtime(referral.sent_at).strftime("%d/%m/%Y"),
+            },
+            url=reverse("referrals:overdue"),
+            key=f"referrals.overdue:{referral.pk}:{today.isoformat()}",
+        )
+    return True
+
+
+def referrals_overdue_notify(*, now=None) -> int:
+    """The daily round (cron): every overdue referral not yet notified today. Idempotent."""
+    now = now or timezone.now()
+    due = Referral.objects.filter(status__in=AWAITING, due_at__lt=now).values_list("pk", flat=True)
+    return sum(referral_overdue_check_run(referral_id=pk, now=now) for pk in list(due))
+
+
+@transaction.atomic
+def inbound_referral_create(*, by, **fields) -> InboundReferral:
+    """A partner institution refers a woman to the institute: an intake draft waits for reception."""
+    link = getattr(by, "liaison", None) if by.role == Role.LIAISON else None
+    if link is None:
+        raise PermissionDenied
+    if not fields.get("consent_given"):
+        raise ValidationError(
+            {"consent_given": _("Refer her only with her consent: confirm that she agreed.")}
+        )
+    inbound = InboundReferral(institution=link.institution, sent_by=by, **fields)
+    inbound.full_clean()
+    inbound.save()
+    audit_record(actor=by, action=Action.CREATE, obj=inbound, detail="canalización recibida")
+    from violeta.accounts.models import User
+
+    reception = User.objects.filter(is_active=True, role__in=[Role.RECEPTION, Role.SOCIAL_WORK])
+    notify(
+        recipients=reception,
+        kind="referral_inbound",
+        message=_("%(institution)s referred a woman to the institute.") % {"institution": link.institution},
+        url=reverse("referrals:inbound_list"),
+    )
+    return inbound
+
+
+@transaction.atomic
+def inbound_referral_convert(*, inbound: InboundReferral, case: Case, by) -> InboundReferral:
+    """The intake opened from an inbound referral: the draft is done and points at the case."""
+    if inbound.status != InboundStatus.PENDING:
+        raise ValidationError(_("This referral was already handled."), code="handled")
+    inbound.status = InboundStatus.CONVERTED
+    inbound.case = case
+    inbound.handled_by = by
+    inbound.handled_at = timezone.now()
+    inbound.save(update_fields=["status", "case", "handled_by", "handled_at"])
+    audit_record(actor=by, action=Action.UPDATE, obj=inbound, case_id=case.pk, detail="entrevista abierta")
+    case_event_record(
+        case=case,
+        by=by,
+        kind=EventKind.REFERRAL,
+        description=_("Referred to the institute by %(institution)s") % {"institution": inbound.institution},
+    )
+    return inbound
+
+
+@transaction.atomic
+def inbound_referral_dismiss(*, inbound: InboundReferral, by, why: str) -> InboundReferral:
+    if inbound.status != InboundStatus.PENDING:
+        raise ValidationError(_("This referral was already handled."), code="handled")
+    if len(why.strip()) < 5:
+        raise ValidationError({"why": _("Say why it is dismissed.")})
+    inbound.status = InboundStatus.DISMISSED
+    inbound.handled_by = by
+    inbound.handled_at = timezone.now()
+    inbound.save(update_fields=["status", "handled_by", "handled_at"])
+    audit_record(actor=by, action=Action.UPDATE, obj=inbound, detail="descartada")
+    return inbound
+
+
+def verification_url(referral: Referral) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse(
+        "referrals:verify", kwargs={"token": referral.verify_token}
+    )
+
+
+# --- The municipality's internal gender-violence protocol ---------------------------------------------------
+
+
+def is_protocol_staff(user) -> bool:
+    """Designated for the internal protocol (or the director, who sees every case)."""
+    if not (user.is_active and user.role in CASE_ROLES):
+        return False
+    return user.role == Role.DIRECTOR or InternalProtocolDesignation.objects.filter(user=user).exists()
+
+
+@transaction.atomic
+def internal_protocol_designate(*, user, by) -> InternalProtocolDesignation:
+    """The director designates a staff member to attend internal-protocol cases."""
+    if by.role != Role.DIRECTOR:
+        raise PermissionDenied
+    if not (user.is_active and user.role in CASE_ROLES) or user.role == Role.DIRECTOR:
+        raise ValidationError({"user": _("Only active staff who attend case files can be designated.")})
+    designation, created = InternalProtocolDesignation.objects.get_or_create(
+        user=user, defaults={"designated_by": by}
+    )
+    if created:
+        audit_record(actor=by, action=Action.CREATE, obj=designation, detail="designación protocolo interno")
+    return designation
+
+
+@transaction.atomic
+def internal_protocol_revoke(*, user, by) -> None:
+    if by.role != Role.DIRECTOR:
+        raise PermissionDenied
+    designation = InternalProtocolDesignation.objects.filter(user=user).first()
+    if designation is not None:
+        audit_record(actor=by, action=Action.UPDATE, obj=designation, detail="designación retirada")
+        designation.delete()
+
+
+@transaction.atomic
+def internal_protocol_open(*, case: Case, by, dependency: str, conduct: str) -> Case:
+    """Attend the case under the internal protocol: she is a municipal public servant. From then on only the
+    designated staff and the director see the case; the referral for sanction goes to the internal control
+    body as an ordinary referral."""
+    if not is_protocol_staff(by):
+        raise PermissionDenied
+    if not case.is_active:
+        raise ValidationError(_("The case file is closed."), code="closed")
+    errors = {}
+    if not dependency.strip():
+        errors["dependency"] = _("Write the municipal dependency where she works.")
+    if len(conduct.strip()) < 10:
+        errors["conduct"] = _("Describe the reported conduct.")
+    if errors:
+        raise ValidationError(errors)
+    first_time = not case.is_internal_protocol
+    case.is_internal_protocol = True
+    case.ip_dependency = dependency.strip()[:150]
+    case.ip_conduct = conduct.strip()
+    case.save(update_fields=["is_internal_protocol", "ip_dependency", "ip_conduct", "updated_at"])
+    audit_record(actor=by, action=Action.UPDATE, obj=case, case_id=case.pk, detail="protocolo interno")
+    if first_time:
+        case_event_record(
+            case=case, by=by, kind=EventKind.STATUS, description=_("Attended under the internal protocol")
+        )
+    return case

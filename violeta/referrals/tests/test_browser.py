@@ -1,0 +1,32 @@
+"""The liaison's portal in a real Chromium: she lands on her institution's referrals, opens one, accepts it."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from violeta.cases.tests.factories import CaseFactory
+from violeta.conftest import PASSWORD
+from violeta.referrals.models import Referral, ReferralStatus
+from violeta.referrals.tests.factories import dif, link, refer
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_liaison_accepts_a_referral(page, live_server, dif_liaison, social_worker):
+    institution = dif()
+    link(dif_liaison, institution)
+    case = CaseFactory(opened_by=social_worker)
+    referral = refer(case, social_worker, institution, summary="Necesita guardería para sus dos hijos.")
+    page.goto(live_server.url + "/")
+    page.get_by_label("Correo electrónico").fill(dif_liaison.email)
+    page.get_by_label("Contraseña").fill(PASSWORD)
+    page.get_by_role("button", name="Entrar").click()
+    expect(page.get_by_role("heading", name=re.compile("Canalizaciones a mi institución"))).to_be_visible()
+    page.screenshot(path="/tmp/referrals-inbox.png", full_page=True)
+    page.get_by_role("link", name=referral.folio).click()
+    expect(page.get_by_text("Necesita guardería para sus dos hijos.")).to_be_visible()
+    page.screenshot(path="/tmp/referrals-liaison-detail.png", full_page=True)
+    page.get_by_role("button", name="Aceptar la canalización").click()
+    expect(page.get_by_text("Registrado. Se avisó al equipo del expediente.")).to_be_visible()
+    assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.RECEIVED

@@ -1,0 +1,28 @@
+from django.urls import path
+
+from violeta.referrals import views
+
+app_name = "referrals"
+urlpatterns = [
+    path("instituciones/", views.institution_list, name="institutions"),
+    path("instituciones/nueva/", views.institution_edit, name="institution_create"),
+    path("instituciones/<int:pk>/", views.institution_edit, name="institution_edit"),
+    path("vencidas/", views.overdue, name="overdue"),
+    path("expediente/<str:folio>/", views.case_referrals, name="case_list"),
+    path("expediente/<str:folio>/nueva/", views.referral_create, name="create"),
+    path("expediente/<str:folio>/protocolo-interno/", views.internal_protocol, name="internal_protocol"),
+    path("protocolo-interno/designaciones/", views.designations, name="designations"),
+    path("verificar/<str:token>/", views.verify, name="verify"),
+    path("enlace/", views.liaison_inbox, name="liaison_inbox"),
+    path("enlace/nueva/", views.inbound_create, name="inbound_create"),
+    path("enlace/<str:folio>/", views.liaison_detail, name="liaison_detail"),
+    path("enlace/<str:folio>/respuesta/", views.liaison_answer, name="liaison_answer"),
+    path("enlace/<str:folio>/oficio.pdf", views.liaison_letter, name="liaison_letter"),
+    path("recibidas/", views.inbound_list, name="inbound_list"),
+    path("recibidas/<int:pk>/entrevista/", views.inbound_intake, name="inbound_intake"),
+    path("recibidas/<int:pk>/descartar/", views.inbound_dismiss, name="inbound_dismiss"),
+    path("<str:folio>/", views.referral_detail, name="detail"),
+    path("<str:folio>/enviar/", views.referral_send, name="send"),
+    path("<str:folio>/respuesta/", views.referral_answer, name="answer"),
+    path("<str:folio>/oficio.pdf", views.referral_letter, name="letter"),
+]

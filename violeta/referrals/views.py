@@ -1,0 +1,445 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from violeta.accounts.models import INTAKE_ROLES, Role
+from violeta.audit.models import Action
+from violeta.audit.services import audit_record
+from violeta.cases.models import ArrivalChannel, Case
+from violeta.cases.selectors import access_case
+from violeta.core.forms import apply_service_errors
+from violeta.core.htmx import render_page
+from violeta.core.permissions import CASE_ROLES, staff_required
+from violeta.referrals import documents, selectors, services
+from violeta.referrals.forms import (
+    AnswerForm,
+    DesignationForm,
+    DismissForm,
+    InboundReferralForm,
+    InstitutionForm,
+    InternalProtocolForm,
+    LiaisonLinkForm,
+    ReferralForm,
+    SendForm,
+)
+from violeta.referrals.models import Institution, InstitutionKind, ReferralStatus
+from violeta.referrals.services import INSTITUTION_ADMINS, OVERRIDE_ROLES, REFERRAL_ROLES
+
+LIAISON = {Role.LIAISON}
+
+
+# --- The case team ------------------------------------------------------------------------------------------
+
+
+@staff_required(CASE_ROLES | INSTITUTION_ADMINS)
+def institution_list(request):
+    """The partner network: what each institution offers, where, when, and how long it takes to answer."""
+    can_edit = request.user.role in INSTITUTION_ADMINS
+    context = {"institutions": selectors.institutions(active_only=not can_edit), "can_edit": can_edit}
+    return render_page(request, "referrals/institution_list.html", context)
+
+
+@staff_required(INSTITUTION_ADMINS)
+@require_http_methods(["GET", "POST"])
+def institution_edit(request, pk=None):
+    """Add or change a partner institution, and link the partner's liaison accounts to it."""
+    institution = get_object_or_404(Institution, pk=pk) if pk else None
+    form = InstitutionForm(request.POST or None, instance=institution, prefix="i")
+    link_form = LiaisonLinkForm(prefix="l")
+    if request.method == "POST" and institution is not None and "l-user" in request.POST:
+        link_form = LiaisonLinkForm(request.POST, prefix="l")
+        if link_form.is_valid():
+            services.liaison_link(
+                user=link_form.cleaned_data["user"], institution=institution, by=request.user
+            )
+            messages.success(request, _("Liaison account linked."))
+            return redirect("referrals:institution_edit", pk=institution.pk)
+    elif request.method == "POST" and institution is not None and "unlink" in request.POST:
+        link = institution.liaisons.filter(user_id=request.POST.get("unlink")).select_related("user").first()
+        if link is None:
+            raise Http404
+        services.liaison_unlink(user=link.user, by=request.user)
+        messages.success(request, _("Liaison account unlinked."))
+        return redirect("referrals:institution_edit", pk=institution.pk)
+    elif request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            if institution is None:
+                institution = services.institution_create(by=request.user, **data)
+            else:
+                services.institution_update(institution=institution, by=request.user, **data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Institution saved."))
+            return redirect("referrals:institutions")
+    liaisons = list(institution.liaisons.select_related("user")) if institution else []
+    context = {"form": form, "institution": institution, "link_form": link_form, "liaisons": liaisons}
+    return render_page(request, "referrals/institution_form.html", context)
+
+
+@staff_required(CASE_ROLES)
+def case_referrals(request, folio):
+    case = access_case(request.user, folio, detail="canalizaciones")
+    context = {
+        "case": case,
+        "referrals": selectors.case_referrals(case),
+        "can_refer": request.user.role in REFERRAL_ROLES and case.is_active,
+        "protocol_staff": services.is_protocol_staff(request.user),
+    }
+    return render_page(request, "referrals/case_referrals.html", context)
+
+
+@staff_required(REFERRAL_ROLES)
+@require_http_methods(["GET", "POST"])
+def referral_create(request, folio):
+    case = access_case(request.user, folio, detail="nueva canalización")
+    parties = list(case.parties.select_related("person").order_by("added_at"))
+    can_override = request.user.role in OVERRIDE_ROLES
+    form = ReferralForm(
+        request.POST or None,
+        parties=parties,
+        can_override=can_override,
+        initial={"person": case.holder_id, "institution": request.GET.get("institucion")},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person = next(p.person for p in parties if p.person_id == data["person"])
+        try:
+            referral = services.referral_create(
+                case=case,
+                by=request.user,
+                institution=data["institution"],
+                person=person,
+                reason=data["reason"],
+                shared_summary=data["shared_summary"],
+                urgency=data["urgency"],
+                consent_given=data["consent_given"],
+                consent_scope=data["consent_scope"],
+                send="send" in request.POST,
+                override_reason=data.get("override_reason", ""),
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            if referral.status == ReferralStatus.SENT:
+                messages.success(request, _("Referral %(folio)s sent.") % {"folio": referral.folio})
+            else:
+                messages.success(
+                    request, _("Referral %(folio)s saved as a draft.") % {"folio": referral.folio}
+                )
+            return redirect("referrals:detail", folio=referral.folio)
+    return render_page(
+        request, "referrals/referral_form.html", {"case": case, "form": form, "can_override": can_override}
+    )
+
+
+@staff_required(CASE_ROLES)
+def referral_detail(request, folio):
+    referral = selectors.access_referral(request.user, folio)
+    context = {
+        "referral": referral,
+        "case": referral.case,
+        "history": selectors.referral_history(referral),
+        "has_consent": services.has_referral_consent(referral),
+        "can_act": request.user.role in REFERRAL_ROLES,
+        "can_override": request.user.role in OVERRIDE_ROLES,
+        "send_form": SendForm(),
+        "answer_form": AnswerForm(),
+        "next": referral.allowed_next(),
+    }
+    return render_page(request, "referrals/referral_detail.html", context)
+
+
+@staff_required(REFERRAL_ROLES)
+@require_POST
+def referral_send(request, folio):
+    referral = selectors.access_referral(request.user, folio, detail="envío de canalización")
+    form = SendForm(request.POST)
+    form.is_valid()
+    try:
+        services.referral_send(
+            referral=referral, by=request.user, override_reason=form.cleaned_data.get("override_reason", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Referral %(folio)s sent.") % {"folio": referral.folio})
+    return redirect("referrals:detail", folio=referral.folio)
+
+
+def _answer(request, referral) -> bool:
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose what to record."))
+        return False
+    data = form.cleaned_data
+    by = request.user
+    try:
+        match data["action"]:
+            case "accept":
+                services.referral_accept(referral=referral, by=by, note=data["note"])
+            case "reject":
+                services.referral_reject(referral=referral, by=by, reason=data["note"])
+            case "attention":
+                services.referral_start_attention(referral=referral, by=by, note=data["note"])
+            case "report":
+                services.referral_report_back(
+                    referral=referral,
+                    by=by,
+                    counter_referral=data["counter_referral"],
+                    outcome=data["outcome"],
+                )
+            case "no_contact":
+                services.referral_close_no_contact(referral=referral, by=by, note=data["note"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return False
+    except PermissionDenied:
+        raise Http404 from None
+    messages.success(request, _("Recorded. The case team has been notified."))
+    return True
+
+
+@staff_required(REFERRAL_ROLES)
+@require_POST
+def referral_answer(request, folio):
+    """The case team records an institution's answer given by phone or in writing (no Violeta account)."""
+    referral = selectors.access_referral(request.user, folio, detail="respuesta de canalización")
+    _answer(request, referral)
+    return redirect("referrals:detail", folio=referral.folio)
+
+
+def _letter_response(request, referral):
+    pdf = documents.letter_pdf(referral)
+    with transaction.atomic():
+        audit_record(
+            actor=request.user,
+            action=Action.EXPORT,
+            obj=referral,
+            case_id=referral.case_id,
+            detail="oficio de canalización (PDF)",
+        )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="oficio-{referral.folio}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@staff_required(REFERRAL_ROLES)
+def referral_letter(request, folio):
+    """The oficio de canalización as a PDF: permission-checked and its export audited."""
+    referral = selectors.access_referral(request.user, folio, detail="oficio de canalización")
+    if referral.status == ReferralStatus.DRAFT:
+        raise Http404
+    return _letter_response(request, referral)
+
+
+@staff_required(CASE_ROLES)
+def overdue(request):
+    """Referrals with no answer within their institution's time, in the cases the user may see."""
+    rows = selectors.overdue_referrals(request.user)
+    return render_page(request, "referrals/overdue.html", {"referrals": rows})
+
+
+@login_not_required
+def verify(request, token):
+    """Public: the receiver of a letter checks it is genuine. Folio, date and institution only; no personal data."""
+    referral = selectors.referral_by_token(token)
+    response = render(
+        request, "referrals/verify.html", {"referral": referral}, status=200 if referral else 404
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+# --- The partner institution's liaison ----------------------------------------------------------------------
+
+
+@staff_required(LIAISON)
+def liaison_inbox(request):
+    """The referrals sent to her institution: the only ones she sees."""
+    status = request.GET.get("estado", "open")
+    if status not in {"open", "", *ReferralStatus.values}:
+        status = "open"
+    rows = list(selectors.liaison_referrals(request.user, status=status))
+    context = {
+        "institution": selectors.liaison_institution(request.user),
+        "referrals": rows,
+        "status": status,
+        "statuses": ReferralStatus.choices[1:],
+        "inbound": selectors.liaison_inbound(request.user),
+    }
+    return render_page(request, "referrals/liaison_inbox.html", context, partial="rows")
+
+
+@staff_required(LIAISON)
+def liaison_detail(request, folio):
+    referral = selectors.access_referral_for_liaison(request.user, folio)
+    context = {
+        "referral": referral,
+        "history": selectors.referral_history(referral, for_liaison=True),
+        "answer_form": AnswerForm(),
+        "next": referral.allowed_next(),
+    }
+    return render_page(request, "referrals/liaison_detail.html", context)
+
+
+@staff_required(LIAISON)
+def liaison_letter(request, folio):
+    """The letter her institution received, for its own file."""
+    referral = selectors.access_referral_for_liaison(request.user, folio, detail="oficio (enlace)")
+    return _letter_response(request, referral)
+
+
+@staff_required(LIAISON)
+@require_POST
+def liaison_answer(request, folio):
+    referral = selectors.access_referral_for_liaison(request.user, folio, detail="respuesta (enlace)")
+    _answer(request, referral)
+    return redirect("referrals:liaison_detail", folio=referral.folio)
+
+
+@staff_required(LIAISON)
+@require_http_methods(["GET", "POST"])
+def inbound_create(request):
+    """Her institution refers a woman to the institute: it arrives as an intake draft for reception."""
+    if selectors.liaison_institution(request.user) is None:
+        raise Http404
+    form = InboundReferralForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.inbound_referral_create(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Referral sent to the institute."))
+            return redirect("referrals:liaison_inbox")
+    return render_page(request, "referrals/inbound_form.html", {"form": form})
+
+
+# --- Referrals received by the institute --------------------------------------------------------------------
+
+
+@staff_required(INTAKE_ROLES)
+def inbound_list(request):
+    return render_page(
+        request, "referrals/inbound_list.html", {"rows": selectors.pending_inbound(request.user)}
+    )
+
+
+@staff_required(INTAKE_ROLES)
+@require_http_methods(["GET", "POST"])
+def inbound_intake(request, pk):
+    """The intake interview prefilled from the referral; the case is opened by the usual intake view."""
+    from violeta.cases import views as case_views
+    from violeta.cases.forms import IntakeCaseForm
+    from violeta.people.forms import PersonForm, SafeContactForm
+
+    inbound = selectors.access_inbound(request.user, pk)
+    if inbound.status != "pending":
+        raise Http404
+    if request.method == "POST":
+        last = (
+            Case.objects.filter(opened_by=request.user).order_by("-pk").values_list("pk", flat=True).first()
+        )
+        response = case_views.intake(request)
+        case = Case.objects.filter(opened_by=request.user, pk__gt=last or 0).order_by("-pk").first()
+        if response.status_code == 302 and case is not None:
+            services.inbound_referral_convert(inbound=inbound, case=case, by=request.user)
+        return response
+    person_form = PersonForm(
+        prefix="p",
+        initial={
+            "given_names": inbound.given_names,
+            "first_surname": inbound.first_surname,
+            "second_surname": inbound.second_surname,
+            "phone": inbound.phone,
+        },
+    )
+    safe_form = SafeContactForm(
+        prefix="s", initial={"phone_choice": "main", "may_call": inbound.safe_to_call}
+    )
+    case_form = IntakeCaseForm(
+        prefix="c",
+        initial={
+            "arrival_channel": ArrivalChannel.REFERRED,
+            "arrival_detail": inbound.institution.name[:150],
+            "reason": inbound.reason,
+        },
+    )
+    context = {"person_form": person_form, "safe_form": safe_form, "case_form": case_form, "candidates": []}
+    return render_page(request, "cases/intake.html", context)
+
+
+@staff_required(INTAKE_ROLES)
+@require_POST
+def inbound_dismiss(request, pk):
+    inbound = selectors.access_inbound(request.user, pk)
+    form = DismissForm(request.POST)
+    if form.is_valid():
+        try:
+            services.inbound_referral_dismiss(inbound=inbound, by=request.user, why=form.cleaned_data["why"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Dismissed."))
+    else:
+        messages.error(request, _("Say why it is dismissed."))
+    return redirect("referrals:inbound_list")
+
+
+# --- The internal gender-violence protocol -----------------------------------------------------------------
+
+
+@staff_required(CASE_ROLES)
+@require_http_methods(["GET", "POST"])
+def internal_protocol(request, folio):
+    """Attend the case under the internal protocol (designated staff and the director only)."""
+    case = access_case(request.user, folio, detail="protocolo interno")
+    if not services.is_protocol_staff(request.user):
+        raise Http404
+    initial = {"dependency": case.ip_dependency, "conduct": case.ip_conduct}
+    form = InternalProtocolForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.internal_protocol_open(case=case, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The case file is now attended under the internal protocol."))
+            return redirect("referrals:case_list", folio=case.folio)
+    control = selectors.institutions().filter(kind=InstitutionKind.INTERNAL_CONTROL).first()
+    context = {"case": case, "form": form, "control": control}
+    return render_page(request, "referrals/internal_protocol.html", context)
+
+
+@staff_required({Role.DIRECTOR})
+@require_http_methods(["GET", "POST"])
+def designations(request):
+    """The director designates who attends internal-protocol cases."""
+    form = DesignationForm(request.POST or None)
+    if request.method == "POST":
+        if "revoke" in request.POST:
+            user = selectors.designated_staff().filter(pk=request.POST.get("revoke")).first()
+            if user is None:
+                raise Http404
+            services.internal_protocol_revoke(user=user, by=request.user)
+            messages.success(request, _("Designation removed."))
+            return redirect("referrals:designations")
+        if form.is_valid():
+            try:
+                services.internal_protocol_designate(user=form.cleaned_data["user"], by=request.user)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("Staff member designated."))
+                return redirect("referrals:designations")
+    context = {"form": form, "staff": selectors.designated_staff()}
+    return render_page(request, "referrals/designations.html", context)
