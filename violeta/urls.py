@@ -14,6 +14,7 @@ urlpatterns = [
     path("expedientes/", include("violeta.cases.urls")),
     path("", include("violeta.alerts.urls")),
     path("avisos/", include("violeta.notifications.urls")),
+    path("tarjeta/", include("violeta.card.urls")),
     path("api/v1/", api.urls),
     path(
         "favicon.ico",

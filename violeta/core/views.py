@@ -16,6 +16,8 @@ def home(request):
         return redirect("accounts:staff_list")
     if user.role == Role.ALERT_MONITOR:
         return redirect("alerts:console")
+    if user.role in (Role.CARD_OFFICE, Role.MERCHANT):
+        return redirect("card:office" if user.role == Role.CARD_OFFICE else "card:validate")
     return render(request, "core/home.html")
 
 
