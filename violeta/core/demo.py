@@ -701,7 +701,14 @@ class DemoBuilder:
         self.number_folios()
         self.counts["people"] += self.counts["children"]
         self.build_mia()
+        self.build_card()
         return dict(self.counts)
+
+    def build_card(self) -> None:
+        """The card program: businesses, applications in every state, cards and validations (card/demo.py)."""
+        from violeta.card.demo import build_card
+
+        self.counts.update(build_card(self))
 
     def build_mia(self) -> None:
         """MIA for the console: three women with the app, two alerts live (one under duress), one closed.
