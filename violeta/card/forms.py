@@ -128,6 +128,10 @@ class DirectoryForm(forms.Form):
 
 
 class MerchantForm(BootstrapFormMixin, forms.ModelForm):
+    website = forms.URLField(
+        label=gettext_lazy("Website"), required=False, assume_scheme="https", max_length=200
+    )
+
     class Meta:
         model = Merchant
         fields = [
@@ -153,9 +157,6 @@ class MerchantForm(BootstrapFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = MerchantCategory.objects.all()
         self.fields["contact_phone"] = PhoneField(label=_("Contact phone"), required=False)
-        self.fields["website"] = forms.URLField(
-            label=_("Website"), required=False, assume_scheme="https", max_length=200
-        )
 
 
 class BranchForm(BootstrapFormMixin, forms.ModelForm):

@@ -6,10 +6,11 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from violeta.accounts.models import Role
+from violeta.accounts.models import Role, User
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
 from violeta.card import eligibility, numbers, ratelimit, uploads
@@ -171,11 +172,26 @@ def application_submit(
                 detail="solicitud de tarjeta",
                 actor_label="" if by else ONLINE_LABEL,
             )
+            if channel == Channel.ONLINE:
+                _notify_office(today)
     except Exception:
         for name in written:
             uploads.path_of(name).unlink(missing_ok=True)
         raise
     return application
+
+
+def _notify_office(today: date) -> None:
+    """One notice a day to the card office when applications arrive online (no names: they are in the queue)."""
+    from violeta.notifications.services import notify
+
+    notify(
+        recipients=User.objects.filter(role=Role.CARD_OFFICE, is_active=True),
+        kind="card.application",
+        message=_("New card applications arrived online today."),
+        url=reverse("card:office"),
+        key=f"card.online:{today.isoformat()}",
+    )
 
 
 def application_documents_add(

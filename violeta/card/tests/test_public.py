@@ -154,3 +154,26 @@ def test_qr_holds_only_the_verification_link(card_office):
     url = documents.verify_url(card)
     assert url.endswith(f"/tarjeta/v/{card.verify_token}/")
     assert card.number not in url and "Mar" not in url
+
+
+def test_online_applications_notify_the_card_office_once_a_day(client, card_office, lawyer):
+    from violeta.notifications.models import Notification
+
+    client.post(APPLY, form_data())
+    client.post(
+        APPLY, form_data(first_surname="Baeza", curp=factories.applicant(first_surname="Baeza")["curp"])
+    )
+    notices = Notification.objects.all()
+    assert [n.recipient for n in notices] == [card_office]
+    assert "SOL-" not in notices[0].message and "María" not in notices[0].message
+
+
+def test_public_form_is_rate_limited_per_connection(client, db, monkeypatch):
+    from violeta.card import views
+
+    monkeypatch.setattr(views, "APPLY_PER_HOUR_IP", 1)
+    assert client.post(APPLY, form_data()).status_code == 302
+    other = factories.applicant(first_surname="Baeza")
+    response = client.post(APPLY, form_data(first_surname="Baeza", curp=other["curp"]))
+    assert response.status_code == 200 and "Demasiadas solicitudes" in response.content.decode()
+    assert CardApplication.objects.count() == 1
