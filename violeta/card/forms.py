@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from stdnum.mx import curp as stdnum_curp
 
+from violeta.accounts.models import Role, User
 from violeta.card.models import Branch, Merchant, MerchantCategory
 from violeta.core.forms import BootstrapFormMixin, CurpField, DateInput, PhoneField
 from violeta.people.models import Neighborhood
@@ -157,6 +158,26 @@ class MerchantForm(BootstrapFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = MerchantCategory.objects.all()
         self.fields["contact_phone"] = PhoneField(label=_("Contact phone"), required=False)
+
+
+class AccountLinkForm(BootstrapFormMixin, forms.Form):
+    """Tie a till account (created by the system administrator with the merchant role) to this business."""
+
+    user = forms.ModelChoiceField(label=gettext_lazy("Till account"), queryset=User.objects.none())
+    branch = forms.ModelChoiceField(
+        label=gettext_lazy("Branch"),
+        queryset=Branch.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("— Any branch (chosen at each validation) —"),
+    )
+
+    def __init__(self, *args, merchant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = User.objects.filter(role=Role.MERCHANT, is_active=True).order_by(
+            "email"
+        )
+        self.fields["user"].label_from_instance = lambda u: f"{u.email} ({u.full_name})"
+        self.fields["branch"].queryset = merchant.branches.filter(is_active=True)
 
 
 class BranchForm(BootstrapFormMixin, forms.ModelForm):

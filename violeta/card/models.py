@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from violeta.core.crypto import EncryptedTextField
+from violeta.core.validators import format_phone
 from violeta.people.models import Neighborhood
 
 
@@ -188,6 +189,10 @@ class CardApplication(models.Model):
     @property
     def full_name(self) -> str:
         return " ".join(p for p in (self.given_names, self.first_surname, self.second_surname) if p)
+
+    @property
+    def phone_display(self) -> str:
+        return format_phone(self.phone)
 
     @property
     def first_name(self) -> str:

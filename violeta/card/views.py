@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +13,7 @@ from violeta.audit.models import Action
 from violeta.audit.services import audit_record
 from violeta.card import documents, ratelimit, selectors, services, uploads
 from violeta.card.forms import (
+    AccountLinkForm,
     ApplicationForm,
     BranchForm,
     DeskApplicationForm,
@@ -355,22 +355,53 @@ def merchant_list(request):
 @staff_required(OFFICE)
 @require_http_methods(["GET", "POST"])
 def merchant_edit(request, pk=None):
+    """A business: its data, its branches, and the till accounts that validate for it (one form per button)."""
     merchant = get_object_or_404(Merchant, pk=pk) if pk else None
-    form = MerchantForm(request.POST or None, instance=merchant, prefix="m")
-    branch_form = BranchForm(request.POST or None, prefix="b") if merchant else None
+    action = ""
     if request.method == "POST":
-        if "add_branch" in request.POST and merchant and branch_form.is_valid():
-            services.branch_add(by=request.user, merchant=merchant, **branch_form.cleaned_data)
-            messages.success(request, _("Branch added."))
+        action = (
+            "branch" if "add_branch" in request.POST else "link" if "link_account" in request.POST else "save"
+        )
+        if action != "save" and merchant is None:
+            raise Http404
+    data = request.POST if request.method == "POST" else None
+    form = MerchantForm(data if action == "save" else None, instance=merchant, prefix="m")
+    branch_form = BranchForm(data if action == "branch" else None, prefix="b") if merchant else None
+    link_form = (
+        AccountLinkForm(data if action == "link" else None, prefix="u", merchant=merchant)
+        if merchant
+        else None
+    )
+    if action == "link" and link_form.is_valid():
+        try:
+            services.merchant_account_link(
+                by=request.user,
+                user=link_form.cleaned_data["user"],
+                merchant=merchant,
+                branch=link_form.cleaned_data["branch"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(link_form, exc)
+        else:
+            messages.success(request, _("Till account linked."))
             return redirect("card:merchant_edit", pk=merchant.pk)
-        if "add_branch" not in request.POST and form.is_valid():
-            fields = dict(form.cleaned_data.items())
-            try:
-                saved = services.merchant_save(by=request.user, merchant=merchant, **fields)
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, _("Business saved."))
-                return redirect("card:merchant_edit", pk=saved.pk)
-    context = {"form": form, "branch_form": branch_form, "merchant": merchant, "site_url": settings.SITE_URL}
+    elif action == "branch" and branch_form.is_valid():
+        services.branch_add(by=request.user, merchant=merchant, **branch_form.cleaned_data)
+        messages.success(request, _("Branch added."))
+        return redirect("card:merchant_edit", pk=merchant.pk)
+    elif action == "save" and form.is_valid():
+        try:
+            saved = services.merchant_save(by=request.user, merchant=merchant, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Business saved."))
+            return redirect("card:merchant_edit", pk=saved.pk)
+    context = {
+        "form": form,
+        "branch_form": branch_form,
+        "link_form": link_form,
+        "merchant": merchant,
+        "accounts": merchant.accounts.select_related("user", "branch") if merchant else [],
+    }
     return render_page(request, "card/merchant_edit.html", context)

@@ -225,3 +225,16 @@ def test_other_roles_cannot_run_the_office(client, lawyer, merchant, card_office
         assert response.status_code == 403
     card.refresh_from_db()
     assert card.status == "active"
+
+
+def test_the_office_links_a_till_account_to_a_business(client, card_office, merchant, lawyer, shop):
+    business, branch = shop
+    client.force_login(card_office)
+    url = reverse("card:merchant_edit", kwargs={"pk": business.pk})
+    response = client.post(url, {"link_account": "1", "u-user": lawyer.pk})
+    assert response.status_code == 200  # not a merchant account: not offered, refused
+    assert not MerchantAccount.objects.exists()
+    client.post(url, {"link_account": "1", "u-user": merchant.pk, "u-branch": branch.pk})
+    account = MerchantAccount.objects.get()
+    assert (account.user, account.merchant, account.branch) == (merchant, business, branch)
+    assert merchant.email in client.get(url).content.decode()
