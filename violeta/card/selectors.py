@@ -88,6 +88,26 @@ def application_queue(user, status: str):
     )
 
 
+def application_search(user, query: str):
+    """Find applications in any state by folio (SOL-000123), CURP, or name words, for the desk."""
+    if not _is_office(user):
+        raise Http404
+    query = query.strip()
+    applications = CardApplication.objects.select_related("neighborhood").order_by("-submitted_at", "-id")
+    folio = query.upper().removeprefix("SOL-")
+    if folio.isdigit():
+        return applications.filter(pk=int(folio))
+    if len(query) == 18 and query.isalnum():
+        return applications.filter(curp=query.upper())
+    for word in query.split()[:4]:
+        applications = applications.filter(
+            Q(given_names__icontains=word)
+            | Q(first_surname__icontains=word)
+            | Q(second_surname__icontains=word)
+        )
+    return applications
+
+
 def audit_list(user, rows, detail: str) -> None:
     audit_many(actor=user, action=Action.VIEW, objects=rows, detail=detail)
 

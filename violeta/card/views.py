@@ -177,17 +177,23 @@ def office(request):
     status = request.GET.get("estado") or ApplicationStatus.RECEIVED
     if status not in ApplicationStatus.values:
         status = ApplicationStatus.RECEIVED
-    page = Paginator(selectors.application_queue(request.user, status), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    query = request.GET.get("q", "").strip()[:80]
+    if query:
+        applications, status = selectors.application_search(request.user, query), ""
+    else:
+        applications = selectors.application_queue(request.user, status)
+    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    selectors.audit_list(
+        request.user, page.object_list, "búsqueda de solicitudes" if query else "cola de solicitudes"
     )
-    selectors.audit_list(request.user, page.object_list, "cola de solicitudes")
     counts = selectors.queue_counts()
     queues = [(value, label, counts[value]) for value, label in ApplicationStatus.choices]
     context = {
         "page": page,
         "status": status,
         "queues": queues,
-        "status_label": ApplicationStatus(status).label,
+        "query": query,
+        "status_label": ApplicationStatus(status).label if status else query,
     }
     return render_page(request, "card/office.html", context, partial="queue")
 

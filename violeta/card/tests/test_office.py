@@ -238,3 +238,25 @@ def test_the_office_links_a_till_account_to_a_business(client, card_office, merc
     account = MerchantAccount.objects.get()
     assert (account.user, account.merchant, account.branch) == (merchant, business, branch)
     assert merchant.email in client.get(url).content.decode()
+
+
+def test_find_an_application_by_folio_curp_or_name(client, card_office):
+    mine = factories.desk_application(card_office)
+    other = factories.desk_application(card_office, first_surname="Baeza", given_names="Rosa")
+    services.application_reject(application=other, by=card_office, reason="Fuera del municipio")
+    client.force_login(card_office)
+    for query in (mine.folio, mine.curp.lower(), "maría loya"):
+        body = client.get("/tarjeta/oficina/", {"q": query}).content.decode()
+        assert mine.folio in body and other.folio not in body, query
+    body = client.get("/tarjeta/oficina/", {"q": "rosa"}).content.decode()
+    assert other.folio in body and "Rechazada" in body
+
+
+def test_office_actions_need_the_card_office(client, lawyer, card_office):
+    application = factories.desk_application(card_office)
+    url = reverse("card:application_action", kwargs={"pk": application.pk, "action": "approve"})
+    assert client.post(url).status_code == 302  # anonymous: to sign in
+    client.force_login(lawyer)
+    assert client.post(url).status_code == 403
+    application.refresh_from_db()
+    assert application.status == "received"
