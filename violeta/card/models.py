@@ -118,7 +118,7 @@ class ApplicationStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
     CARD_ISSUED = "card_issued", _("Card issued")
-    DELIVERED = "delivered", _("Delivered")
+    DELIVERED = "delivered", _("Card delivered")
 
 
 # An application in one of these states still counts as "in progress" for the one-card-per-CURP rule.

@@ -201,7 +201,7 @@ def office(request):
 @staff_required(OFFICE)
 @require_POST
 def approve_bulk(request):
-    ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
+    ids = [int(v) for v in request.POST.getlist("ids")[:PAGE_SIZE] if v.isdigit()]
     if not ids:
         messages.warning(request, _("Select at least one application."))
         return redirect("card:office")
