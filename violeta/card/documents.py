@@ -15,6 +15,11 @@ def verify_url(card: Card) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("card:validate_token", kwargs={"token": card.verify_token})
 
 
+def holder_url(card: Card) -> str:
+    """Her digital card: the unguessable link the office gives her (or texts her)."""
+    return settings.SITE_URL.rstrip("/") + reverse("card:holder_card", kwargs={"token": card.holder_token})
+
+
 def qr_svg(card: Card) -> str:
     """The QR as inline SVG markup (no external request, allowed by the CSP)."""
     buffer = io.BytesIO()

@@ -425,6 +425,32 @@ def card_cancel(*, card: Card, by, reason: str) -> Card:
     return card
 
 
+@transaction.atomic
+def card_link_send(*, card: Card, by) -> None:
+    """Text her the link to her digital card, through the MIA SMS outbox (sent by the worker, retried).
+
+    The text names the program and carries the link, nothing else: no name, no number, no address.
+    """
+    from violeta.alerts.models import SmsKind
+    from violeta.alerts.services import sms_queue
+    from violeta.card.documents import holder_url
+
+    _require_office(by)
+    if card.status != CardStatus.ACTIVE:
+        raise ValidationError(_("Only an active card can be sent."), code="state")
+    body = _("Your Mi apoyo, Mi bienestar card is ready. Open it on your phone: %(url)s") % {
+        "url": holder_url(card)
+    }
+    sms_queue(kind=SmsKind.REMINDER, to=card.application.phone, body=body)
+    ApplicationEvent.objects.create(
+        application=card.application,
+        status=card.application.status,
+        by=by,
+        note=_("Digital card link sent by SMS"),
+    )
+    audit_record(actor=by, action=Action.UPDATE, obj=card, detail="enlace de tarjeta digital por SMS")
+
+
 # --- Validation at the till ----------------------------------------------------------------------------
 
 

@@ -312,7 +312,7 @@ def card_pdf(request, pk):
     return _pdf_response(card)
 
 
-CARD_ACTIONS = {"deliver", "renew", "replace", "cancel"}
+CARD_ACTIONS = {"deliver", "renew", "replace", "cancel", "send_link"}
 
 
 @staff_required(OFFICE)
@@ -326,6 +326,8 @@ def card_action(request, pk, action):
             services.card_deliver(card=card, by=request.user)
         elif action == "renew":
             services.card_renew(card=card, by=request.user)
+        elif action == "send_link":
+            services.card_link_send(card=card, by=request.user)
         else:
             reason = request.POST.get("reason", "")
             service = services.card_replace if action == "replace" else services.card_cancel

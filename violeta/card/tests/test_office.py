@@ -260,3 +260,19 @@ def test_office_actions_need_the_card_office(client, lawyer, card_office):
     assert client.post(url).status_code == 403
     application.refresh_from_db()
     assert application.status == "received"
+
+
+def test_text_her_the_link_to_her_digital_card(client, card_office):
+    from violeta.alerts.models import SmsMessage
+
+    card = factories.issued_card(card_office)
+    client.force_login(card_office)
+    client.post(reverse("card:card_action", kwargs={"pk": card.pk, "action": "send_link"}))
+    message = SmsMessage.objects.get()
+    assert message.to_phone == "+526144900789"
+    assert message.body.endswith(f"/tarjeta/mi-tarjeta/{card.holder_token}/")
+    for private in ("María", "Loya", card.number, "Libertad"):
+        assert private not in message.body
+    services.card_cancel(card=card, by=card_office, reason="Baja")
+    client.post(reverse("card:card_action", kwargs={"pk": card.pk, "action": "send_link"}))
+    assert SmsMessage.objects.count() == 1
