@@ -178,6 +178,14 @@ class CardApplication(models.Model):
         verbose_name = _("card application")
         verbose_name_plural = _("card applications")
         indexes = [models.Index(fields=["status", "submitted_at"], name="card_app_queue_idx")]
+        constraints = [
+            # The eligibility rule checks it first; this holds it when two submissions race.
+            models.UniqueConstraint(
+                fields=["curp"],
+                condition=models.Q(status__in=["received", "missing_documents", "approved"]),
+                name="card_one_open_application_per_curp",
+            )
+        ]
 
     def __str__(self):
         return f"SOL-{self.pk}"
@@ -274,6 +282,13 @@ class Card(models.Model):
 
     class Meta:
         ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=models.Q(status="active"),
+                name="card_one_active_per_application",
+            )
+        ]
         verbose_name = _("card")
         verbose_name_plural = _("cards")
 

@@ -174,9 +174,15 @@ def application_submit(
             )
             if channel == Channel.ONLINE:
                 _notify_office(today)
-    except Exception:
+    except Exception as exc:
         for name in written:
             uploads.path_of(name).unlink(missing_ok=True)
+        if isinstance(exc, IntegrityError):  # the same CURP submitted twice at the same moment
+            failure = eligibility.rule_one_card_per_curp(
+                eligibility.Applicant(curp=curp, birth_date=birth_date, postal_code=postal_code), today
+            )
+            if failure is not None:
+                raise _eligibility_error([failure]) from exc
         raise
     return application
 

@@ -141,3 +141,15 @@ def test_birth_date_must_match_the_curp(client, db):
     assert response.status_code == 200
     assert "no coincide con la de la CURP" in response.content.decode()
     assert not CardApplication.objects.exists()
+
+
+def test_the_database_holds_one_open_application_per_curp(db, monkeypatch):
+    """If two submissions race past the rule, the second is refused with the same message."""
+    from violeta.card import eligibility
+
+    submit()
+    monkeypatch.setattr(eligibility.settings, "CARD", {**eligibility.settings.CARD, "ELIGIBILITY_RULES": []})
+    with pytest.raises(ValidationError) as exc:
+        submit()
+    assert codes(exc.value) == {"duplicate_application"}
+    assert CardApplication.objects.count() == 1
