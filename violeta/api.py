@@ -21,7 +21,7 @@ api = NinjaAPI(
     docs_url=None,
 )
 
-RATE_LIMIT_CODES = frozenset({"otp_rate", "otp_wait", "otp_locked", "pin_locked"})
+RATE_LIMIT_CODES = frozenset({"otp_rate", "otp_wait", "otp_locked", "pin_locked", "card_rate"})
 
 
 def first_error(exc: DjangoValidationError) -> tuple[str, str]:
@@ -76,6 +76,7 @@ def http_error(request, exc):
 
 
 api.add_router("/mia/", "violeta.alerts.api.router")
+api.add_router("/card/", "violeta.card.api.router")
 
 
 @api.get("/health", auth=None, tags=["sistema"], summary="Estado del servicio")

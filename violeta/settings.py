@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "violeta.violence",
     "violeta.agenda",
     "violeta.referrals",
+    "violeta.card",
 ]
 
 MIDDLEWARE = [
@@ -236,6 +237,40 @@ MEDIA_ROOT = Path(os.environ.get("VIOLETA_MEDIA_ROOT", VAR_DIR / "media"))
 # Uploaded case documents: a private folder outside MEDIA and STATIC, served only by documents:download.
 DOCUMENTS_ROOT = Path(os.environ.get("VIOLETA_DOCUMENTS_ROOT", VAR_DIR / "documents"))
 DOCUMENTS_MAX_BYTES = int(os.environ.get("DOCUMENTS_MAX_BYTES", str(10 * 1024 * 1024)))
+
+# --- Cache: shared by every process (rate limits must hold across gunicorn workers) -----------------------
+# Redis when REDIS_URL (or CACHE_URL) is set; otherwise a table in the main database, created by a migration of
+# the card app (`createcachetable`). Never the per-process local-memory cache: each worker would count apart.
+_CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL")
+if _CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "violeta_cache",
+            "OPTIONS": {"MAX_ENTRIES": 50000},
+        }
+    }
+
+# --- Tarjeta "Mi apoyo, Mi bienestar" --------------------------------------------------------------------
+CARD = {
+    # Eligibility rules, in order; each is a function (application data, today) -> a Spanish message or None.
+    "ELIGIBILITY_RULES": [
+        "violeta.card.eligibility.rule_minimum_age",
+        "violeta.card.eligibility.rule_lives_in_municipality",
+        "violeta.card.eligibility.rule_one_card_per_curp",
+    ],
+    "MIN_AGE": int(os.environ.get("CARD_MIN_AGE", "18")),
+    "VALIDITY_YEARS": int(os.environ.get("CARD_VALIDITY_YEARS", "2")),
+    # Uploads live outside the web root and are served only to the card office, through an audited view.
+    "PRIVATE_ROOT": Path(os.environ.get("CARD_PRIVATE_ROOT", VAR_DIR / "private" / "card")),
+    "UPLOAD_MAX_BYTES": 5 * 1024 * 1024,
+    # Validation at the till: per account and per IP, attempts in a sliding minute and failures in 15 minutes.
+    "RATE_PER_MINUTE_ACCOUNT": int(os.environ.get("CARD_RATE_PER_MINUTE_ACCOUNT", "30")),
+    "RATE_PER_MINUTE_IP": int(os.environ.get("CARD_RATE_PER_MINUTE_IP", "60")),
+    "FAILURES_PER_15_MINUTES": int(os.environ.get("CARD_FAILURES_PER_15_MINUTES", "10")),
+}
 
 # --- Background work ---------------------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}

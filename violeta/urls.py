@@ -21,6 +21,7 @@ urlpatterns = [
     path("violencia/", include("violeta.violence.urls")),
     path("agenda/", include("violeta.agenda.urls")),
     path("canalizaciones/", include("violeta.referrals.urls")),
+    path("tarjeta/", include("violeta.card.urls")),
     path("api/v1/", api.urls),
     path(
         "favicon.ico",

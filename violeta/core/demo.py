@@ -710,6 +710,7 @@ class DemoBuilder:
         from violeta.referrals.demo import build_referrals
 
         build_referrals(self)
+        self.build_card()
         return dict(self.counts)
 
     def build_care(self) -> None:
@@ -725,6 +726,12 @@ class DemoBuilder:
         from violeta.violence.demo import build_violence
 
         self.counts.update(build_violence(users=self.users))
+
+    def build_card(self) -> None:
+        """The card program: businesses, applications in every state, cards and validations (card/demo.py)."""
+        from violeta.card.demo import build_card
+
+        self.counts.update(build_card(self))
 
     def build_mia(self) -> None:
         """MIA for the console: three women with the app, two alerts live (one under duress), one closed.

@@ -52,6 +52,7 @@ LOGGED_IN = set(PERSONAS) - {"anonymous"}
 CONSOLE = {"alert_monitor", "director"}
 APPOINTMENT_SEERS = {"receptionist", "lawyer", "coordinator", "director"}
 CALL_DESK = {"receptionist", "coordinator", "director"}
+CARD_OFFICE = {"card_office", "director"}
 
 
 def page(allowed, *, method="get", ok=(200,), kwarg=None):
@@ -199,6 +200,30 @@ RULES = {
     "violence:order_create": case_object({"lawyer", "coordinator"}),
     "violence:order_edit": case_object({"lawyer", "coordinator"}, kwargs=violence_kwargs("order")),
     "violence:screening_create": case_object(AREA_TEAM),
+    # Tarjeta "Mi apoyo, Mi bienestar": applying, the directory and her digital card (by its unguessable link) are
+    # public on purpose; a merchant's till only validates; the program office runs the rest. Object pages
+    # (an application, a card) 404 for the office when absent; their per-object access is tested in card/tests.
+    "card:apply": PUBLIC,
+    "card:apply_thanks": PUBLIC,
+    "card:directory": PUBLIC,
+    "card:holder_card": SKIP_KEYED,
+    "card:holder_card_pdf": SKIP_KEYED,
+    "card:validate": page({"merchant"}),
+    "card:validate_token": {"kind": "card_object"},
+    "api:card_validate": {"kind": "card_object"},
+    "card:office": page(CARD_OFFICE),
+    "card:approve_bulk": page(CARD_OFFICE, method="post", ok=(302,)),
+    "card:desk_application": page(CARD_OFFICE),
+    "card:application_detail": page(CARD_OFFICE, kwarg="pk", ok=(200, 404)),
+    "card:application_action": {"kind": "card_object"},
+    "card:document": {"kind": "card_object"},
+    "card:card_pdf": {"kind": "card_object"},
+    "card:card_action": {"kind": "card_object"},
+    "card:deliveries": page(CARD_OFFICE),
+    "card:stats": page(CARD_OFFICE),
+    "card:merchant_list": page(CARD_OFFICE),
+    "card:merchant_create": page(CARD_OFFICE),
+    "card:merchant_edit": page(CARD_OFFICE, kwarg="pk", ok=(200, 404)),
     # notices: each account reads only her own (scoped in the selectors)
     "notifications:inbox": SIGNED_IN,
     "notifications:open": {"kind": "own", "method": "post"},

@@ -1,0 +1,90 @@
+"""Data for bench/card_validation.py, run inside Django: cards, a business, till accounts with sessions."""
+
+import json
+import os
+import sys
+from datetime import date, timedelta
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "violeta.settings")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+django.setup()
+
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from violeta.accounts.models import Role, User  # noqa: E402
+from violeta.card import numbers  # noqa: E402
+from violeta.card.models import (  # noqa: E402
+    Branch,
+    Card,
+    CardApplication,
+    Merchant,
+    MerchantAccount,
+    MerchantCategory,
+)
+from violeta.people.models import Neighborhood  # noqa: E402
+
+
+def build(cards: int, tills: int) -> dict:
+    """Bulk rows (this is load, not behaviour: the services are exercised by the tests)."""
+    colonia = Neighborhood.objects.filter(municipality="Chihuahua").first()
+    today = timezone.localdate()
+    applications = CardApplication.objects.bulk_create(
+        [
+            CardApplication(
+                given_names=f"Usuaria {i}",
+                first_surname="Prueba",
+                birth_date=date(1980, 1, 1) + timedelta(days=i % 9000),
+                curp=f"BENCH{i:013d}",
+                address="Calle 1",
+                neighborhood=colonia,
+                postal_code=colonia.postal_code,
+                phone="+526140000000",
+                channel="desk",
+                status="delivered",
+            )
+            for i in range(cards)
+        ],
+        batch_size=1000,
+    )
+    issued = Card.objects.bulk_create(
+        [
+            Card(
+                application=application,
+                number=numbers.new_card_number(),
+                verify_token=numbers.new_token(),
+                holder_token=numbers.new_token(),
+                valid_from=today,
+                valid_until=today + timedelta(days=730),
+            )
+            for application in applications
+        ],
+        batch_size=1000,
+    )
+    merchant = Merchant.objects.create(
+        name="Comercio de prueba",
+        category=MerchantCategory.objects.first(),
+        discount="10%",
+        agreement_start=today - timedelta(days=30),
+    )
+    branch = Branch.objects.create(merchant=merchant, name="Matriz", address="Calle 2", neighborhood=colonia)
+    sessions = []
+    for i in range(tills):
+        user = User.objects.create_user(
+            f"caja{i}@bench.test", None, full_name=f"Caja {i}", role=Role.MERCHANT
+        )
+        MerchantAccount.objects.create(user=user, merchant=merchant, branch=branch)
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        sessions.append(session.session_key)
+    return {"numbers": [c.number for c in issued], "sessions": sessions}
+
+
+if __name__ == "__main__":
+    print(json.dumps(build(int(sys.argv[1]), int(sys.argv[2]))))
