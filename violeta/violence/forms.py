@@ -214,3 +214,11 @@ class ScreeningForm(ViolenceForm):
 
 class ExpiringForm(forms.Form):
     days = forms.IntegerField(min_value=1, max_value=90, required=False)
+
+
+class PriorityForm(ViolenceForm):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("It stays in the case file, visible to the team."),
+    )
