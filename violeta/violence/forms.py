@@ -174,6 +174,12 @@ class SafetyPlanForm(ViolenceForm):
     other = forms.CharField(
         label=_("Other agreements"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    review_on = forms.DateField(
+        label=_("Review it with her on"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("You will get a reminder that morning."),
+    )
 
 
 class ProtectionOrderForm(ViolenceForm):

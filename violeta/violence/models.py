@@ -294,6 +294,8 @@ class SafetyPlan(models.Model):
     children_plan = EncryptedTextField(_("plan for her children"), blank=True)
     digital_safety = EncryptedTextField(_("digital safety (phone, accounts, location)"), blank=True)
     other = EncryptedTextField(_("other agreements"), blank=True)
+    # When to go over it with her again; whoever set the date is reminded that morning.
+    review_on = models.DateField(_("review on"), null=True, blank=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(default=timezone.now)

@@ -42,6 +42,8 @@ ORDER_ROLES = frozenset({Role.LEGAL, Role.COORDINATOR})
 # Days before expiry on which the lawyers are reminded, and the hour (local time) of the reminder.
 REMINDER_DAYS = (7, 1)
 REMINDER_HOUR = 9
+# A safety plan's review date: at most this far ahead.
+PLAN_REVIEW_MAX_DAYS = 180
 
 SAFETY_PLAN_FIELDS = (
     "safe_places",
@@ -386,9 +388,20 @@ def risk_assessment_record(
 # Safety plan
 
 
+_UNCHANGED = object()
+
+
+def _plan_review_key(plan: SafetyPlan) -> str:
+    return f"violence.plan_review:{plan.pk}"
+
+
 @transaction.atomic
-def safety_plan_save(*, case: Case, by, **fields) -> SafetyPlan:
-    """Create or update her safety plan (structured parts and free text)."""
+def safety_plan_save(*, case: Case, by, review_on=_UNCHANGED, **fields) -> SafetyPlan:
+    """Create or update her safety plan (structured parts and free text).
+
+    ``review_on`` (a date, or None to clear it) schedules a reminder to whoever set it, that morning, to go over
+    the plan with her again; a new date moves it, clearing it withdraws it.
+    """
     _require(by, WRITE_ROLES, case)
     unknown = set(fields) - set(SAFETY_PLAN_FIELDS)
     if unknown:
@@ -402,10 +415,37 @@ def safety_plan_save(*, case: Case, by, **fields) -> SafetyPlan:
         plan = SafetyPlan(case=case, updated_by=by)
     for name, value in values.items():
         setattr(plan, name, value)
+    review_changed = review_on is not _UNCHANGED and review_on != plan.review_on
+    if review_changed and review_on is not None:
+        # only a new date is checked: a past one kept as it was does not stop her from updating the plan
+        today = timezone.localdate()
+        if review_on <= today:
+            raise ValidationError({"review_on": _("The review date must be after today.")})
+        if review_on > today + timedelta(days=PLAN_REVIEW_MAX_DAYS):
+            raise ValidationError(
+                {
+                    "review_on": _("Choose a review date within %(days)s days.")
+                    % {"days": PLAN_REVIEW_MAX_DAYS}
+                }
+            )
+    if review_on is not _UNCHANGED:
+        plan.review_on = review_on
     plan.updated_by = by
     plan.updated_at = timezone.now()
     plan.full_clean()
     plan.save()
+    if review_changed:
+        notifications_cancel(key=_plan_review_key(plan))
+        if plan.review_on:
+            notify(
+                recipients=[by],
+                kind="violence.plan_review",
+                message=_("Review the safety plan of case file %(folio)s with her today.")
+                % {"folio": case.folio},
+                url=reverse("violence:safety_plan", kwargs={"folio": case.folio}),
+                deliver_at=timezone.make_aware(datetime.combine(plan.review_on, time(REMINDER_HOUR))),
+                key=_plan_review_key(plan),
+            )
     audit_record(actor=by, action=Action.CREATE if created else Action.UPDATE, obj=plan, case_id=case.pk)
     case_event_record(
         case=case,

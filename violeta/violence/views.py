@@ -174,7 +174,7 @@ def safety_plan(request, folio):
     case = selectors.access_violence_case(request.user, folio, detail="plan de seguridad")
     plan = selectors.safety_plan_of(request.user, case)
     can_edit = request.user.role in WRITE_ROLES and case.is_active
-    initial = {name: getattr(plan, name) for name in SAFETY_PLAN_FIELDS} if plan else {}
+    initial = {name: getattr(plan, name) for name in (*SAFETY_PLAN_FIELDS, "review_on")} if plan else {}
     form = SafetyPlanForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if not can_edit:

@@ -1,5 +1,7 @@
 """The priority flag can be lifted (and set by judgement) with a written reason; order reminders follow the team."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -13,7 +15,7 @@ from violeta.core import crypto
 from violeta.notifications.models import Notification
 from violeta.testing.db import raw_column
 from violeta.violence import services
-from violeta.violence.models import PriorityChange
+from violeta.violence.models import PriorityChange, SafetyPlan
 from violeta.violence.tests.factories import assess, epv_r, granted_order, made_up_instrument
 
 pytestmark = pytest.mark.django_db
@@ -262,3 +264,57 @@ def test_team_remove_view(client, case, lawyer, psychologist):
         ).status_code
         == 404
     )
+
+
+# Safety-plan review reminders
+
+
+def _plan_reminders(plan):
+    return Notification.objects.filter(key=f"violence.plan_review:{plan.pk}")
+
+
+def test_plan_review_date_reminds_whoever_set_it_and_moves_with_it(case, lawyer, psychologist):
+    today = timezone.localdate()
+    plan = services.safety_plan_save(
+        case=case, by=psychologist, code_word="girasol", review_on=today + timedelta(days=30)
+    )
+    reminder = _plan_reminders(plan).get()
+    assert reminder.recipient == psychologist and reminder.cancelled_at is None
+    assert timezone.localtime(reminder.deliver_at).date() == today + timedelta(days=30)
+    assert case.folio in reminder.message and "girasol" not in reminder.message
+    # someone else edits the plan without touching the date: the reminder stays as it was
+    services.safety_plan_save(case=case, by=lawyer, safe_places="Casa de su hermana")
+    assert list(_plan_reminders(plan).filter(cancelled_at__isnull=True)) == [reminder]
+    # a new date moves it (to whoever set the new one); clearing it withdraws it
+    services.safety_plan_save(case=case, by=lawyer, code_word="girasol", review_on=today + timedelta(days=10))
+    pending = _plan_reminders(plan).filter(cancelled_at__isnull=True)
+    assert [(n.recipient, timezone.localtime(n.deliver_at).date()) for n in pending] == [
+        (lawyer, today + timedelta(days=10))
+    ]
+    services.safety_plan_save(case=case, by=lawyer, code_word="girasol", review_on=None)
+    assert not _plan_reminders(plan).filter(cancelled_at__isnull=True).exists()
+
+
+@pytest.mark.parametrize("days", [0, -3, 181])
+def test_plan_review_date_must_be_ahead_and_within_six_months(case, psychologist, days):
+    with pytest.raises(ValidationError) as exc:
+        services.safety_plan_save(
+            case=case,
+            by=psychologist,
+            code_word="girasol",
+            review_on=timezone.localdate() + timedelta(days=days),
+        )
+    assert "review_on" in exc.value.message_dict
+    assert not Notification.objects.exists()
+    assert not SafetyPlan.objects.filter(case=case).exists()
+
+
+def test_plan_page_sets_the_review_date(client, case, psychologist):
+    client.force_login(psychologist)
+    day = timezone.localdate() + timedelta(days=14)
+    response = client.post(
+        reverse("violence:safety_plan", kwargs={"folio": case.folio}),
+        {"code_word": "girasol", "review_on": day.isoformat()},
+    )
+    assert response.status_code == 302
+    assert Notification.objects.filter(recipient=psychologist, kind="violence.plan_review").exists()
