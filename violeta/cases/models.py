@@ -189,6 +189,7 @@ class EventKind(models.TextChoices):
     CONSULTATION = "consultation", _("Consultation recorded")
     NOTE = "note", _("Area note")
     TEAM_ADDED = "team_added", _("Joined the team")
+    TEAM_REMOVED = "team_removed", _("Left the team")
     PARTY_ADDED = "party_added", _("Person added")
     STATUS = "status", _("Status change")
     CLOSED = "closed", _("Case file closed")

@@ -162,7 +162,15 @@ def _team_add(case: Case, *, user, by) -> CaseTeamMember:
     if created:
         audit_record(actor=by, action=Action.CREATE, obj=member, case_id=case.pk, detail="equipo")
         _event(case, by=by, kind=EventKind.TEAM_ADDED, description=str(user), area=member.area)
+        _team_changed(case)
     return member
+
+
+def _team_changed(case: Case) -> None:
+    """What hangs off the team follows it: the protection orders' expiry reminders (violence)."""
+    from violeta.violence.services import case_team_changed
+
+    case_team_changed(case=case)
 
 
 def can_manage_team(user, case: Case) -> bool:
@@ -181,6 +189,23 @@ def case_team_add(*, case: Case, user, by) -> CaseTeamMember:
     if not can_manage_team(by, case):
         raise PermissionDenied
     return _team_add(case, user=user, by=by)
+
+
+@transaction.atomic
+def case_team_remove(*, case: Case, user, by) -> None:
+    """Take someone off the case's team (she stops seeing it unless her area coordinates it)."""
+    if not can_manage_team(by, case):
+        raise PermissionDenied
+    member = CaseTeamMember.objects.select_for_update().filter(case=case, user=user).first()
+    if member is None:
+        raise ValidationError(_("That person is not on the team."), code="not_on_team")
+    if not CaseTeamMember.objects.filter(case=case).exclude(pk=member.pk).exists():
+        raise ValidationError(_("A case file needs at least one person on its team."), code="last_member")
+    audit_record(actor=by, action=Action.UPDATE, obj=member, case_id=case.pk, detail="salida del equipo")
+    area = member.area
+    member.delete()
+    _event(case, by=by, kind=EventKind.TEAM_REMOVED, description=str(user), area=area)
+    _team_changed(case)
 
 
 @transaction.atomic

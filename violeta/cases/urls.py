@@ -13,5 +13,6 @@ urlpatterns = [
     path("<str:folio>/cerrar/", views.case_close, name="close"),
     path("<str:folio>/reabrir/", views.case_reopen, name="reopen"),
     path("<str:folio>/equipo/", views.case_team_add, name="team_add"),
+    path("<str:folio>/equipo/<int:user_id>/quitar/", views.case_team_remove, name="team_remove"),
     path("<str:folio>/personas/nueva/", views.case_party_add, name="party_add"),
 ]

@@ -254,6 +254,27 @@ def case_team_add(request, folio):
 
 
 @staff_required(CASE_ROLES)
+@require_POST
+def case_team_remove(request, folio, user_id):
+    """Take someone off the team (the same people who may add staff)."""
+    case = selectors.access_case(request.user, folio, detail="equipo")
+    member = case.team_members.select_related("user").filter(user_id=user_id).first()
+    if member is None:
+        raise Http404
+    try:
+        services.case_team_remove(case=case, user=member.user, by=request.user)
+    except PermissionDenied:
+        messages.error(
+            request, _("Only the team, the area coordination or the director's office can change the team.")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Taken off the team."))
+    return redirect("cases:detail", folio=case.folio)
+
+
+@staff_required(CASE_ROLES)
 @require_http_methods(["GET", "POST"])
 def case_party_add(request, folio):
     """Add a child or another person to the case."""

@@ -174,6 +174,12 @@ class SafetyPlanForm(ViolenceForm):
     other = forms.CharField(
         label=_("Other agreements"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    review_on = forms.DateField(
+        label=_("Review it with her on"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("You will get a reminder that morning."),
+    )
 
 
 class ProtectionOrderForm(ViolenceForm):
@@ -214,3 +220,11 @@ class ScreeningForm(ViolenceForm):
 
 class ExpiringForm(forms.Form):
     days = forms.IntegerField(min_value=1, max_value=90, required=False)
+
+
+class PriorityForm(ViolenceForm):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("It stays in the case file, visible to the team."),
+    )

@@ -294,6 +294,8 @@ class SafetyPlan(models.Model):
     children_plan = EncryptedTextField(_("plan for her children"), blank=True)
     digital_safety = EncryptedTextField(_("digital safety (phone, accounts, location)"), blank=True)
     other = EncryptedTextField(_("other agreements"), blank=True)
+    # When to go over it with her again; whoever set the date is reminded that morning.
+    review_on = models.DateField(_("review on"), null=True, blank=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(default=timezone.now)
@@ -390,3 +392,33 @@ class TraffickingScreening(models.Model):
     def indicator_labels(self) -> list[str]:
         labels = dict(TraffickingIndicator.choices)
         return [str(labels.get(code, code)) for code in self.indicators]
+
+
+class PriorityChange(models.Model):
+    """A change of the case's priority flag: marked by a high or extreme assessment or by hand, or lifted.
+
+    The written reason stays here, encrypted (the timeline line says only what happened).
+    """
+
+    class Action(models.TextChoices):
+        MARKED = "marked", _("Marked as priority")
+        LIFTED = "lifted", _("Priority lifted")
+
+    class Source(models.TextChoices):
+        ASSESSMENT = "assessment", _("Risk assessment")
+        JUDGEMENT = "judgement", _("Professional judgement")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="priority_changes")
+    action = models.CharField(_("change"), max_length=8, choices=Action.choices)
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    assessment = models.ForeignKey(
+        RiskAssessment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = EncryptedTextField(_("reason"))
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("priority change")
+        verbose_name_plural = _("priority changes")

@@ -16,6 +16,7 @@ from violeta.cases.models import Case
 from violeta.cases.selectors import access_case, visible_cases
 from violeta.violence.models import (
     Aggressor,
+    PriorityChange,
     ProtectionOrder,
     RiskAssessment,
     RiskInstrument,
@@ -78,6 +79,24 @@ def safety_plan_of(user, case: Case) -> SafetyPlan | None:
     return plan
 
 
+def priority_changes(user, case: Case) -> list[PriorityChange]:
+    """The case's priority changes with their written reasons (the read is audited)."""
+    changes = list(PriorityChange.objects.filter(case=case).select_related("changed_by", "assessment"))
+    if changes:
+        audit_record(actor=user, action=Action.VIEW, obj=case, case_id=case.pk, detail="motivos de prioridad")
+    return changes
+
+
+def latest_assessment(case: Case) -> RiskAssessment | None:
+    return (
+        RiskAssessment.objects.filter(case=case)
+        .select_related("instrument")
+        .defer("override_reason", "notes")
+        .order_by("-assessed_at", "-id")
+        .first()
+    )
+
+
 def active_instruments() -> QuerySet[RiskInstrument]:
     return RiskInstrument.objects.filter(is_active=True).order_by("-is_default", "name")
 
@@ -106,6 +125,20 @@ class ViolenceSection:
     @property
     def needs_plan(self) -> bool:
         return bool(self.latest and self.latest.is_alarm and self.plan is None)
+
+    @property
+    def suggests_lifting(self) -> bool:
+        """A priority case whose latest assessment, made since it became one, is below the alarm levels.
+
+        Only a suggestion: the priority is lifted by a person, with a reason (services.case_priority_lift).
+        """
+        latest, since = self.latest, self.case.priority_since
+        return bool(
+            self.case.is_priority
+            and latest is not None
+            and not latest.is_alarm
+            and (since is None or latest.assessed_at >= since)
+        )
 
     @property
     def needs_order_prompt(self) -> bool:

@@ -17,13 +17,14 @@ from violeta.accounts.models import AREA_ROLES, Role, User
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
 from violeta.cases.models import Case, CaseTeamMember, EventKind
-from violeta.cases.services import case_event_record
+from violeta.cases.services import can_manage_team, case_event_record
 from violeta.notifications.services import notifications_cancel, notify
 from violeta.violence import instruments
 from violeta.violence.models import (
     ORDER_MAX_DAYS,
     ORDER_MAX_EXTENSION_DAYS,
     Aggressor,
+    PriorityChange,
     ProtectionOrder,
     RiskAssessment,
     RiskInstrument,
@@ -41,6 +42,8 @@ ORDER_ROLES = frozenset({Role.LEGAL, Role.COORDINATOR})
 # Days before expiry on which the lawyers are reminded, and the hour (local time) of the reminder.
 REMINDER_DAYS = (7, 1)
 REMINDER_HOUR = 9
+# A safety plan's review date: at most this far ahead.
+PLAN_REVIEW_MAX_DAYS = 180
 
 SAFETY_PLAN_FIELDS = (
     "safe_places",
@@ -180,17 +183,120 @@ def incident_record(
 # Risk
 
 
-def _case_mark_priority(case: Case, *, by, reason: str) -> bool:
-    """Mark the case as priority (in every list, first). Returns whether it changed."""
+def _case_mark_priority(case: Case, *, by, reason: str, assessment: RiskAssessment) -> bool:
+    """Mark the case as priority (in every list, first) after an alarm level. Returns whether it changed."""
     if case.is_priority:
         return False
-    case.is_priority = True
-    case.priority_reason = reason[:120]
-    case.priority_since = timezone.now()
-    case.save(update_fields=["is_priority", "priority_reason", "priority_since", "updated_at"])
-    audit_record(actor=by, action=Action.UPDATE, obj=case, case_id=case.pk, detail="prioridad")
-    case_event_record(case=case, by=by, kind=EventKind.PRIORITY, description=reason)
+    _priority_set(case, by=by, on=True, headline=reason)
+    PriorityChange.objects.create(
+        case=case,
+        action=PriorityChange.Action.MARKED,
+        source=PriorityChange.Source.ASSESSMENT,
+        assessment=assessment,
+        reason=reason,
+        changed_by=by,
+    )
     return True
+
+
+def _priority_set(case: Case, *, by, on: bool, headline: str) -> None:
+    """Flip the flag, audit it and put a line on the timeline (the written reason is not on the line)."""
+    case.is_priority = on
+    case.priority_reason = headline[:120] if on else ""
+    case.priority_since = timezone.now() if on else None
+    case.save(update_fields=["is_priority", "priority_reason", "priority_since", "updated_at"])
+    audit_record(
+        actor=by,
+        action=Action.UPDATE,
+        obj=case,
+        case_id=case.pk,
+        detail="prioridad" if on else "prioridad retirada",
+    )
+    case_event_record(
+        case=case,
+        by=by,
+        kind=EventKind.PRIORITY,
+        description=headline if on else _("Priority lifted"),
+        area=by.area,
+    )
+
+
+def can_lift_priority(user, case: Case) -> bool:
+    """Lifting lowers the protection she gets: the coordination of an area on the case, or the director."""
+    if not (user.is_active and user.role in (Role.COORDINATOR, Role.DIRECTOR)):
+        return False
+    return can_manage_team(user, case)
+
+
+def can_mark_priority(user, case: Case) -> bool:
+    """Raising it costs little and errs on her side: any professional on the team, coordination, director."""
+    if not (user.is_active and (user.role in WRITE_ROLES or user.role == Role.DIRECTOR)):
+        return False
+    return can_manage_team(user, case)
+
+
+def _priority_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if len(reason) < 10:
+        raise ValidationError(
+            {"reason": _("Write the reason (at least 10 characters): it stays in the case file.")}
+        )
+    return reason
+
+
+@transaction.atomic
+def case_priority_mark(*, case: Case, by, reason: str) -> PriorityChange:
+    """Mark the case as priority by professional judgement (no assessment needed), with a written reason.
+
+    The coordinators of the case's areas are told, as after a high assessment.
+    """
+    if not can_mark_priority(by, case):
+        raise PermissionDenied
+    if not case.is_active:
+        raise ValidationError(_("The case file is closed. Reopen it to record this."), code="closed")
+    reason = _priority_reason(reason)
+    if case.is_priority:
+        raise ValidationError(_("The case file is already a priority."), code="already_priority")
+    _priority_set(case, by=by, on=True, headline=_("Marked as priority by professional judgement"))
+    change = PriorityChange.objects.create(
+        case=case,
+        action=PriorityChange.Action.MARKED,
+        source=PriorityChange.Source.JUDGEMENT,
+        reason=reason,
+        changed_by=by,
+    )
+    audit_record(actor=by, action=Action.CREATE, obj=change, case_id=case.pk)
+    notify(
+        recipients=[u for u in area_coordinators(case) if u.pk != by.pk],
+        kind="violence.priority",
+        message=_("Case file %(folio)s was marked as a priority by professional judgement.")
+        % {"folio": case.folio},
+        url=_case_url(case),
+        key=f"violence.priority:{change.pk}",
+    )
+    return change
+
+
+@transaction.atomic
+def case_priority_lift(*, case: Case, by, reason: str) -> PriorityChange:
+    """Lift the priority with a written reason. Never automatic: a lower assessment only suggests it."""
+    if not can_lift_priority(by, case):
+        raise PermissionDenied
+    if not case.is_active:
+        raise ValidationError(_("The case file is closed. Reopen it to record this."), code="closed")
+    reason = _priority_reason(reason)
+    if not case.is_priority:
+        raise ValidationError(_("The case file is not a priority."), code="not_priority")
+    _priority_set(case, by=by, on=False, headline="")
+    change = PriorityChange.objects.create(
+        case=case,
+        action=PriorityChange.Action.LIFTED,
+        source=PriorityChange.Source.JUDGEMENT,
+        reason=reason,
+        changed_by=by,
+    )
+    audit_record(actor=by, action=Action.CREATE, obj=change, case_id=case.pk)
+    return change
 
 
 @transaction.atomic
@@ -263,7 +369,9 @@ def risk_assessment_record(
         area=by.area,
     )
     if assessment.is_alarm:
-        _case_mark_priority(case, by=by, reason=_("Risk level %(level)s") % {"level": label})
+        _case_mark_priority(
+            case, by=by, reason=_("Risk level %(level)s") % {"level": label}, assessment=assessment
+        )
         notify(
             recipients=area_coordinators(case),
             kind="violence.risk_high",
@@ -280,9 +388,20 @@ def risk_assessment_record(
 # Safety plan
 
 
+_UNCHANGED = object()
+
+
+def _plan_review_key(plan: SafetyPlan) -> str:
+    return f"violence.plan_review:{plan.pk}"
+
+
 @transaction.atomic
-def safety_plan_save(*, case: Case, by, **fields) -> SafetyPlan:
-    """Create or update her safety plan (structured parts and free text)."""
+def safety_plan_save(*, case: Case, by, review_on=_UNCHANGED, **fields) -> SafetyPlan:
+    """Create or update her safety plan (structured parts and free text).
+
+    ``review_on`` (a date, or None to clear it) schedules a reminder to whoever set it, that morning, to go over
+    the plan with her again; a new date moves it, clearing it withdraws it.
+    """
     _require(by, WRITE_ROLES, case)
     unknown = set(fields) - set(SAFETY_PLAN_FIELDS)
     if unknown:
@@ -296,10 +415,37 @@ def safety_plan_save(*, case: Case, by, **fields) -> SafetyPlan:
         plan = SafetyPlan(case=case, updated_by=by)
     for name, value in values.items():
         setattr(plan, name, value)
+    review_changed = review_on is not _UNCHANGED and review_on != plan.review_on
+    if review_changed and review_on is not None:
+        # only a new date is checked: a past one kept as it was does not stop her from updating the plan
+        today = timezone.localdate()
+        if review_on <= today:
+            raise ValidationError({"review_on": _("The review date must be after today.")})
+        if review_on > today + timedelta(days=PLAN_REVIEW_MAX_DAYS):
+            raise ValidationError(
+                {
+                    "review_on": _("Choose a review date within %(days)s days.")
+                    % {"days": PLAN_REVIEW_MAX_DAYS}
+                }
+            )
+    if review_on is not _UNCHANGED:
+        plan.review_on = review_on
     plan.updated_by = by
     plan.updated_at = timezone.now()
     plan.full_clean()
     plan.save()
+    if review_changed:
+        notifications_cancel(key=_plan_review_key(plan))
+        if plan.review_on:
+            notify(
+                recipients=[by],
+                kind="violence.plan_review",
+                message=_("Review the safety plan of case file %(folio)s with her today.")
+                % {"folio": case.folio},
+                url=reverse("violence:safety_plan", kwargs={"folio": case.folio}),
+                deliver_at=timezone.make_aware(datetime.combine(plan.review_on, time(REMINDER_HOUR))),
+                key=_plan_review_key(plan),
+            )
     audit_record(actor=by, action=Action.CREATE if created else Action.UPDATE, obj=plan, case_id=case.pk)
     case_event_record(
         case=case,
@@ -411,6 +557,22 @@ def order_reminders_schedule(order: ProtectionOrder) -> None:
             url=_case_url(order.case),
             key=_reminder_key(order, min(due_now)),
         )
+
+
+def case_team_changed(*, case: Case) -> None:
+    """Called by ``cases.services`` when someone joins or leaves the case's team, inside its transaction.
+
+    The reminders of the orders still in force follow the team: a lawyer who joins gets the pending ones
+    (the nearest past one at once, so she knows the order expires soon), one who leaves stops getting them,
+    and the legal coordination's fallback reminders stop when a lawyer joins (and start when the last leaves).
+    """
+    today = timezone.localdate()
+    orders = ProtectionOrder.objects.filter(case=case, status=ProtectionOrder.Status.GRANTED).select_related(
+        "case"
+    )
+    for order in orders:
+        if order.effective_expiry is not None and order.effective_expiry >= today:
+            order_reminders_schedule(order)
 
 
 @transaction.atomic

@@ -15,4 +15,5 @@ urlpatterns = [
     path("<str:folio>/ordenes/nueva/", views.order_create, name="order_create"),
     path("<str:folio>/ordenes/<int:pk>/", views.order_edit, name="order_edit"),
     path("<str:folio>/trata/", views.screening_create, name="screening_create"),
+    path("<str:folio>/prioridad/", views.priority, name="priority"),
 ]

@@ -18,6 +18,7 @@ from violeta.violence.forms import (
     AssessmentForm,
     ExpiringForm,
     IncidentForm,
+    PriorityForm,
     ProtectionOrderForm,
     SafetyPlanForm,
     ScreeningForm,
@@ -173,7 +174,7 @@ def safety_plan(request, folio):
     case = selectors.access_violence_case(request.user, folio, detail="plan de seguridad")
     plan = selectors.safety_plan_of(request.user, case)
     can_edit = request.user.role in WRITE_ROLES and case.is_active
-    initial = {name: getattr(plan, name) for name in SAFETY_PLAN_FIELDS} if plan else {}
+    initial = {name: getattr(plan, name) for name in (*SAFETY_PLAN_FIELDS, "review_on")} if plan else {}
     form = SafetyPlanForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if not can_edit:
@@ -284,3 +285,32 @@ def expiring(request):
     days = (form.cleaned_data.get("days") if form.is_valid() else None) or selectors.EXPIRING_DEFAULT_DAYS
     orders = selectors.expiring_orders(request.user, days=days)
     return render_page(request, "violence/expiring.html", {"orders": orders, "days": days, "form": form})
+
+
+@staff_required(VIEW_ROLES)
+@require_http_methods(["GET", "POST"])
+def priority(request, folio):
+    """Mark the case as priority by judgement, or lift the priority; either needs a written reason."""
+    case = selectors.access_violence_case(request.user, folio, detail="prioridad")
+    lifting = case.is_priority
+    allowed = (services.can_lift_priority if lifting else services.can_mark_priority)(request.user, case)
+    if not allowed or not case.is_active:
+        raise PermissionDenied
+    form = PriorityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        service = services.case_priority_lift if lifting else services.case_priority_mark
+        if _save(
+            request,
+            form,
+            lambda: service(case=case, by=request.user, reason=form.cleaned_data["reason"]),
+            _("Priority lifted.") if lifting else _("The case file is now a priority."),
+        ):
+            return _back(case)
+    context = {
+        "case": case,
+        "form": form,
+        "lifting": lifting,
+        "changes": selectors.priority_changes(request.user, case),
+        "latest": selectors.latest_assessment(case),
+    }
+    return render_page(request, "violence/priority.html", context)

@@ -153,6 +153,15 @@ RULES = {
     "cases:close": case_object(CLOSERS),
     "cases:reopen": case_object(CLOSERS),
     "cases:team_add": case_object(CASE_TEAM, method="post", ok=(302,)),
+    "cases:team_remove": case_object(
+        CASE_TEAM,
+        method="post",
+        ok=(302,),
+        kwargs=lambda w: {
+            "folio": w["folio"],
+            "user_id": w["case"].team_members.get(user__role="psychology").user_id,
+        },
+    ),
     "cases:party_add": case_object(CASE_TEAM),
     # psychological care: psychology on the case team and the director read it; the rest of the team gets 404.
     # Social work: the team reads it (notes hidden); only social work on the team writes (not on this case).
@@ -200,6 +209,7 @@ RULES = {
     "violence:order_create": case_object({"lawyer", "coordinator"}),
     "violence:order_edit": case_object({"lawyer", "coordinator"}, kwargs=violence_kwargs("order")),
     "violence:screening_create": case_object(AREA_TEAM),
+    "violence:priority": case_object(CLOSERS),  # mark by judgement (lifting: coordination and director only)
     # Tarjeta "Mi apoyo, Mi bienestar": applying, the directory and her digital card (by its unguessable link) are
     # public on purpose; a merchant's till only validates; the program office runs the rest. Object pages
     # (an application, a card) 404 for the office when absent; their per-object access is tested in card/tests.
