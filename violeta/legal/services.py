@@ -97,8 +97,12 @@ def _cancel_reminders(hearing: Hearing) -> None:
 
 def _warn_clashes(hearing: Hearing) -> list:
     """Tell the responsible lawyer which of her appointments the hearing falls on (they stay booked)."""
+    from violeta.accounts.models import User
     from violeta.legal.agenda import appointments_over
 
+    # The lock a booking for her takes first (agenda.services._check_free): a booking racing this hearing either
+    # sees it and is refused, or commits first and is listed here.
+    User.objects.select_for_update().filter(pk=hearing.matter.responsible_id).first()
     appointments = appointments_over(hearing)
     if appointments:
         notify(
