@@ -182,12 +182,13 @@ def test_the_hearing_page_warns_of_the_clash(client, receptionist, lawyer, matte
     client.force_login(lawyer)
     response = client.post(
         reverse("legal:hearing_create", kwargs={"pk": matter.pk}),
-        {"kind": "hearing", "starts_at": f"{day:%Y-%m-%d}T10:00", "duration_minutes": 60},
+        {"kind": "hearing", "starts_at": f"{day:%Y-%m-%d}T10:00", "duration_minutes": 90},
         follow=True,
     )
     body = response.content.decode()
-    assert "reprográmelas" in body or "reprogramarlas" in body or "reprogr" in body
-    assert matter.hearings.get().duration_minutes == 60
+    assert "Coincide con 1 cita(s) de la abogada responsable" in body and "reprográmelas" in body
+    assert "10:00–11:30" in body  # the hearing, with its end, on the matter page
+    assert matter.hearings.get().duration_minutes == 90
 
 
 def test_week_with_hearings_and_appointments_keeps_its_query_count(
