@@ -58,7 +58,6 @@ def _agenda_context(request, scope, first_day, days):
         "scope": scope,
         "columns": [(d, by_day.get(d, [])) for d in columns],
         "total": len(appointments),
-        "busy_total": len(blocks),
         "staff_choices": selectors.viewable_staff(request.user),
         "area_choices": selectors.viewable_areas(request.user),
         "can_book": request.user.role in selectors.BOOKING_ROLES,
