@@ -26,6 +26,7 @@ from violeta.audit.models import Action
 from violeta.audit.services import audit_record
 from violeta.cases.models import Case, EventKind
 from violeta.cases.services import case_event_record, consultation_record
+from violeta.legal.agenda import hearing_clash
 from violeta.notifications.services import notifications_cancel, notify
 from violeta.people.models import Person, SafeContactPreference
 
@@ -66,7 +67,7 @@ def _tell_staff(appointment: Appointment, *, by, message: str) -> None:
 
 
 def _check_free(*, staff: User, person: Person | None, starts_at, ends_at, exclude_pk=None) -> None:
-    """No double booking of the staff member nor of the woman.
+    """No double booking of the staff member nor of the woman, and nothing over a lawyer's hearing.
 
     The staff member's row (and the woman's) is locked first, so two concurrent bookings for her queue on the
     lock (PostgreSQL: SELECT … FOR UPDATE; SQLite: the IMMEDIATE write transaction) and the second one sees the
@@ -88,6 +89,20 @@ def _check_free(*, staff: User, person: Person | None, starts_at, ends_at, exclu
                 }
             },
             code="double_booking",
+        )
+    hearing = hearing_clash(staff, starts_at, ends_at)
+    if hearing is not None:
+        # No case data here: whoever books (often reception) learns only that she is at a hearing then.
+        raise ValidationError(
+            {
+                "starts_at": _("%(staff)s has a hearing from %(start)s to %(end)s. Choose another time.")
+                % {
+                    "staff": staff,
+                    "start": timezone.localtime(hearing.starts_at).strftime("%H:%M"),
+                    "end": timezone.localtime(hearing.ends_at).strftime("%H:%M"),
+                }
+            },
+            code="hearing",
         )
     if person is not None:
         Person.objects.select_for_update().filter(pk=person.pk).first()

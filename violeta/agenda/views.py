@@ -20,6 +20,7 @@ from violeta.cases.selectors import access_case
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
 from violeta.core.permissions import staff_required
+from violeta.legal.agenda import hearings_for_agenda
 
 
 def _scope_and_day(request):
@@ -32,11 +33,24 @@ def _scope_and_day(request):
     return scope, day
 
 
+def _busy_blocks(request, scope, first_day, days):
+    """The lawyers' hearings in the scope (legal's selector decides what each viewer may see of them)."""
+    start, _end = selectors.local_day_bounds(first_day)
+    _start, end = selectors.local_day_bounds(first_day + timedelta(days=days - 1))
+    staff_ids = [scope.staff.pk] if scope.staff else None
+    return hearings_for_agenda(request.user, staff_ids=staff_ids, area=scope.area, start=start, end=end)
+
+
 def _agenda_context(request, scope, first_day, days):
     appointments = selectors.agenda_appointments(request.user, scope, first_day=first_day, days=days)
+    blocks = _busy_blocks(request, scope, first_day, days)
     by_day = defaultdict(list)
     for appointment in appointments:
         by_day[timezone.localtime(appointment.starts_at).date()].append(appointment)
+    for block in blocks:
+        by_day[timezone.localtime(block.starts_at).date()].append(block)
+    for entries in by_day.values():
+        entries.sort(key=lambda entry: entry.starts_at)
     columns = [first_day + timedelta(days=n) for n in range(days)]
     # Weekends only when something is booked on them (the institute attends Monday to Friday).
     columns = [d for d in columns if d.weekday() < 5 or by_day.get(d)]

@@ -297,6 +297,10 @@ def case_close(*, case: Case, by, reason: str) -> Case:
     case.save(update_fields=["status", "close_reason", "closed_at", "updated_at"])
     audit_record(actor=by, action=Action.UPDATE, obj=case, case_id=case.pk, detail="cierre")
     _event(case, by=by, kind=EventKind.CLOSED, description=case.get_close_reason_display())
+    # A treatment plan still in progress is psychology's to discharge: it is told (see that function's docstring).
+    from violeta.psychology.services import plans_pending_discharge_notify
+
+    plans_pending_discharge_notify(case=case)
     return case
 
 

@@ -4,7 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from violeta.accounts.models import Role, User
 from violeta.cases.forms import StaffChoiceField
 from violeta.core.forms import BootstrapFormMixin, DateTimeInput
-from violeta.legal.models import LEGAL_AREA_CODE, HearingKind, MatterKind, MatterStage
+from violeta.legal.models import (
+    DEFAULT_HEARING_MINUTES,
+    LEGAL_AREA_CODE,
+    MAX_HEARING_MINUTES,
+    HearingKind,
+    MatterKind,
+    MatterStage,
+)
 
 
 def legal_staff():
@@ -40,15 +47,27 @@ class StageForm(BootstrapFormMixin, forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=255)
 
 
+def duration_field(**extra):
+    return forms.IntegerField(
+        label=_("Duration (minutes)"),
+        min_value=15,
+        max_value=MAX_HEARING_MINUTES,
+        help_text=_("How long it keeps the lawyer out of the office, travel included. Default: 120."),
+        **extra,
+    )
+
+
 class HearingForm(BootstrapFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=HearingKind.choices)
     starts_at = forms.DateTimeField(label=_("Date and time"), widget=DateTimeInput())
+    duration_minutes = duration_field(initial=DEFAULT_HEARING_MINUTES, required=False)
     place = forms.CharField(label=_("Place"), required=False, max_length=200)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class RescheduleForm(BootstrapFormMixin, forms.Form):
     starts_at = forms.DateTimeField(label=_("New date and time"), widget=DateTimeInput())
+    duration_minutes = duration_field(required=False)
     place = forms.CharField(label=_("Place"), required=False, max_length=200)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
 

@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -100,14 +103,31 @@ class HearingStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# How long a hearing keeps the lawyer out of the office when nobody says otherwise (travel and waiting included),
+# and the longest one may be: the agenda looks for clashes this far back.
+DEFAULT_HEARING_MINUTES = 120
+MAX_HEARING_MINUTES = 8 * 60
+
+
 class Hearing(models.Model):
-    """A hearing, a deadline or an appointment before an authority, with reminders to the responsible lawyer."""
+    """A hearing, a deadline or an appointment before an authority, with reminders to the responsible lawyer.
+
+    Hearings and appointments before an authority occupy the lawyer from ``starts_at`` for ``duration_minutes``:
+    the agenda shows that time as busy and refuses appointments over it. A deadline is a date to meet, not an
+    absence: it shows in her agenda but does not block it.
+    """
 
     matter = models.ForeignKey(LegalMatter, on_delete=models.CASCADE, related_name="hearings")
     kind = models.CharField(
         _("kind"), max_length=12, choices=HearingKind.choices, default=HearingKind.HEARING
     )
     starts_at = models.DateTimeField(_("date and time"), db_index=True)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"),
+        default=DEFAULT_HEARING_MINUTES,
+        validators=[MinValueValidator(15), MaxValueValidator(MAX_HEARING_MINUTES)],
+        help_text=_("How long it keeps the lawyer out of the office, travel included."),
+    )
     place = models.CharField(_("place"), max_length=200, blank=True)
     notes = EncryptedTextField(_("notes"), blank=True)
     status = models.CharField(
@@ -126,3 +146,12 @@ class Hearing(models.Model):
     @property
     def is_scheduled(self) -> bool:
         return self.status == HearingStatus.SCHEDULED
+
+    @property
+    def ends_at(self):
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def occupies_time(self) -> bool:
+        """Whether it keeps the lawyer away (a hearing, an authority appointment), unlike a deadline."""
+        return self.kind != HearingKind.DEADLINE

@@ -1,7 +1,12 @@
 """Writes to legal matters. Keyword-only, one transaction each, the audit event and timeline line inside it.
 
 Hearings and deadlines remind the responsible lawyer through the notices app: one reminder the day before and
-one two hours before, each under a stable key, so rescheduling replaces them and cancelling withdraws them.
+one two hours before, each under a stable key, so rescheduling replaces them and cancelling withdraws them. A
+hearing set (or moved) less than two hours ahead, too late for both, gets an immediate notice instead.
+
+A hearing is set by the court, not by the institute: one that falls on the lawyer's booked appointments is stored
+all the same, and she is told which appointments to move (the agenda, for its part, refuses new appointments over
+a hearing: see legal.agenda and agenda.services).
 """
 
 from datetime import timedelta
@@ -19,6 +24,7 @@ from violeta.cases.models import CaseTeamMember, EventKind
 from violeta.cases.services import case_event_record, case_team_add
 from violeta.legal.models import (
     CLOSED_STAGES,
+    DEFAULT_HEARING_MINUTES,
     Hearing,
     HearingStatus,
     LegalMatter,
@@ -31,6 +37,7 @@ from violeta.notifications.services import notifications_cancel, notify
 # (key suffix, how long before the hearing). A reminder whose time has passed is not sent.
 REMINDERS = (("day-before", timedelta(days=1)), ("2h", timedelta(hours=2)))
 REMINDER_KIND = "legal.hearing"
+SOON_SUFFIX = "soon"
 
 
 def _require_legal(user) -> None:
@@ -60,9 +67,53 @@ def _reminder_message(hearing: Hearing) -> str:
         }
 
 
+def _soon_message(hearing: Hearing) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        when = formats.date_format(timezone.localtime(hearing.starts_at), "SHORT_DATETIME_FORMAT")
+        return _("Soon: %(kind)s of case file %(folio)s on %(when)s, in less than two hours.") % {
+            "kind": hearing.get_kind_display().lower(),
+            "folio": hearing.matter.case.folio,
+            "when": when,
+        }
+
+
+def _clash_message(hearing: Hearing, appointments) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return _(
+            "The %(kind)s of case file %(folio)s on %(when)s falls on %(count)s of your appointments; "
+            "reschedule them."
+        ) % {
+            "kind": hearing.get_kind_display().lower(),
+            "folio": hearing.matter.case.folio,
+            "when": formats.date_format(timezone.localtime(hearing.starts_at), "SHORT_DATETIME_FORMAT"),
+            "count": len(appointments),
+        }
+
+
 def _cancel_reminders(hearing: Hearing) -> None:
     for suffix, _before in REMINDERS:
         notifications_cancel(key=hearing_reminder_key(hearing, suffix))
+
+
+def _warn_clashes(hearing: Hearing) -> list:
+    """Tell the responsible lawyer which of her appointments the hearing falls on (they stay booked)."""
+    from violeta.accounts.models import User
+    from violeta.legal.agenda import appointments_over
+
+    # The lock a booking for her takes first (agenda.services._check_free): a booking racing this hearing either
+    # sees it and is refused, or commits first and is listed here.
+    User.objects.select_for_update().filter(pk=hearing.matter.responsible_id).first()
+    appointments = appointments_over(hearing)
+    if appointments:
+        notify(
+            recipients=[hearing.matter.responsible],
+            kind=REMINDER_KIND,
+            message=_clash_message(hearing, appointments),
+            url=reverse("agenda:day")
+            + f"?day={timezone.localtime(hearing.starts_at):%Y-%m-%d}&staff={hearing.matter.responsible_id}",
+            key=hearing_reminder_key(hearing, f"clash-{hearing.starts_at:%Y%m%d%H%M}"),
+        )
+    return appointments
 
 
 def _schedule_reminders(hearing: Hearing) -> None:
@@ -73,6 +124,18 @@ def _schedule_reminders(hearing: Hearing) -> None:
     now = timezone.now()
     url = reverse("legal:matter_detail", kwargs={"pk": hearing.matter_id})
     message = _reminder_message(hearing)
+    last = min(before for _suffix, before in REMINDERS)
+    if now < hearing.starts_at <= now + last:
+        # Too late for any reminder (set this morning for noon, often by the coordinator): tell her now.
+        notify(
+            recipients=[hearing.matter.responsible],
+            kind=REMINDER_KIND,
+            message=_soon_message(hearing),
+            url=url,
+            # Per time: moved again within the two hours, she is told again.
+            key=hearing_reminder_key(hearing, f"{SOON_SUFFIX}-{hearing.starts_at:%Y%m%d%H%M}"),
+        )
+        return
     for suffix, before in REMINDERS:
         deliver_at = hearing.starts_at - before
         if deliver_at <= now:
@@ -216,9 +279,19 @@ def _check_when(starts_at) -> None:
 
 @transaction.atomic
 def hearing_schedule(
-    *, matter: LegalMatter, by, starts_at, kind: str = "hearing", place: str = "", notes: str = ""
+    *,
+    matter: LegalMatter,
+    by,
+    starts_at,
+    kind: str = "hearing",
+    place: str = "",
+    notes: str = "",
+    duration_minutes: int | None = None,
 ) -> Hearing:
-    """Schedule a hearing or deadline of the matter and remind its responsible lawyer of it."""
+    """Schedule a hearing or deadline of the matter and remind its responsible lawyer of it.
+
+    ``hearing.clashing_appointments`` lists her booked appointments it falls on (she is notified of them).
+    """
     _require_legal(by)
     _check_when(starts_at)
     if not matter.is_open:
@@ -226,7 +299,13 @@ def hearing_schedule(
             _("The matter is concluded. Change its stage to schedule a hearing."), code="closed"
         )
     hearing = Hearing(
-        matter=matter, kind=kind, starts_at=starts_at, place=place.strip(), notes=notes.strip(), created_by=by
+        matter=matter,
+        kind=kind,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes or DEFAULT_HEARING_MINUTES,
+        place=place.strip(),
+        notes=notes.strip(),
+        created_by=by,
     )
     hearing.full_clean()
     hearing.save()
@@ -240,6 +319,7 @@ def hearing_schedule(
         area=by.area,
     )
     _schedule_reminders(hearing)
+    hearing.clashing_appointments = _warn_clashes(hearing)
     return hearing
 
 
@@ -250,19 +330,28 @@ def _require_scheduled(hearing: Hearing) -> None:
 
 @transaction.atomic
 def hearing_reschedule(
-    *, hearing: Hearing, by, starts_at, place: str | None = None, reason: str = ""
+    *,
+    hearing: Hearing,
+    by,
+    starts_at,
+    place: str | None = None,
+    reason: str = "",
+    duration_minutes: int | None = None,
 ) -> Hearing:
-    """Move a hearing to another date: its reminders move with it."""
+    """Move a hearing to another date: its reminders move with it (and its clashes are told, as when set)."""
     _require_legal(by)
     _require_scheduled(hearing)
     _check_when(starts_at)
     hearing.starts_at = starts_at
+    if duration_minutes:
+        hearing.duration_minutes = duration_minutes
     if place is not None:
         hearing.place = place.strip()
     if reason.strip():
         hearing.notes = (hearing.notes + "\n" if hearing.notes else "") + _("Rescheduled: %(reason)s") % {
             "reason": reason.strip()
         }
+    hearing.full_clean()
     hearing.save()
     audit_record(
         actor=by, action=Action.UPDATE, obj=hearing, case_id=hearing.matter.case_id, detail="reprogramación"
@@ -277,6 +366,7 @@ def hearing_reschedule(
         area=by.area,
     )
     _schedule_reminders(hearing)
+    hearing.clashing_appointments = _warn_clashes(hearing)
     return hearing
 
 

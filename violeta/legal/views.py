@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -28,6 +29,24 @@ def _require_writer(user) -> None:
     """The director's office reads legal matters; the legal area writes them (a 403: the page, not the object)."""
     if not selectors.is_legal_staff(user):
         raise PermissionDenied
+
+
+def _warn_clashes(request, hearing) -> None:
+    """A hearing is set by the court: it is stored even over booked appointments, which must then be moved."""
+    clashes = getattr(hearing, "clashing_appointments", [])
+    if clashes:
+        times = ", ".join(
+            f"{timezone.localtime(a.starts_at):%d/%m %H:%M}–{timezone.localtime(a.ends_at):%H:%M}"
+            for a in clashes
+        )
+        messages.warning(
+            request,
+            _(
+                "It falls on %(count)s appointment(s) of the responsible lawyer (%(times)s): reschedule them. "
+                "She has been notified."
+            )
+            % {"count": len(clashes), "times": times},
+        )
 
 
 @staff_required(DESK_ROLES)
@@ -132,11 +151,12 @@ def hearing_create(request, pk):
     form = HearingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.hearing_schedule(matter=matter, by=request.user, **form.cleaned_data)
+            hearing = services.hearing_schedule(matter=matter, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("Scheduled. The responsible lawyer will get a reminder."))
+            _warn_clashes(request, hearing)
             return redirect("legal:matter_detail", pk=matter.pk)
     context = {"matter": matter, "form": form, "title": _("Schedule a hearing or deadline")}
     return render_page(request, "legal/hearing_form.html", context)
@@ -147,7 +167,9 @@ def hearing_create(request, pk):
 def hearing_reschedule(request, pk):
     hearing = selectors.access_hearing(request.user, pk, detail="reprogramar audiencia")
     _require_writer(request.user)
-    form = RescheduleForm(request.POST or None, initial={"place": hearing.place})
+    form = RescheduleForm(
+        request.POST or None, initial={"place": hearing.place, "duration_minutes": hearing.duration_minutes}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.hearing_reschedule(hearing=hearing, by=request.user, **form.cleaned_data)
@@ -155,6 +177,7 @@ def hearing_reschedule(request, pk):
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("Rescheduled. The reminders were moved."))
+            _warn_clashes(request, hearing)
             return redirect("legal:matter_detail", pk=hearing.matter_id)
     context = {"matter": hearing.matter, "hearing": hearing, "form": form, "title": _("Reschedule")}
     return render_page(request, "legal/hearing_form.html", context)

@@ -7,13 +7,14 @@ logged). Everyone else on the case learns only that psychology attends her (``ps
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import Count, F, Max, Q, QuerySet, When
 from django.http import Http404
 
 from violeta.accounts.models import Area, Role
 from violeta.audit.models import Action
 from violeta.audit.services import audit_denied, audit_record
-from violeta.cases.models import Case, CaseTeamMember
+from violeta.cases.models import Case, CaseStatus, CaseTeamMember
 from violeta.cases.selectors import access_case, can_read_area_notes, visible_cases
 from violeta.psychology.models import (
     PSYCHOLOGY_AREA,
@@ -130,5 +131,7 @@ def plans_for_user(user) -> QuerySet[TreatmentPlan]:
             n_goals=Count("goals", distinct=True),
             n_achieved=Count("goals", filter=Q(goals__status=GoalStatus.ACHIEVED), distinct=True),
         )
-        .order_by(F("last_session").asc(nulls_first=True), "started_on")
+        # Plans left in treatment by a case closure first: they wait for their discharge summary.
+        .annotate(case_closed=DbCase(When(case__status=CaseStatus.CLOSED, then=1), default=0))
+        .order_by("-case_closed", F("last_session").asc(nulls_first=True), "started_on")
     )

@@ -3,16 +3,21 @@
 Timeline lines say only that psychology did something ("Plan de tratamiento iniciado"), never what.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from violeta.accounts.models import Role, User
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
 from violeta.cases.models import Case, Consultation, EventKind
 from violeta.cases.services import case_event_record, consultation_record
+from violeta.notifications.services import notify
 from violeta.psychology.models import (
+    PSYCHOLOGY_AREA,
     DischargeReason,
     GoalStatus,
     PlanStatus,
@@ -249,3 +254,32 @@ def plan_discharge(*, plan: TreatmentPlan, by, reason: str, summary: str, ended_
         area=psychology_area(),
     )
     return plan
+
+
+def plans_pending_discharge_notify(*, case: Case) -> list[TreatmentPlan]:
+    """The case was just closed with a plan still in treatment: tell psychology to record the discharge.
+
+    Called by ``cases.services.case_close`` inside its transaction. Closing a case is not held up by psychology
+    (she stopped coming; whoever closes it often cannot read the plan), and the plan is not discharged on
+    psychology's behalf: the discharge summary is a clinical record only psychology writes. Instead its
+    psychologist and the psychology coordination get a notice with the folio (no names), and the plan stays
+    in "Mis planes" flagged "case file closed" until the discharge is recorded (which a closed case allows).
+    """
+
+    plans = list(case.psychology_plans.filter(status=PlanStatus.ACTIVE).select_related("psychologist"))
+    if not plans:
+        return []
+    coordinators = User.objects.filter(is_active=True, role=Role.COORDINATOR, area__code=PSYCHOLOGY_AREA)
+    with translation.override(settings.LANGUAGE_CODE):
+        message = _(
+            "Case file %(folio)s was closed with its treatment plan still in progress: record the discharge."
+        ) % {"folio": case.folio}
+    for plan in plans:
+        notify(
+            recipients=[plan.psychologist, *coordinators],
+            kind="psychology.discharge",
+            message=message,
+            url=reverse("psychology:discharge", kwargs={"folio": case.folio}),
+            key=f"psychology.discharge-pending:{plan.pk}",
+        )
+    return plans

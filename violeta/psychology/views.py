@@ -54,6 +54,9 @@ def plan_detail(request, folio):
         "case": case,
         "page": page,
         "can_write": selectors.can_write_psychology(request.user, case) and case.is_active,
+        # A case closed with its plan in treatment: the discharge is still to be recorded (and may be).
+        "pending_discharge": page.plan is not None and not case.is_active,
+        "can_discharge": page.plan is not None and selectors.can_write_psychology(request.user, case),
         "goal_form": GoalAddForm(),
         "goal_statuses": GoalStatus.choices,
         "scales": list(selectors.active_scales()),

@@ -12,6 +12,7 @@ from violeta.audit.models import Action, AuditEvent
 from violeta.cases.models import Case, CaseEvent, EventKind
 from violeta.cases.tests.factories import CaseFactory, StaffFactory
 from violeta.cases.tests.test_views import intake_data
+from violeta.legal.models import Hearing, LegalMatter
 from violeta.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,12 +50,26 @@ def test_week_with_500_appointments_renders_in_bounded_queries(
             )
         )
     Appointment.objects.bulk_create(rows)
+    # and 100 hearings of theirs (4 each, in the afternoons): shown as busy time, in a fixed number of queries
+    case = CaseFactory(opened_by=receptionist)
+    matters = LegalMatter.objects.bulk_create(
+        LegalMatter(case=case, kind="alimony", responsible=lawyer, opened_by=lawyer) for lawyer in lawyers
+    )
+    Hearing.objects.bulk_create(
+        Hearing(
+            matter=matters[index % 25],
+            starts_at=at(monday + timedelta(days=index % 5), 13),
+            created_by=receptionist,
+        )
+        for index in range(100)
+    )
     client.force_login(receptionist)
     url = reverse("agenda:week") + f"?day={monday:%Y-%m-%d}&area=juridica"
     with django_assert_max_num_queries(12):
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count("appt-scheduled") == 500
+    assert response.content.decode().count("busy-hearing") == 100
     assert "500 citas" in response.content.decode()
 
 

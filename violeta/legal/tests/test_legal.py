@@ -338,3 +338,47 @@ def test_matter_page_queries_do_not_grow_with_hearings_stages_and_documents(
         response = client.get(reverse("legal:matter_detail", kwargs={"pk": big.pk}))
     assert response.status_code == 200
     assert "Escrito 5" in response.content.decode()
+
+
+# --- hearings set at short notice, and their length ------------------------------------------------------------
+
+
+def test_a_hearing_set_less_than_two_hours_ahead_notifies_the_lawyer_at_once(lawyer, coordinator):
+    """Set by the coordinator this morning for noon: too late for both reminders, so the lawyer is told now."""
+    matter = make_matter(CaseFactory(opened_by=lawyer))
+    hearing = services.hearing_schedule(
+        matter=matter, by=coordinator, starts_at=timezone.now() + timedelta(minutes=90)
+    )
+    notices = list(pending(lawyer, hearing))
+    assert len(notices) == 1
+    notice = notices[0]
+    assert notice.deliver_at <= timezone.now()
+    assert ":soon-" in notice.key
+    assert matter.case.folio in notice.message and "menos de dos horas" in notice.message
+    assert matter.case.holder.given_names not in notice.message
+    assert Notification.objects.visible().filter(recipient=lawyer, pk=notice.pk).exists()
+    assert not pending(coordinator).exists()
+
+
+def test_moving_a_hearing_to_within_two_hours_notifies_at_once(lawyer):
+    matter = make_matter(CaseFactory(opened_by=lawyer))
+    hearing = make_hearing(matter, starts_at=timezone.now() + timedelta(days=2))
+    services.hearing_reschedule(hearing=hearing, by=lawyer, starts_at=timezone.now() + timedelta(minutes=30))
+    keys = [n.key.rsplit(":", 1)[1] for n in pending(lawyer, hearing)]
+    assert len(keys) == 1 and keys[0].startswith("soon-")
+
+
+def test_a_hearing_already_past_gets_no_notice(lawyer):
+    matter = make_matter(CaseFactory(opened_by=lawyer))
+    hearing = make_hearing(matter, starts_at=timezone.now() - timedelta(hours=1))
+    assert not reminders(lawyer, hearing).exists()
+
+
+def test_a_hearing_lasts_two_hours_unless_told_and_its_length_is_checked(lawyer):
+    matter = make_matter(CaseFactory(opened_by=lawyer))
+    hearing = make_hearing(matter)
+    assert hearing.ends_at - hearing.starts_at == timedelta(hours=2)
+    for bad in (5, 9 * 60):
+        with pytest.raises(ValidationError):
+            make_hearing(matter, duration_minutes=bad)
+    assert matter.hearings.count() == 1
