@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('documents', '0001_documents'),
-        ('referrals', '0002_referral_cancelled'),
+        ('referrals', '0001_initial'),
     ]
 
     operations = [
