@@ -38,6 +38,11 @@ class ApplicationForm(BootstrapFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "5"}),
     )
     phone = PhoneField(label=gettext_lazy("Phone"))
+    accepts_sms = forms.BooleanField(
+        label=gettext_lazy("I agree to receive text messages (SMS) from the program at this phone"),
+        required=False,
+        help_text=gettext_lazy("Only the link to your digital card; never your personal details."),
+    )
     proof_of_address = forms.FileField(
         label=gettext_lazy("Proof of address (PDF, JPG or PNG)"),
         required=False,
@@ -83,7 +88,7 @@ class ApplicationForm(BootstrapFormMixin, forms.Form):
                 "postal_code",
                 "phone",
             )
-        } | {"neighborhood": data.get("neighborhood")}
+        } | {"neighborhood": data.get("neighborhood"), "accepts_sms": bool(data.get("accepts_sms"))}
 
 
 class DeskApplicationForm(ApplicationForm):

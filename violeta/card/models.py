@@ -157,6 +157,8 @@ class CardApplication(models.Model):
     )
     postal_code = models.CharField(_("postal code"), max_length=5)
     phone = models.CharField(_("phone"), max_length=20)
+    # Her consent to be texted at that phone (the link to her digital card); without it, no SMS is ever sent.
+    accepts_sms = models.BooleanField(_("accepts text messages (SMS)"), default=False)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     documents_checked_at_desk = models.BooleanField(_("documents checked at the desk"), default=False)
     status = models.CharField(

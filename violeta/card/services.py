@@ -114,6 +114,7 @@ def application_submit(
     neighborhood=None,
     phone: str,
     channel: str,
+    accepts_sms: bool = False,
     by=None,
     documents: dict | None = None,
     documents_checked_at_desk: bool = False,
@@ -154,6 +155,7 @@ def application_submit(
                 neighborhood=neighborhood,
                 postal_code=postal_code,
                 phone=phone,
+                accepts_sms=bool(accepts_sms),
                 channel=channel,
                 documents_checked_at_desk=documents_checked_at_desk,
                 submitted_by=by,
@@ -435,7 +437,8 @@ def card_cancel(*, card: Card, by, reason: str) -> Card:
 def card_link_send(*, card: Card, by) -> None:
     """Text her the link to her digital card, through the MIA SMS outbox (sent by the worker, retried).
 
-    The text names the program and carries the link, nothing else: no name, no number, no address.
+    Only when her application recorded that she accepts text messages. The text names the program and carries
+    the link, nothing else: no name, no number, no address.
     """
     from violeta.alerts.models import SmsKind
     from violeta.alerts.services import sms_queue
@@ -444,6 +447,14 @@ def card_link_send(*, card: Card, by) -> None:
     _require_office(by)
     if card.status != CardStatus.ACTIVE:
         raise ValidationError(_("Only an active card can be sent."), code="state")
+    if not card.application.accepts_sms:
+        raise ValidationError(
+            _(
+                "She did not accept text messages in her application: give her the link or the printed card "
+                "in person."
+            ),
+            code="no_sms_consent",
+        )
     body = _("Your Mi apoyo, Mi bienestar card is ready. Open it on your phone: %(url)s") % {
         "url": holder_url(card)
     }

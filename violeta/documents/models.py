@@ -30,6 +30,16 @@ class Document(models.Model):
         blank=True,
         related_name="documents",
     )
+    # A partner institution's counter-referral letter: read by the case team, and by the liaison who sent it
+    # through the referrals app's own views (a liaison never reaches the documents app).
+    referral = models.ForeignKey(
+        "referrals.Referral",
+        verbose_name=_("referral"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
     title = models.CharField(_("description"), max_length=150)
     original_name = EncryptedTextField(_("file name"))
     file = models.FileField(storage=document_storage, max_length=200)

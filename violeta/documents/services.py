@@ -43,9 +43,20 @@ def _digest(file) -> str:
 
 
 @transaction.atomic
-def document_upload(*, by, case, file, title: str, matter=None) -> Document:
-    """Keep an uploaded file in the private folder under a random name, attached to the case (or its matter)."""
-    if not can_view_case(by, case) or (matter is not None and not can_read_matters(by)):
+def document_upload(*, by, case, file, title: str, matter=None, referral=None) -> Document:
+    """Keep an uploaded file in the private folder under a random name, attached to the case (or its matter).
+
+    With ``referral`` (a counter-referral letter) the uploader may also be the liaison of the institution the
+    referral was sent to, who cannot see the case.
+    """
+    if referral is not None:
+        from violeta.referrals.services import is_liaison_of
+
+        if referral.case_id != case.pk:
+            raise PermissionDenied
+        if not (can_view_case(by, case) or is_liaison_of(by, referral)):
+            raise PermissionDenied
+    elif not can_view_case(by, case) or (matter is not None and not can_read_matters(by)):
         raise PermissionDenied
     if matter is not None and matter.case_id != case.pk:
         raise ValidationError({"matter": _("That legal matter belongs to another case file.")})
@@ -65,6 +76,7 @@ def document_upload(*, by, case, file, title: str, matter=None) -> Document:
         document = Document(
             case=case,
             matter=matter,
+            referral=referral,
             title=title[:150],
             original_name=(file.name or "documento")[-200:],
             file=stored,
@@ -82,7 +94,7 @@ def document_upload(*, by, case, file, title: str, matter=None) -> Document:
             kind=EventKind.DOCUMENT,
             # The title may say more than the whole team should read (a matter's documents): keep it generic.
             description=_("Legal matter document added") if matter else _("Document added"),
-            area=by.area if by.area_id else None,
+            area=by.area if getattr(by, "area_id", None) else None,
         )
     except BaseException:
         private_storage.delete(stored)

@@ -214,7 +214,15 @@ def build_referrals(builder) -> None:
     )
     then(flagged, 0, services.referral_accept, by=coordinator, note="Confirmado por teléfono con la DSPM.")
     then(flagged, 3, services.referral_start_attention, by=coordinator)
-    del cappsi
+    # CAPPSI accepts, then declines after its assessment: not within its competence.
+    then(cappsi, 0, services.referral_accept, by=social, note="Confirmado por teléfono con CAPPSI.")
+    then(
+        cappsi,
+        2,
+        services.referral_reject,
+        by=social,
+        reason="Tras la valoración inicial, no es de su competencia: requiere atención psiquiátrica en el hospital.",
+    )
 
     # A woman DIF refers to the institute: an intake draft for reception.
     services.inbound_referral_create(
@@ -246,4 +254,11 @@ def build_referrals(builder) -> None:
         then(
             oic, 4, services.referral_accept, by=designated, note="Recibido por oficialía de partes del OIC."
         )
+    # A draft cancelled before it was sent (made last so the other folios stay as they were).
+    cancelled = refer(cases[3], "dspm", days_ago=2, send=False)
+    services.referral_cancel(
+        referral=cancelled, by=social, reason="Ella decidió acudir directamente con su abogada particular."
+    )
+    stamper.stamp(end - timedelta(days=1))
+    Referral.objects.filter(pk=cancelled.pk).update(closed_at=end - timedelta(days=1))
     builder.counts["referrals"] = Referral.objects.count()

@@ -43,13 +43,20 @@ class ReferralForm(BootstrapFormMixin, forms.Form):
         help_text=_("It will be flagged for the director's review."),
     )
 
-    def __init__(self, *args, parties=(), can_override=False, **kwargs):
+    def __init__(self, *args, parties=(), can_override=False, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].choices = [
             (p.person_id, f"{p.person.full_name} · {p.get_relation_display()}") for p in parties
         ]
-        if not can_override:
+        if not can_override or editing:
             del self.fields["override_reason"]
+        if editing:
+            # Who is referred is fixed by the draft; a different person is a different referral.
+            del self.fields["person"]
+
+
+class CancelForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Why is it cancelled?"), max_length=1000)
 
 
 class SendForm(BootstrapFormMixin, forms.Form):
@@ -78,6 +85,7 @@ class AnswerForm(BootstrapFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     outcome = forms.ChoiceField(label=_("Outcome"), required=False, choices=[("", "—"), *Outcome.choices])
+    letter = forms.FileField(label=_("Signed counter-referral letter (PDF, optional)"), required=False)
 
 
 class InboundReferralForm(BootstrapFormMixin, forms.Form):

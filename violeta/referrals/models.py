@@ -100,29 +100,44 @@ class ReferralStatus(models.TextChoices):
     ATTENDED = "attended", _("Attended")
     REJECTED = "rejected", _("Rejected")
     CLOSED_NO_CONTACT = "closed_no_contact", _("Closed without contact")
+    CANCELLED = "cancelled", _("Cancelled before sending")
 
 
 # The states a referral may move to from each state; anything else is refused.
 TRANSITIONS = {
-    ReferralStatus.DRAFT: {ReferralStatus.SENT},
+    ReferralStatus.DRAFT: {ReferralStatus.SENT, ReferralStatus.CANCELLED},
     ReferralStatus.SENT: {
         ReferralStatus.RECEIVED,
         ReferralStatus.REJECTED,
         ReferralStatus.CLOSED_NO_CONTACT,
     },
+    # A partner may still decline after accepting ("not our competence after review"), with a reason.
     ReferralStatus.RECEIVED: {
         ReferralStatus.IN_ATTENTION,
         ReferralStatus.ATTENDED,
+        ReferralStatus.REJECTED,
         ReferralStatus.CLOSED_NO_CONTACT,
     },
-    ReferralStatus.IN_ATTENTION: {ReferralStatus.ATTENDED, ReferralStatus.CLOSED_NO_CONTACT},
+    ReferralStatus.IN_ATTENTION: {
+        ReferralStatus.ATTENDED,
+        ReferralStatus.REJECTED,
+        ReferralStatus.CLOSED_NO_CONTACT,
+    },
     ReferralStatus.ATTENDED: set(),
     ReferralStatus.REJECTED: set(),
     ReferralStatus.CLOSED_NO_CONTACT: set(),
+    ReferralStatus.CANCELLED: set(),
 }
 # Sent but not yet answered by the institution: these become overdue.
 AWAITING = (ReferralStatus.SENT,)
-FINAL = (ReferralStatus.ATTENDED, ReferralStatus.REJECTED, ReferralStatus.CLOSED_NO_CONTACT)
+FINAL = (
+    ReferralStatus.ATTENDED,
+    ReferralStatus.REJECTED,
+    ReferralStatus.CLOSED_NO_CONTACT,
+    ReferralStatus.CANCELLED,
+)
+# Never sent: the institution never sees these, and they have no letter.
+UNSENT = (ReferralStatus.DRAFT, ReferralStatus.CANCELLED)
 
 
 class Outcome(models.TextChoices):

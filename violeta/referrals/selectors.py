@@ -12,6 +12,7 @@ from violeta.cases.models import Case
 from violeta.cases.selectors import access_case, visible_cases
 from violeta.referrals.models import (
     AWAITING,
+    UNSENT,
     InboundReferral,
     InboundStatus,
     Institution,
@@ -57,7 +58,7 @@ def liaison_referrals(user, *, status: str = "") -> QuerySet[Referral]:
     institution = liaison_institution(user)
     if institution is None:
         return Referral.objects.none()
-    qs = Referral.objects.filter(institution=institution).exclude(status=ReferralStatus.DRAFT)
+    qs = Referral.objects.filter(institution=institution).exclude(status__in=UNSENT)
     if status == "open":
         qs = qs.filter(status__in=[ReferralStatus.SENT, ReferralStatus.RECEIVED, ReferralStatus.IN_ATTENTION])
     elif status:
@@ -122,7 +123,7 @@ def referral_by_token(token: str) -> Referral | None:
         return None
     return (
         Referral.objects.filter(verify_token=token)
-        .exclude(status=ReferralStatus.DRAFT)
+        .exclude(status__in=UNSENT)
         .select_related("institution")
         .first()
     )
@@ -161,3 +162,14 @@ def designated_staff():
     from violeta.accounts.models import User
 
     return User.objects.filter(internal_protocol_designation__isnull=False).select_related("area")
+
+
+def counter_referral_letter(user, referral: Referral, *, detail: str = "carta de contrarreferencia"):
+    """The counter-referral letter of a referral already reached through ``access_referral`` (the case team) or
+    ``access_referral_for_liaison`` (that institution's liaison); None when there is none. The read is audited."""
+    from violeta.documents.models import Document
+
+    document = Document.objects.filter(referral=referral).order_by("-uploaded_at", "-id").first()
+    if document is not None:
+        audit_record(actor=user, action=Action.VIEW, obj=document, case_id=referral.case_id, detail=detail)
+    return document

@@ -217,6 +217,111 @@ def referral_create(
     return referral
 
 
+def _require_draft(referral: Referral) -> None:
+    if referral.status != ReferralStatus.DRAFT:
+        raise ValidationError(
+            _("This referral was already sent or cancelled: it can no longer be changed."), code="not_draft"
+        )
+
+
+@transaction.atomic
+def referral_update(
+    *,
+    referral: Referral,
+    by,
+    institution: Institution,
+    reason: str,
+    shared_summary: str,
+    urgency: str,
+    consent_given: bool = False,
+    consent_scope: str = "",
+) -> Referral:
+    """Change a draft before it is sent. Once sent, what the institution received (the summary) never changes.
+
+    Ticking her consent records it (a new record when there is none or its scope changed); unticking it
+    detaches it from the referral, which then needs her consent or an authorised override to be sent.
+    """
+    _require_referrer(by, referral.case)
+    _require_draft(referral)
+    errors = {}
+    if not reason.strip():
+        errors["reason"] = _("Write the reason for the referral.")
+    if not shared_summary.strip():
+        errors["shared_summary"] = _("Write what is shared with the institution.")
+    if institution != referral.institution and not institution.is_active:
+        errors["institution"] = _("That institution is no longer active.")
+    if consent_given and not consent_scope.strip():
+        errors["consent_scope"] = _("Write what she agreed to share and with whom.")
+    if errors:
+        raise ValidationError(errors)
+    changed = []
+    for name, value in (
+        ("institution", institution),
+        ("reason", reason.strip()),
+        ("shared_summary", shared_summary.strip()),
+        ("urgency", urgency),
+    ):
+        if getattr(referral, name) != value:
+            setattr(referral, name, value)
+            changed.append(name)
+    current = referral.consent if has_referral_consent(referral) else None
+    if consent_given and (current is None or current.scope != consent_scope.strip()[:255]):
+        referral.consent = consent_record(
+            person=referral.case.holder,
+            by=by,
+            purpose=ConsentPurpose.REFERRAL,
+            granted=True,
+            scope=consent_scope.strip()[:255],
+            case_id=referral.case_id,
+        )
+        changed.append("consent")
+    elif not consent_given and referral.consent_id is not None:
+        referral.consent = None
+        changed.append("consent")
+    if not changed:
+        return referral
+    referral.full_clean(exclude=["verify_token"])
+    referral.save(update_fields=changed)
+    ReferralEvent.objects.create(
+        referral=referral,
+        from_status=referral.status,
+        to_status=referral.status,
+        by=by,
+        note=_("Draft changed: %(fields)s")
+        % {"fields": ", ".join(str(Referral._meta.get_field(name).verbose_name) for name in changed)},
+    )
+    audit_record(
+        actor=by,
+        action=Action.UPDATE,
+        obj=referral,
+        case_id=referral.case_id,
+        detail="borrador de canalización: " + ", ".join(changed),
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_cancel(*, referral: Referral, by, reason: str) -> Referral:
+    """Cancel a draft that will not be sent, saying why: a dated step of its history and of the case timeline."""
+    _require_referrer(by, referral.case)
+    _require_draft(referral)
+    reason = reason.strip()
+    if len(reason) < 5:
+        raise ValidationError({"reason": _("Say why the referral is cancelled.")})
+    _step(referral, by=by, to=ReferralStatus.CANCELLED, note=reason)
+    referral.closed_at = timezone.now()
+    referral.save(update_fields=["status", "closed_at"])
+    audit_record(
+        actor=by,
+        action=Action.UPDATE,
+        obj=referral,
+        case_id=referral.case_id,
+        detail="canalización cancelada",
+    )
+    _timeline(referral, by=by, text=str(ReferralStatus.CANCELLED.label))
+    return referral
+
+
 def has_referral_consent(referral: Referral) -> bool:
     consent = referral.consent
     return bool(consent and consent.purpose == ConsentPurpose.REFERRAL and consent.is_active)
@@ -348,9 +453,32 @@ def referral_start_attention(*, referral: Referral, by, note: str = "") -> Refer
     return _answer(referral, by=by, to=ReferralStatus.IN_ATTENTION, note=note.strip())
 
 
+def _check_letter(letter) -> None:
+    """The counter-referral letter is one PDF within the documents' size limit, by its bytes, not its name."""
+    from violeta.documents import filetypes
+
+    limit = settings.DOCUMENTS_MAX_BYTES
+    if not letter.size or letter.size > limit:
+        raise ValidationError(
+            {
+                "letter": _("The letter must be a PDF of at most %(limit)s MB.")
+                % {"limit": f"{limit / 1_048_576:g}"}
+            }
+        )
+    try:
+        kind = filetypes.detect(letter, letter.name)
+    except ValidationError:
+        kind = None
+    if kind is None or kind.extension != ".pdf":
+        raise ValidationError({"letter": _("Attach the letter as a PDF file.")}, code="letter_type")
+
+
 @transaction.atomic
-def referral_report_back(*, referral: Referral, by, counter_referral: str, outcome: str) -> Referral:
-    """The counter-referral: the institution tells the case team what it did and how it ended."""
+def referral_report_back(
+    *, referral: Referral, by, counter_referral: str, outcome: str, letter=None
+) -> Referral:
+    """The counter-referral: the institution tells the case team what it did and how it ended, optionally with
+    its signed letter as one PDF (kept with the case's documents; read by the case team and by the liaison)."""
     errors = {}
     if len(counter_referral.strip()) < 5:
         errors["counter_referral"] = _("Tell the case team what was done.")
@@ -358,7 +486,9 @@ def referral_report_back(*, referral: Referral, by, counter_referral: str, outco
         errors["outcome"] = _("Choose the outcome.")
     if errors:
         raise ValidationError(errors)
-    return _answer(
+    if letter is not None:
+        _check_letter(letter)
+    _answer(
         referral,
         by=by,
         to=ReferralStatus.ATTENDED,
@@ -366,6 +496,17 @@ def referral_report_back(*, referral: Referral, by, counter_referral: str, outco
         counter_referral=counter_referral.strip(),
         outcome=outcome,
     )
+    if letter is not None:
+        from violeta.documents.services import document_upload
+
+        document_upload(
+            by=by,
+            case=referral.case,
+            file=letter,
+            title=_("Counter-referral letter %(folio)s") % {"folio": referral.folio},
+            referral=referral,
+        )
+    return referral
 
 
 @transaction.atomic

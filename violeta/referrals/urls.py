@@ -18,11 +18,17 @@ urlpatterns = [
     path("enlace/<str:folio>/", views.liaison_detail, name="liaison_detail"),
     path("enlace/<str:folio>/respuesta/", views.liaison_answer, name="liaison_answer"),
     path("enlace/<str:folio>/oficio.pdf", views.liaison_letter, name="liaison_letter"),
+    path(
+        "enlace/<str:folio>/contrarreferencia/", views.liaison_counter_letter, name="liaison_counter_letter"
+    ),
     path("recibidas/", views.inbound_list, name="inbound_list"),
     path("recibidas/<int:pk>/entrevista/", views.inbound_intake, name="inbound_intake"),
     path("recibidas/<int:pk>/descartar/", views.inbound_dismiss, name="inbound_dismiss"),
     path("<str:folio>/", views.referral_detail, name="detail"),
     path("<str:folio>/enviar/", views.referral_send, name="send"),
+    path("<str:folio>/editar/", views.referral_edit, name="edit"),
+    path("<str:folio>/cancelar/", views.referral_cancel, name="cancel"),
     path("<str:folio>/respuesta/", views.referral_answer, name="answer"),
     path("<str:folio>/oficio.pdf", views.referral_letter, name="letter"),
+    path("<str:folio>/contrarreferencia/", views.counter_letter, name="counter_letter"),
 ]

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,9 +15,11 @@ from violeta.cases.selectors import access_case
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
 from violeta.core.permissions import CASE_ROLES, staff_required
+from violeta.documents.storage import private_storage
 from violeta.referrals import documents, selectors, services
 from violeta.referrals.forms import (
     AnswerForm,
+    CancelForm,
     DesignationForm,
     DismissForm,
     InboundReferralForm,
@@ -27,7 +29,7 @@ from violeta.referrals.forms import (
     ReferralForm,
     SendForm,
 )
-from violeta.referrals.models import Institution, InstitutionKind, ReferralStatus
+from violeta.referrals.models import UNSENT, Institution, InstitutionKind, ReferralStatus
 from violeta.referrals.services import INSTITUTION_ADMINS, OVERRIDE_ROLES, REFERRAL_ROLES
 
 LIAISON = {Role.LIAISON}
@@ -150,10 +152,72 @@ def referral_detail(request, folio):
         "can_act": request.user.role in REFERRAL_ROLES,
         "can_override": request.user.role in OVERRIDE_ROLES,
         "send_form": SendForm(),
+        "has_letter": bool(referral.counter_referral) and referral.documents.exists(),
+        "cancel_form": CancelForm(),
         "answer_form": AnswerForm(),
         "next": referral.allowed_next(),
     }
     return render_page(request, "referrals/referral_detail.html", context)
+
+
+@staff_required(REFERRAL_ROLES)
+@require_http_methods(["GET", "POST"])
+def referral_edit(request, folio):
+    """Change a draft before it is sent; a sent or cancelled referral is shown, never changed."""
+    referral = selectors.access_referral(request.user, folio, detail="editar borrador de canalización")
+    if referral.status != ReferralStatus.DRAFT:
+        messages.error(
+            request, _("This referral was already sent or cancelled: it can no longer be changed.")
+        )
+        return redirect("referrals:detail", folio=referral.folio)
+    has_consent = services.has_referral_consent(referral)
+    initial = {
+        "institution": referral.institution_id,
+        "urgency": referral.urgency,
+        "reason": referral.reason,
+        "shared_summary": referral.shared_summary,
+        "consent_given": has_consent,
+    }
+    if has_consent:
+        initial["consent_scope"] = referral.consent.scope
+    form = ReferralForm(request.POST or None, editing=True, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.referral_update(
+                referral=referral,
+                by=request.user,
+                institution=data["institution"],
+                reason=data["reason"],
+                shared_summary=data["shared_summary"],
+                urgency=data["urgency"],
+                consent_given=data["consent_given"],
+                consent_scope=data["consent_scope"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Draft %(folio)s saved.") % {"folio": referral.folio})
+            return redirect("referrals:detail", folio=referral.folio)
+    context = {"case": referral.case, "referral": referral, "form": form}
+    return render_page(request, "referrals/referral_edit.html", context)
+
+
+@staff_required(REFERRAL_ROLES)
+@require_POST
+def referral_cancel(request, folio):
+    referral = selectors.access_referral(request.user, folio, detail="cancelar canalización")
+    form = CancelForm(request.POST)
+    form.is_valid()
+    try:
+        services.referral_cancel(
+            referral=referral, by=request.user, reason=form.cleaned_data.get("reason", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Referral %(folio)s cancelled.") % {"folio": referral.folio})
+    return redirect("referrals:detail", folio=referral.folio)
 
 
 @staff_required(REFERRAL_ROLES)
@@ -174,7 +238,7 @@ def referral_send(request, folio):
 
 
 def _answer(request, referral) -> bool:
-    form = AnswerForm(request.POST)
+    form = AnswerForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose what to record."))
         return False
@@ -194,6 +258,7 @@ def _answer(request, referral) -> bool:
                     by=by,
                     counter_referral=data["counter_referral"],
                     outcome=data["outcome"],
+                    letter=data.get("letter"),
                 )
             case "no_contact":
                 services.referral_close_no_contact(referral=referral, by=by, note=data["note"])
@@ -231,11 +296,34 @@ def _letter_response(request, referral):
     return response
 
 
+def _counter_letter_response(request, referral):
+    document = selectors.counter_referral_letter(request.user, referral)
+    if document is None:
+        raise Http404
+    response = FileResponse(
+        private_storage.open(document.file.name, "rb"),
+        as_attachment=True,
+        filename=f"contrarreferencia-{referral.folio}.pdf",
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@staff_required(CASE_ROLES)
+def counter_letter(request, folio):
+    """The institution's counter-referral letter (PDF), for whoever may see the referral's case; audited."""
+    referral = selectors.access_referral(request.user, folio, detail="carta de contrarreferencia")
+    return _counter_letter_response(request, referral)
+
+
 @staff_required(REFERRAL_ROLES)
 def referral_letter(request, folio):
     """The oficio de canalización as a PDF: permission-checked and its export audited."""
     referral = selectors.access_referral(request.user, folio, detail="oficio de canalización")
-    if referral.status == ReferralStatus.DRAFT:
+    if referral.status in UNSENT:
         raise Http404
     return _letter_response(request, referral)
 
@@ -285,6 +373,7 @@ def liaison_detail(request, folio):
     context = {
         "referral": referral,
         "history": selectors.referral_history(referral, for_liaison=True),
+        "has_letter": bool(referral.counter_referral) and referral.documents.exists(),
         "answer_form": AnswerForm(),
         "next": referral.allowed_next(),
     }
@@ -296,6 +385,13 @@ def liaison_letter(request, folio):
     """The letter her institution received, for its own file."""
     referral = selectors.access_referral_for_liaison(request.user, folio, detail="oficio (enlace)")
     return _letter_response(request, referral)
+
+
+@staff_required(LIAISON)
+def liaison_counter_letter(request, folio):
+    """The counter-referral letter her institution attached; only for that institution's liaison; audited."""
+    referral = selectors.access_referral_for_liaison(request.user, folio, detail="contrarreferencia (enlace)")
+    return _counter_letter_response(request, referral)
 
 
 @staff_required(LIAISON)

@@ -44,10 +44,12 @@ def test_she_applies_from_her_phone(page, live_server):
     page.get_by_label("Segundo apellido").fill(data["second_surname"])
     page.get_by_label("Fecha de nacimiento").fill("1990-05-10")
     page.get_by_label("CURP").fill(data["curp"].lower())
-    page.get_by_label("Teléfono").fill("614 490 0789")
+    page.locator("input[name=phone]").fill("614 490 0789")
+    page.get_by_label("Acepto recibir mensajes de texto").check()
     page.get_by_label("Calle y número").fill("Calle Libertad 123")
     page.get_by_label("Código postal").fill(data["postal_code"])
     page.get_by_role("button", name="Enviar solicitud").click()
     expect(page.get_by_role("heading", name="Recibimos tu solicitud")).to_be_visible()
     application = CardApplication.objects.get()
     assert application.status == "missing_documents" and application.postal_code == data["postal_code"]
+    assert application.accepts_sms is True

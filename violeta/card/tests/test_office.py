@@ -265,7 +265,7 @@ def test_office_actions_need_the_card_office(client, lawyer, card_office):
 def test_text_her_the_link_to_her_digital_card(client, card_office):
     from violeta.alerts.models import SmsMessage
 
-    card = factories.issued_card(card_office)
+    card = factories.issued_card(card_office, accepts_sms=True)
     client.force_login(card_office)
     client.post(reverse("card:card_action", kwargs={"pk": card.pk, "action": "send_link"}))
     message = SmsMessage.objects.get()

@@ -291,8 +291,15 @@ RULES = {
     "referrals:designations": page({"director"}),
     "referrals:detail": case_object(CASE_TEAM, kwarg="referral"),
     "referrals:send": case_object(CLOSERS, kwarg="referral", method="post", ok=(302,)),
+    # the world's referral is sent: its draft page sends back to the referral, cancelling it is refused (302)
+    "referrals:edit": case_object(CLOSERS, kwarg="referral", ok=(302,)),
+    "referrals:cancel": case_object(CLOSERS, kwarg="referral", method="post", ok=(302,)),
     "referrals:answer": case_object(CLOSERS, kwarg="referral", method="post", ok=(302,)),
     "referrals:letter": case_object(CLOSERS, kwarg="referral"),
+    # the world's referral has no counter-referral letter yet: 404 even for the case team (tested with one in
+    # referrals/tests/test_answers.py)
+    "referrals:counter_letter": case_object(CASE_TEAM, kwarg="referral", ok=(404,)),
+    "referrals:liaison_counter_letter": page({"dif_liaison"}, kwarg="referral", ok=(404,)),
     "referrals:verify": SKIP_KEYED,
     "referrals:liaison_inbox": page({"dif_liaison"}),
     "referrals:inbound_create": page({"dif_liaison"}),

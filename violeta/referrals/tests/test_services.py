@@ -246,5 +246,7 @@ def test_demo_referrals(db):
     assert any(r.is_overdue for r in theirs)
     assert Referral.objects.filter(flagged=True).exists()
     assert Referral.objects.filter(status="draft").exists()
+    assert Referral.objects.filter(status="cancelled").exists()
+    assert Referral.objects.filter(status="rejected", events__from_status="received").exists()
     assert InboundReferral.objects.filter(status="pending").exists()
     assert Referral.objects.filter(institution__code="oic", case__is_internal_protocol=True).exists()
