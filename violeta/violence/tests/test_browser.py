@@ -50,6 +50,7 @@ def test_lawyer_runs_the_epv_r_overrides_and_the_case_becomes_priority(
     ).to_be_visible()
     expect(page.get_by_role("alert").filter(has_text="todavía no hay plan de seguridad")).to_be_visible()
     shot(page, "case_detail")
+    page.get_by_role("button", name="Seguimiento").click()
     page.get_by_role("link", name="Órdenes por vencer").click()
     expect(page.get_by_role("link", name=case.folio)).to_be_visible()
     shot(page, "expiring")
