@@ -177,7 +177,8 @@ def office(request):
     status = request.GET.get("estado") or ApplicationStatus.RECEIVED
     if status not in ApplicationStatus.values:
         status = ApplicationStatus.RECEIVED
-    query = request.GET.get("q", "").strip()[:80]
+    # A search by CURP or name is posted, so neither ends up in the address bar, the history or access logs.
+    query = request.POST.get("q", "").strip()[:80] if request.method == "POST" else ""
     if query:
         applications, status = selectors.application_search(request.user, query), ""
     else:

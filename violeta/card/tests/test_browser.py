@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from violeta.card.models import CardApplication
+from violeta.card.models import CardApplication, MerchantCategory
 from violeta.card.tests import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -53,3 +53,17 @@ def test_she_applies_from_her_phone(page, live_server):
     application = CardApplication.objects.get()
     assert application.status == "missing_documents" and application.postal_code == data["postal_code"]
     assert application.accepts_sms is True
+
+
+def test_directory_fits_a_phone_screen_with_a_long_discount(page, live_server):
+    # Browser tests flush the database, migrations' data included: the giro is made here.
+    MerchantCategory.objects.get_or_create(code="hogar", defaults={"name": "Materiales para el hogar"})
+    shop = factories.merchant(
+        name="Ferretera del Norte", category="hogar", discount="8% en material eléctrico y de plomería"
+    )
+    factories.branch(shop)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + "/tarjeta/comercios/")
+    expect(page.get_by_text("8% en material eléctrico y de plomería")).to_be_visible()
+    # No sideways scrolling: the discount badge wraps instead of pushing the page wider than the phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

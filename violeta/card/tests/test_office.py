@@ -246,10 +246,20 @@ def test_find_an_application_by_folio_curp_or_name(client, card_office):
     services.application_reject(application=other, by=card_office, reason="Fuera del municipio")
     client.force_login(card_office)
     for query in (mine.folio, mine.curp.lower(), "maría loya"):
-        body = client.get("/tarjeta/oficina/", {"q": query}).content.decode()
+        body = client.post("/tarjeta/oficina/", {"q": query}).content.decode()
         assert mine.folio in body and other.folio not in body, query
-    body = client.get("/tarjeta/oficina/", {"q": "rosa"}).content.decode()
+    body = client.post("/tarjeta/oficina/", {"q": "rosa"}).content.decode()
     assert other.folio in body and "Rechazada" in body
+
+
+def test_the_search_is_posted_so_a_curp_never_sits_in_a_url(client, card_office):
+    mine = factories.desk_application(card_office)
+    services.application_reject(application=mine, by=card_office, reason="Fuera del municipio")
+    client.force_login(card_office)
+    page = client.get("/tarjeta/oficina/").content.decode()
+    assert 'method="post" action="/tarjeta/oficina/" class="row g-2 mb-3" role="search"' in page
+    # A CURP in the query string is not searched (the received queue is shown, not her rejected application).
+    assert mine.folio not in client.get("/tarjeta/oficina/", {"q": mine.curp}).content.decode()
 
 
 def test_office_actions_need_the_card_office(client, lawyer, card_office):

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from violeta.cases.tests.factories import CaseFactory
 from violeta.cases.tests.test_browser import sign_in
-from violeta.violence.tests.factories import epv_r, granted_order, record_incident
+from violeta.violence.tests.factories import assess, epv_r, granted_order, record_incident
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("VIOLETA_SCREENSHOTS")  # a folder, to look at the screens while developing
@@ -50,6 +50,20 @@ def test_lawyer_runs_the_epv_r_overrides_and_the_case_becomes_priority(
     ).to_be_visible()
     expect(page.get_by_role("alert").filter(has_text="todavía no hay plan de seguridad")).to_be_visible()
     shot(page, "case_detail")
+    page.get_by_role("button", name="Seguimiento").click()
     page.get_by_role("link", name="Órdenes por vencer").click()
     expect(page.get_by_role("link", name=case.folio)).to_be_visible()
     shot(page, "expiring")
+
+
+def test_on_a_phone_the_risk_table_and_the_epv_r_form_scroll_inside_the_page(page, live_server, lawyer):
+    instrument = epv_r()
+    case = CaseFactory(opened_by=lawyer)
+    assess(case, lawyer, instrument)
+    sign_in(page, live_server, lawyer)
+    page.set_viewport_size({"width": 390, "height": 844})
+    for url in (f"/expedientes/{case.folio}/", f"/violencia/{case.folio}/valoraciones/nueva/"):
+        page.goto(live_server.url + url)
+        expect(page.locator("#contenido h1")).to_be_visible()
+        # Wide tables scroll in their own box; the page itself does not scroll sideways.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
