@@ -14,10 +14,13 @@ from violeta.people.services import PERSON_FIELDS
 
 
 @staff_required(CASE_ROLES)
+@require_http_methods(["GET", "POST"])
 def person_search(request):
-    form = SearchForm(request.GET or None)
+    # A name, CURP or phone must never reach a URL (browser history, proxy and server logs): the search is POSTed,
+    # and a query string is ignored.
+    form = SearchForm(request.POST if request.method == "POST" else None)
     results = selectors.person_search(request.user, form.cleaned_data["q"]) if form.is_valid() else []
-    context = {"form": form, "results": results, "searched": bool(request.GET.get("q"))}
+    context = {"form": form, "results": results, "searched": bool(request.POST.get("q"))}
     return render_page(request, "people/search.html", context, partial="results")
 
 
