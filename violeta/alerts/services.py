@@ -115,6 +115,82 @@ def sms_dispatch_run(*, message_id: int) -> None:
     _send_claimed(message, sms.get_backend())
 
 
+CLAIM_SQL = """
+WITH own AS (
+    SELECT id FROM alerts_smsmessage
+    WHERE id = ANY(%(ids)s::bigint[]) AND status IN (%(pending)s, %(failed)s) AND next_attempt_at <= %(due_by)s
+    ORDER BY id FOR UPDATE
+), other AS (
+    SELECT id FROM alerts_smsmessage
+    WHERE status = %(pending)s AND next_attempt_at <= %(due_by)s AND id <> ALL(%(ids)s::bigint[])
+      AND EXISTS (SELECT 1 FROM own)
+    ORDER BY next_attempt_at, id LIMIT %(drain)s FOR UPDATE SKIP LOCKED
+)
+UPDATE alerts_smsmessage AS m SET status = %(sending)s, attempt = m.attempt + 1, claimed_at = %(now)s
+WHERE m.id IN (SELECT id FROM own UNION ALL SELECT id FROM other)
+RETURNING m.id, m.to_phone, m.body, m.attempt
+"""
+
+
+def _claim(message_ids: list[int], now) -> list[SmsMessage]:
+    """Claim (in the caller's transaction) the due messages among ``message_ids`` and, if there are any, up to
+    ``SMS_DRAIN_MAX`` in all with other due pending messages: "sending", attempt + 1. Returns them as claimed
+    (their new attempt), the given ones first. On PostgreSQL one statement; elsewhere the ORM's three."""
+    due_by = now + timedelta(seconds=1)
+    drain = conf("SMS_DRAIN_MAX")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                CLAIM_SQL,
+                {
+                    "ids": list(message_ids),
+                    "pending": SmsStatus.PENDING.value,
+                    "failed": SmsStatus.FAILED.value,
+                    "sending": SmsStatus.SENDING.value,
+                    "due_by": due_by,
+                    "now": now,
+                    "drain": max(drain - len(message_ids), 0),
+                },
+            )
+            rows = cursor.fetchall()
+        body = SmsMessage._meta.get_field("body")
+        own = set(message_ids)
+        claimed = [
+            SmsMessage(
+                pk=pk,
+                to_phone=to_phone,
+                body=body.from_db_value(text, None, connection),
+                attempt=attempt,
+                status=SmsStatus.SENDING,
+                claimed_at=now,
+            )
+            for pk, to_phone, text, attempt in rows
+        ]
+        return sorted(claimed, key=lambda message: (message.pk not in own, message.pk))
+    due = list(
+        SmsMessage.objects.select_for_update()
+        .filter(
+            pk__in=message_ids, status__in=(SmsStatus.PENDING, SmsStatus.FAILED), next_attempt_at__lte=due_by
+        )
+        .order_by("pk")
+    )
+    if not due:
+        return []
+    if drain - len(due) > 0:
+        due += list(
+            SmsMessage.objects.select_for_update(skip_locked=True)
+            .filter(status=SmsStatus.PENDING, next_attempt_at__lte=due_by)
+            .exclude(pk__in=message_ids)
+            .order_by("next_attempt_at", "pk")[: drain - len(due)]
+        )
+    SmsMessage.objects.filter(pk__in=[message.pk for message in due]).update(
+        status=SmsStatus.SENDING, attempt=F("attempt") + 1, claimed_at=now
+    )
+    for message in due:
+        message.attempt += 1
+    return due
+
+
 def sms_dispatch_many_run(*, message_ids: list[int]) -> None:
     """The messages of one alert, on the hot path, in two short transactions whatever their number.
 
@@ -132,30 +208,10 @@ def sms_dispatch_many_run(*, message_ids: list[int]) -> None:
     from violeta.alerts import tasks
 
     now = timezone.now()
-    due_by = now + timedelta(seconds=1)
     with transaction.atomic():
-        due = list(
-            SmsMessage.objects.select_for_update()
-            .filter(
-                pk__in=message_ids,
-                status__in=(SmsStatus.PENDING, SmsStatus.FAILED),
-                next_attempt_at__lte=due_by,
-            )
-            .order_by("pk")
-        )
+        due = _claim(message_ids, now)
         if not due:  # taken by another task's drain (or not due yet): that task sends them
             return
-        drain = conf("SMS_DRAIN_MAX") - len(due)
-        if drain > 0:
-            due += list(
-                SmsMessage.objects.select_for_update(skip_locked=True)
-                .filter(status=SmsStatus.PENDING, next_attempt_at__lte=due_by)
-                .exclude(pk__in=message_ids)
-                .order_by("next_attempt_at", "pk")[:drain]
-            )
-        SmsMessage.objects.filter(pk__in=[message.pk for message in due]).update(
-            status=SmsStatus.SENDING, attempt=F("attempt") + 1, claimed_at=now
-        )
         watchdog = enqueue(
             tasks.sms_watchdog_many,
             [message.pk for message in due],
@@ -165,7 +221,6 @@ def sms_dispatch_many_run(*, message_ids: list[int]) -> None:
     accepted = []
     settled = 0
     for message in due:
-        message.attempt += 1
         try:
             accepted.append((message, backend.send(message.to_phone, message.body, message.idempotency_key)))
         except sms.SmsError as exc:
