@@ -18,6 +18,7 @@ PostgreSQL only (the production database). It creates and drops its own database
 import argparse
 import json
 import os
+import re
 import secrets
 import signal
 import socket
@@ -58,6 +59,84 @@ def free_port():
 
 def psql(sql, db="postgres"):
     subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-qc", sql], check=True)
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid):
+    """User + system CPU of a live process (its own, not its children's), in seconds; 0 if it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def children(pid):
+    """The live child processes of ``pid`` (gunicorn's workers)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    if int(fh.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(int(entry))
+            except OSError:
+                continue
+    return found
+
+
+def postgres_backends(db):
+    """The PostgreSQL server processes serving connections to the benchmark's database."""
+    out = subprocess.run(
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-d",
+            "postgres",
+            "-Atc",
+            f"SELECT pid FROM pg_stat_activity WHERE datname = '{db}' AND pid <> pg_backend_pid()",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return [int(line) for line in out.split()]
+
+
+class CpuMeter:
+    """CPU time per part (web, task workers, PostgreSQL backends, load generator) over a window.
+
+    Robust to other load on the machine, unlike latency: it counts what each part spent, not what it waited.
+    PostgreSQL backends are counted while alive at the end of the window (connections are kept, CONN_MAX_AGE);
+    the server's shared background processes (WAL writer, checkpointer) are not counted.
+    """
+
+    def __init__(self, db, web_pid, worker_pids):
+        self.db, self.web_pid, self.worker_pids = db, web_pid, worker_pids
+
+    def snapshot(self):
+        import resource
+
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return {
+            "web": {pid: cpu_seconds(pid) for pid in [self.web_pid, *children(self.web_pid)]},
+            "worker": {pid: cpu_seconds(pid) for pid in self.worker_pids},
+            "postgres": {pid: cpu_seconds(pid) for pid in postgres_backends(self.db)},
+            "load": {0: usage.ru_utime + usage.ru_stime},
+        }
+
+    @staticmethod
+    def delta(before, after):
+        return {
+            part: sum(value - before[part].get(pid, 0.0) for pid, value in after[part].items())
+            for part in after
+        }
 
 
 def open_loop(rate, seconds, fire, concurrency=64):
@@ -187,8 +266,15 @@ def main():
                     raise RuntimeError(response.status)
 
         fire(0)  # warm up
+        meter = CpuMeter(db, procs[0].pid, [proc.pid for proc in procs[1:]])
+        time.sleep(4)  # the workers finish starting (imports, first connection)
+        idle_before = meter.snapshot()
+        time.sleep(3)  # the idle cost: workers polling an empty queue
+        idle = CpuMeter.delta(idle_before, meter.snapshot())
+        before = meter.snapshot()
         api_ms, api_errors = open_loop(args.rate, args.seconds, fire)
         time.sleep(3)  # let the workers drain
+        busy = CpuMeter.delta(before, meter.snapshot())
         first_sms = subprocess.run(
             [PY, str(ROOT / "bench" / "mia_data.py"), "first-sms"],
             cwd=ROOT,
@@ -219,6 +305,23 @@ def main():
     print(f"{'ratio p99 API / plain SQL':<34} {percentile(api_ms, 99) / percentile(sql_ms, 99):.1f}x")
     print(f"{'errors':<34} {len(api_errors)}" + (f" (first: {api_errors[0]})" if api_errors else ""))
     print(first_sms.strip())
+    alerts = len(api_ms)
+    window = args.seconds + 3
+    sent = re.search(r"n=\s*(\d+)", first_sms)
+    if args.workers and sent and int(sent.group(1)):
+        print(
+            f"worker CPU per alert whose SMS went out in the window: {busy['worker'] * 1000 / int(sent.group(1)):.2f} ms"
+        )
+    print(
+        f"CPU per alert (ms, over the run and 3 s of drain; {alerts} alerts):  "
+        + "  ".join(f"{part} {busy[part] * 1000 / alerts:.2f}" for part in busy)
+        + f"  | total {sum(busy.values()) * 1000 / alerts:.2f} ms"
+        + f" = {sum(busy.values()) / window:.2f} cores busy"
+    )
+    print(
+        "idle CPU (cores, workers polling an empty queue): "
+        + "  ".join(f"{part} {idle[part] / 3:.3f}" for part in idle)
+    )
 
 
 def plain_sql(database_url, rate, seconds, contacts):

@@ -299,6 +299,9 @@ MIA = {
     "SMS_MAX_ATTEMPTS": 6,
     "SMS_BACKOFF_SECONDS": 15,
     "SMS_LEASE_SECONDS": 60,
+    # One dispatch task takes up to this many due messages (its own and, under load, other alerts'): fewer
+    # task runs per alert. Sends within a task are sequential: keep it small with a slow gateway.
+    "SMS_DRAIN_MAX": int(os.environ.get("MIA_SMS_DRAIN_MAX", "20")),
     "SMS_DELIVERY_TIMEOUT_SECONDS": 10 * 60,
 }
 

@@ -12,10 +12,57 @@ from django.db import transaction
 DATABASE_BACKENDS = ("DatabaseBackend",)
 
 
-def enqueue(task, *args, run_after: datetime | None = None, **kwargs) -> None:
-    bound = task.using(run_after=run_after) if run_after is not None else task
+def _bind(task, run_after: datetime | None):
+    return task.using(run_after=run_after) if run_after is not None else task
+
+
+def _is_database(bound) -> bool:
     # The task's own backend: ``django_tasks.default_task_backend`` is a proxy whose type says nothing.
-    if type(bound.get_backend()).__name__ in DATABASE_BACKENDS:
-        bound.enqueue(*args, **kwargs)
-    else:
-        transaction.on_commit(lambda: bound.enqueue(*args, **kwargs))
+    return type(bound.get_backend()).__name__ in DATABASE_BACKENDS
+
+
+def enqueue(task, *args, run_after: datetime | None = None, **kwargs):
+    """Enqueue one task; returns its result handle with the database backend (None when deferred to commit)."""
+    bound = _bind(task, run_after)
+    if _is_database(bound):
+        return bound.enqueue(*args, **kwargs)
+    transaction.on_commit(lambda: bound.enqueue(*args, **kwargs))
+    return None
+
+
+def enqueue_many(calls: list[tuple]) -> None:
+    """Several tasks in one INSERT (the hot path of an alert): ``calls`` is ``[(task, args, run_after), …]``.
+
+    With the database backend the rows are exactly those ``Task.enqueue`` writes (django-tasks-db's
+    ``_task_to_db_task``), made with one ``bulk_create``; the ``task_enqueued`` signal is sent for each, as
+    ``enqueue`` does. Other backends enqueue each one on commit.
+    """
+    bound = [(_bind(task, run_after), args) for task, args, run_after in calls]
+    if not all(_is_database(task) for task, _args in bound):
+        for task, args in bound:
+            enqueue(task, *args)
+        return
+    from django_tasks.signals import task_enqueued
+    from django_tasks.utils import normalize_json
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    rows = []
+    for task, args in bound:
+        backend = task.get_backend()
+        backend.validate_task(task)
+        rows.append(
+            DBTaskResult(
+                id=backend._get_id(),
+                args_kwargs=normalize_json({"args": list(args), "kwargs": {}}),
+                priority=task.priority,
+                task_path=task.module_path,
+                queue_name=task.queue_name,
+                # bulk_create sends no pre_save: what django-tasks-db's receiver does for "no run_after"
+                run_after=task.run_after if task.run_after is not None else get_date_max(),
+                backend_name=backend.alias,
+            )
+        )
+    DBTaskResult.objects.bulk_create(rows)
+    if task_enqueued.has_listeners():
+        for (task, _args), row in zip(bound, rows, strict=True):
+            task_enqueued.send(type(task.get_backend()), task_result=row.task_result)

@@ -476,3 +476,59 @@ def test_worker_killed_in_the_middle_of_an_alerts_batch_loses_nothing_and_sends_
         assert len(copies(message)) == 1
     assert Message(first).attempt == 1  # recorded from the gateway's log, not sent again
     assert Message(second).attempt == 2  # not found at the gateway: sent on a new attempt, once
+
+
+# --- Throughput: one task run sends for several alerts, and settles its own watchdog ------------------------------
+
+
+def test_an_alerts_batch_also_sends_other_due_messages_and_their_tasks_then_do_nothing(settings):
+    from violeta.alerts.tests.factories import mia_alert
+
+    first, second = mia_alert(mia_account(contacts=2)), mia_alert(mia_account(contacts=3))
+    batches = list(pending_tasks("sms_dispatch_batch").order_by("enqueued_at"))
+    assert len(batches) == 2
+
+    services.sms_dispatch_many_run(message_ids=task_args(batches[0])[0])  # the first alert's task drains both
+
+    for message in [*first.messages.all(), *second.messages.all()]:
+        assert Message(message).status == SmsStatus.SENT and Message(message).attempt == 1
+        assert len(copies(message)) == 1
+    services.sms_dispatch_many_run(
+        message_ids=task_args(batches[1])[0]
+    )  # the second's own task: nothing left
+    restarted_worker_runs_for_a_while()
+    assert len(locmem.outbox) == 5
+
+
+def test_the_drain_is_bounded_and_skips_what_is_not_due(settings):
+    from violeta.alerts.tests.factories import mia_alert
+
+    settings.MIA = {**settings.MIA, "SMS_DRAIN_MAX": 3}
+    own = mia_alert(mia_account(contacts=2))
+    others = [mia_alert(mia_account(contacts=2)) for _ in range(2)]
+    later = queue("Mas tarde")
+    SmsMessage.objects.filter(pk=later.pk).update(next_attempt_at=timezone.now() + timedelta(minutes=5))
+    batch = pending_tasks("sms_dispatch_batch").order_by("enqueued_at").first()
+    assert sorted(task_args(batch)[0]) == sorted(m.pk for m in own.messages.all())
+
+    services.sms_dispatch_many_run(message_ids=task_args(batch)[0])
+
+    assert len(locmem.outbox) == 3  # her 2 and one more, oldest first
+    assert all(len(copies(message)) == 1 for message in own.messages.all())
+    assert len(copies(others[0].messages.order_by("pk").first())) == 1
+    assert Message(later).status == SmsStatus.PENDING and not copies(later)
+
+
+def test_a_settled_batch_cancels_its_watchdog_and_an_unsettled_one_keeps_it(settings):
+    from violeta.alerts.tests.factories import mia_alert
+
+    alert = mia_alert(mia_account(contacts=2))
+    services.sms_dispatch_many_run(message_ids=[m.pk for m in alert.messages.all()])
+    assert not pending_tasks("sms_watchdog_many").exists()  # both recorded: nothing left to watch
+
+    use(settings, "DiesAfterHandoverBackend")
+    other = mia_alert(mia_account(contacts=1))
+    with pytest.raises(WorkerKilled):
+        services.sms_dispatch_many_run(message_ids=[m.pk for m in other.messages.all()])
+    watchdog = pending_tasks("sms_watchdog_many").get()
+    assert task_args(watchdog) == [[m.pk for m in other.messages.all()]]

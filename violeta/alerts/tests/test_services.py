@@ -842,3 +842,18 @@ def test_coordinates_and_sms_text_are_encrypted_at_rest(alert):
     assert message.recipient.token not in raw_body
     assert "Lupita" not in raw_body
     assert AlertLocation.objects.get(pk=location.pk).lat_lon == (28.632996, -106.0691)
+
+
+def test_an_account_with_more_contacts_than_the_limit_still_alerts_every_one(account, settings):
+    """Contacts beyond MAX_CONTACTS (the limit lowered after they were added) still get the alert."""
+    settings.MIA = {**settings.MIA, "MAX_CONTACTS": 2}
+    for number in range(6 - account.contacts.count()):
+        emergency_contact(account, name=f"Extra {number}")
+
+    alert, created = services.alert_raise(account=account, client_id="press-many")
+
+    assert created
+    assert alert.messages.count() == 6 == alert.recipients.count()
+    assert len({recipient.token for recipient in alert.recipients.all()}) == 6
+    again, created_again = services.alert_raise(account=account, client_id="press-many")
+    assert (again.pk, created_again) == (alert.pk, False)
