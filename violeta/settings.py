@@ -287,6 +287,7 @@ TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
 TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
 TWILIO_FROM = os.environ.get("TWILIO_FROM", "")
 TWILIO_MESSAGING_SERVICE_SID = os.environ.get("TWILIO_MESSAGING_SERVICE_SID", "")
+TWILIO_CONCURRENCY = int(os.environ.get("TWILIO_CONCURRENCY", "8"))  # requests at once from one worker
 MIA = {
     "OTP_TTL_SECONDS": 10 * 60,
     "OTP_MAX_ATTEMPTS": 5,
@@ -299,9 +300,12 @@ MIA = {
     "SMS_MAX_ATTEMPTS": 6,
     "SMS_BACKOFF_SECONDS": 15,
     "SMS_LEASE_SECONDS": 60,
-    # One dispatch task takes up to this many due messages (its own and, under load, other alerts'): fewer
-    # task runs per alert. Sends within a task are sequential: keep it small with a slow gateway.
-    "SMS_DRAIN_MAX": int(os.environ.get("MIA_SMS_DRAIN_MAX", "20")),
+    # One dispatch task takes up to this many due messages (its own and, under load, other alerts', whose
+    # own tasks it deletes): fewer task runs per alert. Twilio sends TWILIO_CONCURRENCY of them at once.
+    "SMS_DRAIN_MAX": int(os.environ.get("MIA_SMS_DRAIN_MAX", "50")),
+    # An alert's dispatch task is due at the next multiple of this many milliseconds, so under load the alerts
+    # of one window go out in one task run (see SMS_DRAIN_MAX) instead of one run each; 0 = due at once.
+    "SMS_BATCH_WINDOW_MS": int(os.environ.get("MIA_SMS_BATCH_WINDOW_MS", "100")),
     "SMS_DELIVERY_TIMEOUT_SECONDS": 10 * 60,
 }
 

@@ -138,6 +138,9 @@ class Alert(models.Model):
         "cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="alerts"
     )
     purge_after = models.DateTimeField(null=True, blank=True, db_index=True)
+    # The task that sends the alert's first messages (django-tasks-db's row id). A worker that sends them in
+    # another alert's batch deletes it, so it does not run only to find nothing left to do.
+    dispatch_task_id = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-started_at"]

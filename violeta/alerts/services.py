@@ -8,7 +8,7 @@ import hashlib
 import logging
 import secrets
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -38,7 +38,7 @@ from violeta.alerts.models import (
 from violeta.alerts.text import fit
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
-from violeta.core.tasks import enqueue, enqueue_many
+from violeta.core.tasks import enqueue, enqueue_many, is_database
 from violeta.core.validators import parse_phone
 
 logger = logging.getLogger(__name__)
@@ -121,21 +121,40 @@ WITH own AS (
     WHERE id = ANY(%(ids)s::bigint[]) AND status IN (%(pending)s, %(failed)s) AND next_attempt_at <= %(due_by)s
     ORDER BY id FOR UPDATE
 ), other AS (
-    SELECT id FROM alerts_smsmessage
+    SELECT id, alert_id FROM alerts_smsmessage
     WHERE status = %(pending)s AND next_attempt_at <= %(due_by)s AND id <> ALL(%(ids)s::bigint[])
       AND EXISTS (SELECT 1 FROM own)
     ORDER BY next_attempt_at, id LIMIT %(drain)s FOR UPDATE SKIP LOCKED
+), claimed AS (
+    UPDATE alerts_smsmessage AS m SET status = %(sending)s, attempt = m.attempt + 1, claimed_at = %(now)s
+    WHERE m.id IN (SELECT id FROM own UNION ALL SELECT id FROM other)
+    RETURNING m.id, m.to_phone, m.body, m.attempt
+), settled AS (
+    SELECT t.id FROM django_tasks_database_dbtaskresult AS t JOIN alerts_alert AS a ON a.dispatch_task_id = t.id
+    WHERE a.id IN (SELECT alert_id FROM other) AND t.status = 'READY'
+      AND NOT EXISTS (
+          SELECT 1 FROM alerts_smsmessage AS p
+          WHERE p.alert_id = a.id AND p.kind = %(alert_kind)s AND p.status = %(pending)s
+            AND p.id NOT IN (SELECT id FROM other)
+      )
+    FOR UPDATE OF t SKIP LOCKED
+), dropped AS (
+    DELETE FROM django_tasks_database_dbtaskresult WHERE id IN (SELECT id FROM settled)
 )
-UPDATE alerts_smsmessage AS m SET status = %(sending)s, attempt = m.attempt + 1, claimed_at = %(now)s
-WHERE m.id IN (SELECT id FROM own UNION ALL SELECT id FROM other)
-RETURNING m.id, m.to_phone, m.body, m.attempt
+SELECT id, to_phone, body, attempt FROM claimed
 """
 
 
 def _claim(message_ids: list[int], now) -> list[SmsMessage]:
     """Claim (in the caller's transaction) the due messages among ``message_ids`` and, if there are any, up to
     ``SMS_DRAIN_MAX`` in all with other due pending messages: "sending", attempt + 1. Returns them as claimed
-    (their new attempt), the given ones first. On PostgreSQL one statement; elsewhere the ORM's three."""
+    (their new attempt), the given ones first.
+
+    An alert whose first messages are all among the others has its dispatch task deleted in the same
+    transaction (unless a worker holds it: then it runs and finds nothing), so under load one task run sends
+    for many alerts and the others never run. If this transaction rolls back, the task is back with the
+    messages. On PostgreSQL one statement; elsewhere the ORM's.
+    """
     due_by = now + timedelta(seconds=1)
     drain = conf("SMS_DRAIN_MAX")
     if connection.vendor == "postgresql":
@@ -150,6 +169,7 @@ def _claim(message_ids: list[int], now) -> list[SmsMessage]:
                     "due_by": due_by,
                     "now": now,
                     "drain": max(drain - len(message_ids), 0),
+                    "alert_kind": SmsKind.ALERT.value,
                 },
             )
             rows = cursor.fetchall()
@@ -176,19 +196,45 @@ def _claim(message_ids: list[int], now) -> list[SmsMessage]:
     )
     if not due:
         return []
+    others = []
     if drain - len(due) > 0:
-        due += list(
+        others = list(
             SmsMessage.objects.select_for_update(skip_locked=True)
             .filter(status=SmsStatus.PENDING, next_attempt_at__lte=due_by)
             .exclude(pk__in=message_ids)
             .order_by("next_attempt_at", "pk")[: drain - len(due)]
         )
+        due += others
     SmsMessage.objects.filter(pk__in=[message.pk for message in due]).update(
         status=SmsStatus.SENDING, attempt=F("attempt") + 1, claimed_at=now
     )
+    _drop_settled_dispatch_tasks(others)
     for message in due:
         message.attempt += 1
     return due
+
+
+def _drop_settled_dispatch_tasks(others: list[SmsMessage]) -> None:
+    """The ORM's form of CLAIM_SQL's last two parts: delete the dispatch task of each alert whose pending first
+    messages were all just claimed among ``others``, unless a worker holds it."""
+    from django_tasks_db.models import DBTaskResult
+
+    claimed = {message.pk for message in others}
+    alert_ids = {message.alert_id for message in others if message.alert_id}
+    if not alert_ids:
+        return
+    left = set(
+        SmsMessage.objects.filter(alert_id__in=alert_ids, kind=SmsKind.ALERT, status=SmsStatus.PENDING)
+        .exclude(pk__in=claimed)
+        .values_list("alert_id", flat=True)
+    )
+    task_ids = Alert.objects.filter(pk__in=alert_ids - left, dispatch_task_id__isnull=False).values_list(
+        "dispatch_task_id", flat=True
+    )
+    settled = DBTaskResult.objects.select_for_update(skip_locked=True).filter(
+        pk__in=list(task_ids), status="READY"
+    )
+    DBTaskResult.objects.filter(pk__in=list(settled.values_list("pk", flat=True))).delete()
 
 
 def sms_dispatch_many_run(*, message_ids: list[int]) -> None:
@@ -196,9 +242,11 @@ def sms_dispatch_many_run(*, message_ids: list[int]) -> None:
 
     1. Claim every due message (one UPDATE: "sending", attempt + 1) and schedule one watchdog for all of them.
        Under load it also takes up to ``SMS_DRAIN_MAX`` other pending messages that are due (other alerts'),
-       skipping rows another worker holds: one task run then sends for many alerts, and their own tasks find
-       nothing left to do. Its own messages it waits for (a worker that locked them may yet roll back).
-    2. Hand them to the gateway one after another, with no transaction open.
+       skipping rows another worker holds: one task run then sends for many alerts, and their own tasks are
+       deleted in the same transaction (see ``_claim``). Its own messages it waits for (a worker that locked
+       them may yet roll back).
+    2. Hand them to the gateway (``send_many``: one after another, or several at once where the backend allows),
+       with no transaction open.
     3. Record what the gateway accepted (one transaction). A failure is retried on its own. When every claimed
        message is settled (recorded or rescheduled), the watchdog is cancelled in that same transaction: it
        would have found nothing to do.
@@ -220,10 +268,14 @@ def sms_dispatch_many_run(*, message_ids: list[int]) -> None:
     backend = sms.get_backend()
     accepted = []
     settled = 0
-    for message in due:
-        try:
-            accepted.append((message, backend.send(message.to_phone, message.body, message.idempotency_key)))
-        except sms.SmsError as exc:
+    results = backend.send_many(
+        [(message.to_phone, message.body, message.idempotency_key) for message in due]
+    )
+    for message, result in zip(due, results, strict=True):
+        if isinstance(result, sms.SendResult):
+            accepted.append((message, result))
+        else:
+            exc = result
             with transaction.atomic():
                 locked = SmsMessage.objects.select_for_update().get(pk=message.pk)
                 if locked.status == SmsStatus.SENDING and locked.attempt == message.attempt:
@@ -652,8 +704,8 @@ WITH c AS (
     FROM alerts_emergencycontact WHERE account_id = %(account)s AND removed_at IS NULL
 ), a AS (
     INSERT INTO alerts_alert (public_id, client_id, account_id, status, is_duress, started_at,
-                              escalation_reason, outcome, outcome_note)
-    SELECT %(public_id)s, %(client_id)s, %(account)s, %(status)s, false, %(now)s, '', '', ''
+                              escalation_reason, outcome, outcome_note, dispatch_task_id)
+    SELECT %(public_id)s, %(client_id)s, %(account)s, %(status)s, false, %(now)s, '', '', '', %(send_id)s
     WHERE (SELECT count(*) FROM c) BETWEEN 1 AND %(slots)s
     ON CONFLICT ON CONSTRAINT alert_unique_client_id DO NOTHING
     RETURNING id
@@ -684,6 +736,17 @@ WITH c AS (
 )
 SELECT (SELECT id FROM a), (SELECT count(*) FROM c)
 """
+
+
+def _dispatch_after(now: datetime) -> datetime | None:
+    """When an alert's dispatch task is due: the end of the ``SMS_BATCH_WINDOW_MS`` window ``now`` falls in (at
+    most that much later), so that under load one task run sends the first messages of every alert raised in
+    the window (see ``_claim``). None (due at once) when the window is 0."""
+    window = conf("SMS_BATCH_WINDOW_MS")
+    if not window:
+        return None
+    epoch_ms = int(now.timestamp() * 1000) // window * window + window
+    return datetime.fromtimestamp(epoch_ms / 1000, tz=UTC)
 
 
 def _task_row_params(prefix: str, task, run_after) -> dict:
@@ -719,9 +782,8 @@ def _alert_raise_postgresql(*, account: MiaAccount, client_id: str) -> tuple[Ale
     not the database one (then tasks are enqueued on commit, which one statement cannot do).
     """
     from violeta.alerts import tasks
-    from violeta.core.tasks import _is_database
 
-    if not _is_database(tasks.sms_dispatch_batch):
+    if not is_database(tasks.sms_dispatch_batch):
         return None
     now = timezone.now()
     slots = max(conf("MAX_CONTACTS"), 5)
@@ -740,7 +802,7 @@ def _alert_raise_postgresql(*, account: MiaAccount, client_id: str) -> tuple[Ale
         "bodies": bodies,
         "kind": SmsKind.ALERT.value,
         "pending": SmsStatus.PENDING.value,
-        **_task_row_params("send", tasks.sms_dispatch_batch, None),
+        **_task_row_params("send", tasks.sms_dispatch_batch, _dispatch_after(now)),
         **_task_row_params(
             "check", tasks.alert_escalation_check, now + timedelta(seconds=conf("ESCALATE_AFTER_SECONDS"))
         ),
@@ -754,6 +816,7 @@ def _alert_raise_postgresql(*, account: MiaAccount, client_id: str) -> tuple[Ale
         return None
     alert = Alert(
         pk=alert_id,
+        dispatch_task_id=params["send_id"],
         public_id=public_id,
         client_id=client_id,
         account=account,
@@ -781,7 +844,10 @@ def _alert_raise(*, account: MiaAccount, client_id: str) -> tuple[Alert, bool]:
         if existing:
             return existing, False
         raise ValidationError(_("Add at least one contact before using the alert."), code="no_contacts")
-    alert = Alert.objects.create(account=account, client_id=client_id)
+    dispatch_task_id = None
+    if is_database(tasks.sms_dispatch_batch):
+        dispatch_task_id = tasks.sms_dispatch_batch.get_backend()._get_id()
+    alert = Alert.objects.create(account=account, client_id=client_id, dispatch_task_id=dispatch_task_id)
     recipients = AlertRecipient.objects.bulk_create(
         [
             AlertRecipient(alert=alert, contact=contact, token=secrets.token_urlsafe(16))
@@ -803,7 +869,12 @@ def _alert_raise(*, account: MiaAccount, client_id: str) -> tuple[Alert, bool]:
     )
     enqueue_many(
         [
-            (tasks.sms_dispatch_batch, ([message.pk for message in messages],), None),
+            (
+                tasks.sms_dispatch_batch,
+                ([message.pk for message in messages],),
+                _dispatch_after(alert.started_at),
+                dispatch_task_id,
+            ),
             (
                 tasks.alert_escalation_check,
                 (alert.pk,),

@@ -16,7 +16,7 @@ def _bind(task, run_after: datetime | None):
     return task.using(run_after=run_after) if run_after is not None else task
 
 
-def _is_database(bound) -> bool:
+def is_database(bound) -> bool:
     # The task's own backend: ``django_tasks.default_task_backend`` is a proxy whose type says nothing.
     return type(bound.get_backend()).__name__ in DATABASE_BACKENDS
 
@@ -24,21 +24,24 @@ def _is_database(bound) -> bool:
 def enqueue(task, *args, run_after: datetime | None = None, **kwargs):
     """Enqueue one task; returns its result handle with the database backend (None when deferred to commit)."""
     bound = _bind(task, run_after)
-    if _is_database(bound):
+    if is_database(bound):
         return bound.enqueue(*args, **kwargs)
     transaction.on_commit(lambda: bound.enqueue(*args, **kwargs))
     return None
 
 
 def enqueue_many(calls: list[tuple]) -> None:
-    """Several tasks in one INSERT (the hot path of an alert): ``calls`` is ``[(task, args, run_after), …]``.
+    """Several tasks in one INSERT (the hot path of an alert): ``calls`` is ``[(task, args, run_after), …]``,
+    or ``(task, args, run_after, task_id)`` to give a task the id the caller already recorded (ignored by
+    backends that choose their own).
 
     With the database backend the rows are exactly those ``Task.enqueue`` writes (django-tasks-db's
     ``_task_to_db_task``), made with one ``bulk_create``; the ``task_enqueued`` signal is sent for each, as
     ``enqueue`` does. Other backends enqueue each one on commit.
     """
-    bound = [(_bind(task, run_after), args) for task, args, run_after in calls]
-    if not all(_is_database(task) for task, _args in bound):
+    bound = [(_bind(call[0], call[2]), call[1]) for call in calls]
+    ids = [call[3] if len(call) > 3 else None for call in calls]
+    if not all(is_database(task) for task, _args in bound):
         for task, args in bound:
             enqueue(task, *args)
         return
@@ -47,12 +50,12 @@ def enqueue_many(calls: list[tuple]) -> None:
     from django_tasks_db.models import DBTaskResult, get_date_max
 
     rows = []
-    for task, args in bound:
+    for (task, args), task_id in zip(bound, ids, strict=True):
         backend = task.get_backend()
         backend.validate_task(task)
         rows.append(
             DBTaskResult(
-                id=backend._get_id(),
+                id=task_id or backend._get_id(),
                 args_kwargs=normalize_json({"args": list(args), "kwargs": {}}),
                 priority=task.priority,
                 task_path=task.module_path,

@@ -28,6 +28,20 @@ class BaseSmsBackend:
     def lookup(self, idempotency_key: str) -> SendResult | None:
         return None
 
+    def send_many(self, messages: list[tuple[str, str, str]]) -> list[SendResult | SmsError]:
+        """Send several ``(to, body, idempotency_key)``: for each, its result or the ``SmsError`` it raised.
+
+        One after another here; a backend whose sends wait on the network sends several at once. Any other
+        exception (the worker dying) propagates: the outbox's watchdog then asks the gateway what went out.
+        """
+        results: list[SendResult | SmsError] = []
+        for to, body, key in messages:
+            try:
+                results.append(self.send(to, body, key))
+            except SmsError as exc:
+                results.append(exc)
+        return results
+
 
 def get_backend() -> BaseSmsBackend:
     return import_string(settings.SMS_BACKEND)()

@@ -481,23 +481,127 @@ def test_worker_killed_in_the_middle_of_an_alerts_batch_loses_nothing_and_sends_
 # --- Throughput: one task run sends for several alerts, and settles its own watchdog ------------------------------
 
 
-def test_an_alerts_batch_also_sends_other_due_messages_and_their_tasks_then_do_nothing(settings):
+def test_an_alerts_batch_also_sends_other_due_messages_and_deletes_their_tasks(settings):
     from violeta.alerts.tests.factories import mia_alert
 
     first, second = mia_alert(mia_account(contacts=2)), mia_alert(mia_account(contacts=3))
     batches = list(pending_tasks("sms_dispatch_batch").order_by("enqueued_at"))
-    assert len(batches) == 2
+    assert [batch.pk for batch in batches] == [first.dispatch_task_id, second.dispatch_task_id]
 
     services.sms_dispatch_many_run(message_ids=task_args(batches[0])[0])  # the first alert's task drains both
 
     for message in [*first.messages.all(), *second.messages.all()]:
         assert Message(message).status == SmsStatus.SENT and Message(message).attempt == 1
         assert len(copies(message)) == 1
-    services.sms_dispatch_many_run(
-        message_ids=task_args(batches[1])[0]
-    )  # the second's own task: nothing left
+    # The second alert's own task would have found nothing to do: it is gone, not left to run.
+    assert list(pending_tasks("sms_dispatch_batch")) == [batches[0]]
+    services.sms_dispatch_many_run(message_ids=task_args(batches[1])[0])  # were it run anyway: nothing left
     restarted_worker_runs_for_a_while()
     assert len(locmem.outbox) == 5
+
+
+def test_a_drained_alerts_task_is_kept_while_some_of_its_messages_wait(settings):
+    """The drain is bounded: an alert of which only some messages were taken keeps its task, which sends the
+    rest; a task a worker has already claimed is never deleted under it."""
+    from violeta.alerts.tests.factories import mia_alert
+
+    settings.MIA = {**settings.MIA, "SMS_DRAIN_MAX": 4}
+    own, partly, claimed = (mia_alert(mia_account(contacts=n)) for n in (2, 3, 1))
+    pending_tasks("sms_dispatch_batch").filter(pk=claimed.dispatch_task_id).update(status="RUNNING")
+    SmsMessage.objects.filter(alert=claimed).update(next_attempt_at=timezone.now() - timedelta(minutes=1))
+
+    services.sms_dispatch_many_run(message_ids=[m.pk for m in own.messages.all()])
+
+    # Her 2, the oldest due (the claimed alert's, backdated) and 1 of the 3 of the next alert.
+    assert len(locmem.outbox) == 4
+    assert [Message(m).status for m in partly.messages.order_by("pk")] == [
+        SmsStatus.SENT,
+        SmsStatus.PENDING,
+        SmsStatus.PENDING,
+    ]
+    assert all(Message(m).status == SmsStatus.SENT for m in claimed.messages.all())
+    left = set(pending_tasks("sms_dispatch_batch").values_list("pk", flat=True))
+    assert left == {own.dispatch_task_id, partly.dispatch_task_id}
+    from django_tasks_db.models import DBTaskResult
+
+    assert DBTaskResult.objects.get(pk=claimed.dispatch_task_id).status == "RUNNING"
+
+    services.sms_dispatch_many_run(message_ids=[m.pk for m in partly.messages.all()])
+    assert all(len(copies(m)) == 1 for m in partly.messages.all())
+    assert len(locmem.outbox) == 6
+
+
+def test_a_drain_that_rolls_back_leaves_the_other_alerts_tasks_and_messages_as_they_were():
+    from django.db import transaction
+
+    from violeta.alerts.tests.factories import mia_alert
+
+    own, other = mia_alert(mia_account(contacts=1)), mia_alert(mia_account(contacts=2))
+
+    class Abort(Exception):
+        pass
+
+    with pytest.raises(Abort), transaction.atomic():
+        assert len(services._claim([m.pk for m in own.messages.all()], timezone.now())) == 3
+        assert not pending_tasks("sms_dispatch_batch").filter(pk=other.dispatch_task_id).exists()
+        raise Abort
+
+    assert pending_tasks("sms_dispatch_batch").filter(pk=other.dispatch_task_id).exists()
+    assert all(
+        Message(m).status == SmsStatus.PENDING and Message(m).attempt == 0 for m in other.messages.all()
+    )
+    run_tasks()
+    assert all(len(copies(m)) == 1 for m in [*own.messages.all(), *other.messages.all()])
+
+
+# --- The batch window: under load, the alerts of one window go out in one task run -------------------------------
+
+
+def _window_ms(when) -> int:
+    return round(when.timestamp() * 1000)
+
+
+@pytest.mark.parametrize("path", ["one statement", "orm"])
+def test_an_alerts_dispatch_is_due_at_the_end_of_its_batch_window(settings, monkeypatch, path):
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    from violeta.alerts.tests.factories import mia_alert
+
+    if path == "orm":  # the path SQLite (and any backend but the database one) takes
+        monkeypatch.setattr(services, "_alert_raise_postgresql", lambda **kwargs: None)
+    elif connection.vendor != "postgresql":
+        pytest.skip("the one-statement path is PostgreSQL's")
+    settings.MIA = {**settings.MIA, "SMS_BATCH_WINDOW_MS": 250}
+    alert = mia_alert(mia_account(contacts=2))
+    task = DBTaskResult.objects.get(pk=alert.dispatch_task_id)
+    assert task.task_path.endswith("sms_dispatch_batch")
+    assert sorted(task_args(task)[0]) == sorted(m.pk for m in alert.messages.all())
+    started = alert.started_at
+    assert started < task.run_after <= started + timedelta(milliseconds=250)
+    assert _window_ms(task.run_after) % 250 == 0
+
+    settings.MIA = {**settings.MIA, "SMS_BATCH_WINDOW_MS": 0}
+    at_once = mia_alert(mia_account(contacts=1))
+    assert DBTaskResult.objects.get(pk=at_once.dispatch_task_id).run_after == get_date_max()
+
+
+def test_the_alerts_of_one_window_go_out_in_one_task_run(settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from violeta.alerts.tests.factories import mia_alert
+
+    settings.MIA = {**settings.MIA, "SMS_BATCH_WINDOW_MS": 60_000}
+    alerts = [mia_alert(mia_account(contacts=2)) for _ in range(4)]
+    run_tasks()
+    assert not locmem.outbox  # not before the window ends
+
+    make_due("sms_dispatch_batch")
+    run_tasks()
+
+    assert len(locmem.outbox) == 8
+    assert all(len(copies(m)) == 1 for alert in alerts for m in alert.messages.all())
+    runs = DBTaskResult.objects.filter(task_path__endswith="sms_dispatch_batch")
+    assert [run.status for run in runs] == ["SUCCESSFUL"]  # the other three were deleted, not run
 
 
 def test_the_drain_is_bounded_and_skips_what_is_not_due(settings):
