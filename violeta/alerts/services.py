@@ -123,7 +123,7 @@ WITH own AS (
 ), other AS (
     SELECT id, alert_id FROM alerts_smsmessage
     WHERE status = %(pending)s AND next_attempt_at <= %(due_by)s AND id <> ALL(%(ids)s::bigint[])
-      AND EXISTS (SELECT 1 FROM own)
+      AND (SELECT count(*) FROM own) > 0
     ORDER BY next_attempt_at, id LIMIT %(drain)s FOR UPDATE SKIP LOCKED
 ), claimed AS (
     UPDATE alerts_smsmessage AS m SET status = %(sending)s, attempt = m.attempt + 1, claimed_at = %(now)s
@@ -290,12 +290,21 @@ def sms_dispatch_many_run(*, message_ids: list[int]) -> None:
             DBTaskResult.objects.filter(pk=watchdog.id, status="READY").delete()
 
 
+# Rows are locked in id order before they are updated, as CLAIM_SQL locks its own: two workers whose batches
+# overlap (one recording, one claiming a message the other drained) then wait for each other in one order and
+# cannot deadlock. CLAIM_SQL takes all its waiting locks first (the count(*) reads "own" to the end before
+# "other" starts), and "other" and the task rows are taken with SKIP LOCKED, which never waits.
 RECORD_SENT_SQL = """
+WITH v AS (
+    SELECT unnest(%(ids)s::bigint[]) AS id, unnest(%(attempts)s::integer[]) AS attempt,
+           unnest(%(provider_ids)s::text[]) AS provider_id, unnest(%(statuses)s::text[]) AS provider_status
+), locked AS (
+    SELECT id FROM alerts_smsmessage WHERE id IN (SELECT id FROM v) ORDER BY id FOR UPDATE
+)
 UPDATE alerts_smsmessage AS m
 SET status = %(sent)s, provider_message_id = v.provider_id, provider_status = v.provider_status, sent_at = %(now)s
-FROM (SELECT unnest(%(ids)s::bigint[]) AS id, unnest(%(attempts)s::integer[]) AS attempt,
-             unnest(%(provider_ids)s::text[]) AS provider_id, unnest(%(statuses)s::text[]) AS provider_status) AS v
-WHERE m.id = v.id AND m.attempt = v.attempt AND m.status = %(sending)s
+FROM v
+WHERE m.id = v.id AND m.id IN (SELECT id FROM locked) AND m.attempt = v.attempt AND m.status = %(sending)s
 """
 
 
