@@ -30,6 +30,7 @@ import time
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,11 +140,34 @@ class CpuMeter:
         }
 
 
+def steal_ticks():
+    """CPU time the hypervisor gave to other guests (all cores, clock ticks): /proc/stat's "steal"."""
+    with open("/proc/stat") as fh:
+        return int(fh.readline().split()[8])
+
+
+class Heartbeat(threading.Thread):
+    """Sleeps 5 ms at a time and keeps the longest oversleep: a pause of the whole machine (the hypervisor, a
+    stalled disk) shows here as well as in the latencies, which then are not the application's."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.longest = 0.0
+        self.running = True
+
+    def run(self):
+        while self.running:
+            before = time.perf_counter()
+            time.sleep(0.005)
+            self.longest = max(self.longest, time.perf_counter() - before - 0.005)
+
+
 def open_loop(rate, seconds, fire, concurrency=64):
     """Call ``fire()`` at ``rate`` per second for ``seconds``; latency from each call's scheduled instant."""
     total = int(rate * seconds)
     start = time.perf_counter() + 0.5
     latencies, errors = [], []
+    timeline = []  # (scheduled second of the run, latency ms), for --timeline
     lock = threading.Lock()
 
     def one(i):
@@ -156,12 +180,14 @@ def open_loop(rate, seconds, fire, concurrency=64):
             elapsed = (time.perf_counter() - scheduled) * 1000
             with lock:
                 latencies.append(elapsed)
+                timeline.append((i / rate, elapsed))
         except Exception as exc:  # counted, not raised: the run goes on
             with lock:
                 errors.append(repr(exc))
 
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         list(pool.map(one, range(total)))
+    open_loop.timeline = sorted(timeline)
     return latencies, errors
 
 
@@ -180,6 +206,9 @@ def main():
         help="run the task workers with this niceness (web first on one host)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--timeline", help="write each API request's scheduled second and latency to this file"
+    )
     args = parser.parse_args()
 
     db = f"violeta_bench_{os.getpid()}"
@@ -265,18 +294,33 @@ def main():
                 if response.status != 201:
                     raise RuntimeError(response.status)
 
-        fire(0)  # warm up
+        # Warm up every web thread (each opens its database connection on its first request), as a server that
+        # has been up a while is; these alerts are not counted (the first-SMS figure counts from run_started).
+        with ThreadPoolExecutor(max_workers=4 * args.web_workers * 8) as pool:
+            list(pool.map(fire, range(4 * args.web_workers * 8)))
         meter = CpuMeter(db, procs[0].pid, [proc.pid for proc in procs[1:]])
         time.sleep(4)  # the workers finish starting (imports, first connection)
         idle_before = meter.snapshot()
         time.sleep(3)  # the idle cost: workers polling an empty queue
         idle = CpuMeter.delta(idle_before, meter.snapshot())
         before = meter.snapshot()
+        run_started = datetime.now(
+            UTC
+        ).isoformat()  # the warm-up alert, sent while the workers started, is not counted
+        steal_before, heartbeat = steal_ticks(), Heartbeat()
+        heartbeat.start()
         api_ms, api_errors = open_loop(args.rate, args.seconds, fire)
+        heartbeat.running = False
+        if args.timeline:
+            Path(args.timeline).write_text(
+                f"# run started {run_started}\n"
+                + "".join(f"{at:.3f} {ms:.2f}\n" for at, ms in open_loop.timeline)
+            )
+        steal = (steal_ticks() - steal_before) / CLOCK_TICKS / (args.seconds * (os.cpu_count() or 1))
         time.sleep(3)  # let the workers drain
         busy = CpuMeter.delta(before, meter.snapshot())
         first_sms = subprocess.run(
-            [PY, str(ROOT / "bench" / "mia_data.py"), "first-sms"],
+            [PY, str(ROOT / "bench" / "mia_data.py"), "first-sms", run_started],
             cwd=ROOT,
             env=env,
             check=True,
@@ -304,6 +348,10 @@ def main():
     print(summary("plain SQL (same inserts)", sql_ms))
     print(f"{'ratio p99 API / plain SQL':<34} {percentile(api_ms, 99) / percentile(sql_ms, 99):.1f}x")
     print(f"{'errors':<34} {len(api_errors)}" + (f" (first: {api_errors[0]})" if api_errors else ""))
+    print(
+        f"{'machine during the run':<34} steal {steal * 100:.1f}% of the cores;"
+        f" longest pause of a 5-ms heartbeat {heartbeat.longest * 1000:.0f} ms"
+    )
     print(first_sms.strip())
     alerts = len(api_ms)
     window = args.seconds + 3
