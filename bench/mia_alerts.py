@@ -11,7 +11,7 @@ What it measures (issue 3, "Performance"):
 
 PostgreSQL only (the production database). It creates and drops its own database. Run:
 
-    .venv/bin/python bench/mia_alerts.py                  # defaults: 100/s for 20 s, 2 contacts, 2 workers
+    .venv/bin/python bench/mia_alerts.py                  # defaults: 100/s for 20 s, 2 contacts, 1 worker
     .venv/bin/python bench/mia_alerts.py --rate 50 --seconds 30 --workers 3
 """
 
@@ -197,7 +197,7 @@ def main():
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--contacts", type=int, default=2)
     parser.add_argument("--accounts", type=int, default=200)
-    parser.add_argument("--workers", type=int, default=2, help="task worker processes")
+    parser.add_argument("--workers", type=int, default=1, help="task worker processes")
     parser.add_argument("--web-workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument(
         "--worker-nice",

@@ -636,3 +636,63 @@ def test_a_settled_batch_cancels_its_watchdog_and_an_unsettled_one_keeps_it(sett
         services.sms_dispatch_many_run(message_ids=[m.pk for m in other.messages.all()])
     watchdog = pending_tasks("sms_watchdog_many").get()
     assert task_args(watchdog) == [[m.pk for m in other.messages.all()]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_recording_a_batch_locks_its_messages_in_id_order():
+    """Two workers' batches can overlap (one records what it drained while the other claims its own messages,
+    in id order): recording must take its locks in id order too, or the two can deadlock."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks: PostgreSQL")
+    import threading
+
+    import psycopg
+    from django.db import connections
+
+    from violeta.alerts.sms import SendResult
+
+    low, high = queue("Primero"), queue("Segundo")
+    for message in (high, low):  # the higher id now first in the table too, where a scan would meet it first
+        SmsMessage.objects.filter(pk=message.pk).update(status=SmsStatus.SENDING, attempt=1)
+    dsn = connection.get_connection_params()
+    params = {key: dsn[key] for key in ("dbname", "user", "host", "port") if dsn.get(key)}
+    holder = psycopg.connect(**params)
+    prober = psycopg.connect(**params, autocommit=True)
+    try:
+        holder.execute(
+            "SELECT 1 FROM alerts_smsmessage WHERE id = %s FOR UPDATE", [high.pk]
+        )  # another worker
+
+        def record():
+            try:
+                # The higher id first, as a hash join may take them.
+                services._record_sent_many(
+                    [(Message(high), SendResult("p-2")), (Message(low), SendResult("p-1"))], LocmemBackend()
+                )
+            finally:
+                connections.close_all()
+
+        recorder = threading.Thread(target=record)
+        recorder.start()
+        deadline = time.monotonic() + 10
+        waiting = False
+        while time.monotonic() < deadline and not waiting:
+            time.sleep(0.05)
+            waiting = (
+                prober.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE %s",
+                    ["%alerts_smsmessage%"],
+                ).fetchone()[0]
+                > 0
+            )
+        assert waiting, "the recording never waited for the held row"
+        # While it waits for the higher id, it already holds the lower one.
+        with pytest.raises(psycopg.errors.LockNotAvailable):
+            prober.execute("SELECT 1 FROM alerts_smsmessage WHERE id = %s FOR UPDATE NOWAIT", [low.pk])
+        holder.commit()
+        recorder.join(timeout=10)
+        assert not recorder.is_alive()
+    finally:
+        holder.close()
+        prober.close()
+    assert {Message(low).status, Message(high).status} == {SmsStatus.SENT}
