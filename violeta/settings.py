@@ -306,6 +306,8 @@ MIA = {
     # An alert's dispatch task is due at the next multiple of this many milliseconds, so under load the alerts
     # of one window go out in one task run (see SMS_DRAIN_MAX) instead of one run each; 0 = due at once.
     "SMS_BATCH_WINDOW_MS": int(os.environ.get("MIA_SMS_BATCH_WINDOW_MS", "100")),
+    # One escalation check also takes up to this many other due checks (their alerts checked, their tasks deleted).
+    "ESCALATION_DRAIN_MAX": 100,
     "SMS_DELIVERY_TIMEOUT_SECONDS": 10 * 60,
 }
 

@@ -747,15 +747,25 @@ SELECT (SELECT id FROM a), (SELECT count(*) FROM c)
 """
 
 
-def _dispatch_after(now: datetime) -> datetime | None:
-    """When an alert's dispatch task is due: the end of the ``SMS_BATCH_WINDOW_MS`` window ``now`` falls in (at
-    most that much later), so that under load one task run sends the first messages of every alert raised in
-    the window (see ``_claim``). None (due at once) when the window is 0."""
+def _window_end(when: datetime) -> datetime:
+    """The end of the ``SMS_BATCH_WINDOW_MS`` window ``when`` falls in (at most that much later): the tasks of the
+    alerts raised in one window are due together, and under load the first of them to run does the work of all
+    (see ``_claim`` and ``alert_escalation_check_run``). ``when`` itself when the window is 0."""
     window = conf("SMS_BATCH_WINDOW_MS")
     if not window:
-        return None
-    epoch_ms = int(now.timestamp() * 1000) // window * window + window
+        return when
+    epoch_ms = int(when.timestamp() * 1000) // window * window + window
     return datetime.fromtimestamp(epoch_ms / 1000, tz=UTC)
+
+
+def _dispatch_after(now: datetime) -> datetime | None:
+    """When an alert's dispatch task is due: the end of its window, or at once (None) when the window is 0."""
+    return _window_end(now) if conf("SMS_BATCH_WINDOW_MS") else None
+
+
+def _check_after(started: datetime) -> datetime:
+    """When an alert's escalation check is due: ``ESCALATE_AFTER_SECONDS`` later, at the end of that window."""
+    return _window_end(started + timedelta(seconds=conf("ESCALATE_AFTER_SECONDS")))
 
 
 def _task_row_params(prefix: str, task, run_after) -> dict:
@@ -812,9 +822,7 @@ def _alert_raise_postgresql(*, account: MiaAccount, client_id: str) -> tuple[Ale
         "kind": SmsKind.ALERT.value,
         "pending": SmsStatus.PENDING.value,
         **_task_row_params("send", tasks.sms_dispatch_batch, _dispatch_after(now)),
-        **_task_row_params(
-            "check", tasks.alert_escalation_check, now + timedelta(seconds=conf("ESCALATE_AFTER_SECONDS"))
-        ),
+        **_task_row_params("check", tasks.alert_escalation_check, _check_after(now)),
     }
     with connection.cursor() as cursor:
         cursor.execute(ALERT_RAISE_SQL, params)
@@ -884,11 +892,7 @@ def _alert_raise(*, account: MiaAccount, client_id: str) -> tuple[Alert, bool]:
                 _dispatch_after(alert.started_at),
                 dispatch_task_id,
             ),
-            (
-                tasks.alert_escalation_check,
-                (alert.pk,),
-                alert.started_at + timedelta(seconds=conf("ESCALATE_AFTER_SECONDS")),
-            ),
+            (tasks.alert_escalation_check, (alert.pk,), _check_after(alert.started_at)),
         ]
     )
     return alert, True
@@ -994,18 +998,22 @@ def sms_inbound(*, from_phone: str, body: str) -> int:
     return recipients.update(acknowledged_at=now, acknowledged_via="sms")
 
 
-def _escalate(alert: Alert, *, reason: str) -> None:
+def _on_duty_emails() -> list[str]:
+    return list(
+        User.objects.filter(is_active=True, is_on_duty=True, role=Role.ALERT_MONITOR)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+
+
+def _escalate(alert: Alert, *, reason: str, on_duty: list[str] | None = None) -> None:
     # Duress outranks "no acknowledgement": an alert already raised for silence is raised again, as duress.
     if alert.escalated_at and not (reason == "duress" and alert.escalation_reason != "duress"):
         return
     alert.escalated_at = timezone.now()
     alert.escalation_reason = reason
     alert.save(update_fields=["escalated_at", "escalation_reason"])
-    on_duty = list(
-        User.objects.filter(is_active=True, is_on_duty=True, role=Role.ALERT_MONITOR)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
+    on_duty = _on_duty_emails() if on_duty is None else on_duty
     if on_duty:
         link = settings.SITE_URL.rstrip("/") + reverse(
             "alerts:console_detail", kwargs={"public_id": alert.public_id}
@@ -1023,13 +1031,39 @@ def _escalate(alert: Alert, *, reason: str) -> None:
 
 @transaction.atomic
 def alert_escalation_check_run(*, alert_id: int) -> None:
-    """Raise the alert in the console when nobody acknowledged it in time."""
-    alert = Alert.objects.select_for_update().filter(pk=alert_id, status=AlertStatus.ACTIVE).first()
-    if alert is None or alert.escalated_at:
-        return
-    if alert.recipients.filter(acknowledged_at__isnull=False).exists():
-        return
-    _escalate(alert, reason="no_ack")
+    """Raise the alert in the console when nobody acknowledged it in time.
+
+    Under load it also takes the other escalation checks that are due (up to ``ESCALATION_DRAIN_MAX``, skipping
+    those a worker holds), checks their alerts in the same way and deletes their tasks, in this transaction: one
+    task run for the alerts of a batch window instead of one each. Alerts are locked in id order.
+    """
+    from violeta.alerts import tasks
+
+    drained = []
+    if is_database(tasks.alert_escalation_check):
+        from django_tasks_db.models import DBTaskResult
+
+        drained = list(
+            DBTaskResult.objects.select_for_update(skip_locked=True)
+            .filter(
+                task_path=tasks.alert_escalation_check.module_path,
+                status="READY",
+                run_after__lte=timezone.now(),
+            )
+            .order_by("run_after")[: conf("ESCALATION_DRAIN_MAX")]
+        )
+    ids = {alert_id, *(task.args_kwargs["args"][0] for task in drained)}
+    silent = list(
+        Alert.objects.select_for_update()
+        .filter(pk__in=ids, status=AlertStatus.ACTIVE, escalated_at__isnull=True)
+        .exclude(recipients__acknowledged_at__isnull=False)
+        .order_by("pk")
+    )
+    on_duty = _on_duty_emails() if silent else []
+    for alert in silent:
+        _escalate(alert, reason="no_ack", on_duty=on_duty)
+    if drained:
+        DBTaskResult.objects.filter(pk__in=[task.pk for task in drained]).delete()
 
 
 @transaction.atomic

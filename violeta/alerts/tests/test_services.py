@@ -764,6 +764,66 @@ def test_a_cancelled_alert_is_not_escalated(alert, on_duty, mailoutbox, django_c
     assert mailoutbox == []
 
 
+def test_one_escalation_check_takes_the_other_due_ones_and_deletes_their_tasks(
+    alert, on_duty, mailoutbox, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    silent = services.alert_raise(account=mia_account(contacts=1), client_id="press-silent")[0]
+    heard = services.alert_raise(account=mia_account(contacts=1), client_id="press-heard")[0]
+    services.alert_acknowledge(recipient=heard.recipients.get(), via="link")
+    closed = services.alert_raise(account=mia_account(contacts=1), client_id="press-closed")[0]
+    services.alert_close(alert=closed, by=on_duty, outcome="false_alarm")
+    later = services.alert_raise(account=mia_account(contacts=1), client_id="press-later")[0]
+    checks = {task_args(task)[0]: task.pk for task in pending_tasks("alert_escalation_check")}
+    make_due("alert_escalation_check")
+    DBTaskResult.objects.filter(pk=checks[later.pk]).update(run_after=timezone.now() + timedelta(minutes=1))
+    DBTaskResult.objects.filter(pk=checks[alert.pk]).update(status="RUNNING")  # claimed by the worker running it
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.alert_escalation_check_run(alert_id=alert.pk)
+
+    assert {a.pk for a in Alert.objects.filter(escalated_at__isnull=False)} == {alert.pk, silent.pk}
+    assert len(mailoutbox) == 2  # one per alert raised, each with its own link
+    left = set(pending_tasks("alert_escalation_check").values_list("pk", flat=True))
+    assert left == {checks[later.pk]}  # only the one not due yet
+
+    DBTaskResult.objects.filter(pk=checks[later.pk]).update(run_after=timezone.now())
+    run_tasks()
+    assert Alert.objects.get(pk=later.pk).escalation_reason == "no_ack"
+    assert Alert.objects.get(pk=heard.pk).escalated_at is None
+
+
+def test_a_check_held_by_another_worker_is_left_to_it(alert, on_duty):
+    from django_tasks_db.models import DBTaskResult
+
+    other = services.alert_raise(account=mia_account(contacts=1), client_id="press-other")[0]
+    make_due("alert_escalation_check")
+    held = DBTaskResult.objects.get(
+        task_path__endswith="alert_escalation_check", args_kwargs__args=[other.pk]
+    )
+    held.status = "RUNNING"  # claimed by another worker
+    held.save(update_fields=["status"])
+
+    services.alert_escalation_check_run(alert_id=alert.pk)
+
+    assert Alert.objects.get(pk=other.pk).escalated_at is None
+    assert DBTaskResult.objects.filter(pk=held.pk, status="RUNNING").exists()
+    services.alert_escalation_check_run(alert_id=other.pk)  # that worker goes on
+    assert Alert.objects.get(pk=other.pk).escalation_reason == "no_ack"
+
+
+def test_the_checks_of_one_window_are_due_together(account, settings):
+    settings.MIA = {**settings.MIA, "SMS_BATCH_WINDOW_MS": 500, "ESCALATE_AFTER_SECONDS": 180}
+
+    alert, _created = services.alert_raise(account=account, client_id="press-0001")
+
+    check = pending_tasks("alert_escalation_check").get()
+    due = alert.started_at + timedelta(seconds=180)
+    assert due < check.run_after <= due + timedelta(milliseconds=500)
+    assert round(check.run_after.timestamp() * 1000) % 500 == 0
+
+
 # --- Closing and retention -------------------------------------------------------------------------------------
 
 
