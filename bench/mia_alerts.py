@@ -205,6 +205,13 @@ def main():
         default=0,
         help="run the task workers with this niceness (web first on one host)",
     )
+    parser.add_argument(
+        "--escalate-after",
+        type=int,
+        default=10,
+        help="seconds before an unacknowledged alert is escalated (3 minutes in production): a figure shorter"
+        " than the run puts the escalation checks inside it; nobody acknowledges, so every alert escalates",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument(
         "--timeline", help="write each API request's scheduled second and latency to this file"
@@ -221,7 +228,7 @@ def main():
         "SMS_FILE_PATH": str(var / "sms.jsonl"),
         "DEBUG": "0",
         "CONN_MAX_AGE": "60",
-        "MIA_ESCALATE_AFTER_SECONDS": "3600",
+        "MIA_ESCALATE_AFTER_SECONDS": str(args.escalate_after),
         "LOG_LEVEL": "WARNING",
     }
     psql(f'CREATE DATABASE "{db}"')

@@ -55,7 +55,11 @@ def first_sms(since: str) -> str:
     values = list(firsts.values())
     line = summary("acceptance → first SMS handed over", values) if values else "no SMS sent"
     within = sum(1 for v in values if v <= 1000) / len(values) * 100 if values else 0
-    return f"{line}\n{'within 1 s':<34} {within:.1f}% (p99 {percentile(values, 99) / 1000:.2f} s); {pending} still pending"
+    escalated = Alert.objects.filter(pk__in=list(started), escalated_at__isnull=False).count()
+    return (
+        f"{line}\n{'within 1 s':<34} {within:.1f}% (p99 {percentile(values, 99) / 1000:.2f} s); {pending} still pending"
+        f"\n{'escalated (nobody acknowledged)':<34} {escalated} of {len(started)} alerts by the end of the drain"
+    )
 
 
 if __name__ == "__main__":

@@ -778,7 +778,8 @@ def test_one_escalation_check_takes_the_other_due_ones_and_deletes_their_tasks(
     checks = {task_args(task)[0]: task.pk for task in pending_tasks("alert_escalation_check")}
     make_due("alert_escalation_check")
     DBTaskResult.objects.filter(pk=checks[later.pk]).update(run_after=timezone.now() + timedelta(minutes=1))
-    DBTaskResult.objects.filter(pk=checks[alert.pk]).update(status="RUNNING")  # claimed by the worker running it
+    # Its own task is claimed by the worker running it.
+    DBTaskResult.objects.filter(pk=checks[alert.pk]).update(status="RUNNING")
 
     with django_capture_on_commit_callbacks(execute=True):
         services.alert_escalation_check_run(alert_id=alert.pk)
