@@ -62,3 +62,24 @@ def test_monitor_sees_an_alert_arrive_and_its_acknowledgement(page, browser, liv
     expect(page.get_by_test_id("ack-event")).to_contain_text("Lucía Hernández")
     expect(page.get_by_test_id("plot")).to_have_count(0)  # no location was sent
     assert not errors, errors  # no CSP violation, no failed request
+
+
+def test_the_console_fits_a_phone_screen(page, live_server, alert_monitor):
+    """A monitor on duty may watch from her phone: no sideways scrolling on the list or on an alert's page."""
+    from violeta.alerts import services
+
+    account = make_account(name="María Guadalupe de los Ángeles")
+    alert = raise_alert(account)
+    services.alert_locate(alert=alert, lat="28.6353012", lon="-106.0888765", accuracy="12")
+    services.alert_acknowledge(recipient=first_recipient(alert), via="link")
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server, alert_monitor)
+
+    page.goto(live_server.url + reverse("alerts:console"))
+    expect(page.locator(f'tr[data-alert="{alert.public_id}"]')).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    page.goto(live_server.url + reverse("alerts:console_detail", kwargs={"public_id": alert.public_id}))
+    expect(page.get_by_test_id("timeline")).to_contain_text("28.63")
+    expect(page.get_by_test_id("ack-event")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
