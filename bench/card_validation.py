@@ -19,7 +19,6 @@ import argparse
 import json
 import os
 import random
-import signal
 import subprocess
 import sys
 import tempfile
@@ -30,10 +29,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.mia_alerts import free_port, open_loop, percentile, psql, summary
+from bench.harness import PY, ROOT, data, gunicorn, open_loop, percentile, psql, stop, summary
 
-ROOT = Path(__file__).resolve().parent.parent
-PY = sys.executable
 CSRF = "benchcsrftokenbenchcsrftoken0123"  # 32 characters: Django accepts an unmasked secret
 
 
@@ -94,42 +91,11 @@ def main():
     proc = None
     try:
         subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-        data = json.loads(
-            subprocess.run(
-                [PY, str(ROOT / "bench" / "card_data.py"), str(args.cards), str(args.tills)],
-                cwd=ROOT,
-                env=env,
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-        )
-        port = free_port()
-        proc = subprocess.Popen(
-            [
-                str(Path(PY).parent / "gunicorn"),
-                "violeta.wsgi",
-                "-b",
-                f"127.0.0.1:{port}",
-                "-w",
-                str(args.web_workers),
-                "--threads",
-                "8",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-        url = f"http://127.0.0.1:{port}/api/v1/card/validate"
+        made = data("card_data.py", args.cards, args.tills, env=env)
+        proc, base = gunicorn(env, args.web_workers)
+        url = f"{base}/api/v1/card/validate"
         rng = random.Random(7)
-        numbers, sessions = data["numbers"], data["sessions"]
+        numbers, sessions = made["numbers"], made["sessions"]
         unknown = ["4539578763621486", "4111111111111111", "5555555555554444"]
 
         def fire(i):
@@ -149,11 +115,7 @@ def main():
         open_ms, open_errors = open_loop(args.rate, args.seconds, fire)
     finally:
         if proc is not None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop([proc])
         if not args.keep:
             psql(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
 

@@ -20,8 +20,6 @@ import json
 import os
 import re
 import secrets
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,34 +31,9 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PY = sys.executable
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-
-def percentile(values, p):
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
-    return ordered[k]
-
-
-def summary(label, ms):
-    return (
-        f"{label:<34} n={len(ms):5d}  p50={percentile(ms, 50):7.2f} ms  p90={percentile(ms, 90):7.2f} ms  "
-        f"p99={percentile(ms, 99):7.2f} ms  max={max(ms):7.2f} ms"
-    )
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def psql(sql, db="postgres"):
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-qc", sql], check=True)
-
+from bench.harness import PY, ROOT, data, gunicorn, open_loop, percentile, psql, stop, summary
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -162,35 +135,6 @@ class Heartbeat(threading.Thread):
             self.longest = max(self.longest, time.perf_counter() - before - 0.005)
 
 
-def open_loop(rate, seconds, fire, concurrency=64):
-    """Call ``fire()`` at ``rate`` per second for ``seconds``; latency from each call's scheduled instant."""
-    total = int(rate * seconds)
-    start = time.perf_counter() + 0.5
-    latencies, errors = [], []
-    timeline = []  # (scheduled second of the run, latency ms), for --timeline
-    lock = threading.Lock()
-
-    def one(i):
-        scheduled = start + i / rate
-        delay = scheduled - time.perf_counter()
-        if delay > 0:
-            time.sleep(delay)
-        try:
-            fire(i)
-            elapsed = (time.perf_counter() - scheduled) * 1000
-            with lock:
-                latencies.append(elapsed)
-                timeline.append((i / rate, elapsed))
-        except Exception as exc:  # counted, not raised: the run goes on
-            with lock:
-                errors.append(repr(exc))
-
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        list(pool.map(one, range(total)))
-    open_loop.timeline = sorted(timeline)
-    return latencies, errors
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rate", type=float, default=100)
@@ -235,41 +179,9 @@ def main():
     procs = []
     try:
         subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-        tokens = json.loads(
-            subprocess.run(
-                [PY, str(ROOT / "bench" / "mia_data.py"), str(args.accounts), str(args.contacts)],
-                cwd=ROOT,
-                env=env,
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-        )
-        port = free_port()
-        procs.append(
-            subprocess.Popen(
-                [
-                    str(Path(PY).parent / "gunicorn"),
-                    "violeta.wsgi",
-                    "-b",
-                    f"127.0.0.1:{port}",
-                    "-w",
-                    str(args.web_workers),
-                    "--threads",
-                    "8",
-                    "--log-level",
-                    "warning",
-                ],
-                cwd=ROOT,
-                env=env,
-            )
-        )
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+        tokens = data("mia_data.py", args.accounts, args.contacts, env=env)
+        web, base = gunicorn(env, args.web_workers)
+        procs.append(web)
         for _ in range(args.workers):
             procs.append(
                 subprocess.Popen(
@@ -290,7 +202,7 @@ def main():
                     env=env,
                 )
             )
-        url = f"http://127.0.0.1:{port}/api/v1/mia/alerts"
+        url = f"{base}/api/v1/mia/alerts"
 
         def fire(i):
             body = json.dumps({"client_id": uuid.uuid4().hex}).encode()
@@ -336,13 +248,7 @@ def main():
         ).stdout
         sql_ms = plain_sql(env["DATABASE_URL"], args.rate, args.seconds, args.contacts)
     finally:
-        for proc in procs:
-            proc.send_signal(signal.SIGTERM)
-        for proc in procs:
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop(procs)
         if not args.keep:
             psql(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
 

@@ -40,7 +40,7 @@ def accounts(n: int, contacts: int) -> list[str]:
 
 def first_sms(since: str) -> str:
     """Acceptance to first SMS for the alerts raised since ``since`` (ISO 8601): the run, not the warm-up."""
-    from bench.mia_alerts import percentile, summary
+    from bench.harness import percentile, summary
 
     started = dict(Alert.objects.filter(started_at__gte=since).values_list("id", "started_at"))
     firsts: dict[int, float] = {}

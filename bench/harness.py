@@ -1,0 +1,122 @@
+"""What the benchmarks share: a database of their own, gunicorn, an open-loop load generator, percentiles."""
+
+import json
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
+    return ordered[k]
+
+
+def summary(label, ms):
+    return (
+        f"{label:<34} n={len(ms):5d}  p50={percentile(ms, 50):7.2f} ms  p90={percentile(ms, 90):7.2f} ms  "
+        f"p99={percentile(ms, 99):7.2f} ms  max={max(ms):7.2f} ms"
+    )
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def psql(sql, db="postgres"):
+    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-qc", sql], check=True)
+
+
+def data(script, *args, env):
+    """Run ``bench/<script>`` in the benchmark's environment and return what it prints, parsed as JSON."""
+    out = subprocess.run(
+        [PY, str(ROOT / "bench" / script), *map(str, args)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out)
+
+
+def gunicorn(env, web_workers, threads=8):
+    """Start gunicorn (``web_workers`` processes × ``threads``) on a free port; return (process, base URL) once it
+    answers the health check."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            str(Path(PY).parent / "gunicorn"),
+            "violeta.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(web_workers),
+            "--threads",
+            str(threads),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/api/v1/health", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    return proc, base
+
+
+def stop(procs):
+    for proc in procs:
+        proc.send_signal(signal.SIGTERM)
+    for proc in procs:
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def open_loop(rate, seconds, fire, concurrency=64):
+    """Call ``fire()`` at ``rate`` per second for ``seconds``; latency from each call's scheduled instant."""
+    total = int(rate * seconds)
+    start = time.perf_counter() + 0.5
+    latencies, errors = [], []
+    timeline = []  # (scheduled second of the run, latency ms), for --timeline
+    lock = threading.Lock()
+
+    def one(i):
+        scheduled = start + i / rate
+        delay = scheduled - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        try:
+            fire(i)
+            elapsed = (time.perf_counter() - scheduled) * 1000
+            with lock:
+                latencies.append(elapsed)
+                timeline.append((i / rate, elapsed))
+        except Exception as exc:  # counted, not raised: the run goes on
+            with lock:
+                errors.append(repr(exc))
+
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        list(pool.map(one, range(total)))
+    open_loop.timeline = sorted(timeline)
+    return latencies, errors
