@@ -40,9 +40,9 @@ def psql(sql, db="postgres"):
     subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-qc", sql], check=True)
 
 
-def data(script, *args, env):
-    """Run ``bench/<script>`` in the benchmark's environment and return what it prints, parsed as JSON."""
-    out = subprocess.run(
+def script_output(script, *args, env):
+    """Run ``bench/<script>`` in the benchmark's environment and return what it prints."""
+    return subprocess.run(
         [PY, str(ROOT / "bench" / script), *map(str, args)],
         cwd=ROOT,
         env=env,
@@ -50,7 +50,11 @@ def data(script, *args, env):
         capture_output=True,
         text=True,
     ).stdout
-    return json.loads(out)
+
+
+def data(script, *args, env):
+    """What ``bench/<script>`` prints, parsed as JSON (the accounts, cards and sessions it made)."""
+    return json.loads(script_output(script, *args, env=env))
 
 
 def gunicorn(env, web_workers, threads=8):

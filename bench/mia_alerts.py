@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import PY, ROOT, data, gunicorn, open_loop, percentile, psql, stop, summary
+from bench.harness import PY, ROOT, data, gunicorn, open_loop, percentile, psql, script_output, stop, summary
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -238,14 +238,7 @@ def main():
         steal = (steal_ticks() - steal_before) / CLOCK_TICKS / (args.seconds * (os.cpu_count() or 1))
         time.sleep(3)  # let the workers drain
         busy = CpuMeter.delta(before, meter.snapshot())
-        first_sms = subprocess.run(
-            [PY, str(ROOT / "bench" / "mia_data.py"), "first-sms", run_started],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
+        first_sms = script_output("mia_data.py", "first-sms", run_started, env=env)
         sql_ms = plain_sql(env["DATABASE_URL"], args.rate, args.seconds, args.contacts)
     finally:
         stop(procs)
