@@ -14,6 +14,13 @@ class Action(models.TextChoices):
     LOGIN_FAILED = "login_failed", _("failed sign-in attempt")
     ACCESS_DENIED = "access_denied", _("access denied")
     BREAK_GLASS = "break_glass", _("emergency access")
+    DELETE = "delete", _("deletion")
+    LOOKUP = "lookup", _("registry lookup")
+    MFA_FAILED = "mfa_failed", _("failed second-factor attempt")
+    LOCKOUT = "lockout", _("account locked")
+    PASSWORD_RESET = "password_reset", _("password reset")
+    ROLE_GRANT = "role_grant", _("role change")
+    SESSIONS_ENDED = "sessions_ended", _("sessions ended")
 
 
 class AppendOnlyError(Exception):
