@@ -35,3 +35,18 @@ class StaffCreateForm(StaffForm):
 class StaffEditForm(StaffForm):
     is_active = forms.BooleanField(label=_("Active account"), required=False)
     is_on_duty = forms.BooleanField(label=_("On duty (receives urgent alerts)"), required=False)
+
+
+class GrantDecisionForm(BootstrapFormMixin, forms.Form):
+    """The director's decision on a role request: two buttons (approve, refuse) and a comment."""
+
+    decision = forms.ChoiceField(
+        choices=[("approve", _("Approve")), ("refuse", _("Refuse"))], widget=forms.HiddenInput
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required to refuse. Do not write personal data here."),
+    )

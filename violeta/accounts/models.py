@@ -2,6 +2,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -30,6 +31,16 @@ CASE_ROLES = frozenset(
 INTAKE_ROLES = frozenset({Role.RECEPTION, Role.LEGAL, Role.PSYCHOLOGY, Role.SOCIAL_WORK, Role.COORDINATOR})
 # Roles whose work belongs to an area (their notes are readable by that area only).
 AREA_ROLES = frozenset({Role.LEGAL, Role.PSYCHOLOGY, Role.SOCIAL_WORK, Role.COORDINATOR})
+# Roles that read a woman's personal data, so granting one takes two people: the system administrator asks and
+# a director approves (RoleGrant). Decided from what each role can open:
+# - the case roles (CASE_ROLES) read case files, people and their notes;
+# - the alert monitor reads MIA alerts: her name, phone, location and emergency contacts;
+# - the card office reads card applications (CURP, address, phone) and the holders;
+# - the partner liaison reads the referrals sent to her institution (the woman's data the referral carries).
+# Not included: the trainer (no screen with personal data today), the merchant (a till that learns only
+# whether a card is valid and the holder's first name, which the woman shows in person) and the system
+# administrator (staff accounts and settings; no case access).
+PERSONAL_DATA_ROLES = CASE_ROLES | frozenset({Role.ALERT_MONITOR, Role.CARD_OFFICE, Role.LIAISON})
 
 
 class Area(models.Model):
@@ -70,7 +81,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("email"), unique=True)
     full_name = models.CharField(_("full name"), max_length=150)
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    # Blank only while a new account waits for the director's approval of its role (see RoleGrant).
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     area = models.ForeignKey(
         Area,
         verbose_name=_("area"),
@@ -84,6 +96,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("access to the technical admin"), default=False)
     is_on_duty = models.BooleanField(_("on duty"), default=False)
     date_joined = models.DateTimeField(_("joined on"), default=timezone.now)
+    # Part of the session hash: raising it ends every session of the account (disabled, role changed, or the
+    # administrator's "end sessions"). See _get_session_auth_hash.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -105,6 +120,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
+    def _get_session_auth_hash(self, secret=None):
+        """Django keeps this hash in the session and drops the session when it no longer matches (on every
+        request, in ``django.contrib.auth.get_user``). Folding ``session_epoch`` into it ends all her sessions
+        when the epoch rises. Epoch 0 keeps Django's own hash, so existing sessions survive the upgrade."""
+        if not self.session_epoch:
+            return super()._get_session_auth_hash(secret=secret)
+        key_salt = "violeta.accounts.models.User.get_session_auth_hash"
+        value = f"{self.password}:{self.session_epoch}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
+
     @property
     def is_director(self) -> bool:
         return self.role == Role.DIRECTOR
@@ -116,3 +141,60 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def works_on_cases(self) -> bool:
         return self.role in CASE_ROLES
+
+
+class GrantStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Replaced by a later request")
+
+
+class RoleGrant(models.Model):
+    """A request to give an account a role that reads personal data (PERSONAL_DATA_ROLES).
+
+    The system administrator asks (creating the account or changing its role); a director other than the one
+    who asked, and other than the account's owner, approves or refuses with a comment. Until then the account
+    keeps its old role (a new account has none and is disabled). Every step is in the audit log, flagged.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="role_grants"
+    )
+    role = models.CharField(_("role requested"), max_length=20, choices=Role.choices)
+    area = models.ForeignKey(
+        Area, verbose_name=_("area"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    previous_role = models.CharField(_("previous role"), max_length=20, choices=Role.choices, blank=True)
+    activate = models.BooleanField(
+        default=False, help_text="A new account: enable it when the role is approved."
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=GrantStatus.choices, default=GrantStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        User, verbose_name=_("requested by"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested on"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        User, verbose_name=_("decided by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(status="pending"), name="rolegrant_one_pending_per_user"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.get_role_display()} ({self.get_status_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == GrantStatus.PENDING

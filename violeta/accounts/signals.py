@@ -1,10 +1,18 @@
-"""Sign-in events go to the audit log (the attempted e-mail for failures; never the password)."""
+"""Sign-in events go to the audit log (the attempted e-mail for failures; never the password).
+
+Also the hooks through which higher apps react to role grants (accounts never imports them): the notifications
+app tells the directors of a new request and the requester of the decision.
+"""
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
+
+# Sent inside the service's transaction with ``grant`` (a RoleGrant).
+role_grant_requested = Signal()
+role_grant_decided = Signal()
 
 
 @receiver(user_logged_in)

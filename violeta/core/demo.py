@@ -1,6 +1,6 @@
 """Demo data for ``make run``: staff accounts, people and case files that look like an institute's real year.
 
-Everything is built through the services (staff_create, person_create, intake_register, consultation_record,
+Everything is built through the services (staff_create_direct, person_create, intake_register, consultation_record,
 case_team_add, case_party_add, case_close), so the audit log, the consents and the case timelines are the ones
 the application itself writes. The services stamp the present time; afterwards the demo moves each step's
 timestamps to the past date it stands for (the audit log keeps the true time: it is append-only), and numbers
@@ -24,7 +24,7 @@ from faker import Faker
 from stdnum.mx import curp as stdnum_curp
 
 from violeta.accounts.models import Area, Role, User
-from violeta.accounts.services import staff_create
+from violeta.accounts.services import grant_request, staff_create_direct
 from violeta.cases.models import (
     AreaNote,
     ArrivalChannel,
@@ -407,17 +407,30 @@ class DemoBuilder:
         users: dict[str, User] = {}
         admin = None
         for account in ACCOUNTS:
-            user = staff_create(
+            # Setup, not a grant: the demo creates its accounts with their roles at once (still audited and
+            # flagged). On a real instance only the first director comes this way (manage.py create_director);
+            # every other role that reads personal data waits for a director's approval.
+            user = staff_create_direct(
                 by=admin,
                 email=demo_email(account),
                 full_name=account.full_name,
                 role=account.role,
                 area=areas[account.area] if account.area else None,
                 password=DEMO_PASSWORD,
+                reason="datos de demostración",
             )
             admin = admin or user
             users[account.email] = user
         return users
+
+    def request_a_role(self) -> None:
+        """One role request waiting on the director's screen: the trainer is to join social work."""
+        grant_request(
+            by=self.users["sistemas"],
+            user=self.users["capacitacion"],
+            role=Role.SOCIAL_WORK,
+            area=Area.objects.get(code="trabajo-social"),
+        )
 
     # -- people
 
@@ -711,6 +724,7 @@ class DemoBuilder:
 
         build_referrals(self)
         self.build_card()
+        self.request_a_role()
         return dict(self.counts)
 
     def build_care(self) -> None:

@@ -6,6 +6,7 @@ import time
 import pytest
 from django.urls import reverse
 
+from violeta.accounts import services
 from violeta.accounts.models import Role, User
 from violeta.audit.models import Action, AuditEvent
 from violeta.conftest import PASSWORD
@@ -67,7 +68,7 @@ def test_totp_mfa_is_offered_to_every_staff_member(client, receptionist):
     assert client.get(reverse("mfa_index")).status_code == 200
 
 
-def test_sysadmin_creates_a_staff_account(client, sysadmin, area_legal):
+def test_sysadmin_creates_a_staff_account(client, sysadmin, director, area_legal):
     client.force_login(sysadmin)
     response = client.post(
         reverse("accounts:staff_create"),
@@ -81,8 +82,12 @@ def test_sysadmin_creates_a_staff_account(client, sysadmin, area_legal):
     )
     assert response.status_code == 302
     user = User.objects.get(email="ana@imm.test")
-    assert user.role == Role.LEGAL and user.area == area_legal
     assert user.check_password("una-clave-muy-larga-2026")
+    # legal reads case files: the role waits for the director (test_grants.py), then the account is ready
+    assert user.role == "" and not user.is_active
+    services.grant_approve(by=director, grant=user.role_grants.get(), comment="")
+    user.refresh_from_db()
+    assert user.role == Role.LEGAL and user.area == area_legal and user.is_active
     assert AuditEvent.objects.filter(
         action=Action.CREATE, object_type="accounts.user", object_id=str(user.pk)
     ).exists()

@@ -55,6 +55,16 @@ CALL_DESK = {"receptionist", "coordinator", "director"}
 CARD_OFFICE = {"card_office", "director"}
 
 
+def role_grant_pk(world):
+    """A role request by the administrator in the world, waiting for the director (made on demand)."""
+    from violeta.accounts.models import Role, User
+    from violeta.accounts.services import grant_request
+
+    admin = User.objects.get(pk=world["pk_staff"])
+    user = User.objects.create_user("solicitud@imm.test", None, full_name="Solicitud", role=Role.TRAINER)
+    return grant_request(by=admin, user=user, role=Role.RECEPTION).pk
+
+
 def page(allowed, *, method="get", ok=(200,), kwarg=None):
     """A page for some roles: the rest get 403 (signed in) or the login page (anonymous)."""
     return {"kind": "page", "allowed": set(allowed), "method": method, "ok": ok, "kwarg": kwarg}
@@ -134,6 +144,14 @@ RULES = {
     "accounts:staff_list": page({"sysadmin"}),
     "accounts:staff_create": page({"sysadmin"}),
     "accounts:staff_edit": page({"sysadmin"}),
+    # ending an account's sessions: the administrator only (here she ends her own, so 302 to the form)
+    "accounts:staff_end_sessions": {
+        **page({"sysadmin"}, method="post", ok=(302,)),
+        "kwargs": lambda world: {"pk": world["pk_staff"]},
+    },
+    # role requests (hole 6): the director decides; the administrator who asks cannot
+    "accounts:grant_list": page({"director"}),
+    "accounts:grant_decide": {**page({"director"}), "kwargs": lambda world: {"pk": role_grant_pk(world)}},
     # audit
     "audit:flagged": page({"director"}),
     "audit:case": page({"director"}),
