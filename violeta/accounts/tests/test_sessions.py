@@ -10,14 +10,18 @@ from violeta.audit.models import Action, AuditEvent
 from violeta.conftest import PASSWORD
 
 
-@pytest.fixture
-def lawyer_client(lawyer):
-    """The lawyer, signed in through the real sign-in form (allauth), in her own browser."""
+def signed_in(user, password=PASSWORD):
+    """A browser of her own, signed in through the real sign-in form (allauth)."""
     browser = Client()
-    response = browser.post(reverse("account_login"), {"login": lawyer.email, "password": PASSWORD})
+    response = browser.post(reverse("account_login"), {"login": user.email, "password": password})
     assert response.status_code == 302
     assert browser.get(reverse("cases:list")).status_code == 200
     return browser
+
+
+@pytest.fixture
+def lawyer_client(lawyer):
+    return signed_in(lawyer)
 
 
 def signed_out(browser) -> bool:
@@ -92,6 +96,7 @@ def test_only_the_administrator_ends_sessions(client, lawyer, director, lawyer_c
 
 
 def test_changing_her_own_password_keeps_her_session(lawyer, lawyer_client):
+    other_device = signed_in(lawyer)
     response = lawyer_client.post(
         reverse("account_change_password"),
         {
@@ -104,8 +109,20 @@ def test_changing_her_own_password_keeps_her_session(lawyer, lawyer_client):
     lawyer.refresh_from_db()
     assert lawyer.check_password("otra-clave-bastante-larga-7")
     assert not signed_out(lawyer_client)
+    assert signed_out(other_device)  # Django's own rule: a new password ends her other sessions
 
 
-def test_her_other_sessions_survive_nothing_but_her_own_password_change(lawyer, lawyer_client):
+@pytest.mark.parametrize(
+    "engine",
+    [
+        "django.contrib.sessions.backends.db",
+        "django.contrib.sessions.backends.cached_db",
+        "django.contrib.sessions.backends.signed_cookies",
+    ],
+)
+def test_ending_sessions_does_not_depend_on_the_session_engine(engine, settings, lawyer):
+    settings.SESSION_ENGINE = engine
+    browser = signed_in(lawyer)
     services.staff_end_sessions(by=None, user=lawyer)
-    assert signed_out(lawyer_client)
+    assert signed_out(browser)
+    assert not signed_out(signed_in(lawyer))  # a new sign-in works at once
