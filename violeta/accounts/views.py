@@ -1,3 +1,4 @@
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
@@ -99,6 +100,7 @@ def grant_list(request):
 
 @staff_required(DIRECTOR)
 @require_http_methods(["GET", "POST"])
+@reauthentication_required(allow_get=True)  # deciding needs her password again within the last minutes
 def grant_decide(request, pk):
     grant = get_object_or_404(
         RoleGrant.objects.select_related("user", "area", "requested_by", "decided_by"), pk=pk

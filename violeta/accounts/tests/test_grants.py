@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from violeta.accounts import services
 from violeta.accounts.models import PERSONAL_DATA_ROLES, GrantStatus, Role, RoleGrant, User
+from violeta.accounts.tests.helpers import sign_in
 from violeta.audit.models import Action, AuditEvent
 from violeta.conftest import make_user
 from violeta.notifications.models import Notification
@@ -55,7 +56,7 @@ def test_the_roles_that_need_approval_are_the_ones_that_read_personal_data():
 
 
 def test_sysadmin_creating_a_director_does_not_make_a_director(client, sysadmin, director):
-    client.force_login(sysadmin)
+    sign_in(client, sysadmin)
     response = create_account(client, Role.DIRECTOR)
     assert response.status_code == 302
     user = User.objects.get(email="nueva@imm.test")
@@ -75,11 +76,11 @@ def test_sysadmin_creating_a_director_does_not_make_a_director(client, sysadmin,
 
 
 def test_the_new_director_exists_only_after_another_director_approves(client, sysadmin, director):
-    client.force_login(sysadmin)
+    sign_in(client, sysadmin)
     create_account(client, Role.DIRECTOR)
     grant = RoleGrant.objects.get(user__email="nueva@imm.test")
 
-    client.force_login(director)
+    sign_in(client, director)
     page = client.get(reverse("accounts:grant_list"))
     assert page.status_code == 200
     assert "nueva@imm.test" in page.content.decode()
@@ -94,7 +95,7 @@ def test_the_new_director_exists_only_after_another_director_approves(client, sy
 
 
 def test_the_requester_cannot_approve_her_own_request(client, sysadmin, director, area_legal):
-    client.force_login(sysadmin)
+    sign_in(client, sysadmin)
     create_account(client, Role.LEGAL, area=area_legal)
     grant = RoleGrant.objects.get(user__email="nueva@imm.test")
     response = decide(client, grant, "approve")
@@ -120,14 +121,14 @@ def test_nobody_approves_a_grant_of_her_own_account(director, sysadmin):
 
 
 def test_director_refuses_with_a_comment_and_the_role_stays(client, sysadmin, director, lawyer, coordinator):
-    client.force_login(sysadmin)
+    sign_in(client, sysadmin)
     edit_account(client, lawyer, role=Role.COORDINATOR)
     lawyer.refresh_from_db()
     assert lawyer.role == Role.LEGAL  # the old role stays until the director decides
     grant = RoleGrant.objects.get(user=lawyer, status=GrantStatus.PENDING)
     assert grant.role == Role.COORDINATOR
 
-    client.force_login(director)
+    sign_in(client, director)
     response = decide(client, grant, "refuse", "")
     assert response.status_code == 200
     assert "motivo" in response.content.decode()
@@ -154,7 +155,7 @@ def test_a_decided_grant_cannot_be_decided_again(client, sysadmin, director, law
 
 
 def test_roles_that_read_nothing_personal_are_granted_at_once(client, sysadmin):
-    client.force_login(sysadmin)
+    sign_in(client, sysadmin)
     create_account(client, Role.TRAINER)
     user = User.objects.get(email="nueva@imm.test")
     assert user.role == Role.TRAINER and user.is_active
@@ -170,7 +171,7 @@ def test_a_new_request_replaces_the_pending_one(sysadmin, director, lawyer):
 
 
 def test_an_account_waiting_for_its_role_cannot_be_enabled(client, sysadmin, director):
-    client.force_login(sysadmin)
+    sign_in(client, sysadmin)
     create_account(client, Role.RECEPTION)
     user = User.objects.get(email="nueva@imm.test")
     response = edit_account(client, user, role=Role.RECEPTION, is_active="on")
@@ -182,7 +183,7 @@ def test_an_account_waiting_for_its_role_cannot_be_enabled(client, sysadmin, dir
 
 def test_only_the_director_sees_the_pending_grants(client, sysadmin, lawyer):
     for user in (sysadmin, lawyer):
-        client.force_login(user)
+        sign_in(client, user)
         assert client.get(reverse("accounts:grant_list")).status_code in (403, 404)
 
 
@@ -197,3 +198,18 @@ def test_the_first_director_comes_from_the_setup_command(db):
     with pytest.raises(CommandError):
         call_command("create_director", email="segunda@imm.test", full_name="Segunda", password=NEW_PASSWORD)
     assert not User.objects.filter(email="segunda@imm.test").exists()
+
+
+def test_deciding_needs_a_recent_password(client, sysadmin, director, lawyer):
+    grant = services.grant_request(by=sysadmin, user=lawyer, role=Role.COORDINATOR, area=lawyer.area)
+    client.force_login(director)  # signed in, but not re-authenticated in the last minutes
+    assert client.get(reverse("accounts:grant_decide", kwargs={"pk": grant.pk})).status_code == 200
+    response = decide(client, grant, "approve")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    grant.refresh_from_db()
+    assert grant.status == GrantStatus.PENDING
+    sign_in(client, director)
+    assert decide(client, grant, "approve").status_code == 302
+    grant.refresh_from_db()
+    assert grant.status == GrantStatus.APPROVED

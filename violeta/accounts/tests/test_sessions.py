@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from violeta.accounts import services
 from violeta.accounts.models import GrantStatus, Role, RoleGrant
+from violeta.accounts.tests.helpers import sign_in
 from violeta.audit.models import Action, AuditEvent
 from violeta.conftest import PASSWORD
 
@@ -42,7 +43,7 @@ def edit(client, user, **changes):
 
 
 def test_disabling_an_account_ends_its_sessions_for_good(client, sysadmin, lawyer, lawyer_client):
-    client.force_login(sysadmin)
+    sign_in(client, sysadmin)
     assert edit(client, lawyer, is_active="").status_code == 302
     assert signed_out(lawyer_client)
     lawyer.refresh_from_db()
@@ -53,7 +54,7 @@ def test_disabling_an_account_ends_its_sessions_for_good(client, sysadmin, lawye
 
 
 def test_an_approved_role_change_ends_her_sessions(client, sysadmin, director, lawyer, lawyer_client):
-    client.force_login(sysadmin)
+    sign_in(client, sysadmin)
     edit(client, lawyer, role=Role.COORDINATOR)
     assert not signed_out(lawyer_client)  # nothing changed yet: the director has not approved
     grant = RoleGrant.objects.get(user=lawyer, status=GrantStatus.PENDING)
@@ -62,7 +63,7 @@ def test_an_approved_role_change_ends_her_sessions(client, sysadmin, director, l
 
 
 def test_a_role_taken_away_ends_her_sessions_at_once(client, sysadmin, lawyer, lawyer_client):
-    client.force_login(sysadmin)
+    sign_in(client, sysadmin)
     assert edit(client, lawyer, role=Role.TRAINER, area="").status_code == 302
     lawyer.refresh_from_db()
     assert lawyer.role == Role.TRAINER
@@ -70,7 +71,7 @@ def test_a_role_taken_away_ends_her_sessions_at_once(client, sysadmin, lawyer, l
 
 
 def test_the_administrator_ends_her_sessions_from_the_staff_screen(client, sysadmin, lawyer, lawyer_client):
-    client.force_login(sysadmin)
+    sign_in(client, sysadmin)
     page = client.get(reverse("accounts:staff_edit", kwargs={"pk": lawyer.pk}))
     url = reverse("accounts:staff_end_sessions", kwargs={"pk": lawyer.pk})
     assert url in page.content.decode()
@@ -89,7 +90,7 @@ def test_the_administrator_ends_her_sessions_from_the_staff_screen(client, sysad
 
 
 def test_only_the_administrator_ends_sessions(client, lawyer, director, lawyer_client):
-    client.force_login(director)
+    sign_in(client, director)
     response = client.post(reverse("accounts:staff_end_sessions", kwargs={"pk": lawyer.pk}))
     assert response.status_code in (403, 404)
     assert not signed_out(lawyer_client)

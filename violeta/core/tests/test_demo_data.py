@@ -22,6 +22,10 @@ def test_demo_data_builds_once_and_is_idempotent(db):
     assert Case.objects.count() == 150
     assert Consultation.objects.count() > 300
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
+    # the demo creates its accounts directly (setup), and leaves one role request for the director's screen
+    from violeta.accounts.models import GrantStatus, RoleGrant
+
+    assert RoleGrant.objects.filter(status=GrantStatus.PENDING).count() == 1
     # built through the services: the audit log and the timelines are the application's own
     assert AuditEvent.objects.filter(object_type="cases.case").count() >= 150
     assert Alert.objects.filter(status=AlertStatus.ACTIVE, is_duress=True).exists()
