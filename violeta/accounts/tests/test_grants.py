@@ -73,6 +73,9 @@ def test_sysadmin_creating_a_director_does_not_make_a_director(client, sysadmin,
     notice = Notification.objects.get(recipient=director)
     assert notice.url == reverse("accounts:grant_list")
     assert "nueva@imm.test" not in notice.message and "Nueva" not in notice.message
+    # the administrator sees the account waiting for its role
+    listing = client.get(reverse("accounts:staff_list")).content.decode()
+    assert "en espera de aprobación" in listing
 
 
 def test_the_new_director_exists_only_after_another_director_approves(client, sysadmin, director):
