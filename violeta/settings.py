@@ -352,3 +352,25 @@ INSTITUTE = {
     "municipality": os.environ.get("INSTITUTE_MUNICIPALITY", "Chihuahua"),
     "default_region": "MX",
 }
+
+# The privacy notices (LGPDPPSO arts. 26-28): the integral one, public at /aviso-de-privacidad/, and the simplified
+# one shown and accepted at every intake. Their texts are UTF-8 files (paragraphs; "# " and "## " headings; "- "
+# list items; $institute_name, $institute_address, $institute_phone, $arco_office, $arco_contact, $partners,
+# $integral_url and $version are filled in); empty paths mean the defaults in violeta/people/data/privacy_notice/.
+# Bump the version when the text changes: each intake records the version and the very text she accepted.
+PRIVACY_NOTICE = {
+    "version": os.environ.get("PRIVACY_NOTICE_VERSION", "2026-01"),
+    "integral_path": os.environ.get("PRIVACY_NOTICE_INTEGRAL_PATH", ""),
+    "simplified_path": os.environ.get("PRIVACY_NOTICE_SIMPLIFIED_PATH", ""),
+    "arco_office": os.environ.get(
+        "PRIVACY_NOTICE_ARCO_OFFICE", "la Unidad de Transparencia del Municipio de Chihuahua"
+    ),
+    # where and how the office receives ARCO requests (an address, a phone, an e-mail)
+    "arco_contact": os.environ.get(
+        "PRIVACY_NOTICE_ARCO_CONTACT", f"en {INSTITUTE['address']} o al teléfono {INSTITUTE['phone']}"
+    ),
+    "partners": os.environ.get(
+        "PRIVACY_NOTICE_PARTNERS",
+        "el DIF Municipal, la Dirección de Seguridad Pública Municipal, la Fiscalía y los centros de salud",
+    ),
+}

@@ -11,6 +11,7 @@ urlpatterns = [
     path("personal/", include("violeta.accounts.urls")),
     path("auditoria/", include("violeta.audit.urls")),
     path("personas/", include("violeta.people.urls")),
+    path("aviso-de-privacidad/", include("violeta.people.urls_notice")),
     path("expedientes/", include("violeta.cases.urls")),
     path("", include("violeta.psychology.urls")),
     path("", include("violeta.socialwork.urls")),

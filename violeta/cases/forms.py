@@ -6,6 +6,7 @@ from violeta.accounts.models import CASE_ROLES, User
 from violeta.cases.models import ArrivalChannel, CloseReason, Modality, Relation
 from violeta.core.forms import BootstrapFormMixin, DateInput, DateTimeInput
 from violeta.people.models import Gender
+from violeta.people.privacy_notice import current_notice
 
 
 class StaffLabelMixin:
@@ -49,14 +50,28 @@ class IntakeCaseForm(BootstrapFormMixin, forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     privacy_notice_accepted = forms.BooleanField(
-        label=_("She knows and accepts the privacy notice"),
+        label=_("She was given the privacy notice and accepts it"),
         required=True,
+        error_messages={
+            "required": _("The case file cannot be opened unless the privacy notice is accepted.")
+        },
+    )
+    # The notice the form showed (its hash): the intake records that very text, and refuses a stale one.
+    privacy_notice_sha256 = forms.CharField(
+        required=True,
+        max_length=64,
+        widget=forms.HiddenInput,
         error_messages={
             "required": _("The case file cannot be opened unless the privacy notice is accepted.")
         },
     )
     existing_person = forms.IntegerField(required=False, widget=forms.HiddenInput)
     confirm_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.notice = current_notice()
+        self.initial.setdefault("privacy_notice_sha256", self.notice.sha256)
 
     def clean(self):
         data = super().clean()

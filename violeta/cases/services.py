@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,8 +27,9 @@ from violeta.cases.models import (
     FolioCounter,
     Relation,
 )
+from violeta.notifications.services import notify
 from violeta.people.models import Person
-from violeta.people.services import consent_record, person_create
+from violeta.people.services import person_create, privacy_notice_accept, privacy_notice_check
 
 BREAK_GLASS_HOURS = 4
 
@@ -78,13 +80,20 @@ def case_open(
     arrival_detail: str = "",
     team: tuple = (),
 ) -> Case:
-    """Open a case file for a woman already registered. One open case per woman: she tells her story once."""
+    """Open a case file for a woman already registered. One open case per woman: she tells her story once.
+
+    Opening a case puts its opener on the team, and so opens the woman's whole record to her. When the woman
+    was in earlier case files (as holder or as another party) and the opener was on none of their teams, the
+    opening is flagged in the audit log and the director is told, so that reaching someone's record through a
+    new case is reviewed (see ``_previous_cases_of_another_team``).
+    """
     _require_case_role(by)
     if Case.objects.filter(holder=holder, status__in=ACTIVE_STATUSES).exists():
         raise ValidationError(
             _("She already has an active case file. Ask its team or the area coordination to add you to it."),
             code="case_active_exists",
         )
+    for_review = _previous_cases_of_another_team(holder, by)
     case = Case(
         folio=folio_next(),
         holder=holder,
@@ -96,12 +105,51 @@ def case_open(
     case.full_clean()
     case.save()
     CaseParty.objects.create(case=case, person=holder, relation=Relation.HOLDER)
-    audit_record(actor=by, action=Action.CREATE, obj=case, case_id=case.pk)
+    audit_record(
+        actor=by,
+        action=Action.CREATE,
+        obj=case,
+        case_id=case.pk,
+        flagged=for_review,
+        detail="persona con expedientes previos de otro equipo" if for_review else "",
+    )
+    if for_review:
+        _tell_the_director(case)
     _event(case, by=by, kind=EventKind.OPENED, description=case.get_arrival_channel_display())
     members = {by, *team} if by.role != Role.DIRECTOR else set(team)
     for user in members:
         _team_add(case, user=user, by=by)
     return case
+
+
+def _previous_cases_of_another_team(person: Person, by) -> bool:
+    """True when ``person`` was in earlier case files and ``by`` was on the team of none of them.
+
+    "Earlier case files" are every case she is a party of (holder, daughter, …), whatever their status; a
+    case's team is its current team members. The director sees every case anyway: her openings are not flagged.
+    """
+    if by.role == Role.DIRECTOR:
+        return False
+    previous = Case.objects.filter(parties__person=person)
+    if not previous.exists():
+        return False
+    return not CaseTeamMember.objects.filter(case__in=previous, user=by).exists()
+
+
+def _tell_the_director(case: Case) -> None:
+    """A neutral notice to the director's office: the folio and where to review it, nothing about her."""
+    from violeta.accounts.models import User
+
+    notify(
+        recipients=User.objects.filter(is_active=True, role=Role.DIRECTOR),
+        kind="case_review",
+        message=_(
+            "Case file %(folio)s was opened for a person who had case files with another team. "
+            "Review it among the flagged audit events."
+        )
+        % {"folio": case.folio},
+        url=reverse("audit:flagged"),
+    )
 
 
 @transaction.atomic
@@ -112,6 +160,7 @@ def intake_register(
     person_data: dict | None = None,
     safe_contact: dict | None = None,
     privacy_notice_accepted: bool,
+    privacy_notice_sha256: str,
     arrival_channel: str,
     reason: str,
     arrival_detail: str = "",
@@ -119,13 +168,11 @@ def intake_register(
 ) -> Case:
     """The first interview (primera entrevista): registers her (or uses the existing record) and opens the case.
 
-    Everything happens in one transaction: if any part fails, nothing is saved.
+    She must have been given the privacy notice in force and accepted it: ``privacy_notice_sha256`` names the
+    notice she was shown (``people.privacy_notice.current_notice().sha256``), and the acceptance is recorded
+    with its text. Everything happens in one transaction: if any part fails, nothing is saved.
     """
-    if not privacy_notice_accepted:
-        raise ValidationError(
-            _("To open the case file she must know and accept the privacy notice."),
-            code="privacy_notice_required",
-        )
+    privacy_notice_check(accepted=privacy_notice_accepted, sha256=privacy_notice_sha256)
     if (person is None) == (person_data is None):
         raise TypeError("give either person or person_data")
     if person is None:
@@ -138,13 +185,8 @@ def intake_register(
         arrival_detail=arrival_detail,
         team=team,
     )
-    consent_record(
-        person=person,
-        by=by,
-        purpose="privacy_notice",
-        granted=True,
-        scope=_("Full privacy notice read and accepted at the first interview."),
-        case_id=case.pk,
+    privacy_notice_accept(
+        person=person, by=by, accepted=privacy_notice_accepted, sha256=privacy_notice_sha256, case_id=case.pk
     )
     return case
 

@@ -26,7 +26,12 @@ from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
 from violeta.core.permissions import CASE_ROLES, staff_required
 from violeta.people.forms import PersonForm, SafeContactForm
-from violeta.people.selectors import duplicate_candidates
+from violeta.people.selectors import (
+    DUPLICATE_KEYS,
+    duplicate_candidates,
+    duplicate_matches,
+    intake_duplicate_check,
+)
 
 PAGE_SIZE = 25
 # Closing and reopening a case is for the professionals who attend it and the director, not the front desk.
@@ -82,8 +87,9 @@ def _intake_register(*, call, **kwargs):
 def intake(request):
     """The first interview: before a new person is created, staff see the likely existing ones.
 
-    ``?call=<id>`` opens it from a logged phone call (checked by the agenda's selector): prefilled, and the new
-    case file is linked back to the call.
+    What they see of them is only what tells two women apart (``people.selectors.DuplicateMatch``), and every
+    lookup is audited. ``?call=<id>`` opens it from a logged phone call (checked by the agenda's selector):
+    prefilled, and the new case file is linked back to the call.
     """
     call = None
     if request.GET.get("call"):
@@ -91,18 +97,15 @@ def intake(request):
 
         call = access_call(request.user, request.GET["call"], detail="entrevista desde llamada")
     person_form, safe_form, case_form = _intake_forms(request, call)
-    candidates = []
+    matches = []
     if request.method == "POST" and all(f.is_valid() for f in (person_form, safe_form, case_form)):
         person_data = person_form.cleaned_data
         existing_id = case_form.cleaned_data.get("existing_person")
-        candidates = duplicate_candidates(
-            **{
-                k: person_data.get(k)
-                for k in ("given_names", "first_surname", "second_surname", "curp", "phone", "birth_date")
-            }
-        )
+        typed = {k: person_data.get(k) for k in DUPLICATE_KEYS}
+        candidates = duplicate_candidates(**typed)
         existing = None
         if existing_id:
+            # "Es ella" only for someone the check itself offered: never an arbitrary record by its id.
             existing = next((c.person for c in candidates if c.person.pk == existing_id), None)
             if existing is None:
                 raise Http404
@@ -115,6 +118,7 @@ def intake(request):
                     person_data=None if existing else person_data,
                     safe_contact=None if existing else safe_form.cleaned_data,
                     privacy_notice_accepted=case_form.cleaned_data["privacy_notice_accepted"],
+                    privacy_notice_sha256=case_form.cleaned_data["privacy_notice_sha256"],
                     arrival_channel=case_form.cleaned_data["arrival_channel"],
                     arrival_detail=case_form.cleaned_data["arrival_detail"],
                     reason=case_form.cleaned_data["reason"],
@@ -127,17 +131,12 @@ def intake(request):
                 if selectors.can_view_case(request.user, case):
                     return redirect("cases:detail", folio=case.folio)
                 return redirect("cases:list")
-        audit_many(
-            actor=request.user,
-            action=Action.VIEW,
-            objects=[c.person for c in candidates],
-            detail="posible duplicado en entrevista",
-        )
+        matches = duplicate_matches(request.user, candidates, phone=typed["phone"])
     context = {
         "person_form": person_form,
         "safe_form": safe_form,
         "case_form": case_form,
-        "candidates": candidates,
+        "candidates": matches,
     }
     return render_page(request, "cases/intake.html", context)
 
@@ -149,22 +148,11 @@ def intake_duplicates(request):
     form = PersonForm(request.POST, prefix="p")
     form.is_valid()
     data = form.cleaned_data
-    candidates = []
+    matches = []
     if data.get("first_surname") or data.get("curp") or data.get("phone"):
-        candidates = duplicate_candidates(
-            **{
-                k: data.get(k)
-                for k in ("given_names", "first_surname", "second_surname", "curp", "phone", "birth_date")
-            }
-        )
-        audit_many(
-            actor=request.user,
-            action=Action.VIEW,
-            objects=[c.person for c in candidates],
-            detail="posible duplicado en entrevista",
-        )
+        matches = intake_duplicate_check(request.user, **{k: data.get(k) for k in DUPLICATE_KEYS})
     return render_page(
-        request, "cases/intake.html", {"candidates": candidates, "live": True}, partial="candidates"
+        request, "cases/intake.html", {"candidates": matches, "live": True}, partial="candidates"
     )
 
 

@@ -46,6 +46,7 @@ from violeta.cases.services import (
     intake_register,
 )
 from violeta.people.models import Consent, Gender, Neighborhood, Person, PhoneChoice
+from violeta.people.privacy_notice import current_notice
 from violeta.people.services import person_create
 
 DEMO_DOMAIN = "violeta.demo"
@@ -377,6 +378,8 @@ class DemoBuilder:
         )
         self.curps: set[str] = set()
         self.counts: dict[str, int] = defaultdict(int)
+        # Every demo woman "accepted" the privacy notice in force, as at a real intake.
+        self.privacy_notice_sha256 = current_notice().sha256
 
     # -- helpers
 
@@ -579,6 +582,7 @@ class DemoBuilder:
         kwargs = {
             "by": by,
             "privacy_notice_accepted": True,
+            "privacy_notice_sha256": self.privacy_notice_sha256,
             "arrival_channel": arrival,
             "arrival_detail": detail,
             "reason": rng.choice(REASONS[topic]),

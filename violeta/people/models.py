@@ -184,3 +184,36 @@ class Consent(models.Model):
     @property
     def is_active(self) -> bool:
         return self.granted and self.revoked_at is None
+
+
+class PrivacyNoticeText(models.Model):
+    """A privacy notice as it was in force (integral and simplified texts), kept once per distinct text so that
+    anyone can later read exactly what a woman accepted. Identified by the hash of both texts and the version."""
+
+    version = models.CharField(_("version"), max_length=40)
+    sha256 = models.CharField(max_length=64, unique=True)
+    integral = models.TextField(_("integral privacy notice"))
+    simplified = models.TextField(_("simplified privacy notice"))
+    first_accepted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-first_accepted_at"]
+        verbose_name = _("privacy notice")
+        verbose_name_plural = _("privacy notices")
+
+    def __str__(self):
+        return f"{self.version} ({self.sha256[:12]})"
+
+
+class PrivacyNoticeAcceptance(models.Model):
+    """She was given the privacy notice and accepted it: which text, when, and before whom (at intake)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="privacy_notice_acceptances")
+    notice = models.ForeignKey(PrivacyNoticeText, on_delete=models.PROTECT, related_name="acceptances")
+    accepted_at = models.DateTimeField(_("accepted on"), default=timezone.now)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-accepted_at", "-id"]
+        verbose_name = _("privacy notice acceptance")
+        verbose_name_plural = _("privacy notice acceptances")

@@ -117,6 +117,72 @@ def duplicate_candidates(
     return results[:limit]
 
 
+DUPLICATE_KEYS = ("given_names", "first_surname", "second_surname", "curp", "phone", "birth_date")
+
+
+@dataclass(frozen=True)
+class DuplicateMatch:
+    """What the intake desk is shown of a possible existing record: enough to tell two women apart, no more.
+
+    Any intake role may type a name, a CURP or a phone, so this is a window on the whole registry: it carries
+    her name, her age (never the birth date), her colonia and, only when the phone typed is one of hers, the
+    last digits of that phone. Never her CURP, address, other phone, e-mail, cases or safe-contact rules; the
+    template gets this and not the Person, so it cannot show more by mistake.
+    """
+
+    person_id: int
+    name: str
+    age: int | None
+    neighborhood: str
+    phone_tail: str
+    reasons: tuple[str, ...]
+
+
+def _matched_phone_tail(person: Person, typed_phone: str | None) -> str:
+    if not typed_phone:
+        return ""
+    try:
+        typed_phone = parse_phone(typed_phone)
+    except ValidationError:
+        return ""
+    return typed_phone[-4:] if typed_phone in (person.phone, person.phone_alt) else ""
+
+
+def duplicate_matches(user, candidates: list[Candidate], *, phone: str | None = None) -> list[DuplicateMatch]:
+    """What the desk is shown of ``duplicate_candidates``, audited: one lookup event for the search (how many
+    were shown, never what was typed) and one per person shown."""
+    matches = [
+        DuplicateMatch(
+            person_id=c.person.pk,
+            name=c.person.full_name,
+            age=c.person.age(),
+            neighborhood=c.person.neighborhood.name if c.person.neighborhood_id else "",
+            phone_tail=_matched_phone_tail(c.person, phone),
+            reasons=tuple(c.reasons),
+        )
+        for c in candidates
+    ]
+    audit_record(
+        actor=user,
+        action=Action.LOOKUP,
+        object_type="people.duplicate_check",
+        detail=f"verificación de duplicados en entrevista: {len(matches)} coincidencias",
+    )
+    audit_many(
+        actor=user,
+        action=Action.LOOKUP,
+        objects=[c.person for c in candidates],
+        detail="posible duplicado en entrevista",
+    )
+    return matches
+
+
+def intake_duplicate_check(user, **typed) -> list[DuplicateMatch]:
+    """The people already registered who may be the one at the desk, as the desk may see them (audited)."""
+    typed = {k: typed.get(k) for k in DUPLICATE_KEYS}
+    return duplicate_matches(user, duplicate_candidates(**typed), phone=typed["phone"])
+
+
 def visible_people(user) -> QuerySet[Person]:
     """People in the cases the user may see (the director: everyone)."""
     from violeta.cases.selectors import visible_cases
@@ -169,5 +235,11 @@ def person_search(user, query: str, *, limit: int = 50) -> list[Person]:
         ]
         people = base.in_bulk(ids[:limit])
         results = [people[pk] for pk in ids[:limit] if pk in people]
+    audit_record(
+        actor=user,
+        action=Action.LOOKUP,
+        object_type="people.search",
+        detail=f"búsqueda de personas: {len(results)} resultados",
+    )
     audit_many(actor=user, action=Action.VIEW, objects=results, detail="resultado de búsqueda")
     return results

@@ -5,12 +5,22 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
 from violeta.core.text import normalize_name
 from violeta.core.validators import parse_curp, parse_phone
-from violeta.people.models import Consent, Neighborhood, Person, SafeContactPreference
+from violeta.people.models import (
+    Consent,
+    ConsentPurpose,
+    Neighborhood,
+    Person,
+    PrivacyNoticeAcceptance,
+    PrivacyNoticeText,
+    SafeContactPreference,
+)
+from violeta.people.privacy_notice import PrivacyNotice, current_notice
 
 PERSON_FIELDS = (
     "given_names",
@@ -145,3 +155,53 @@ def consent_record(
     consent.save()
     audit_record(actor=by, action=Action.CREATE, obj=consent, case_id=case_id, detail=purpose)
     return consent
+
+
+def privacy_notice_check(*, accepted: bool, sha256: str) -> PrivacyNotice:
+    """The notice in force, if she accepted it and it is the one she was shown; otherwise a ValidationError."""
+    if not accepted or not sha256:
+        raise ValidationError(
+            _("To open the case file she must know and accept the privacy notice."),
+            code="privacy_notice_required",
+        )
+    notice = current_notice()
+    if sha256 != notice.sha256:
+        raise ValidationError(
+            _(
+                "The privacy notice changed while the interview was being filled in: show her the notice now "
+                "in force and confirm again that she accepts it."
+            ),
+            code="privacy_notice_changed",
+        )
+    return notice
+
+
+@transaction.atomic
+def privacy_notice_accept(
+    *, person: Person, by, accepted: bool, sha256: str, case_id: int | None = None
+) -> PrivacyNoticeAcceptance:
+    """Record that she was given the privacy notice in force and accepted it (at intake).
+
+    ``sha256`` identifies the notice the staff member showed her (the intake form carries it); if it is not the
+    one in force any more, nothing is recorded and she must be shown the new one. The acceptance keeps the text
+    itself, and a consent row (purpose: privacy notice) keeps it beside her other consents.
+    """
+    notice = privacy_notice_check(accepted=accepted, sha256=sha256)
+    text, _created = PrivacyNoticeText.objects.get_or_create(
+        sha256=notice.sha256,
+        defaults={"version": notice.version, "integral": notice.integral, "simplified": notice.simplified},
+    )
+    acceptance = PrivacyNoticeAcceptance.objects.create(person=person, notice=text, recorded_by=by)
+    audit_record(
+        actor=by, action=Action.CREATE, obj=acceptance, case_id=case_id, detail="aviso de privacidad"
+    )
+    consent_record(
+        person=person,
+        by=by,
+        purpose=ConsentPurpose.PRIVACY_NOTICE,
+        granted=True,
+        scope=_("Privacy notice, version %(version)s, given and accepted at the intake interview.")
+        % {"version": notice.version},
+        case_id=case_id,
+    )
+    return acceptance

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -10,6 +11,7 @@ from violeta.core.htmx import render_page
 from violeta.core.permissions import CASE_ROLES, staff_required
 from violeta.people import selectors, services
 from violeta.people.forms import ConsentForm, PersonForm, SafeContactForm, SearchForm
+from violeta.people.privacy_notice import current_notice
 from violeta.people.services import PERSON_FIELDS
 
 
@@ -86,3 +88,25 @@ def consent_add(request, pk):
     return render_page(
         request, "people/person_subform.html", {"person": person, "form": form, "title": _("Record consent")}
     )
+
+
+# --- The privacy notices: public on purpose (the law asks that anyone can read them) -------------------------
+
+
+@login_not_required
+@require_http_methods(["GET", "HEAD"])
+def privacy_notice_integral(request):
+    return render_page(request, "people/privacy_notice.html", {"notice": current_notice(), "integral": True})
+
+
+@login_not_required
+@require_http_methods(["GET", "HEAD"])
+def privacy_notice_simplified(request):
+    return render_page(request, "people/privacy_notice.html", {"notice": current_notice(), "integral": False})
+
+
+@login_not_required
+@require_http_methods(["GET", "HEAD"])
+def privacy_notice_simplified_print(request):
+    """The simplified notice alone on a page, to print for the desk or for her if she asks for a copy."""
+    return render_page(request, "people/privacy_notice_print.html", {"notice": current_notice()})

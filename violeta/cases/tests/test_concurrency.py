@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from violeta.cases.models import Case, FolioCounter
 from violeta.cases.services import intake_register
+from violeta.people.privacy_notice import current_notice
 
 N = 20
 
@@ -32,6 +33,7 @@ def test_concurrent_intakes_get_distinct_consecutive_folios(receptionist):
                     "phone": f"614410{i:04d}",
                 },
                 privacy_notice_accepted=True,
+                privacy_notice_sha256=current_notice().sha256,
                 arrival_channel="own",
                 reason=f"Primera entrevista {i}",
             )

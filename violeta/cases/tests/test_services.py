@@ -32,6 +32,7 @@ from violeta.cases.services import (
 )
 from violeta.cases.tests.factories import CaseFactory, record_consultation
 from violeta.people.models import Consent, Person, SafeContactPreference
+from violeta.people.privacy_notice import current_notice
 from violeta.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +73,7 @@ def intake(by, **overrides):
         },
         "safe_contact": {"may_call": True, "code_word": "girasol"},
         "privacy_notice_accepted": True,
+        "privacy_notice_sha256": current_notice().sha256,
         "arrival_channel": "own",
         "reason": "Violencia psicológica y económica por parte de su pareja.",
     }

@@ -7,6 +7,7 @@ from violeta.audit.models import Action, AuditEvent
 from violeta.cases.models import Case
 from violeta.cases.tests.factories import CaseFactory, record_consultation
 from violeta.people.models import Person
+from violeta.people.privacy_notice import current_notice
 
 
 def intake_data(**overrides):
@@ -21,6 +22,7 @@ def intake_data(**overrides):
         "c-arrival_channel": "own",
         "c-reason": "Busca orientación sobre pensión alimenticia.",
         "c-privacy_notice_accepted": "on",
+        "c-privacy_notice_sha256": current_notice().sha256,
     }
     data.update(overrides)
     return data

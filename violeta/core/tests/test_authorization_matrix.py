@@ -161,6 +161,10 @@ RULES = {
     "people:edit": case_object(CASE_TEAM, kwarg="pk"),
     "people:safe_contact": case_object(CASE_TEAM, kwarg="pk"),
     "people:consent_add": case_object(CASE_TEAM, kwarg="pk"),
+    # the privacy notices (LGPDPPSO): public on purpose, the law asks that anyone can read them
+    "privacy_notice:integral": PUBLIC,
+    "privacy_notice:simplified": PUBLIC,
+    "privacy_notice:simplified_print": PUBLIC,
     # cases
     "cases:list": page(CASE_ROLE_PERSONAS),
     "cases:intake": page(INTAKE),

@@ -10,6 +10,7 @@ from django.utils import timezone
 from violeta.audit.models import Action, AuditEvent
 from violeta.cases.models import Case, EventKind
 from violeta.cases.tests.factories import CaseFactory
+from violeta.people.privacy_notice import current_notice
 from violeta.referrals import documents
 from violeta.referrals.models import InboundReferral, InboundStatus, Referral, ReferralStatus
 from violeta.referrals.tests.factories import refer
@@ -293,6 +294,7 @@ def test_inbound_referral_becomes_a_prefilled_intake(client, liaison, receptioni
             "p-gender": "woman",
             "s-phone_choice": "none",
             "c-privacy_notice_accepted": "on",
+            "c-privacy_notice_sha256": current_notice().sha256,
             "c-arrival_channel": "referred",
             "c-arrival_detail": "DIF Municipal",
             "c-reason": "Requiere asesoría para pensión alimenticia.",
