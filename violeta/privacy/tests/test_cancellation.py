@@ -97,8 +97,6 @@ def test_retention_deletes_the_blocked_record_after_the_blocking_period(
         if label not in export.KEEP_ON_ERASE:
             rows = export.rows_for({"cases.case": {case.pk}, "people.person": {person.pk}})[label]
             assert not rows.exists(), f"{label} left behind"
-    import os
-
     assert not os.path.exists(path)
     # the other woman is untouched; the request and the block stay as the proof, without her
     assert Case.objects.filter(pk=world["other"].pk).exists()
