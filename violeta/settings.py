@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "violeta.agenda",
     "violeta.referrals",
     "violeta.card",
+    "violeta.privacy",
 ]
 
 MIDDLEWARE = [
@@ -270,6 +271,27 @@ CARD = {
     "RATE_PER_MINUTE_ACCOUNT": int(os.environ.get("CARD_RATE_PER_MINUTE_ACCOUNT", "30")),
     "RATE_PER_MINUTE_IP": int(os.environ.get("CARD_RATE_PER_MINUTE_IP", "60")),
     "FAILURES_PER_15_MINUTES": int(os.environ.get("CARD_FAILURES_PER_15_MINUTES", "10")),
+}
+
+# --- Data protection (LGPDPPSO): ARCO requests and retention (violeta/privacy, docs/security.md) ------------
+PRIVACY = {
+    # The legal clock of an ARCO request and its one justified extension, in business days (weekends, the
+    # federal holidays of the Ley Federal del Trabajo art. 74 and the agenda's holidays excluded).
+    "ARCO_BUSINESS_DAYS": 20,
+    "ARCO_EXTENSION_BUSINESS_DAYS": 20,
+    "ARCO_REMINDER_BUSINESS_DAYS": int(os.environ.get("PRIVACY_ARCO_REMINDER_BUSINESS_DAYS", "5")),
+    # How long each kind of data is kept; the retention task (manage.py privacy_retention) deletes the rest.
+    "RETENTION": {
+        "closed_cases_years": int(os.environ.get("PRIVACY_CLOSED_CASES_YEARS", "5")),
+        "rejected_card_applications_months": int(os.environ.get("PRIVACY_REJECTED_CARD_MONTHS", "6")),
+        "phone_calls_years": int(os.environ.get("PRIVACY_PHONE_CALLS_YEARS", "2")),
+        # Blocked (cancelled) records are kept blocked this long, then deleted.
+        "blocked_records_days": int(os.environ.get("PRIVACY_BLOCKED_RECORDS_DAYS", "365")),
+        # The audit log is append-only and hash-chained: the task reports what is older than this, it does not
+        # delete it (archiving it is an operator's job, see docs/security.md).
+        "audit_log_years": int(os.environ.get("PRIVACY_AUDIT_LOG_YEARS", "5")),
+        # MIA alert locations: MIA["LOCATION_RETENTION_DAYS"] (each alert's purge_after).
+    },
 }
 
 # --- Background work ---------------------------------------------------------------------------------------

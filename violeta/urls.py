@@ -23,6 +23,7 @@ urlpatterns = [
     path("agenda/", include("violeta.agenda.urls")),
     path("canalizaciones/", include("violeta.referrals.urls")),
     path("tarjeta/", include("violeta.card.urls")),
+    path("privacidad/", include("violeta.privacy.urls")),
     path("api/v1/", api.urls),
     path(
         "favicon.ico",

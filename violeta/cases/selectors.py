@@ -41,7 +41,10 @@ def visible_cases(user) -> QuerySet[Case]:
     # Internal-protocol cases: the designated staff see them all; nobody else does, whatever her other rights.
     designated = Q(Exists(InternalProtocolDesignation.objects.filter(user_id=user.pk)))
     rule |= Q(is_internal_protocol=True) & designated
-    return Case.objects.filter(rule).filter(Q(is_internal_protocol=False) | designated)
+    # The case of a blocked holder (ARCO cancellation) is seen by the director only.
+    return Case.objects.filter(rule, holder__blocked_at__isnull=True).filter(
+        Q(is_internal_protocol=False) | designated
+    )
 
 
 def can_view_case(user, case: Case) -> bool:

@@ -729,6 +729,9 @@ class DemoBuilder:
         build_referrals(self)
         self.build_card()
         self.request_a_role()
+        from violeta.privacy.demo import build_privacy  # one ARCO request in progress, one breach entry
+
+        self.counts.update(build_privacy(self))
         return dict(self.counts)
 
     def build_care(self) -> None:

@@ -78,6 +78,9 @@ class Person(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     updated_at = models.DateTimeField(_("updated on"), auto_now=True)
+    # Set when she asked to cancel her data (ARCO, violeta/privacy): from then on only the director sees her
+    # and her cases (people and cases selectors filter on it) until the record is deleted.
+    blocked_at = models.DateTimeField(_("blocked on"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["first_surname", "second_surname", "given_names"]

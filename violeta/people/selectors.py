@@ -191,7 +191,10 @@ def visible_people(user) -> QuerySet[Person]:
         return Person.objects.none()
     if user.is_director:
         return Person.objects.all()
-    return Person.objects.filter(case_parties__case__in=visible_cases(user)).distinct()
+    # A blocked person (ARCO cancellation) is seen by the director only.
+    return Person.objects.filter(
+        case_parties__case__in=visible_cases(user), blocked_at__isnull=True
+    ).distinct()
 
 
 def access_person(user, pk: int, *, detail: str = "") -> Person:

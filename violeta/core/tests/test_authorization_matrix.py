@@ -13,6 +13,7 @@ from violeta.alerts.tests.factories import mia_alert
 from violeta.audit.models import Action, AuditEvent
 from violeta.cases.tests.factories import CaseFactory
 from violeta.legal.tests.factories import document_kwargs, hearing_kwargs, matter_kwargs
+from violeta.privacy.tests.factories import matrix_kwargs as privacy_kwargs
 from violeta.referrals.tests.factories import referral_world
 from violeta.violence.tests.factories import matrix_kwargs as violence_kwargs
 
@@ -53,6 +54,7 @@ CONSOLE = {"alert_monitor", "director"}
 APPOINTMENT_SEERS = {"receptionist", "lawyer", "coordinator", "director"}
 CALL_DESK = {"receptionist", "coordinator", "director"}
 CARD_OFFICE = {"card_office", "director"}
+PRIVACY_OFFICERS = {"coordinator", "director"}
 
 
 def role_grant_pk(world):
@@ -331,6 +333,44 @@ RULES = {
     "referrals:inbound_list": page(INTAKE),
     "referrals:inbound_intake": page(INTAKE, kwarg="inbound"),
     "referrals:inbound_dismiss": page(INTAKE, kwarg="inbound", method="post", ok=(302,)),
+    # privacy (ARCO): the director and the coordinators register requests; a request's pages are its handler's
+    # (here the director; other officers get 404) and the director's; blocked records and breaches are the
+    # director's; a liaison sees the rectifications sent to her institution.
+    "privacy:arco_list": page(PRIVACY_OFFICERS),
+    "privacy:arco_create": page(PRIVACY_OFFICERS),
+    "privacy:arco_detail": {**page({"director"}), "kwargs": privacy_kwargs("access")},
+    "privacy:arco_start": {
+        **page({"director"}, method="post", ok=(302,)),
+        "kwargs": privacy_kwargs("access"),
+    },
+    "privacy:arco_answer": {
+        **page({"director"}, method="post", ok=(302,)),
+        "kwargs": privacy_kwargs("access"),
+    },
+    "privacy:arco_refuse": {
+        **page({"director"}, method="post", ok=(302,)),
+        "kwargs": privacy_kwargs("access"),
+    },
+    "privacy:arco_extend": {
+        **page({"director"}, method="post", ok=(302,)),
+        "kwargs": privacy_kwargs("access"),
+    },
+    "privacy:arco_block": {
+        **page({"director"}, method="post", ok=(302,)),
+        "kwargs": privacy_kwargs("access"),
+    },
+    "privacy:arco_oppose": {
+        **page({"director"}, method="post", ok=(302,)),
+        "kwargs": privacy_kwargs("access"),
+    },
+    "privacy:arco_export": {**page({"director"}, method="post"), "kwargs": privacy_kwargs("access")},
+    "privacy:arco_rectify": {**page({"director"}), "kwargs": privacy_kwargs("rectify")},
+    "privacy:blocked_list": page({"director"}),
+    "privacy:breach_list": page({"director"}),
+    "privacy:breach_create": page({"director"}),
+    "privacy:breach_detail": {**page({"director"}), "kwargs": privacy_kwargs("breach")},
+    "privacy:liaison_notices": page({"dif_liaison"}),
+    "privacy:liaison_notice": {**page({"dif_liaison"}), "kwargs": privacy_kwargs("notice")},
 }
 
 
