@@ -103,9 +103,14 @@ def duplicate_candidates(
     for pk, sim in _name_scores(name).items():
         bump(pk, sim * 0.85, _("similar name"))
 
-    people = Person.objects.select_related("neighborhood").in_bulk(found.keys())
+    # A blocked record (her ARCO cancellation) is out of every processing but the director's: never offered.
+    people = (
+        Person.objects.filter(blocked_at__isnull=True).select_related("neighborhood").in_bulk(found.keys())
+    )
     results = []
     for pk, cand in found.items():
+        if pk not in people:
+            continue
         cand.person = people[pk]
         delta, reason = _birth_date_factor(birth_date, cand.person.birth_date)
         cand.score = max(0.0, min(1.0, cand.score + delta))

@@ -38,6 +38,7 @@ SECTIONS = {
     "people.person": gettext_lazy("Her registration data"),
     "people.safecontactpreference": gettext_lazy("How and when it is safe to contact her"),
     "people.consent": gettext_lazy("Consents"),
+    "people.privacynoticeacceptance": gettext_lazy("Privacy notices she accepted"),
     "cases.case": gettext_lazy("Case files"),
     "cases.caseparty": gettext_lazy("People in the case files"),
     "cases.caseteammember": gettext_lazy("Staff who attend her"),

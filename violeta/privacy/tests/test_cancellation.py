@@ -126,3 +126,17 @@ def test_blocked_she_is_invisible_even_as_a_party_of_another_case(director, lawy
     assert mothers in visible_cases(lawyer)
     assert hers.holder not in visible_people(lawyer)
     assert hers.holder in visible_people(director)
+
+
+def test_blocked_she_is_not_offered_by_the_intake_duplicate_check(world, director):
+    from violeta.people.selectors import duplicate_candidates
+
+    person = world["person"]
+    query = {
+        "given_names": person.given_names,
+        "first_surname": person.first_surname,
+        "second_surname": person.second_surname,
+    }
+    assert person in [c.person for c in duplicate_candidates(**query)]
+    _block(world, director)
+    assert person not in [c.person for c in duplicate_candidates(**query)]
