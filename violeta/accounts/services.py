@@ -1,5 +1,6 @@
 """Staff accounts are managed by the system administrator through these services."""
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -26,6 +27,11 @@ def staff_create(
         email=email, full_name=full_name.strip(), role=role, area=area if role in AREA_ROLES else None
     )
     if password:
+        # Checked against this account: the administrator must not hand out her e-mail or name as a password.
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise ValidationError({"password": exc.messages}) from exc
         user.set_password(password)
     else:
         user.set_unusable_password()
