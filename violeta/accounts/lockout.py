@@ -45,7 +45,12 @@ def username_from(request, credentials=None) -> str | None:
     username = _normalise(value)
     if username is None and request is not None:
         username = getattr(request, _USERNAME_ATTR, None)
-    elif request is not None:
+    if username is None and request is not None:
+        # Re-authentication of a signed-in member: her own account, never one lock shared by everybody.
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            username = _normalise(user.get_username())
+    if request is not None and username is not None:
         setattr(request, _USERNAME_ATTR, username)  # the cool-off callable only receives the request
     return username
 

@@ -136,3 +136,11 @@ def test_a_successful_sign_in_forgets_the_progression_for_that_address(client, l
     assert signed_in_as(client, lawyer)
     client.logout()
     assert "5 minutos" in lock(client, lawyer.email).content.decode()
+
+
+def test_a_re_authentication_counts_for_the_signed_in_account(rf, lawyer):
+    from violeta.accounts.lockout import username_from
+
+    request = rf.post("/cuenta/reauthenticate/", {"password": WRONG})
+    request.user = lawyer
+    assert username_from(request, {"password": WRONG}) == lawyer.email
