@@ -8,7 +8,6 @@ refuses to start with DEBUG on or with a development secret.
 import base64
 import os
 import secrets
-from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -172,10 +171,17 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+# At least 12 characters, not on the shipped list of common/leaked passwords (Django's plus Spanish, Mexican and
+# local ones), not built only from the institute, the city, dates and common words, and not like the account's
+# own e-mail or name (violeta/accounts/passwords.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("email", "full_name")},
+    },
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "violeta.accounts.passwords.CommonPasswordValidator"},
+    {"NAME": "violeta.accounts.passwords.PredictablePasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
@@ -192,18 +198,34 @@ ACCOUNT_RATE_LIMITS = False  # django-axes owns login throttling; allauth's own 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Violeta")
 
+# The client's address, for the audit log and every per-address limit (sign-in lockout, card tills, public
+# forms), comes from violeta.core.middleware.client_ip: REMOTE_ADDR, unless the peer is one of TRUSTED_PROXIES
+# (addresses or networks, comma-separated); then the right-most address in TRUSTED_PROXY_IP_HEADER that is not a
+# trusted proxy. A header sent by anyone else is ignored. See docs/deployment.md.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+TRUSTED_PROXY_IP_HEADER = os.environ.get("TRUSTED_PROXY_IP_HEADER", "X-Forwarded-For")
+
 AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = timedelta(minutes=15)
-# Lock an account after 5 failures whatever the IP, and an IP after 5 failures whatever the account.
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_USERNAME_FORM_FIELD = "login"
+# Lock the (account, address) combination only: never one account everywhere (anyone could lock any staff
+# member out) and never one address for everybody (an office behind one NAT address). See accounts/lockout.py.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Each new lockout of the same account from the same address within a day lasts the next step (minutes).
+AXES_COOLOFF_MINUTES = [int(m) for m in env_list("AXES_COOLOFF_MINUTES", "5,15,60,240,1440")]
+AXES_COOLOFF_TIME = "violeta.accounts.lockout.cool_off"
+AXES_HANDLER = "violeta.accounts.lockout.ProgressiveLockoutHandler"
+AXES_USERNAME_CALLABLE = "violeta.accounts.lockout.username_from"
+AXES_CLIENT_IP_CALLABLE = "violeta.core.middleware.client_ip"
+AXES_LOCKOUT_CALLABLE = "violeta.accounts.lockout.lockout_response"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # guesses during a lock neither extend nor count
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
 
-SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(30 * 60)))
-SESSION_COOKIE_AGE = 12 * 60 * 60
+# Staff sessions end after SESSION_IDLE_TIMEOUT seconds without a request, and SESSION_ABSOLUTE_LIFETIME seconds
+# after signing in however active (violeta.core.middleware.IdleTimeoutMiddleware).
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(15 * 60)))
+SESSION_ABSOLUTE_LIFETIME = int(os.environ.get("SESSION_ABSOLUTE_LIFETIME", str(10 * 60 * 60)))
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

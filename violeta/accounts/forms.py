@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
-from violeta.accounts.models import Area, Role
+from violeta.accounts.models import Area, Role, User
 from violeta.core.forms import BootstrapFormMixin
 
 
@@ -26,10 +26,17 @@ class StaffCreateForm(StaffForm):
     )
     field_order = ["full_name", "email", "role", "area", "password"]
 
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        validate_password(password)
-        return password
+    def clean(self):
+        cleaned = super().clean()
+        password = cleaned.get("password")
+        if password:
+            # Checked against the account being created, so her e-mail or name is refused as her password.
+            candidate = User(email=cleaned.get("email", ""), full_name=cleaned.get("full_name", ""))
+            try:
+                validate_password(password, candidate)
+            except forms.ValidationError as exc:
+                self.add_error("password", exc)
+        return cleaned
 
 
 class StaffEditForm(StaffForm):

@@ -13,6 +13,7 @@ Sessions: disabling an account, changing its role or area, and the administrator
 account's ``session_epoch``, which ends every session she has (``User._get_session_auth_hash``).
 """
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -40,6 +41,11 @@ def _new_user(*, email: str, full_name: str, role: str, area, password: str | No
         raise ValidationError({"email": _("An account with that email already exists.")})
     user = User(email=email, full_name=full_name.strip(), role=role, area=area, is_active=is_active)
     if password:
+        # Checked against this account: the administrator must not hand out her e-mail or name as a password.
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise ValidationError({"password": exc.messages}) from exc
         user.set_password(password)
     else:
         user.set_unusable_password()

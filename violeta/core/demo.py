@@ -419,9 +419,11 @@ class DemoBuilder:
                 full_name=account.full_name,
                 role=account.role,
                 area=areas[account.area] if account.area else None,
-                password=DEMO_PASSWORD,
                 reason="datos de demostración",
             )
+            # Set without the validators, which refuse the published demo password for any real account.
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
             admin = admin or user
             users[account.email] = user
         return users

@@ -1,3 +1,5 @@
+import functools
+import ipaddress
 import re
 import time
 import uuid
@@ -15,14 +17,44 @@ from violeta.core import context
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
+@functools.lru_cache(maxsize=8)
+def _networks(proxies: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(p, strict=False) for p in proxies)
+
+
+def _address(value: str):
+    try:
+        return ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
+
+
 def client_ip(request) -> str | None:
-    """The client's address. Behind a reverse proxy, set VIOLETA_TRUSTED_PROXY_HEADER (e.g. X-Real-IP)."""
-    header = getattr(settings, "TRUSTED_PROXY_IP_HEADER", None)
-    if header:
-        value = request.META.get(header, "").split(",")[0].strip()
-        if value:
-            return value
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address: the one place the audit log and every per-address limit get it from.
+
+    REMOTE_ADDR, unless that peer is one of settings.TRUSTED_PROXIES; then settings.TRUSTED_PROXY_IP_HEADER
+    (e.g. X-Forwarded-For) is read from the right, skipping the trusted proxies, and the first other address is
+    the client. Whatever a client writes into the header itself stays to the left of that and is never used.
+    """
+    peer = request.META.get("REMOTE_ADDR") or None
+    trusted = _networks(tuple(getattr(settings, "TRUSTED_PROXIES", ()) or ()))
+    header = getattr(settings, "TRUSTED_PROXY_IP_HEADER", "") or ""
+    peer_address = _address(peer or "")
+    if not (trusted and header and peer_address is not None):
+        return peer
+    if not any(peer_address in net for net in trusted):
+        return peer  # not our proxy: its header is whatever the client wrote
+    key = "HTTP_" + header.upper().replace("-", "_")
+    hops = [hop for hop in request.META.get(key, "").split(",") if hop.strip()]
+    client = peer_address
+    for hop in reversed(hops):
+        address = _address(hop)
+        if address is None:
+            break  # garbage to the left of the hops our proxies wrote: stop at the last good one
+        client = address
+        if not any(address in net for net in trusted):
+            break
+    return str(client)
 
 
 class RequestContextMiddleware:
@@ -44,9 +76,12 @@ class RequestContextMiddleware:
 
 
 class IdleTimeoutMiddleware:
-    """Logs a staff member out after SESSION_IDLE_TIMEOUT seconds without a request (a shared office desk)."""
+    """Ends a staff session after SESSION_IDLE_TIMEOUT seconds without a request (a shared office desk), and
+    SESSION_ABSOLUTE_LIFETIME seconds after signing in however active it stays (a stolen session does not last).
+    """
 
     key = "violeta_last_seen"
+    signed_in_key = "violeta_signed_in_at"  # written at sign-in by violeta.accounts.signals
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -55,22 +90,43 @@ class IdleTimeoutMiddleware:
         if request.user.is_authenticated:
             now = int(time.time())
             last_seen = request.session.get(self.key)
+            signed_in_at = request.session.get(self.signed_in_key)
+            if signed_in_at is None or now - signed_in_at > settings.SESSION_ABSOLUTE_LIFETIME:
+                return self._end(
+                    request, _("Your session reached its maximum duration. Please sign in again.")
+                )
             if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT:
-                logout(request)
-                messages.info(
+                return self._end(
                     request, _("Your session was closed after a period of inactivity. Please sign in again.")
                 )
-                if request.headers.get("HX-Request"):
-                    # A partial must not swap the login page into the current page: send the browser there.
-                    response = HttpResponse(status=204)
-                    response["HX-Redirect"] = resolve_url(settings.LOGIN_URL)
-                    return response
-                return redirect_to_login(request.path)
             # Automatic refreshes (htmx polling marks itself with X-Violeta-Poll) are not activity: a console
             # left open on a shared desk must still time out.
             if request.headers.get("X-Violeta-Poll") != "1":
                 request.session[self.key] = now
         return self.get_response(request)
+
+    @staticmethod
+    def _end(request, message):
+        logout(request)
+        # The new, anonymous session carries the message to the sign-in page: keep its cookie, clear the rest.
+        request.violeta_clear_site_data = '"cache", "storage"'
+        messages.info(request, message)
+        if request.headers.get("HX-Request"):
+            # A partial must not swap the login page into the current page: send the browser there.
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = resolve_url(settings.LOGIN_URL)
+        else:
+            response = redirect_to_login(request.path)
+        return _clear_site_data(request, response)
+
+
+def _clear_site_data(request, response):
+    """After a logout the browser drops the pages, storage and cookies the session left (violeta.accounts.signals
+    marks the request)."""
+    value = getattr(request, "violeta_clear_site_data", None)
+    if value:
+        response["Clear-Site-Data"] = value if isinstance(value, str) else '"cache", "cookies", "storage"'
+    return response
 
 
 class SecurityHeadersMiddleware:
@@ -85,7 +141,7 @@ class SecurityHeadersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
+        response = _clear_site_data(request, self.get_response(request))
         response.setdefault("Content-Security-Policy", self.csp)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
         if getattr(request, "user", None) is not None and request.user.is_authenticated:

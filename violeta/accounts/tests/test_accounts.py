@@ -30,14 +30,13 @@ def test_failed_login_is_audited_without_the_password(client, lawyer):
     assert "equivocada" not in str(event.__dict__)
 
 
-def test_lockout_after_five_failures_for_fifteen_minutes(client, lawyer, settings):
+def test_lockout_after_five_failures_first_for_five_minutes(client, lawyer, settings):
     assert settings.AXES_FAILURE_LIMIT == 5
-    assert settings.AXES_COOLOFF_TIME.total_seconds() == 15 * 60
     for _ in range(5):
         login(client, lawyer.email, "equivocada-123")
-    response = login(client, lawyer.email, PASSWORD)  # the right password no longer gets in
+    response = login(client, lawyer.email, PASSWORD)  # the right password no longer gets in from here
     assert response.status_code == 429
-    assert "15 minutos" in response.content.decode()
+    assert "5 minutos" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 
@@ -47,12 +46,16 @@ def test_there_is_no_public_sign_up(client, db):
     assert response.status_code == 200
 
 
-def test_idle_session_expires_after_thirty_minutes(client, lawyer, settings):
-    assert settings.SESSION_IDLE_TIMEOUT == 30 * 60
+def test_idle_session_expires_after_fifteen_minutes(client, lawyer, settings):
+    assert settings.SESSION_IDLE_TIMEOUT == 15 * 60
     client.force_login(lawyer)
     assert client.get(reverse("cases:list")).status_code == 200
     session = client.session
-    session["violeta_last_seen"] = int(time.time()) - 31 * 60
+    session["violeta_last_seen"] = int(time.time()) - 14 * 60
+    session.save()
+    assert client.get(reverse("cases:list")).status_code == 200
+    session = client.session
+    session["violeta_last_seen"] = int(time.time()) - 16 * 60
     session.save()
     response = client.get(reverse("cases:list"))
     assert response.status_code == 302
@@ -144,13 +147,13 @@ def test_polling_is_not_activity_and_an_expired_htmx_request_is_sent_to_login(cl
     client.force_login(alert_monitor)
     client.get(reverse("alerts:console"))
     session = client.session
-    session["violeta_last_seen"] = int(time.time()) - 29 * 60
+    session["violeta_last_seen"] = int(time.time()) - 14 * 60
     session.save()
     poll = {"HTTP_HX_REQUEST": "true", "HTTP_X_VIOLETA_POLL": "1"}
     assert client.get(reverse("alerts:console_list"), **poll).status_code == 200
-    assert client.session["violeta_last_seen"] < int(time.time()) - 28 * 60  # the poll did not renew it
+    assert client.session["violeta_last_seen"] < int(time.time()) - 13 * 60  # the poll did not renew it
     session = client.session
-    session["violeta_last_seen"] = int(time.time()) - 31 * 60
+    session["violeta_last_seen"] = int(time.time()) - 16 * 60
     session.save()
     response = client.get(reverse("alerts:console_list"), **poll)
     assert response.status_code == 204
