@@ -7,12 +7,13 @@ the way docs/deployment.md does, or use the one CI made (VIOLETA_TEST_APP_ROLE /
 
 import os
 import secrets
+import threading
 from contextlib import contextmanager
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, connections, transaction
 
 from violeta.accounts.models import User
 from violeta.audit import chain
@@ -158,3 +159,34 @@ def test_migrate_runs_as_the_owner_and_grants_the_application_role(app_role, set
         ("people_person", "TRUNCATE"): False,
         ("django_migrations", "INSERT"): False,
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_do_not_fork_the_chain(lawyer):
+    """Writers released together, each appending inside its own transaction, end up in one unbroken chain."""
+    writers, each = 4, 8
+    start = threading.Barrier(writers)
+    errors = []
+
+    def write(n):
+        try:
+            start.wait()
+            for i in range(each):
+                with transaction.atomic():
+                    audit_record(
+                        actor=lawyer, action=Action.VIEW, object_type="cases.case", object_id=n * 100 + i
+                    )
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    report = chain.walk()
+    assert report.ok, report.problems
+    assert report.count == AuditEvent.objects.count() == writers * each
