@@ -15,6 +15,7 @@ transactions the settings ask for (one writer at a time in the whole database).
 import hashlib
 import hmac
 import ipaddress
+import itertools
 import json
 from dataclasses import dataclass, field
 from datetime import UTC
@@ -222,3 +223,29 @@ def verify(*, write: bool = True) -> Report:
     if report.ok and write and (point is None or point["seq"] != report.last_seq):
         write_checkpoint(report)
     return report
+
+
+def recent_status(recent: int = 200) -> dict:
+    """A cheap look for the director's page: the newest events' links and hashes and the last checkpoint.
+
+    The full walk is ``audit_verify``'s (cron); this reads ``recent`` rows and one more for the checkpoint.
+    """
+    from violeta.audit.models import AuditEvent
+
+    report = Report()
+    rows = list(AuditEvent.objects.filter(seq__isnull=False).order_by("-seq")[: recent + 1])[::-1]
+    for before, event in itertools.pairwise(rows):
+        if event.seq != before.seq + 1 or event.prev_hash != before.hash:
+            report.problems.append(f"event {event.seq} does not link to the event before it")
+    for event in rows[1:] if len(rows) > recent else rows:
+        if event_hash(values_of(event), event.prev_hash) != event.hash:
+            report.problems.append(f"event {event.seq} was changed after it was written")
+    if rows:
+        report.last_seq, report.last_hash = rows[-1].seq, rows[-1].hash
+    try:
+        point = last_checkpoint()
+    except ValueError as exc:
+        report.problems.append(str(exc))
+        point = None
+    check_against_checkpoint(report, point)
+    return {"ok": report.ok, "problems": report.problems, "last_seq": report.last_seq, "checkpoint": point}

@@ -16,6 +16,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.urls import reverse
 
 from violeta.audit import chain
 from violeta.audit.models import Action, AuditEvent
@@ -260,3 +261,17 @@ def test_the_syslog_address_is_a_host_and_port_or_a_socket_path():
     ]
     assert audit_log_handlers("", "/dev/log")["audit_syslog"]["address"] == "/dev/log"
     assert audit_log_handlers("", "") == {}
+
+
+# --- the director's page -------------------------------------------------------------------------------------
+
+
+def test_the_director_sees_whether_the_chain_holds(client, director, events):
+    client.force_login(director)
+    page = client.get(reverse("audit:flagged")).content.decode()
+    assert 'data-chain="ok"' in page
+    with bypassing_triggers() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET detail = 'nada' WHERE seq = %s", [len(events) - 1])
+    page = client.get(reverse("audit:flagged")).content.decode()
+    assert 'data-chain="altered"' in page
+    assert "1 problema" in page
