@@ -28,6 +28,7 @@ from django.utils import timezone
 GENESIS = "0" * 64
 # Any fixed 64-bit number: the key of the advisory lock every audit writer takes on PostgreSQL.
 ADVISORY_LOCK_KEY = 0x56494F4C41554454  # "VIOLAUDT"
+TAIL_SQL = "SELECT seq, hash FROM audit_auditevent WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1"
 HASHED_FIELDS = (
     "seq",
     "at",
@@ -84,11 +85,21 @@ def lock_tail() -> tuple[int, str]:
     """
     from violeta.audit.models import AuditEvent
 
+    if not connection.in_atomic_block:
+        raise RuntimeError("lock_tail() must run inside a transaction")
+    if connection.vendor == "postgresql" and not connection.settings_dict["OPTIONS"].get(
+        "server_side_binding"
+    ):
+        # One round trip: the lock, then the tail read in its own statement (so with a snapshot taken after the
+        # lock was granted, which sees the previous writer's committed row).
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT pg_advisory_xact_lock(%s); {TAIL_SQL}", [ADVISORY_LOCK_KEY])
+            cursor.nextset()
+            tail = cursor.fetchone()
+        return tuple(tail) if tail else (0, GENESIS)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
-    elif connection.vendor == "sqlite" and not connection.in_atomic_block:
-        raise RuntimeError("lock_tail() must run inside a transaction")
     tail = AuditEvent.objects.filter(seq__isnull=False).order_by("-seq").values_list("seq", "hash").first()
     return tail or (0, GENESIS)
 
