@@ -63,15 +63,34 @@ else:
         _dev_secret("encryption_key", lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
     ]
 
-if PRODUCTION:
-    if DEBUG:
-        raise ImproperlyConfigured("DEBUG must be off when VIOLETA_ENV=production.")
-    if SECRET_KEY.startswith("dev-") or len(SECRET_KEY) < 40:
-        raise ImproperlyConfigured("SECRET_KEY must be a long random value, not a development default.")
-
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+
+def _is_key(value: str) -> bool:
+    try:
+        return len(base64.urlsafe_b64decode(value.encode())) == 32
+    except ValueError:
+        return False
+
+
+# Production refuses to start rather than run insecurely (tested in violeta/core/tests/test_production_settings.py).
+if PRODUCTION:
+    if DEBUG:
+        raise ImproperlyConfigured("DEBUG must be off when VIOLETA_ENV=production.")
+    if SECRET_KEY.startswith("dev-") or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        raise ImproperlyConfigured("SECRET_KEY must be a long random value, not a development default.")
+    if not ENCRYPTION_KEYS or not all(_is_key(key) for key in ENCRYPTION_KEYS):
+        raise ImproperlyConfigured("VIOLETA_ENCRYPTION_KEYS must be base64 32-byte keys.")
+    if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
+        raise ImproperlyConfigured("ALLOWED_HOSTS must name the site's hosts when VIOLETA_ENV=production.")
+    if not SITE_URL.startswith("https://"):
+        raise ImproperlyConfigured("SITE_URL must be an https:// address when VIOLETA_ENV=production.")
+    if any(not origin.startswith("https://") for origin in CSRF_TRUSTED_ORIGINS):
+        raise ImproperlyConfigured(
+            "CSRF_TRUSTED_ORIGINS must be https:// origins when VIOLETA_ENV=production."
+        )
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -163,6 +182,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USING_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+# The database role that owns the tables, for `manage.py migrate` only (violeta/audit/management/commands/
+# migrate.py); DATABASE_URL is then the application's role, which is granted rights but owns nothing, so it
+# cannot disable the audit log's triggers (docs/deployment.md). Empty: migrate with DATABASE_URL.
+MIGRATION_DATABASE_URL = os.environ.get("MIGRATION_DATABASE_URL", "")
 
 # --- Accounts ----------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -375,15 +398,57 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Preload: browsers that never visited the site still refuse plain HTTP to it. The header only consents;
+    # the domain joins the list when it is submitted at hstspreload.org (docs/deployment.md). Hard to undo, so
+    # it can be switched off for a domain that also serves plain-HTTP subdomains.
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
 # --- Logging: never personal data; request ids tie a log line to the audit log ------------------------------
+# A copy of every audit event (one JSON line each, no personal data) outside the database: a file and/or
+# syslog ("/dev/log", or "host:514" over UDP). `audit_verify` checks the chain; the copy survives the database.
+AUDIT_LOG_FILE = os.environ.get("AUDIT_LOG_FILE", "")
+AUDIT_SYSLOG_ADDRESS = os.environ.get("AUDIT_SYSLOG_ADDRESS", "")
+# Where `manage.py audit_verify` appends the chain's tail after each check (keep it off the database server).
+AUDIT_CHECKPOINT_FILE = os.environ.get("AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit_checkpoints.jsonl"))
+
+
+def audit_log_handlers(log_file: str, syslog_address: str) -> dict:
+    """The logging handlers for the audit copy (a function so the test can build the same configuration)."""
+    handlers = {}
+    if log_file:
+        handlers["audit_file"] = {
+            "class": "logging.handlers.WatchedFileHandler",
+            "filename": log_file,
+            "formatter": "audit",
+        }
+    if syslog_address:
+        host, _sep, port = syslog_address.rpartition(":")
+        address = [host, int(port)] if host and port.isdigit() else syslog_address
+        handlers["audit_syslog"] = {
+            "class": "logging.handlers.SysLogHandler",
+            "address": address,
+            "facility": "auth",
+            "formatter": "audit_syslog",
+        }
+    return handlers
+
+
+_AUDIT_HANDLERS = audit_log_handlers(AUDIT_LOG_FILE, AUDIT_SYSLOG_ADDRESS)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "audit": {"format": "%(message)s"},
+        "audit_syslog": {"format": "violeta-audit: %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}, **_AUDIT_HANDLERS},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "django.request": {"level": "ERROR"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django.request": {"level": "ERROR"},
+        "violeta.audit": {"handlers": list(_AUDIT_HANDLERS), "level": "INFO", "propagate": False},
+    },
 }
 
 # --- The institute: place-specific facts are configuration ------------------------------------------------

@@ -45,8 +45,9 @@ class AuditEventQuerySet(models.QuerySet):
 class AuditEvent(models.Model):
     """One read or write of personal data, or one sign-in event: who, what, when, from where.
 
-    Append-only: the model refuses updates and deletes, and on PostgreSQL a trigger refuses them too, so not
-    even a database user with table rights can rewrite history. Rows name objects by type and id only;
+    Append-only: the model refuses updates and deletes, and on PostgreSQL triggers refuse UPDATE, DELETE and
+    TRUNCATE too; the application connects as a role that does not own the table (so it cannot disable them).
+    Tamper-evident: each row carries the hash of the one before it (``chain.py``), which ``audit_verify`` walks. Rows name objects by type and id only;
     nothing personal is copied here, so the log itself is safe to show to the director.
     """
 
@@ -68,6 +69,10 @@ class AuditEvent(models.Model):
     flagged = models.BooleanField(_("for review"), default=False, db_index=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
     ip = models.GenericIPAddressField(_("IP"), null=True, blank=True)
+    # The hash chain (violeta/audit/chain.py): the event's place, the previous event's hash and its own.
+    seq = models.BigIntegerField(_("sequence"), null=True, blank=True, unique=True, editable=False)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, blank=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -1,7 +1,50 @@
+import json
+import logging
+
 from django.db import models, transaction
 
+from violeta.audit import chain
 from violeta.audit.models import Action, AuditEvent
 from violeta.core import context
+
+# A copy of each event, as one JSON line, for a file or syslog outside the database (settings: AUDIT_LOG_FILE,
+# AUDIT_SYSLOG_ADDRESS). Rows hold no personal data by design, so neither does the copy.
+copy_logger = logging.getLogger("violeta.audit")
+
+
+def _copy_line(event: AuditEvent) -> str:
+    values = chain.values_of(event)
+    values["at"] = event.at.isoformat()
+    values["ip"] = str(event.ip) if event.ip else ""
+    values["prev_hash"] = event.prev_hash
+    values["hash"] = event.hash
+    return json.dumps(values, sort_keys=True, ensure_ascii=False)
+
+
+def _copy_on_commit(events) -> None:
+    """Send the events to the configured copy once their transaction commits (a rolled-back event never was)."""
+    if not copy_logger.hasHandlers():
+        return
+    lines = [_copy_line(event) for event in events]
+
+    def send():
+        for line in lines:
+            copy_logger.info(line)
+
+    transaction.on_commit(send, robust=True)
+
+
+def _append(events: list[AuditEvent]) -> None:
+    """Chain the events onto the tail and insert them in one statement, holding the chain's lock."""
+    if not events:
+        return
+    with transaction.atomic(savepoint=False):
+        chain.link(events, chain.lock_tail())
+        if len(events) == 1:
+            events[0].save()
+        else:
+            AuditEvent.objects.bulk_create(events)
+        _copy_on_commit(events)
 
 
 def audit_record(
@@ -39,8 +82,7 @@ def audit_record(
         request_id=ctx.request_id,
         ip=ctx.ip,
     )
-    with transaction.atomic():
-        event.save()
+    _append([event])
     return event
 
 
@@ -60,10 +102,11 @@ def audit_denied(
 
 
 def audit_many(*, actor, action: str, objects, detail: str = "", case_of=None) -> None:
-    """One event per object in a single INSERT: for lists and search results that show personal data."""
+    """One event per object in a single INSERT (one segment of the chain): for lists and search results that
+    show personal data."""
     ctx = context.current()
     user = actor if getattr(actor, "is_authenticated", False) else None
-    AuditEvent.objects.bulk_create(
+    _append(
         [
             AuditEvent(
                 actor=user,

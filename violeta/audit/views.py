@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 
 from violeta.accounts.models import Role
+from violeta.audit import chain
 from violeta.audit.models import AuditEvent
 from violeta.cases.selectors import access_case
 from violeta.core.htmx import render_page
@@ -19,7 +20,8 @@ def case_audit(request, folio):
 
 @staff_required({Role.DIRECTOR})
 def flagged(request):
-    """Refused accesses and emergency accesses, for the director's review."""
+    """Refused accesses and emergency accesses, for the director's review, and the state of the log's chain."""
     events = AuditEvent.objects.filter(flagged=True).select_related("actor").order_by("-at", "-id")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render_page(request, "audit/flagged.html", {"page": page}, partial="rows")
+    context = {"page": page, "chain": chain.recent_status()}
+    return render_page(request, "audit/flagged.html", context, partial="rows")

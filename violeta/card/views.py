@@ -98,6 +98,7 @@ def holder_card(request, token):
 @login_not_required
 def holder_card_pdf(request, token):
     card = selectors.card_for_holder(token)
+    audit_record(actor=request.user, action=Action.EXPORT, obj=card, detail="tarjeta PDF (la titular)")
     return _pdf_response(card)
 
 
@@ -300,6 +301,7 @@ def document(request, pk, doc):
     path = uploads.path_of(item.stored_name)
     if not path.exists():
         raise Http404
+    audit_record(actor=request.user, action=Action.EXPORT, obj=item, detail="documento de solicitud")
     response = FileResponse(open(path, "rb"), content_type=item.content_type)  # noqa: SIM115
     response["Content-Disposition"] = f'inline; filename="{item.kind}.{item.stored_name.rsplit(".", 1)[-1]}"'
     response["X-Content-Type-Options"] = "nosniff"

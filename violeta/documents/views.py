@@ -6,6 +6,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from violeta.audit.models import Action
+from violeta.audit.services import audit_record
 from violeta.cases.selectors import access_case
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
@@ -71,6 +73,9 @@ def upload(request, folio):
 def download(request, public_id):
     """The file, as an attachment, after the permission check; every download is in the audit log."""
     document = selectors.access_document(request.user, public_id)
+    audit_record(
+        actor=request.user, action=Action.EXPORT, obj=document, case_id=document.case_id, detail="descarga"
+    )
     response = FileResponse(
         private_storage.open(document.file.name, "rb"),
         as_attachment=True,

@@ -300,6 +300,13 @@ def _counter_letter_response(request, referral):
     document = selectors.counter_referral_letter(request.user, referral)
     if document is None:
         raise Http404
+    audit_record(
+        actor=request.user,
+        action=Action.EXPORT,
+        obj=document,
+        case_id=referral.case_id,
+        detail="carta de contrarreferencia (descarga)",
+    )
     response = FileResponse(
         private_storage.open(document.file.name, "rb"),
         as_attachment=True,

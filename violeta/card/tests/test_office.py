@@ -286,3 +286,21 @@ def test_text_her_the_link_to_her_digital_card(client, card_office):
     services.card_cancel(card=card, by=card_office, reason="Baja")
     client.post(reverse("card:card_action", kwargs={"pk": card.pk, "action": "send_link"}))
     assert SmsMessage.objects.count() == 1
+
+
+def test_opening_an_applicants_document_is_audited_as_an_export(client, card_office, db):
+    from violeta.audit.models import Action
+
+    application = services.application_submit(
+        **factories.applicant(),
+        channel=Channel.ONLINE,
+        documents={"identification": SimpleUploadedFile("ine.pdf", factories.PDF_BYTES)},
+    )
+    document = application.documents.get()
+    client.force_login(card_office)
+    assert (
+        client.get(reverse("card:document", kwargs={"pk": application.pk, "doc": document.pk})).status_code
+        == 200
+    )
+    export = AuditEvent.objects.get(actor=card_office, action=Action.EXPORT)
+    assert (export.object_type, export.object_id) == ("card.applicationdocument", str(document.pk))

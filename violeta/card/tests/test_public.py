@@ -177,3 +177,15 @@ def test_public_form_is_rate_limited_per_connection(client, db, monkeypatch):
     response = client.post(APPLY, form_data(first_surname="Baeza", curp=other["curp"]))
     assert response.status_code == 200 and "Demasiadas solicitudes" in response.content.decode()
     assert CardApplication.objects.count() == 1
+
+
+def test_her_card_pdf_is_audited_as_an_export(client, card_office):
+    from violeta.audit.models import Action
+
+    card = factories.issued_card(card_office)
+    client.logout()
+    response = client.get(reverse("card:holder_card_pdf", kwargs={"token": card.holder_token}))
+    assert response.status_code == 200
+    export = AuditEvent.objects.get(action=Action.EXPORT)
+    assert (export.actor, export.object_type, export.object_id) == (None, "card.card", str(card.pk))
+    assert card.holder_token not in str(export.__dict__)

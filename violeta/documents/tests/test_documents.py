@@ -227,3 +227,15 @@ def test_a_huge_request_is_refused_before_it_is_read(client, lawyer, settings):
     assert response.status_code == 413
     assert "demasiado grande" in response.content.decode()
     assert not Document.objects.exists() and stored_files() == []
+
+
+def test_a_download_is_audited_as_an_export(client, lawyer, psychologist):
+    case = CaseFactory(opened_by=lawyer, team=(psychologist,))
+    document = make_document(case, lawyer, file=pdf_file("acta.pdf"))
+    assert download(client, psychologist, document).status_code == 200
+    export = AuditEvent.objects.get(actor=psychologist, action=Action.EXPORT)
+    assert (export.object_type, export.object_id, export.case_id) == (
+        "documents.document",
+        str(document.pk),
+        case.pk,
+    )

@@ -182,3 +182,27 @@ def test_another_case_cannot_receive_the_letter(case, social_worker, dif, liaiso
     with pytest.raises(PermissionDenied):
         document_upload(by=liaison, case=other_case, file=_pdf(), title="Carta", referral=referral)
     assert institution("dif") == dif
+
+
+def test_each_counter_referral_letter_download_is_audited_as_an_export(
+    client, case, social_worker, lawyer, dif, liaison
+):
+    referral = refer(case, social_worker, dif)
+    services.referral_accept(referral=referral, by=liaison)
+    services.referral_report_back(
+        referral=referral,
+        by=liaison,
+        counter_referral="Atendida.",
+        outcome=Outcome.SERVICE_GIVEN,
+        letter=_pdf(),
+    )
+    document = Document.objects.get()
+    for user, name in ((liaison, "referrals:liaison_counter_letter"), (lawyer, "referrals:counter_letter")):
+        client.force_login(user)
+        assert client.get(reverse(name, kwargs={"folio": referral.folio})).status_code == 200
+        export = AuditEvent.objects.get(actor=user, action=Action.EXPORT)
+        assert (export.object_type, export.object_id, export.case_id) == (
+            "documents.document",
+            str(document.pk),
+            case.pk,
+        )
