@@ -84,6 +84,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("access to the technical admin"), default=False)
     is_on_duty = models.BooleanField(_("on duty"), default=False)
     date_joined = models.DateTimeField(_("joined on"), default=timezone.now)
+    # The second factor (violeta/accounts/mfa.py): the last day she may work without one (empty: joined on +
+    # MFA_ENROLMENT_GRACE_DAYS), and the count of wrong codes in a row with the lock they lead to.
+    mfa_grace_until = models.DateTimeField(_("second factor required from"), null=True, blank=True)
+    mfa_failures = models.PositiveSmallIntegerField(_("wrong second-factor codes in a row"), default=0)
+    mfa_locked_until = models.DateTimeField(_("second factor locked until"), null=True, blank=True)
 
     objects = UserManager()
 

@@ -1,7 +1,10 @@
 """Staff accounts are managed by the system administrator through these services."""
 
+from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from violeta.accounts.models import AREA_ROLES, Role, User
@@ -31,6 +34,9 @@ def staff_create(
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
+    # The address the administrator gave is the account's verified primary one: the only one she signs in
+    # with and the only one a password reset goes to; allauth also needs it verified to allow a second factor.
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     audit_record(actor=by, action=Action.CREATE, obj=user, detail=f"rol {role}")
     return user
 
@@ -51,3 +57,47 @@ def staff_update(
     user.save()
     audit_record(actor=by, action=Action.UPDATE, obj=user, detail=f"rol {role}, activa={is_active}")
     return user
+
+
+@transaction.atomic
+def mfa_failure_record(*, user: User, reauthentication: bool = False, locked: bool = False) -> bool:
+    """A wrong second-factor code (or one tried while locked): audited; the limit locks the second factor.
+
+    Returns whether the second factor is now locked. Events at or past the limit are flagged for review.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    step = "reautenticación" if reauthentication else "inicio de sesión"
+    if locked:
+        audit_record(
+            actor=None,
+            action=Action.MFA_FAILED,
+            obj=user,
+            actor_label=user.email,
+            detail=f"código de segundo factor con el paso bloqueado ({step})",
+            flagged=True,
+        )
+        return True
+    user.mfa_failures += 1
+    now_locked = user.mfa_failures >= settings.MFA_FAILURE_LIMIT
+    if now_locked:
+        user.mfa_failures = 0
+        user.mfa_locked_until = timezone.now() + settings.MFA_LOCKOUT_TIME
+    user.save(update_fields=["mfa_failures", "mfa_locked_until"])
+    detail = f"código de segundo factor incorrecto ({step})"
+    if now_locked:
+        detail += f"; segundo factor bloqueado tras {settings.MFA_FAILURE_LIMIT} intentos"
+    audit_record(
+        actor=None,
+        action=Action.MFA_FAILED,
+        obj=user,
+        actor_label=user.email,
+        detail=detail,
+        flagged=now_locked,
+    )
+    return now_locked
+
+
+@transaction.atomic
+def mfa_success_record(*, user: User) -> None:
+    """A right code ends the count of wrong ones."""
+    User.objects.filter(pk=user.pk).update(mfa_failures=0, mfa_locked_until=None)

@@ -1,5 +1,6 @@
 """Sign-in events go to the audit log (the attempted e-mail for failures; never the password)."""
 
+from allauth.account.internal.flows.login import get_authentication_records, record_authentication
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -24,3 +25,14 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
     audit_record(
         actor=None, action=Action.LOGIN_FAILED, actor_label=attempted[:254], object_type="accounts.user"
     )
+
+
+@receiver(user_logged_in)
+def record_sign_in(sender, request, user, **kwargs):
+    """A sign-in is an authentication: re-authentication is asked again 15 minutes after it (decorators.py).
+
+    allauth records its own steps (password, second factor); a sign-in that did not come through it (a test's
+    force_login) gets one record so "when did she last authenticate" always has an answer.
+    """
+    if request is not None and hasattr(request, "session") and not get_authentication_records(request, user):
+        record_authentication(request, user, "login")

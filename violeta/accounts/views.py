@@ -1,10 +1,13 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from violeta.accounts import services
+from violeta.accounts.decorators import recent_authentication_required
 from violeta.accounts.forms import StaffCreateForm, StaffEditForm
 from violeta.accounts.models import Role, User
 from violeta.core.forms import apply_service_errors
@@ -36,6 +39,7 @@ def staff_create(request):
 
 
 @staff_required(ADMIN)
+@recent_authentication_required
 @require_http_methods(["GET", "POST"])
 def staff_edit(request, pk):
     member = get_object_or_404(User, pk=pk)
@@ -52,3 +56,9 @@ def staff_edit(request, pk):
     return render_page(
         request, "accounts/staff_form.html", {"form": form, "member": member, "creating": False}
     )
+
+
+@login_not_required
+def email_closed(request):
+    """allauth's e-mail management (/cuenta/email/) is closed: only the system administrator sets addresses."""
+    raise Http404
