@@ -42,6 +42,13 @@ class StaffCreateForm(StaffForm):
 
 
 class StaffEditForm(StaffForm):
+    email = forms.EmailField(
+        label=_("New email"),
+        required=False,
+        help_text=_(
+            "Only to change her address; leave it empty to keep the current one. She signs in with it."
+        ),
+    )
     is_active = forms.BooleanField(label=_("Active account"), required=False)
     is_on_duty = forms.BooleanField(label=_("On duty (receives urgent alerts)"), required=False)
 

@@ -41,11 +41,33 @@ def staff_create(
     return user
 
 
+def _set_email(*, by, user: User, email: str) -> None:
+    """The administrator changes her address: it becomes her only, verified primary address."""
+    taken = User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists()
+    if taken or EmailAddress.objects.filter(email__iexact=email).exclude(user=user).exists():
+        raise ValidationError({"email": _("An account with that email already exists.")})
+    EmailAddress.objects.filter(user=user).delete()
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    user.email = email
+    audit_record(actor=by, action=Action.UPDATE, obj=user, detail="correo electrónico cambiado", flagged=True)
+
+
 @transaction.atomic
 def staff_update(
-    *, by, user: User, full_name: str, role: str, area=None, is_active: bool, is_on_duty: bool
+    *,
+    by,
+    user: User,
+    full_name: str,
+    role: str,
+    area=None,
+    is_active: bool,
+    is_on_duty: bool,
+    email: str = "",
 ) -> User:
     _check_area(role, area)
+    email = email.strip().lower()
+    if email and email != user.email:
+        _set_email(by=by, user=user, email=email)
     if user == by and (not is_active or role != Role.SYSADMIN) and by.role == Role.SYSADMIN:
         raise ValidationError(_("You cannot remove your own administration role or deactivate yourself."))
     user.full_name = full_name.strip()

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from violeta.accounts.models import Role
 from violeta.accounts.services import staff_create
+from violeta.audit.models import Action, AuditEvent
 from violeta.card.tests import factories
 from violeta.conftest import PASSWORD
 
@@ -133,3 +134,33 @@ def test_break_glass_and_role_changes_ask_to_reauthenticate(client, request, per
     assert response["Location"].startswith(reverse("account_reauthenticate"))
     client.post(response["Location"], {"password": PASSWORD})
     assert client.get(url).status_code == 200
+
+
+def test_only_the_administrator_changes_an_address_and_it_becomes_the_verified_primary(
+    client, sysadmin, member
+):
+    old = member.email
+    client.force_login(sysadmin)
+    form = {"full_name": member.full_name, "role": member.role, "is_active": "on", "email": "Nuevo@IMM.test"}
+    response = client.post(reverse("accounts:staff_edit", kwargs={"pk": member.pk}), form)
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.email == "nuevo@imm.test"
+    assert list(EmailAddress.objects.filter(user=member).values_list("email", "verified", "primary")) == [
+        ("nuevo@imm.test", True, True)
+    ]
+    assert AuditEvent.objects.filter(action=Action.UPDATE, object_id=str(member.pk), flagged=True).exists()
+    client.logout()
+    login(client, old)
+    assert not signed_in(client)
+    login(client, "nuevo@imm.test")
+    assert signed_in(client)
+
+
+def test_an_address_of_another_account_is_refused(client, sysadmin, member, lawyer):
+    client.force_login(sysadmin)
+    form = {"full_name": member.full_name, "role": member.role, "is_active": "on", "email": lawyer.email}
+    response = client.post(reverse("accounts:staff_edit", kwargs={"pk": member.pk}), form)
+    assert response.status_code == 200
+    member.refresh_from_db()
+    assert member.email == "recepcion.nueva@imm.test"
