@@ -41,8 +41,26 @@ def grace_until(user) -> datetime:
     return user.mfa_grace_until or user.date_joined + timedelta(days=settings.MFA_ENROLMENT_GRACE_DAYS)
 
 
+ENROLLED_SESSION_KEY = "violeta_mfa_enrolled"
+
+
 def has_second_factor(user) -> bool:
     return Authenticator.objects.filter(user_id=user.pk, type__in=SECOND_FACTORS).exists()
+
+
+def session_has_second_factor(request) -> bool:
+    """Whether she has a second factor, kept in her session (no query per page); refreshed at sign-in and when
+    she adds or removes one (signals.py)."""
+    enrolled = request.session.get(ENROLLED_SESSION_KEY)
+    if enrolled is None:
+        enrolled = request.session[ENROLLED_SESSION_KEY] = has_second_factor(request.user)
+    return enrolled
+
+
+def refresh_enrolment(request, user) -> None:
+    """At sign-in and when her second factors change: one query then, none on each page."""
+    if request is not None and hasattr(request, "session"):
+        request.session[ENROLLED_SESSION_KEY] = has_second_factor(user)
 
 
 def is_locked(user) -> bool:
@@ -103,7 +121,7 @@ class MFAEnrolmentMiddleware:
         if user is None or not mfa_required(user):
             return None
         deadline = grace_until(user)
-        if has_second_factor(user):
+        if session_has_second_factor(request):
             return None
         # The banner in base.html, on every page until she enrols.
         request.mfa_enrolment_due = deadline

@@ -1,9 +1,11 @@
 """Sign-in events go to the audit log (the attempted e-mail for failures; never the password)."""
 
 from allauth.account.internal.flows.login import get_authentication_records, record_authentication
+from allauth.mfa import signals as mfa_signals
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from violeta.accounts.mfa import refresh_enrolment
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
 
@@ -11,6 +13,14 @@ from violeta.audit.services import audit_record
 @receiver(user_logged_in)
 def on_login(sender, request, user, **kwargs):
     audit_record(actor=user, action=Action.LOGIN, obj=user)
+    refresh_enrolment(request, user)
+
+
+@receiver(mfa_signals.authenticator_added)
+@receiver(mfa_signals.authenticator_removed)
+@receiver(mfa_signals.authenticator_reset)
+def on_authenticator_change(sender, request, user, **kwargs):
+    refresh_enrolment(request, user)
 
 
 @receiver(user_logged_out)
