@@ -124,7 +124,7 @@ def test_an_export_sixteen_minutes_after_sign_in_asks_to_reauthenticate(client, 
 @pytest.mark.parametrize(
     ("persona", "url_name"), [("lawyer", "cases:break_glass"), ("sysadmin", "accounts:staff_edit")]
 )
-def test_break_glass_and_role_changes_ask_to_reauthenticate(client, request, persona, url_name):
+def test_break_glass_and_role_changes_ask_to_reauthenticate(db, client, request, persona, url_name):
     user = request.getfixturevalue(persona)
     url = reverse(url_name, kwargs={"pk": user.pk} if url_name == "accounts:staff_edit" else None)
     client.force_login(user)

@@ -156,7 +156,7 @@ def test_webauthn_keys_are_offered(client, new_account, settings):
 
 
 @pytest.mark.parametrize("role", [Role.LEGAL, Role.MERCHANT, Role.LIAISON, Role.SYSADMIN, Role.ALERT_MONITOR])
-def test_staff_past_the_grace_without_a_second_factor_are_sent_to_enrol(client, role, request):
+def test_staff_past_the_grace_without_a_second_factor_are_sent_to_enrol(db, client, role, request):
     user = request.getfixturevalue(
         {
             Role.LEGAL: "lawyer",
