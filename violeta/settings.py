@@ -8,6 +8,7 @@ refuses to start with DEBUG on or with a development secret.
 import base64
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -140,6 +141,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "violeta.accounts.mfa.MFAEnrolmentMiddleware",
     "violeta.core.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -192,7 +194,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # allauth's e-mail backend, restricted to each account's verified primary address.
+    "violeta.accounts.backends.VerifiedPrimaryEmailBackend",
 ]
 # At least 12 characters, not on the shipped list of common/leaked passwords (Django's plus Spanish, Mexican and
 # local ones), not built only from the institute, the city, dates and common words, and not like the account's
@@ -217,9 +220,42 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_RATE_LIMITS = False  # django-axes owns login throttling; allauth's own would double-count
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Staff e-mail addresses are set by the system administrator only (staff_create): /cuenta/email/ is closed
+# (violeta/urls.py), one address per account, and a reset goes to nobody when no account has the address.
+ACCOUNT_MAX_EMAIL_ADDRESSES = 1
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_FORMS = {"reset_password": "violeta.accounts.forms.VerifiedPrimaryResetPasswordForm"}
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 15 * 60  # exports, role changes and break-glass ask again after 15 minutes
+# allauth's rate limits (its cache-based throttles). Wrong passwords are django-axes's: the adapter skips
+# allauth's per-e-mail "login_failed" count for them, so "login_failed" here is the second-factor limit (allauth
+# keys it per account). No per-address part: behind a proxy it would be shared by every desk.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/15m/key",
+    "reauthenticate": "10/m/user",
+    "reset_password": "20/m/ip,3/15m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "login": "30/m/ip",
+}
+# Password-reset e-mails per account (whatever address or spelling asked for it) within the window.
+PASSWORD_RESET_LIMIT = (3, timedelta(hours=1))
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = False  # a passkey is a second factor after the password, not instead of it
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # development runs on http://127.0.0.1
 MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Violeta")
+MFA_FORMS = {
+    "authenticate": "violeta.accounts.mfa.LimitedAuthenticateForm",
+    "reauthenticate": "violeta.accounts.mfa.LimitedReauthenticateForm",
+}
+# Every staff role must use a second factor; a new account (or every account when the rule started) has
+# MFA_ENROLMENT_GRACE_DAYS to enrol, after which only the enrolment pages and sign-out are open to her.
+MFA_REQUIRED_ROLES = None  # None: every role (see violeta/accounts/mfa.py)
+MFA_ENROLMENT_GRACE_DAYS = int(os.environ.get("MFA_ENROLMENT_GRACE_DAYS", "7"))
+# Consecutive wrong codes before the pending sign-in is abandoned and the second factor locked for a while.
+MFA_FAILURE_LIMIT = 5
+MFA_LOCKOUT_TIME = timedelta(minutes=15)
 
 # The client's address, for the audit log and every per-address limit (sign-in lockout, card tills, public
 # forms), comes from violeta.core.middleware.client_ip: REMOTE_ADDR, unless the peer is one of TRUSTED_PROXIES

@@ -2,11 +2,14 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from violeta.accounts import views as accounts_views
 from violeta.api import api
 from violeta.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    # Before allauth's own: staff cannot add or change their e-mail address (the administrator sets it).
+    path("cuenta/email/", accounts_views.email_closed, name="account_email_closed"),
     path("cuenta/", include("allauth.urls")),
     path("personal/", include("violeta.accounts.urls")),
     path("auditoria/", include("violeta.audit.urls")),

@@ -99,6 +99,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Part of the session hash: raising it ends every session of the account (disabled, role changed, or the
     # administrator's "end sessions"). See _get_session_auth_hash.
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
+    # The second factor (violeta/accounts/mfa.py): the last day she may work without one (empty: joined on +
+    # MFA_ENROLMENT_GRACE_DAYS), and the count of wrong codes in a row with the lock they lead to.
+    mfa_grace_until = models.DateTimeField(_("second factor required from"), null=True, blank=True)
+    mfa_failures = models.PositiveSmallIntegerField(_("wrong second-factor codes in a row"), default=0)
+    mfa_locked_until = models.DateTimeField(_("second factor locked until"), null=True, blank=True)
 
     objects = UserManager()
 

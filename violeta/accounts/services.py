@@ -13,6 +13,8 @@ Sessions: disabling an account, changing its role or area, and the administrator
 account's ``session_epoch``, which ends every session she has (``User._get_session_auth_hash``).
 """
 
+from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,8 +22,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from violeta.accounts.hooks import role_grant_decided, role_grant_requested
 from violeta.accounts.models import AREA_ROLES, PERSONAL_DATA_ROLES, GrantStatus, Role, RoleGrant, User
-from violeta.accounts.signals import role_grant_decided, role_grant_requested
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
 
@@ -51,6 +53,9 @@ def _new_user(*, email: str, full_name: str, role: str, area, password: str | No
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
+    # The address the administrator gave is the account's verified primary one: the only one she signs in
+    # with and the only one a password reset goes to; allauth also needs it verified to allow a second factor.
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     return user
 
 
@@ -107,9 +112,28 @@ def staff_create_direct(
     return user
 
 
+def _set_email(*, by, user: User, email: str) -> None:
+    """The administrator changes her address: it becomes her only, verified primary address."""
+    taken = User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists()
+    if taken or EmailAddress.objects.filter(email__iexact=email).exclude(user=user).exists():
+        raise ValidationError({"email": _("An account with that email already exists.")})
+    EmailAddress.objects.filter(user=user).delete()
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    user.email = email
+    audit_record(actor=by, action=Action.UPDATE, obj=user, detail="correo electrónico cambiado", flagged=True)
+
+
 @transaction.atomic
 def staff_update(
-    *, by, user: User, full_name: str, role: str, area=None, is_active: bool, is_on_duty: bool
+    *,
+    by,
+    user: User,
+    full_name: str,
+    role: str,
+    area=None,
+    is_active: bool,
+    is_on_duty: bool,
+    email: str = "",
 ) -> User:
     """Edit an account. A new role (or area) that reads personal data is requested from the director and the
     account keeps its current one meanwhile; a role that reads nothing personal applies at once. Disabling the
@@ -118,6 +142,9 @@ def staff_update(
     if user == by and (not is_active or role != Role.SYSADMIN) and by.role == Role.SYSADMIN:
         raise ValidationError(_("You cannot remove your own administration role or deactivate yourself."))
     user = User.objects.select_for_update().get(pk=user.pk)
+    email = email.strip().lower()
+    if email and email != user.email:
+        _set_email(by=by, user=user, email=email)
     area = area if role in AREA_ROLES else None
     area_id = area.pk if area is not None else None
     pending = RoleGrant.objects.filter(user=user, status=GrantStatus.PENDING).first()
@@ -265,3 +292,46 @@ def grant_refuse(*, by, grant: RoleGrant, comment: str) -> RoleGrant:
     )
     role_grant_decided.send(sender=RoleGrant, grant=grant)
     return grant
+
+
+def mfa_failure_record(*, user: User, reauthentication: bool = False, locked: bool = False) -> bool:
+    """A wrong second-factor code (or one tried while locked): audited; the limit locks the second factor.
+
+    Returns whether the second factor is now locked. Events at or past the limit are flagged for review.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    step = "reautenticación" if reauthentication else "inicio de sesión"
+    if locked:
+        audit_record(
+            actor=None,
+            action=Action.MFA_FAILED,
+            obj=user,
+            actor_label=user.email,
+            detail=f"código de segundo factor con el paso bloqueado ({step})",
+            flagged=True,
+        )
+        return True
+    user.mfa_failures += 1
+    now_locked = user.mfa_failures >= settings.MFA_FAILURE_LIMIT
+    if now_locked:
+        user.mfa_failures = 0
+        user.mfa_locked_until = timezone.now() + settings.MFA_LOCKOUT_TIME
+    user.save(update_fields=["mfa_failures", "mfa_locked_until"])
+    detail = f"código de segundo factor incorrecto ({step})"
+    if now_locked:
+        detail += f"; segundo factor bloqueado tras {settings.MFA_FAILURE_LIMIT} intentos"
+    audit_record(
+        actor=None,
+        action=Action.MFA_FAILED,
+        obj=user,
+        actor_label=user.email,
+        detail=detail,
+        flagged=now_locked,
+    )
+    return now_locked
+
+
+@transaction.atomic
+def mfa_success_record(*, user: User) -> None:
+    """A right code ends the count of wrong ones."""
+    User.objects.filter(pk=user.pk).update(mfa_failures=0, mfa_locked_until=None)

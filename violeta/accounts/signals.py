@@ -1,22 +1,20 @@
 """Sign-in events go to the audit log (the attempted e-mail for failures; never the password).
 
-Also the hooks through which higher apps react to role grants (accounts never imports them): the notifications
-app tells the directors of a new request and the requester of the decision.
+The role-grant signals that higher apps listen to are in ``violeta.accounts.hooks``.
 """
 
 import time
 
+from allauth.account.internal.flows.login import get_authentication_records, record_authentication
 from allauth.account.signals import password_reset
+from allauth.mfa import signals as mfa_signals
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.dispatch import Signal, receiver
+from django.dispatch import receiver
 
 from violeta.accounts.lockout import unlock_account
+from violeta.accounts.mfa import refresh_enrolment
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
-
-# Sent inside the service's transaction with ``grant`` (a RoleGrant).
-role_grant_requested = Signal()
-role_grant_decided = Signal()
 
 SIGNED_IN_AT = "violeta_signed_in_at"
 
@@ -27,6 +25,14 @@ def on_login(sender, request, user, **kwargs):
         # The absolute session lifetime counts from here (violeta.core.middleware.IdleTimeoutMiddleware).
         request.session[SIGNED_IN_AT] = int(time.time())
     audit_record(actor=user, action=Action.LOGIN, obj=user)
+    refresh_enrolment(request, user)
+
+
+@receiver(mfa_signals.authenticator_added)
+@receiver(mfa_signals.authenticator_removed)
+@receiver(mfa_signals.authenticator_reset)
+def on_authenticator_change(sender, request, user, **kwargs):
+    refresh_enrolment(request, user)
 
 
 @receiver(user_logged_out)
@@ -51,3 +57,14 @@ def on_password_reset(sender, request, user, **kwargs):
     """The owner proved she holds the mailbox: lift the locks other people's guesses put on her account."""
     unlock_account(user.email)
     audit_record(actor=user, action=Action.PASSWORD_RESET, obj=user, detail="por correo; bloqueos levantados")
+
+
+@receiver(user_logged_in)
+def record_sign_in(sender, request, user, **kwargs):
+    """A sign-in is an authentication: re-authentication is asked again 15 minutes after it (decorators.py).
+
+    allauth records its own steps (password, second factor); a sign-in that did not come through it (a test's
+    force_login) gets one record so "when did she last authenticate" always has an answer.
+    """
+    if request is not None and hasattr(request, "session") and not get_authentication_records(request, user):
+        record_authentication(request, user, "login")

@@ -1,11 +1,14 @@
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from violeta.accounts import services
+from violeta.accounts.decorators import recent_authentication_required
 from violeta.accounts.forms import GrantDecisionForm, StaffCreateForm, StaffEditForm
 from violeta.accounts.models import PERSONAL_DATA_ROLES, GrantStatus, Role, RoleGrant, User
 from violeta.core.forms import apply_service_errors
@@ -51,6 +54,7 @@ def staff_create(request):
 
 
 @staff_required(ADMIN)
+@recent_authentication_required
 @require_http_methods(["GET", "POST"])
 def staff_edit(request, pk):
     member = get_object_or_404(User, pk=pk)
@@ -122,3 +126,9 @@ def grant_decide(request, pk):
             return redirect("accounts:grant_list")
     own = request.user.pk in (grant.requested_by_id, grant.user_id)
     return render_page(request, "accounts/grant_decide.html", {"grant": grant, "form": form, "own": own})
+
+
+@login_not_required
+def email_closed(request):
+    """allauth's e-mail management (/cuenta/email/) is closed: only the system administrator sets addresses."""
+    raise Http404

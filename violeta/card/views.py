@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from violeta.accounts.decorators import recent_authentication_required
 from violeta.accounts.models import Role
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
@@ -309,6 +310,7 @@ def document(request, pk, doc):
 
 
 @staff_required(OFFICE)
+@recent_authentication_required
 def card_pdf(request, pk):
     card = selectors.access_card(request.user, pk, detail="tarjeta PDF")
     audit_record(actor=request.user, action=Action.EXPORT, obj=card, detail="tarjeta PDF")

@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from violeta.accounts.decorators import recent_authentication_required
 from violeta.accounts.models import AREA_ROLES, INTAKE_ROLES, Role
 from violeta.audit.models import Action
 from violeta.audit.services import audit_many
@@ -282,6 +283,7 @@ def case_party_add(request, folio):
 
 
 @staff_required(CASE_ROLES)
+@recent_authentication_required
 @require_http_methods(["GET", "POST"])
 def break_glass(request):
     """Emergency access to a case outside the usual rules, with a written reason; flagged for the director."""

@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from violeta.accounts.decorators import recent_authentication_required
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
 from violeta.cases.selectors import access_case
@@ -69,6 +70,7 @@ def upload(request, folio):
 
 
 @staff_required(CASE_ROLES)
+@recent_authentication_required
 @require_GET
 def download(request, public_id):
     """The file, as an attachment, after the permission check; every download is in the audit log."""

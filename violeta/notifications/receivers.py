@@ -4,8 +4,8 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from violeta.accounts.hooks import role_grant_decided, role_grant_requested
 from violeta.accounts.models import GrantStatus, Role, User
-from violeta.accounts.signals import role_grant_decided, role_grant_requested
 from violeta.notifications.services import notifications_cancel, notify
 
 

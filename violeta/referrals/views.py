@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from violeta.accounts.decorators import recent_authentication_required
 from violeta.accounts.models import INTAKE_ROLES, Role
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
@@ -320,6 +321,7 @@ def _counter_letter_response(request, referral):
 
 
 @staff_required(CASE_ROLES)
+@recent_authentication_required
 def counter_letter(request, folio):
     """The institution's counter-referral letter (PDF), for whoever may see the referral's case; audited."""
     referral = selectors.access_referral(request.user, folio, detail="carta de contrarreferencia")
@@ -327,6 +329,7 @@ def counter_letter(request, folio):
 
 
 @staff_required(REFERRAL_ROLES)
+@recent_authentication_required
 def referral_letter(request, folio):
     """The oficio de canalización as a PDF: permission-checked and its export audited."""
     referral = selectors.access_referral(request.user, folio, detail="oficio de canalización")

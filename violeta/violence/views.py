@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from violeta.accounts.decorators import recent_authentication_required
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
 from violeta.core.permissions import staff_required
@@ -193,6 +194,7 @@ def safety_plan(request, folio):
 
 
 @staff_required(VIEW_ROLES)
+@recent_authentication_required
 @require_http_methods(["GET", "POST"])
 def safety_plan_print(request, folio):
     """Printing takes the plan out of the system: a warning first, then (POST) the print view, audited."""

@@ -95,6 +95,9 @@ def BEARER(method, kwargs=None):
 PUBLIC = {"kind": "public"}  # public on purpose: sign-in pages, health check, API schema
 SIGNED_IN = {"kind": "signed_in"}  # any signed-in account (own password and MFA settings)
 SKIP_KEYED = {"kind": "keyed"}  # reached only through a secret key in an e-mail link; public on purpose
+CLOSED = {"kind": "closed"}  # 404 for everyone (staff e-mail addresses are set by the system administrator)
+# Another key: re-authentication first, then 404 (not one of her keys).
+NO_AUTHENTICATOR = {"kind": "signed_in", "ok": (302, 404), "kwargs": lambda world: {"pk": 999999}}
 
 RULES = {
     "home": {"kind": "home"},
@@ -113,7 +116,8 @@ RULES = {
     "account_reset_password_from_key": SKIP_KEYED,
     "mfa_authenticate": PUBLIC,
     "account_reauthenticate": SIGNED_IN,
-    "account_email": SIGNED_IN,
+    "account_email": CLOSED,
+    "account_email_closed": CLOSED,
     "account_change_password": SIGNED_IN,
     "account_set_password": SIGNED_IN,
     "mfa_index": SIGNED_IN,
@@ -122,6 +126,11 @@ RULES = {
     "mfa_deactivate_totp": {"kind": "signed_in", "ok": (404,)},  # 404 until she has activated TOTP
     "mfa_view_recovery_codes": {"kind": "signed_in", "ok": (404,)},  # 404 until codes exist
     "mfa_generate_recovery_codes": SIGNED_IN,
+    "mfa_add_webauthn": SIGNED_IN,
+    "mfa_list_webauthn": SIGNED_IN,
+    "mfa_reauthenticate_webauthn": SIGNED_IN,
+    "mfa_edit_webauthn": NO_AUTHENTICATOR,
+    "mfa_remove_webauthn": NO_AUTHENTICATOR,
     "mfa_download_recovery_codes": {"kind": "signed_in", "ok": (404,)},  # 404 until codes exist
     # API
     "api:openapi-json": PUBLIC,
@@ -480,6 +489,14 @@ def test_access(name, persona, client, request, world):
         assert response.status_code in (403, 404), (
             f"{persona} must not reach {name}, got {response.status_code}"
         )
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(n for n, r in RULES.items() if r["kind"] == "closed"))
+def test_closed_pages_answer_404_to_everyone(name, persona, client, request, db):
+    login_as(client, request, persona)
+    assert client.get(reverse(name)).status_code == 404
+    assert client.post(reverse(name), {"email": "otra@fuera.test", "action_add": ""}).status_code == 404
 
 
 @pytest.mark.parametrize("name", sorted(n for n, r in RULES.items() if r["kind"] == "public"))
