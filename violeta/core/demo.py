@@ -775,6 +775,8 @@ class DemoBuilder:
 
         ana, lupita, rosa = accounts
         alert, _created = mia.alert_raise(account=ana, client_id="demo-ana-0001")
+        # Raised seven minutes ago: her phone's fixes since then (a fix from before the alert is refused).
+        type(alert).objects.filter(pk=alert.pk).update(started_at=timezone.now() - timedelta(minutes=7))
         for step, (lat, lon) in enumerate(
             [(28.63528, -106.08889), (28.63601, -106.08712), (28.63702, -106.08575)]
         ):

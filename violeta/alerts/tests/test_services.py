@@ -541,14 +541,20 @@ def test_first_location_tells_each_contact_once(alert):
     assert alert.locations.first().lat_lon == (28.65, -106.08)
 
 
-def test_a_location_from_the_future_is_dated_now(alert):
+def test_a_location_slightly_in_the_future_is_dated_now_and_far_ahead_is_refused(alert):
     before = timezone.now()
 
     location = services.alert_locate(
-        alert=alert, lat=28.6, lon=-106.1, accuracy=10, captured_at=timezone.now() + timedelta(hours=2)
+        alert=alert, lat=28.6, lon=-106.1, accuracy=10, captured_at=timezone.now() + timedelta(minutes=2)
     )
 
     assert before <= location.captured_at <= timezone.now()
+    with pytest.raises(ValidationError) as excinfo:
+        services.alert_locate(
+            alert=alert, lat=28.6, lon=-106.1, accuracy=10, captured_at=timezone.now() + timedelta(hours=2)
+        )
+    assert excinfo.value.code == "location"
+    assert AlertLocation.objects.filter(alert=alert).count() == 1
 
 
 MALFORMED = [

@@ -51,12 +51,9 @@ def make_account(name="Ana", phone=HER_PHONE, contacts=CONTACTS) -> MiaAccount:
         phone=phone, display_name=name, pin_hash=make_password(PIN), duress_pin_hash=make_password(DURESS_PIN)
     )
     for contact_name, contact_phone in contacts:
-        EmergencyContact.objects.create(
-            account=account,
-            name=contact_name,
-            phone=contact_phone,
-            confirm_token_hash=token_hash(invitation_token(contact_phone)),
-        )
+        contact = EmergencyContact(account=account, name=contact_name, phone=contact_phone)
+        contact.confirm_token_hash = token_hash(invitation_token(contact))
+        contact.save()
     return account
 
 
@@ -72,9 +69,9 @@ def run_worker():
         services.sms_dispatch_run(message_id=pk)
 
 
-def invitation_token(phone: str) -> str:
+def invitation_token(contact) -> str:
     """The invitation token of a contact made by make_account (the database keeps only its hash)."""
-    return f"inv{phone.lstrip('+')}"
+    return f"inv{contact.account_id}-{contact.phone.lstrip('+')}"
 
 
 def first_recipient(alert) -> AlertRecipient:
@@ -235,7 +232,7 @@ def test_ack_needs_the_csrf_token(alert_monitor):
 def test_contact_confirms_the_invitation(client):
     account = make_account(name="Ana")
     contact = account.contacts.first()
-    url = reverse("alerts:contact_confirm", kwargs={"token": invitation_token(contact.phone)})
+    url = reverse("alerts:contact_confirm", kwargs={"token": invitation_token(contact)})
     response = client.get(url)
     html = response.content.decode()
     assert response.status_code == 200
@@ -254,7 +251,7 @@ def test_unknown_or_removed_invitation_gets_404(client):
     contact = account.contacts.first()
     assert client.get(reverse("alerts:contact_confirm", kwargs={"token": "nope"})).status_code == 404
     services.contact_remove(account=account, contact_id=contact.pk)
-    url = reverse("alerts:contact_confirm", kwargs={"token": invitation_token(contact.phone)})
+    url = reverse("alerts:contact_confirm", kwargs={"token": invitation_token(contact)})
     assert client.get(url).status_code == 404
     assert client.post(url).status_code == 404
     contact.refresh_from_db()
