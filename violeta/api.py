@@ -11,7 +11,24 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as InputError
+from ninja.parser import Parser
 from ninja.security import django_auth
+
+
+class NotAnObject(ValueError):
+    """The body is JSON, but not the object every endpoint's schema describes."""
+
+
+class ObjectParser(Parser):
+    """Every request body is one JSON object. ninja's schemas read attributes from whatever they are given, so
+    without this a JSON array passed as an empty change (``PATCH /mia/me`` with ``[]`` answered 200)."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise NotAnObject
+        return data
+
 
 api = NinjaAPI(
     title="Violeta API",
@@ -19,9 +36,21 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=django_auth,
     docs_url=None,
+    parser=ObjectParser(),
 )
 
-RATE_LIMIT_CODES = frozenset({"otp_rate", "otp_wait", "otp_locked", "pin_locked", "card_rate"})
+RATE_LIMIT_CODES = frozenset(
+    {
+        "otp_rate",
+        "otp_wait",
+        "otp_locked",
+        "otp_ip_rate",
+        "otp_busy",
+        "invitation_rate",
+        "pin_locked",
+        "card_rate",
+    }
+)
 
 
 def first_error(exc: DjangoValidationError) -> tuple[str, str]:
@@ -72,6 +101,10 @@ def not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc):
+    if isinstance(exc.__cause__, NotAnObject):  # ninja wraps the parser's errors in an English HttpError
+        return error_response(request, 400, _("The request body must be a JSON object."), "invalid")
+    if str(exc).startswith("Cannot parse request body"):  # not JSON at all
+        return error_response(request, 400, _("The request body is not valid JSON."), "invalid")
     return error_response(request, exc.status_code, str(exc), getattr(exc, "code", "error"))
 
 

@@ -64,6 +64,11 @@ else:
         _dev_secret("encryption_key", lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
     ]
 
+# The key of the tokens that are derived rather than stored (a card's QR and link, a referral letter's
+# verification address; violeta.core.tokens). Empty: derived from SECRET_KEY. Set it on its own so that
+# SECRET_KEY can be rotated without changing the QR of every printed card.
+TOKEN_KEY = os.environ.get("VIOLETA_TOKEN_KEY", "")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
@@ -144,6 +149,7 @@ MIDDLEWARE = [
     "violeta.accounts.mfa.MFAEnrolmentMiddleware",
     "violeta.core.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
+    "violeta.core.middleware.NulByteMiddleware",
 ]
 
 ROOT_URLCONF = "violeta.urls"
@@ -396,7 +402,16 @@ MIA = {
     "OTP_MAX_ATTEMPTS": 5,
     "OTP_MAX_PER_HOUR": 3,
     "OTP_RESEND_SECONDS": 60,
+    # Codes sent per source address (the institute must not be made to text strangers in bulk), and in all per
+    # hour as a circuit breaker; over a limit the API answers 429 and sends nothing.
+    "OTP_MAX_PER_HOUR_IP": int(os.environ.get("MIA_OTP_MAX_PER_HOUR_IP", "5")),
+    "OTP_MAX_PER_DAY_IP": int(os.environ.get("MIA_OTP_MAX_PER_DAY_IP", "15")),
+    "OTP_MAX_PER_HOUR_TOTAL": int(os.environ.get("MIA_OTP_MAX_PER_HOUR_TOTAL", "300")),
+    # Invitations a woman's account may send per day (adding and removing contacts must not text strangers).
+    "INVITATIONS_PER_DAY": int(os.environ.get("MIA_INVITATIONS_PER_DAY", "10")),
     "PIN_MAX_FAILURES": 5,
+    # A location's time may be this far from the server's clock (before the alert, or ahead of now).
+    "LOCATION_CLOCK_SKEW_SECONDS": 5 * 60,
     "MAX_CONTACTS": 5,
     "ESCALATE_AFTER_SECONDS": int(os.environ.get("MIA_ESCALATE_AFTER_SECONDS", "180")),
     "LOCATION_RETENTION_DAYS": int(os.environ.get("MIA_LOCATION_RETENTION_DAYS", "90")),

@@ -296,7 +296,7 @@ def contacts(request):
 
 @router.post(
     "/contacts",
-    response={201: ContactOut, **AUTH_ERRORS},
+    response={201: ContactOut, **AUTH_ERRORS, 429: Error},
     summary="Add a contact",
     url_name="mia_contact_add",
 )
@@ -328,7 +328,7 @@ def contacts_fallback(request):
 
 @router.delete(
     "/contacts/{contact_id}",
-    response={204: None, 401: Error, 404: Error},
+    response={204: None, 400: Error, 401: Error, 404: Error},
     summary="Remove a contact",
     url_name="mia_contact_remove",
 )
@@ -358,7 +358,7 @@ def alert_raise(request, payload: AlertIn):
 
 @router.get(
     "/alerts/{alert_id}",
-    response={200: AlertStateOut, 401: Error, 404: Error},
+    response={200: AlertStateOut, 400: Error, 401: Error, 404: Error},
     summary="Alert state",
     url_name="mia_alert_state",
 )

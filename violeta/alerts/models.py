@@ -81,7 +81,8 @@ class EmergencyContact(models.Model):
     account = models.ForeignKey(MiaAccount, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(_("name"), max_length=60)
     phone = models.CharField(_("phone"), max_length=20, db_index=True)
-    confirm_token = models.CharField(max_length=40, unique=True)
+    # The SHA-256 of the token in the invitation SMS's link (shown once; violeta.core.tokens).
+    confirm_token_hash = models.CharField(max_length=64, unique=True)
     invited_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     removed_at = models.DateTimeField(null=True, blank=True)
@@ -159,11 +160,14 @@ class Alert(models.Model):
 
 
 class AlertRecipient(models.Model):
-    """One contact's copy of an alert: her own unguessable link to the live page, and her acknowledgement."""
+    """One contact's copy of an alert: her own unguessable link to the live page, and her acknowledgement.
+
+    The link's token is in her alert SMS only (the outbox encrypts it); the database keeps its SHA-256.
+    """
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="recipients")
     contact = models.ForeignKey(EmergencyContact, on_delete=models.PROTECT, related_name="+")
-    token = models.CharField(max_length=32, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_via = models.CharField(max_length=10, blank=True)
 

@@ -7,6 +7,7 @@ from violeta.accounts.models import Role
 from violeta.alerts.models import Alert, AlertLocation, AlertRecipient, AlertStatus, EmergencyContact
 from violeta.audit.models import Action
 from violeta.audit.services import audit_denied, audit_many, audit_record
+from violeta.core.tokens import token_hash
 
 CONSOLE_ROLES = frozenset({Role.ALERT_MONITOR, Role.DIRECTOR})
 
@@ -58,7 +59,7 @@ def live_recipient(token: str) -> AlertRecipient:
     """The contact's view of an alert, by her unguessable token; 404 once the alert has ended."""
     recipient = (
         AlertRecipient.objects.select_related("alert", "alert__account", "contact")
-        .filter(token=token, alert__status=AlertStatus.ACTIVE)
+        .filter(token_hash=token_hash(token), alert__status=AlertStatus.ACTIVE)
         .first()
     )
     if recipient is None:
@@ -70,7 +71,7 @@ def invited_contact(token: str) -> EmergencyContact:
     """The contact an invitation SMS was sent to, by its token; 404 for unknown or removed ones."""
     contact = (
         EmergencyContact.objects.select_related("account")
-        .filter(confirm_token=token, removed_at__isnull=True, account__is_active=True)
+        .filter(confirm_token_hash=token_hash(token), removed_at__isnull=True, account__is_active=True)
         .first()
     )
     if contact is None:

@@ -4,8 +4,8 @@ Every function is one transaction. Tasks are enqueued inside it (violeta.core.ta
 the messages that announce it commit together: nothing is lost between "accepted" and "queued".
 """
 
-import hashlib
 import logging
+import re
 import secrets
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -38,7 +38,9 @@ from violeta.alerts.models import (
 from violeta.alerts.text import fit
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
+from violeta.core import context, ratelimit
 from violeta.core.tasks import enqueue, enqueue_many, is_database
+from violeta.core.tokens import new_token, token_hash
 from violeta.core.validators import parse_phone
 
 logger = logging.getLogger(__name__)
@@ -49,7 +51,7 @@ def conf(key: str):
 
 
 def _hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
+    return token_hash(raw)
 
 
 def _link(name: str, token: str) -> str:
@@ -452,6 +454,34 @@ def _phone(value: str) -> str:
         raise ValidationError({"phone": exc.messages}) from exc
 
 
+def _otp_source_limit() -> None:
+    """Count a code about to be sent against its source address and against everyone; refuse when over.
+
+    Per number is not enough: one address could make the institute text any number of strangers. The address
+    is the request's (violeta.core.context, which trusts the reverse proxy as configured); the hourly total of
+    every address is a circuit breaker against a spread-out flood. Only codes actually sent are counted.
+    """
+    ip = context.current().ip
+    total = ratelimit.key("total", 3600, prefix="mia:otp")
+    hourly = [total] + ([ratelimit.key(f"ip:{ip}", 3600, prefix="mia:otp")] if ip else [])
+    daily = [ratelimit.key(f"ip:{ip}", 86400, prefix="mia:otp")] if ip else []
+    counts = ratelimit.read(hourly + daily)
+    if counts[total] >= conf("OTP_MAX_PER_HOUR_TOTAL"):
+        logger.warning("mia: hourly total of verification codes reached; refusing new ones")
+        raise ValidationError(
+            _("Too many codes are being requested right now. Try again in a few minutes."), code="otp_busy"
+        )
+    if ip and (
+        counts[hourly[1]] >= conf("OTP_MAX_PER_HOUR_IP") or counts[daily[0]] >= conf("OTP_MAX_PER_DAY_IP")
+    ):
+        raise ValidationError(
+            _("Too many codes were requested from this connection. Try again later."), code="otp_ip_rate"
+        )
+    ratelimit.bump(counts, hourly, 3600)
+    if daily:
+        ratelimit.bump(counts, daily, 86400)
+
+
 @transaction.atomic
 def otp_request(*, phone: str) -> PhoneVerification:
     """Send a one-time code to the phone. Rate-limited per number; the SMS says nothing about MIA."""
@@ -465,6 +495,7 @@ def otp_request(*, phone: str) -> PhoneVerification:
     last = recent.order_by("-created_at").first()
     if last and (now - last.created_at).total_seconds() < conf("OTP_RESEND_SECONDS"):
         raise ValidationError(_("Wait a minute before asking for another code."), code="otp_wait")
+    _otp_source_limit()
     code = f"{secrets.randbelow(10**6):06d}"
     verification = PhoneVerification.objects.create(
         phone=phone,
@@ -639,14 +670,21 @@ def contact_add(*, account: MiaAccount, name: str, phone: str) -> EmergencyConta
         )
     if active.filter(phone=phone).exists():
         raise ValidationError({"phone": _("That number is already one of your contacts.")})
+    invited = account.contacts.filter(invited_at__gte=timezone.now() - timedelta(days=1)).count()
+    if invited >= conf("INVITATIONS_PER_DAY"):  # removing and adding again must not text strangers in bulk
+        raise ValidationError(
+            _("You added too many contacts today. Try again tomorrow."), code="invitation_rate"
+        )
+    token = new_token(16)  # shown once: in the invitation SMS
     contact = EmergencyContact.objects.create(
-        account=account, name=name[:60], phone=phone, confirm_token=secrets.token_urlsafe(16)
+        account=account, name=name[:60], phone=phone, confirm_token_hash=token_hash(token)
     )
     body = fit(
         _("{name} added you to her support network in the MIA app. Confirm here: {link}"),
         name=account.display_name,
-        link=_link("alerts:contact_confirm", contact.confirm_token),
+        link=_link("alerts:contact_confirm", token),
     )
+    contact.confirm_token = token  # for the caller that gave it out (the demo data); never stored
     sms_queue(kind=SmsKind.INVITATION, to=phone, body=body)
     return contact
 
@@ -662,7 +700,9 @@ def contact_remove(*, account: MiaAccount, contact_id: int) -> None:
 
 @transaction.atomic
 def contact_confirm(*, token: str, via: str = "link") -> EmergencyContact | None:
-    contact = EmergencyContact.objects.filter(confirm_token=token, removed_at__isnull=True).first()
+    contact = EmergencyContact.objects.filter(
+        confirm_token_hash=token_hash(token), removed_at__isnull=True
+    ).first()
     if contact and contact.confirmed_at is None:
         contact.confirmed_at = timezone.now()
         contact.save(update_fields=["confirmed_at"])
@@ -680,6 +720,36 @@ def _coordinates(lat, lon, accuracy) -> tuple[float, float, float]:
     if not (-90 <= lat <= 90 and -180 <= lon <= 180) or not (0 <= accuracy <= 100_000) or lat != lat:
         raise ValidationError(_("The location is not valid."), code="location")
     return lat, lon, accuracy
+
+
+def recipient_link(recipient: AlertRecipient) -> str | None:
+    """The link of a contact's live page, as her alert SMS gave it.
+
+    Only the token's hash is stored; the token itself is in that SMS, which the outbox keeps encrypted. The
+    location SMS repeats the link from there (checked against the hash). None when it is no longer there.
+    """
+    prefix = _link("alerts:live", "TOKEN").split("TOKEN")[0]
+    pattern = re.compile(re.escape(prefix) + r"([A-Za-z0-9_-]+)/")
+    for message in recipient.messages.filter(kind=SmsKind.ALERT).order_by("id"):
+        found = pattern.search(message.body or "")
+        if found and token_hash(found.group(1)) == recipient.token_hash:
+            return _link("alerts:live", found.group(1))
+    return None
+
+
+def _captured_at(value: datetime | None, alert: Alert) -> datetime:
+    """When the phone took the fix: now when absent; a zone-less time is UTC; a phone clock a little fast is
+    now. A fix from before the alert (beyond the skew) or from the future beyond it is refused: a backdated or
+    forward-dated position would show her somewhere she is not, in the console and on the live page."""
+    now = timezone.now()
+    if value is None:
+        return now
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=UTC)
+    skew = timedelta(seconds=conf("LOCATION_CLOCK_SKEW_SECONDS"))
+    if value < alert.started_at - skew or value > now + skew:
+        raise ValidationError(_("The time of the location is not valid."), code="location")
+    return min(value, now)
 
 
 def alert_raise(*, account: MiaAccount, client_id: str) -> tuple[Alert, bool]:
@@ -719,7 +789,7 @@ WITH c AS (
     ON CONFLICT ON CONSTRAINT alert_unique_client_id DO NOTHING
     RETURNING id
 ), r AS (
-    INSERT INTO alerts_alertrecipient (alert_id, contact_id, token, acknowledged_via)
+    INSERT INTO alerts_alertrecipient (alert_id, contact_id, token_hash, acknowledged_via)
     SELECT a.id, c.id, (%(tokens)s::text[])[c.n], '' FROM a CROSS JOIN c
     RETURNING id, contact_id
 ), m AS (
@@ -806,7 +876,7 @@ def _alert_raise_postgresql(*, account: MiaAccount, client_id: str) -> tuple[Ale
         return None
     now = timezone.now()
     slots = max(conf("MAX_CONTACTS"), 5)
-    tokens = [secrets.token_urlsafe(16) for _slot in range(slots)]
+    tokens = [new_token(16) for _slot in range(slots)]
     body = SmsMessage._meta.get_field("body")
     bodies = [body.get_prep_value(text) for text in _alert_texts(account.display_name, tokens)]
     public_id = uuid.uuid4()
@@ -817,7 +887,7 @@ def _alert_raise_postgresql(*, account: MiaAccount, client_id: str) -> tuple[Ale
         "status": AlertStatus.ACTIVE.value,
         "now": now,
         "slots": slots,
-        "tokens": tokens,
+        "tokens": [token_hash(token) for token in tokens],
         "bodies": bodies,
         "kind": SmsKind.ALERT.value,
         "pending": SmsStatus.PENDING.value,
@@ -865,23 +935,25 @@ def _alert_raise(*, account: MiaAccount, client_id: str) -> tuple[Alert, bool]:
     if is_database(tasks.sms_dispatch_batch):
         dispatch_task_id = tasks.sms_dispatch_batch.get_backend()._get_id()
     alert = Alert.objects.create(account=account, client_id=client_id, dispatch_task_id=dispatch_task_id)
+    tokens = [new_token(16) for _contact in contacts]  # shown once: in each contact's SMS
     recipients = AlertRecipient.objects.bulk_create(
         [
-            AlertRecipient(alert=alert, contact=contact, token=secrets.token_urlsafe(16))
-            for contact in contacts
+            AlertRecipient(alert=alert, contact=contact, token_hash=token_hash(token))
+            for contact, token in zip(contacts, tokens, strict=True)
         ]
     )
-    template = _("MIA ALERT: {name} needs help. Live location: {link}")
     messages = SmsMessage.objects.bulk_create(
         [
             SmsMessage(
                 kind=SmsKind.ALERT,
                 to_phone=contact.phone,
-                body=fit(template, name=account.display_name, link=_link("alerts:live", recipient.token)),
+                body=body,
                 alert=alert,
                 recipient=recipient,
             )
-            for contact, recipient in zip(contacts, recipients, strict=True)
+            for contact, recipient, body in zip(
+                contacts, recipients, _alert_texts(account.display_name, tokens), strict=True
+            )
         ]
     )
     enqueue_many(
@@ -905,19 +977,25 @@ def alert_locate(*, alert: Alert, lat, lon, accuracy, captured_at: datetime | No
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
     if not alert.is_active:
         raise ValidationError(_("The alert is no longer active."), code="inactive")
-    now = timezone.now()
-    captured_at = min(captured_at or now, now)
+    captured_at = _captured_at(captured_at, alert)
     first = not alert.locations.exists()
     location = AlertLocation.objects.create(
         alert=alert, coordinates=f"{lat:.6f},{lon:.6f}", accuracy_m=accuracy, captured_at=captured_at
     )
     if first:
         for recipient in alert.recipients.select_related("contact"):
-            body = fit(
-                _("MIA: the location of {name} is now on her page: {link}"),
-                name=alert.account.display_name,
-                link=_link("alerts:live", recipient.token),
-            )
+            link = recipient_link(recipient)
+            if link:
+                body = fit(
+                    _("MIA: the location of {name} is now on her page: {link}"),
+                    name=alert.account.display_name,
+                    link=link,
+                )
+            else:
+                body = fit(
+                    _("MIA: the location of {name} is now on her page (the link of the first message)."),
+                    name=alert.account.display_name,
+                )
             sms_queue(
                 kind=SmsKind.LOCATION, to=recipient.contact.phone, body=body, alert=alert, recipient=recipient
             )

@@ -138,12 +138,13 @@ def _private(response):
 # --- The contact's live page -----------------------------------------------------------------------------------
 
 
-def _live_context(recipient) -> dict:
+def _live_context(recipient, token: str) -> dict:
+    """``token`` is the one in the address she opened: only its hash is stored."""
     alert = recipient.alert
     now = timezone.now()
     on_the_way = alert.recipients.filter(acknowledged_at__isnull=False).select_related("contact")
     return {
-        "token": recipient.token,
+        "token": token,
         "name": alert.account.display_name,
         "started_at": alert.started_at,
         "started_age": age(alert.started_at, now),
@@ -161,7 +162,7 @@ def _live_context(recipient) -> dict:
 def live(request, token):
     """What a contact sees when she opens the link of the alert SMS."""
     recipient = selectors.live_recipient(token)
-    return _private(TemplateResponse(request, "alerts/live/live.html", _live_context(recipient)))
+    return _private(TemplateResponse(request, "alerts/live/live.html", _live_context(recipient, token)))
 
 
 @login_not_required
@@ -176,7 +177,7 @@ def live_state(request, token):
         return _private(
             TemplateResponse(request, "alerts/live/live.html#ended", {}, status=HTMX_STOP_POLLING)
         )
-    return _private(TemplateResponse(request, "alerts/live/live.html#state", _live_context(recipient)))
+    return _private(TemplateResponse(request, "alerts/live/live.html#state", _live_context(recipient, token)))
 
 
 @login_not_required

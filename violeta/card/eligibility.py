@@ -30,6 +30,10 @@ class Failure:
     message: str
 
 
+# The failures that say a CURP is already on file: never shown on the public form (see application_submit).
+DUPLICATE_CODES = frozenset({"duplicate_card", "duplicate_application"})
+
+
 def age_on(birth_date: date, day: date) -> int:
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 

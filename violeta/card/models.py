@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from violeta.core.crypto import EncryptedTextField
+from violeta.core.tokens import derived_token, token_hash
 from violeta.core.validators import format_phone
 from violeta.people.models import Neighborhood
 
@@ -258,14 +259,19 @@ class Card(models.Model):
     """A card: a random 16-digit number with a Luhn check digit, and two unguessable tokens.
 
     ``verify_token`` is all the QR holds (a link to the merchants' validation page); ``holder_token`` opens
-    the digital card on her phone. A replaced or cancelled card stops working; an expired one answers
-    "expired" until renewed.
+    the digital card on her phone. Neither is stored: both are derived from the card's number with a keyed
+    HMAC (violeta.core.tokens), so the office can print the QR and send the link again, and the database keeps
+    only their hashes, for the look-up. ``legacy_*`` hold the hashes of the random tokens of cards issued
+    before that, so cards already printed and links already sent keep working. A replaced or cancelled card
+    stops working; an expired one answers "expired" until renewed.
     """
 
     application = models.ForeignKey(CardApplication, on_delete=models.PROTECT, related_name="cards")
     number = models.CharField(_("card number"), max_length=16, unique=True)
-    verify_token = models.CharField(max_length=43, unique=True)
-    holder_token = models.CharField(max_length=43, unique=True)
+    verify_token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    holder_token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    legacy_verify_token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    legacy_holder_token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     status = models.CharField(
         _("status"), max_length=20, choices=CardStatus.choices, default=CardStatus.ACTIVE, db_index=True
     )
@@ -296,6 +302,28 @@ class Card(models.Model):
 
     def __str__(self):
         return self.masked_number
+
+    def save(self, *args, **kwargs):
+        if self.number and not self.verify_token_hash:
+            self.verify_token_hash = token_hash(self.verify_token)
+            self.holder_token_hash = token_hash(self.holder_token)
+        super().save(*args, **kwargs)
+
+    @property
+    def verify_token(self) -> str:
+        return derived_token("card-verify", self.number)
+
+    @property
+    def holder_token(self) -> str:
+        return derived_token("card-holder", self.number)
+
+    @classmethod
+    def by_token(cls, field: str, token: str) -> models.Q:
+        """The filter for a card whose ``field`` ("verify" or "holder") token is ``token``."""
+        digest = token_hash(token)
+        return models.Q(**{f"{field}_token_hash": digest}) | models.Q(
+            **{f"legacy_{field}_token_hash": digest}
+        )
 
     @property
     def masked_number(self) -> str:

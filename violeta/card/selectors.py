@@ -55,7 +55,9 @@ def access_card(user, pk: int, *, detail: str = "tarjeta") -> Card:
 
 def card_for_holder(token: str) -> Card:
     """Her digital card, reached only through the unguessable link she was given. Audited as a read."""
-    card = Card.objects.select_related("application").filter(holder_token=token).first() if token else None
+    card = None
+    if token and len(token) <= 64:
+        card = Card.objects.select_related("application").filter(Card.by_token("holder", token)).first()
     if card is None:
         raise Http404
     audit_record(actor=None, action=Action.VIEW, obj=card, detail="tarjeta digital", actor_label="titular")

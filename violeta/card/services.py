@@ -1,7 +1,7 @@
 """Writes of the card program. Keyword-only, one transaction each, the audit record inside it."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -119,8 +119,12 @@ def application_submit(
     documents: dict | None = None,
     documents_checked_at_desk: bool = False,
     today: date | None = None,
-) -> CardApplication:
+) -> CardApplication | None:
     """Receive an application (online, by her; or at the desk, by staff) if she is eligible.
+
+    Online, a CURP that already has an application in progress or an active card is not refused on screen
+    (that would tell anyone who typed a CURP that she applied): nothing is stored, she is told through the
+    institute (``_duplicate_received``) and None is returned; the form answers as for any application.
 
     Every failed eligibility rule is reported at once, in Spanish, and nothing is stored. Uploads are checked
     by their first bytes before anything is written. With both proofs (or the originals seen at the desk) the
@@ -139,9 +143,16 @@ def application_submit(
         ),
         today,
     )
+    online = channel == Channel.ONLINE
+    duplicate = online and any(f.code in eligibility.DUPLICATE_CODES for f in failures)
+    if online:  # what she typed may be refused; whether her CURP is on file is told to her, not to the form
+        failures = [f for f in failures if f.code not in eligibility.DUPLICATE_CODES]
     if failures:
         raise _eligibility_error(failures)
     checked = _check_files(documents)
+    if duplicate:
+        _duplicate_received(curp, today)
+        return None
     written: list[str] = []
     try:
         with transaction.atomic():
@@ -183,10 +194,46 @@ def application_submit(
             failure = eligibility.rule_one_card_per_curp(
                 eligibility.Applicant(curp=curp, birth_date=birth_date, postal_code=postal_code), today
             )
+            if failure is not None and online:
+                _duplicate_received(curp, today)
+                return None
             if failure is not None:
                 raise _eligibility_error([failure]) from exc
         raise
     return application
+
+
+@transaction.atomic
+def _duplicate_received(curp: str, today: date) -> None:
+    """An online application for a CURP that already has one in progress or an active card.
+
+    The public form answers exactly as for a new application (it must not tell anyone whether a CURP applied).
+    She learns it through the institute: a text to the phone already on file, when she accepted texts there
+    (at most one a day, so the form cannot be used to text her repeatedly), and a dated note on her
+    application that the card office sees when she calls or comes in. Nothing of the second form is stored.
+    """
+    from violeta.alerts.models import SmsKind
+    from violeta.alerts.services import sms_queue
+
+    existing = CardApplication.objects.filter(curp=curp).order_by("-submitted_at", "-id").first()
+    if existing is None:
+        return
+    note = _("Another online application with this CURP was received and not stored.")
+    already_told = existing.events.filter(note=note, at__gte=timezone.now() - timedelta(days=1)).exists()
+    ApplicationEvent.objects.create(application=existing, status=existing.status, note=note)
+    audit_record(
+        actor=None,
+        action=Action.CREATE,
+        obj=existing,
+        detail="solicitud en línea repetida (no guardada)",
+        actor_label=ONLINE_LABEL,
+    )
+    if existing.accepts_sms and not already_told:
+        body = _(
+            "We received another application for the Mi apoyo, Mi bienestar card with your CURP. You already "
+            "have one: you do not need to apply again. If it was not you, call %(phone)s."
+        ) % {"phone": settings.INSTITUTE["phone"]}
+        sms_queue(kind=SmsKind.REMINDER, to=existing.phone, body=body)
 
 
 def _notify_office(today: date) -> None:
@@ -322,8 +369,6 @@ def _new_card(*, application, by, valid_from: date, valid_until: date, replaces=
                 return Card.objects.create(
                     application=application,
                     number=numbers.new_card_number(),
-                    verify_token=numbers.new_token(),
-                    holder_token=numbers.new_token(),
                     issued_by=by,
                     valid_from=valid_from,
                     valid_until=valid_until,
@@ -530,7 +575,7 @@ def card_validate(
     card = None
     if token:
         method = "qr"
-        card = Card.objects.select_related("application").filter(verify_token=token).first()
+        card = Card.objects.select_related("application").filter(Card.by_token("verify", token)).first()
     else:
         method = "number"
         number = numbers.compact_number(number)

@@ -93,7 +93,7 @@ def holder_card(request, token):
     context = {"card": card, "application": card.application, "qr": documents.qr_svg(card), "public": True}
     response = render_page(request, "card/holder_card.html", context)
     response["Referrer-Policy"] = "no-referrer"
-    return response
+    return _private(response)
 
 
 @login_not_required
@@ -106,6 +106,13 @@ def holder_card_pdf(request, token):
 def _pdf_response(card):
     response = HttpResponse(documents.card_pdf(card), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="tarjeta-{card.number[-4:]}.pdf"'
+    return _private(response)
+
+
+def _private(response):
+    """Her card (name, number, QR): never kept by a browser or a proxy cache, never indexed."""
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
 

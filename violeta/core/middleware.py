@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import resolve_url
 from django.utils.translation import gettext as _
 
@@ -144,6 +144,76 @@ class SecurityHeadersMiddleware:
         response = _clear_site_data(request, self.get_response(request))
         response.setdefault("Content-Security-Policy", self.csp)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
-        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        if self._private(request):
             response["Cache-Control"] = "no-store"
         return response
+
+    @staticmethod
+    def _private(request) -> bool:
+        """Whose answer may hold personal data: a signed-in person's, any API call's (MIA's bearer token is not a
+        session), and any answer to a form she sent (an application shown again with her data)."""
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            return True
+        return request.path_info.startswith("/api/") or request.method not in ("GET", "HEAD", "OPTIONS")
+
+
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
+
+
+def _has_nul(values) -> bool:
+    return any("\x00" in value for value in values if isinstance(value, str))
+
+
+class NulByteMiddleware:
+    """Refuses, with a clear 400, any request that carries a NUL byte in its address, form fields or JSON body.
+
+    No field of Violeta can hold one (PostgreSQL text refuses it, and no person types it), and a raw ``.get()``
+    that passes one to the database is a server error. One check here covers every form, search box and API
+    string, present and future. File contents are not checked (a PDF holds NUL bytes); their names are.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._carries_nul(request):
+            return self._refuse(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _carries_nul(request) -> bool:
+        if "\x00" in request.path_info or _has_nul(request.GET.keys()):
+            return True
+        if any(_has_nul(values) for _key, values in request.GET.lists()):
+            return True
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return False
+        content_type = request.content_type or ""
+        if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            try:
+                fields, files = request.POST, request.FILES
+            except Exception:  # a malformed body: the view's own parsing answers it
+                return False
+            if _has_nul(fields.keys()) or any(_has_nul(values) for _key, values in fields.lists()):
+                return True
+            return any("\x00" in (upload.name or "") for upload in files.values())
+        if content_type.endswith("json"):
+            try:
+                body = request.body
+            except Exception:  # too large or unreadable: the view's own parsing answers it
+                return False
+            return b"\x00" in body or bool(_JSON_NUL.search(body))
+        return False
+
+    @staticmethod
+    def _refuse(request):
+        detail = _(
+            "The request contains a character that is not allowed (a null byte). Remove it and try again."
+        )
+        if request.path_info.startswith("/api/"):
+            return JsonResponse({"detail": detail, "code": "invalid"}, status=400)
+        title = _("Request not valid")
+        return HttpResponseBadRequest(
+            f"<!doctype html><meta charset=utf-8><title>{title}</title><p>{detail}</p>",
+            content_type="text/html; charset=utf-8",
+        )

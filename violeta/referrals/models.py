@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from violeta.cases.models import Case
 from violeta.core.crypto import EncryptedTextField
+from violeta.core.tokens import derived_token, token_hash
 from violeta.people.models import Consent, Person
 
 
@@ -148,7 +149,7 @@ class Outcome(models.TextChoices):
     NOT_APPLICABLE = "not_applicable", _("The service did not apply")
 
 
-def _token() -> str:
+def _token() -> str:  # the old default of verify_token, kept for the migrations that name it
     return secrets.token_urlsafe(24)
 
 
@@ -190,7 +191,11 @@ class Referral(models.Model):
     counter_referral = EncryptedTextField(_("counter-referral"), blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     overdue_notified_at = models.DateTimeField(null=True, blank=True)
-    verify_token = models.CharField(max_length=64, unique=True, default=_token, editable=False)
+    # The letter's verification address carries a token derived from the folio with a keyed HMAC (so the
+    # letter can be printed again); only its hash is stored, for the look-up. ``legacy_verify_token_hash``:
+    # the hash of the random token of letters printed before that, which keep working.
+    verify_token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    legacy_verify_token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -199,6 +204,15 @@ class Referral(models.Model):
 
     def __str__(self):
         return self.folio
+
+    def save(self, *args, **kwargs):
+        if self.folio and not self.verify_token_hash:
+            self.verify_token_hash = token_hash(self.verify_token)
+        super().save(*args, **kwargs)
+
+    @property
+    def verify_token(self) -> str:
+        return derived_token("referral-verify", self.folio)
 
     @property
     def is_overdue(self) -> bool:

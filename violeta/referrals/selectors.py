@@ -1,7 +1,7 @@
 """Reads of referrals. Staff reach a referral through its case (``access_case``); a partner-agency liaison
 reaches only the referrals sent to her institution, and nothing of the case file."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -10,6 +10,7 @@ from violeta.audit.models import Action
 from violeta.audit.services import audit_denied, audit_many, audit_record
 from violeta.cases.models import Case
 from violeta.cases.selectors import access_case, visible_cases
+from violeta.core.tokens import token_hash
 from violeta.referrals.models import (
     AWAITING,
     UNSENT,
@@ -122,7 +123,9 @@ def referral_by_token(token: str) -> Referral | None:
     if not token or len(token) > 64:
         return None
     return (
-        Referral.objects.filter(verify_token=token)
+        Referral.objects.filter(
+            Q(verify_token_hash=token_hash(token)) | Q(legacy_verify_token_hash=token_hash(token))
+        )
         .exclude(status__in=UNSENT)
         .select_related("institution")
         .first()

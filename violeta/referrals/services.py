@@ -207,7 +207,7 @@ def referral_create(
         consent=consent,
         created_by=by,
     )
-    referral.full_clean(exclude=["verify_token"])
+    referral.full_clean(exclude=["verify_token_hash", "legacy_verify_token_hash"])
     referral.save()
     ReferralEvent.objects.create(referral=referral, to_status=ReferralStatus.DRAFT, by=by)
     audit_record(actor=by, action=Action.CREATE, obj=referral, case_id=case.pk, detail="canalización")
@@ -280,7 +280,7 @@ def referral_update(
         changed.append("consent")
     if not changed:
         return referral
-    referral.full_clean(exclude=["verify_token"])
+    referral.full_clean(exclude=["verify_token_hash", "legacy_verify_token_hash"])
     referral.save(update_fields=changed)
     ReferralEvent.objects.create(
         referral=referral,

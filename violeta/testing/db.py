@@ -10,3 +10,11 @@ def raw_column(table: str, column: str, pk: int):
     with connection.cursor() as cursor:
         cursor.execute(sql, [pk])
         return cursor.fetchone()[0]
+
+
+def raw_row(table: str, pk: int) -> list:
+    """Every stored value of row ``pk`` of ``table``, as the database holds them."""
+    sql = "SELECT * FROM " + connection.ops.quote_name(table) + " WHERE id = %s"  # noqa: S608 (quoted identifier)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pk])
+        return list(cursor.fetchone())

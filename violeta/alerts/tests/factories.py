@@ -7,6 +7,7 @@ to bring deferred tasks (retries, watchdogs, delivery checks, escalation) forwar
 
 import itertools
 import os
+import re
 import secrets
 import time
 from datetime import timedelta
@@ -21,6 +22,7 @@ from django_tasks_db.models import DBTaskResult
 
 from violeta.alerts.models import Alert, EmergencyContact, MiaAccount, SmsMessage, SmsStatus
 from violeta.alerts.sms.file import FileBackend
+from violeta.core.tokens import token_hash
 
 _serial = itertools.count(1)
 
@@ -60,9 +62,24 @@ def mia_account(
 def emergency_contact(
     account: MiaAccount, *, name: str = "Contacto", phone: str | None = None
 ) -> EmergencyContact:
-    return EmergencyContact.objects.create(
-        account=account, name=name, phone=phone or unique_phone(), confirm_token=secrets.token_urlsafe(16)
+    token = secrets.token_urlsafe(16)
+    contact = EmergencyContact.objects.create(
+        account=account, name=name, phone=phone or unique_phone(), confirm_token_hash=token_hash(token)
     )
+    contact.confirm_token = token  # as contact_add gives it out: only its hash is stored
+    return contact
+
+
+def token_in(body: str, kind: str = "a") -> str:
+    """The token of the first Violeta link of ``kind`` ("a": live page, "c": invitation) in an SMS body."""
+    return re.search(rf"/{kind}/([A-Za-z0-9_-]+)/", body).group(1)
+
+
+def live_token(recipient) -> str:
+    """A contact's live-page token, from her alert SMS (the database keeps only its hash)."""
+    from violeta.alerts import services
+
+    return token_in(services.recipient_link(recipient))
 
 
 def mia_alert(account: MiaAccount | None = None, *, client_id: str | None = None) -> Alert:

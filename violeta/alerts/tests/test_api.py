@@ -293,8 +293,10 @@ def test_contacts_are_masked_and_at_most_five(client, sms_outbox):
 def test_a_confirmed_contact_shows_confirmed(her):
     contact = EmergencyContact.objects.first()
     from violeta.alerts import services
+    from violeta.alerts.tests.factories import token_in
 
-    services.contact_confirm(token=contact.confirm_token)
+    invitation = SmsMessage.objects.get(kind=SmsKind.INVITATION, to_phone=contact.phone)
+    services.contact_confirm(token=token_in(invitation.body, "c"))
     listed = her.get("/contacts").json()
     assert [c["confirmed"] for c in listed] == [True, False]
 

@@ -28,14 +28,17 @@ from violeta.alerts.models import (
 from violeta.alerts.sms import locmem
 from violeta.alerts.tests.factories import (
     emergency_contact,
+    live_token,
     make_due,
     mia_account,
     pending_tasks,
     run_tasks,
     task_args,
+    token_in,
 )
 from violeta.alerts.text import fit, is_single_gsm7_segment
 from violeta.audit.models import Action, AuditEvent
+from violeta.core.tokens import token_hash
 from violeta.testing.db import raw_column
 
 pytestmark = pytest.mark.django_db
@@ -380,6 +383,10 @@ def test_contact_add_queues_the_invitation_sms_with_the_confirmation_link():
     assert invitation.to_phone == PHONE
     assert "Lupita" in invitation.body
     assert f"/c/{contact.confirm_token}/" in invitation.body
+    assert (
+        contact.confirm_token
+        not in EmergencyContact.objects.filter(pk=contact.pk).values_list("confirm_token_hash", flat=True)[0]
+    )
     assert is_single_gsm7_segment(invitation.body)
     assert task_args(pending_tasks("sms_dispatch").get()) == [invitation.pk]
     run_tasks()
@@ -459,7 +466,7 @@ def test_alert_queues_one_sms_per_contact_at_once_without_a_location(account):
     for message in messages:
         assert message.alert == alert
         assert message.recipient.contact.phone == message.to_phone
-        assert f"/a/{message.recipient.token}/" in message.body
+        assert token_hash(token_in(message.body)) == message.recipient.token_hash
         assert "Lupita" in message.body
         assert is_single_gsm7_segment(message.body)
     # one task hands the alert's messages to the gateway (one INSERT for all of them on the hot path)
@@ -484,7 +491,7 @@ def test_alert_schedules_its_escalation_check(account, settings):
 def test_the_alert_sms_is_in_spanish(alert):
     message = sms(SmsKind.ALERT).first()
 
-    link = f"{django_settings.SITE_URL.rstrip('/')}/a/{message.recipient.token}/"
+    link = f"{django_settings.SITE_URL.rstrip('/')}/a/{live_token(message.recipient)}/"
     template = spanish("MIA ALERT: {name} needs help. Live location: {link}")
     assert message.body == fit(template, name="Lupita", link=link)
 
@@ -523,7 +530,7 @@ def test_first_location_tells_each_contact_once(alert):
     assert len(first) == 2
     assert {m.recipient_id for m in first} == set(alert.recipients.values_list("id", flat=True))
     for message in first:
-        assert f"/a/{message.recipient.token}/" in message.body
+        assert token_hash(token_in(message.body)) == message.recipient.token_hash
         assert is_single_gsm7_segment(message.body)
 
     services.alert_locate(alert=alert, lat="28.64", lon="-106.07", accuracy="30.5")
@@ -534,14 +541,20 @@ def test_first_location_tells_each_contact_once(alert):
     assert alert.locations.first().lat_lon == (28.65, -106.08)
 
 
-def test_a_location_from_the_future_is_dated_now(alert):
+def test_a_location_slightly_in_the_future_is_dated_now_and_far_ahead_is_refused(alert):
     before = timezone.now()
 
     location = services.alert_locate(
-        alert=alert, lat=28.6, lon=-106.1, accuracy=10, captured_at=timezone.now() + timedelta(hours=2)
+        alert=alert, lat=28.6, lon=-106.1, accuracy=10, captured_at=timezone.now() + timedelta(minutes=2)
     )
 
     assert before <= location.captured_at <= timezone.now()
+    with pytest.raises(ValidationError) as excinfo:
+        services.alert_locate(
+            alert=alert, lat=28.6, lon=-106.1, accuracy=10, captured_at=timezone.now() + timedelta(hours=2)
+        )
+    assert excinfo.value.code == "location"
+    assert AlertLocation.objects.filter(alert=alert).count() == 1
 
 
 MALFORMED = [
@@ -900,7 +913,7 @@ def test_coordinates_and_sms_text_are_encrypted_at_rest(alert):
     assert raw_coordinates.startswith("v1:")
     assert "28.63" not in raw_coordinates
     assert "106.06" not in raw_coordinates
-    assert message.recipient.token not in raw_body
+    assert live_token(message.recipient) not in raw_body
     assert "Lupita" not in raw_body
     assert AlertLocation.objects.get(pk=location.pk).lat_lon == (28.632996, -106.0691)
 
@@ -915,6 +928,6 @@ def test_an_account_with_more_contacts_than_the_limit_still_alerts_every_one(acc
 
     assert created
     assert alert.messages.count() == 6 == alert.recipients.count()
-    assert len({recipient.token for recipient in alert.recipients.all()}) == 6
+    assert len({recipient.token_hash for recipient in alert.recipients.all()}) == 6
     again, created_again = services.alert_raise(account=account, client_id="press-many")
     assert (again.pk, created_again) == (alert.pk, False)

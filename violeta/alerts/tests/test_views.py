@@ -23,8 +23,10 @@ from violeta.alerts.models import (
 )
 from violeta.alerts.sms import locmem
 from violeta.alerts.sms.twilio import signature
+from violeta.alerts.tests.factories import live_token
 from violeta.audit.models import Action, AuditEvent
 from violeta.cases.tests.factories import CaseFactory
+from violeta.core.tokens import token_hash
 
 PIN = "2468"
 DURESS_PIN = "1357"
@@ -49,9 +51,9 @@ def make_account(name="Ana", phone=HER_PHONE, contacts=CONTACTS) -> MiaAccount:
         phone=phone, display_name=name, pin_hash=make_password(PIN), duress_pin_hash=make_password(DURESS_PIN)
     )
     for contact_name, contact_phone in contacts:
-        EmergencyContact.objects.create(
-            account=account, name=contact_name, phone=contact_phone, confirm_token=secrets.token_urlsafe(16)
-        )
+        contact = EmergencyContact(account=account, name=contact_name, phone=contact_phone)
+        contact.confirm_token_hash = token_hash(invitation_token(contact))
+        contact.save()
     return account
 
 
@@ -67,8 +69,15 @@ def run_worker():
         services.sms_dispatch_run(message_id=pk)
 
 
+def invitation_token(contact) -> str:
+    """The invitation token of a contact made by make_account (the database keeps only its hash)."""
+    return f"inv{contact.account_id}-{contact.phone.lstrip('+')}"
+
+
 def first_recipient(alert) -> AlertRecipient:
-    return alert.recipients.select_related("contact").order_by("id").first()
+    recipient = alert.recipients.select_related("contact").order_by("id").first()
+    recipient.token = live_token(recipient)  # from her alert SMS: the database keeps only its hash
+    return recipient
 
 
 def signed_post(client, name, data, *, token=TOKEN):
@@ -103,6 +112,7 @@ def test_live_page_names_her_and_says_there_is_no_location_yet(client):
 def test_live_page_shows_the_latest_location_with_links_but_no_third_party_assets(client):
     alert = raise_alert()
     now = timezone.now()
+    Alert.objects.filter(pk=alert.pk).update(started_at=now - timedelta(minutes=10))  # raised 10 min ago
     services.alert_locate(
         alert=alert, lat=28.6, lon=-106.1, accuracy=80, captured_at=now - timedelta(minutes=9)
     )
@@ -125,7 +135,9 @@ def test_live_state_is_the_partial_with_who_is_on_the_way(client):
     alert = raise_alert()
     lucia, marta = alert.recipients.select_related("contact").order_by("id")
     services.alert_acknowledge(recipient=lucia, via="link")
-    response = client.get(reverse("alerts:live_state", kwargs={"token": marta.token}), HTTP_HX_REQUEST="true")
+    response = client.get(
+        reverse("alerts:live_state", kwargs={"token": live_token(marta)}), HTTP_HX_REQUEST="true"
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "<html" not in html
@@ -220,7 +232,7 @@ def test_ack_needs_the_csrf_token(alert_monitor):
 def test_contact_confirms_the_invitation(client):
     account = make_account(name="Ana")
     contact = account.contacts.first()
-    url = reverse("alerts:contact_confirm", kwargs={"token": contact.confirm_token})
+    url = reverse("alerts:contact_confirm", kwargs={"token": invitation_token(contact)})
     response = client.get(url)
     html = response.content.decode()
     assert response.status_code == 200
@@ -239,7 +251,7 @@ def test_unknown_or_removed_invitation_gets_404(client):
     contact = account.contacts.first()
     assert client.get(reverse("alerts:contact_confirm", kwargs={"token": "nope"})).status_code == 404
     services.contact_remove(account=account, contact_id=contact.pk)
-    url = reverse("alerts:contact_confirm", kwargs={"token": contact.confirm_token})
+    url = reverse("alerts:contact_confirm", kwargs={"token": invitation_token(contact)})
     assert client.get(url).status_code == 404
     assert client.post(url).status_code == 404
     contact.refresh_from_db()
@@ -407,6 +419,7 @@ def test_console_flags_duress_and_unanswered_alerts(client, alert_monitor, setti
 def test_console_detail_shows_map_locations_and_masked_messages(client, alert_monitor):
     alert = raise_alert()
     now = timezone.now()
+    Alert.objects.filter(pk=alert.pk).update(started_at=now - timedelta(minutes=7))  # raised 7 min ago
     for minutes, lat in ((6, 28.63), (4, 28.631), (1, 28.632)):
         services.alert_locate(
             alert=alert, lat=lat, lon=-106.08, accuracy=15, captured_at=now - timedelta(minutes=minutes)

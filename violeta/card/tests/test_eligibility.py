@@ -62,13 +62,16 @@ def test_postal_code_is_enough_when_her_colonia_is_not_listed(db):
     assert codes(exc.value) == {"municipality"}
 
 
-def test_duplicate_curp_with_an_application_in_progress(db):
-    submit()
+def test_duplicate_curp_with_an_application_in_progress(card_office):
+    """At the desk the office is told; online nothing is stored and the form is not told (see
+    test_public_privacy: she learns it through the institute)."""
+    desk = factories.desk_application(card_office)
     with pytest.raises(ValidationError) as exc:
-        submit()
+        factories.desk_application(card_office)
     assert codes(exc.value) == {"duplicate_application"}
     assert "solicitud en trámite" in exc.value.messages[0]
-    assert CardApplication.objects.count() == 1
+    assert submit() is None
+    assert CardApplication.objects.get() == desk
 
 
 def test_duplicate_curp_with_an_active_card(card_office):
@@ -149,7 +152,5 @@ def test_the_database_holds_one_open_application_per_curp(db, monkeypatch):
 
     submit()
     monkeypatch.setattr(eligibility.settings, "CARD", {**eligibility.settings.CARD, "ELIGIBILITY_RULES": []})
-    with pytest.raises(ValidationError) as exc:
-        submit()
-    assert codes(exc.value) == {"duplicate_application"}
+    assert submit() is None  # online: not told to the form, not stored
     assert CardApplication.objects.count() == 1

@@ -62,14 +62,16 @@ def test_the_desk_form_records_her_sms_consent(client, card_office):
 
 
 def test_duplicate_curp_probes_count_against_the_connections_limit(client, db, monkeypatch):
-    """A stranger trying CURPs gets the duplicate-CURP explanation only a few times per hour per connection."""
+    """A stranger trying CURPs learns nothing (the same answer as a new application) and only a few times per
+    hour per connection."""
     from violeta.card import views
 
     monkeypatch.setattr(views, "APPLY_PER_HOUR_IP", 3)
     assert client.post(APPLY, form_data()).status_code == 302  # her own application
     for _ in range(2):
-        refused = client.post(APPLY, form_data()).content.decode()
-        assert "Ya hay una solicitud en trámite con esta CURP" in refused
+        probe = client.post(APPLY, form_data())
+        assert probe.status_code == 302
+        assert "solicitud en trámite con esta CURP" not in probe.content.decode()
     over = client.post(APPLY, form_data()).content.decode()
     assert "Demasiadas solicitudes" in over
     assert "solicitud en trámite con esta CURP" not in over
