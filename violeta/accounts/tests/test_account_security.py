@@ -9,22 +9,26 @@ from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
-from violeta.accounts.models import Role
-from violeta.accounts.services import staff_create
+from violeta.accounts.models import GrantStatus, Role, RoleGrant
+from violeta.accounts.services import grant_approve, staff_create
 from violeta.audit.models import Action, AuditEvent
 from violeta.card.tests import factories
 from violeta.conftest import PASSWORD
 
 
 @pytest.fixture
-def member(db, sysadmin):
-    return staff_create(
+def member(db, sysadmin, director):
+    user = staff_create(
         by=sysadmin,
         email="recepcion.nueva@imm.test",
         full_name="Recepción Nueva",
         role=Role.RECEPTION,
         password=PASSWORD,
     )
+    # A role that reads personal data waits for a director's approval (accounts/tests/test_grants.py).
+    grant_approve(by=director, grant=RoleGrant.objects.get(user=user, status=GrantStatus.PENDING))
+    user.refresh_from_db()
+    return user
 
 
 def login(client, email, password=PASSWORD):

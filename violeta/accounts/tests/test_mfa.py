@@ -17,8 +17,8 @@ from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
-from violeta.accounts.models import Role, User
-from violeta.accounts.services import staff_create
+from violeta.accounts.models import GrantStatus, Role, RoleGrant, User
+from violeta.accounts.services import grant_approve, staff_create
 from violeta.audit.models import Action, AuditEvent
 from violeta.conftest import PASSWORD
 
@@ -114,8 +114,8 @@ def test_allauth_rate_limits_are_on_again():
 
 
 @pytest.fixture
-def new_account(db, sysadmin, area_legal):
-    return staff_create(
+def new_account(db, sysadmin, director, area_legal):
+    user = staff_create(
         by=sysadmin,
         email="nueva.abogada@imm.test",
         full_name="Nueva Abogada",
@@ -123,6 +123,10 @@ def new_account(db, sysadmin, area_legal):
         area=area_legal,
         password=PASSWORD,
     )
+    # A role that reads personal data waits for a director's approval (accounts/tests/test_grants.py).
+    grant_approve(by=director, grant=RoleGrant.objects.get(user=user, status=GrantStatus.PENDING))
+    user.refresh_from_db()
+    return user
 
 
 def reauthenticate(client, next_url):
