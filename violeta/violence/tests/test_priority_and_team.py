@@ -161,12 +161,12 @@ def test_priority_page_lifts_with_reason_and_shows_the_history(client, case, psy
     assert "Prioridad retirada" in detail  # the timeline line of the case page history
 
 
-def test_psychologist_sees_no_lift_button_and_gets_403(client, case, psychologist):
+def test_psychologist_sees_no_lift_button_and_gets_404(client, case, psychologist):
     _high(case, psychologist)
     client.force_login(psychologist)
     page_url = reverse("violence:priority", kwargs={"folio": case.folio})
     assert page_url not in client.get(reverse("cases:detail", kwargs={"folio": case.folio})).content.decode()
-    assert client.post(page_url, {"reason": REASON}).status_code == 403
+    assert client.post(page_url, {"reason": REASON}).status_code == 404
 
 
 def test_lower_assessment_prompt_on_the_case_page(client, case, psychologist, coordinator):
