@@ -153,3 +153,28 @@ def test_area_staff_timeline_keeps_violence_lines(client, lawyer, case_with_viol
     body = client.get(reverse("cases:detail", kwargs={"folio": case.folio})).content.decode()
     assert risk.description in body
     assert "Detección de trata" in body
+
+
+def test_notices_given_before_they_carried_their_case_find_it_from_their_link(
+    outsider, receptionist, restricted
+):
+    """The data migration: a notice written before notices carried their case gets it from its link."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("violeta.referrals.migrations.0003_notices_about_a_case")
+    case = restricted["case"]
+    referral = refer(case, outsider, institution("oic", name="Órgano Interno de Control"))
+    old = Notification.objects.create(
+        recipient=receptionist,
+        kind="referral",
+        message=f"Canalización {referral.folio} a OIC: Recibida",
+        url=reverse("referrals:detail", kwargs={"folio": referral.folio}),
+    )
+    other = Notification.objects.create(recipient=receptionist, kind="agenda", message="x", url="/no-existe/")
+    migration.forwards(apps, None)
+    old.refresh_from_db()
+    other.refresh_from_db()
+    assert old.case_id == case.pk
+    assert other.case_id is None
