@@ -7,11 +7,13 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncWeek
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from violeta.accounts.models import AREA_ROLES, CASE_ROLES, INTAKE_ROLES, Area, Role, User
-from violeta.agenda.models import Appointment, PhoneCall, PhoneLine
+from violeta.agenda.models import BUSY_STATUSES, Appointment, PhoneCall, PhoneLine
 from violeta.audit.models import Action
 from violeta.audit.services import audit_denied, audit_many, audit_record
+from violeta.cases.selectors import case_visible_q
 
 # Who opens the agenda pages at all; what each sees is decided below.
 AGENDA_ROLES = CASE_ROLES
@@ -23,8 +25,9 @@ CALL_ROLES = INTAKE_ROLES | {Role.DIRECTOR}
 CALL_DESK_ROLES = frozenset({Role.RECEPTION, Role.COORDINATOR, Role.DIRECTOR})
 
 
-def visible_appointments(user) -> QuerySet[Appointment]:
-    """Reception and the director see every agenda; a coordinator her area's; area staff their own."""
+def agenda_appointments_in_reach(user) -> QuerySet[Appointment]:
+    """The agendas a user may open: reception and the director every one; a coordinator her area's; area staff
+    their own. What she may read of each appointment is ``visible_appointments``; the rest is busy time."""
     if not (user.is_authenticated and user.is_active and user.role in AGENDA_ROLES):
         return Appointment.objects.none()
     if user.role in (Role.RECEPTION, Role.DIRECTOR):
@@ -33,6 +36,12 @@ def visible_appointments(user) -> QuerySet[Appointment]:
     if user.role == Role.COORDINATOR and user.area_id:
         rule |= Q(area_id=user.area_id)
     return Appointment.objects.filter(rule)
+
+
+def visible_appointments(user) -> QuerySet[Appointment]:
+    """The appointments in her agendas that she may read: those about no case, or about a case she may see
+    (the case's own rule, so an internal-protocol case's appointments stay with its designated staff)."""
+    return agenda_appointments_in_reach(user).filter(case_visible_q(user))
 
 
 def access_appointment(user, pk, *, detail: str = "cita", for_update: bool = False) -> Appointment:
@@ -127,9 +136,32 @@ def local_day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
 
 
-def agenda_appointments(user, scope: AgendaScope, *, first_day: date, days: int) -> list[Appointment]:
-    """The appointments of ``days`` days from ``first_day`` in the scope, in three queries whatever their number
-    (the appointments with who and where, and the audit of the people shown)."""
+@dataclass(frozen=True)
+class AppointmentBusy:
+    """An appointment in the agenda about a case the viewer may not see: only the time it takes."""
+
+    staff_id: int
+    starts_at: datetime
+    ends_at: datetime
+    staff_name: str = ""
+    kind: str = "appointment"
+    folio: str = ""
+    place: str = ""
+    url: str = ""
+    is_busy = True
+    is_deadline = False
+
+    @property
+    def label(self) -> str:
+        return gettext("Busy: appointment")
+
+
+def agenda_appointments(
+    user, scope: AgendaScope, *, first_day: date, days: int
+) -> list[Appointment | AppointmentBusy]:
+    """The appointments of ``days`` days from ``first_day`` in the scope, in four queries whatever their number
+    (the appointments with who and where, the audit of the people shown, and the appointments about cases she
+    may not see, as busy time without who or why)."""
     start, _ = local_day_bounds(first_day)
     _, end = local_day_bounds(first_day + timedelta(days=days - 1))
     qs = visible_appointments(user).filter(starts_at__gte=start, starts_at__lt=end)
@@ -140,6 +172,21 @@ def agenda_appointments(user, scope: AgendaScope, *, first_day: date, days: int)
     appointments = list(
         qs.select_related("person", "case", "staff", "area").defer("notes", "case__reason", "person__address")
     )
+    shown = {a.pk for a in appointments}
+    hidden = agenda_appointments_in_reach(user).filter(starts_at__gte=start, starts_at__lt=end)
+    if scope.staff:
+        hidden = hidden.filter(staff=scope.staff)
+    elif scope.area:
+        hidden = hidden.filter(area=scope.area)
+    busy = [
+        AppointmentBusy(
+            staff_id=a.staff_id, starts_at=a.starts_at, ends_at=a.ends_at, staff_name=a.staff.full_name
+        )
+        for a in hidden.filter(status__in=BUSY_STATUSES)
+        .select_related("staff")
+        .only("id", "staff", "staff__full_name", "starts_at", "ends_at")
+        if a.pk not in shown
+    ]
     # One audit line per woman shown (with her case), however many of her appointments the page lists.
     people = {a.person_id: a.person for a in appointments if a.person_id}
     case_of = {a.person_id: a.case_id for a in appointments if a.person_id}
@@ -150,18 +197,20 @@ def agenda_appointments(user, scope: AgendaScope, *, first_day: date, days: int)
         detail="agenda",
         case_of=lambda person: case_of[person.pk],
     )
-    return appointments
+    return appointments + busy
 
 
 # --- Calls ----------------------------------------------------------------------------------------------------
 
 
 def visible_calls(user) -> QuerySet[PhoneCall]:
+    """The call desk sees every call, area staff the calls they took; a call linked to a case only for those
+    who may see the case."""
     if not (user.is_authenticated and user.is_active and user.role in CALL_ROLES):
         return PhoneCall.objects.none()
     if user.role in CALL_DESK_ROLES:
-        return PhoneCall.objects.all()
-    return PhoneCall.objects.filter(taken_by=user)
+        return PhoneCall.objects.filter(case_visible_q(user))
+    return PhoneCall.objects.filter(taken_by=user).filter(case_visible_q(user))
 
 
 def access_call(user, pk, *, detail: str = "llamada") -> PhoneCall:
@@ -170,7 +219,10 @@ def access_call(user, pk, *, detail: str = "llamada") -> PhoneCall:
     if str(pk).isdigit():
         call = visible_calls(user).select_related("line", "taken_by", "case").filter(pk=pk).first()
     if call is None:
-        audit_denied(actor=user, object_type="agenda.phonecall", object_id=str(pk)[:40])
+        case_id = None
+        if str(pk).isdigit():
+            case_id = PhoneCall.objects.filter(pk=pk).values_list("case_id", flat=True).first()
+        audit_denied(actor=user, object_type="agenda.phonecall", object_id=str(pk)[:40], case_id=case_id)
         raise Http404
     audit_record(actor=user, action=Action.VIEW, obj=call, case_id=call.case_id, detail=detail)
     return call

@@ -63,6 +63,7 @@ def _tell_staff(appointment: Appointment, *, by, message: str) -> None:
             message=message,
             url=reverse("agenda:appointment_detail", kwargs={"pk": appointment.pk}),
             key=_notice_key(appointment),
+            case=appointment.case_id,
         )
 
 

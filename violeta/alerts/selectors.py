@@ -7,6 +7,7 @@ from violeta.accounts.models import Role
 from violeta.alerts.models import Alert, AlertLocation, AlertRecipient, AlertStatus, EmergencyContact
 from violeta.audit.models import Action
 from violeta.audit.services import audit_denied, audit_many, audit_record
+from violeta.cases.selectors import can_view_case
 from violeta.core.tokens import token_hash
 
 CONSOLE_ROLES = frozenset({Role.ALERT_MONITOR, Role.DIRECTOR})
@@ -52,6 +53,8 @@ def access_alert(user, public_id) -> Alert:
         audit_denied(actor=user, object_type="alerts.alert", object_id=str(public_id))
         raise Http404
     audit_record(actor=user, action=Action.VIEW, obj=alert, case_id=alert.case_id, detail="consola")
+    # The emergency is the console's; her case file is not: its folio only for who may see the case.
+    alert.visible_case = alert.case if alert.case_id and can_view_case(user, alert.case_id) else None
     return alert
 
 

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "violeta.cases"
     verbose_name = _("Case files")
+
+    def ready(self):
+        from violeta.cases.selectors import visible_cases
+        from violeta.notifications import visibility
+
+        # Notices about a case reach, and are shown to, only the staff who may see the case.
+        visibility.register_case_rule(visible_cases)

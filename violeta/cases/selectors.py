@@ -9,6 +9,7 @@ from django.utils import timezone
 from violeta.accounts.models import AREA_ROLES, CASE_ROLES, Role
 from violeta.audit.models import Action
 from violeta.audit.services import audit_denied, audit_record
+from violeta.cases import timeline
 from violeta.cases.models import (
     AreaNote,
     Case,
@@ -47,8 +48,22 @@ def visible_cases(user) -> QuerySet[Case]:
     )
 
 
-def can_view_case(user, case: Case) -> bool:
-    return visible_cases(user).filter(pk=case.pk).exists()
+def can_view_case(user, case: Case | int | None) -> bool:
+    """Whether the user may see this case (a Case or its id): the one predicate every app asks."""
+    if case is None:
+        return False
+    pk = case if isinstance(case, int) else case.pk
+    return visible_cases(user).filter(pk=pk).exists()
+
+
+# The same predicate under the name the other apps' docstrings use.
+case_visible_to = can_view_case
+
+
+def case_visible_q(user, field: str = "case") -> Q:
+    """A filter for any model that points at a case through ``field`` (``"case"``, ``"matter__case"``): its rows
+    about no case, or about a case the user may see. Every read of such a model narrows by it."""
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__in": visible_cases(user).values("pk")})
 
 
 def can_read_area_notes(user, area_id: int) -> bool:
@@ -95,7 +110,12 @@ def case_page(user, case: Case, *, events_limit: int = 100) -> CasePage:
             "author", "area", "consultation"
         )
     )
-    events = list(case.events.select_related("actor", "area").order_by("-at", "-id")[:events_limit])
+    # Each history line only for those who may read the section it comes from (violence, legal, psychology).
+    events = list(
+        case.events.exclude(kind__in=timeline.hidden_kinds(user, case))
+        .select_related("actor", "area")
+        .order_by("-at", "-id")[:events_limit]
+    )
     return CasePage(case, parties, team, consultations, notes, events, readable)
 
 

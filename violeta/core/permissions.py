@@ -4,13 +4,12 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import resolve_url
 
 from violeta.accounts.models import CASE_ROLES, INTAKE_ROLES, Role
 
-__all__ = ["CASE_ROLES", "INTAKE_ROLES", "Role", "has_role", "staff_required"]
+__all__ = ["CASE_ROLES", "INTAKE_ROLES", "Role", "has_role", "refuse_by_role", "staff_required"]
 
 
 def has_role(user, roles) -> bool:
@@ -18,7 +17,9 @@ def has_role(user, roles) -> bool:
 
 
 def staff_required(roles=CASE_ROLES):
-    """Signed in, active, and with one of ``roles``; otherwise the login page or a 403 (a page, not an object)."""
+    """Signed in, active, and with one of ``roles``; otherwise the login page, or a 404 (a refusal must not tell
+    that the page, or the case in its URL, exists) audited and flagged with the URL's name only: never the
+    URL itself, whose folio or id would put personal data in the log of a refusal."""
 
     def decorator(view):
         @wraps(view)
@@ -31,10 +32,22 @@ def staff_required(roles=CASE_ROLES):
                     return response
                 return redirect_to_login(request.get_full_path())
             if not has_role(request.user, roles):
-                raise PermissionDenied
+                refuse_by_role(request)
             return view(request, *args, **kwargs)
 
         wrapped.required_roles = frozenset(roles)
         return wrapped
 
     return decorator
+
+
+def refuse_by_role(request):
+    """Audit a role-level refusal (by the URL's name, e.g. ``cases:detail``) and answer 404."""
+    from violeta.audit.services import audit_denied
+
+    match = getattr(request, "resolver_match", None)
+    name = (match.view_name if match is not None else "") or "?"
+    audit_denied(
+        actor=request.user, object_type="url", object_id=name[:64], detail=f"rol {request.user.role or '-'}"
+    )
+    raise Http404

@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class LegalConfig(AppConfig):
     name = "violeta.legal"
     verbose_name = _("Legal matters")
+
+    def ready(self):
+        from violeta.cases import timeline
+        from violeta.cases.models import EventKind
+
+        # Legal matters' and hearings' lines only for those who read legal matters.
+        timeline.register_section(kinds={EventKind.LEGAL, EventKind.HEARING}, rule=_legal_rule)
+
+
+def _legal_rule(user, case):
+    from violeta.legal.selectors import can_read_matters
+
+    return can_read_matters(user)

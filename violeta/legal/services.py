@@ -112,6 +112,7 @@ def _warn_clashes(hearing: Hearing) -> list:
             url=reverse("agenda:day")
             + f"?day={timezone.localtime(hearing.starts_at):%Y-%m-%d}&staff={hearing.matter.responsible_id}",
             key=hearing_reminder_key(hearing, f"clash-{hearing.starts_at:%Y%m%d%H%M}"),
+            case=hearing.matter.case_id,
         )
     return appointments
 
@@ -134,6 +135,7 @@ def _schedule_reminders(hearing: Hearing) -> None:
             url=url,
             # Per time: moved again within the two hours, she is told again.
             key=hearing_reminder_key(hearing, f"{SOON_SUFFIX}-{hearing.starts_at:%Y%m%d%H%M}"),
+            case=hearing.matter.case_id,
         )
         return
     for suffix, before in REMINDERS:
@@ -147,6 +149,7 @@ def _schedule_reminders(hearing: Hearing) -> None:
             url=url,
             deliver_at=deliver_at,
             key=hearing_reminder_key(hearing, suffix),
+            case=hearing.matter.case_id,
         )
 
 

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,7 +10,7 @@ from violeta.audit.models import Action
 from violeta.audit.services import audit_many
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
-from violeta.core.permissions import CASE_ROLES, staff_required
+from violeta.core.permissions import CASE_ROLES, refuse_by_role, staff_required
 from violeta.legal import selectors, services
 from violeta.legal.forms import (
     CancelForm,
@@ -25,10 +25,11 @@ from violeta.legal.forms import (
 DESK_ROLES = frozenset({Role.LEGAL, Role.COORDINATOR, Role.DIRECTOR})
 
 
-def _require_writer(user) -> None:
-    """The director's office reads legal matters; the legal area writes them (a 403: the page, not the object)."""
-    if not selectors.is_legal_staff(user):
-        raise PermissionDenied
+def _require_writer(request) -> None:
+    """The director's office reads legal matters; the legal area writes them (a 404, audited, like any other
+    role-level refusal)."""
+    if not selectors.is_legal_staff(request.user):
+        refuse_by_role(request)
 
 
 def _warn_clashes(request, hearing) -> None:
@@ -53,7 +54,7 @@ def _warn_clashes(request, hearing) -> None:
 def desk(request):
     """Mis asuntos, próximas audiencias: the lawyer's open matters and her hearings of the next 30 days."""
     if not selectors.can_read_matters(request.user):
-        raise PermissionDenied
+        refuse_by_role(request)
     scope = request.GET.get("scope", "all" if request.user.role == Role.DIRECTOR else "mine")
     if request.user.role == Role.LEGAL or scope not in ("mine", "all"):
         scope = "mine"
@@ -72,7 +73,7 @@ def desk(request):
 @require_http_methods(["GET", "POST"])
 def matter_create(request, folio):
     case = selectors.access_case_for_legal(request.user, folio, detail="nuevo asunto jurídico")
-    _require_writer(request.user)
+    _require_writer(request)
     initial = {"responsible": request.user.pk} if request.user.role == Role.LEGAL else {}
     form = MatterForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -103,7 +104,7 @@ def matter_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def matter_edit(request, pk):
     matter = selectors.access_matter(request.user, pk, detail="edición de asunto jurídico")
-    _require_writer(request.user)
+    _require_writer(request)
     initial = {
         "responsible": matter.responsible_id,
         "authority": matter.authority,
@@ -129,7 +130,7 @@ def matter_edit(request, pk):
 @require_POST
 def matter_stage(request, pk):
     matter = selectors.access_matter(request.user, pk, detail="etapa de asunto jurídico")
-    _require_writer(request.user)
+    _require_writer(request)
     form = StageForm(request.POST)
     if form.is_valid():
         try:
@@ -147,7 +148,7 @@ def matter_stage(request, pk):
 @require_http_methods(["GET", "POST"])
 def hearing_create(request, pk):
     matter = selectors.access_matter(request.user, pk, detail="nueva audiencia")
-    _require_writer(request.user)
+    _require_writer(request)
     form = HearingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -166,7 +167,7 @@ def hearing_create(request, pk):
 @require_http_methods(["GET", "POST"])
 def hearing_reschedule(request, pk):
     hearing = selectors.access_hearing(request.user, pk, detail="reprogramar audiencia")
-    _require_writer(request.user)
+    _require_writer(request)
     form = RescheduleForm(
         request.POST or None, initial={"place": hearing.place, "duration_minutes": hearing.duration_minutes}
     )
@@ -187,7 +188,7 @@ def hearing_reschedule(request, pk):
 @require_POST
 def hearing_cancel(request, pk):
     hearing = selectors.access_hearing(request.user, pk, detail="cancelar audiencia")
-    _require_writer(request.user)
+    _require_writer(request)
     form = CancelForm(request.POST)
     form.is_valid()
     try:
@@ -203,7 +204,7 @@ def hearing_cancel(request, pk):
 @require_http_methods(["GET", "POST"])
 def hearing_outcome(request, pk):
     hearing = selectors.access_hearing(request.user, pk, detail="resultado de audiencia")
-    _require_writer(request.user)
+    _require_writer(request)
     form = OutcomeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -20,6 +20,9 @@ class Notification(models.Model):
     names what a notice is about ("legal.hearing:42:day-before"), so rescheduling the hearing replaces the
     reminder instead of adding a second one, and cancelling it withdraws it.
 
+    A notice about a case carries its ``case_id``: it is given only to staff who may see the case, and hidden
+    from anyone who no longer may (she left the team, the case went under the internal protocol).
+
     The message is shown inside Violeta only, behind the login: it may name a folio but never a person, a
     narrative or anything else from the file. The e-mail carries none of it, only a link to the inbox.
     """
@@ -31,6 +34,9 @@ class Notification(models.Model):
     message = models.CharField(_("message"), max_length=300)
     url = models.CharField(_("link"), max_length=300, blank=True)
     key = models.CharField(max_length=120, blank=True)
+    # The case the notice is about, if any (an id, like the audit log's: this app sits below cases). Notices
+    # about a case are created for, and shown to, only the staff who may see it (``visibility``).
+    case_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
     deliver_at = models.DateTimeField(_("date"), default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)

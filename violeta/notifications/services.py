@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from violeta.core.tasks import enqueue
+from violeta.notifications import visibility
 from violeta.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -26,8 +27,12 @@ def notify(
     url: str = "",
     deliver_at: datetime | None = None,
     key: str = "",
+    case=None,
 ) -> list[Notification]:
     """Give each recipient a notice, now or at ``deliver_at``; with a ``key``, replace her pending one.
+
+    A notice about a ``case`` (a Case or its id) goes only to recipients who may see the case: the others are
+    skipped, whoever the caller listed (a team member of a case now under the internal protocol).
 
     A notice already delivered under the same key is left alone (she was told) unless it is a reminder for a
     later time than the old one (a hearing moved to another day). Inactive accounts get nothing.
@@ -36,7 +41,12 @@ def notify(
 
     when = deliver_at or timezone.now()
     created = []
-    users = {user.pk: user for user in recipients if user is not None and user.is_active}
+    case_id = getattr(case, "pk", case)
+    users = {
+        user.pk: user
+        for user in recipients
+        if user is not None and user.is_active and visibility.may_see_case(user, case_id)
+    }
     for user in users.values():
         if key:
             notice = Notification.objects.select_for_update().filter(recipient=user, key=key).first()
@@ -45,6 +55,7 @@ def notify(
                 if delivered and (deliver_at is None or when <= notice.deliver_at):
                     continue
                 notice.kind, notice.message, notice.url = kind, message[:300], url
+                notice.case_id = case_id
                 notice.deliver_at, notice.cancelled_at = when, None
                 notice.read_at = notice.emailed_at = None
                 notice.save()
@@ -52,7 +63,13 @@ def notify(
                 continue
         created.append(
             Notification.objects.create(
-                recipient=user, kind=kind, message=message[:300], url=url, deliver_at=when, key=key
+                recipient=user,
+                kind=kind,
+                message=message[:300],
+                url=url,
+                deliver_at=when,
+                key=key,
+                case_id=case_id,
             )
         )
     for notice in created:
@@ -92,6 +109,11 @@ def notification_deliver_run(*, notification_id: int) -> bool:
             .first()
         )
         if notice is None or notice.deliver_at > timezone.now():
+            return False
+        if not visibility.may_see_case(notice.recipient, notice.case_id):
+            # A reminder about a case she no longer sees (left the team, internal protocol): withdraw it.
+            notice.cancelled_at = timezone.now()
+            notice.save(update_fields=["cancelled_at"])
             return False
         notice.emailed_at = timezone.now()
         notice.save(update_fields=["emailed_at"])

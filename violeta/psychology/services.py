@@ -281,5 +281,6 @@ def plans_pending_discharge_notify(*, case: Case) -> list[TreatmentPlan]:
             message=message,
             url=reverse("psychology:discharge", kwargs={"folio": case.folio}),
             key=f"psychology.discharge-pending:{plan.pk}",
+            case=case,
         )
     return plans

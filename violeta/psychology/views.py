@@ -1,7 +1,7 @@
 """Psychological care pages under a case. Every view goes through access_psychology: others on the case get 404."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -12,7 +12,7 @@ from violeta.audit.models import Action
 from violeta.audit.services import audit_many
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
-from violeta.core.permissions import CASE_ROLES, staff_required
+from violeta.core.permissions import CASE_ROLES, refuse_by_role, staff_required
 from violeta.psychology import selectors, services
 from violeta.psychology.forms import (
     DischargeForm,
@@ -34,7 +34,7 @@ def _back(case):
 def my_plans(request):
     """Mis planes: the women in treatment with her, the longest without a session first."""
     if not selectors.is_psychology_staff(request.user):
-        raise PermissionDenied
+        refuse_by_role(request)
     page = Paginator(selectors.plans_for_user(request.user), 50).get_page(request.GET.get("page"))
     audit_many(
         actor=request.user,

@@ -9,7 +9,7 @@ from violeta.accounts.models import CASE_ROLES, INTAKE_ROLES, Role
 from violeta.audit.models import Action
 from violeta.audit.services import audit_denied, audit_many, audit_record
 from violeta.cases.models import Case
-from violeta.cases.selectors import access_case, visible_cases
+from violeta.cases.selectors import access_case, case_visible_q, visible_cases
 from violeta.core.tokens import token_hash
 from violeta.referrals.models import (
     AWAITING,
@@ -145,7 +145,13 @@ def pending_inbound(user) -> list[InboundReferral]:
 def access_inbound(user, pk: int) -> InboundReferral:
     inbound = None
     if user.is_authenticated and user.role in INTAKE_ROLES:
-        inbound = InboundReferral.objects.filter(pk=pk).select_related("institution").first()
+        # a referral already turned into a case follows the case's rule
+        inbound = (
+            InboundReferral.objects.filter(case_visible_q(user))
+            .filter(pk=pk)
+            .select_related("institution")
+            .first()
+        )
     if inbound is None:
         audit_denied(actor=user, object_type="referrals.inboundreferral", object_id=pk)
         raise Http404

@@ -142,7 +142,14 @@ def _step(referral: Referral, *, by, to: str, note: str = "") -> None:
 
 def _notify_team(referral: Referral, *, by, message: str, key: str = "") -> None:
     team = [m.user for m in referral.case.team_members.select_related("user") if m.user_id != by.pk]
-    notify(recipients=team, kind="referral", message=message, url=_case_url(referral), key=key)
+    notify(
+        recipients=team,
+        kind="referral",
+        message=message,
+        url=_case_url(referral),
+        key=key,
+        case=referral.case_id,
+    )
 
 
 def _notify_liaisons(referral: Referral, *, message: str) -> None:
@@ -545,6 +552,7 @@ def referral_overdue_check_run(*, referral_id: int, now=None) -> bool:
             },
             url=reverse("referrals:overdue"),
             key=f"referrals.overdue:{referral.pk}:{today.isoformat()}",
+            case=referral.case_id,
         )
     return True
 

@@ -15,7 +15,7 @@ from violeta.cases.models import ArrivalChannel, Case
 from violeta.cases.selectors import access_case
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
-from violeta.core.permissions import CASE_ROLES, staff_required
+from violeta.core.permissions import CASE_ROLES, refuse_by_role, staff_required
 from violeta.documents.storage import private_storage
 from violeta.referrals import documents, selectors, services
 from violeta.referrals.forms import (
@@ -510,7 +510,7 @@ def internal_protocol(request, folio):
     """Attend the case under the internal protocol (designated staff and the director only)."""
     case = access_case(request.user, folio, detail="protocolo interno")
     if not services.is_protocol_staff(request.user):
-        raise Http404
+        refuse_by_role(request)
     initial = {"dependency": case.ip_dependency, "conduct": case.ip_conduct}
     form = InternalProtocolForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -1,7 +1,7 @@
 """Social-work pages under a case: the team reads them (notes hidden); social work on the team writes."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -12,7 +12,7 @@ from violeta.audit.models import Action
 from violeta.audit.services import audit_many, audit_record
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
-from violeta.core.permissions import CASE_ROLES, staff_required
+from violeta.core.permissions import CASE_ROLES, refuse_by_role, staff_required
 from violeta.socialwork import selectors, services
 from violeta.socialwork.forms import ApplicationForm, AssessmentForm, OrientationForm, OutcomeForm
 
@@ -25,7 +25,7 @@ def _back(case):
 def open_applications(request):
     """Applications waiting for an answer on her cases, the oldest submission first."""
     if not selectors.is_social_work_staff(request.user):
-        raise PermissionDenied  # other areas' coordinators
+        refuse_by_role(request)  # other areas' coordinators
     page = Paginator(selectors.open_applications_for_user(request.user), 50).get_page(request.GET.get("page"))
     audit_many(
         actor=request.user,

@@ -17,6 +17,7 @@ from violeta.accounts.models import AREA_ROLES, Role, User
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
 from violeta.cases.models import Case, CaseTeamMember, EventKind
+from violeta.cases.selectors import can_view_case
 from violeta.cases.services import can_manage_team, case_event_record
 from violeta.notifications.services import notifications_cancel, notify
 from violeta.violence import instruments
@@ -82,14 +83,19 @@ def area_coordinators(case: Case) -> list[User]:
 
 
 def case_lawyers(case: Case) -> list[User]:
-    """The lawyers on the case's team; if none, the coordinators of the legal area on it (or all of them)."""
+    """The lawyers on the case's team; if none, the coordinators of the legal area who may see the case; if
+    none may (the legal area left its team), the director, who sees every case: a reminder about a case goes
+    only to staff who may open it (issue 12), and an order about to expire must still reach someone."""
     lawyers = list(
         User.objects.filter(is_active=True, role=Role.LEGAL, case_memberships__case=case).distinct()
     )
     if lawyers:
         return lawyers
-    return [u for u in area_coordinators(case) if u.area and u.area.code == "juridica"] or list(
+    coordinators = [u for u in area_coordinators(case) if u.area and u.area.code == "juridica"] or list(
         User.objects.filter(is_active=True, role=Role.COORDINATOR, area__code="juridica")
+    )
+    return [u for u in coordinators if can_view_case(u, case)] or list(
+        User.objects.filter(is_active=True, role=Role.DIRECTOR)
     )
 
 
@@ -273,6 +279,7 @@ def case_priority_mark(*, case: Case, by, reason: str) -> PriorityChange:
         % {"folio": case.folio},
         url=_case_url(case),
         key=f"violence.priority:{change.pk}",
+        case=case,
     )
     return change
 
@@ -381,6 +388,7 @@ def risk_assessment_record(
             % {"folio": case.folio, "level": label},
             url=_case_url(case),
             key=f"violence.risk:{assessment.pk}",
+            case=case,
         )
     return assessment
 
@@ -445,6 +453,7 @@ def safety_plan_save(*, case: Case, by, review_on=_UNCHANGED, **fields) -> Safet
                 url=reverse("violence:safety_plan", kwargs={"folio": case.folio}),
                 deliver_at=timezone.make_aware(datetime.combine(plan.review_on, time(REMINDER_HOUR))),
                 key=_plan_review_key(plan),
+                case=case,
             )
     audit_record(actor=by, action=Action.CREATE if created else Action.UPDATE, obj=plan, case_id=case.pk)
     case_event_record(
@@ -548,6 +557,7 @@ def order_reminders_schedule(order: ProtectionOrder) -> None:
             url=_case_url(order.case),
             deliver_at=at,
             key=_reminder_key(order, days),
+            case=order.case_id,
         )
     if due_now:
         notify(
@@ -556,6 +566,7 @@ def order_reminders_schedule(order: ProtectionOrder) -> None:
             message=message,
             url=_case_url(order.case),
             key=_reminder_key(order, min(due_now)),
+            case=order.case_id,
         )
 
 
@@ -693,7 +704,8 @@ def trafficking_screening_record(
         case_event_record(
             case=case,
             by=by,
-            kind=EventKind.REFERRAL,
+            # A line of the violence section (only its readers see it), though it calls for a referral.
+            kind=EventKind.VIOLENCE,
             description=_("Trafficking indicators: specialised referral needed"),
             area=by.area,
         )
@@ -704,6 +716,7 @@ def trafficking_screening_record(
             % {"folio": case.folio},
             url=_case_url(case),
             key=f"violence.trafficking:{screening.pk}",
+            case=case,
         )
     else:
         case_event_record(

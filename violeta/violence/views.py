@@ -1,7 +1,7 @@
 """Thin views: every page is about one case and goes through ``access_violence_case`` (404 and audit)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from violeta.accounts.decorators import recent_authentication_required
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
-from violeta.core.permissions import staff_required
+from violeta.core.permissions import refuse_by_role, staff_required
 from violeta.violence import selectors, services
 from violeta.violence.forms import (
     AggressorForm,
@@ -41,10 +41,10 @@ def _back(case):
     return redirect(reverse("cases:detail", kwargs={"folio": case.folio}) + "#violencia")
 
 
-def _require_order_role(user) -> None:
-    """Checked after the case (404 outside its team): orders are the legal area's work."""
-    if user.role not in ORDER_ROLES:
-        raise PermissionDenied
+def _require_order_role(request) -> None:
+    """Checked after the case (404 outside its team): orders are the legal area's work (404 too, audited)."""
+    if request.user.role not in ORDER_ROLES:
+        refuse_by_role(request)
 
 
 def _save(request, form, call, success: str):
@@ -212,7 +212,7 @@ def safety_plan_print(request, folio):
 @require_http_methods(["GET", "POST"])
 def order_create(request, folio):
     case = selectors.access_violence_case(request.user, folio, detail="orden de protección")
-    _require_order_role(request.user)
+    _require_order_role(request)
     form = ProtectionOrderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -234,7 +234,7 @@ def order_create(request, folio):
 @require_http_methods(["GET", "POST"])
 def order_edit(request, folio, pk):
     case = selectors.access_violence_case(request.user, folio, detail="orden de protección")
-    _require_order_role(request.user)
+    _require_order_role(request)
     order = selectors.order_for(case, pk)
     fields = ProtectionOrderForm.base_fields
     form = ProtectionOrderForm(request.POST or None, initial={name: getattr(order, name) for name in fields})
@@ -297,7 +297,7 @@ def priority(request, folio):
     lifting = case.is_priority
     allowed = (services.can_lift_priority if lifting else services.can_mark_priority)(request.user, case)
     if not allowed or not case.is_active:
-        raise PermissionDenied
+        refuse_by_role(request)
     form = PriorityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         service = services.case_priority_lift if lifting else services.case_priority_mark

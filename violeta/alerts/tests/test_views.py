@@ -367,9 +367,9 @@ def test_console_is_for_alert_monitors_and_the_director(client, lawyer, alert_mo
         assert response["Location"].startswith(reverse("account_login"))
     client.force_login(lawyer)
     for url in urls:
-        assert client.get(url).status_code == 403
+        assert client.get(url).status_code == 404
     close = reverse("alerts:console_close", kwargs={"public_id": alert.public_id})
-    assert client.post(close, {"outcome": Outcome.FALSE_ALARM}).status_code == 403
+    assert client.post(close, {"outcome": Outcome.FALSE_ALARM}).status_code == 404
     assert Alert.objects.get().status == AlertStatus.ACTIVE
     for user in (alert_monitor, director):
         client.force_login(user)

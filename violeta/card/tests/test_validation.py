@@ -166,7 +166,7 @@ def test_only_a_linked_merchant_validates(client, merchant, card, lawyer, card_o
     assert client.post(API, {"number": card.number}, content_type="application/json").status_code == 403
     for user in (lawyer, card_office):
         client.force_login(user)
-        assert client.get(VALIDATE).status_code == 403
+        assert client.get(VALIDATE).status_code == 404  # a role refusal: 404, audited
         assert client.post(API, {"number": card.number}, content_type="application/json").status_code == 403
     assert not CardUse.objects.exists()
 

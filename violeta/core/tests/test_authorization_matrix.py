@@ -1,17 +1,38 @@
-"""Every URL pattern, for every persona: who gets in, who is refused, and how.
+"""Every URL pattern, every API operation and every model that points at a case, for every persona: who gets
+in, who is refused, and how.
 
-A new URL that is not classified in RULES makes ``test_every_url_is_classified`` fail, so nobody can add a
-page without deciding who may see it. Refusals of a page are 403; refusals of an object (a case, a person)
-are 404, never a 403 that would confirm the case exists.
+Refusals, of a page (the role) or of an object (a case, a person), are 404 — never a 403 that would confirm the
+case exists — and audited. The module builds its worlds once (``module_db``: one outer transaction per module,
+each test rolls back to it), so the matrix stays fast however many URLs it grows.
+
+How to classify something new (each of these tests fails until you do):
+
+- **A URL** (``test_every_url_is_classified``): add its name to ``RULES`` with ``page(roles)`` (a page for some
+  roles), ``case_object(roles, kwarg=..., kwargs=...)`` (a page about one case or an object of one: the world's
+  case is used, and the restricted-case walk checks that nobody outside the protocol reaches it), or one of
+  ``PUBLIC``, ``SIGNED_IN``, ``SKIP_KEYED``, ``BEARER(method)``, ``{"kind": "webhook"}``... A page that lists
+  things from many cases goes into ``LISTS`` as well (the restricted-case walk reads it for her folio and name).
+- **An API operation** (``test_every_api_operation_is_classified``): add ``(METHOD, path)`` to
+  ``API_OPERATIONS`` with its URL name, which must itself be in ``RULES``.
+- **A model that points at a case**, by a ForeignKey/OneToOne to ``cases.Case``, a ``case_id`` column, or one
+  hop through such a model (``test_every_model_that_points_at_a_case_is_classified``): add its label to
+  ``CASE_MODELS`` with its access rule (one sentence) and the URL names that show an object of it; the
+  restricted-case walk (``test_restricted_case_reaches_nobody_outside_the_protocol``) requests every one of them
+  for an internal-protocol case as every persona outside it and expects 404.
 """
 
 import pytest
+from django.apps import apps
+from django.db import transaction
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from violeta.accounts.models import Role
 from violeta.agenda.tests.factories import agenda_world
 from violeta.alerts.tests.factories import mia_alert
 from violeta.audit.models import Action, AuditEvent
 from violeta.cases.tests.factories import CaseFactory
+from violeta.conftest import make_user
 from violeta.legal.tests.factories import document_kwargs, hearing_kwargs, matter_kwargs
 from violeta.privacy.tests.factories import matrix_kwargs as privacy_kwargs
 from violeta.referrals.tests.factories import referral_world
@@ -405,21 +426,66 @@ def test_every_url_is_classified():
     assert not stale, f"RULES names URLs that no longer exist: {sorted(stale)}"
 
 
-@pytest.fixture
-def world(request, receptionist, lawyer, psychologist, coordinator, sysadmin, dif_liaison):
+# --- the worlds, built once per module ---------------------------------------------------------------------------
+
+# The personas of violeta/conftest.py, made here once for the module (same e-mails, roles and areas).
+PERSONA_ACCOUNTS = {
+    "receptionist": ("recepcion@imm.test", Role.RECEPTION, None),
+    "lawyer": ("abogada@imm.test", Role.LEGAL, "juridica"),
+    "outsider": ("otra.abogada@imm.test", Role.LEGAL, "juridica"),
+    "psychologist": ("psicologa@imm.test", Role.PSYCHOLOGY, "psicologia"),
+    "social_worker": ("trabajo.social@imm.test", Role.SOCIAL_WORK, "trabajo-social"),
+    "coordinator": ("coordinacion.juridica@imm.test", Role.COORDINATOR, "juridica"),
+    "director": ("direccion@imm.test", Role.DIRECTOR, None),
+    "sysadmin": ("sistemas@imm.test", Role.SYSADMIN, None),
+    "trainer": ("capacitacion@imm.test", Role.TRAINER, None),
+    "card_office": ("tarjeta@imm.test", Role.CARD_OFFICE, None),
+    "alert_monitor": ("monitoreo@imm.test", Role.ALERT_MONITOR, None),
+    "dif_liaison": ("enlace@dif.test", Role.LIAISON, None),
+    "merchant": ("caja@comercio.test", Role.MERCHANT, None),
+    # for the restricted case: psychology's coordination, and the lawyer designated for the internal protocol
+    "psychology_coordinator": ("coordinacion.psicologia@imm.test", Role.COORDINATOR, "psicologia"),
+    "designated": ("designada@imm.test", Role.LEGAL, "juridica"),
+}
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker):
+    """One outer transaction for the whole module: the worlds below are built once inside it, each test runs in
+    a savepoint rolled back after it (what it posts or creates disappears), and the module's end rolls back
+    everything."""
+    hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=hashers), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def people(module_db):
+    return {name: make_user(email, role, area) for name, (email, role, area) in PERSONA_ACCOUNTS.items()}
+
+
+@pytest.fixture(scope="module")
+def world(module_db, people):
+    receptionist, lawyer, psychologist = people["receptionist"], people["lawyer"], people["psychologist"]
     case = CaseFactory(opened_by=lawyer, team=(receptionist, psychologist))
     alert = mia_alert()
     appointment, call = agenda_world(case=case, staff=lawyer, by=receptionist)
     return {
         "appointment": appointment.pk,
         "call": call.pk,
-        **referral_world(case=case, lawyer=lawyer, dif_liaison=dif_liaison),
+        **referral_world(case=case, lawyer=lawyer, dif_liaison=people["dif_liaison"]),
         "alert": alert,
         "folio": case.folio,
         "pk_person": case.holder.pk,
-        "pk_staff": sysadmin.pk,
+        "pk_staff": people["sysadmin"].pk,
         "case": case,
     }
+
+
+@pytest.fixture
+def db_in_module(module_db, db):
+    """A test of this module: its own savepoint inside the module's transaction."""
 
 
 def url_for(name, world, rule):
@@ -443,9 +509,9 @@ def url_for(name, world, rule):
     return reverse(name, kwargs=kwargs)
 
 
-def login_as(client, request, persona):
+def login_as(client, people, persona):
     if persona != "anonymous":
-        client.force_login(request.getfixturevalue(persona))
+        client.force_login(people[persona])
 
 
 CHECKED = sorted(
@@ -455,9 +521,9 @@ CHECKED = sorted(
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("name", CHECKED)
-def test_access(name, persona, client, request, world):
+def test_access(name, persona, client, people, world, db_in_module):
     rule = RULES[name]
-    login_as(client, request, persona)
+    login_as(client, people, persona)
     url = url_for(name, world, rule)
     method = rule.get("method", "get")
     response = getattr(client, method)(url)
@@ -480,14 +546,11 @@ def test_access(name, persona, client, request, world):
         assert response.status_code in rule["ok"], (
             f"{persona} should reach {name}, got {response.status_code}"
         )
-    elif rule["kind"] == "object" and persona in NOT_ON_CASE:
-        before = AuditEvent.objects.filter(action=Action.ACCESS_DENIED).count()
-        assert response.status_code == 404, f"{persona} outside the case must get 404 on {name}"
-        # the decorator lets her through (she has a case role), so the selector refuses and audits it
-        assert AuditEvent.objects.filter(action=Action.ACCESS_DENIED).count() >= before
     else:
-        assert response.status_code in (403, 404), (
-            f"{persona} must not reach {name}, got {response.status_code}"
+        # Refused: by the role (staff_required) or by the object (the case's rule): 404 either way, audited.
+        assert response.status_code == 404, f"{persona} must get 404 on {name}, got {response.status_code}"
+        assert AuditEvent.objects.filter(action=Action.ACCESS_DENIED, actor=people[persona]).exists(), (
+            f"the refusal of {persona} on {name} is not audited"
         )
 
 
@@ -500,7 +563,7 @@ def test_closed_pages_answer_404_to_everyone(name, persona, client, request, db)
 
 
 @pytest.mark.parametrize("name", sorted(n for n, r in RULES.items() if r["kind"] == "public"))
-def test_public_pages_answer_anonymous(name, client, world):
+def test_public_pages_answer_anonymous(name, client, world, db_in_module):
     response = client.get("/favicon.ico") if name == "favicon" else client.get(reverse(name))
     assert response.status_code in (200, 302, 404 if name == "api:api-root" else 200)
     assert response.status_code != 500
@@ -508,9 +571,9 @@ def test_public_pages_answer_anonymous(name, client, world):
 
 @pytest.mark.parametrize("persona", ["anonymous", "alert_monitor", "director", "sysadmin"])
 @pytest.mark.parametrize("name", sorted(n for n, r in RULES.items() if r["kind"] == "bearer"))
-def test_mia_api_needs_the_device_token(name, persona, client, request, world):
+def test_mia_api_needs_the_device_token(name, persona, client, people, world, db_in_module):
     rule = RULES[name]
-    login_as(client, request, persona)
+    login_as(client, people, persona)
     kwargs = {k: (world["alert"].public_id if v == "public_id" else v) for k, v in rule["kwargs"].items()}
     response = getattr(client, rule["method"])(reverse(name, kwargs=kwargs), content_type="application/json")
     assert response.status_code == 401
@@ -521,23 +584,421 @@ def test_mia_api_needs_the_device_token(name, persona, client, request, world):
 
 
 @pytest.mark.parametrize("name", sorted(n for n, r in RULES.items() if r["kind"] == "public_api"))
-def test_mia_public_api_refuses_empty_input_cleanly(name, client, db):
+def test_mia_public_api_refuses_empty_input_cleanly(name, client, db_in_module):
     response = client.post(reverse(name), {}, content_type="application/json")
     assert response.status_code == 400
     assert "detail" in response.json()
 
 
 @pytest.mark.parametrize("name", sorted(n for n, r in RULES.items() if r["kind"] == "webhook"))
-def test_webhooks_refuse_unsigned_requests(name, client, db, settings):
+def test_webhooks_refuse_unsigned_requests(name, client, db_in_module, settings):
     settings.TWILIO_AUTH_TOKEN = "secreto-de-prueba"
     assert client.get(reverse(name)).status_code == 405
     assert client.post(reverse(name), {"MessageSid": "SM1", "MessageStatus": "delivered"}).status_code == 403
 
 
-def test_outsider_denial_on_case_page_is_audited(client, outsider, world):
+def test_outsider_denial_on_case_page_is_audited(client, people, world, db_in_module):
+    outsider = people["outsider"]
     client.force_login(outsider)
     response = client.get(reverse("cases:detail", kwargs={"folio": world["folio"]}))
     assert response.status_code == 404
     event = AuditEvent.objects.filter(action=Action.ACCESS_DENIED, actor=outsider).latest("id")
     assert event.case_id == world["case"].pk
     assert event.flagged is True
+
+
+# --- the API: every operation (method and path) of /api/v1/ -------------------------------------------------------
+
+# (METHOD, path under /api/v1/) -> its URL name in RULES. The rule of that name says who may call it.
+API_OPERATIONS = {
+    ("GET", "/health"): "api:health",
+    ("POST", "/mia/otp"): "api:mia_otp_request",
+    ("POST", "/mia/otp/verify"): "api:mia_otp_verify",
+    ("POST", "/mia/register"): "api:mia_register",
+    ("GET", "/mia/me"): "api:mia_me",
+    ("PATCH", "/mia/me"): "api:mia_me_update",
+    ("GET", "/mia/contacts"): "api:mia_contacts",
+    ("POST", "/mia/contacts"): "api:mia_contact_add",
+    ("GET", "/mia/contacts/fallback"): "api:mia_contacts_fallback",
+    ("DELETE", "/mia/contacts/{contact_id}"): "api:mia_contact_remove",
+    ("POST", "/mia/alerts"): "api:mia_alert_raise",
+    ("GET", "/mia/alerts/{alert_id}"): "api:mia_alert_state",
+    ("POST", "/mia/alerts/{alert_id}/locations"): "api:mia_alert_locate",
+    ("POST", "/mia/alerts/{alert_id}/cancel"): "api:mia_alert_cancel",
+    ("POST", "/card/validate"): "api:card_validate",
+}
+
+
+def api_operations():
+    from violeta.api import api
+
+    for prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            for operation in path_view.operations:
+                for method in operation.methods:
+                    yield method, "/" + "/".join(part for part in (prefix + path).split("/") if part)
+
+
+def test_every_api_operation_is_classified():
+    operations = set(api_operations())
+    unclassified = operations - set(API_OPERATIONS)
+    assert not unclassified, f"classify these API operations in API_OPERATIONS: {sorted(unclassified)}"
+    stale = set(API_OPERATIONS) - operations
+    assert not stale, f"API_OPERATIONS names operations that no longer exist: {sorted(stale)}"
+    for (method, _path), name in API_OPERATIONS.items():
+        rule = RULES[name]  # every operation's URL name is classified in RULES, with the same method
+        if "method" in rule:
+            assert rule["method"].upper() == method, f"{name}: RULES says {rule['method']}, the API {method}"
+
+
+@pytest.mark.parametrize("name", sorted(n for n, r in RULES.items() if r["kind"] == "bearer"))
+def test_a_mia_user_reaches_only_her_own(name, client, world, db_in_module):
+    """A MIA user's valid device token opens her own account, never another's alert or contact (404)."""
+    from violeta.alerts import services as mia_services
+    from violeta.alerts.tests.factories import mia_account
+
+    account = mia_account()
+    raw = "token-de-prueba-" + str(account.pk)
+    account.devices.create(token_hash=mia_services._hash_token(raw))
+    rule = RULES[name]
+    others = {"public_id": world["alert"].public_id, 1: world["alert"].account.contacts.first().pk}
+    kwargs = {k: others["public_id"] if v == "public_id" else others[1] for k, v in rule["kwargs"].items()}
+    # a valid body, so that only the object decides the answer
+    body = {
+        "api:mia_alert_locate": {"lat": 28.6, "lon": -106.1, "accuracy": 10},
+        "api:mia_alert_cancel": {"pin": "1234"},
+    }
+    response = getattr(client, rule["method"])(
+        reverse(name, kwargs=kwargs),
+        data=body.get(name, {}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )
+    if kwargs:
+        assert response.status_code == 404, f"{name} with another woman's object: {response.status_code}"
+    else:
+        assert response.status_code in (200, 201, 400, 409, 429), f"{name}: {response.status_code}"
+        assert world["alert"].account.display_name not in response.content.decode() or (
+            world["alert"].account.display_name == account.display_name
+        )
+
+
+def test_a_mia_token_opens_no_staff_page(client, world, db_in_module):
+    from violeta.alerts import services as mia_services
+    from violeta.alerts.tests.factories import mia_account
+
+    account = mia_account()
+    raw = "token-de-prueba-staff"
+    account.devices.create(token_hash=mia_services._hash_token(raw))
+    for name in ("cases:detail", "agenda:week", "alerts:console"):
+        rule = RULES[name]
+        response = client.get(url_for(name, world, rule), HTTP_AUTHORIZATION=f"Bearer {raw}")
+        assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+
+
+# --- every model that points at a case ----------------------------------------------------------------------------
+
+CASE_PAGES = ["cases:detail"]
+PERSON_PAGES = ["people:detail", "people:edit", "people:safe_contact", "people:consent_add"]
+AGENDA_LISTS = ["agenda:week", "agenda:day"]
+
+
+def case_model(rule, urls):
+    """A model that points at a case: ``rule`` says who reads it; ``urls`` are the URL names that show one."""
+    return {"rule": rule, "urls": list(urls)}
+
+
+CASE_MODELS = {
+    "cases.case": case_model(
+        "the case's own rule (cases.selectors.visible_cases): team, its areas' coordination, break glass, the "
+        "director; an internal-protocol case only the designated staff and the director",
+        [*CASE_PAGES, "cases:close", "cases:reopen", "cases:team_add", "cases:party_add", "audit:case"],
+    ),
+    "cases.caseparty": case_model(
+        "read with the case; a person only through a case she may see", PERSON_PAGES
+    ),
+    "cases.caseteammember": case_model("read with the case", [*CASE_PAGES, "cases:team_remove"]),
+    "cases.consultation": case_model("read with the case", [*CASE_PAGES, "cases:consultation_create"]),
+    "cases.areanote": case_model("the case, and only the note's area", CASE_PAGES),
+    "cases.caseevent": case_model("the case, and each line only for its section's readers", CASE_PAGES),
+    "cases.caseaccessgrant": case_model("never listed; it widens visible_cases for its holder", CASE_PAGES),
+    "agenda.appointment": case_model(
+        "her agendas (agenda_appointments_in_reach) AND the case's rule; else only busy time",
+        [
+            "agenda:appointment_detail",
+            "agenda:appointment_cancel",
+            "agenda:appointment_no_show",
+            "agenda:appointment_attend",
+            "agenda:appointment_reschedule",
+            "agenda:appointment_consultation",
+        ],
+    ),
+    "agenda.phonecall": case_model(
+        "the call desk or who took it, AND the case's rule", ["agenda:call_detail"]
+    ),
+    "alerts.alert": case_model(
+        "the emergency console's (monitors, director); its case's folio only for who may see the case",
+        ["alerts:console_detail", "alerts:console_timeline"],
+    ),
+    "alerts.alertlocation": case_model("through its alert", ["alerts:console_detail"]),
+    "alerts.alertrecipient": case_model("through its alert", ["alerts:console_detail"]),
+    "alerts.smsmessage": case_model("through its alert", ["alerts:console_timeline"]),
+    "audit.auditevent": case_model("the director's audit pages only", ["audit:case"]),
+    "notifications.notification": case_model(
+        "her own, and only while she may see the case it is about (created for, and shown to, no one else)",
+        [],  # tested by test_restricted_case_notices_reach_nobody_outside_the_protocol
+    ),
+    "documents.document": case_model(
+        "the case's rule (a legal matter's: who reads the matter)", ["documents:download", "documents:upload"]
+    ),
+    "legal.legalmatter": case_model(
+        "the legal area and the director, on cases they may see (legal.selectors.visible_matters)",
+        ["legal:matter_detail", "legal:matter_edit", "legal:matter_stage", "legal:matter_create"],
+    ),
+    "legal.hearing": case_model(
+        "through its matter; others see only busy time",
+        ["legal:hearing_create", "legal:hearing_reschedule", "legal:hearing_cancel", "legal:hearing_outcome"],
+    ),
+    "legal.matterstagechange": case_model("through its matter", ["legal:matter_detail"]),
+    "psychology.treatmentplan": case_model(
+        "psychology on the team, its coordination, the director",
+        ["psychology:plan", "psychology:plan_create", "psychology:plan_update", "psychology:discharge"],
+    ),
+    "psychology.treatmentgoal": case_model(
+        "through its plan", ["psychology:plan", "psychology:goal_add", "psychology:goal_status"]
+    ),
+    "psychology.therapysession": case_model("through the plan's case", ["psychology:session_create"]),
+    "psychology.scaleresult": case_model("through the plan's case", ["psychology:scale_apply"]),
+    "referrals.referral": case_model(
+        "the case's rule; the receiving institution's liaison sees what was shared",
+        [
+            "referrals:case_list",
+            "referrals:create",
+            "referrals:detail",
+            "referrals:send",
+            "referrals:edit",
+            "referrals:cancel",
+            "referrals:answer",
+            "referrals:letter",
+            "referrals:counter_letter",
+            "referrals:internal_protocol",
+        ],
+    ),
+    "referrals.referralevent": case_model("through its referral", ["referrals:detail"]),
+    "referrals.inboundreferral": case_model(
+        "the intake desk's draft until it becomes a case; shows no case", ["referrals:inbound_intake"]
+    ),
+    "socialwork.needsassessment": case_model(
+        "the case's team", ["socialwork:case", "socialwork:assessment_create"]
+    ),
+    "socialwork.needitem": case_model("through its assessment", ["socialwork:case"]),
+    "socialwork.application": case_model(
+        "the case's team", ["socialwork:application_create", "socialwork:application_outcome"]
+    ),
+    "socialwork.orientation": case_model("the case's team", ["socialwork:orientation_create"]),
+    "violence.violenceincident": case_model(
+        "the areas and the director on cases they may see (not reception)",
+        ["violence:incident_create", "violence:incident_detail"],
+    ),
+    "violence.aggressor": case_model("as incidents", ["violence:aggressor_create"]),
+    "violence.riskassessment": case_model(
+        "as incidents", ["violence:assessment_create", "violence:assessment_detail"]
+    ),
+    "violence.safetyplan": case_model("as incidents", ["violence:safety_plan", "violence:safety_plan_print"]),
+    "violence.protectionorder": case_model(
+        "as incidents; the legal area writes", ["violence:order_create", "violence:order_edit"]
+    ),
+    "violence.traffickingscreening": case_model("as incidents", ["violence:screening_create"]),
+    "violence.prioritychange": case_model("as incidents", ["violence:priority"]),
+}
+
+# Pages that list things from many cases: for a restricted case, nobody outside the protocol finds it there.
+LISTS = [
+    "cases:list",
+    "agenda:week",
+    "agenda:day",
+    "agenda:calls",
+    "legal:desk",
+    "referrals:overdue",
+    "referrals:inbound_list",
+    "notifications:inbox",
+    "violence:expiring",
+    "psychology:my_plans",
+    "socialwork:open_applications",
+    "alerts:console",
+    "alerts:console_list",
+]
+
+
+def models_pointing_at_a_case():
+    """Every model with a ForeignKey/OneToOne to cases.Case or a ``case_id`` column, and one hop further."""
+    from violeta.cases.models import Case
+
+    direct = set()
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if (field.is_relation and field.related_model is Case) or (
+                field.name == "case_id" and not field.is_relation
+            ):
+                direct.add(model)
+    one_hop = {
+        model
+        for model in apps.get_models()
+        if model is not Case
+        and any(f.is_relation and f.related_model in direct for f in model._meta.concrete_fields)
+    }
+    return {model._meta.label_lower for model in direct | one_hop}
+
+
+def test_every_model_that_points_at_a_case_is_classified():
+    found = models_pointing_at_a_case()
+    unclassified = found - set(CASE_MODELS) - {"cases.case"}
+    assert not unclassified, f"classify these models in CASE_MODELS (rule and URLs): {sorted(unclassified)}"
+    for label, entry in CASE_MODELS.items():
+        assert entry["rule"], label
+        for name in entry["urls"]:
+            assert name in RULES, f"{label}: {name} is not a URL in RULES"
+
+
+# --- a restricted (internal-protocol) case: every model and every URL that shows one -----------------------------
+
+# Who may see the restricted case: the staff designated for the protocol and the director.
+PROTOCOL = {"designated", "director"}
+OUTSIDE_PROTOCOL = sorted((LOGGED_IN | {"psychology_coordinator"}) - PROTOCOL)
+# Roles whose own work reaches the object by design, whatever the case: the console sees the emergency (never
+# the folio), the receiving institution's liaison what was shared with it.
+BY_DESIGN = {
+    ("alerts:console_detail", "alert_monitor"),
+    ("alerts:console_timeline", "alert_monitor"),
+}
+
+
+@pytest.fixture(scope="module")
+def restricted(module_db, people):
+    """The case of IMM-2025-000033 in the demo: reception, a lawyer and a psychologist on its team (psychology's
+    coordination through its area), an appointment, a call, a referral and an alert; then the director designates
+    a lawyer for the internal protocol and she attends it under the protocol."""
+    from violeta.agenda.services import phone_call_link_case
+    from violeta.agenda.tests.factories import book, log_call, next_workday
+    from violeta.referrals import services as referral_services
+    from violeta.referrals.models import InboundReferral
+
+    receptionist, psychologist = people["receptionist"], people["psychologist"]
+    designated = people["designated"]
+    # (the designated lawyer is the case's only lawyer: the object builders act as the case's lawyer)
+    case = CaseFactory(opened_by=designated, team=(receptionist, psychologist))
+    day = next_workday(days=3)
+    appointment = book(by=receptionist, staff=psychologist, case=case, day=day)
+    call = phone_call_link_case(
+        call=log_call(by=receptionist, caller_name="Lucía"), case=case, by=receptionist
+    )
+    referrals = referral_world(case=case, lawyer=designated, dif_liaison=people["dif_liaison"])
+    # the woman DIF referred is the one whose case this is
+    inbound = InboundReferral.objects.get(pk=referrals["inbound"])
+    referral_services.inbound_referral_convert(inbound=inbound, case=case, by=receptionist)
+    alert = mia_alert()
+    alert.case = case
+    alert.save(update_fields=["case"])
+    referral_services.internal_protocol_designate(user=designated, by=people["director"])
+    referral_services.internal_protocol_open(
+        case=case, by=designated, dependency="Dirección de Obras", conduct="Hostigamiento laboral reiterado."
+    )
+    case.refresh_from_db()
+    return {
+        "appointment": appointment.pk,
+        "call": call.pk,
+        **referrals,
+        "alert": alert,
+        "folio": case.folio,
+        "pk_person": case.holder.pk,
+        "pk_staff": people["sysadmin"].pk,
+        "case": case,
+        "day": day,
+        "name": case.holder.full_name,
+    }
+
+
+def restricted_urls():
+    names = {name for entry in CASE_MODELS.values() for name in entry["urls"]}
+    names |= {name for name, rule in RULES.items() if rule["kind"] == "object"}
+    return sorted(names)
+
+
+def test_the_designated_lawyer_and_the_director_see_the_restricted_case(
+    client, people, restricted, db_in_module
+):
+    for persona in PROTOCOL:
+        client.force_login(people[persona])
+        assert client.get(reverse("cases:detail", kwargs={"folio": restricted["folio"]})).status_code == 200
+
+
+@pytest.mark.parametrize("persona", OUTSIDE_PROTOCOL)
+def test_restricted_case_reaches_nobody_outside_the_protocol(
+    persona, client, people, restricted, db_in_module
+):
+    """Every URL that shows an object of a model that points at a case, for the restricted case: 404, audited."""
+    client.force_login(people[persona])
+    failures = []
+    for name in restricted_urls():
+        rule = RULES[name]
+        response = getattr(client, rule.get("method", "get"))(url_for(name, restricted, rule))
+        body = response.content.decode(errors="replace")
+        if (name, persona) in BY_DESIGN:
+            if restricted["folio"] in body:
+                failures.append(f"{name}: shows the folio")
+        elif response.status_code != 404:
+            failures.append(f"{name}: {response.status_code}")
+    assert not failures, f"{persona} reaches the restricted case: {failures}"
+    assert AuditEvent.objects.filter(action=Action.ACCESS_DENIED, actor=people[persona]).exists()
+
+
+@pytest.mark.parametrize("persona", OUTSIDE_PROTOCOL)
+def test_restricted_case_is_in_no_list_outside_the_protocol(
+    persona, client, people, restricted, db_in_module
+):
+    client.force_login(people[persona])
+    failures = []
+    queries = {
+        "agenda:week": {"day": restricted["day"].isoformat()},
+        "agenda:day": {"day": restricted["day"]},
+    }
+    queries["cases:list"] = {"scope": "all", "status": ""}
+    for name in LISTS:
+        response = client.get(reverse(name), queries.get(name, {}))
+        body = response.content.decode(errors="replace")
+        if restricted["folio"] in body or restricted["name"] in body:
+            failures.append(name)
+    response = client.post(reverse("people:search"), {"q": restricted["name"]})
+    if reverse("people:detail", kwargs={"pk": restricted["pk_person"]}) in response.content.decode(
+        errors="replace"
+    ):
+        failures.append("people:search")
+    assert not failures, f"{persona} finds the restricted case in: {failures}"
+
+
+@pytest.mark.parametrize("persona", OUTSIDE_PROTOCOL)
+def test_restricted_case_notices_reach_nobody_outside_the_protocol(
+    persona, client, people, restricted, db_in_module
+):
+    from violeta.notifications.models import Notification
+    from violeta.notifications.services import notify
+
+    user = people[persona]
+    case = restricted["case"]
+    created = notify(recipients=[user], kind="matrix", message=f"Aviso {case.folio}", case=case)
+    assert created == []
+    # a notice left from before (the case went under the protocol afterwards) is neither shown nor opened
+    old = Notification.objects.create(
+        recipient=user, kind="matrix", message=f"Aviso {case.folio}", case_id=case.pk
+    )
+    client.force_login(user)
+    assert case.folio not in client.get(reverse("notifications:inbox")).content.decode()
+    assert client.post(reverse("notifications:open", kwargs={"pk": old.pk})).status_code == 404
+
+
+def test_restricted_case_notices_reach_the_protocol(people, restricted, db_in_module):
+    from violeta.notifications.services import notify
+
+    case = restricted["case"]
+    created = notify(recipients=[people[p] for p in PROTOCOL], kind="matrix", message="Aviso", case=case)
+    assert {n.recipient_id for n in created} == {people[p].pk for p in PROTOCOL}

@@ -220,7 +220,7 @@ def test_director_reads_but_does_not_write(client, lawyer, director):
     matter = make_matter(CaseFactory(opened_by=lawyer))
     client.force_login(director)
     assert client.get(reverse("legal:matter_detail", kwargs={"pk": matter.pk})).status_code == 200
-    assert client.get(reverse("legal:hearing_create", kwargs={"pk": matter.pk})).status_code == 403
+    assert client.get(reverse("legal:hearing_create", kwargs={"pk": matter.pk})).status_code == 404
     assert AuditEvent.objects.filter(
         actor=director, action=Action.VIEW, object_type="legal.legalmatter"
     ).exists()

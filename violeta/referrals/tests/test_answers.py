@@ -156,10 +156,10 @@ def test_only_the_case_team_and_that_liaison_download_the_letter(
     assert client.get(liaison_url).status_code == 404
     # a liaison never reaches the staff URL nor the documents app
     client.force_login(liaison)
-    assert client.get(staff_url).status_code == 403
+    assert client.get(staff_url).status_code == 404
     document = Document.objects.get()
     assert (
-        client.get(reverse("documents:download", kwargs={"public_id": document.public_id})).status_code == 403
+        client.get(reverse("documents:download", kwargs={"public_id": document.public_id})).status_code == 404
     )
 
 

@@ -187,7 +187,7 @@ def test_cancel_page(client, case, social_worker, dif):
     assert "Se atenderá en el instituto." in detail
 
 
-@pytest.mark.parametrize("persona,status", [("outsider", 404), ("receptionist", 403), ("dif_liaison", 403)])
+@pytest.mark.parametrize("persona,status", [("outsider", 404), ("receptionist", 404), ("dif_liaison", 404)])
 def test_edit_and_cancel_pages_refuse_others(client, case, social_worker, dif, request, persona, status):
     draft = refer(case, social_worker, dif, send=False)
     client.force_login(request.getfixturevalue(persona))

@@ -375,7 +375,7 @@ def test_institution_needs_its_fields(client, director):
 
 def test_staff_cannot_edit_institutions(client, lawyer, dif):
     client.force_login(lawyer)
-    assert client.get(reverse("referrals:institution_edit", kwargs={"pk": dif.pk})).status_code == 403
+    assert client.get(reverse("referrals:institution_edit", kwargs={"pk": dif.pk})).status_code == 404
     assert client.get(reverse("referrals:institutions")).status_code == 200
 
 

@@ -272,4 +272,4 @@ def test_open_applications_list_the_waiting_ones_on_her_cases(
     assert response.context["page"].paginator.count == 11
     assert elsewhere.pk not in {a.case_id for a in response.context["page"].object_list}
     client.force_login(coordinator)  # the legal area's coordinator
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 404

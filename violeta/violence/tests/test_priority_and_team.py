@@ -161,12 +161,12 @@ def test_priority_page_lifts_with_reason_and_shows_the_history(client, case, psy
     assert "Prioridad retirada" in detail  # the timeline line of the case page history
 
 
-def test_psychologist_sees_no_lift_button_and_gets_403(client, case, psychologist):
+def test_psychologist_sees_no_lift_button_and_gets_404(client, case, psychologist):
     _high(case, psychologist)
     client.force_login(psychologist)
     page_url = reverse("violence:priority", kwargs={"folio": case.folio})
     assert page_url not in client.get(reverse("cases:detail", kwargs={"folio": case.folio})).content.decode()
-    assert client.post(page_url, {"reason": REASON}).status_code == 403
+    assert client.post(page_url, {"reason": REASON}).status_code == 404
 
 
 def test_lower_assessment_prompt_on_the_case_page(client, case, psychologist, coordinator):
@@ -213,14 +213,26 @@ def test_a_lawyer_joining_days_before_expiry_is_told_at_once(case, lawyer, area_
     assert _pending(order, newcomer).filter(key__endswith=":1d", deliver_at__gt=timezone.now()).exists()
 
 
-def test_when_the_last_lawyer_leaves_the_legal_coordination_is_reminded(
-    case, lawyer, psychologist, coordinator
+def test_when_the_last_lawyer_leaves_the_director_is_reminded(
+    case, lawyer, psychologist, coordinator, director
 ):
     order = granted_order(case, lawyer, granted_days_ago=10, lasts=60)
     assert not _pending(order, coordinator).exists()
     case_team_remove(case=case, user=lawyer, by=psychologist)
     assert not _pending(order, lawyer).exists()
-    # the legal area is no longer on the team: the institute's legal coordination gets them
+    # the legal area is no longer on the team, so its coordination may not see the case (issue 12: no notice
+    # about a case to staff who cannot open it): the director, who sees every case, gets them
+    assert not _pending(order, coordinator).exists()
+    assert _pending(order, director).count() == 2
+
+
+def test_when_the_last_lawyer_leaves_a_legal_coordination_that_sees_the_case_is_reminded(
+    case, lawyer, psychologist, coordinator
+):
+    order = granted_order(case, lawyer, granted_days_ago=10, lasts=60)
+    case_team_remove(case=case, user=lawyer, by=psychologist)
+    # a member of the legal area without the lawyer role keeps the area on the team (the coordinator herself)
+    case_team_add(case=case, user=coordinator, by=psychologist)
     assert _pending(order, coordinator).count() == 2
 
 

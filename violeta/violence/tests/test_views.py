@@ -150,7 +150,7 @@ def test_reception_on_the_team_sees_no_violence_records(client, case, lawyer, re
     client.force_login(receptionist)
     detail = client.get(reverse("cases:detail", kwargs={"folio": case.folio})).content.decode()
     assert "Violencia, riesgo y protección" not in detail
-    assert client.get(url("safety_plan", case)).status_code == 403
+    assert client.get(url("safety_plan", case)).status_code == 404
 
 
 def test_outside_the_team_everything_is_404_and_audited(client, case, lawyer, outsider, social_worker):
