@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from violeta.accounts.decorators import recent_authentication_required
 from violeta.accounts.models import Role
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
@@ -130,6 +131,7 @@ def arco_oppose(request, pk):
 
 
 @staff_required(OFFICERS)
+@recent_authentication_required
 @require_POST
 def arco_export(request, pk):
     """Her complete export, for the handler only: sent as a download, never stored, never in a URL."""

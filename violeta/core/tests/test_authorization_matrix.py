@@ -556,8 +556,8 @@ def test_access(name, persona, client, people, world, db_in_module):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("name", sorted(n for n, r in RULES.items() if r["kind"] == "closed"))
-def test_closed_pages_answer_404_to_everyone(name, persona, client, request, db):
-    login_as(client, request, persona)
+def test_closed_pages_answer_404_to_everyone(name, persona, client, people, db_in_module):
+    login_as(client, people, persona)
     assert client.get(reverse(name)).status_code == 404
     assert client.post(reverse(name), {"email": "otra@fuera.test", "action_add": ""}).status_code == 404
 
@@ -744,6 +744,10 @@ CASE_MODELS = {
     "alerts.alertrecipient": case_model("through its alert", ["alerts:console_detail"]),
     "alerts.smsmessage": case_model("through its alert", ["alerts:console_timeline"]),
     "audit.auditevent": case_model("the director's audit pages only", ["audit:case"]),
+    "privacy.rectificationnotice": case_model(
+        "the ARCO request's handler, and the liaisons of the institution that received her referral only",
+        [],  # tested by violeta/privacy/tests (another institution's liaison gets 404, audited)
+    ),
     "notifications.notification": case_model(
         "her own, and only while she may see the case it is about (created for, and shown to, no one else)",
         [],  # tested by test_restricted_case_notices_reach_nobody_outside_the_protocol

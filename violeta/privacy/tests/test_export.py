@@ -117,3 +117,15 @@ def test_only_access_requests_export(world, director):
     with pytest.raises(ValidationError) as error:
         services.arco_export(request=request, by=director)
     assert error.value.code == "right"
+
+
+def test_her_export_asks_to_reauthenticate_sixteen_minutes_after_sign_in(world, director, client):
+    from violeta.accounts.tests.test_account_security import minutes_since_sign_in
+
+    request = arco(world["person"], director)
+    client.force_login(director)
+    minutes_since_sign_in(client, 16)
+    response = client.post(reverse("privacy:arco_export", kwargs={"pk": request.pk}))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    assert not AuditEvent.objects.filter(action=Action.EXPORT).exists()
