@@ -209,7 +209,7 @@ def test_within_the_grace_she_works_with_a_banner(client, lawyer):
 def test_existing_accounts_get_a_verified_primary_address_and_a_grace(db, settings):
     user = User.objects.create_user("antigua@imm.test", PASSWORD, full_name="Antigua", role=Role.RECEPTION)
     EmailAddress.objects.create(user=user, email="agregada@otro.test", verified=False, primary=False)
-    migration = import_module("violeta.accounts.migrations.0004_verified_email_and_mfa_grace")
+    migration = import_module("violeta.accounts.migrations.0005_verified_email_and_mfa_grace")
     migration.forwards(apps, None)
     addresses = list(EmailAddress.objects.filter(user=user).values_list("email", "verified", "primary"))
     assert addresses == [("antigua@imm.test", True, True)]

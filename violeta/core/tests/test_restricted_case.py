@@ -163,7 +163,7 @@ def test_notices_given_before_they_carried_their_case_find_it_from_their_link(
 
     from django.apps import apps
 
-    migration = importlib.import_module("violeta.referrals.migrations.0003_notices_about_a_case")
+    migration = importlib.import_module("violeta.referrals.migrations.0005_notices_about_a_case")
     case = restricted["case"]
     referral = refer(case, outsider, institution("oic", name="Órgano Interno de Control"))
     old = Notification.objects.create(

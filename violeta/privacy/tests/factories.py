@@ -39,7 +39,9 @@ def matrix_kwargs(kind: str):
         from datetime import date
 
         director = _director()
-        holder = world["case"].holder
+        # Read afresh: the matrix shares one world per module, and a rectification changes the Person in memory
+        # while each test's savepoint rolls the row back.
+        holder = type(world["case"].holder).objects.get(pk=world["case"].holder_id)
         if kind == "breach":
             breach = services.breach_record(
                 by=director,
