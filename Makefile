@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 .PHONY: help venv run test lint format vendor clean
 
 help:
-	@echo "make run      migrate, load the demo data, start the worker and the server on http://127.0.0.1:8000/"
+	@echo "make run      migrate, load the demo data, start the worker, the sender and the server on http://127.0.0.1:8000/"
 	@echo "make test     run the tests (PYTEST_ARGS='-k …' to choose; DATABASE_URL=postgres://… for PostgreSQL)"
 	@echo "make lint     ruff check and ruff format --check"
 	@echo "make format   ruff format and ruff check --fix"
@@ -43,9 +43,10 @@ $(STAMP): requirements.lock pyproject.toml
 run: venv
 	$(MANAGE) migrate --noinput
 	$(MANAGE) demo_data
-	@echo "Starting the task worker and the server (Ctrl-C stops both)."
+	@echo "Starting the task worker, the message sender and the server (Ctrl-C stops them all)."
 	@$(MANAGE) db_worker --interval 0.2 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	$(MANAGE) messaging_sender & sender=$$!; \
+	trap 'kill $$worker $$sender 2>/dev/null; wait $$worker $$sender 2>/dev/null' EXIT; \
 	trap 'exit 130' INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:8000
 

@@ -6,7 +6,7 @@ What it measures (issue 3, "Performance"):
    scheduled instant, so a slow server cannot hide its queueing (no coordinated omission).
 2. The same inserts as plain SQL (psycopg, one transaction per alert, same rate): the floor the ORM, the
    services, the HTTP stack and authentication add to; reported as a ratio.
-3. First SMS: ``SmsMessage.sent_at - Alert.started_at`` for the alert messages, with the task worker(s)
+3. First SMS: ``Message.sent_at - Alert.started_at`` for the alert messages, with the task worker(s)
    running and the file SMS backend.
 
 PostgreSQL only (the production database). It creates and drops its own database. Run:
@@ -168,7 +168,7 @@ def main():
         **os.environ,
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{db}",
         "VIOLETA_VAR_DIR": str(var),
-        "SMS_BACKEND": "violeta.alerts.sms.file.FileBackend",
+        "SMS_BACKEND": "violeta.messaging.backends.file.FileBackend",
         "SMS_FILE_PATH": str(var / "sms.jsonl"),
         "DEBUG": "0",
         "CONN_MAX_AGE": "60",

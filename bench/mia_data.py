@@ -14,8 +14,9 @@ import secrets  # noqa: E402
 
 from django.contrib.auth.hashers import make_password  # noqa: E402
 
-from violeta.alerts.models import Alert, EmergencyContact, MiaAccount, MiaDevice, SmsKind, SmsMessage  # noqa: E402
+from violeta.alerts.models import Alert, EmergencyContact, MiaAccount, MiaDevice  # noqa: E402
 from violeta.alerts.services import _hash_token  # noqa: E402
+from violeta.messaging.models import Message, MessageKind  # noqa: E402
 
 
 def accounts(n: int, contacts: int) -> list[str]:
@@ -45,7 +46,7 @@ def first_sms(since: str) -> str:
     started = dict(Alert.objects.filter(started_at__gte=since).values_list("id", "started_at"))
     firsts: dict[int, float] = {}
     pending = 0
-    messages = SmsMessage.objects.filter(kind=SmsKind.ALERT, alert_id__in=list(started))
+    messages = Message.objects.filter(kind=MessageKind.ALERT, alert_id__in=list(started))
     for alert_id, sent_at in messages.values_list("alert_id", "sent_at"):
         if sent_at is None:
             pending += 1

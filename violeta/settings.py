@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "violeta.audit",
     "violeta.people",
     "violeta.cases",
+    "violeta.messaging",
     "violeta.alerts",
     "violeta.notifications",
     "violeta.legal",
@@ -389,14 +390,53 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db
 # Twilio's REST API in production.
 SMS_BACKEND = os.environ.get(
     "SMS_BACKEND",
-    "violeta.alerts.sms.twilio.TwilioBackend" if PRODUCTION else "violeta.alerts.sms.console.ConsoleBackend",
+    "violeta.messaging.backends.twilio.TwilioBackend"
+    if PRODUCTION
+    else "violeta.messaging.backends.console.ConsoleBackend",
 )
 SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", str(VAR_DIR / "sms.jsonl"))
 TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
 TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
 TWILIO_FROM = os.environ.get("TWILIO_FROM", "")
 TWILIO_MESSAGING_SERVICE_SID = os.environ.get("TWILIO_MESSAGING_SERVICE_SID", "")
-TWILIO_CONCURRENCY = int(os.environ.get("TWILIO_CONCURRENCY", "8"))  # requests at once from one worker
+TWILIO_API_BASE = os.environ.get("TWILIO_API_BASE", "https://api.twilio.com")
+
+
+def env_float(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
+# The outbox's sender process (manage.py messaging_sender; docs/deployment.md). Every timing from the environment.
+MESSAGING = {
+    # A claimed message is held this long; after it, a sweep asks the provider and records or resends it. Must
+    # exceed SEND_TIMEOUT_SECONDS: a request still waiting for its answer is never recovered under it.
+    "LEASE_SECONDS": env_float("MESSAGING_LEASE_SECONDS", 15),
+    # One provider request waits this long for its answer; then the message's fate is "unknown" (asked later).
+    "SEND_TIMEOUT_SECONDS": env_float("MESSAGING_SEND_TIMEOUT_SECONDS", 10),
+    # After a refusal: BACKOFF * 2^(attempt - 1), at most BACKOFF_MAX; after MAX_ATTEMPTS it gives up.
+    "BACKOFF_SECONDS": env_float("MESSAGING_BACKOFF_SECONDS", 15),
+    "BACKOFF_MAX_SECONDS": env_float("MESSAGING_BACKOFF_MAX_SECONDS", 15 * 60),
+    "MAX_ATTEMPTS": int(os.environ.get("MESSAGING_MAX_ATTEMPTS", "6")),
+    # Requests in flight at once in one sender (threads; each waits on the network, not the CPU).
+    "CONCURRENCY": int(os.environ.get("MESSAGING_CONCURRENCY", "128")),
+    # How often the sender looks for due messages without a wake-up (PostgreSQL wakes it at once on commit).
+    "POLL_SECONDS": env_float(
+        "MESSAGING_POLL_SECONDS", 0.1 if DATABASES["default"]["ENGINE"].endswith("sqlite3") else 1.0
+    ),
+    # How often expired leases are swept, and how often the sender writes its heartbeat.
+    "SWEEP_SECONDS": env_float("MESSAGING_SWEEP_SECONDS", 2),
+    "HEARTBEAT_SECONDS": env_float("MESSAGING_HEARTBEAT_SECONDS", 5),
+    # /readyz and messaging_check: the sender is down when its last beat is older than this, and a due message
+    # older than DUE_MAX_AGE_SECONDS means the outbox is not moving.
+    "HEARTBEAT_MAX_AGE_SECONDS": env_float("MESSAGING_HEARTBEAT_MAX_AGE_SECONDS", 30),
+    "DUE_MAX_AGE_SECONDS": env_float("MESSAGING_DUE_MAX_AGE_SECONDS", 30),
+    # After a database error the sender waits, doubling up to this, and reconnects.
+    "RECONNECT_MAX_SECONDS": env_float("MESSAGING_RECONNECT_MAX_SECONDS", 5),
+    # A provider that reports delivery: a sent message without a report after this long is asked about.
+    "DELIVERY_TIMEOUT_SECONDS": env_float("MESSAGING_DELIVERY_TIMEOUT_SECONDS", 10 * 60),
+    # Messages claimed by one sender query.
+    "CLAIM_MAX": int(os.environ.get("MESSAGING_CLAIM_MAX", "200")),
+}
 MIA = {
     "OTP_TTL_SECONDS": 10 * 60,
     "OTP_MAX_ATTEMPTS": 5,
@@ -414,19 +454,9 @@ MIA = {
     "LOCATION_CLOCK_SKEW_SECONDS": 5 * 60,
     "MAX_CONTACTS": 5,
     "ESCALATE_AFTER_SECONDS": int(os.environ.get("MIA_ESCALATE_AFTER_SECONDS", "180")),
+    # Alerts raised by one run of the escalation sweep (the sender runs it every second).
+    "ESCALATION_SWEEP_MAX": 500,
     "LOCATION_RETENTION_DAYS": int(os.environ.get("MIA_LOCATION_RETENTION_DAYS", "90")),
-    "SMS_MAX_ATTEMPTS": 6,
-    "SMS_BACKOFF_SECONDS": 15,
-    "SMS_LEASE_SECONDS": 60,
-    # One dispatch task takes up to this many due messages (its own and, under load, other alerts', whose
-    # own tasks it deletes): fewer task runs per alert. Twilio sends TWILIO_CONCURRENCY of them at once.
-    "SMS_DRAIN_MAX": int(os.environ.get("MIA_SMS_DRAIN_MAX", "50")),
-    # An alert's dispatch task is due at the next multiple of this many milliseconds, so under load the alerts
-    # of one window go out in one task run (see SMS_DRAIN_MAX) instead of one run each; 0 = due at once.
-    "SMS_BATCH_WINDOW_MS": int(os.environ.get("MIA_SMS_BATCH_WINDOW_MS", "100")),
-    # One escalation check also takes up to this many other due checks (their alerts checked, their tasks deleted).
-    "ESCALATION_DRAIN_MAX": 100,
-    "SMS_DELIVERY_TIMEOUT_SECONDS": 10 * 60,
 }
 
 # --- E-mail ------------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ urlpatterns = [
     path("expedientes/", include("violeta.cases.urls")),
     path("", include("violeta.psychology.urls")),
     path("", include("violeta.socialwork.urls")),
+    path("", include("violeta.messaging.urls")),
     path("", include("violeta.alerts.urls")),
     path("avisos/", include("violeta.notifications.urls")),
     path("juridico/", include("violeta.legal.urls")),

@@ -115,7 +115,7 @@ class Appointment(models.Model):
         "cases.Consultation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reminder_sms = models.ForeignKey(
-        "alerts.SmsMessage", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "messaging.Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     # Set when the reminder job has looked at this appointment (sent or, with no SMS allowed, deliberately not).
     reminder_checked_at = models.DateTimeField(null=True, blank=True)

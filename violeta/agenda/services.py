@@ -21,12 +21,14 @@ from violeta.agenda.models import (
     PhoneCall,
     PhoneLine,
 )
-from violeta.alerts.text import to_gsm7
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
 from violeta.cases.models import Case, EventKind
 from violeta.cases.services import case_event_record, consultation_record
 from violeta.legal.agenda import hearing_clash
+from violeta.messaging.models import MessageKind
+from violeta.messaging.services import message_queue
+from violeta.messaging.text import to_gsm7
 from violeta.notifications.services import notifications_cancel, notify
 from violeta.people.models import Person, SafeContactPreference
 
@@ -342,9 +344,6 @@ def appointment_reminders_send(*, now: datetime | None = None) -> int:
     Each appointment is looked at once (``reminder_checked_at``), under its row lock: sent when her safe-contact
     preferences allow SMS to a safe number, deliberately not sent otherwise. Returns how many were queued.
     """
-    from violeta.alerts.models import SmsKind
-    from violeta.alerts.services import sms_queue
-
     now = now or timezone.now()
     start, end = selectors.local_day_bounds(timezone.localtime(now).date() + timedelta(days=1))
     pending = Appointment.objects.filter(
@@ -371,8 +370,8 @@ def appointment_reminders_send(*, now: datetime | None = None) -> int:
                     .first()
                 )
             if preference is not None and preference.allows_sms():
-                appointment.reminder_sms = sms_queue(
-                    kind=SmsKind.REMINDER, to=preference.safe_phone, body=reminder_text(appointment)
+                appointment.reminder_sms = message_queue(
+                    kind=MessageKind.REMINDER, to=preference.safe_phone, body=reminder_text(appointment)
                 )
                 audit_record(
                     actor=None,

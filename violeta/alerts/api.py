@@ -22,8 +22,8 @@ from ninja.security import HttpBearer
 
 from violeta.alerts import selectors, services
 from violeta.alerts.models import Alert, AlertStatus, AppDisguise, MiaAccount
-from violeta.alerts.text import fit
 from violeta.core.validators import mask_phone
+from violeta.messaging.text import fit
 
 
 class DeviceToken(HttpBearer):

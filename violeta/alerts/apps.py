@@ -5,3 +5,25 @@ from django.utils.translation import gettext_lazy as _
 class AlertsConfig(AppConfig):
     name = "violeta.alerts"
     verbose_name = _("MIA alerts")
+
+    def ready(self):
+        from violeta.alerts import services
+        from violeta.core import periodic
+
+        # The safety net of every alert: raised in the console when nobody answered. Also run by
+        # messaging_check (cron) when the sender is not running.
+        periodic.register("alerts.escalation", 1, services.escalation_sweep, safety_net=True)
+
+        from django.db.models.signals import post_delete
+
+        from violeta.alerts.models import AlertMessage
+
+        post_delete.connect(_delete_message, sender=AlertMessage, dispatch_uid="alerts.delete_message")
+
+
+def _delete_message(sender, instance, **kwargs):
+    """An alert's messages go with it (as when they were its rows): deleting an alert, or her data, deletes
+    the outbox rows that carried her name and links."""
+    from violeta.messaging.models import Message
+
+    Message.objects.filter(pk=instance.message_id).delete()

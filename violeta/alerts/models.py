@@ -1,4 +1,4 @@
-"""MIA: the alert app. A woman's account, her support network, her alerts, and every text message sent for them.
+"""MIA: the alert app. A woman's account, her support network, her alerts, and which messages were sent for them.
 
 Locations are the most sensitive data Violeta holds: encrypted at rest, kept only for the retention period
 after the alert closes (``settings.MIA["LOCATION_RETENTION_DAYS"]``), then deleted.
@@ -139,14 +139,22 @@ class Alert(models.Model):
         "cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="alerts"
     )
     purge_after = models.DateTimeField(null=True, blank=True, db_index=True)
-    # The task that sends the alert's first messages (django-tasks-db's row id). A worker that sends them in
-    # another alert's batch deletes it, so it does not run only to find nothing left to do.
-    dispatch_task_id = models.UUIDField(null=True, blank=True, editable=False)
+    # When it is raised in the console if nobody has acknowledged it (the sender's escalation sweep).
+    escalate_at = models.DateTimeField(null=True, blank=True)
+    messages = models.ManyToManyField("messaging.Message", through="AlertMessage", related_name="+")
 
     class Meta:
         ordering = ["-started_at"]
         constraints = [
             models.UniqueConstraint(fields=["account", "client_id"], name="alert_unique_client_id")
+        ]
+        indexes = [
+            # What the escalation sweep reads every second: active alerts not yet raised, by deadline.
+            models.Index(
+                fields=["escalate_at"],
+                name="alert_escalation_due",
+                condition=models.Q(status="active", escalated_at__isnull=True),
+            )
         ]
         verbose_name = _("alert")
         verbose_name_plural = _("alerts")
@@ -193,55 +201,14 @@ class AlertLocation(models.Model):
         return float(lat), float(lon)
 
 
-class SmsKind(models.TextChoices):
-    OTP = "otp", _("Verification code")
-    INVITATION = "invitation", _("Invitation")
-    ALERT = "alert", _("Alert")
-    LOCATION = "location", _("Location available")
-    CANCELLED = "cancelled", _("Alert cancelled")
-    REMINDER = "reminder", _("Reminder")
+class AlertMessage(models.Model):
+    """Which outbox message was sent for which alert, and to which of its recipients (the outbox itself, in
+    ``violeta.messaging``, knows nothing of alerts)."""
 
-
-class SmsStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    SENDING = "sending", _("Sending")
-    SENT = "sent", _("Sent")
-    DELIVERED = "delivered", _("Delivered")
-    FAILED = "failed", _("Failed")
-    UNDELIVERED = "undelivered", _("Undelivered")
-    GAVE_UP = "gave_up", _("Gave up")
-
-
-class SmsMessage(models.Model):
-    """The outbox: every text message to every recipient is a row, sent by a background task.
-
-    ``attempt`` counts provider submissions; the idempotency key of a submission is ``<id>:<attempt>``, so a
-    retry after a crash can ask the provider whether that submission went out before sending again.
-    """
-
-    kind = models.CharField(max_length=12, choices=SmsKind.choices)
-    to_phone = models.CharField(max_length=20)
-    body = EncryptedTextField()
-    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, null=True, blank=True, related_name="messages")
+    message = models.OneToOneField(
+        "messaging.Message", on_delete=models.CASCADE, primary_key=True, related_name="alert_link"
+    )
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="message_links")
     recipient = models.ForeignKey(
-        AlertRecipient, on_delete=models.CASCADE, null=True, blank=True, related_name="messages"
+        AlertRecipient, on_delete=models.CASCADE, null=True, blank=True, related_name="message_links"
     )
-    status = models.CharField(
-        max_length=12, choices=SmsStatus.choices, default=SmsStatus.PENDING, db_index=True
-    )
-    attempt = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    provider_message_id = models.CharField(max_length=64, blank=True, db_index=True)
-    provider_status = models.CharField(max_length=20, blank=True)
-    last_error = models.CharField(max_length=255, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    @property
-    def idempotency_key(self) -> str:
-        return f"{self.pk}:{self.attempt}"

@@ -1,7 +1,8 @@
-"""Writes of MIA: sign-up, contacts, alerts, locations, acknowledgements, escalation and the SMS outbox.
+"""Writes of MIA: sign-up, contacts, alerts, locations, acknowledgements and escalation.
 
-Every function is one transaction. Tasks are enqueued inside it (violeta.core.tasks.enqueue), so an alert and
-the messages that announce it commit together: nothing is lost between "accepted" and "queued".
+Every function is one transaction. Messages are queued in the outbox (violeta.messaging) inside it, so an alert
+and the messages that announce it commit together: nothing is lost between "accepted" and "queued". The sender
+process sends them, and runs ``escalation_sweep`` every second (registered in ``AlertsConfig.ready``).
 """
 
 import logging
@@ -15,33 +16,30 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from violeta.accounts.models import Role, User
-from violeta.alerts import sms
 from violeta.alerts.models import (
     Alert,
     AlertLocation,
+    AlertMessage,
     AlertRecipient,
     AlertStatus,
     EmergencyContact,
     MiaAccount,
     MiaDevice,
     PhoneVerification,
-    SmsKind,
-    SmsMessage,
-    SmsStatus,
 )
-from violeta.alerts.text import fit
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
 from violeta.core import context, ratelimit
-from violeta.core.tasks import enqueue, enqueue_many, is_database
 from violeta.core.tokens import new_token, token_hash
 from violeta.core.validators import parse_phone
+from violeta.messaging.models import Message, MessageKind, MessageStatus
+from violeta.messaging.services import CHANNEL, message_queue, messages_queue
+from violeta.messaging.text import fit
 
 logger = logging.getLogger(__name__)
 
@@ -58,389 +56,14 @@ def _link(name: str, token: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse(name, kwargs={"token": token})
 
 
-# --- The outbox ------------------------------------------------------------------------------------------------
+# --- Messages ------------------------------------------------------------------------------------------------
 
 
-def sms_queue(*, kind: str, to: str, body: str, alert=None, recipient=None) -> SmsMessage:
-    """Put a message in the outbox and enqueue its dispatch, in the caller's transaction."""
-    from violeta.alerts import tasks
-
-    message = SmsMessage.objects.create(kind=kind, to_phone=to, body=body, alert=alert, recipient=recipient)
-    enqueue(tasks.sms_dispatch, message.pk)
-    return message
-
-
-def _backoff(attempt: int) -> timedelta:
-    return timedelta(seconds=min(conf("SMS_BACKOFF_SECONDS") * 2 ** (attempt - 1), 15 * 60))
-
-
-def _schedule_retry(message: SmsMessage, error: str) -> None:
-    from violeta.alerts import tasks
-
-    message.last_error = error[:255]
-    if message.attempt >= conf("SMS_MAX_ATTEMPTS"):
-        message.status = SmsStatus.GAVE_UP
-        message.save(update_fields=["status", "last_error"])
-        logger.error("sms %s gave up after %s attempts", message.pk, message.attempt)
-        return
-    message.status = SmsStatus.FAILED
-    message.next_attempt_at = timezone.now() + _backoff(message.attempt)
-    message.save(update_fields=["status", "last_error", "next_attempt_at"])
-    enqueue(tasks.sms_dispatch, message.pk, run_after=message.next_attempt_at)
-
-
-def sms_dispatch_run(*, message_id: int) -> None:
-    """Hand one message to the gateway. Safe to run twice: only a pending or failed message that is due is sent.
-
-    The row is claimed (status "sending", attempt + 1) and a watchdog scheduled in one transaction before the
-    gateway is called; the result is recorded in a second. If the worker dies in between, the watchdog asks the
-    gateway whether that attempt went out, so the message is neither lost nor sent twice.
-    """
-    from violeta.alerts import tasks
-
-    with transaction.atomic():
-        message = SmsMessage.objects.select_for_update().filter(pk=message_id).first()
-        if message is None or message.status not in (SmsStatus.PENDING, SmsStatus.FAILED):
-            return
-        if message.next_attempt_at > timezone.now() + timedelta(seconds=1):
-            return
-        message.attempt += 1
-        message.status = SmsStatus.SENDING
-        message.claimed_at = timezone.now()
-        message.save(update_fields=["attempt", "status", "claimed_at"])
-        enqueue(
-            tasks.sms_watchdog,
-            message.pk,
-            message.attempt,
-            run_after=message.claimed_at + timedelta(seconds=conf("SMS_LEASE_SECONDS")),
-        )
-    _send_claimed(message, sms.get_backend())
-
-
-CLAIM_SQL = """
-WITH own AS (
-    SELECT id FROM alerts_smsmessage
-    WHERE id = ANY(%(ids)s::bigint[]) AND status IN (%(pending)s, %(failed)s) AND next_attempt_at <= %(due_by)s
-    ORDER BY id FOR UPDATE
-), other AS (
-    SELECT id, alert_id FROM alerts_smsmessage
-    WHERE status = %(pending)s AND next_attempt_at <= %(due_by)s AND id <> ALL(%(ids)s::bigint[])
-      AND (SELECT count(*) FROM own) > 0
-    ORDER BY next_attempt_at, id LIMIT %(drain)s FOR UPDATE SKIP LOCKED
-), claimed AS (
-    UPDATE alerts_smsmessage AS m SET status = %(sending)s, attempt = m.attempt + 1, claimed_at = %(now)s
-    WHERE m.id IN (SELECT id FROM own UNION ALL SELECT id FROM other)
-    RETURNING m.id, m.to_phone, m.body, m.attempt
-), settled AS (
-    SELECT t.id FROM django_tasks_database_dbtaskresult AS t JOIN alerts_alert AS a ON a.dispatch_task_id = t.id
-    WHERE a.id IN (SELECT alert_id FROM other) AND t.status = 'READY'
-      AND NOT EXISTS (
-          SELECT 1 FROM alerts_smsmessage AS p
-          WHERE p.alert_id = a.id AND p.kind = %(alert_kind)s AND p.status = %(pending)s
-            AND p.id NOT IN (SELECT id FROM other)
-      )
-    FOR UPDATE OF t SKIP LOCKED
-), dropped AS (
-    DELETE FROM django_tasks_database_dbtaskresult WHERE id IN (SELECT id FROM settled)
-)
-SELECT id, to_phone, body, attempt FROM claimed
-"""
-
-
-def _claim(message_ids: list[int], now) -> list[SmsMessage]:
-    """Claim (in the caller's transaction) the due messages among ``message_ids`` and, if there are any, up to
-    ``SMS_DRAIN_MAX`` in all with other due pending messages: "sending", attempt + 1. Returns them as claimed
-    (their new attempt), the given ones first.
-
-    An alert whose first messages are all among the others has its dispatch task deleted in the same
-    transaction (unless a worker holds it: then it runs and finds nothing), so under load one task run sends
-    for many alerts and the others never run. If this transaction rolls back, the task is back with the
-    messages. On PostgreSQL one statement; elsewhere the ORM's.
-    """
-    due_by = now + timedelta(seconds=1)
-    drain = conf("SMS_DRAIN_MAX")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                CLAIM_SQL,
-                {
-                    "ids": list(message_ids),
-                    "pending": SmsStatus.PENDING.value,
-                    "failed": SmsStatus.FAILED.value,
-                    "sending": SmsStatus.SENDING.value,
-                    "due_by": due_by,
-                    "now": now,
-                    "drain": max(drain - len(message_ids), 0),
-                    "alert_kind": SmsKind.ALERT.value,
-                },
-            )
-            rows = cursor.fetchall()
-        body = SmsMessage._meta.get_field("body")
-        own = set(message_ids)
-        claimed = [
-            SmsMessage(
-                pk=pk,
-                to_phone=to_phone,
-                body=body.from_db_value(text, None, connection),
-                attempt=attempt,
-                status=SmsStatus.SENDING,
-                claimed_at=now,
-            )
-            for pk, to_phone, text, attempt in rows
-        ]
-        return sorted(claimed, key=lambda message: (message.pk not in own, message.pk))
-    due = list(
-        SmsMessage.objects.select_for_update()
-        .filter(
-            pk__in=message_ids, status__in=(SmsStatus.PENDING, SmsStatus.FAILED), next_attempt_at__lte=due_by
-        )
-        .order_by("pk")
-    )
-    if not due:
-        return []
-    others = []
-    if drain - len(due) > 0:
-        others = list(
-            SmsMessage.objects.select_for_update(skip_locked=True)
-            .filter(status=SmsStatus.PENDING, next_attempt_at__lte=due_by)
-            .exclude(pk__in=message_ids)
-            .order_by("next_attempt_at", "pk")[: drain - len(due)]
-        )
-        due += others
-    SmsMessage.objects.filter(pk__in=[message.pk for message in due]).update(
-        status=SmsStatus.SENDING, attempt=F("attempt") + 1, claimed_at=now
-    )
-    _drop_settled_dispatch_tasks(others)
-    for message in due:
-        message.attempt += 1
-    return due
-
-
-def _drop_settled_dispatch_tasks(others: list[SmsMessage]) -> None:
-    """The ORM's form of CLAIM_SQL's last two parts: delete the dispatch task of each alert whose pending first
-    messages were all just claimed among ``others``, unless a worker holds it."""
-    from django_tasks_db.models import DBTaskResult
-
-    claimed = {message.pk for message in others}
-    alert_ids = {message.alert_id for message in others if message.alert_id}
-    if not alert_ids:
-        return
-    left = set(
-        SmsMessage.objects.filter(alert_id__in=alert_ids, kind=SmsKind.ALERT, status=SmsStatus.PENDING)
-        .exclude(pk__in=claimed)
-        .values_list("alert_id", flat=True)
-    )
-    task_ids = Alert.objects.filter(pk__in=alert_ids - left, dispatch_task_id__isnull=False).values_list(
-        "dispatch_task_id", flat=True
-    )
-    settled = DBTaskResult.objects.select_for_update(skip_locked=True).filter(
-        pk__in=list(task_ids), status="READY"
-    )
-    DBTaskResult.objects.filter(pk__in=list(settled.values_list("pk", flat=True))).delete()
-
-
-def sms_dispatch_many_run(*, message_ids: list[int]) -> None:
-    """The messages of one alert, on the hot path, in two short transactions whatever their number.
-
-    1. Claim every due message (one UPDATE: "sending", attempt + 1) and schedule one watchdog for all of them.
-       Under load it also takes up to ``SMS_DRAIN_MAX`` other pending messages that are due (other alerts'),
-       skipping rows another worker holds: one task run then sends for many alerts, and their own tasks are
-       deleted in the same transaction (see ``_claim``). Its own messages it waits for (a worker that locked
-       them may yet roll back).
-    2. Hand them to the gateway (``send_many``: one after another, or several at once where the backend allows),
-       with no transaction open.
-    3. Record what the gateway accepted (one transaction). A failure is retried on its own. When every claimed
-       message is settled (recorded or rescheduled), the watchdog is cancelled in that same transaction: it
-       would have found nothing to do.
-    If the worker dies anywhere in between, the watchdog asks the gateway about each claimed attempt. Safe to
-    run twice: a claimed message is no longer due.
-    """
-    from violeta.alerts import tasks
-
-    now = timezone.now()
-    with transaction.atomic():
-        due = _claim(message_ids, now)
-        if not due:  # taken by another task's drain (or not due yet): that task sends them
-            return
-        watchdog = enqueue(
-            tasks.sms_watchdog_many,
-            [message.pk for message in due],
-            run_after=now + timedelta(seconds=conf("SMS_LEASE_SECONDS")),
-        )
-    backend = sms.get_backend()
-    accepted = []
-    settled = 0
-    results = backend.send_many(
-        [(message.to_phone, message.body, message.idempotency_key) for message in due]
-    )
-    for message, result in zip(due, results, strict=True):
-        if isinstance(result, sms.SendResult):
-            accepted.append((message, result))
-        else:
-            exc = result
-            with transaction.atomic():
-                locked = SmsMessage.objects.select_for_update().get(pk=message.pk)
-                if locked.status == SmsStatus.SENDING and locked.attempt == message.attempt:
-                    _schedule_retry(locked, str(exc))
-                    settled += 1
-    with transaction.atomic():
-        if accepted:
-            settled += _record_sent_many(accepted, backend)
-        if settled == len(due) and watchdog is not None:
-            from django_tasks_db.models import DBTaskResult
-
-            DBTaskResult.objects.filter(pk=watchdog.id, status="READY").delete()
-
-
-# Rows are locked in id order before they are updated, as CLAIM_SQL locks its own: two workers whose batches
-# overlap (one recording, one claiming a message the other drained) then wait for each other in one order and
-# cannot deadlock. CLAIM_SQL takes all its waiting locks first (the count(*) reads "own" to the end before
-# "other" starts), and "other" and the task rows are taken with SKIP LOCKED, which never waits.
-RECORD_SENT_SQL = """
-WITH v AS (
-    SELECT unnest(%(ids)s::bigint[]) AS id, unnest(%(attempts)s::integer[]) AS attempt,
-           unnest(%(provider_ids)s::text[]) AS provider_id, unnest(%(statuses)s::text[]) AS provider_status
-), locked AS (
-    SELECT id FROM alerts_smsmessage WHERE id IN (SELECT id FROM v) ORDER BY id FOR UPDATE
-)
-UPDATE alerts_smsmessage AS m
-SET status = %(sent)s, provider_message_id = v.provider_id, provider_status = v.provider_status, sent_at = %(now)s
-FROM v
-WHERE m.id = v.id AND m.id IN (SELECT id FROM locked) AND m.attempt = v.attempt AND m.status = %(sending)s
-"""
-
-
-def _record_sent_many(accepted: list[tuple[SmsMessage, sms.SendResult]], backend) -> int:
-    """Record several submissions in the caller's transaction; each only if its attempt still holds the message.
-
-    On PostgreSQL one UPDATE for all of them (the ORM's CASE for 20 rows costs more CPU than the sends), unless
-    the backend reports delivery: then each gets its own UPDATE, to schedule a delivery check for exactly those
-    recorded. Returns how many were recorded.
-    """
-    if getattr(backend, "reports_delivery", False) or connection.vendor != "postgresql":
-        return sum(_record_sent(message.pk, message.attempt, result, backend) for message, result in accepted)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            RECORD_SENT_SQL,
-            {
-                "sent": SmsStatus.SENT.value,
-                "sending": SmsStatus.SENDING.value,
-                "now": timezone.now(),
-                "ids": [message.pk for message, _result in accepted],
-                "attempts": [message.attempt for message, _result in accepted],
-                "provider_ids": [result.provider_message_id for _message, result in accepted],
-                "statuses": [result.status for _message, result in accepted],
-            },
-        )
-        return cursor.rowcount
-
-
-def sms_watchdog_many_run(*, message_ids: list[int]) -> None:
-    """The watchdog of a batch: recover what a dead worker left sending, and dispatch what it never claimed."""
-    from violeta.alerts import tasks
-
-    lease = timedelta(seconds=conf("SMS_LEASE_SECONDS"))
-    now = timezone.now()
-    for message in SmsMessage.objects.filter(pk__in=message_ids):
-        if message.status == SmsStatus.SENDING:
-            if message.claimed_at and message.claimed_at <= now - lease:
-                sms_watchdog_run(message_id=message.pk, attempt=message.attempt)
-            else:  # claimed late in the batch: look again when its own lease ends
-                enqueue(tasks.sms_watchdog, message.pk, message.attempt, run_after=message.claimed_at + lease)
-        elif message.status == SmsStatus.PENDING:
-            enqueue(tasks.sms_dispatch, message.pk)
-
-
-def _send_claimed(message: SmsMessage, backend) -> None:
-    try:
-        result = backend.send(message.to_phone, message.body, message.idempotency_key)
-    except sms.SmsError as exc:
-        with transaction.atomic():
-            locked = SmsMessage.objects.select_for_update().get(pk=message.pk)
-            if locked.status == SmsStatus.SENDING and locked.attempt == message.attempt:
-                _schedule_retry(locked, str(exc))
-        return
-    _record_sent(message.pk, message.attempt, result, backend)
-
-
-def _record_sent(message_id: int, attempt: int, result: sms.SendResult, backend) -> int:
-    """Record a submission, only if this attempt still holds the message (one conditional UPDATE). Returns 1 if
-    it did, else 0."""
-    from violeta.alerts import tasks
-
-    sent_at = timezone.now()
-    with transaction.atomic():
-        updated = SmsMessage.objects.filter(pk=message_id, status=SmsStatus.SENDING, attempt=attempt).update(
-            status=SmsStatus.SENT,
-            provider_message_id=result.provider_message_id,
-            provider_status=result.status,
-            sent_at=sent_at,
-        )
-        if updated and getattr(backend, "reports_delivery", False):
-            enqueue(
-                tasks.sms_delivery_check,
-                message_id,
-                attempt,
-                run_after=sent_at + timedelta(seconds=conf("SMS_DELIVERY_TIMEOUT_SECONDS")),
-            )
-    return updated
-
-
-def sms_watchdog_run(*, message_id: int, attempt: int) -> None:
-    """Recover a message whose worker died while sending it: ask the gateway, then record or retry."""
-    message = SmsMessage.objects.filter(pk=message_id, status=SmsStatus.SENDING, attempt=attempt).first()
-    if message is None:
-        return
-    backend = sms.get_backend()
-    backend.lookup_context = {"to": message.to_phone, "body": message.body}
-    found = backend.lookup(message.idempotency_key)
-    if found is not None:
-        _record_sent(message_id, attempt, found, backend)
-        return
-    with transaction.atomic():
-        message = SmsMessage.objects.select_for_update().get(pk=message_id)
-        if message.status == SmsStatus.SENDING and message.attempt == attempt:
-            _schedule_retry(message, "worker stopped while sending; not found at the gateway")
-
-
-def sms_delivery_check_run(*, message_id: int, attempt: int) -> None:
-    """No delivery report in time: send again (a new attempt), unless it was delivered meanwhile."""
-    with transaction.atomic():
-        message = SmsMessage.objects.select_for_update().filter(pk=message_id).first()
-        if message and message.status == SmsStatus.SENT and message.attempt == attempt:
-            _schedule_retry(message, "no delivery report in time")
-
-
-PROVIDER_STATUSES = {
-    "queued": SmsStatus.SENT,
-    "accepted": SmsStatus.SENT,
-    "sending": SmsStatus.SENT,
-    "sent": SmsStatus.SENT,
-    "delivered": SmsStatus.DELIVERED,
-    "failed": SmsStatus.FAILED,
-    "undelivered": SmsStatus.UNDELIVERED,
-}
-
-
-@transaction.atomic
-def sms_status_update(*, provider_message_id: str, provider_status: str) -> SmsMessage | None:
-    """A delivery report from the provider. Failed and undelivered messages are retried."""
-    message = SmsMessage.objects.select_for_update().filter(provider_message_id=provider_message_id).first()
-    if message is None or message.status in (SmsStatus.DELIVERED, SmsStatus.GAVE_UP):
-        return message
-    status = PROVIDER_STATUSES.get(provider_status)
-    if status is None:
-        return message
-    message.provider_status = provider_status
-    if status == SmsStatus.DELIVERED:
-        message.status = SmsStatus.DELIVERED
-        message.delivered_at = timezone.now()
-        message.save(update_fields=["status", "provider_status", "delivered_at"])
-    elif status in (SmsStatus.FAILED, SmsStatus.UNDELIVERED):
-        message.save(update_fields=["provider_status"])
-        _schedule_retry(message, f"provider reported {provider_status}")
-    else:
-        message.save(update_fields=["provider_status"])
+def sms_queue(*, kind: str, to: str, body: str, alert=None, recipient=None) -> Message:
+    """Put a message in the outbox (violeta.messaging), in the caller's transaction; link it to its alert."""
+    message = message_queue(kind=kind, to=to, body=body)
+    if alert is not None:
+        AlertMessage.objects.create(message=message, alert=alert, recipient=recipient)
     return message
 
 
@@ -502,7 +125,7 @@ def otp_request(*, phone: str) -> PhoneVerification:
         code_hash=make_password(code),
         expires_at=now + timedelta(seconds=conf("OTP_TTL_SECONDS")),
     )
-    sms_queue(kind=SmsKind.OTP, to=phone, body=fit(_("Your verification code is {code}."), code=code))
+    sms_queue(kind=MessageKind.OTP, to=phone, body=fit(_("Your verification code is {code}."), code=code))
     return verification
 
 
@@ -685,7 +308,7 @@ def contact_add(*, account: MiaAccount, name: str, phone: str) -> EmergencyConta
         link=_link("alerts:contact_confirm", token),
     )
     contact.confirm_token = token  # for the caller that gave it out (the demo data); never stored
-    sms_queue(kind=SmsKind.INVITATION, to=phone, body=body)
+    sms_queue(kind=MessageKind.INVITATION, to=phone, body=body)
     return contact
 
 
@@ -730,7 +353,8 @@ def recipient_link(recipient: AlertRecipient) -> str | None:
     """
     prefix = _link("alerts:live", "TOKEN").split("TOKEN")[0]
     pattern = re.compile(re.escape(prefix) + r"([A-Za-z0-9_-]+)/")
-    for message in recipient.messages.filter(kind=SmsKind.ALERT).order_by("id"):
+    messages = Message.objects.filter(alert_link__recipient=recipient, kind=MessageKind.ALERT).order_by("id")
+    for message in messages:
         found = pattern.search(message.body or "")
         if found and token_hash(found.group(1)) == recipient.token_hash:
             return _link("alerts:live", found.group(1))
@@ -773,18 +397,18 @@ def alert_raise(*, account: MiaAccount, client_id: str) -> tuple[Alert, bool]:
 
 
 # The same writes as ``_alert_raise`` in one PostgreSQL statement (one round trip, no ORM): the alert, one
-# recipient and one outbox message per active contact, and the two task rows exactly as django-tasks-db writes
-# them. Data-modifying CTEs run as one statement, so all of it commits together or not at all. The alert is
-# inserted only if she has between 1 and ``slots`` contacts (a token and a body were made for each slot) and
-# not for a press already recorded (ON CONFLICT on the (account, client_id) constraint).
+# recipient, one outbox message and its link per active contact, and the NOTIFY that wakes the sender on commit.
+# Data-modifying CTEs run as one statement, so all of it commits together or not at all. The alert is inserted
+# only if she has between 1 and ``slots`` contacts (a token and a body were made for each slot) and not for a
+# press already recorded (ON CONFLICT on the (account, client_id) constraint).
 ALERT_RAISE_SQL = """
 WITH c AS (
     SELECT id, phone, row_number() OVER (ORDER BY invited_at, id) AS n
     FROM alerts_emergencycontact WHERE account_id = %(account)s AND removed_at IS NULL
 ), a AS (
     INSERT INTO alerts_alert (public_id, client_id, account_id, status, is_duress, started_at,
-                              escalation_reason, outcome, outcome_note, dispatch_task_id)
-    SELECT %(public_id)s, %(client_id)s, %(account)s, %(status)s, false, %(now)s, '', '', '', %(send_id)s
+                              escalation_reason, outcome, outcome_note, escalate_at)
+    SELECT %(public_id)s, %(client_id)s, %(account)s, %(status)s, false, %(now)s, '', '', '', %(escalate_at)s
     WHERE (SELECT count(*) FROM c) BETWEEN 1 AND %(slots)s
     ON CONFLICT ON CONSTRAINT alert_unique_client_id DO NOTHING
     RETURNING id
@@ -793,63 +417,21 @@ WITH c AS (
     SELECT a.id, c.id, (%(tokens)s::text[])[c.n], '' FROM a CROSS JOIN c
     RETURNING id, contact_id
 ), m AS (
-    INSERT INTO alerts_smsmessage (kind, to_phone, body, alert_id, recipient_id, status, attempt,
-                                   next_attempt_at, provider_message_id, provider_status, last_error, created_at)
-    SELECT %(kind)s, c.phone, (%(bodies)s::text[])[c.n], a.id, r.id, %(pending)s, 0, %(now)s, '', '', '', %(now)s
-    FROM a CROSS JOIN r JOIN c ON c.id = r.contact_id
-    RETURNING id
-), t AS (
-    INSERT INTO django_tasks_database_dbtaskresult (id, status, enqueued_at, args_kwargs, priority, task_path,
-                                                    worker_ids, queue_name, backend_name, run_after,
-                                                    exception_class_path, traceback)
-    SELECT %(send_id)s, 'READY', %(now)s,
-           jsonb_build_object('args', jsonb_build_array((SELECT jsonb_agg(id ORDER BY id) FROM m)),
-                              'kwargs', '{}'::jsonb),
-           %(send_priority)s, %(send_path)s, '[]'::jsonb, %(send_queue)s, %(send_backend)s, %(send_after)s, '', ''
-    FROM a
-    UNION ALL
-    SELECT %(check_id)s, 'READY', %(now)s,
-           jsonb_build_object('args', jsonb_build_array(a.id), 'kwargs', '{}'::jsonb),
-           %(check_priority)s, %(check_path)s, '[]'::jsonb, %(check_queue)s, %(check_backend)s, %(check_after)s, '', ''
-    FROM a
+    INSERT INTO messaging_message (kind, to_phone, body, status, attempt, next_attempt_at, provider_message_id,
+                                   provider_status, last_error, created_at)
+    SELECT %(kind)s, c.phone, (%(bodies)s::text[])[c.n], %(pending)s, 0, %(now)s, '', '', '', %(now)s
+    FROM a CROSS JOIN c
+    RETURNING id, to_phone
+), l AS (
+    INSERT INTO alerts_alertmessage (message_id, alert_id, recipient_id)
+    SELECT m.id, a.id, r.id FROM a CROSS JOIN m JOIN c ON c.phone = m.to_phone JOIN r ON r.contact_id = c.id
 )
-SELECT (SELECT id FROM a), (SELECT count(*) FROM c)
+SELECT (SELECT id FROM a), (SELECT count(*) FROM c), (SELECT count(*) FROM (SELECT pg_notify(%(channel)s, '') FROM a) n)
 """
 
 
-def _window_end(when: datetime) -> datetime:
-    """The end of the ``SMS_BATCH_WINDOW_MS`` window ``when`` falls in (at most that much later): the tasks of the
-    alerts raised in one window are due together, and under load the first of them to run does the work of all
-    (see ``_claim`` and ``alert_escalation_check_run``). ``when`` itself when the window is 0."""
-    window = conf("SMS_BATCH_WINDOW_MS")
-    if not window:
-        return when
-    epoch_ms = int(when.timestamp() * 1000) // window * window + window
-    return datetime.fromtimestamp(epoch_ms / 1000, tz=UTC)
-
-
-def _dispatch_after(now: datetime) -> datetime | None:
-    """When an alert's dispatch task is due: the end of its window, or at once (None) when the window is 0."""
-    return _window_end(now) if conf("SMS_BATCH_WINDOW_MS") else None
-
-
-def _check_after(started: datetime) -> datetime:
-    """When an alert's escalation check is due: ``ESCALATE_AFTER_SECONDS`` later, at the end of that window."""
-    return _window_end(started + timedelta(seconds=conf("ESCALATE_AFTER_SECONDS")))
-
-
-def _task_row_params(prefix: str, task, run_after) -> dict:
-    from django_tasks_db.models import get_date_max
-
-    backend = task.get_backend()
-    return {
-        f"{prefix}_id": backend._get_id(),
-        f"{prefix}_priority": task.priority,
-        f"{prefix}_path": task.module_path,
-        f"{prefix}_queue": task.queue_name,
-        f"{prefix}_backend": backend.alias,
-        f"{prefix}_after": run_after or get_date_max(),
-    }
+def _escalate_at(started: datetime) -> datetime:
+    return started + timedelta(seconds=conf("ESCALATE_AFTER_SECONDS"))
 
 
 _TOKEN_MARK = "~" * 22  # as long as secrets.token_urlsafe(16); "~" is dropped from names by to_gsm7
@@ -867,17 +449,12 @@ def _alert_texts(name: str, tokens: list[str]) -> list[str]:
 def _alert_raise_postgresql(*, account: MiaAccount, client_id: str) -> tuple[Alert, bool] | None:
     """The hot path on PostgreSQL (benchmarked in bench/mia_alerts.py): ``_alert_raise`` in one statement.
 
-    Returns None when the ORM path must decide: no contacts, more contacts than slots, or the task backend is
-    not the database one (then tasks are enqueued on commit, which one statement cannot do).
+    Returns None when the ORM path must decide: no contacts, or more contacts than slots.
     """
-    from violeta.alerts import tasks
-
-    if not is_database(tasks.sms_dispatch_batch):
-        return None
     now = timezone.now()
     slots = max(conf("MAX_CONTACTS"), 5)
     tokens = [new_token(16) for _slot in range(slots)]
-    body = SmsMessage._meta.get_field("body")
+    body = Message._meta.get_field("body")
     bodies = [body.get_prep_value(text) for text in _alert_texts(account.display_name, tokens)]
     public_id = uuid.uuid4()
     params = {
@@ -886,29 +463,29 @@ def _alert_raise_postgresql(*, account: MiaAccount, client_id: str) -> tuple[Ale
         "client_id": client_id,
         "status": AlertStatus.ACTIVE.value,
         "now": now,
+        "escalate_at": _escalate_at(now),
         "slots": slots,
         "tokens": [token_hash(token) for token in tokens],
         "bodies": bodies,
-        "kind": SmsKind.ALERT.value,
-        "pending": SmsStatus.PENDING.value,
-        **_task_row_params("send", tasks.sms_dispatch_batch, _dispatch_after(now)),
-        **_task_row_params("check", tasks.alert_escalation_check, _check_after(now)),
+        "kind": MessageKind.ALERT.value,
+        "pending": MessageStatus.PENDING.value,
+        "channel": CHANNEL,
     }
     with connection.cursor() as cursor:
         cursor.execute(ALERT_RAISE_SQL, params)
-        alert_id, contacts = cursor.fetchone()
+        alert_id, contacts, _notified = cursor.fetchone()
     if alert_id is None:
         if 1 <= contacts <= slots:  # the same press again
             return Alert.objects.get(client_id=client_id, account=account), False
         return None
     alert = Alert(
         pk=alert_id,
-        dispatch_task_id=params["send_id"],
         public_id=public_id,
         client_id=client_id,
         account=account,
         status=AlertStatus.ACTIVE,
         started_at=now,
+        escalate_at=params["escalate_at"],
     )
     alert._state.adding = False
     alert._state.db = connection.alias
@@ -919,22 +496,21 @@ def _alert_raise_postgresql(*, account: MiaAccount, client_id: str) -> tuple[Ale
 def _alert_raise(*, account: MiaAccount, client_id: str) -> tuple[Alert, bool]:
     """The hot path (benchmarked in bench/mia_alerts.py): a fixed number of statements whatever the contacts.
 
-    One SELECT (her contacts) and four INSERTs: the alert, its recipients, its messages, and the two tasks
-    (send now, check for an acknowledgement later). The same press again is caught by the unique constraint
-    on (account, client_id), not by a SELECT before every insert: ``alert_raise`` then returns the first alert.
+    One SELECT (her contacts) and four INSERTs: the alert, its recipients, its messages and their links. The
+    same press again is caught by the unique constraint on (account, client_id), not by a SELECT before every
+    insert: ``alert_raise`` then returns the first alert. Its escalation is the sender's sweep past
+    ``escalate_at``, not a task.
     """
-    from violeta.alerts import tasks
-
     contacts = list(account.contacts.filter(removed_at__isnull=True))
     if not contacts:
         existing = Alert.objects.filter(client_id=client_id, account=account).first()
         if existing:
             return existing, False
         raise ValidationError(_("Add at least one contact before using the alert."), code="no_contacts")
-    dispatch_task_id = None
-    if is_database(tasks.sms_dispatch_batch):
-        dispatch_task_id = tasks.sms_dispatch_batch.get_backend()._get_id()
-    alert = Alert.objects.create(account=account, client_id=client_id, dispatch_task_id=dispatch_task_id)
+    now = timezone.now()
+    alert = Alert.objects.create(
+        account=account, client_id=client_id, started_at=now, escalate_at=_escalate_at(now)
+    )
     tokens = [new_token(16) for _contact in contacts]  # shown once: in each contact's SMS
     recipients = AlertRecipient.objects.bulk_create(
         [
@@ -942,29 +518,16 @@ def _alert_raise(*, account: MiaAccount, client_id: str) -> tuple[Alert, bool]:
             for contact, token in zip(contacts, tokens, strict=True)
         ]
     )
-    messages = SmsMessage.objects.bulk_create(
+    messages = messages_queue(
         [
-            SmsMessage(
-                kind=SmsKind.ALERT,
-                to_phone=contact.phone,
-                body=body,
-                alert=alert,
-                recipient=recipient,
-            )
-            for contact, recipient, body in zip(
-                contacts, recipients, _alert_texts(account.display_name, tokens), strict=True
-            )
+            Message(kind=MessageKind.ALERT, to_phone=contact.phone, body=body)
+            for contact, body in zip(contacts, _alert_texts(account.display_name, tokens), strict=True)
         ]
     )
-    enqueue_many(
+    AlertMessage.objects.bulk_create(
         [
-            (
-                tasks.sms_dispatch_batch,
-                ([message.pk for message in messages],),
-                _dispatch_after(alert.started_at),
-                dispatch_task_id,
-            ),
-            (tasks.alert_escalation_check, (alert.pk,), _check_after(alert.started_at)),
+            AlertMessage(message=message, alert=alert, recipient=recipient)
+            for message, recipient in zip(messages, recipients, strict=True)
         ]
     )
     return alert, True
@@ -997,7 +560,11 @@ def alert_locate(*, alert: Alert, lat, lon, accuracy, captured_at: datetime | No
                     name=alert.account.display_name,
                 )
             sms_queue(
-                kind=SmsKind.LOCATION, to=recipient.contact.phone, body=body, alert=alert, recipient=recipient
+                kind=MessageKind.LOCATION,
+                to=recipient.contact.phone,
+                body=body,
+                alert=alert,
+                recipient=recipient,
             )
     return location
 
@@ -1032,7 +599,7 @@ def alert_cancel(*, alert: Alert, pin: str) -> Alert:
             for recipient in alert.recipients.select_related("contact"):
                 body = fit(_("MIA: {name} cancelled her alert."), name=account.display_name)
                 sms_queue(
-                    kind=SmsKind.CANCELLED,
+                    kind=MessageKind.CANCELLED,
                     to=recipient.contact.phone,
                     body=body,
                     alert=alert,
@@ -1108,40 +675,23 @@ def _escalate(alert: Alert, *, reason: str, on_duty: list[str] | None = None) ->
 
 
 @transaction.atomic
-def alert_escalation_check_run(*, alert_id: int) -> None:
-    """Raise the alert in the console when nobody acknowledged it in time.
+def escalation_sweep(*, now: datetime | None = None) -> int:
+    """Raise in the console every active alert past its ``escalate_at`` that nobody has acknowledged.
 
-    Under load it also takes the other escalation checks that are due (up to ``ESCALATION_DRAIN_MAX``, skipping
-    those a worker holds), checks their alerts in the same way and deletes their tasks, in this transaction: one
-    task run for the alerts of a batch window instead of one each. Alerts are locked in id order.
+    Run every second by the sender (and by ``messaging_check`` when the sender is down). Alerts another sweep
+    holds are skipped; each is locked in id order. Returns how many were raised.
     """
-    from violeta.alerts import tasks
-
-    drained = []
-    if is_database(tasks.alert_escalation_check):
-        from django_tasks_db.models import DBTaskResult
-
-        drained = list(
-            DBTaskResult.objects.select_for_update(skip_locked=True)
-            .filter(
-                task_path=tasks.alert_escalation_check.module_path,
-                status="READY",
-                run_after__lte=timezone.now(),
-            )
-            .order_by("run_after")[: conf("ESCALATION_DRAIN_MAX")]
-        )
-    ids = {alert_id, *(task.args_kwargs["args"][0] for task in drained)}
+    now = now or timezone.now()
     silent = list(
-        Alert.objects.select_for_update()
-        .filter(pk__in=ids, status=AlertStatus.ACTIVE, escalated_at__isnull=True)
+        Alert.objects.select_for_update(skip_locked=True)
+        .filter(status=AlertStatus.ACTIVE, escalated_at__isnull=True, escalate_at__lte=now)
         .exclude(recipients__acknowledged_at__isnull=False)
-        .order_by("pk")
+        .order_by("pk")[: conf("ESCALATION_SWEEP_MAX")]
     )
     on_duty = _on_duty_emails() if silent else []
     for alert in silent:
         _escalate(alert, reason="no_ack", on_duty=on_duty)
-    if drained:
-        DBTaskResult.objects.filter(pk__in=[task.pk for task in drained]).delete()
+    return len(silent)
 
 
 @transaction.atomic

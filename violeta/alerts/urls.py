@@ -13,8 +13,7 @@ urlpatterns = [
     path("a/<str:token>/estado/", views.live_state, name="live_state"),
     path("a/<str:token>/enterado/", views.live_ack, name="live_ack"),
     path("c/<str:token>/", views.contact_confirm, name="contact_confirm"),
-    # The SMS provider's signed webhooks.
-    path("mia/sms/estado/", views.sms_status, name="sms_status"),
+    # The SMS provider's signed webhook for replies (delivery reports: violeta.messaging.urls).
     path("mia/sms/entrante/", views.sms_inbound, name="sms_inbound"),
     # Staff: link her app account to her record (with her consent).
     path("personas/<int:pk>/mia/", views_staff.person_link, name="person_link"),

@@ -26,12 +26,12 @@ from violeta.alerts import selectors, services
 from violeta.alerts.forms import AlertCloseForm
 from violeta.alerts.models import AlertStatus
 from violeta.alerts.selectors import CONSOLE_ROLES
-from violeta.alerts.sms.twilio import signature_is_valid
 from violeta.cases.selectors import access_case
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
 from violeta.core.permissions import staff_required
 from violeta.core.validators import mask_phone
+from violeta.messaging.views import signed_by_twilio
 
 logger = logging.getLogger(__name__)
 
@@ -211,36 +211,12 @@ def contact_confirm(request, token):
 # --- The SMS provider's webhooks -------------------------------------------------------------------------------
 
 
-def _signed_by_twilio(request) -> bool:
-    if not settings.TWILIO_AUTH_TOKEN:
-        return False
-    url = settings.SITE_URL + request.path
-    valid = signature_is_valid(url, request.POST.dict(), request.headers.get("X-Twilio-Signature", ""))
-    if not valid:
-        logger.warning("sms webhook %s: invalid signature", request.path)
-    return valid
-
-
-@csrf_exempt
-@login_not_required
-@require_POST
-def sms_status(request):
-    """Delivery report of a message (queued, sent, delivered, failed, undelivered)."""
-    if not _signed_by_twilio(request):
-        return HttpResponseForbidden()
-    services.sms_status_update(
-        provider_message_id=request.POST.get("MessageSid", ""),
-        provider_status=request.POST.get("MessageStatus", ""),
-    )
-    return HttpResponse(status=204)
-
-
 @csrf_exempt
 @login_not_required
 @require_POST
 def sms_inbound(request):
     """A text message to our number: a contact replying to an alert acknowledges it."""
-    if not _signed_by_twilio(request):
+    if not signed_by_twilio(request):
         return HttpResponseForbidden()
     services.sms_inbound(from_phone=request.POST.get("From", ""), body=request.POST.get("Body", ""))
     return HttpResponse(EMPTY_TWIML, content_type="text/xml")

@@ -29,6 +29,8 @@ from violeta.card.models import (
     MerchantAccount,
     ValidationResult,
 )
+from violeta.messaging.models import MessageKind
+from violeta.messaging.services import message_queue
 
 OFFICE_ROLES = frozenset({Role.CARD_OFFICE, Role.DIRECTOR})
 ONLINE_LABEL = "solicitud en línea"
@@ -212,8 +214,6 @@ def _duplicate_received(curp: str, today: date) -> None:
     (at most one a day, so the form cannot be used to text her repeatedly), and a dated note on her
     application that the card office sees when she calls or comes in. Nothing of the second form is stored.
     """
-    from violeta.alerts.models import SmsKind
-    from violeta.alerts.services import sms_queue
 
     existing = CardApplication.objects.filter(curp=curp).order_by("-submitted_at", "-id").first()
     if existing is None:
@@ -233,7 +233,7 @@ def _duplicate_received(curp: str, today: date) -> None:
             "We received another application for the Mi apoyo, Mi bienestar card with your CURP. You already "
             "have one: you do not need to apply again. If it was not you, call %(phone)s."
         ) % {"phone": settings.INSTITUTE["phone"]}
-        sms_queue(kind=SmsKind.REMINDER, to=existing.phone, body=body)
+        message_queue(kind=MessageKind.REMINDER, to=existing.phone, body=body)
 
 
 def _notify_office(today: date) -> None:
@@ -485,8 +485,6 @@ def card_link_send(*, card: Card, by) -> None:
     Only when her application recorded that she accepts text messages. The text names the program and carries
     the link, nothing else: no name, no number, no address.
     """
-    from violeta.alerts.models import SmsKind
-    from violeta.alerts.services import sms_queue
     from violeta.card.documents import holder_url
 
     _require_office(by)
@@ -503,7 +501,7 @@ def card_link_send(*, card: Card, by) -> None:
     body = _("Your Mi apoyo, Mi bienestar card is ready. Open it on your phone: %(url)s") % {
         "url": holder_url(card)
     }
-    sms_queue(kind=SmsKind.REMINDER, to=card.application.phone, body=body)
+    message_queue(kind=MessageKind.REMINDER, to=card.application.phone, body=body)
     ApplicationEvent.objects.create(
         application=card.application,
         status=card.application.status,

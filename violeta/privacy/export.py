@@ -81,7 +81,7 @@ SECTIONS = {
     "alerts.alert": gettext_lazy("MIA alerts"),
     "alerts.alertrecipient": gettext_lazy("MIA alert recipients"),
     "alerts.alertlocation": gettext_lazy("MIA alert locations"),
-    "alerts.smsmessage": gettext_lazy("Text messages (SMS)"),
+    "alerts.alertmessage": gettext_lazy("Text messages (SMS) of her alerts"),
     "privacy.arcorequest": gettext_lazy("Her ARCO requests"),
     "privacy.personblock": gettext_lazy("Blocking of her data"),
     "privacy.rectificationnotice": gettext_lazy("Rectifications passed on to institutions"),

@@ -10,13 +10,13 @@ from django.utils import timezone
 from violeta.agenda import services
 from violeta.agenda.models import Appointment, AppointmentStatus, Holiday, OfficeHours, PhoneCall
 from violeta.agenda.tests.factories import at, book, log_call, next_workday
-from violeta.alerts.models import SmsKind, SmsMessage
-from violeta.alerts.services import sms_dispatch_run
-from violeta.alerts.sms import locmem
-from violeta.alerts.text import is_single_gsm7_segment
 from violeta.audit.models import AuditEvent
 from violeta.cases.models import CaseEvent, EventKind
 from violeta.cases.tests.factories import CaseFactory
+from violeta.messaging.backends import locmem
+from violeta.messaging.models import Message, MessageKind
+from violeta.messaging.sender import deliver_due
+from violeta.messaging.text import is_single_gsm7_segment
 from violeta.notifications.models import Notification
 from violeta.people.models import SafeContactPreference
 
@@ -272,7 +272,7 @@ def test_attended_appointment_records_its_consultation(receptionist, lawyer, cas
 
 @pytest.fixture
 def sms_memory(settings):
-    settings.SMS_BACKEND = "violeta.alerts.sms.locmem.LocmemBackend"
+    settings.SMS_BACKEND = "violeta.messaging.backends.locmem.LocmemBackend"
     locmem.outbox.clear()
     yield locmem.outbox
     locmem.outbox.clear()
@@ -301,8 +301,8 @@ def test_reminder_goes_only_where_she_allows_sms_with_neutral_text(
 
     assert services.appointment_reminders_send() == 1
 
-    message = SmsMessage.objects.get()
-    assert message.kind == SmsKind.REMINDER
+    message = Message.objects.get()
+    assert message.kind == MessageKind.REMINDER
     assert message.to_phone == case.holder.phone
     assert message.body == "Recordatorio: cita manana a las 10:00."
     assert is_single_gsm7_segment(message.body)
@@ -313,8 +313,8 @@ def test_reminder_goes_only_where_she_allows_sms_with_neutral_text(
     no.refresh_from_db()
     assert yes.reminder_sms == message and no.reminder_sms is None
     assert no.reminder_checked_at is not None
-    # through the alerts outbox to the gateway
-    sms_dispatch_run(message_id=message.pk)
+    # through the outbox's sender to the gateway
+    deliver_due()
     assert [m["body"] for m in sms_memory] == ["Recordatorio: cita manana a las 10:00."]
 
 
@@ -325,7 +325,7 @@ def test_no_reminder_without_preferences_or_safe_phone(receptionist, lawyer, psy
     allow_sms(other.holder, True, phone_choice="none")  # SMS yes, but no phone is safe
     _tomorrow_booking(receptionist, psychologist, other, hour=12)
     assert services.appointment_reminders_send() == 0
-    assert SmsMessage.objects.count() == 0
+    assert Message.objects.count() == 0
 
 
 def test_no_reminder_for_cancelled_or_rescheduled(receptionist, lawyer, case):
@@ -333,7 +333,7 @@ def test_no_reminder_for_cancelled_or_rescheduled(receptionist, lawyer, case):
     appointment = _tomorrow_booking(receptionist, lawyer, case)
     services.appointment_cancel(appointment=appointment, by=receptionist)
     assert services.appointment_reminders_send() == 0
-    assert SmsMessage.objects.count() == 0
+    assert Message.objects.count() == 0
 
 
 def test_no_reminder_for_a_phone_contact_without_record(receptionist, lawyer):
@@ -352,7 +352,7 @@ def test_reminders_are_idempotent_and_only_for_tomorrow(receptionist, lawyer, ca
     book(by=receptionist, staff=lawyer, hour=12)  # a week ahead: not yet
     assert services.appointment_reminders_send() == 1
     assert services.appointment_reminders_send() == 0
-    assert SmsMessage.objects.count() == 1
+    assert Message.objects.count() == 1
 
 
 def test_reminder_command(receptionist, lawyer, case, capsys):

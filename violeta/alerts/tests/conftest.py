@@ -2,12 +2,12 @@
 
 import pytest
 
-from violeta.alerts.sms import locmem
+from violeta.messaging.backends import locmem
 
 
 @pytest.fixture(autouse=True)
 def _sms_to_memory(settings):
-    settings.SMS_BACKEND = "violeta.alerts.sms.locmem.LocmemBackend"
+    settings.SMS_BACKEND = "violeta.messaging.backends.locmem.LocmemBackend"
     locmem.outbox.clear()
     yield
     locmem.outbox.clear()

@@ -1,8 +1,9 @@
 """Helpers for MIA tests: accounts built directly (no OTP round trip), and running the background tasks.
 
 Other test modules import these: ``mia_account()`` for an account with hashed PINs and contacts,
-``mia_alert()`` for an active alert, ``run_tasks()`` to run every due task as the worker would, ``make_due()``
-to bring deferred tasks (retries, watchdogs, delivery checks, escalation) forward to now.
+``mia_alert()`` for an active alert, ``run_tasks()`` to run every due task as the worker would and send every due
+message as the sender would (with its sweeps: expired leases, escalation), ``make_due()`` to bring what waits
+(retries, expired leases, delivery checks, escalation deadlines) forward to now.
 """
 
 import itertools
@@ -14,19 +15,19 @@ from datetime import timedelta
 from pathlib import Path
 from unittest import mock
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.management.commands import db_worker
-from django_tasks_db.models import DBTaskResult
 
-from violeta.alerts.models import Alert, EmergencyContact, MiaAccount, SmsMessage, SmsStatus
-from violeta.alerts.sms.file import FileBackend
+from violeta.alerts.models import Alert, EmergencyContact, MiaAccount
 from violeta.core.tokens import token_hash
+from violeta.messaging.backends.file import FileBackend
+from violeta.messaging.models import Message, MessageStatus
+from violeta.messaging.sender import deliver_due
 
 _serial = itertools.count(1)
-
-TASKS = "violeta.alerts.tasks."
 
 
 def unique_phone() -> str:
@@ -92,37 +93,36 @@ def mia_alert(account: MiaAccount | None = None, *, client_id: str | None = None
     return alert
 
 
-def run_tasks() -> None:
-    """Run every task that is due, as ``manage.py db_worker`` does, then return.
+def run_tasks() -> int:
+    """Run every task that is due, as ``manage.py db_worker`` does, and send every due message as the sender
+    does (``violeta.messaging.sender``, one synchronous round at a time, with its sweeps and periodic jobs:
+    expired leases, escalation). Returns how many messages were handed to the provider.
 
     The worker closes "old" database connections between tasks; inside a test's transaction that would close
     the test's own connection (PostgreSQL with CONN_MAX_AGE=0), so it is left open here.
     """
     with mock.patch(f"{db_worker.__name__}.close_old_connections"):
         call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    return deliver_due()
 
 
-def pending_tasks(name: str | None = None):
-    """Tasks waiting to run (due or deferred), optionally only those of ``violeta.alerts.tasks.<name>``."""
-    tasks = DBTaskResult.objects.filter(status="READY")
-    if name:
-        tasks = tasks.filter(task_path=TASKS + name)
-    return tasks
-
-
-def make_due(name: str | None = None) -> int:
-    """Bring deferred tasks forward to now, and with them the retry time of failed messages.
-
-    A retried message is only sent once its ``next_attempt_at`` has come, so both move together, as they would
-    when the backoff has elapsed.
-    """
+def make_due() -> None:
+    """Bring forward to now what waits: failed messages' retries, leases, delivery checks, escalation deadlines,
+    as when that time has passed."""
     now = timezone.now() - timedelta(seconds=1)
-    SmsMessage.objects.filter(status=SmsStatus.FAILED, next_attempt_at__gt=now).update(next_attempt_at=now)
-    return pending_tasks(name).update(run_after=now)
+    Message.objects.filter(status=MessageStatus.FAILED, next_attempt_at__gt=now).update(next_attempt_at=now)
+    Message.objects.filter(status=MessageStatus.SENDING).update(lease_until=now)
+    late = now - timedelta(seconds=settings.MESSAGING["DELIVERY_TIMEOUT_SECONDS"])
+    Message.objects.filter(status=MessageStatus.SENT, sent_at__gt=late).update(sent_at=late)
+    Alert.objects.filter(status="active", escalated_at__isnull=True, escalate_at__gt=now).update(
+        escalate_at=now
+    )
 
 
-def task_args(task: DBTaskResult) -> list:
-    return task.args_kwargs["args"]
+def queued(kind: str | None = None):
+    """Messages waiting in the outbox (pending), optionally of one kind."""
+    messages = Message.objects.filter(status=MessageStatus.PENDING)
+    return messages.filter(kind=kind) if kind else messages
 
 
 class PausingFileBackend(FileBackend):

@@ -6,13 +6,10 @@ import json
 import math
 import re
 import uuid
-from unittest import mock
 
 import pytest
-from django.core.management import call_command
 from django.utils import translation
 from django.utils.translation import gettext
-from django_tasks_db.management.commands import db_worker
 
 from violeta.alerts.models import (
     Alert,
@@ -21,11 +18,11 @@ from violeta.alerts.models import (
     EmergencyContact,
     MiaAccount,
     PhoneVerification,
-    SmsKind,
-    SmsMessage,
 )
-from violeta.alerts.sms import locmem
-from violeta.alerts.text import is_single_gsm7_segment
+from violeta.alerts.tests.factories import run_tasks
+from violeta.messaging.backends import locmem
+from violeta.messaging.models import Message, MessageKind
+from violeta.messaging.text import is_single_gsm7_segment
 
 pytestmark = pytest.mark.django_db
 
@@ -40,15 +37,13 @@ def spanish(msgid: str) -> str:
 
 
 def run_worker():
-    """Run the queued tasks as ``manage.py db_worker`` does. The worker closes "old" connections between
-    tasks, which inside a test's transaction would be the test's own (PostgreSQL): leave it open."""
-    with mock.patch(f"{db_worker.__name__}.close_old_connections"):
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    """Run the queued tasks and send the queued messages, as the worker and the sender do."""
+    run_tasks()
 
 
 @pytest.fixture(autouse=True)
 def sms_outbox(settings):
-    settings.SMS_BACKEND = "violeta.alerts.sms.locmem.LocmemBackend"
+    settings.SMS_BACKEND = "violeta.messaging.backends.locmem.LocmemBackend"
     locmem.outbox.clear()
     yield locmem.outbox
     locmem.outbox.clear()
@@ -225,7 +220,7 @@ def test_a_malformed_phone_gets_a_clear_error_and_nothing_is_stored(client, sms_
     assert body["detail"] == spanish(
         "“%(value)s” is not a phone number. Enter 10 digits, for example 614 490 0789."
     ) % {"value": "12ab"}
-    assert not PhoneVerification.objects.exists() and not SmsMessage.objects.exists()
+    assert not PhoneVerification.objects.exists() and not Message.objects.exists()
 
 
 def test_the_phone_never_travels_in_the_url():
@@ -295,7 +290,7 @@ def test_a_confirmed_contact_shows_confirmed(her):
     from violeta.alerts import services
     from violeta.alerts.tests.factories import token_in
 
-    invitation = SmsMessage.objects.get(kind=SmsKind.INVITATION, to_phone=contact.phone)
+    invitation = Message.objects.get(kind=MessageKind.INVITATION, to_phone=contact.phone)
     services.contact_confirm(token=token_in(invitation.body, "c"))
     listed = her.get("/contacts").json()
     assert [c["confirmed"] for c in listed] == [True, False]
@@ -308,7 +303,7 @@ def test_a_malformed_contact_phone_gets_a_clear_error_and_nothing_is_stored(her)
     assert response.json()["code"] == "phone"
     assert "555" in response.json()["detail"]
     assert EmergencyContact.objects.count() == before
-    assert not SmsMessage.objects.filter(to_phone__endswith="555").exists()
+    assert not Message.objects.filter(to_phone__endswith="555").exists()
 
 
 def test_fallback_gives_full_numbers_and_the_prepared_message(her):
@@ -329,12 +324,12 @@ def test_alert_queues_one_sms_per_contact_before_any_location(her, sms_outbox):
     assert body["status"] == "active"
     alert = Alert.objects.get(public_id=body["id"])
     assert not AlertLocation.objects.exists()
-    assert SmsMessage.objects.filter(alert=alert, kind=SmsKind.ALERT).count() == 2
+    assert Message.objects.filter(alert_link__alert=alert, kind=MessageKind.ALERT).count() == 2
 
     # the same press again (a retry on a bad network) is the same alert, and no new SMS
     again = her.post("/alerts", {"client_id": client_id})
     assert again.status_code == 200 and again.json()["id"] == body["id"]
-    assert Alert.objects.count() == 1 and SmsMessage.objects.filter(alert=alert).count() == 2
+    assert Alert.objects.count() == 1 and Message.objects.filter(alert_link__alert=alert).count() == 2
 
     run_worker()
     assert sorted(m["to"] for m in sms_outbox) == ["+526561234501", "+526561234502"]
@@ -352,7 +347,7 @@ def test_alert_queues_one_sms_per_contact_before_any_location(her, sms_outbox):
     location = AlertLocation.objects.get()
     assert location.lat_lon == (28.6353, -106.0889)
     assert location.accuracy_m == 20
-    assert SmsMessage.objects.filter(alert=alert, kind=SmsKind.LOCATION).count() == 2
+    assert Message.objects.filter(alert_link__alert=alert, kind=MessageKind.LOCATION).count() == 2
     run_worker()
     assert sorted(m["to"] for m in sms_outbox) == ["+526561234502", "+526561234501"][::-1]
     assert all("28.63" not in m["body"] for m in sms_outbox)
@@ -360,7 +355,7 @@ def test_alert_queues_one_sms_per_contact_before_any_location(her, sms_outbox):
     # a second fix is stored without more SMS
     her.post(f"/alerts/{body['id']}/locations", {"lat": 28.64, "lon": -106.09, "accuracy": 35})
     assert AlertLocation.objects.count() == 2
-    assert SmsMessage.objects.filter(alert=alert, kind=SmsKind.LOCATION).count() == 2
+    assert Message.objects.filter(alert_link__alert=alert, kind=MessageKind.LOCATION).count() == 2
 
 
 def test_alert_without_contacts_is_refused(client, sms_outbox):
@@ -383,7 +378,7 @@ def test_alert_without_contacts_is_refused(client, sms_outbox):
 )
 def test_malformed_coordinates_get_a_clear_error_and_nothing_is_stored(her, payload):
     alert = raise_alert(her)
-    sms_before = SmsMessage.objects.count()
+    sms_before = Message.objects.count()
     response = her.post(f"/alerts/{alert['id']}/locations", payload)
     assert response.status_code == 400, response.content
     body = response.json()
@@ -391,7 +386,7 @@ def test_malformed_coordinates_get_a_clear_error_and_nothing_is_stored(her, payl
     if body["code"] == "location":
         assert body["detail"] == spanish("The location is not valid.")
     assert not AlertLocation.objects.exists()
-    assert SmsMessage.objects.count() == sms_before
+    assert Message.objects.count() == sms_before
 
 
 @pytest.mark.parametrize("field", ["lat", "lon", "accuracy"])

@@ -10,8 +10,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from violeta.alerts.models import AlertLocation, MiaAccount, SmsMessage
+from violeta.alerts.models import AlertLocation, MiaAccount
 from violeta.alerts.tests.test_api import her, raise_alert, sms_outbox, spanish  # noqa: F401
+from violeta.messaging.models import Message
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,7 @@ def _locate(api, alert, **extra):
 )
 def test_a_location_time_outside_the_alert_is_refused(her, captured_at):  # noqa: F811
     alert = raise_alert(her)
-    sms_before = SmsMessage.objects.count()
+    sms_before = Message.objects.count()
     response = _locate(her, alert, captured_at=captured_at)
     assert response.status_code == 400, response.content
     assert response.json() == {
@@ -60,7 +61,7 @@ def test_a_location_time_outside_the_alert_is_refused(her, captured_at):  # noqa
         "code": "location",
     }
     assert not AlertLocation.objects.exists()
-    assert SmsMessage.objects.count() == sms_before
+    assert Message.objects.count() == sms_before
 
 
 def test_a_location_time_within_the_alert_or_slightly_ahead_is_kept(her):  # noqa: F811

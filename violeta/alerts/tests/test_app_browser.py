@@ -9,16 +9,15 @@ been seen, so "SMS before location" is checked, not assumed.
 
 import re
 import time
-from unittest import mock
 
 import pytest
-from django.core.management import call_command
 from django.db import OperationalError
-from django_tasks_db.management.commands import db_worker
 from playwright.sync_api import expect
 
-from violeta.alerts.models import Alert, AlertLocation, AlertStatus, SmsKind, SmsMessage, SmsStatus
-from violeta.alerts.sms.file import read_all
+from violeta.alerts.models import Alert, AlertLocation, AlertStatus
+from violeta.alerts.tests.factories import run_tasks
+from violeta.messaging.backends.file import read_all
+from violeta.messaging.models import Message, MessageKind, MessageStatus
 from violeta.testing.browser import LOCALE, TIMEZONE, database_turn
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,8 +35,7 @@ def run_worker():
     shared-cache tables lock without waiting: when the app's request holds one, try again a moment later."""
     for _ in range(20):
         try:
-            with mock.patch(f"{db_worker.__name__}.close_old_connections"):
-                call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+            run_tasks()
             return
         except OperationalError as exc:
             if "locked" not in str(exc):
@@ -63,7 +61,7 @@ def wait_for(predicate, *, timeout=30.0, what="condition"):
 def sms_of_kind(path, kind: str) -> list[dict]:
     """The records in the SMS file that belong to outbox rows of ``kind`` (matched by provider id)."""
     ids = set(
-        SmsMessage.objects.filter(kind=kind, status=SmsStatus.SENT).values_list(
+        Message.objects.filter(kind=kind, status=MessageStatus.SENT).values_list(
             "provider_message_id", flat=True
         )
     )
@@ -72,7 +70,7 @@ def sms_of_kind(path, kind: str) -> list[dict]:
 
 def test_sign_up_contacts_alert_location_acknowledgement(browser, live_server, settings, tmp_path):
     sms_file = tmp_path / "sms.jsonl"
-    settings.SMS_BACKEND = "violeta.alerts.sms.file.FileBackend"
+    settings.SMS_BACKEND = "violeta.messaging.backends.file.FileBackend"
     settings.SMS_FILE_PATH = str(sms_file)
     settings.SITE_URL = live_server.url
 
@@ -128,7 +126,9 @@ def test_sign_up_contacts_alert_location_acknowledgement(browser, live_server, s
 
         # The alert SMS reaches both contacts while there is still no location.
         alert_sms = wait_for(
-            lambda: (lambda found: found if len(found) == 2 else None)(sms_of_kind(sms_file, SmsKind.ALERT)),
+            lambda: (lambda found: found if len(found) == 2 else None)(
+                sms_of_kind(sms_file, MessageKind.ALERT)
+            ),
             what="the alert SMS to both contacts",
         )
         assert sorted(r["to"] for r in alert_sms) == [c[2] for c in CONTACTS]
@@ -144,12 +144,12 @@ def test_sign_up_contacts_alert_location_acknowledgement(browser, live_server, s
         assert location.lat_lon == (28.6353, -106.0889)
         assert location.accuracy_m == 20
         first_alert_sms_at = (
-            SmsMessage.objects.filter(kind=SmsKind.ALERT).order_by("created_at")[0].created_at
+            Message.objects.filter(kind=MessageKind.ALERT).order_by("created_at")[0].created_at
         )
         assert first_alert_sms_at < location.received_at
         location_sms = wait_for(
             lambda: (lambda found: found if len(found) == 2 else None)(
-                sms_of_kind(sms_file, SmsKind.LOCATION)
+                sms_of_kind(sms_file, MessageKind.LOCATION)
             ),
             what="the location SMS",
         )
@@ -186,7 +186,7 @@ def signed_up_page(browser, live_server, settings, tmp_path, **context_options):
     from violeta.alerts import services
     from violeta.alerts.models import PhoneVerification
 
-    settings.SMS_BACKEND = "violeta.alerts.sms.file.FileBackend"
+    settings.SMS_BACKEND = "violeta.messaging.backends.file.FileBackend"
     settings.SMS_FILE_PATH = str(tmp_path / "sms.jsonl")
     services.otp_request(phone=HER_PHONE)
     PhoneVerification.objects.update(code_hash=make_password("123456"))
@@ -252,7 +252,7 @@ def test_offline_offers_the_sms_link_and_retries_the_same_alert(browser, live_se
         assert Alert.objects.count() == 1
         sent = wait_for(
             lambda: (lambda found: found if len(found) == 2 else None)(
-                sms_of_kind(settings.SMS_FILE_PATH, SmsKind.ALERT)
+                sms_of_kind(settings.SMS_FILE_PATH, MessageKind.ALERT)
             ),
             what="the alert SMS after the connection came back",
         )

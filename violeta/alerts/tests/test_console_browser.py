@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture(autouse=True)
 def _mia_settings(settings):
-    settings.SMS_BACKEND = "violeta.alerts.sms.locmem.LocmemBackend"
+    settings.SMS_BACKEND = "violeta.messaging.backends.locmem.LocmemBackend"
 
 
 def sign_in(page, live_server, user):

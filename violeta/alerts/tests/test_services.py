@@ -16,29 +16,28 @@ from violeta.alerts import services
 from violeta.alerts.models import (
     Alert,
     AlertLocation,
+    AlertMessage,
     AlertStatus,
     EmergencyContact,
     MiaAccount,
     MiaDevice,
     Outcome,
     PhoneVerification,
-    SmsKind,
-    SmsMessage,
 )
-from violeta.alerts.sms import locmem
 from violeta.alerts.tests.factories import (
     emergency_contact,
     live_token,
     make_due,
     mia_account,
-    pending_tasks,
+    queued,
     run_tasks,
-    task_args,
     token_in,
 )
-from violeta.alerts.text import fit, is_single_gsm7_segment
 from violeta.audit.models import Action, AuditEvent
 from violeta.core.tokens import token_hash
+from violeta.messaging.backends import locmem
+from violeta.messaging.models import Message, MessageKind, MessageStatus
+from violeta.messaging.text import fit, is_single_gsm7_segment
 from violeta.testing.db import raw_column
 
 pytestmark = pytest.mark.django_db
@@ -62,11 +61,11 @@ def assert_error_in_spanish(excinfo, msgid: str) -> None:
 
 
 def sms(kind: str | None = None):
-    messages = SmsMessage.objects.order_by("id")
+    messages = Message.objects.order_by("id")
     return messages.filter(kind=kind) if kind else messages
 
 
-def code_from(message: SmsMessage) -> str:
+def code_from(message: Message) -> str:
     codes = re.findall(r"\b\d{6}\b", message.body)
     assert len(codes) == 1, message.body
     return codes[0]
@@ -75,7 +74,7 @@ def code_from(message: SmsMessage) -> str:
 def request_code(phone: str = PHONE) -> str:
     """Ask for a code and read it from the SMS, as she would."""
     services.otp_request(phone=phone)
-    return code_from(sms(SmsKind.OTP).last())
+    return code_from(sms(MessageKind.OTP).last())
 
 
 def verified_code(phone: str = PHONE) -> str:
@@ -124,7 +123,7 @@ def off_duty(db):
 def test_otp_sms_carries_the_code_and_says_nothing_about_mia():
     verification = services.otp_request(phone="614 490 0789")
 
-    message = sms(SmsKind.OTP).get()
+    message = sms(MessageKind.OTP).get()
     code = code_from(message)
     assert message.to_phone == PHONE
     assert verification.phone == PHONE
@@ -132,7 +131,7 @@ def test_otp_sms_carries_the_code_and_says_nothing_about_mia():
     assert "alert" not in message.body.lower()
     assert is_single_gsm7_segment(message.body)
     assert code not in verification.code_hash  # only a hash of the code is kept
-    assert pending_tasks("sms_dispatch").count() == 1
+    assert message.status == MessageStatus.PENDING  # the outbox is the queue: no task stands for it
 
 
 def test_otp_right_code_verifies():
@@ -186,7 +185,7 @@ def test_otp_fourth_request_in_an_hour_is_refused():
 
     assert excinfo.value.code == "otp_rate"
     assert PhoneVerification.objects.count() == 3
-    assert sms(SmsKind.OTP).count() == 3
+    assert sms(MessageKind.OTP).count() == 3
 
 
 def test_otp_rate_limit_message_is_in_spanish():
@@ -218,10 +217,10 @@ def test_otp_resend_within_a_minute_is_refused():
         services.otp_request(phone=PHONE)
 
     assert excinfo.value.code == "otp_wait"
-    assert sms(SmsKind.OTP).count() == 1
+    assert sms(MessageKind.OTP).count() == 1
     age_requests(61)
     services.otp_request(phone=PHONE)
-    assert sms(SmsKind.OTP).count() == 2
+    assert sms(MessageKind.OTP).count() == 2
 
 
 def test_otp_only_the_latest_code_counts(monkeypatch):
@@ -244,7 +243,7 @@ def test_otp_request_for_a_bad_number_stores_and_sends_nothing(phone):
 
     assert "phone" in excinfo.value.message_dict
     assert not PhoneVerification.objects.exists()
-    assert not SmsMessage.objects.exists()
+    assert not Message.objects.exists()
 
 
 # --- Sign-up ---------------------------------------------------------------------------------------------------
@@ -379,7 +378,7 @@ def test_contact_add_queues_the_invitation_sms_with_the_confirmation_link():
     contact = services.contact_add(account=account, name="  Rosa   María ", phone="614 490 0789")
 
     assert contact.name == "Rosa María"
-    invitation = sms(SmsKind.INVITATION).get()
+    invitation = sms(MessageKind.INVITATION).get()
     assert invitation.to_phone == PHONE
     assert "Lupita" in invitation.body
     assert f"/c/{contact.confirm_token}/" in invitation.body
@@ -388,7 +387,7 @@ def test_contact_add_queues_the_invitation_sms_with_the_confirmation_link():
         not in EmergencyContact.objects.filter(pk=contact.pk).values_list("confirm_token_hash", flat=True)[0]
     )
     assert is_single_gsm7_segment(invitation.body)
-    assert task_args(pending_tasks("sms_dispatch").get()) == [invitation.pk]
+    assert queued().get() == invitation
     run_tasks()
     assert [sent["to"] for sent in locmem.outbox] == [PHONE]
 
@@ -403,7 +402,7 @@ def test_at_most_five_contacts():
 
     assert excinfo.value.code == "max"
     assert account.contacts.count() == 5
-    assert sms(SmsKind.INVITATION).count() == 5
+    assert sms(MessageKind.INVITATION).count() == 5
     # Removing one makes room again.
     services.contact_remove(account=account, contact_id=account.contacts.first().pk)
     services.contact_add(account=account, name="Sexta", phone="614 490 0799")
@@ -418,7 +417,7 @@ def test_her_own_number_cannot_be_a_contact():
 
     assert "phone" in excinfo.value.message_dict
     assert not EmergencyContact.objects.exists()
-    assert not SmsMessage.objects.exists()
+    assert not Message.objects.exists()
 
 
 def test_the_same_number_twice_is_refused_however_it_is_written():
@@ -430,7 +429,7 @@ def test_the_same_number_twice_is_refused_however_it_is_written():
 
     assert "phone" in excinfo.value.message_dict
     assert account.contacts.count() == 1
-    assert sms(SmsKind.INVITATION).count() == 1
+    assert sms(MessageKind.INVITATION).count() == 1
 
 
 @pytest.mark.parametrize(
@@ -444,7 +443,7 @@ def test_a_bad_contact_is_refused_and_nothing_is_stored(name, phone, field):
 
     assert field in excinfo.value.message_dict
     assert not EmergencyContact.objects.exists()
-    assert not SmsMessage.objects.exists()
+    assert not Message.objects.exists()
 
 
 # --- The alert -------------------------------------------------------------------------------------------------
@@ -461,16 +460,17 @@ def test_alert_queues_one_sms_per_contact_at_once_without_a_location(account):
     assert alert.status == AlertStatus.ACTIVE
     assert not AlertLocation.objects.exists()
     contacts = list(account.contacts.filter(removed_at__isnull=True))
-    messages = list(sms(SmsKind.ALERT))
+    messages = list(sms(MessageKind.ALERT))
     assert sorted(m.to_phone for m in messages) == sorted(c.phone for c in contacts)
     for message in messages:
-        assert message.alert == alert
-        assert message.recipient.contact.phone == message.to_phone
-        assert token_hash(token_in(message.body)) == message.recipient.token_hash
+        link = AlertMessage.objects.get(message=message)
+        assert link.alert == alert
+        assert link.recipient.contact.phone == message.to_phone
+        assert token_hash(token_in(message.body)) == link.recipient.token_hash
         assert "Lupita" in message.body
         assert is_single_gsm7_segment(message.body)
-    # one task hands the alert's messages to the gateway (one INSERT for all of them on the hot path)
-    assert sorted(task_args(pending_tasks("sms_dispatch_batch").get())[0]) == sorted(m.pk for m in messages)
+    # queued in the outbox with the alert (one statement on the hot path): no task row per alert
+    assert sorted(queued(MessageKind.ALERT).values_list("pk", flat=True)) == sorted(m.pk for m in messages)
 
     run_tasks()
 
@@ -478,20 +478,18 @@ def test_alert_queues_one_sms_per_contact_at_once_without_a_location(account):
     assert removed.phone not in {sent["to"] for sent in locmem.outbox}
 
 
-def test_alert_schedules_its_escalation_check(account, settings):
+def test_alert_has_its_escalation_deadline(account, settings):
     settings.MIA = {**settings.MIA, "ESCALATE_AFTER_SECONDS": 240}
 
     alert, _created = services.alert_raise(account=account, client_id="press-0001")
 
-    check = pending_tasks("alert_escalation_check").get()
-    assert task_args(check) == [alert.pk]
-    assert check.run_after == alert.started_at + timedelta(seconds=240)
+    assert Alert.objects.get(pk=alert.pk).escalate_at == alert.started_at + timedelta(seconds=240)
 
 
 def test_the_alert_sms_is_in_spanish(alert):
-    message = sms(SmsKind.ALERT).first()
+    message = sms(MessageKind.ALERT).first()
 
-    link = f"{django_settings.SITE_URL.rstrip('/')}/a/{live_token(message.recipient)}/"
+    link = f"{django_settings.SITE_URL.rstrip('/')}/a/{live_token(message.alert_link.recipient)}/"
     template = spanish("MIA ALERT: {name} needs help. Live location: {link}")
     assert message.body == fit(template, name="Lupita", link=link)
 
@@ -503,7 +501,7 @@ def test_the_same_press_twice_makes_one_alert(account):
     assert (created_first, created_again) == (True, False)
     assert again.pk == first.pk
     assert Alert.objects.count() == 1
-    assert sms(SmsKind.ALERT).count() == 2
+    assert sms(MessageKind.ALERT).count() == 2
 
 
 def test_an_alert_needs_a_contact_and_an_identifier():
@@ -518,7 +516,7 @@ def test_an_alert_needs_a_contact_and_an_identifier():
         services.alert_raise(account=account, client_id="  ")
     assert "client_id" in excinfo.value.message_dict
     assert not Alert.objects.exists()
-    assert not SmsMessage.objects.exists()
+    assert not Message.objects.exists()
 
 
 def test_first_location_tells_each_contact_once(alert):
@@ -526,18 +524,18 @@ def test_first_location_tells_each_contact_once(alert):
 
     assert location.lat_lon == (28.632996, -106.0691)
     assert location.accuracy_m == 12
-    first = list(sms(SmsKind.LOCATION))
+    first = list(sms(MessageKind.LOCATION))
     assert len(first) == 2
-    assert {m.recipient_id for m in first} == set(alert.recipients.values_list("id", flat=True))
+    assert {m.alert_link.recipient_id for m in first} == set(alert.recipients.values_list("id", flat=True))
     for message in first:
-        assert token_hash(token_in(message.body)) == message.recipient.token_hash
+        assert token_hash(token_in(message.body)) == message.alert_link.recipient.token_hash
         assert is_single_gsm7_segment(message.body)
 
     services.alert_locate(alert=alert, lat="28.64", lon="-106.07", accuracy="30.5")
     services.alert_locate(alert=alert, lat=28.65, lon=-106.08, accuracy=8)
 
     assert alert.locations.count() == 3
-    assert sms(SmsKind.LOCATION).count() == 2
+    assert sms(MessageKind.LOCATION).count() == 2
     assert alert.locations.first().lat_lon == (28.65, -106.08)
 
 
@@ -586,7 +584,7 @@ def test_malformed_coordinates_are_refused_and_nothing_is_stored(alert, lat, lon
 
     assert excinfo.value.code == "location"
     assert not AlertLocation.objects.exists()
-    assert not sms(SmsKind.LOCATION).exists()
+    assert not sms(MessageKind.LOCATION).exists()
 
 
 def test_malformed_coordinates_get_a_spanish_message(alert):
@@ -604,7 +602,7 @@ def test_a_cancelled_alert_takes_no_more_locations(alert):
 
     assert excinfo.value.code == "inactive"
     assert not AlertLocation.objects.exists()
-    assert not sms(SmsKind.LOCATION).exists()
+    assert not sms(MessageKind.LOCATION).exists()
 
 
 # --- Cancelling, and the duress PIN ----------------------------------------------------------------------------
@@ -623,7 +621,7 @@ def test_duress_pin_looks_cancelled_but_the_alert_stays_active_and_flagged(
     assert alert.escalated_at is not None
     assert alert.escalation_reason == "duress"
     assert alert.ended_at is None
-    assert not sms(SmsKind.CANCELLED).exists()
+    assert not sms(MessageKind.CANCELLED).exists()
     assert MiaAccount.objects.get(pk=alert.account_id).pin_failures == 0
     assert [m.to for m in mailoutbox] == [[on_duty.email]]
     run_tasks()
@@ -638,7 +636,7 @@ def test_after_the_duress_pin_the_real_pin_does_not_cancel_either(alert):
     alert.refresh_from_db()
     assert alert.status == AlertStatus.ACTIVE
     assert alert.is_duress
-    assert not sms(SmsKind.CANCELLED).exists()
+    assert not sms(MessageKind.CANCELLED).exists()
 
 
 def test_duress_alert_still_takes_locations(alert):
@@ -657,7 +655,7 @@ def test_her_pin_cancels_and_each_contact_is_told(alert, account):
     assert not alert.is_duress
     assert alert.ended_at is not None
     assert alert.escalated_at is None
-    cancelled = list(sms(SmsKind.CANCELLED))
+    cancelled = list(sms(MessageKind.CANCELLED))
     contacts = sorted(account.contacts.values_list("phone", flat=True))
     assert sorted(m.to_phone for m in cancelled) == contacts
     assert all("Lupita" in m.body and is_single_gsm7_segment(m.body) for m in cancelled)
@@ -672,7 +670,7 @@ def test_cancelling_twice_sends_the_cancellation_once(alert):
     services.alert_cancel(alert=alert, pin="1234")
     services.alert_cancel(alert=alert, pin="1234")
 
-    assert sms(SmsKind.CANCELLED).count() == 2  # one per contact, once
+    assert sms(MessageKind.CANCELLED).count() == 2  # one per contact, once
 
 
 def test_wrong_pins_are_counted_and_then_even_the_right_one_is_refused(alert, settings):
@@ -691,7 +689,7 @@ def test_wrong_pins_are_counted_and_then_even_the_right_one_is_refused(alert, se
     assert excinfo.value.error_dict["pin"][0].code == "pin_locked"
     alert.refresh_from_db()
     assert alert.status == AlertStatus.ACTIVE
-    assert not sms(SmsKind.CANCELLED).exists()
+    assert not sms(MessageKind.CANCELLED).exists()
 
 
 def test_the_right_pin_resets_the_count_of_wrong_ones(alert, account):
@@ -712,8 +710,9 @@ def test_the_right_pin_resets_the_count_of_wrong_ones(alert, account):
 def test_no_acknowledgement_escalates_and_mails_the_staff_on_duty(
     alert, on_duty, off_duty, mailoutbox, django_capture_on_commit_callbacks
 ):
+    make_due()
     with django_capture_on_commit_callbacks(execute=True):
-        services.alert_escalation_check_run(alert_id=alert.pk)
+        services.escalation_sweep()
 
     alert.refresh_from_db()
     assert alert.escalated_at is not None
@@ -727,13 +726,13 @@ def test_no_acknowledgement_escalates_and_mails_the_staff_on_duty(
         assert personal not in mail.body
 
 
-def test_escalation_runs_from_its_task_when_due(
+def test_escalation_runs_from_the_sender_sweep_when_due(
     alert, on_duty, mailoutbox, django_capture_on_commit_callbacks
 ):
     run_tasks()
     assert Alert.objects.get(pk=alert.pk).escalated_at is None  # not due yet
 
-    make_due("alert_escalation_check")
+    make_due()
     with django_capture_on_commit_callbacks(execute=True):
         run_tasks()
 
@@ -746,9 +745,10 @@ def test_an_acknowledged_alert_is_not_escalated(
 ):
     recipient = alert.recipients.first()
     services.alert_acknowledge(recipient=recipient, via="link")
+    make_due()
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.alert_escalation_check_run(alert_id=alert.pk)
+        assert services.escalation_sweep() == 0
 
     alert.refresh_from_db()
     assert alert.escalated_at is None
@@ -763,79 +763,47 @@ def test_an_sms_reply_acknowledges(alert, on_duty):
 
     assert services.sms_inbound(from_phone=contact.phone, body="voy") == 1
 
-    services.alert_escalation_check_run(alert_id=alert.pk)
+    make_due()
+    services.escalation_sweep()
     assert Alert.objects.get(pk=alert.pk).escalated_at is None
 
 
 def test_a_cancelled_alert_is_not_escalated(alert, on_duty, mailoutbox, django_capture_on_commit_callbacks):
     services.alert_cancel(alert=alert, pin="1234")
+    make_due()
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.alert_escalation_check_run(alert_id=alert.pk)
+        services.escalation_sweep()
 
     assert Alert.objects.get(pk=alert.pk).escalated_at is None
     assert mailoutbox == []
 
 
-def test_one_escalation_check_takes_the_other_due_ones_and_deletes_their_tasks(
+def test_one_sweep_raises_every_silent_alert_past_its_deadline_and_no_other(
     alert, on_duty, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from django_tasks_db.models import DBTaskResult
-
     silent = services.alert_raise(account=mia_account(contacts=1), client_id="press-silent")[0]
     heard = services.alert_raise(account=mia_account(contacts=1), client_id="press-heard")[0]
     services.alert_acknowledge(recipient=heard.recipients.get(), via="link")
     closed = services.alert_raise(account=mia_account(contacts=1), client_id="press-closed")[0]
     services.alert_close(alert=closed, by=on_duty, outcome="false_alarm")
     later = services.alert_raise(account=mia_account(contacts=1), client_id="press-later")[0]
-    checks = {task_args(task)[0]: task.pk for task in pending_tasks("alert_escalation_check")}
-    make_due("alert_escalation_check")
-    DBTaskResult.objects.filter(pk=checks[later.pk]).update(run_after=timezone.now() + timedelta(minutes=1))
-    # Its own task is claimed by the worker running it.
-    DBTaskResult.objects.filter(pk=checks[alert.pk]).update(status="RUNNING")
+    make_due()
+    Alert.objects.filter(pk=later.pk).update(escalate_at=timezone.now() + timedelta(minutes=1))
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.alert_escalation_check_run(alert_id=alert.pk)
+        assert services.escalation_sweep() == 2
 
     assert {a.pk for a in Alert.objects.filter(escalated_at__isnull=False)} == {alert.pk, silent.pk}
     assert len(mailoutbox) == 2  # one per alert raised, each with its own link
-    left = set(pending_tasks("alert_escalation_check").values_list("pk", flat=True))
-    assert left == {checks[later.pk]}  # only the one not due yet
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.escalation_sweep() == 0  # raised once only
 
-    DBTaskResult.objects.filter(pk=checks[later.pk]).update(run_after=timezone.now())
+    make_due()
     run_tasks()
     assert Alert.objects.get(pk=later.pk).escalation_reason == "no_ack"
     assert Alert.objects.get(pk=heard.pk).escalated_at is None
-
-
-def test_a_check_held_by_another_worker_is_left_to_it(alert, on_duty):
-    from django_tasks_db.models import DBTaskResult
-
-    other = services.alert_raise(account=mia_account(contacts=1), client_id="press-other")[0]
-    make_due("alert_escalation_check")
-    held = DBTaskResult.objects.get(
-        task_path__endswith="alert_escalation_check", args_kwargs__args=[other.pk]
-    )
-    held.status = "RUNNING"  # claimed by another worker
-    held.save(update_fields=["status"])
-
-    services.alert_escalation_check_run(alert_id=alert.pk)
-
-    assert Alert.objects.get(pk=other.pk).escalated_at is None
-    assert DBTaskResult.objects.filter(pk=held.pk, status="RUNNING").exists()
-    services.alert_escalation_check_run(alert_id=other.pk)  # that worker goes on
-    assert Alert.objects.get(pk=other.pk).escalation_reason == "no_ack"
-
-
-def test_the_checks_of_one_window_are_due_together(account, settings):
-    settings.MIA = {**settings.MIA, "SMS_BATCH_WINDOW_MS": 500, "ESCALATE_AFTER_SECONDS": 180}
-
-    alert, _created = services.alert_raise(account=account, client_id="press-0001")
-
-    check = pending_tasks("alert_escalation_check").get()
-    due = alert.started_at + timedelta(seconds=180)
-    assert due < check.run_after <= due + timedelta(milliseconds=500)
-    assert round(check.run_after.timestamp() * 1000) % 500 == 0
+    assert Alert.objects.get(pk=closed.pk).escalated_at is None
 
 
 # --- Closing and retention -------------------------------------------------------------------------------------
@@ -905,15 +873,15 @@ def test_purge_deletes_only_locations_past_their_retention(account):
 
 def test_coordinates_and_sms_text_are_encrypted_at_rest(alert):
     location = services.alert_locate(alert=alert, lat=28.632996, lon=-106.069100, accuracy=12)
-    message = sms(SmsKind.ALERT).first()
+    message = sms(MessageKind.ALERT).first()
 
     raw_coordinates = raw_column("alerts_alertlocation", "coordinates", location.pk)
-    raw_body = raw_column("alerts_smsmessage", "body", message.pk)
+    raw_body = raw_column("messaging_message", "body", message.pk)
 
     assert raw_coordinates.startswith("v1:")
     assert "28.63" not in raw_coordinates
     assert "106.06" not in raw_coordinates
-    assert live_token(message.recipient) not in raw_body
+    assert live_token(message.alert_link.recipient) not in raw_body
     assert "Lupita" not in raw_body
     assert AlertLocation.objects.get(pk=location.pk).lat_lon == (28.632996, -106.0691)
 

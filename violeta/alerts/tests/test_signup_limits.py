@@ -9,8 +9,9 @@ import json
 
 import pytest
 
-from violeta.alerts.models import EmergencyContact, PhoneVerification, SmsMessage
+from violeta.alerts.models import EmergencyContact, PhoneVerification
 from violeta.alerts.tests.test_api import CONTACT_PHONES, Api, sign_up, sms_outbox, spanish  # noqa: F401
+from violeta.messaging.models import Message
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def test_twenty_numbers_from_one_address_get_at_most_the_address_limit(client, s
         "detail": spanish("Too many codes were requested from this connection. Try again later."),
         "code": "otp_ip_rate",
     }
-    assert SmsMessage.objects.count() == limit
+    assert Message.objects.count() == limit
     assert PhoneVerification.objects.count() == limit
     # Another address is not held back by the first one.
     assert ask(client, numbers(1, start=50)[0], "198.51.100.9").status_code == 202
@@ -46,7 +47,7 @@ def test_the_daily_limit_per_address_holds_across_hours(client, settings):
     settings.MIA = {**settings.MIA, "OTP_MAX_PER_HOUR_IP": 100, "OTP_MAX_PER_DAY_IP": 4}
     codes = [ask(client, phone, "203.0.113.8").status_code for phone in numbers(6)]
     assert codes == [202] * 4 + [429] * 2
-    assert SmsMessage.objects.count() == 4
+    assert Message.objects.count() == 4
 
 
 def test_the_hourly_total_is_a_circuit_breaker_across_addresses(client, settings):
@@ -57,7 +58,7 @@ def test_the_hourly_total_is_a_circuit_breaker_across_addresses(client, settings
     assert answers[-1].json()["detail"] == spanish(
         "Too many codes are being requested right now. Try again in a few minutes."
     )
-    assert SmsMessage.objects.count() == 3
+    assert Message.objects.count() == 3
 
 
 def test_refused_requests_do_not_count(client, settings):
@@ -79,12 +80,12 @@ def test_invitations_per_account_are_limited(client, sms_outbox, settings):  # n
         response = api.post("/contacts", {"name": f"C{i}", "phone": CONTACT_PHONES[i]})
         assert response.status_code == 201
         assert api.delete(f"/contacts/{response.json()['id']}").status_code == 204
-    before = SmsMessage.objects.count()
+    before = Message.objects.count()
     response = api.post("/contacts", {"name": "Otra", "phone": CONTACT_PHONES[3]})
     assert response.status_code == 429
     assert response.json() == {
         "detail": spanish("You added too many contacts today. Try again tomorrow."),
         "code": "invitation_rate",
     }
-    assert SmsMessage.objects.count() == before
+    assert Message.objects.count() == before
     assert EmergencyContact.objects.count() == 3

@@ -7,25 +7,26 @@ import pytest
 from django.urls import reverse
 
 from violeta.alerts import services
-from violeta.alerts.models import AlertRecipient, EmergencyContact, SmsKind, SmsMessage
+from violeta.alerts.models import AlertRecipient, EmergencyContact
 from violeta.alerts.tests.factories import emergency_contact, mia_account
+from violeta.messaging.models import Message, MessageKind
 from violeta.testing.db import raw_row
 
 pytestmark = pytest.mark.django_db
 
 
-def token_of(message: SmsMessage, kind: str) -> str:
+def token_of(message: Message, kind: str) -> str:
     return re.search(rf"/{kind}/([A-Za-z0-9_-]+)/", message.body).group(1)
 
 
 def test_alert_recipient_tokens_are_stored_hashed_and_the_link_works(client):
     account = mia_account()
     alert, _created = services.alert_raise(account=account, client_id="press-0001")
-    messages = list(SmsMessage.objects.filter(alert=alert, kind=SmsKind.ALERT))
+    messages = list(Message.objects.filter(alert_link__alert=alert, kind=MessageKind.ALERT))
     assert len(messages) == 2
     for message in messages:
         token = token_of(message, "a")
-        row = raw_row("alerts_alertrecipient", message.recipient_id)
+        row = raw_row("alerts_alertrecipient", message.alert_link.recipient_id)
         assert not any(token in str(value) for value in row)
         assert client.get(reverse("alerts:live", kwargs={"token": token})).status_code == 200
     assert AlertRecipient.objects.count() == 2
@@ -36,15 +37,15 @@ def test_the_location_sms_repeats_each_contacts_own_link(client):
     alert, _created = services.alert_raise(account=account, client_id="press-0002")
     services.alert_locate(alert=alert, lat=28.63, lon=-106.07, accuracy=10)
     for recipient in alert.recipients.all():
-        first = recipient.messages.get(kind=SmsKind.ALERT)
-        location = recipient.messages.get(kind=SmsKind.LOCATION)
+        first = Message.objects.filter(alert_link__recipient=recipient).get(kind=MessageKind.ALERT)
+        location = Message.objects.filter(alert_link__recipient=recipient).get(kind=MessageKind.LOCATION)
         assert token_of(location, "a") == token_of(first, "a")
 
 
 def test_invitation_tokens_are_stored_hashed_and_the_link_works(client):
     account = mia_account(contacts=0)
     contact = services.contact_add(account=account, name="Rosa", phone="614 490 0789")
-    token = token_of(SmsMessage.objects.get(kind=SmsKind.INVITATION), "c")
+    token = token_of(Message.objects.get(kind=MessageKind.INVITATION), "c")
     assert not any(token in str(value) for value in raw_row("alerts_emergencycontact", contact.pk))
     url = reverse("alerts:contact_confirm", kwargs={"token": token})
     assert client.get(url).status_code == 200

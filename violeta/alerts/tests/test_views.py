@@ -10,23 +10,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from violeta.alerts import services
-from violeta.alerts.models import (
-    Alert,
-    AlertRecipient,
-    AlertStatus,
-    EmergencyContact,
-    MiaAccount,
-    Outcome,
-    SmsKind,
-    SmsMessage,
-    SmsStatus,
-)
-from violeta.alerts.sms import locmem
-from violeta.alerts.sms.twilio import signature
+from violeta.alerts.models import Alert, AlertRecipient, AlertStatus, EmergencyContact, MiaAccount, Outcome
 from violeta.alerts.tests.factories import live_token
 from violeta.audit.models import Action, AuditEvent
 from violeta.cases.tests.factories import CaseFactory
 from violeta.core.tokens import token_hash
+from violeta.messaging.backends import locmem
+from violeta.messaging.backends.twilio import signature
+from violeta.messaging.models import Message, MessageKind, MessageStatus
+from violeta.messaging.sender import deliver_due
 
 PIN = "2468"
 DURESS_PIN = "1357"
@@ -39,7 +31,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _mia_settings(settings):
-    settings.SMS_BACKEND = "violeta.alerts.sms.locmem.LocmemBackend"
+    settings.SMS_BACKEND = "violeta.messaging.backends.locmem.LocmemBackend"
     settings.TWILIO_AUTH_TOKEN = TOKEN
     settings.SITE_URL = "https://violeta.example"
     locmem.outbox.clear()
@@ -64,9 +56,8 @@ def raise_alert(account=None, **kwargs) -> Alert:
 
 
 def run_worker():
-    """What the worker does with the outbox (its db_worker closes the connection, which a test cannot afford)."""
-    for pk in SmsMessage.objects.filter(status=SmsStatus.PENDING).values_list("pk", flat=True):
-        services.sms_dispatch_run(message_id=pk)
+    """What the sender does with the outbox."""
+    deliver_due()
 
 
 def invitation_token(contact) -> str:
@@ -266,13 +257,13 @@ def sent_alert():
     """An alert whose first messages the worker has handed to the (locmem) gateway."""
     alert = raise_alert()
     run_worker()
-    message = SmsMessage.objects.get(recipient=first_recipient(alert), kind=SmsKind.ALERT)
-    assert message.status == SmsStatus.SENT
+    message = Message.objects.get(alert_link__recipient=first_recipient(alert), kind=MessageKind.ALERT)
+    assert message.status == MessageStatus.SENT
     assert message.provider_message_id
     return alert, message
 
 
-@pytest.mark.parametrize("name", ["alerts:sms_status", "alerts:sms_inbound"])
+@pytest.mark.parametrize("name", ["messaging:status", "alerts:sms_inbound"])
 @pytest.mark.parametrize("header", ["", "forged", "wrong-key"])
 def test_webhook_with_a_bad_signature_is_refused_and_changes_nothing(client, sent_alert, name, header):
     alert, message = sent_alert
@@ -283,52 +274,52 @@ def test_webhook_with_a_bad_signature_is_refused_and_changes_nothing(client, sen
         response = client.post(reverse(name), data, HTTP_X_TWILIO_SIGNATURE=header)
     assert response.status_code == 403
     message.refresh_from_db()
-    assert message.status == SmsStatus.SENT
+    assert message.status == MessageStatus.SENT
     assert not alert.recipients.filter(acknowledged_at__isnull=False).exists()
 
 
 def test_webhook_is_refused_when_no_auth_token_is_configured(client, settings, sent_alert):
     _alert, message = sent_alert
     data = {"MessageSid": message.provider_message_id, "MessageStatus": "delivered"}
-    header = signature("https://violeta.example" + reverse("alerts:sms_status"), data, token="")
+    header = signature("https://violeta.example" + reverse("messaging:status"), data, token="")
     settings.TWILIO_AUTH_TOKEN = ""
-    response = client.post(reverse("alerts:sms_status"), data, HTTP_X_TWILIO_SIGNATURE=header)
+    response = client.post(reverse("messaging:status"), data, HTTP_X_TWILIO_SIGNATURE=header)
     assert response.status_code == 403
 
 
 def test_webhooks_take_only_post(client):
-    assert client.get(reverse("alerts:sms_status")).status_code == 405
+    assert client.get(reverse("messaging:status")).status_code == 405
     assert client.get(reverse("alerts:sms_inbound")).status_code == 405
 
 
 def test_delivered_status_marks_the_message_delivered(client, sent_alert):
     _alert, message = sent_alert
     data = {"MessageSid": message.provider_message_id, "MessageStatus": "delivered", "AccountSid": "AC1"}
-    response = signed_post(client, "alerts:sms_status", data)
+    response = signed_post(client, "messaging:status", data)
     assert response.status_code == 204
     message.refresh_from_db()
-    assert message.status == SmsStatus.DELIVERED
+    assert message.status == MessageStatus.DELIVERED
     assert message.delivered_at is not None
 
 
 def test_failed_status_schedules_a_retry(client, sent_alert):
     _alert, message = sent_alert
     response = signed_post(
-        client, "alerts:sms_status", {"MessageSid": message.provider_message_id, "MessageStatus": "failed"}
+        client, "messaging:status", {"MessageSid": message.provider_message_id, "MessageStatus": "failed"}
     )
     assert response.status_code == 204
     message.refresh_from_db()
-    assert message.status == SmsStatus.FAILED
+    assert message.status == MessageStatus.FAILED
     assert message.next_attempt_at > timezone.now()
     assert "failed" in message.last_error
 
 
 def test_status_of_an_unknown_message_is_accepted_and_ignored(client, sent_alert):
     response = signed_post(
-        client, "alerts:sms_status", {"MessageSid": "SMunknown", "MessageStatus": "delivered"}
+        client, "messaging:status", {"MessageSid": "SMunknown", "MessageStatus": "delivered"}
     )
     assert response.status_code == 204
-    assert not SmsMessage.objects.filter(status=SmsStatus.DELIVERED).exists()
+    assert not Message.objects.filter(status=MessageStatus.DELIVERED).exists()
 
 
 def test_an_sms_reply_from_a_contact_acknowledges_her_active_alert(client):
@@ -405,7 +396,8 @@ def test_console_flags_duress_and_unanswered_alerts(client, alert_monitor, setti
     quiet = raise_alert(name="Quieta", phone="+526141111111")
     forced = raise_alert(name="Forzada", phone="+526142222222")
     services.alert_cancel(alert=forced, pin=DURESS_PIN)  # looks cancelled to whoever forces her
-    services.alert_escalation_check_run(alert_id=quiet.pk)
+    Alert.objects.filter(pk=quiet.pk).update(escalate_at=timezone.now())
+    services.escalation_sweep()
     client.force_login(alert_monitor)
     html = client.get(reverse("alerts:console_list")).content.decode()
     assert html.index("Forzada") < html.index("Quieta")  # duress on top
@@ -559,7 +551,7 @@ def test_console_detail_queries_do_not_grow_with_locations(
         services.alert_locate(
             alert=alert, lat=28.6 + n / 1000, lon=-106.1, accuracy=10, captured_at=now - timedelta(seconds=n)
         )
-        services.sms_queue(kind=SmsKind.REMINDER, to=CONTACTS[0][1], body="x", alert=alert)
+        services.sms_queue(kind=MessageKind.REMINDER, to=CONTACTS[0][1], body="x", alert=alert)
     assert alert.locations.count() == 30 and alert.messages.count() >= 30
     thirty = _queries_for(client, url, django_assert_max_num_queries, 13)
     assert thirty == one

@@ -273,19 +273,19 @@ def test_office_actions_need_the_card_office(client, lawyer, card_office):
 
 
 def test_text_her_the_link_to_her_digital_card(client, card_office):
-    from violeta.alerts.models import SmsMessage
+    from violeta.messaging.models import Message
 
     card = factories.issued_card(card_office, accepts_sms=True)
     client.force_login(card_office)
     client.post(reverse("card:card_action", kwargs={"pk": card.pk, "action": "send_link"}))
-    message = SmsMessage.objects.get()
+    message = Message.objects.get()
     assert message.to_phone == "+526144900789"
     assert message.body.endswith(f"/tarjeta/mi-tarjeta/{card.holder_token}/")
     for private in ("María", "Loya", card.number, "Libertad"):
         assert private not in message.body
     services.card_cancel(card=card, by=card_office, reason="Baja")
     client.post(reverse("card:card_action", kwargs={"pk": card.pk, "action": "send_link"}))
-    assert SmsMessage.objects.count() == 1
+    assert Message.objects.count() == 1
 
 
 def test_opening_an_applicants_document_is_audited_as_an_export(client, card_office, db):

@@ -5,11 +5,11 @@ a CURP already applied (she learns it through the institute: a text to the phone
 import pytest
 from django.urls import reverse
 
-from violeta.alerts.models import SmsMessage
 from violeta.card import documents
 from violeta.card.models import ApplicationEvent, CardApplication
 from violeta.card.tests import factories
 from violeta.card.tests.test_public import APPLY, form_data
+from violeta.messaging.models import Message
 
 NOTE = "Se recibió otra solicitud en línea con esta CURP y no se guardó."
 
@@ -43,7 +43,7 @@ def test_the_form_answers_the_same_for_a_curp_on_file_and_a_new_one(client):
     first = client.post(APPLY, form_data(accepts_sms="on"))
     assert first.status_code == 302
     application = CardApplication.objects.get()
-    sms_before = SmsMessage.objects.count()
+    sms_before = Message.objects.count()
 
     again = client.post(APPLY, form_data(given_names="Otra"))
     other = factories.applicant(first_surname="Baeza")
@@ -53,7 +53,7 @@ def test_the_form_answers_the_same_for_a_curp_on_file_and_a_new_one(client):
     assert CardApplication.objects.filter(curp=application.curp).count() == 1
     assert CardApplication.objects.get(curp=application.curp).given_names != "Otra"
     # She is told through the institute: one text to the phone on file, and a note the office sees.
-    texts = SmsMessage.objects.all()[sms_before:]
+    texts = Message.objects.all()[sms_before:]
     assert [m.to_phone for m in texts] == [application.phone]
     assert "CURP" in texts[0].body and application.given_names not in texts[0].body
     assert ApplicationEvent.objects.filter(application=application, note=NOTE).count() == 1
@@ -64,7 +64,7 @@ def test_repeated_probes_do_not_text_her_again_the_same_day(client):
     client.post(APPLY, form_data(accepts_sms="on"))
     for _ in range(3):
         assert client.post(APPLY, form_data()).status_code == 302
-    assert SmsMessage.objects.count() == 1
+    assert Message.objects.count() == 1
     assert ApplicationEvent.objects.filter(note=NOTE).count() == 3
 
 
@@ -72,7 +72,7 @@ def test_repeated_probes_do_not_text_her_again_the_same_day(client):
 def test_without_sms_consent_she_is_told_at_the_office_only(client):
     client.post(APPLY, form_data())
     assert client.post(APPLY, form_data()).status_code == 302
-    assert not SmsMessage.objects.exists()
+    assert not Message.objects.exists()
     assert ApplicationEvent.objects.filter(note=NOTE).count() == 1
 
 

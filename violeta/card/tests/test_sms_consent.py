@@ -5,11 +5,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from violeta.alerts.models import SmsMessage
 from violeta.card import services
 from violeta.card.models import CardApplication
 from violeta.card.tests import factories
 from violeta.card.tests.test_public import APPLY, form_data
+from violeta.messaging.models import Message
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def test_no_text_without_her_consent(client, card_office):
     assert "No aceptó mensajes de texto" in page
     response = client.post(reverse("card:card_action", kwargs={"pk": card.pk, "action": "send_link"}))
     assert response.status_code == 302
-    assert not SmsMessage.objects.exists()
+    assert not Message.objects.exists()
 
 
 def test_with_her_consent_the_neutral_text_goes_through_the_outbox(client, card_office):
@@ -35,7 +35,7 @@ def test_with_her_consent_the_neutral_text_goes_through_the_outbox(client, card_
     page = client.get(reverse("card:application_detail", kwargs={"pk": card.application_id})).content.decode()
     assert reverse("card:card_action", kwargs={"pk": card.pk, "action": "send_link"}) in page
     client.post(reverse("card:card_action", kwargs={"pk": card.pk, "action": "send_link"}))
-    message = SmsMessage.objects.get()
+    message = Message.objects.get()
     for private in ("María", "Fernanda", "Loya", "Chávez", card.number, card.number[-4:], "Libertad"):
         assert private not in message.body
     assert card.application.curp not in message.body

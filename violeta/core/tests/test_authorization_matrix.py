@@ -243,7 +243,7 @@ RULES = {
     "alerts:live_state": SKIP_KEYED,
     "alerts:live_ack": SKIP_KEYED,
     "alerts:contact_confirm": SKIP_KEYED,
-    "alerts:sms_status": {"kind": "webhook"},
+    "messaging:status": {"kind": "webhook"},
     "alerts:sms_inbound": {"kind": "webhook"},
     "alerts:person_link": case_object(CASE_TEAM, kwarg="pk"),
     "alerts:console": page(CONSOLE),
@@ -742,7 +742,7 @@ CASE_MODELS = {
     ),
     "alerts.alertlocation": case_model("through its alert", ["alerts:console_detail"]),
     "alerts.alertrecipient": case_model("through its alert", ["alerts:console_detail"]),
-    "alerts.smsmessage": case_model("through its alert", ["alerts:console_timeline"]),
+    "alerts.alertmessage": case_model("through its alert", ["alerts:console_timeline"]),
     "audit.auditevent": case_model("the director's audit pages only", ["audit:case"]),
     "privacy.rectificationnotice": case_model(
         "the ARCO request's handler, and the liaisons of the institution that received her referral only",

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from violeta.alerts.sms import BaseSmsBackend, SendResult
+from violeta.messaging.backends import BaseSmsBackend, SendResult
 
 
 class FileBackend(BaseSmsBackend):
@@ -25,7 +25,7 @@ class FileBackend(BaseSmsBackend):
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
         return SendResult(provider_message_id=record["id"])
 
-    def lookup(self, idempotency_key):
+    def lookup(self, idempotency_key, *, to="", body=""):
         for record in read_all(self.path):
             if record["key"] == idempotency_key:
                 return SendResult(provider_message_id=record["id"])

@@ -2,7 +2,7 @@ import logging
 import sys
 import uuid
 
-from violeta.alerts.sms import BaseSmsBackend, SendResult
+from violeta.messaging.backends import BaseSmsBackend, SendResult
 
 logger = logging.getLogger(__name__)
 

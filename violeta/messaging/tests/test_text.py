@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from violeta.alerts.text import GSM7, SEGMENT, fit, is_single_gsm7_segment, to_gsm7
+from violeta.messaging.text import GSM7, SEGMENT, fit, is_single_gsm7_segment, to_gsm7
 
 LINK = "https://violeta.immchihuahua.gob.mx/a/Zq3-x_9Kp2LmN8vR4tYw1A/"
 ALERT = "ALERTA MIA: {name} necesita ayuda. Ubicación en vivo: {link}"

@@ -1,7 +1,7 @@
 import threading
 import uuid
 
-from violeta.alerts.sms import BaseSmsBackend, SendResult
+from violeta.messaging.backends import BaseSmsBackend, SendResult
 
 # The messages "sent" in this process, like django.core.mail.outbox (tests read it).
 outbox: list[dict] = []
@@ -17,7 +17,7 @@ class LocmemBackend(BaseSmsBackend):
             outbox.append(sent)
         return SendResult(provider_message_id=sent["id"])
 
-    def lookup(self, idempotency_key):
+    def lookup(self, idempotency_key, *, to="", body=""):
         with _lock:
             for sent in outbox:
                 if sent["key"] == idempotency_key:

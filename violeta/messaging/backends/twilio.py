@@ -1,6 +1,7 @@
 """Twilio's REST API (Programmable Messaging), without the SDK: one POST to send, signed status callbacks.
 
 Settings: TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, and TWILIO_FROM (a number) or TWILIO_MESSAGING_SERVICE_SID.
+TWILIO_API_BASE (https://api.twilio.com; a local fake in tests).
 Status callbacks arrive at /mia/sms/estado/ and replies at /mia/sms/entrante/, both signed by Twilio
 (X-Twilio-Signature: base64 HMAC-SHA1 of the URL and the sorted POST parameters, keyed by the auth token).
 """
@@ -12,17 +13,19 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from violeta.alerts.sms import BaseSmsBackend, SendResult, SmsError
+from violeta.messaging.backends import BaseSmsBackend, SendResult, SmsError, SmsUnknown
 
-API = "https://api.twilio.com/2010-04-01/Accounts/{sid}/Messages.json"
-TIMEOUT = 10
+PATH = "/2010-04-01/Accounts/{sid}/Messages.json"
+
+
+def _api() -> str:
+    return settings.TWILIO_API_BASE.rstrip("/") + PATH.format(sid=settings.TWILIO_ACCOUNT_SID)
 
 
 def _auth_header() -> str:
@@ -41,57 +44,59 @@ def signature_is_valid(url: str, params: dict, given: str) -> bool:
 
 
 class TwilioBackend(BaseSmsBackend):
+    """One request per message, each with its own timeout (``MESSAGING["SEND_TIMEOUT_SECONDS"]``): the sender
+    runs many at once, so a slow answer delays only its own message.
+
+    A failure before the request was written (no connection) or an HTTP error is ``SmsError``: not accepted. A
+    failure after it was written (no answer in time, connection cut) is ``SmsUnknown``: Twilio may have
+    accepted it, and the sender asks (``lookup``) before it sends again.
+    """
+
     reports_delivery = True
 
     def _request(self, method: str, url: str, data: dict | None = None) -> dict:
         body = urllib.parse.urlencode(data).encode() if data else None
-        request = urllib.request.Request(url, data=body, method=method)  # noqa: S310 (https URL from code)
+        request = urllib.request.Request(url, data=body, method=method)  # noqa: S310 (URL from settings)
         request.add_header("Authorization", _auth_header())
+        timeout = settings.MESSAGING["SEND_TIMEOUT_SECONDS"]
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
                 return json.loads(response.read().decode())
         except urllib.error.HTTPError as exc:
             raise SmsError(f"twilio http {exc.code}") from exc
-        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        except urllib.error.URLError as exc:  # raised while connecting or writing the request: not accepted
             raise SmsError("twilio unreachable") from exc
+        except (TimeoutError, OSError, ValueError) as exc:  # after the request was written: maybe accepted
+            raise SmsUnknown("twilio: no answer in time") from exc
 
     def send(self, to, body, idempotency_key):
-        data = {"To": to, "Body": body, "StatusCallback": settings.SITE_URL + reverse("alerts:sms_status")}
+        data = {
+            "To": to,
+            "Body": body,
+            "StatusCallback": settings.SITE_URL.rstrip("/") + reverse("messaging:status"),
+        }
         if getattr(settings, "TWILIO_MESSAGING_SERVICE_SID", ""):
             data["MessagingServiceSid"] = settings.TWILIO_MESSAGING_SERVICE_SID
         else:
             data["From"] = settings.TWILIO_FROM
-        result = self._request("POST", API.format(sid=settings.TWILIO_ACCOUNT_SID), data)
+        result = self._request("POST", _api(), data)
         return SendResult(provider_message_id=result["sid"], status=result.get("status", "queued"))
 
-    def send_many(self, messages):
-        """Up to ``TWILIO_CONCURRENCY`` (8) requests at once: each waits on the network (a few hundred ms), and
-        an alert to five contacts, or a batch drained under load, should not wait for them one by one."""
-        if len(messages) < 2:
-            return super().send_many(messages)
+    def lookup(self, idempotency_key, *, to="", body=""):
+        """Twilio has no idempotency keys: look for a message with this number and text in the last minutes.
 
-        def one(message):
-            try:
-                return self.send(*message)
-            except SmsError as exc:
-                return exc
-
-        with ThreadPoolExecutor(max_workers=min(len(messages), settings.TWILIO_CONCURRENCY)) as pool:
-            return list(pool.map(one, messages))
-
-    def lookup(self, idempotency_key):
-        """Twilio has no idempotency keys: look for a message to the same number in the last minutes.
-
-        The outbox calls this only for a submission whose outcome is unknown (the worker died mid-send); it
-        passes the number and body through ``lookup_context`` set just before.
+        Called only for a submission whose outcome is unknown (no answer in time, or the sender died mid-send).
         """
-        context = getattr(self, "lookup_context", None)
-        if not context:
+        if not to:
             return None
         since = (timezone.now() - timedelta(minutes=15)).strftime("%Y-%m-%d")
-        query = urllib.parse.urlencode({"To": context["to"], "DateSent>": since, "PageSize": 50})
-        result = self._request("GET", API.format(sid=settings.TWILIO_ACCOUNT_SID) + "?" + query)
+        query = urllib.parse.urlencode({"To": to, "DateSent>": since, "PageSize": 50})
+        result = self._request("GET", _api() + "?" + query)
         for message in result.get("messages", []):
-            if message.get("body") == context["body"]:
+            if message.get("body") == body:
                 return SendResult(provider_message_id=message["sid"], status=message.get("status", "sent"))
         return None
+
+    def status(self, provider_message_id):
+        url = _api().removesuffix(".json") + f"/{urllib.parse.quote(provider_message_id)}.json"
+        return self._request("GET", url).get("status")

@@ -1,0 +1,105 @@
+"""The outbox: every text message Violeta sends is a row here, and the rows are the queue.
+
+The sender process (``manage.py messaging_sender``, ``violeta.messaging.sender``) claims due rows with a lease,
+hands them to the provider and records the result. No task row stands between a message and its sending, so
+nothing can be stranded: a row whose lease ran out is recovered by asking the provider what happened to it.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from violeta.core.crypto import EncryptedTextField
+
+
+class MessageKind(models.TextChoices):
+    OTP = "otp", _("Verification code")
+    INVITATION = "invitation", _("Invitation")
+    ALERT = "alert", _("Alert")
+    LOCATION = "location", _("Location available")
+    CANCELLED = "cancelled", _("Alert cancelled")
+    REMINDER = "reminder", _("Reminder")
+
+
+class MessageStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
+    UNDELIVERED = "undelivered", _("Undelivered")
+    GAVE_UP = "gave_up", _("Gave up")
+
+
+DUE_STATUSES = (MessageStatus.PENDING, MessageStatus.FAILED)
+
+
+class Message(models.Model):
+    """One text message to one phone.
+
+    ``attempt`` counts provider submissions; the idempotency key of a submission is ``<id>:<attempt>``. A row
+    in "sending" is held by a sender until ``lease_until``; after that anyone may recover it, by asking the
+    provider whether that submission went out before sending again.
+    """
+
+    kind = models.CharField(max_length=12, choices=MessageKind.choices)
+    to_phone = models.CharField(max_length=20)
+    body = EncryptedTextField()
+    status = models.CharField(max_length=12, choices=MessageStatus.choices, default=MessageStatus.PENDING)
+    attempt = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    provider_message_id = models.CharField(max_length=64, blank=True, db_index=True)
+    provider_status = models.CharField(max_length=20, blank=True)
+    last_error = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    # When a sent message's delivery was last asked of the provider (backends that report delivery).
+    checked_at = models.DateTimeField(null=True, blank=True)
+    # When the monitors were told that it gave up (violeta.messaging.alarms), once.
+    alarm_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("text message")
+        verbose_name_plural = _("text messages")
+        indexes = [
+            # What the sender claims: due rows in order. Partial, so it stays as small as the backlog.
+            models.Index(
+                fields=["next_attempt_at", "id"],
+                name="message_due",
+                condition=Q(status__in=["pending", "failed"]),
+            ),
+            models.Index(fields=["lease_until"], name="message_leased", condition=Q(status="sending")),
+            models.Index(fields=["sent_at"], name="message_unconfirmed", condition=Q(status="sent")),
+            models.Index(fields=["status"], name="message_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def idempotency_key(self) -> str:
+        return f"{self.pk}:{self.attempt}"
+
+
+class ProviderReport(models.Model):
+    """A delivery report that arrived before the sender recorded the provider's id (the provider answered the
+    callback faster than its own HTTP response reached us). Kept and applied when the id is recorded."""
+
+    provider_message_id = models.CharField(max_length=64, unique=True)
+    provider_status = models.CharField(max_length=20)
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+
+class SenderHeartbeat(models.Model):
+    """A running sender process says it is alive. ``/readyz`` and ``messaging_check`` read the freshest beat."""
+
+    name = models.CharField(max_length=120, unique=True)  # host:pid
+    started_at = models.DateTimeField(default=timezone.now)
+    beat_at = models.DateTimeField(default=timezone.now, db_index=True)
+    sent = models.PositiveBigIntegerField(default=0)
+    stopped_at = models.DateTimeField(null=True, blank=True)

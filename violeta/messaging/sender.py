@@ -1,0 +1,285 @@
+"""The sender: a long-running process that empties the outbox (``manage.py messaging_sender``).
+
+One main thread owns the database connection. It claims due messages (with a lease), hands each to a pool of
+threads that only talk to the provider, and records each answer as soon as it comes back, one message at a time.
+Between claims it writes a heartbeat, sweeps expired leases (recovering what a dead sender or a silent provider
+left "sending"), asks about silent deliveries, and runs the periodic jobs other apps registered
+(``violeta.core.periodic``), such as the escalation of unanswered alerts.
+
+On PostgreSQL a listener thread LISTENs on the outbox's channel and wakes the main thread when a transaction that
+queued messages commits; elsewhere the main thread polls every ``POLL_SECONDS``.
+
+Any database error (the server restarting, a connection cut) is logged, the connections are closed, and the
+sender waits (doubling up to ``RECONNECT_MAX_SECONDS``) and carries on: it never exits on its own. Answers it
+could not record stay in memory and are recorded after the reconnection; if the process dies meanwhile, the
+leases run out and the sweep asks the provider.
+"""
+
+import contextlib
+import logging
+import os
+import queue
+import signal
+import socket
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from django.db import DatabaseError, close_old_connections, connection, connections
+from django.db.models import F
+from django.utils import timezone
+
+from violeta.core import periodic
+from violeta.messaging import services
+from violeta.messaging.backends import BaseSmsBackend, SendResult, SmsError, SmsUnknown, get_backend
+from violeta.messaging.models import Message, SenderHeartbeat
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Outcome:
+    """What the provider answered for one claimed message."""
+
+    message_id: int
+    attempt: int
+    result: SendResult | None = None
+    error: str = ""
+    unknown: bool = False
+
+
+@dataclass
+class Stats:
+    claimed: int = 0
+    sent: int = 0
+    refused: int = 0
+    unknown: int = 0
+    recovered: int = 0
+    database_errors: int = 0
+    job_errors: dict = field(default_factory=dict)
+
+
+def send_one(backend: BaseSmsBackend, message: Message) -> Outcome:
+    """Hand one claimed message to the provider (no database access: runs in the pool's threads)."""
+    outcome = Outcome(message.pk, message.attempt)
+    try:
+        outcome.result = backend.send(message.to_phone, message.body, message.idempotency_key)
+    except SmsUnknown as exc:
+        outcome.unknown, outcome.error = True, str(exc) or "no answer in time"
+    except SmsError as exc:
+        outcome.error = str(exc) or "refused"
+    except Exception as exc:  # a bug in a backend must not kill the sender: treat as unknown, asked later
+        logger.exception("sms backend raised %s", type(exc).__name__)
+        outcome.unknown, outcome.error = True, type(exc).__name__
+    return outcome
+
+
+class Sender:
+    def __init__(
+        self, *, backend: BaseSmsBackend | None = None, concurrency: int | None = None, name: str = ""
+    ):
+        self.backend = backend or get_backend()
+        self.concurrency = concurrency or services.conf("CONCURRENCY")
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}"[:120]
+        self.stats = Stats()
+        self.outcomes: queue.SimpleQueue[Outcome] = queue.SimpleQueue()
+        self.unrecorded: list[Outcome] = []
+        self.in_flight = 0
+        self.wake = threading.Event()
+        self.stopping = threading.Event()
+        self.last_run: dict[str, float] = {}
+        self.pool: ThreadPoolExecutor | None = None
+
+    # --- one step at a time (also what tests drive) --------------------------------------------------------
+
+    def record(self) -> int:
+        """Record every answer that came back (each in its own short transaction). Returns how many."""
+        while True:
+            try:
+                self.unrecorded.append(self.outcomes.get_nowait())
+            except queue.Empty:
+                break
+        done = 0
+        while self.unrecorded:
+            outcome = self.unrecorded[0]
+            if outcome.result is not None:
+                services.record_sent(outcome.message_id, outcome.attempt, outcome.result)
+                self.stats.sent += 1
+            elif outcome.unknown:
+                services.record_unknown(outcome.message_id, outcome.attempt, outcome.error)
+                self.stats.unknown += 1
+            else:
+                services.record_refused(outcome.message_id, outcome.attempt, outcome.error)
+                self.stats.refused += 1
+            self.unrecorded.pop(0)  # only once written: a database error leaves it for the next round
+            self.in_flight -= 1
+            done += 1
+        return done
+
+    def _due(self, key: str, every: float, now: float) -> bool:
+        if now - self.last_run.get(key, 0) >= every:
+            self.last_run[key] = now
+            return True
+        return False
+
+    def housekeeping(self, *, force: bool = False) -> None:
+        """Heartbeat, lease and delivery sweeps, and the registered periodic jobs, each when it is due."""
+        now = time.monotonic()
+        if force or self._due("heartbeat", services.conf("HEARTBEAT_SECONDS"), now):
+            self.beat()
+        if force or self._due("leases", services.conf("SWEEP_SECONDS"), now):
+            self.stats.recovered += services.leases_sweep(self.backend)
+        if force or self._due("delivery", 60, now):
+            services.delivery_sweep(self.backend)
+        for job in periodic.jobs():
+            if force or self._due(job.name, job.every_seconds, now):
+                try:
+                    job.func()
+                except DatabaseError:
+                    raise
+                except Exception:  # one app's job failing must not stop the messages
+                    self.stats.job_errors[job.name] = self.stats.job_errors.get(job.name, 0) + 1
+                    logger.exception("periodic job %s failed", job.name)
+
+    def beat(self) -> None:
+        now = timezone.now()
+        updated = SenderHeartbeat.objects.filter(name=self.name).update(
+            beat_at=now, sent=self.stats.sent, stopped_at=None
+        )
+        if not updated:
+            SenderHeartbeat.objects.create(name=self.name, started_at=now, beat_at=now, sent=self.stats.sent)
+
+    def claim(self) -> list[Message]:
+        free = self.concurrency - self.in_flight if self.pool else services.conf("CLAIM_MAX")
+        if free <= 0:
+            return []
+        claimed = services.claim(limit=min(free, services.conf("CLAIM_MAX")))
+        self.stats.claimed += len(claimed)
+        self.in_flight += len(claimed)
+        return claimed
+
+    def run_once(self) -> int:
+        """One synchronous round, without threads (tests and ``--once``): record, housekeeping, then claim every
+        due message, send each and record it. Returns how many were claimed."""
+        self.record()
+        self.housekeeping(force=True)
+        claimed = self.claim()
+        for message in claimed:
+            self.outcomes.put(send_one(self.backend, message))
+        self.record()
+        return len(claimed)
+
+    # --- the process ---------------------------------------------------------------------------------------
+
+    def _submit(self, message: Message) -> None:
+        def done(future):
+            self.outcomes.put(future.result())
+            self.wake.set()
+
+        self.pool.submit(send_one, self.backend, message).add_done_callback(done)
+
+    def _sleep_seconds(self) -> float:
+        poll = services.conf("POLL_SECONDS")
+        due = services.next_due_at()
+        if due is None:
+            return poll
+        return max(0.0, min(poll, (due - timezone.now()).total_seconds()))
+
+    def run(self) -> None:
+        """Until SIGTERM or SIGINT: claim, send, record, sweep. Never exits on a database error."""
+        self.pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="sms")
+        listener = None
+        if connection.vendor == "postgresql":
+            listener = threading.Thread(target=self._listen, name="listen", daemon=True)
+            listener.start()
+        delay = 0.0
+        logger.info("sender %s started (concurrency %s)", self.name, self.concurrency)
+        while not self.stopping.is_set():
+            try:
+                if delay:
+                    close_old_connections()
+                self.record()
+                self.housekeeping()
+                claimed = self.claim()
+                for message in claimed:
+                    self._submit(message)
+                if delay:
+                    logger.warning("sender %s: database reachable again", self.name)
+                    delay = 0.0
+                full = claimed and self.in_flight >= self.concurrency
+                if claimed and not full:
+                    continue  # there may be more due at once
+                wait = self._sleep_seconds() if not full else services.conf("POLL_SECONDS")
+            except DatabaseError as exc:
+                self.stats.database_errors += 1
+                delay = min(max(delay * 2, 0.25), services.conf("RECONNECT_MAX_SECONDS"))
+                logger.error(
+                    "sender %s: database error (%s); retrying in %.2f s", self.name, type(exc).__name__, delay
+                )
+                for alias in connections:
+                    with contextlib.suppress(DatabaseError):
+                        connections[alias].close()
+                wait = delay
+            self.wake.wait(wait)
+            self.wake.clear()
+        self._drain()
+        if listener:
+            listener.join(timeout=2)
+
+    def _drain(self) -> None:
+        """Stopping: let the requests in flight finish, record their answers, say goodbye."""
+        self.pool.shutdown(wait=True)
+        for _attempt in range(20):
+            try:
+                self.record()
+                SenderHeartbeat.objects.filter(name=self.name).update(
+                    stopped_at=timezone.now(), sent=F("sent")
+                )
+                break
+            except DatabaseError:
+                connection.close()
+                time.sleep(0.5)
+        logger.info("sender %s stopped: %s", self.name, self.stats)
+
+    def _listen(self) -> None:
+        """LISTEN on the outbox's channel with a connection of its own; wake the main thread on each NOTIFY."""
+        import psycopg
+
+        delay = 0.25
+        while not self.stopping.is_set():
+            try:
+                params = connection.get_connection_params()
+                params.pop("cursor_factory", None)
+                params.pop("context", None)
+                with psycopg.connect(**params, autocommit=True) as conn:
+                    conn.execute(f"LISTEN {services.CHANNEL}")
+                    self.wake.set()  # anything queued while we were not listening
+                    delay = 0.25
+                    while not self.stopping.is_set():
+                        for _notice in conn.notifies(timeout=1.0, stop_after=1):
+                            self.wake.set()
+            except Exception as exc:  # the server went away: try again, as the main thread does
+                logger.warning("sender listener: %s; reconnecting in %.2f s", type(exc).__name__, delay)
+                self.stopping.wait(delay)
+                delay = min(delay * 2, services.conf("RECONNECT_MAX_SECONDS"))
+
+    def stop(self, *_args) -> None:
+        self.stopping.set()
+        self.wake.set()
+
+    def install_signal_handlers(self) -> None:
+        signal.signal(signal.SIGTERM, self.stop)
+        signal.signal(signal.SIGINT, self.stop)
+
+
+def deliver_due(*, backend: BaseSmsBackend | None = None, rounds: int = 10) -> int:
+    """Send every message that is due now, synchronously, as the sender would (tests, ``--once``)."""
+    sender = Sender(backend=backend)
+    total = 0
+    for _round in range(rounds):
+        claimed = sender.run_once()
+        total += claimed
+        if not claimed:
+            break
+    return total

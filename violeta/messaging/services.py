@@ -1,0 +1,290 @@
+"""Writes of the outbox: queue messages, claim them with a lease, record what the provider said, recover.
+
+The public API for other apps is ``message_queue`` and ``messages_queue`` (in the caller's transaction: a message
+commits with the data it announces, or not at all) and ``status_update`` (a provider's delivery report). The rest
+is called by the sender process (``violeta.messaging.sender``); each function is one short transaction and safe to
+run twice: every write is conditional on the attempt that still holds the message.
+"""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from violeta.messaging.backends import BaseSmsBackend, SendResult, SmsError
+from violeta.messaging.models import DUE_STATUSES, Message, MessageStatus, ProviderReport
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "violeta_messaging"
+
+
+def conf(key: str):
+    return settings.MESSAGING[key]
+
+
+def notify() -> None:
+    """Wake the sender when the caller's transaction commits (PostgreSQL NOTIFY is delivered on commit, once per
+    transaction however often it is called). Elsewhere the sender polls every ``POLL_SECONDS``."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_notify(%s, '')", [CHANNEL])
+
+
+# --- Queueing (the API of the other apps) -----------------------------------------------------------------------
+
+
+def message_queue(*, kind: str, to: str, body: str) -> Message:
+    """Put one message in the outbox, in the caller's transaction."""
+    message = Message.objects.create(kind=kind, to_phone=to, body=body)
+    notify()
+    return message
+
+
+def messages_queue(messages: list[Message]) -> list[Message]:
+    """Put several unsaved ``Message`` rows in the outbox with one INSERT, in the caller's transaction."""
+    created = Message.objects.bulk_create(messages)
+    notify()
+    return created
+
+
+# --- Claiming and recording (the sender) -------------------------------------------------------------------------
+
+
+def backoff(attempt: int) -> timedelta:
+    return timedelta(
+        seconds=min(conf("BACKOFF_SECONDS") * 2 ** max(attempt - 1, 0), conf("BACKOFF_MAX_SECONDS"))
+    )
+
+
+def claim(*, limit: int, now: datetime | None = None) -> list[Message]:
+    """Claim up to ``limit`` due messages, oldest first: "sending", attempt + 1, held until ``now + LEASE``.
+
+    Rows another sender is claiming are skipped (``SKIP LOCKED`` on PostgreSQL; on SQLite the IMMEDIATE
+    transaction serialises claimers). Committed before any of them is handed to the provider.
+    """
+    now = now or timezone.now()
+    lease_until = now + timedelta(seconds=conf("LEASE_SECONDS"))
+    with transaction.atomic():
+        due = list(
+            Message.objects.select_for_update(skip_locked=True)
+            .filter(status__in=DUE_STATUSES, next_attempt_at__lte=now)
+            .order_by("next_attempt_at", "id")[:limit]
+        )
+        if not due:
+            return []
+        Message.objects.filter(pk__in=[message.pk for message in due]).update(
+            status=MessageStatus.SENDING, attempt=F("attempt") + 1, claimed_at=now, lease_until=lease_until
+        )
+    for message in due:
+        message.attempt += 1
+        message.status = MessageStatus.SENDING
+        message.claimed_at = now
+        message.lease_until = lease_until
+    return due
+
+
+def next_due_at() -> datetime | None:
+    """When the next message falls due (the sender sleeps until then at most)."""
+    return (
+        Message.objects.filter(status__in=DUE_STATUSES)
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
+
+
+PROVIDER_STATUSES = {
+    "queued": MessageStatus.SENT,
+    "accepted": MessageStatus.SENT,
+    "scheduled": MessageStatus.SENT,
+    "sending": MessageStatus.SENT,
+    "sent": MessageStatus.SENT,
+    "delivered": MessageStatus.DELIVERED,
+    "read": MessageStatus.DELIVERED,
+    "failed": MessageStatus.FAILED,
+    "undelivered": MessageStatus.UNDELIVERED,
+    "canceled": MessageStatus.FAILED,
+}
+# A later report never undoes a more final one (callbacks may arrive out of order).
+FINALITY = {
+    MessageStatus.SENT: 0,
+    MessageStatus.FAILED: 1,
+    MessageStatus.UNDELIVERED: 1,
+    MessageStatus.DELIVERED: 2,
+}
+
+
+def _schedule_retry(message: Message, error: str, now: datetime | None = None) -> None:
+    """In the caller's transaction, on a locked row: try again after the backoff, or give up."""
+    now = now or timezone.now()
+    message.last_error = error[:255]
+    message.lease_until = None
+    if message.attempt >= conf("MAX_ATTEMPTS"):
+        message.status = MessageStatus.GAVE_UP
+        message.save(update_fields=["status", "last_error", "lease_until"])
+        logger.error("message %s gave up after %s attempts", message.pk, message.attempt)
+        return
+    message.status = MessageStatus.FAILED
+    message.next_attempt_at = now + backoff(message.attempt)
+    message.save(update_fields=["status", "last_error", "next_attempt_at", "lease_until"])
+
+
+def _apply_status(message: Message, provider_status: str) -> None:
+    """Apply a provider's status to a sent (or delivered) message, on a locked row."""
+    status = PROVIDER_STATUSES.get(provider_status)
+    if status is None or message.status not in (MessageStatus.SENT, MessageStatus.DELIVERED):
+        return
+    if message.status == MessageStatus.DELIVERED:
+        return
+    message.provider_status = provider_status
+    if status == MessageStatus.DELIVERED:
+        message.status = MessageStatus.DELIVERED
+        message.delivered_at = timezone.now()
+        message.save(update_fields=["status", "provider_status", "delivered_at"])
+    elif status in (MessageStatus.FAILED, MessageStatus.UNDELIVERED):
+        message.save(update_fields=["provider_status"])
+        _schedule_retry(message, f"provider reported {provider_status}")
+    else:
+        message.save(update_fields=["provider_status"])
+
+
+def record_sent(message_id: int, attempt: int, result: SendResult) -> bool:
+    """The provider accepted this attempt: record its id at once. A delivery report that arrived before it (kept
+    in ``ProviderReport``) is applied in the same transaction. Returns False if the attempt no longer holds the
+    message (recovered by a sweep meanwhile)."""
+    with transaction.atomic():
+        updated = Message.objects.filter(pk=message_id, attempt=attempt, status=MessageStatus.SENDING).update(
+            status=MessageStatus.SENT,
+            provider_message_id=result.provider_message_id,
+            provider_status=result.status,
+            sent_at=timezone.now(),
+            lease_until=None,
+            last_error="",
+        )
+        if not updated:
+            return False
+        early = ProviderReport.objects.filter(provider_message_id=result.provider_message_id).first()
+        if early is not None:
+            message = Message.objects.select_for_update().get(pk=message_id)
+            _apply_status(message, early.provider_status)
+            early.delete()
+    return True
+
+
+def record_refused(message_id: int, attempt: int, error: str) -> bool:
+    """The provider refused this attempt or could not be reached: retry after the backoff (or give up)."""
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update()
+            .filter(pk=message_id, attempt=attempt, status=MessageStatus.SENDING)
+            .first()
+        )
+        if message is None:
+            return False
+        _schedule_retry(message, error)
+    return True
+
+
+def record_unknown(message_id: int, attempt: int, error: str) -> bool:
+    """No answer in time: keep the message "sending" and let its lease run out now, so the next sweep asks the
+    provider whether it went out. It is never sent again before that answer."""
+    return bool(
+        Message.objects.filter(pk=message_id, attempt=attempt, status=MessageStatus.SENDING).update(
+            lease_until=timezone.now(), last_error=error[:255]
+        )
+    )
+
+
+def leases_sweep(backend: BaseSmsBackend, *, now: datetime | None = None, limit: int = 200) -> int:
+    """Recover messages whose lease ran out (a sender died, or the provider did not answer in time): ask the
+    provider about that attempt; record it if it went out, else send it again. If the provider cannot be asked,
+    look again after the backoff: an unknown fate is never resent blindly. Returns how many were resolved."""
+    now = now or timezone.now()
+    expired = list(
+        Message.objects.filter(status=MessageStatus.SENDING, lease_until__lte=now).order_by("lease_until")[
+            :limit
+        ]
+    )
+    resolved = 0
+    for message in expired:
+        try:
+            found = backend.lookup(message.idempotency_key, to=message.to_phone, body=message.body)
+        except SmsError as exc:
+            Message.objects.filter(
+                pk=message.pk, attempt=message.attempt, status=MessageStatus.SENDING
+            ).update(lease_until=now + backoff(1), last_error=f"lookup: {exc}"[:255])
+            continue
+        if found is not None:
+            resolved += record_sent(message.pk, message.attempt, found)
+        else:
+            resolved += record_refused(
+                message.pk,
+                message.attempt,
+                message.last_error or "sender stopped while sending; not at provider",
+            )
+    if expired:
+        logger.warning("recovered %s of %s messages whose lease ran out", resolved, len(expired))
+    return resolved
+
+
+def delivery_sweep(backend: BaseSmsBackend, *, now: datetime | None = None, limit: int = 100) -> int:
+    """A provider that reports delivery said nothing for ``DELIVERY_TIMEOUT``: ask it for the message's status,
+    once. Only a failure it reports is sent again; a message it still holds is left to its callbacks."""
+    if not backend.reports_delivery:
+        return 0
+    now = now or timezone.now()
+    silent = list(
+        Message.objects.filter(
+            status=MessageStatus.SENT,
+            checked_at__isnull=True,
+            sent_at__lte=now - timedelta(seconds=conf("DELIVERY_TIMEOUT_SECONDS")),
+        ).order_by("sent_at")[:limit]
+    )
+    for message in silent:
+        try:
+            provider_status = backend.status(message.provider_message_id)
+        except SmsError:
+            continue
+        with transaction.atomic():
+            locked = Message.objects.select_for_update().get(pk=message.pk)
+            locked.checked_at = now
+            locked.save(update_fields=["checked_at"])
+            if provider_status:
+                _apply_status(locked, provider_status)
+    return len(silent)
+
+
+# --- Delivery reports ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def status_update(*, provider_message_id: str, provider_status: str) -> Message | None:
+    """A delivery report from the provider. Failed and undelivered messages are retried. A report for an id
+    not recorded yet (it can arrive before the provider's answer to the send) is kept and applied when the id
+    is recorded, never dropped."""
+    provider_message_id = provider_message_id.strip()[:64]
+    if not provider_message_id or provider_status not in PROVIDER_STATUSES:
+        return None
+    message = Message.objects.select_for_update().filter(provider_message_id=provider_message_id).first()
+    if message is not None:
+        _apply_status(message, provider_status)
+        return message
+    report, created = ProviderReport.objects.select_for_update().get_or_create(
+        provider_message_id=provider_message_id, defaults={"provider_status": provider_status}
+    )
+    new, old = PROVIDER_STATUSES[provider_status], PROVIDER_STATUSES.get(report.provider_status)
+    if not created and FINALITY.get(new, 0) > FINALITY.get(old, 0):
+        report.provider_status = provider_status
+        report.save(update_fields=["provider_status"])
+    return None
+
+
+def reports_prune(*, now: datetime | None = None) -> int:
+    """Delete early reports that never found their message (a day is far longer than any send takes)."""
+    now = now or timezone.now()
+    deleted, _rows = ProviderReport.objects.filter(received_at__lt=now - timedelta(days=1)).delete()
+    return deleted
