@@ -20,6 +20,8 @@ from violeta.messaging.models import DUE_STATUSES, Message, MessageStatus, Provi
 logger = logging.getLogger(__name__)
 
 CHANNEL = "violeta_messaging"
+# ``last_error`` of an attempt the provider did not answer in time (``record_unknown``).
+UNKNOWN = "no answer: "
 
 
 def conf(key: str):
@@ -118,8 +120,11 @@ FINALITY = {
 }
 
 
-def _schedule_retry(message: Message, error: str, now: datetime | None = None) -> None:
-    """In the caller's transaction, on a locked row: try again after the backoff, or give up."""
+def _schedule_retry(
+    message: Message, error: str, now: datetime | None = None, *, at_once: bool = False
+) -> None:
+    """In the caller's transaction, on a locked row: try again after the backoff (``at_once``: now, when the
+    provider never saw the attempt), or give up after ``MAX_ATTEMPTS``."""
     now = now or timezone.now()
     message.last_error = error[:255]
     message.lease_until = None
@@ -129,7 +134,7 @@ def _schedule_retry(message: Message, error: str, now: datetime | None = None) -
         logger.error("message %s gave up after %s attempts", message.pk, message.attempt)
         return
     message.status = MessageStatus.FAILED
-    message.next_attempt_at = now + backoff(message.attempt)
+    message.next_attempt_at = now if at_once else now + backoff(message.attempt)
     message.save(update_fields=["status", "last_error", "next_attempt_at", "lease_until"])
 
 
@@ -175,8 +180,9 @@ def record_sent(message_id: int, attempt: int, result: SendResult) -> bool:
     return True
 
 
-def record_refused(message_id: int, attempt: int, error: str) -> bool:
-    """The provider refused this attempt or could not be reached: retry after the backoff (or give up)."""
+def record_refused(message_id: int, attempt: int, error: str, *, at_once: bool = False) -> bool:
+    """The provider refused this attempt or could not be reached: retry after the backoff (or give up).
+    ``at_once``: the provider says it never received the attempt (a sender died before handing it over)."""
     with transaction.atomic():
         message = (
             Message.objects.select_for_update()
@@ -185,7 +191,7 @@ def record_refused(message_id: int, attempt: int, error: str) -> bool:
         )
         if message is None:
             return False
-        _schedule_retry(message, error)
+        _schedule_retry(message, error, at_once=at_once)
     return True
 
 
@@ -194,7 +200,7 @@ def record_unknown(message_id: int, attempt: int, error: str) -> bool:
     provider whether it went out. It is never sent again before that answer."""
     return bool(
         Message.objects.filter(pk=message_id, attempt=attempt, status=MessageStatus.SENDING).update(
-            lease_until=timezone.now(), last_error=error[:255]
+            lease_until=timezone.now(), last_error=(UNKNOWN + error)[:255]
         )
     )
 
@@ -224,7 +230,10 @@ def leases_sweep(backend: BaseSmsBackend, *, now: datetime | None = None, limit:
             resolved += record_refused(
                 message.pk,
                 message.attempt,
-                message.last_error or "sender stopped while sending; not at provider",
+                message.last_error or "sender stopped while sending; not at the provider",
+                # A sender that died never reached the provider: at once. A provider that did not answer in
+                # time may be struggling: after the backoff.
+                at_once=not message.last_error.startswith(UNKNOWN),
             )
     if expired:
         logger.warning("recovered %s of %s messages whose lease ran out", resolved, len(expired))

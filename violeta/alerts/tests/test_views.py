@@ -17,7 +17,7 @@ from violeta.cases.tests.factories import CaseFactory
 from violeta.core.tokens import token_hash
 from violeta.messaging.backends import locmem
 from violeta.messaging.backends.twilio import signature
-from violeta.messaging.models import Message, MessageKind, MessageStatus
+from violeta.messaging.models import Message, MessageKind, MessageStatus, ProviderReport
 from violeta.messaging.sender import deliver_due
 
 PIN = "2468"
@@ -314,12 +314,17 @@ def test_failed_status_schedules_a_retry(client, sent_alert):
     assert "failed" in message.last_error
 
 
-def test_status_of_an_unknown_message_is_accepted_and_ignored(client, sent_alert):
+def test_status_of_a_message_not_recorded_yet_is_kept_and_applied_when_its_send_is_recorded(
+    client, sent_alert
+):
+    """The provider's callback can arrive before its own answer to the send: it was dropped (204) and the
+    message re-sent for "no delivery report"; now it is kept until the id is recorded."""
     response = signed_post(
-        client, "messaging:status", {"MessageSid": "SMunknown", "MessageStatus": "delivered"}
+        client, "messaging:status", {"MessageSid": "SMearly", "MessageStatus": "delivered"}
     )
     assert response.status_code == 204
     assert not Message.objects.filter(status=MessageStatus.DELIVERED).exists()
+    assert ProviderReport.objects.filter(provider_message_id="SMearly", provider_status="delivered").exists()
 
 
 def test_an_sms_reply_from_a_contact_acknowledges_her_active_alert(client):
