@@ -19,13 +19,6 @@ if django_settings.USING_POSTGRES:
 PASSWORD = "contraseña-de-prueba-1"
 
 
-@pytest.fixture(autouse=True)
-def _alert_sms_due_at_once(settings):
-    """Tests run the worker right after raising an alert, so its dispatch task is due at once rather than at
-    the end of a batch window (the window has its own tests in violeta/alerts/tests/test_outbox.py)."""
-    settings.MIA = {**settings.MIA, "SMS_BATCH_WINDOW_MS": 0}
-
-
 def make_user(email: str, role: str, area_code: str | None = None, name: str = "") -> User:
     area = Area.objects.get(code=area_code) if area_code else None
     return User.objects.create_user(
