@@ -27,7 +27,7 @@ from pathlib import Path, PurePosixPath
 
 import dj_database_url
 from django.conf import settings
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -173,21 +173,19 @@ def table_counts(settings_dict: dict | None = None, using: str = "default") -> d
         return _counts(db.cursor(), connections[using].vendor)
 
 
-def _sqlite_counts(path: Path) -> dict[str, int]:
-    db = sqlite3.connect(path)
-    try:
-        return _counts(db.cursor(), "sqlite")
-    finally:
-        db.close()
-
-
 def _applied_migrations(cursor) -> dict[str, str]:
     cursor.execute("SELECT app, name FROM django_migrations ORDER BY id")
     return dict(cursor.fetchall())
 
 
 def _run(command: list[str], env: dict[str, str], what: str) -> None:
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+    try:
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+    except FileNotFoundError as exc:
+        raise BackupError(
+            _("%(program)s is not installed: install the PostgreSQL client programs of the server's version.")
+            % {"program": command[0]}
+        ) from exc
     if done.returncode != 0:
         # libpq's messages name the host, database and role, never the password.
         raise BackupError(
@@ -314,27 +312,25 @@ def backup(*, output: Path | None = None, using: str = "default") -> BackupResul
         storage_roots = storages()
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
-            with (
-                os.fdopen(fd, "wb") as raw,
-                tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar,
-            ):
-                checksums[db_name] = _add(tar, Path(work) / db_name, db_name, secrets)
-                for key, root in storage_roots.items():
-                    for path, relative in _storage_files(root):
-                        name = f"{FILES_PREFIX}/{key}/{relative}"
-                        checksums[name] = _add(tar, path, name, secrets)
-                manifest = {
-                    "format": FORMAT,
-                    "created_at": timezone.now().isoformat(),
-                    "database": {"vendor": conn.vendor, "file": db_name, "tables": tables},
-                    "migrations": migrations,
-                    "storages": sorted(storage_roots),
-                    "files": checksums,
-                }
-                data = json.dumps(manifest, indent=1, sort_keys=True).encode()
-                info = tarfile.TarInfo(MANIFEST)
-                info.size, info.mode, info.mtime = len(data), 0o600, int(timezone.now().timestamp())
-                tar.addfile(info, io.BytesIO(data))
+            with os.fdopen(fd, "wb") as raw:
+                with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
+                    checksums[db_name] = _add(tar, Path(work) / db_name, db_name, secrets)
+                    for key, root in storage_roots.items():
+                        for path, relative in _storage_files(root):
+                            name = f"{FILES_PREFIX}/{key}/{relative}"
+                            checksums[name] = _add(tar, path, name, secrets)
+                    manifest = {
+                        "format": FORMAT,
+                        "created_at": timezone.now().isoformat(),
+                        "database": {"vendor": conn.vendor, "file": db_name, "tables": tables},
+                        "migrations": migrations,
+                        "storages": sorted(storage_roots),
+                        "files": checksums,
+                    }
+                    data = json.dumps(manifest, indent=1, sort_keys=True).encode()
+                    info = tarfile.TarInfo(MANIFEST)
+                    info.size, info.mode, info.mtime = len(data), 0o600, int(timezone.now().timestamp())
+                    tar.addfile(info, io.BytesIO(data))
                 raw.flush()
                 os.fsync(raw.fileno())
             os.replace(partial, output)
@@ -470,6 +466,8 @@ def restore(
     base = connections[using]
     target = {**base.settings_dict, **(settings_dict or {})}
     vendor = base.vendor
+    # Counted as the owner on PostgreSQL: the application's role may not have its rights yet after a restore.
+    counted = owner_settings(target) if vendor == "postgresql" else (target if settings_dict else None)
     var = Path(settings.VAR_DIR)
     var.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=var, prefix=".violeta-restore-") as work:
@@ -483,7 +481,13 @@ def restore(
                 )
                 % {"theirs": database["vendor"], "ours": vendor}
             )
-        current = table_counts(None if settings_dict is None else target, using)
+        try:
+            current = table_counts(counted, using)
+        except (DatabaseError, base.Database.Error) as exc:
+            raise BackupError(
+                _("Cannot read the database to restore into (%(error)s); nothing was changed.")
+                % {"error": str(exc).strip()}
+            ) from exc
         rows = sum(current.values())
         overwritten, extra = _storage_conflicts(manifest)
         if not force and (rows or overwritten):
@@ -505,7 +509,7 @@ def restore(
             with raw_connection(target, using) as db:
                 _restore_sqlite(db, dump)
         files = _put_files(manifest, extracted)
-        restored = table_counts(None if settings_dict is None else target, using)
+        restored = table_counts(counted, using)
     expected = database["tables"]
     differences = [
         table
