@@ -384,6 +384,9 @@ PRIVACY = {
 
 # --- Background work ---------------------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# Finished (successful or failed) task results older than this are deleted every hour (violeta.core.tasks.
+# prune_task_results, run by the sender's periodic jobs; `manage.py prune_db_task_results` by hand).
+TASKS_RESULT_RETENTION_DAYS = int(os.environ.get("TASKS_RESULT_RETENTION_DAYS", "7"))
 
 # --- SMS (MIA) ---------------------------------------------------------------------------------------------
 # Like EMAIL_BACKEND: console (development), file (JSON lines, shared by web and worker), locmem (tests), or

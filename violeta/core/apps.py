@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "violeta.core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from violeta.core import periodic, tasks
+
+        # Finished task results would otherwise pile up for ever (django-tasks-db keeps every one).
+        periodic.register("tasks_prune", 3600, tasks.prune_task_results)

@@ -69,3 +69,21 @@ def enqueue_many(calls: list[tuple]) -> None:
     if task_enqueued.has_listeners():
         for (task, _args), row in zip(bound, rows, strict=True):
             task_enqueued.send(type(task.get_backend()), task_result=row.task_result)
+
+
+def prune_task_results() -> None:
+    """Delete finished (successful or failed) task results older than TASKS_RESULT_RETENTION_DAYS, with
+    django-tasks-db's own ``prune_db_task_results``; a periodic job of the sender (violeta/core/periodic.py)."""
+    from django.conf import settings
+    from django.core.management import call_command
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.compat import task_backends
+
+    if not isinstance(task_backends["default"], DatabaseBackend):
+        return  # another backend (RQ) keeps its own results
+    call_command(
+        "prune_db_task_results",
+        min_age_days=settings.TASKS_RESULT_RETENTION_DAYS,
+        queue_name="*",
+        verbosity=1,
+    )
