@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from violeta.messaging.backends import BaseSmsBackend, SendResult, SmsError
-from violeta.messaging.models import DUE_STATUSES, Message, MessageStatus, ProviderReport
+from violeta.messaging.models import DUE_STATUSES, Message, MessageStatus, ProviderReport, SenderHeartbeat
 
 logger = logging.getLogger(__name__)
 
@@ -293,7 +293,9 @@ def status_update(*, provider_message_id: str, provider_status: str) -> Message 
 
 
 def reports_prune(*, now: datetime | None = None) -> int:
-    """Delete early reports that never found their message (a day is far longer than any send takes)."""
+    """Delete early reports that never found their message (a day is far longer than any send takes), and the
+    heartbeats of senders silent for a week (each start of a sender adds one). Returns how many reports."""
     now = now or timezone.now()
     deleted, _rows = ProviderReport.objects.filter(received_at__lt=now - timedelta(days=1)).delete()
+    SenderHeartbeat.objects.filter(beat_at__lt=now - timedelta(days=7)).delete()
     return deleted

@@ -662,3 +662,16 @@ def test_a_sender_process_survives_the_database_going_away(tmp_path):
     assert "database error" in errors
     assert sorted(line["body"] for line in read_all(tmp_path / "sms.jsonl")) == ["antes", "despues"]
     assert SenderHeartbeat.objects.filter(stopped_at__isnull=False).exists()
+
+
+def test_old_early_reports_and_silent_senders_are_pruned():
+    old = timezone.now() - timedelta(days=8)
+    ProviderReport.objects.create(provider_message_id="SMold", provider_status="delivered", received_at=old)
+    ProviderReport.objects.create(provider_message_id="SMnew", provider_status="delivered")
+    SenderHeartbeat.objects.create(name="gone:1", beat_at=old)
+    SenderHeartbeat.objects.create(name="alive:2")
+
+    assert services.reports_prune() == 1
+
+    assert list(ProviderReport.objects.values_list("provider_message_id", flat=True)) == ["SMnew"]
+    assert list(SenderHeartbeat.objects.values_list("name", flat=True)) == ["alive:2"]
