@@ -207,10 +207,11 @@ class Sender:
                 if delay:
                     logger.warning("sender %s: database reachable again", self.name)
                     delay = 0.0
-                full = claimed and self.in_flight >= self.concurrency
+                full = self.in_flight >= self.concurrency
                 if claimed and not full:
                     continue  # there may be more due at once
-                wait = self._sleep_seconds() if not full else services.conf("POLL_SECONDS")
+                # Every thread busy: an answer wakes us. Otherwise until the next message falls due, at most a poll.
+                wait = services.conf("POLL_SECONDS") if full else self._sleep_seconds()
             except DatabaseError as exc:
                 self.stats.database_errors += 1
                 delay = min(max(delay * 2, 0.25), services.conf("RECONNECT_MAX_SECONDS"))
