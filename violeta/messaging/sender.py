@@ -184,7 +184,7 @@ class Sender:
         due = services.next_due_at()
         if due is None:
             return poll
-        return max(0.0, min(poll, (due - timezone.now()).total_seconds()))
+        return max(0.01, min(poll, (due - timezone.now()).total_seconds()))
 
     def run(self) -> None:
         """Until SIGTERM or SIGINT: claim, send, record, sweep. Never exits on a database error."""
