@@ -1,10 +1,14 @@
 """The JSON API at /api/v1/: one NinjaAPI that mounts each app's router. OpenAPI at /api/v1/openapi.json.
 
-Errors have one shape everywhere: ``{"detail": "<a Spanish sentence>", "code": "<stable code>"}``. A Django
-``ValidationError`` from a service becomes 400 (429 when it is a rate limit), invalid input 400, a missing
-or wrong credential 401, and what does not exist (or is not yours) 404.
+Errors have one shape everywhere: ``{"detail": "<a Spanish sentence>", "code": "<stable code>"}``, every code in
+``ERROR_CODES`` (docs/api.md lists them; a test keeps the two equal). A Django ``ValidationError`` from a service
+becomes 400 (429 with Retry-After when it is a rate limit), invalid input 400, a missing or wrong credential 401,
+a role that may not 403, what does not exist (or is not yours) 404, the database unreachable 503 with
+Retry-After. What fails outside the routers (an unknown path, a middleware, a body too large) is answered by
+violeta.core.errors in the same shape. Creating endpoints take an ``Idempotency-Key`` (violeta.core.idempotency).
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -13,6 +17,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as InputError
 from ninja.parser import Parser
 from ninja.security import django_auth
+
+from violeta.core import errors
 
 
 class NotAnObject(ValueError):
@@ -39,18 +45,69 @@ api = NinjaAPI(
     parser=ObjectParser(),
 )
 
-RATE_LIMIT_CODES = frozenset(
-    {
-        "otp_rate",
-        "otp_wait",
-        "otp_locked",
-        "otp_ip_rate",
-        "otp_busy",
-        "invitation_rate",
-        "pin_locked",
-        "card_rate",
-    }
-)
+
+def _mia(name: str) -> int:
+    return settings.MIA[name]
+
+
+#: A service's rate-limit codes (answered 429) and the Retry-After of each: when a retry may succeed (seconds).
+#: ``pin_locked`` has none: waiting does not help (only the monitors can end that alert).
+RATE_LIMITS = {
+    "otp_wait": lambda: _mia("OTP_RESEND_SECONDS"),
+    "otp_rate": lambda: 60 * 60,
+    "otp_ip_rate": lambda: 60 * 60,
+    "otp_locked": lambda: _mia("OTP_RESEND_SECONDS"),
+    "otp_busy": lambda: 5 * 60,
+    "invitation_rate": lambda: 24 * 60 * 60,
+    "pin_locked": None,
+    "card_rate": lambda: 60,
+}
+RATE_LIMIT_CODES = frozenset(RATE_LIMITS)
+
+#: Every code the API answers with, and what it means (docs/api.md holds the same table, in Spanish).
+ERROR_CODES = {
+    # Any endpoint
+    "invalid": "The request is not valid: a field (listed in ``fields``), not JSON, or not a JSON object.",
+    "unauthorized": "No credential or a wrong one: sign in again (MIA: a new device token).",
+    "session_expired": "The staff session ended (idle or too long): sign in again.",
+    "forbidden": "The account's role may not use this endpoint.",
+    "csrf_failed": "A session call without its CSRF token (X-CSRFToken header).",
+    "mfa_required": "The staff account must set up two-step verification first.",
+    "not_found": "It does not exist, or it is not yours to see.",
+    "method_not_allowed": "The path exists but not with this method (see the Allow header).",
+    "payload_too_large": "The body is larger than the server accepts.",
+    "rate_limited": "Too many requests (see Retry-After).",
+    "idempotency_key_reused": "The Idempotency-Key was already used with a different request.",
+    "idempotency_key_in_progress": "A request with the same Idempotency-Key is still running: retry later.",
+    "server_error": "An error on the server's side; nothing is half-written. Retry later.",
+    "database_unavailable": "The database cannot be reached right now: retry after Retry-After seconds.",
+    # MIA: sign-up and settings (a field's name is the code of a mistake in that field)
+    "otp_wait": "A code was sent less than a minute ago (429, Retry-After).",
+    "otp_rate": "Too many codes for this number this hour (429, Retry-After).",
+    "otp_ip_rate": "Too many codes from this address (429, Retry-After).",
+    "otp_busy": "Too many codes requested in all right now (429, Retry-After).",
+    "otp_locked": "Too many wrong codes: ask for a new one (429).",
+    "phone": "The phone number is not valid, is hers, or is already a contact.",
+    "code": "The verification code is wrong or expired, or the number is not verified yet.",
+    "pin": "The PIN is not 4 to 8 digits, or it is wrong.",
+    "duress_pin": "The emergency PIN is not valid or equals the PIN.",
+    "display_name": "The name for the SMS is missing or too long.",
+    "countdown_seconds": "The countdown is not between 3 and 30 seconds.",
+    "update_interval_seconds": "The location interval is not between 30 and 900 seconds.",
+    # MIA: contacts and alerts
+    "name": "The contact's name is missing.",
+    "max": "She already has the maximum number of contacts.",
+    "invitation_rate": "Too many contacts added today (429, Retry-After).",
+    "no_contacts": "An alert needs at least one contact.",
+    "client_id": "The alert's client_id is missing.",
+    "location": "The coordinates or the time of a location are not valid.",
+    "inactive": "The alert is no longer active.",
+    "pin_locked": "Too many wrong PINs: the alert stays active (429, no Retry-After).",
+    # Card validation at a till
+    "number": "Neither the card number nor the QR token was sent.",
+    "branch_id": "The branch does not belong to the business.",
+    "card_rate": "Too many validations in a short time (429, Retry-After).",
+}
 
 
 def first_error(exc: DjangoValidationError) -> tuple[str, str]:
@@ -71,7 +128,11 @@ def error_response(request, status: int, detail: str, code: str, **extra):
 def service_error(request, exc):
     detail, code = first_error(exc)
     status = 429 if code in RATE_LIMIT_CODES else 404 if code == "not_found" else 400
-    return error_response(request, status, detail, code)
+    response = error_response(request, status, detail, code)
+    retry_after = RATE_LIMITS.get(code)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after())
+    return response
 
 
 @api.exception_handler(InputError)
@@ -105,7 +166,25 @@ def http_error(request, exc):
         return error_response(request, 400, _("The request body must be a JSON object."), "invalid")
     if str(exc).startswith("Cannot parse request body"):  # not JSON at all
         return error_response(request, 400, _("The request body is not valid JSON."), "invalid")
-    return error_response(request, exc.status_code, str(exc), getattr(exc, "code", "error"))
+    if exc.status_code == 403 and str(exc) == "CSRF check Failed":  # ninja's session auth, in English
+        detail = _("The security token of the request is missing or expired. Reload and try again.")
+        return error_response(request, 403, detail, "csrf_failed")
+    code = getattr(exc, "code", None) or errors.code_for_status(exc.status_code)
+    return error_response(request, exc.status_code, str(exc), code)
+
+
+@api.exception_handler(errors.OperationalError)
+@api.exception_handler(errors.InterfaceError)
+def database_unavailable(request, exc):
+    """The database is unreachable (restarting, a dropped connection): 503 with Retry-After, not a 500."""
+    return errors.database_unavailable(request)
+
+
+@api.exception_handler(Exception)
+def unexpected(request, exc):
+    """Everything else goes to Django: it logs the error with its traceback and answers with handler500
+    (violeta.core.errors.server_error: JSON 500 ``server_error``, no detail of the error)."""
+    raise exc
 
 
 api.add_router("/mia/", "violeta.alerts.api.router")
