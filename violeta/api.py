@@ -8,6 +8,8 @@ Retry-After. What fails outside the routers (an unknown path, a middleware, a bo
 violeta.core.errors in the same shape. Creating endpoints take an ``Idempotency-Key`` (violeta.core.idempotency).
 """
 
+import logging
+
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -19,6 +21,8 @@ from ninja.parser import Parser
 from ninja.security import django_auth
 
 from violeta.core import errors
+
+logger = logging.getLogger(__name__)
 
 
 class NotAnObject(ValueError):
@@ -64,60 +68,77 @@ RATE_LIMITS = {
 }
 RATE_LIMIT_CODES = frozenset(RATE_LIMITS)
 
-#: Every code the API answers with, and what it means (docs/api.md holds the same table, in Spanish).
+#: Every code the API answers with: its status and what it means (docs/api.md holds the same table).
 ERROR_CODES = {
     # Any endpoint
-    "invalid": "The request is not valid: a field (listed in ``fields``), not JSON, or not a JSON object.",
-    "unauthorized": "No credential or a wrong one: sign in again (MIA: a new device token).",
-    "session_expired": "The staff session ended (idle or too long): sign in again.",
-    "forbidden": "The account's role may not use this endpoint.",
-    "csrf_failed": "A session call without its CSRF token (X-CSRFToken header).",
-    "mfa_required": "The staff account must set up two-step verification first.",
-    "not_found": "It does not exist, or it is not yours to see.",
-    "method_not_allowed": "The path exists but not with this method (see the Allow header).",
-    "payload_too_large": "The body is larger than the server accepts.",
-    "rate_limited": "Too many requests (see Retry-After).",
-    "idempotency_key_reused": "The Idempotency-Key was already used with a different request.",
-    "idempotency_key_in_progress": "A request with the same Idempotency-Key is still running: retry later.",
-    "server_error": "An error on the server's side; nothing is half-written. Retry later.",
-    "database_unavailable": "The database cannot be reached right now: retry after Retry-After seconds.",
+    "invalid": (
+        400,
+        "The request is not valid: a field (listed in ``fields``), not JSON, or not a JSON object.",
+    ),
+    "unauthorized": (401, "No credential or a wrong one: sign in again (MIA: a new device token)."),
+    "session_expired": (401, "The staff session ended (idle or too long): sign in again."),
+    "forbidden": (403, "The account's role may not use this endpoint."),
+    "csrf_failed": (403, "A session call without its CSRF token (X-CSRFToken header)."),
+    "mfa_required": (403, "The staff account must set up two-step verification first."),
+    "not_found": (404, "It does not exist, or it is not yours to see."),
+    "method_not_allowed": (405, "The path exists but not with this method (see the Allow header)."),
+    "payload_too_large": (413, "The body is larger than the server accepts."),
+    "rate_limited": (429, "Too many requests (see Retry-After)."),
+    "idempotency_key_reused": (422, "The Idempotency-Key was already used with a different request."),
+    "idempotency_key_in_progress": (
+        409,
+        "A request with the same Idempotency-Key is still running: retry later.",
+    ),
+    "server_error": (500, "An error on the server's side; nothing is half-written. Retry later."),
+    "database_unavailable": (
+        503,
+        "The database cannot be reached right now: retry after Retry-After seconds.",
+    ),
     # MIA: sign-up and settings (a field's name is the code of a mistake in that field)
-    "otp_wait": "A code was sent less than a minute ago (429, Retry-After).",
-    "otp_rate": "Too many codes for this number this hour (429, Retry-After).",
-    "otp_ip_rate": "Too many codes from this address (429, Retry-After).",
-    "otp_busy": "Too many codes requested in all right now (429, Retry-After).",
-    "otp_locked": "Too many wrong codes: ask for a new one (429).",
-    "phone": "The phone number is not valid, is hers, or is already a contact.",
-    "code": "The verification code is wrong or expired, or the number is not verified yet.",
-    "pin": "The PIN is not 4 to 8 digits, or it is wrong.",
-    "duress_pin": "The emergency PIN is not valid or equals the PIN.",
-    "display_name": "The name for the SMS is missing or too long.",
-    "countdown_seconds": "The countdown is not between 3 and 30 seconds.",
-    "update_interval_seconds": "The location interval is not between 30 and 900 seconds.",
+    "otp_wait": (429, "A code was sent less than a minute ago (429, Retry-After)."),
+    "otp_rate": (429, "Too many codes for this number this hour (429, Retry-After)."),
+    "otp_ip_rate": (429, "Too many codes from this address (429, Retry-After)."),
+    "otp_busy": (429, "Too many codes requested in all right now (429, Retry-After)."),
+    "otp_locked": (429, "Too many wrong codes: ask for a new one (429)."),
+    "phone": (400, "The phone number is not valid, is hers, or is already a contact."),
+    "code": (400, "The verification code is wrong or expired, or the number is not verified yet."),
+    "pin": (400, "The PIN is not 4 to 8 digits, or it is wrong."),
+    "duress_pin": (400, "The emergency PIN is not valid or equals the PIN."),
+    "display_name": (400, "The name for the SMS is missing or too long."),
+    "countdown_seconds": (400, "The countdown is not between 3 and 30 seconds."),
+    "update_interval_seconds": (400, "The location interval is not between 30 and 900 seconds."),
     # MIA: contacts and alerts
-    "name": "The contact's name is missing.",
-    "max": "She already has the maximum number of contacts.",
-    "invitation_rate": "Too many contacts added today (429, Retry-After).",
-    "no_contacts": "An alert needs at least one contact.",
-    "client_id": "The alert's client_id is missing.",
-    "location": "The coordinates or the time of a location are not valid.",
-    "inactive": "The alert is no longer active.",
-    "pin_locked": "Too many wrong PINs: the alert stays active (429, no Retry-After).",
+    "name": (400, "The contact's name is missing."),
+    "max": (400, "She already has the maximum number of contacts."),
+    "invitation_rate": (429, "Too many contacts added today (429, Retry-After)."),
+    "no_contacts": (400, "An alert needs at least one contact."),
+    "client_id": (400, "The alert's client_id is missing."),
+    "location": (400, "The coordinates or the time of a location are not valid."),
+    "inactive": (400, "The alert is no longer active."),
+    "pin_locked": (429, "Too many wrong PINs: the alert stays active (429, no Retry-After)."),
     # Card validation at a till
-    "number": "Neither the card number nor the QR token was sent.",
-    "branch_id": "The branch does not belong to the business.",
-    "card_rate": "Too many validations in a short time (429, Retry-After).",
+    "number": (400, "Neither the card number nor the QR token was sent."),
+    "branch_id": (400, "The branch does not belong to the business."),
+    "card_rate": (429, "Too many validations in a short time (429, Retry-After)."),
 }
 
 
 def first_error(exc: DjangoValidationError) -> tuple[str, str]:
-    """The first message of a service's ValidationError (already in Spanish) and its code (or field name)."""
+    """The first message of a service's ValidationError (already in Spanish) and its stable code: the error's
+    own code when it is one of ours (``otp_wait``, ``pin_locked``…), else the field's name (``phone``), else
+    ``invalid``. Django's generic codes (``blank``, ``max_length`` from a model's full_clean) are not ours."""
+    field = None
     if hasattr(exc, "error_dict"):
-        field, errors = next(iter(exc.error_dict.items()))
-        error = errors[0]
-        return error.messages[0], error.code or (field if field != "__all__" else "invalid")
-    error = exc.error_list[0]
-    return error.messages[0], error.code or "invalid"
+        field, field_errors = next(iter(exc.error_dict.items()))
+        error = field_errors[0]
+    else:
+        error = exc.error_list[0]
+    for code in (error.code, field):
+        if code in ERROR_CODES:
+            return error.messages[0], code
+    if error.code or field not in (None, "__all__"):
+        logger.warning("api: undocumented error code %r (field %r) answered as 'invalid'", error.code, field)
+    return error.messages[0], "invalid"
 
 
 def error_response(request, status: int, detail: str, code: str, **extra):

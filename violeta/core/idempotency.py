@@ -17,6 +17,7 @@ body, violeta.alerts.services.alert_raise), which also holds across devices and 
 """
 
 import base64
+import contextlib
 import functools
 import inspect
 import json
@@ -163,10 +164,8 @@ def _claim(*, scope: str, fingerprint: str, key: str) -> _Claim:
 
 def _release(record) -> None:
     """The request failed: nothing was created, so a retry with the same key runs again."""
-    try:
+    with contextlib.suppress(DatabaseError):  # the database is down: the claim lapses after the lock time
         IdempotencyRecord.objects.filter(pk=record.pk, status__isnull=True).delete()
-    except DatabaseError:
-        pass  # the database is down: the claim lapses after IDEMPOTENCY_LOCK_SECONDS
 
 
 def idempotent(view):

@@ -22,6 +22,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from violeta.alerts.models import MiaAccount, MiaDevice
+from violeta.api import ERROR_CODES
 from violeta.core.tokens import new_token, token_hash
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +51,7 @@ def assert_json_error(response, status: int, code: str) -> dict:
     assert response["Content-Type"].startswith("application/json"), response["Content-Type"]
     body = response.json()
     assert body["code"] == code, body
+    assert ERROR_CODES[code][0] == status  # documented in docs/api.md (test_api_docs.py)
     assert isinstance(body["detail"], str) and body["detail"]
     return body
 

@@ -64,7 +64,9 @@ def test_every_creating_endpoint_declares_the_header():
         assert {"409", "422"} <= set(map(str, operation["responses"]))
     alert = paths["/api/v1/mia/alerts"]["post"]
     assert alert["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/AlertIn")
-    assert "Idempotency" in schema["components"]["schemas"]["AlertIn"]["properties"]["client_id"]["description"]
+    assert (
+        "Idempotency" in schema["components"]["schemas"]["AlertIn"]["properties"]["client_id"]["description"]
+    )
 
 
 # --- Each creating endpoint, twice -----------------------------------------------------------------------------
