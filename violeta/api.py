@@ -198,6 +198,7 @@ def http_error(request, exc):
 @api.exception_handler(errors.InterfaceError)
 def database_unavailable(request, exc):
     """The database is unreachable (restarting, a dropped connection): 503 with Retry-After, not a 500."""
+    logger.warning("api: database unavailable on %s: %s", request.path, exc)
     return errors.database_unavailable(request)
 
 
