@@ -66,7 +66,6 @@ RATE_LIMITS = {
     "pin_locked": None,
     "card_rate": lambda: 60,
 }
-RATE_LIMIT_CODES = frozenset(RATE_LIMITS)
 
 #: Every code the API answers with: its status and what it means (docs/api.md holds the same table).
 ERROR_CODES = {
@@ -148,7 +147,7 @@ def error_response(request, status: int, detail: str, code: str, **extra):
 @api.exception_handler(DjangoValidationError)
 def service_error(request, exc):
     detail, code = first_error(exc)
-    status = 429 if code in RATE_LIMIT_CODES else 404 if code == "not_found" else 400
+    status = ERROR_CODES[code][0]  # 400 for a field, 429 for a rate limit, 404 for not_found
     response = error_response(request, status, detail, code)
     retry_after = RATE_LIMITS.get(code)
     if retry_after is not None:
