@@ -69,6 +69,26 @@ def test_every_creating_endpoint_declares_the_header():
     )
 
 
+#: The POSTs that create nothing (a check, a cancellation, a validation) or carry their own key (the alert).
+NOT_CREATING = {
+    "/api/v1/mia/otp/verify",
+    "/api/v1/mia/alerts",  # client_id in the body
+    "/api/v1/mia/alerts/{alert_id}/cancel",
+    "/api/v1/card/validate",
+}
+
+
+def test_a_new_post_endpoint_must_choose():
+    """A POST added later either takes the Idempotency-Key or is named here as creating nothing."""
+    without = {
+        path
+        for path, operations in api.get_openapi_schema()["paths"].items()
+        if "post" in operations
+        and not any(p["name"] == "Idempotency-Key" for p in operations["post"].get("parameters", []))
+    }
+    assert without == NOT_CREATING
+
+
 # --- Each creating endpoint, twice -----------------------------------------------------------------------------
 
 
