@@ -36,5 +36,7 @@ urlpatterns = [
     ),
 ]
 
+handler400 = "violeta.core.errors.bad_request"
 handler403 = "violeta.core.views.forbidden"
 handler404 = "violeta.core.views.not_found"
+handler500 = "violeta.core.errors.server_error"

@@ -22,6 +22,7 @@ from ninja.security import HttpBearer
 
 from violeta.alerts import selectors, services
 from violeta.alerts.models import Alert, AlertStatus, AppDisguise, MiaAccount
+from violeta.core.idempotency import idempotent
 from violeta.core.validators import mask_phone
 from violeta.messaging.text import fit
 
@@ -197,15 +198,17 @@ def fallback_message(account: MiaAccount) -> str:
 
 ERRORS = {400: Error, 429: Error}
 AUTH_ERRORS = {400: Error, 401: Error}
+RETRY_ERRORS = {409: Error, 422: Error}  # a reused or busy Idempotency-Key (violeta/core/idempotency.py)
 
 
 @router.post(
     "/otp",
     auth=None,
-    response={202: OtpOut, **ERRORS},
+    response={202: OtpOut, **ERRORS, **RETRY_ERRORS},
     summary="Send a verification code by SMS",
     url_name="mia_otp_request",
 )
+@idempotent
 def otp_request(request, payload: PhoneIn):
     """Sends a 6-digit code to the number. Limited per number (429 with code ``otp_wait`` or ``otp_rate``)."""
     services.otp_request(phone=payload.phone)
@@ -235,10 +238,11 @@ def otp_verify(request, payload: OtpVerifyIn):
 @router.post(
     "/register",
     auth=None,
-    response={201: RegisterOut, **ERRORS},
+    response={201: RegisterOut, **ERRORS, **RETRY_ERRORS},
     summary="Create her account",
     url_name="mia_register",
 )
+@idempotent
 def register(request, payload: RegisterIn):
     """After a verified code: her name for the SMS, her PIN, an optional duress PIN and the app's disguise.
 
@@ -296,10 +300,11 @@ def contacts(request):
 
 @router.post(
     "/contacts",
-    response={201: ContactOut, **AUTH_ERRORS, 429: Error},
+    response={201: ContactOut, **AUTH_ERRORS, 429: Error, **RETRY_ERRORS},
     summary="Add a contact",
     url_name="mia_contact_add",
 )
+@idempotent
 def contact_add(request, payload: ContactIn):
     """Up to 5 (code ``max``). The contact receives an invitation SMS; replying or opening it confirms."""
     contact = services.contact_add(account=request.auth, name=payload.name, phone=payload.phone)
@@ -379,10 +384,11 @@ def alert_state(request, alert_id: uuid.UUID):
 
 @router.post(
     "/alerts/{alert_id}/locations",
-    response={201: LocationOut, 400: Error, 401: Error, 404: Error},
+    response={201: LocationOut, 400: Error, 401: Error, 404: Error, **RETRY_ERRORS},
     summary="Send a location",
     url_name="mia_alert_locate",
 )
+@idempotent
 def alert_locate(request, alert_id: uuid.UUID, payload: LocationIn):
     """A fix from the phone. The first one tells the contacts that the live page shows where she is.
     Malformed coordinates get 400 (code ``location``) and nothing is stored; an ended alert, code ``inactive``."""

@@ -10,11 +10,11 @@ from typing import Literal
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
-from ninja.errors import HttpError
 from ninja.security import django_auth
 
 from violeta.card import services
 from violeta.card.models import Branch
+from violeta.core.errors import ApiError
 from violeta.core.middleware import client_ip
 
 router = Router(tags=["tarjeta"], auth=django_auth)
@@ -48,14 +48,14 @@ def validate(request, payload: ValidateIn):
     try:
         account = services.merchant_account_of(request.user)
     except PermissionDenied as exc:
-        raise HttpError(403, _("Only an affiliated business can validate cards.")) from exc
+        raise ApiError(403, _("Only an affiliated business can validate cards."), code="forbidden") from exc
     if not (payload.number or payload.token):
-        raise HttpError(400, _("Send the card number or the QR token."))
+        raise ApiError(400, _("Send the card number or the QR token."), code="number")
     branch = None
     if payload.branch_id:
         branch = Branch.objects.filter(pk=payload.branch_id, merchant_id=account.merchant_id).first()
         if branch is None:
-            raise HttpError(400, _("That branch does not belong to your business."))
+            raise ApiError(400, _("That branch does not belong to your business."), code="branch_id")
     outcome = services.card_validate(
         user=request.user,
         account=account,

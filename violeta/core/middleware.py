@@ -12,7 +12,7 @@ from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import resolve_url
 from django.utils.translation import gettext as _
 
-from violeta.core import context
+from violeta.core import context, errors
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -108,6 +108,9 @@ class IdleTimeoutMiddleware:
     @staticmethod
     def _end(request, message):
         logout(request)
+        if errors.is_api(request):
+            # A program cannot follow a redirect to the sign-in page: it is told to sign in again.
+            return _clear_site_data(request, errors.api_error(401, message, "session_expired"))
         # The new, anonymous session carries the message to the sign-in page: keep its cookie, clear the rest.
         request.violeta_clear_site_data = '"cache", "storage"'
         messages.info(request, message)
@@ -127,6 +130,29 @@ def _clear_site_data(request, response):
     if value:
         response["Clear-Site-Data"] = value if isinstance(value, str) else '"cache", "cookies", "storage"'
     return response
+
+
+class ApiErrorMiddleware:
+    """Under /api/, an error answer that is not JSON yet becomes the API's JSON error with its stable code: a 405
+    from django-ninja's router, or what a layer that knows nothing of the API answered. The JSON replaces the body
+    only, so every header (Allow, Retry-After, WWW-Authenticate, Cache-Control…) stays."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code >= 400
+            and errors.is_api(request)
+            and not response.streaming
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            status = response.status_code
+            body = errors.api_error(status, errors.detail_for_status(status), errors.code_for_status(status))
+            response.content = body.content
+            response["Content-Type"] = body["Content-Type"]
+        return response
 
 
 class SecurityHeadersMiddleware:
@@ -152,8 +178,11 @@ class SecurityHeadersMiddleware:
     def _private(request) -> bool:
         """Whose answer may hold personal data: a signed-in person's, any API call's (MIA's bearer token is not a
         session), and any answer to a form she sent (an application shown again with her data)."""
-        if getattr(request, "user", None) is not None and request.user.is_authenticated:
-            return True
+        try:
+            if getattr(request, "user", None) is not None and request.user.is_authenticated:
+                return True
+        except errors.DATABASE_UNAVAILABLE:
+            return True  # who she is cannot be known right now: assume the answer is hers alone
         return request.path_info.startswith("/api/") or request.method not in ("GET", "HEAD", "OPTIONS")
 
 

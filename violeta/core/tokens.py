@@ -29,7 +29,11 @@ def _key() -> bytes:
     return hashlib.sha256(b"violeta.tokens:" + key.encode()).digest()
 
 
+def keyed_digest(purpose: str, value: str) -> bytes:
+    """The 32-byte HMAC-SHA256 of ``value`` under the token key, separated by ``purpose``."""
+    return hmac.new(_key(), f"{purpose}:{value}".encode(), hashlib.sha256).digest()
+
+
 def derived_token(purpose: str, value: str) -> str:
     """A 43-character token for ``value`` (a card number, a referral's id) that only the key can rebuild."""
-    digest = hmac.new(_key(), f"{purpose}:{value}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+    return base64.urlsafe_b64encode(keyed_digest(purpose, value)).decode().rstrip("=")

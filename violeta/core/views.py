@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 
 from violeta.accounts.models import CASE_ROLES, Role
+from violeta.core import errors
 
 
 @login_not_required
@@ -24,8 +25,12 @@ def home(request):
 
 
 def forbidden(request, exception=None):
+    if errors.is_api(request):
+        return errors.api_error(403, errors.detail_for_status(403), "forbidden")
     return render(request, "403.html", status=403)
 
 
 def not_found(request, exception=None):
+    if errors.is_api(request):
+        return errors.api_error(404, errors.detail_for_status(404), "not_found")
     return render(request, "404.html", status=404)

@@ -27,12 +27,26 @@ from schemathesis.specs.openapi.checks import (
 
 from violeta.alerts import services as mia
 from violeta.alerts.models import MiaAccount, MiaDevice
-from violeta.api import api
+from violeta.api import ERROR_CODES, api
 from violeta.card.models import MerchantAccount
 from violeta.card.tests import factories as card_factories
 from violeta.core.tokens import new_token, token_hash
 
 MAX_EXAMPLES = 25
+
+
+@schemathesis.check
+def documented_error_code(ctx, response, case):
+    """Every error is JSON with a code from the catalogue (docs/api.md) and its documented status."""
+    if response.status_code < 400:
+        return None
+    body = response.json()
+    code = body.get("code")
+    assert code in ERROR_CODES, f"undocumented error code {code!r}: {body}"
+    assert ERROR_CODES[code][0] == response.status_code, f"{code} answered {response.status_code}"
+    return None
+
+
 CSRF = "c" * 32  # an unmasked CSRF secret: the cookie and the header carry the same one
 CHECKS = [
     not_a_server_error,
@@ -41,6 +55,7 @@ CHECKS = [
     response_schema_conformance,
     negative_data_rejection,  # what the schema forbids (a JSON array for an object…) is refused with a 4xx
     unsupported_method,  # a method the operation does not have is 405
+    documented_error_code,
 ]
 
 

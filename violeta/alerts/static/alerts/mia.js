@@ -73,9 +73,13 @@
     this.message = T.network;
   }
 
-  /** One call to the API. Resolves to {ok, status, data}; rejects with NetworkError when offline. */
-  function api(method, path, data) {
+  /** One call to the API. Resolves to {ok, status, data}; rejects with NetworkError when offline. A retry of the
+   * same action passes the same idempotencyKey, so the server creates it once (docs/api.md). */
+  function api(method, path, data, idempotencyKey) {
     var headers = { Accept: "application/json" };
+    if (idempotencyKey) {
+      headers["Idempotency-Key"] = idempotencyKey;
+    }
     var token = store.get(KEYS.token);
     if (token) {
       headers.Authorization = "Bearer " + token;
@@ -781,7 +785,9 @@
     }
   }
 
-  function sendFix(position) {
+  /** Sends a fix; ``key`` is given only when resending one that did not get through, so the server stores it
+   * once even when the first answer was lost. */
+  function sendFix(position, key) {
     var alertId = geo.alertId;
     if (!alertId || position.timestamp === geo.sentStamp) {
       return;
@@ -794,7 +800,8 @@
       captured_at: new Date(position.timestamp).toISOString(),
     };
     geo.sentAt = Date.now();
-    api("POST", "/alerts/" + alertId + "/locations", payload)
+    key = key || uuid();
+    api("POST", "/alerts/" + alertId + "/locations", payload, key)
       .then(function (result) {
         if (geo.alertId !== alertId) {
           return;
@@ -805,23 +812,24 @@
         } else if (result.status === 401 || result.status === 404 || (result.data && result.data.code === "inactive")) {
           stopLocation();
         } else {
-          resendSoon(alertId);
+          resendSoon(alertId, position, key);
         }
       })
       .catch(function () {
-        resendSoon(alertId);
+        resendSoon(alertId, position, key);
       });
   }
 
   /** A fix that did not get through (no connection, server busy) is sent again shortly, not at the next tick. */
-  function resendSoon(alertId) {
+  function resendSoon(alertId, failed, key) {
     if (geo.alertId !== alertId) {
       return;
     }
     clearTimeout(geo.resend);
     geo.resend = setTimeout(function () {
       if (geo.alertId === alertId && geo.latest && geo.latest.timestamp !== geo.sentStamp) {
-        sendFix(geo.latest);
+        // The same fix again keeps its key; a newer one is a new send.
+        sendFix(geo.latest, geo.latest.timestamp === failed.timestamp ? key : undefined);
       }
     }, 5000);
   }
