@@ -884,13 +884,18 @@ def restricted(module_db, people):
     a lawyer for the internal protocol and she attends it under the protocol."""
     from violeta.agenda.services import phone_call_link_case
     from violeta.agenda.tests.factories import book, log_call, next_workday
+    from violeta.people.tests.factories import PersonFactory
     from violeta.referrals import services as referral_services
     from violeta.referrals.models import InboundReferral
 
     receptionist, psychologist = people["receptionist"], people["psychologist"]
     designated = people["designated"]
     # (the designated lawyer is the case's only lawyer: the object builders act as the case's lawyer)
-    case = CaseFactory(opened_by=designated, team=(receptionist, psychologist))
+    # A name no other person of the module's world can have: the lists are searched for it.
+    holder = PersonFactory(
+        given_names="Eduviges Restringida", first_surname="Protocolo", second_surname="Interno"
+    )
+    case = CaseFactory(opened_by=designated, team=(receptionist, psychologist), holder=holder)
     day = next_workday(days=3)
     appointment = book(by=receptionist, staff=psychologist, case=case, day=day)
     call = phone_call_link_case(
