@@ -46,8 +46,8 @@ def first_sms(since: str) -> str:
     started = dict(Alert.objects.filter(started_at__gte=since).values_list("id", "started_at"))
     firsts: dict[int, float] = {}
     pending = 0
-    messages = Message.objects.filter(kind=MessageKind.ALERT, alert_id__in=list(started))
-    for alert_id, sent_at in messages.values_list("alert_id", "sent_at"):
+    messages = Message.objects.filter(kind=MessageKind.ALERT, alert_link__alert_id__in=list(started))
+    for alert_id, sent_at in messages.values_list("alert_link__alert_id", "sent_at"):
         if sent_at is None:
             pending += 1
             continue
