@@ -79,6 +79,14 @@ def http_deliver(url: str, params: dict, headers: dict) -> int:
         return 0
 
 
+class Server(ThreadingHTTPServer):
+    # A sender opens up to MESSAGING_CONCURRENCY connections at once: the default backlog of 5 would drop the
+    # rest of a burst's SYNs, and the kernel's retransmissions (1 s, 3 s, 7 s...) would look like a slow provider.
+    request_queue_size = 1024
+    daemon_threads = True
+    block_on_close = False  # stop() does not wait for answers still sleeping
+
+
 class FakeTwilio:
     def __init__(
         self,
@@ -125,9 +133,7 @@ class FakeTwilio:
         self.released = threading.Event()
         self.changed = threading.Condition(self.lock)
         self._log = open(log_path, "a", buffering=1) if log_path else None  # noqa: SIM115 (closed in stop)
-        self.server = ThreadingHTTPServer((host, port), self._handler())
-        self.server.daemon_threads = True
-        self.server.block_on_close = False  # stop() does not wait for answers still sleeping
+        self.server = Server((host, port), self._handler())
         self.thread: threading.Thread | None = None
 
     # --- life ------------------------------------------------------------------------------------------------
