@@ -360,8 +360,10 @@ def plain_sql(database_url, rate, seconds, contacts):
                 params,
             )
             recipient_ids = [row[0] for row in cur.fetchall()]
+            # Due in a day: the same rows and index entries, but the sender running alongside leaves them alone.
             rows = ", ".join(
-                ["('alert', %s, %s, 'pending', 0, now(), '', '', '', now())"] * len(recipient_ids)
+                ["('alert', %s, %s, 'pending', 0, now() + interval '1 day', '', '', '', now())"]
+                * len(recipient_ids)
             )
             params = []
             for _contact_id, phone in local.contacts:
@@ -389,10 +391,6 @@ def plain_sql(database_url, rate, seconds, contacts):
     if errors:
         print("plain SQL errors:", errors[:3])
     return latencies
-
-
-if __name__ == "__main__":
-    main()
 
 
 def provider_floor(api_base, rate, seconds, contacts):
@@ -424,3 +422,7 @@ def provider_floor(api_base, rate, seconds, contacts):
     if errors:
         print("provider floor errors:", errors[:3])
     return latencies
+
+
+if __name__ == "__main__":
+    main()
