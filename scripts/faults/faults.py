@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -153,6 +154,9 @@ class Scenario:
         self.senders_started += 1
         self.sender = self.procs.start(f"sender-{self.name}", [PY, "manage.py", "messaging_sender"], self.env)
 
+    def sender_logs(self) -> str:
+        return (self.logs / f"sender-{self.name}.log").read_text(errors="replace")
+
     def finish(self) -> None:
         if self.sender is not None:
             self.procs.stop(self.sender)
@@ -261,7 +265,8 @@ def failed(counts: dict) -> list[str]:
 
 def scenario_kill(procs, env, logs, accounts, args) -> dict:
     """a. SIGKILL the sender at random points during the burst; restart it each time."""
-    scenario = Scenario("kill", procs, env, logs, ["--slow-fraction", "0.05", "--slow-seconds", "0.5"])
+    # A third of the answers take a second, so that most kills find messages in flight (claimed, maybe accepted).
+    scenario = Scenario("kill", procs, env, logs, ["--slow-fraction", "0.3", "--slow-seconds", "1"])
     scenario.start_sender()
     rng = random.Random(args.seed)
     kills = []
@@ -279,7 +284,11 @@ def scenario_kill(procs, env, logs, accounts, args) -> dict:
     ids = burst("kill", accounts, args.alerts, args.rate, during=maybe_kill)
     counts = check("a (sender SIGKILLed)", ids, scenario.fake_log)
     counts["sender kills"] = len(kills)
-    log(f"scenario a: the sender was killed {len(kills)} times and restarted each time")
+    recovered = re.findall(r"recovered (\d+) of (\d+) messages", scenario.sender_logs())
+    log(
+        f"scenario a: the sender was killed {len(kills)} times and restarted each time; messages left 'sending'"
+        f" by a killed sender and resolved by asking the provider: {sum(int(found) for found, _all in recovered)}"
+    )
     scenario.finish()
     return counts
 
