@@ -6,13 +6,17 @@ What it measures (issue 3, "Performance"):
    scheduled instant, so a slow server cannot hide its queueing (no coordinated omission).
 2. The same inserts as plain SQL (psycopg, one transaction per alert, same rate): the floor the ORM, the
    services, the HTTP stack and authentication add to; reported as a ratio.
-3. First SMS: ``Message.sent_at - Alert.started_at`` for the alert messages, with the task worker(s)
-   running and the file SMS backend.
+3. First SMS: ``Message.sent_at - Alert.started_at`` for each alert's first message (recorded when the provider
+   accepted it), with the real sender process(es) (``manage.py messaging_sender``) and the fake Twilio
+   (violeta/testing/fake_twilio.py) as a process; ``--slow-fraction 0.05 --slow-seconds 11`` makes 5 % of its
+   answers take 11 s (past the sender's 10-s timeout: those are recovered by asking the provider).
+4. The first SMS's floor: for each alert, its contacts' messages POSTed straight to the same fake at the same
+   rate (no database, no sender), the first answer counted from the scheduled instant.
 
 PostgreSQL only (the production database). It creates and drops its own database. Run:
 
-    .venv/bin/python bench/mia_alerts.py                  # defaults: 100/s for 20 s, 2 contacts, 1 worker
-    .venv/bin/python bench/mia_alerts.py --rate 50 --seconds 30 --workers 3
+    .venv/bin/python bench/mia_alerts.py                  # defaults: 100/s for 20 s, 2 contacts, 1 sender
+    .venv/bin/python bench/mia_alerts.py --slow-fraction 0.05 --slow-seconds 11
 """
 
 import argparse
@@ -33,7 +37,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import PY, ROOT, data, gunicorn, open_loop, percentile, psql, script_output, stop, summary
+from bench.harness import (
+    PY,
+    ROOT,
+    data,
+    free_port,
+    gunicorn,
+    open_loop,
+    percentile,
+    psql,
+    script_output,
+    stop,
+    summary,
+)
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -141,13 +157,17 @@ def main():
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--contacts", type=int, default=2)
     parser.add_argument("--accounts", type=int, default=200)
-    parser.add_argument("--workers", type=int, default=1, help="task worker processes")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="sender processes (manage.py messaging_sender)"
+    )
+    parser.add_argument("--slow-fraction", type=float, default=0.0, help="provider answers that are slow")
+    parser.add_argument("--slow-seconds", type=float, default=11.0)
     parser.add_argument("--web-workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument(
         "--worker-nice",
         type=int,
         default=0,
-        help="run the task workers with this niceness (web first on one host)",
+        help="run the senders with this niceness (web first on one host)",
     )
     parser.add_argument(
         "--escalate-after",
@@ -163,13 +183,17 @@ def main():
     args = parser.parse_args()
 
     db = f"violeta_bench_{os.getpid()}"
+    fake_port = free_port()
     var = Path(tempfile.mkdtemp(prefix="violeta-bench-"))
     env = {
         **os.environ,
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{db}",
         "VIOLETA_VAR_DIR": str(var),
-        "SMS_BACKEND": "violeta.messaging.backends.file.FileBackend",
-        "SMS_FILE_PATH": str(var / "sms.jsonl"),
+        "SMS_BACKEND": "violeta.messaging.backends.twilio.TwilioBackend",
+        "TWILIO_ACCOUNT_SID": "ACbench",
+        "TWILIO_AUTH_TOKEN": "bench-token",
+        "TWILIO_FROM": "+15005550006",
+        "TWILIO_API_BASE": f"http://127.0.0.1:{fake_port}",
         "DEBUG": "0",
         "CONN_MAX_AGE": "60",
         "MIA_ESCALATE_AFTER_SECONDS": str(args.escalate_after),
@@ -185,23 +209,33 @@ def main():
         for _ in range(args.workers):
             procs.append(
                 subprocess.Popen(
-                    [
-                        "nice",
-                        "-n",
-                        str(args.worker_nice),
-                        PY,
-                        "manage.py",
-                        "db_worker",
-                        "--interval",
-                        "0.05",
-                        "--no-startup-delay",
-                        "--no-reload",
-                        "-v0",
-                    ],
+                    ["nice", "-n", str(args.worker_nice), PY, "manage.py", "messaging_sender"],
                     cwd=ROOT,
                     env=env,
                 )
             )
+        fake = subprocess.Popen(
+            [
+                PY,
+                "-m",
+                "violeta.testing.fake_twilio",
+                "--port",
+                str(fake_port),
+                "--account-sid",
+                "ACbench",
+                "--auth-token",
+                "bench-token",
+                "--slow-fraction",
+                str(args.slow_fraction),
+                "--slow-seconds",
+                str(args.slow_seconds),
+                "--seed",
+                "1",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        procs.append(fake)
         url = f"{base}/api/v1/mia/alerts"
 
         def fire(i):
@@ -217,7 +251,7 @@ def main():
         # has been up a while is; these alerts are not counted (the first-SMS figure counts from run_started).
         with ThreadPoolExecutor(max_workers=4 * args.web_workers * 8) as pool:
             list(pool.map(fire, range(4 * args.web_workers * 8)))
-        meter = CpuMeter(db, procs[0].pid, [proc.pid for proc in procs[1:]])
+        meter = CpuMeter(db, procs[0].pid, [proc.pid for proc in procs[1:-1]])
         time.sleep(4)  # the workers finish starting (imports, first connection)
         idle_before = meter.snapshot()
         time.sleep(3)  # the idle cost: workers polling an empty queue
@@ -236,10 +270,12 @@ def main():
                 + "".join(f"{at:.3f} {ms:.2f}\n" for at, ms in open_loop.timeline)
             )
         steal = (steal_ticks() - steal_before) / CLOCK_TICKS / (args.seconds * (os.cpu_count() or 1))
-        time.sleep(3)  # let the workers drain
+        # Let the senders drain (past the slow answers, the timeout and the sweep that recovers them).
+        time.sleep(3 if not args.slow_fraction else args.slow_seconds + 6)
         busy = CpuMeter.delta(before, meter.snapshot())
         first_sms = script_output("mia_data.py", "first-sms", run_started, env=env)
         sql_ms = plain_sql(env["DATABASE_URL"], args.rate, args.seconds, args.contacts)
+        floor_ms = provider_floor(env["TWILIO_API_BASE"], args.rate, args.seconds, args.contacts)
     finally:
         stop(procs)
         if not args.keep:
@@ -247,7 +283,8 @@ def main():
 
     print(
         f"\nMIA alert acceptance: {args.rate:g}/s open loop for {args.seconds:g} s, {args.contacts} contacts each,"
-        f" {args.web_workers} gunicorn workers, {args.workers} task workers (nice {args.worker_nice}),"
+        f" {args.web_workers} gunicorn workers, {args.workers} senders (nice {args.worker_nice}),"
+        f" provider answers slow ({args.slow_seconds:g} s): {args.slow_fraction * 100:g} %,"
         f" {os.cpu_count()} cores"
     )
     print(summary("API (HTTP → committed + outbox)", api_ms))
@@ -259,12 +296,13 @@ def main():
         f" longest pause of a 5-ms heartbeat {heartbeat.longest * 1000:.0f} ms"
     )
     print(first_sms.strip())
+    print(summary("floor: first of the POSTs to the fake", floor_ms))
     alerts = len(api_ms)
-    window = args.seconds + 3
+    window = args.seconds + (3 if not args.slow_fraction else args.slow_seconds + 6)
     sent = re.search(r"n=\s*(\d+)", first_sms)
     if args.workers and sent and int(sent.group(1)):
         print(
-            f"worker CPU per alert whose SMS went out in the window: {busy['worker'] * 1000 / int(sent.group(1)):.2f} ms"
+            f"sender CPU per alert whose SMS went out in the window: {busy['worker'] * 1000 / int(sent.group(1)):.2f} ms"
         )
     print(
         f"CPU per alert (ms, over the run and 3 s of drain; {alerts} alerts):  "
@@ -273,13 +311,13 @@ def main():
         + f" = {sum(busy.values()) / window:.2f} cores busy"
     )
     print(
-        "idle CPU (cores, workers polling an empty queue): "
+        "idle CPU (cores, senders waiting on an empty outbox): "
         + "  ".join(f"{part} {idle[part] / 3:.3f}" for part in idle)
     )
 
 
 def plain_sql(database_url, rate, seconds, contacts):
-    """The inserts one accepted alert makes, as plain parameterised SQL: alert, recipients, outbox, tasks."""
+    """The inserts one accepted alert makes, as plain parameterised SQL: alert, recipients, outbox, links."""
     import psycopg
 
     local = threading.local()
@@ -300,56 +338,89 @@ def plain_sql(database_url, rate, seconds, contacts):
             local.conn.commit()
         return local.conn
 
-    def task_row(cur, path, args):
-        cur.execute(
-            "INSERT INTO django_tasks_database_dbtaskresult (id, status, args_kwargs, priority, task_path, "
-            "queue_name, backend_name, run_after, enqueued_at, exception_class_path, traceback, worker_ids) "
-            "VALUES (%s, 'READY', %s, 0, %s, 'default', 'bench', now(), now(), '', '', '[]')",
-            [uuid.uuid4(), json.dumps({"args": args, "kwargs": {}}), path],
-        )
-
     def fire(i):
-        # As the service does: one INSERT each for the alert, its recipients and its messages; two task rows.
+        # As the service does: one INSERT each for the alert, its recipients, its messages and their links.
         c = conn()
         with c.cursor() as cur:
             cur.execute(
                 "INSERT INTO alerts_alert (public_id, client_id, account_id, status, is_duress, started_at, "
-                "escalation_reason, outcome, outcome_note) "
-                "VALUES (%s, %s, %s, 'active', false, now(), '', '', '') RETURNING id",
+                "escalation_reason, outcome, outcome_note, escalate_at) "
+                "VALUES (%s, %s, %s, 'active', false, now(), '', '', '', now() + interval '1 hour') RETURNING id",
                 [uuid.uuid4(), uuid.uuid4().hex, local.account],
             )
             alert_id = cur.fetchone()[0]
             rows = ", ".join(["(%s, %s, %s, '')"] * len(local.contacts))
             params = []
             for contact_id, _phone in local.contacts:
-                params += [alert_id, contact_id, secrets.token_urlsafe(16)]
+                params += [alert_id, contact_id, secrets.token_hex(32)]
             cur.execute(
-                "INSERT INTO alerts_alertrecipient (alert_id, contact_id, token, acknowledged_via) VALUES "
+                "INSERT INTO alerts_alertrecipient (alert_id, contact_id, token_hash, acknowledged_via) VALUES "
                 + rows
                 + " RETURNING id",
                 params,
             )
             recipient_ids = [row[0] for row in cur.fetchall()]
+            # Due in a day: the same rows and index entries, but the sender running alongside leaves them alone.
             rows = ", ".join(
-                ["('alert', %s, %s, %s, %s, 'pending', 0, now(), '', '', '', now())"] * len(recipient_ids)
+                ["('alert', %s, %s, 'pending', 0, now() + interval '1 day', '', '', '', now())"]
+                * len(recipient_ids)
             )
             params = []
-            for (_contact_id, phone), recipient_id in zip(local.contacts, recipient_ids, strict=True):
-                params += [phone, ciphertext, alert_id, recipient_id]
+            for _contact_id, phone in local.contacts:
+                params += [phone, ciphertext]
             cur.execute(
-                "INSERT INTO alerts_smsmessage (kind, to_phone, body, alert_id, recipient_id, status, attempt, "
-                "next_attempt_at, provider_message_id, provider_status, last_error, created_at) VALUES "
+                "INSERT INTO messaging_message (kind, to_phone, body, status, attempt, next_attempt_at, "
+                "provider_message_id, provider_status, last_error, created_at) VALUES "
                 + rows
                 + " RETURNING id",
                 params,
             )
-            task_row(cur, "bench.noop", [[row[0] for row in cur.fetchall()]])
-            task_row(cur, "bench.noop", [alert_id])
+            message_ids = [row[0] for row in cur.fetchall()]
+            cur.execute(
+                "INSERT INTO alerts_alertmessage (message_id, alert_id, recipient_id) VALUES "
+                + ", ".join(["(%s, %s, %s)"] * len(message_ids)),
+                [
+                    value
+                    for pair in zip(message_ids, recipient_ids, strict=True)
+                    for value in (pair[0], alert_id, pair[1])
+                ],
+            )
         c.commit()
 
     latencies, errors = open_loop(rate, seconds, fire, concurrency=32)
     if errors:
         print("plain SQL errors:", errors[:3])
+    return latencies
+
+
+def provider_floor(api_base, rate, seconds, contacts):
+    """The first SMS's floor: each alert's ``contacts`` messages POSTed straight to the fake provider at once, at
+    the same rate; latency of the first answer from the scheduled instant (no database, no sender)."""
+    import base64
+    import urllib.parse
+
+    url = f"{api_base}/2010-04-01/Accounts/ACbench/Messages.json"
+    auth = "Basic " + base64.b64encode(b"ACbench:bench-token").decode()
+    pool = ThreadPoolExecutor(max_workers=256)
+
+    def post(to):
+        body = urllib.parse.urlencode({"To": to, "Body": f"floor {uuid.uuid4().hex}", "From": "+1"}).encode()
+        request = urllib.request.Request(url, data=body, method="POST")
+        request.add_header("Authorization", auth)
+        with urllib.request.urlopen(request, timeout=30) as response:
+            response.read()
+
+    def fire(i):
+        futures = [pool.submit(post, f"+52614{9000000 + i * 10 + n:07d}") for n in range(contacts)]
+        done = threading.Event()
+        for future in futures:
+            future.add_done_callback(lambda _f: done.set())
+        done.wait(60)
+
+    latencies, errors = open_loop(rate, seconds, fire, concurrency=64)
+    pool.shutdown(wait=False, cancel_futures=True)
+    if errors:
+        print("provider floor errors:", errors[:3])
     return latencies
 
 

@@ -16,6 +16,7 @@ from django.contrib.auth.hashers import make_password  # noqa: E402
 
 from violeta.alerts.models import Alert, EmergencyContact, MiaAccount, MiaDevice  # noqa: E402
 from violeta.alerts.services import _hash_token  # noqa: E402
+from violeta.core.tokens import token_hash  # noqa: E402
 from violeta.messaging.models import Message, MessageKind  # noqa: E402
 
 
@@ -31,7 +32,7 @@ def accounts(n: int, contacts: int) -> list[str]:
                 account=account,
                 name=f"Contacto {j}",
                 phone=f"+52614{5000000 + i * 10 + j:07d}",
-                confirm_token=secrets.token_urlsafe(16),
+                confirm_token_hash=token_hash(secrets.token_urlsafe(16)),
             )
         raw = secrets.token_urlsafe(32)
         MiaDevice.objects.create(account=account, token_hash=_hash_token(raw))
@@ -46,8 +47,8 @@ def first_sms(since: str) -> str:
     started = dict(Alert.objects.filter(started_at__gte=since).values_list("id", "started_at"))
     firsts: dict[int, float] = {}
     pending = 0
-    messages = Message.objects.filter(kind=MessageKind.ALERT, alert_id__in=list(started))
-    for alert_id, sent_at in messages.values_list("alert_id", "sent_at"):
+    messages = Message.objects.filter(kind=MessageKind.ALERT, alert_link__alert_id__in=list(started))
+    for alert_id, sent_at in messages.values_list("alert_link__alert_id", "sent_at"):
         if sent_at is None:
             pending += 1
             continue

@@ -1,0 +1,442 @@
+"""A local fake of Twilio's Messages REST API, to break delivery on purpose (tests, scripts/faults, bench/).
+
+What it serves (what ``violeta.messaging.backends.twilio.TwilioBackend`` calls):
+- ``POST /2010-04-01/Accounts/<sid>/Messages.json`` (form: To, Body, From or MessagingServiceSid, StatusCallback)
+  → 201 ``{"sid": "SM…", "status": "queued", "to", "body", ...}``;
+- ``GET  /2010-04-01/Accounts/<sid>/Messages.json?To=…&PageSize=…`` → ``{"messages": [...]}``, newest first;
+- ``GET  /2010-04-01/Accounts/<sid>/Messages/<sid>.json`` → the message, with its current status.
+
+Every message it *accepts* is recorded (``FakeTwilio.accepted``, and as JSON lines in ``log_path``): two accepted
+messages with the same (To, Body) are a duplicate, since every alert body carries a token of its own.
+
+Each POST gets one behaviour, drawn from the fractions (seeded) or taken from ``pattern`` (cycled, or a function
+of the request's number, To and Body):
+- ``ok``: accept and answer at once;
+- ``fail``: answer 500 or 503, not accepted;
+- ``slow``: accept, answer after ``slow_seconds``;
+- ``timeout`` (accepted but timed out): accept, answer after ``timeout_seconds`` (longer than the client waits);
+- ``early_callback``: accept, deliver a signed "delivered" status callback to StatusCallback and wait for it to
+  be answered, *then* answer the POST (the callback beats the response, as it sometimes does with Twilio);
+- ``hold``: accept and answer only when the test calls ``release()`` (a slow answer without wall-clock time).
+With ``callbacks`` on, every accepted message also gets "sent" and "delivered" callbacks after its answer.
+
+A callback is delivered by ``deliver(url, params, headers)``: by default an HTTP POST to the URL; tests may pass
+their own (e.g. to hand it to Django's test client in the test's thread, ``CallbackInbox``).
+
+As a thread::
+
+    with FakeTwilio(auth_token="t", fail_fraction=0.1) as fake:
+        settings.TWILIO_API_BASE = fake.base_url
+        ...
+        assert fake.duplicates() == []
+
+As a process (scripts; the log is JSON lines, one per accepted message)::
+
+    python -m violeta.testing.fake_twilio --port 8765 --auth-token t --log /tmp/accepted.jsonl \\
+        --slow-fraction 0.05 --slow-seconds 11 --fail-fraction 0.05 --early-callback-fraction 0.1
+"""
+
+import argparse
+import base64
+import hashlib
+import hmac
+import json
+import queue
+import random
+import signal
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+BEHAVIOURS = ("ok", "fail", "slow", "timeout", "early_callback", "hold")
+
+
+def sign(url: str, params: dict, token: str) -> str:
+    """Twilio's X-Twilio-Signature: base64 HMAC-SHA1 of the URL followed by the sorted POST parameters."""
+    payload = url + "".join(f"{key}{params[key]}" for key in sorted(params))
+    return base64.b64encode(hmac.new(token.encode(), payload.encode(), hashlib.sha1).digest()).decode()
+
+
+def http_deliver(url: str, params: dict, headers: dict) -> int:
+    """POST a status callback as Twilio does; returns the HTTP status (0 when nobody answered)."""
+    request = urllib.request.Request(url, data=urllib.parse.urlencode(params).encode(), method="POST")  # noqa: S310
+    for name, value in headers.items():
+        request.add_header(name, value)
+    request.add_header("Content-Type", "application/x-www-form-urlencoded")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (a local test URL)
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except OSError:
+        return 0
+
+
+class Server(ThreadingHTTPServer):
+    # A sender opens up to MESSAGING_CONCURRENCY connections at once: the default backlog of 5 would drop the
+    # rest of a burst's SYNs, and the kernel's retransmissions (1 s, 3 s, 7 s...) would look like a slow provider.
+    request_queue_size = 1024
+    daemon_threads = True
+    block_on_close = False  # stop() does not wait for answers still sleeping
+
+
+class FakeTwilio:
+    def __init__(
+        self,
+        *,
+        account_sid: str = "ACfake",
+        auth_token: str = "fake-token",  # noqa: S107 (the fake's own, never a real one)
+        host: str = "127.0.0.1",
+        port: int = 0,
+        fail_fraction: float = 0.0,
+        slow_fraction: float = 0.0,
+        slow_seconds: float = 1.0,
+        timeout_fraction: float = 0.0,
+        timeout_seconds: float = 2.0,
+        early_callback_fraction: float = 0.0,
+        early_status: str = "delivered",
+        pattern: list[str] | Callable[[int, str, str], str] | None = None,
+        callbacks: bool = False,
+        callback_delay: float = 0.0,
+        deliver: Callable[[str, dict, dict], object] = http_deliver,
+        log_path: str | None = None,
+        seed: int = 0,
+    ):
+        self.account_sid, self.auth_token = account_sid, auth_token
+        self.fractions = [
+            ("fail", fail_fraction),
+            ("slow", slow_fraction),
+            ("timeout", timeout_fraction),
+            ("early_callback", early_callback_fraction),
+        ]
+        self.slow_seconds, self.timeout_seconds = slow_seconds, timeout_seconds
+        self.early_status = early_status
+        self.pattern = pattern
+        self.callbacks, self.callback_delay = callbacks, callback_delay
+        self.deliver = deliver
+        self.log_path = log_path
+        self.random = random.Random(seed)  # noqa: S311 (seeded, repeatable draws of behaviour)
+        self.lock = threading.Lock()
+        self.requests = 0  # POSTs received
+        self.counts: Counter = Counter()  # behaviour -> POSTs
+        self.accepted: list[dict] = []  # every accepted message, in order
+        self.by_sid: dict[str, dict] = {}
+        self.answered: list[str] = []  # sids whose POST was answered, in order
+        self.callback_results: list[tuple[str, str, object]] = []  # (sid, status, what deliver returned)
+        self.released = threading.Event()
+        self.changed = threading.Condition(self.lock)
+        self._log = open(log_path, "a", buffering=1) if log_path else None  # noqa: SIM115 (closed in stop)
+        self.server = Server((host, port), self._handler())
+        self.thread: threading.Thread | None = None
+
+    # --- life ------------------------------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> "FakeTwilio":
+        self.thread = threading.Thread(target=self.server.serve_forever, name="fake-twilio", daemon=True)
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.released.set()
+        self.server.shutdown()
+        self.server.server_close()
+        if self._log:
+            self._log.close()
+
+    def __enter__(self) -> "FakeTwilio":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def release(self) -> None:
+        """Answer every held POST (behaviour ``hold``)."""
+        self.released.set()
+
+    # --- what the tests read -----------------------------------------------------------------------------------
+
+    def duplicates(self) -> list[tuple[str, str]]:
+        """(To, Body) pairs accepted more than once."""
+        with self.lock:
+            seen = Counter((message["to"], message["body"]) for message in self.accepted)
+        return [pair for pair, count in seen.items() if count > 1]
+
+    def accepted_pairs(self) -> set[tuple[str, str]]:
+        with self.lock:
+            return {(message["to"], message["body"]) for message in self.accepted}
+
+    def wait_for(self, predicate: Callable[["FakeTwilio"], bool], timeout: float = 30) -> bool:
+        """Wait until ``predicate(self)`` holds (checked on every change); False if ``timeout`` passed first."""
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while not predicate(self):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self.changed.wait(min(left, 0.1))
+        return True
+
+    # --- behaviour ---------------------------------------------------------------------------------------------
+
+    def _choose(self, number: int, to: str, body: str) -> str:
+        if callable(self.pattern):
+            return self.pattern(number, to, body)
+        if self.pattern:
+            return self.pattern[number % len(self.pattern)]
+        draw = self.random.random()
+        for name, fraction in self.fractions:
+            if draw < fraction:
+                return name
+            draw -= fraction
+        return "ok"
+
+    def _accept(self, form: dict, behaviour: str) -> dict:
+        now = datetime.now(UTC)
+        message = {
+            "sid": "SM" + uuid.uuid4().hex,
+            "account_sid": self.account_sid,
+            "to": form.get("To", ""),
+            "from": form.get("From", "") or form.get("MessagingServiceSid", ""),
+            "body": form.get("Body", ""),
+            "status": "queued",
+            "date_created": now.strftime("%a, %d %b %Y %H:%M:%S +0000"),
+            "date_sent": None,
+            "status_callback": form.get("StatusCallback", ""),
+            "behaviour": behaviour,  # not Twilio's: which answer this fake gave (tests read it)
+        }
+        with self.changed:
+            self.accepted.append(message)
+            self.by_sid[message["sid"]] = message
+            self.changed.notify_all()
+        if self._log:
+            record = {key: message[key] for key in ("sid", "to", "body")}
+            self._log.write(json.dumps({**record, "behaviour": behaviour, "at": time.time()}) + "\n")
+        return message
+
+    def _callback(self, message: dict, status: str) -> None:
+        url = message["status_callback"]
+        with self.lock:
+            message["status"] = status
+        if not url:
+            return
+        params = {
+            "AccountSid": self.account_sid,
+            "ApiVersion": "2010-04-01",
+            "From": message["from"],
+            "MessageSid": message["sid"],
+            "MessageStatus": status,
+            "SmsSid": message["sid"],
+            "SmsStatus": status,
+            "To": message["to"],
+        }
+        result = self.deliver(url, params, {"X-Twilio-Signature": sign(url, params, self.auth_token)})
+        with self.changed:
+            self.callback_results.append((message["sid"], status, result))
+            self.changed.notify_all()
+
+    def _later_callbacks(self, message: dict) -> None:
+        def run():
+            if self.callback_delay:
+                time.sleep(self.callback_delay)
+            for status in ("sent", "delivered"):
+                self._callback(message, status)
+
+        threading.Thread(target=run, name="fake-twilio-callback", daemon=True).start()
+
+    def _handler(self):
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):  # quiet
+                pass
+
+            def _answer(self, code: int, payload: dict) -> None:
+                raw = json.dumps(payload).encode()
+                try:
+                    self.send_response(code)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(raw)))
+                    self.end_headers()
+                    self.wfile.write(raw)
+                except OSError:  # the client gave up waiting (behaviour "timeout")
+                    self.close_connection = True
+
+            def _path(self) -> tuple[str, dict]:
+                parts = urllib.parse.urlsplit(self.path)
+                return parts.path, dict(urllib.parse.parse_qsl(parts.query))
+
+            def _base(self) -> str:
+                return f"/2010-04-01/Accounts/{fake.account_sid}/Messages"
+
+            def _authorised(self) -> bool:
+                raw = f"{fake.account_sid}:{fake.auth_token}".encode()
+                if self.headers.get("Authorization") == "Basic " + base64.b64encode(raw).decode():
+                    return True
+                self._answer(401, {"code": 20003, "message": "Authenticate", "status": 401})
+                return False
+
+            def do_GET(self):
+                path, query = self._path()
+                if not self._authorised():
+                    return
+                if path == self._base() + ".json":
+                    size = int(query.get("PageSize", 50))
+                    with fake.lock:
+                        found = [m for m in reversed(fake.accepted) if m["to"] == query.get("To", m["to"])]
+                        page = [dict(m) for m in found[:size]]
+                    self._answer(200, {"messages": page, "page_size": size})
+                    return
+                prefix = self._base() + "/"
+                if path.startswith(prefix) and path.endswith(".json"):
+                    sid = path[len(prefix) : -len(".json")]
+                    with fake.lock:
+                        message = dict(fake.by_sid[sid]) if sid in fake.by_sid else None
+                    if message:
+                        self._answer(200, message)
+                        return
+                self._answer(404, {"code": 20404, "message": "Not found", "status": 404})
+
+            def do_POST(self):
+                path, _query = self._path()
+                length = int(self.headers.get("Content-Length") or 0)
+                form = dict(urllib.parse.parse_qsl(self.rfile.read(length).decode()))
+                if not self._authorised():
+                    return
+                if path != self._base() + ".json":
+                    self._answer(404, {"code": 20404, "message": "Not found", "status": 404})
+                    return
+                with fake.lock:
+                    number = fake.requests
+                    fake.requests += 1
+                behaviour = fake._choose(number, form.get("To", ""), form.get("Body", ""))
+                with fake.lock:
+                    fake.counts[behaviour] += 1
+                if behaviour == "fail":
+                    code = 500 if number % 2 else 503
+                    self._answer(code, {"code": 20500, "message": "Internal error", "status": code})
+                    return
+                message = fake._accept(form, behaviour)
+                if behaviour == "slow":
+                    time.sleep(fake.slow_seconds)
+                elif behaviour == "timeout":
+                    time.sleep(fake.timeout_seconds)
+                elif behaviour == "hold":
+                    fake.released.wait()
+                elif behaviour == "early_callback":
+                    fake._callback(message, fake.early_status)
+                with fake.lock:
+                    payload = dict(message)
+                    if behaviour != "early_callback":
+                        payload["status"] = "queued"
+                self._answer(201, payload)
+                with fake.changed:
+                    fake.answered.append(message["sid"])
+                    fake.changed.notify_all()
+                if fake.callbacks and behaviour != "early_callback":
+                    fake._later_callbacks(message)
+
+        return Handler
+
+
+class CallbackInbox:
+    """Status callbacks handed to the test's own thread (where its database connection lives).
+
+    ``deliver`` (given to ``FakeTwilio``) runs in the fake's thread: it queues the callback and waits until the
+    test's thread has posted it (``process``), so an early callback still reaches Violeta before the answer to
+    the send does. ``process(post)`` posts every queued callback with ``post(url, params, headers)`` (e.g.
+    Django's test client) and returns how many.
+    """
+
+    def __init__(self, *, wait: float = 30):
+        self.queue: queue.SimpleQueue = queue.SimpleQueue()
+        self.wait = wait
+        self.wake: threading.Event | None = (
+            None  # set when a callback is queued (e.g. the sender's wake event)
+        )
+
+    def deliver(self, url: str, params: dict, headers: dict):
+        done = threading.Event()
+        box: dict = {}
+        self.queue.put((url, params, headers, done, box))
+        if self.wake is not None:
+            self.wake.set()
+        done.wait(self.wait)
+        return box.get("result")
+
+    def process(self, post: Callable[[str, dict, dict], object]) -> int:
+        handled = 0
+        while True:
+            try:
+                url, params, headers, done, box = self.queue.get_nowait()
+            except queue.Empty:
+                return handled
+            try:
+                box["result"] = post(url, params, headers)
+            finally:
+                done.set()
+            handled += 1
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--account-sid", default="ACfake")
+    parser.add_argument("--auth-token", default="fake-token")
+    parser.add_argument("--log", help="append each accepted message to this file as a JSON line")
+    parser.add_argument("--fail-fraction", type=float, default=0.0)
+    parser.add_argument("--slow-fraction", type=float, default=0.0)
+    parser.add_argument("--slow-seconds", type=float, default=1.0)
+    parser.add_argument("--timeout-fraction", type=float, default=0.0, help="accepted but answered too late")
+    parser.add_argument("--timeout-seconds", type=float, default=12.0)
+    parser.add_argument("--early-callback-fraction", type=float, default=0.0)
+    parser.add_argument("--early-status", default="delivered", choices=["delivered", "sent"])
+    parser.add_argument("--callbacks", action="store_true", help="'sent' and 'delivered' after each answer")
+    parser.add_argument("--callback-delay", type=float, default=0.2)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    fake = FakeTwilio(
+        account_sid=args.account_sid,
+        auth_token=args.auth_token,
+        host=args.host,
+        port=args.port,
+        fail_fraction=args.fail_fraction,
+        slow_fraction=args.slow_fraction,
+        slow_seconds=args.slow_seconds,
+        timeout_fraction=args.timeout_fraction,
+        timeout_seconds=args.timeout_seconds,
+        early_callback_fraction=args.early_callback_fraction,
+        early_status=args.early_status,
+        callbacks=args.callbacks,
+        callback_delay=args.callback_delay,
+        log_path=args.log,
+        seed=args.seed,
+    )
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    signal.signal(signal.SIGINT, lambda *_: stopping.set())
+    fake.start()
+    print(f"fake twilio on {fake.base_url}", flush=True)
+    stopping.wait()
+    print(
+        f"fake twilio: {fake.requests} POSTs {dict(fake.counts)}, {len(fake.accepted)} accepted", flush=True
+    )
+    fake.stop()
+
+
+if __name__ == "__main__":
+    main()
