@@ -57,6 +57,7 @@ class Stats:
     unknown: int = 0
     recovered: int = 0
     database_errors: int = 0
+    errors: int = 0
     job_errors: dict = field(default_factory=dict)
 
 
@@ -108,10 +109,13 @@ class Sender:
             return 0
         batch = list(self.unrecorded)
         with transaction.atomic():
+            services.record_sent_many(
+                [(outcome.message_id, outcome.attempt, outcome.result) for outcome in batch if outcome.result]
+            )
             for outcome in batch:
                 if outcome.result is not None:
-                    services.record_sent(outcome.message_id, outcome.attempt, outcome.result)
-                elif outcome.unknown:
+                    continue
+                if outcome.unknown:
                     services.record_unknown(outcome.message_id, outcome.attempt, outcome.error)
                 else:
                     services.record_refused(outcome.message_id, outcome.attempt, outcome.error)
@@ -231,7 +235,16 @@ class Sender:
                 for alias in connections:
                     with contextlib.suppress(DatabaseError):
                         connections[alias].close()
-                wait = delay
+                self.stopping.wait(delay)  # not cut short by wake-ups: the database needs the time
+                continue
+            except (
+                Exception
+            ):  # a bug must not stop every message: log it, wait, go on (the lease sweep recovers)
+                self.stats.errors += 1
+                delay = min(max(delay * 2, 0.25), services.conf("RECONNECT_MAX_SECONDS"))
+                logger.exception("sender %s: unexpected error; retrying in %.2f s", self.name, delay)
+                self.stopping.wait(delay)
+                continue
             self.wake.wait(wait)
             self.wake.clear()
         self._drain()

@@ -11,9 +11,11 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
+from violeta.core.crypto import DecryptionError
 from violeta.messaging.backends import BaseSmsBackend, SendResult, SmsError
 from violeta.messaging.models import DUE_STATUSES, Message, MessageStatus, ProviderReport, SenderHeartbeat
 
@@ -66,27 +68,51 @@ def claim(*, limit: int, now: datetime | None = None) -> list[Message]:
     """Claim up to ``limit`` due messages, oldest first: "sending", attempt + 1, held until ``now + LEASE``.
 
     Rows another sender is claiming are skipped (``SKIP LOCKED`` on PostgreSQL; on SQLite the IMMEDIATE
-    transaction serialises claimers). Committed before any of them is handed to the provider.
+    transaction serialises claimers). Committed before any of them is handed to the provider. A body that
+    cannot be decrypted (a key missing from ``VIOLETA_ENCRYPTION_KEYS``) fails that message alone, retried with
+    backoff until it gives up and the monitors are told: one unreadable row never stops the others.
     """
     now = now or timezone.now()
     lease_until = now + timedelta(seconds=conf("LEASE_SECONDS"))
+    body_field = Message._meta.get_field("body")
     with transaction.atomic():
         due = list(
             Message.objects.select_for_update(skip_locked=True)
             .filter(status__in=DUE_STATUSES, next_attempt_at__lte=now)
-            .order_by("next_attempt_at", "id")[:limit]
+            .order_by("next_attempt_at", "id")
+            .values_list("pk", "to_phone", "attempt", "kind")[:limit]
         )
         if not due:
             return []
-        Message.objects.filter(pk__in=[message.pk for message in due]).update(
+        ids = [row[0] for row in due]
+        Message.objects.filter(pk__in=ids).update(
             status=MessageStatus.SENDING, attempt=F("attempt") + 1, claimed_at=now, lease_until=lease_until
         )
-    for message in due:
-        message.attempt += 1
-        message.status = MessageStatus.SENDING
-        message.claimed_at = now
-        message.lease_until = lease_until
-    return due
+        raw = dict(
+            Message.objects.filter(pk__in=ids)
+            .annotate(raw_body=Cast("body", output_field=TextField()))
+            .values_list("pk", "raw_body")
+        )
+        claimed = []
+        for pk, to_phone, attempt, kind in due:
+            message = Message(
+                pk=pk,
+                kind=kind,
+                to_phone=to_phone,
+                attempt=attempt + 1,
+                status=MessageStatus.SENDING,
+                claimed_at=now,
+                lease_until=lease_until,
+            )
+            message._state.adding = False
+            try:
+                message.body = body_field.from_db_value(raw[pk], None, connection)
+            except DecryptionError:
+                logger.error("message %s: its text cannot be decrypted (a key missing?)", pk)
+                _schedule_retry(message, "cannot decrypt the text: is a key missing?", now)
+                continue
+            claimed.append(message)
+    return claimed
 
 
 def next_due_at() -> datetime | None:
@@ -178,6 +204,56 @@ def record_sent(message_id: int, attempt: int, result: SendResult) -> bool:
             _apply_status(message, early.provider_status)
             early.delete()
     return True
+
+
+# Rows are locked in id order before they are updated (as any two writers of the same rows must, not to deadlock);
+# early delivery reports for the recorded ids come back in the same statement.
+RECORD_SENT_SQL = """
+WITH v AS (
+    SELECT unnest(%(ids)s::bigint[]) AS id, unnest(%(attempts)s::integer[]) AS attempt,
+           unnest(%(provider_ids)s::text[]) AS provider_id, unnest(%(statuses)s::text[]) AS provider_status
+), locked AS (
+    SELECT id FROM messaging_message WHERE id IN (SELECT id FROM v) ORDER BY id FOR UPDATE
+), recorded AS (
+    UPDATE messaging_message AS m
+    SET status = %(sent)s, provider_message_id = v.provider_id, provider_status = v.provider_status,
+        sent_at = %(now)s, lease_until = NULL, last_error = ''
+    FROM v
+    WHERE m.id = v.id AND m.id IN (SELECT id FROM locked) AND m.attempt = v.attempt AND m.status = %(sending)s
+    RETURNING m.id, m.provider_message_id
+)
+SELECT recorded.id, r.provider_status
+FROM recorded LEFT JOIN messaging_providerreport AS r ON r.provider_message_id = recorded.provider_message_id
+"""
+
+
+def record_sent_many(accepted: list[tuple[int, int, SendResult]]) -> int:
+    """``record_sent`` for several ``(message_id, attempt, result)`` at once: on PostgreSQL one statement (and
+    one more per early report, which is rare); elsewhere one by one. Returns how many were recorded."""
+    if not accepted:
+        return 0
+    if connection.vendor != "postgresql":
+        return sum(record_sent(*one) for one in accepted)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            RECORD_SENT_SQL,
+            {
+                "ids": [message_id for message_id, _attempt, _result in accepted],
+                "attempts": [attempt for _id, attempt, _result in accepted],
+                "provider_ids": [result.provider_message_id for _id, _attempt, result in accepted],
+                "statuses": [result.status for _id, _attempt, result in accepted],
+                "sent": MessageStatus.SENT.value,
+                "sending": MessageStatus.SENDING.value,
+                "now": timezone.now(),
+            },
+        )
+        rows = cursor.fetchall()
+        for message_id, early in rows:
+            if early:
+                message = Message.objects.select_for_update().get(pk=message_id)
+                _apply_status(message, early)
+                ProviderReport.objects.filter(provider_message_id=message.provider_message_id).delete()
+    return len(rows)
 
 
 def record_refused(message_id: int, attempt: int, error: str, *, at_once: bool = False) -> bool:

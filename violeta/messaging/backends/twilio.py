@@ -9,10 +9,11 @@ Status callbacks arrive at /mia/sms/estado/ and replies at /mia/sms/entrante/, b
 import base64
 import hashlib
 import hmac
+import http.client
 import json
-import urllib.error
+import threading
+import time
 import urllib.parse
-import urllib.request
 from datetime import timedelta
 
 from django.conf import settings
@@ -43,6 +44,34 @@ def signature_is_valid(url: str, params: dict, given: str) -> bool:
     return bool(given) and hmac.compare_digest(signature(url, params), given)
 
 
+# One kept-alive connection per sender thread: a TLS handshake per message cost more than the request itself.
+# A connection idle longer than KEEP_ALIVE_SECONDS is not reused: a server that closed it meanwhile would make
+# the next request's fate unknown, so it is opened afresh instead (servers keep idle connections far longer).
+KEEP_ALIVE_SECONDS = 4
+_local = threading.local()
+
+
+def _connection(parts) -> http.client.HTTPConnection:
+    key = (parts.scheme, parts.netloc)
+    conn = getattr(_local, "conn", None)
+    fresh = conn is not None and _local.key == key and time.monotonic() - _local.used < KEEP_ALIVE_SECONDS
+    if not fresh:
+        if conn is not None:
+            _drop(conn)
+        timeout = settings.MESSAGING["SEND_TIMEOUT_SECONDS"]
+        cls = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+        conn = cls(parts.hostname, parts.port, timeout=timeout)
+        _local.conn, _local.key = conn, key
+    _local.used = time.monotonic()
+    return conn
+
+
+def _drop(conn) -> None:
+    conn.close()
+    if getattr(_local, "conn", None) is conn:
+        _local.conn = None
+
+
 class TwilioBackend(BaseSmsBackend):
     """One request per message, each with its own timeout (``MESSAGING["SEND_TIMEOUT_SECONDS"]``): the sender
     runs many at once, so a slow answer delays only its own message.
@@ -56,18 +85,33 @@ class TwilioBackend(BaseSmsBackend):
 
     def _request(self, method: str, url: str, data: dict | None = None) -> dict:
         body = urllib.parse.urlencode(data).encode() if data else None
-        request = urllib.request.Request(url, data=body, method=method)  # noqa: S310 (URL from settings)
-        request.add_header("Authorization", _auth_header())
-        timeout = settings.MESSAGING["SEND_TIMEOUT_SECONDS"]
+        parts = urllib.parse.urlsplit(url)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        headers = {"Authorization": _auth_header(), "Accept": "application/json"}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        conn = _connection(parts)
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-                return json.loads(response.read().decode())
-        except urllib.error.HTTPError as exc:
-            raise SmsError(f"twilio http {exc.code}") from exc
-        except urllib.error.URLError as exc:  # raised while connecting or writing the request: not accepted
+            conn.request(method, path, body=body, headers=headers)
+        except OSError as exc:  # connecting or writing the request failed: it was not taken
+            _drop(conn)
             raise SmsError("twilio unreachable") from exc
-        except (TimeoutError, OSError, ValueError) as exc:  # after the request was written: maybe accepted
+        try:
+            response = conn.getresponse()
+            raw = response.read()
+        except (OSError, http.client.HTTPException) as exc:  # after the request was written: maybe accepted
+            _drop(conn)
             raise SmsUnknown("twilio: no answer in time") from exc
+        if response.will_close:
+            _drop(conn)
+        else:
+            _local.used = time.monotonic()
+        if response.status >= 400:
+            raise SmsError(f"twilio http {response.status}")
+        try:
+            return json.loads(raw.decode())
+        except ValueError as exc:
+            raise SmsUnknown("twilio: an answer that is not JSON") from exc
 
     def send(self, to, body, idempotency_key):
         data = {

@@ -675,3 +675,49 @@ def test_old_early_reports_and_silent_senders_are_pruned():
 
     assert list(ProviderReport.objects.values_list("provider_message_id", flat=True)) == ["SMnew"]
     assert list(SenderHeartbeat.objects.values_list("name", flat=True)) == ["alive:2"]
+
+
+def test_a_message_that_cannot_be_decrypted_fails_alone_and_the_others_go_out(settings):
+    """One unreadable row (a key missing after a rotation) raised in the claim and stopped every message."""
+    unreadable, readable = queue("ilegible"), queue("legible")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE messaging_message SET body = %s WHERE id = %s", ["v9:not-a-ciphertext", unreadable.pk]
+        )
+
+    deliver_due()
+
+    assert stored(readable).status == MessageStatus.SENT
+    unreadable = stored_raw_status(unreadable.pk)
+    assert unreadable[0] == MessageStatus.FAILED and "decrypt" in unreadable[1]
+    assert [sent["body"] for sent in locmem.outbox] == ["legible"]
+
+
+def stored_raw_status(pk: int) -> tuple[str, str]:
+    return tuple(Message.objects.filter(pk=pk).values_list("status", "last_error").get())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sender_carries_on_after_an_unexpected_error(settings):
+    settings.MESSAGING = {**settings.MESSAGING, "RECONNECT_MAX_SECONDS": 0.05, "POLL_SECONDS": 0.01}
+    message = queue()
+    sender = Sender(backend=LocmemBackend(), concurrency=2)
+    real_claim = services.claim
+    failures = iter([RuntimeError("a bug")])
+
+    def claim(**kwargs):
+        error = next(failures, None)
+        if error is not None:
+            raise error
+        claimed = real_claim(**kwargs)
+        if not claimed and Message.objects.filter(status=MessageStatus.SENT).exists():
+            sender.stop()
+        return claimed
+
+    with mock.patch.object(services, "claim", claim):
+        runner = threading.Thread(target=sender.run)
+        runner.start()
+        runner.join(20)
+    assert not runner.is_alive()
+    assert sender.stats.errors == 1
+    assert stored(message).status == MessageStatus.SENT
