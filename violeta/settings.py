@@ -428,7 +428,7 @@ MESSAGING = {
     "BACKOFF_MAX_SECONDS": env_float("MESSAGING_BACKOFF_MAX_SECONDS", 15 * 60),
     "MAX_ATTEMPTS": int(os.environ.get("MESSAGING_MAX_ATTEMPTS", "6")),
     # Requests in flight at once in one sender (threads; each waits on the network, not the CPU).
-    "CONCURRENCY": int(os.environ.get("MESSAGING_CONCURRENCY", "128")),
+    "CONCURRENCY": int(os.environ.get("MESSAGING_CONCURRENCY", "256")),
     # How often the sender looks for due messages without a wake-up (PostgreSQL wakes it at once on commit).
     "POLL_SECONDS": env_float(
         "MESSAGING_POLL_SECONDS", 0.1 if DATABASES["default"]["ENGINE"].endswith("sqlite3") else 1.0
