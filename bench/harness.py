@@ -59,7 +59,7 @@ def data(script, *args, env):
 
 def gunicorn(env, web_workers, threads=8):
     """Start gunicorn (``web_workers`` processes × ``threads``) on a free port; return (process, base URL) once it
-    answers the health check."""
+    answers its liveness probe (/healthz: the process, not the sender)."""
     port = free_port()
     proc = subprocess.Popen(
         [
@@ -80,7 +80,7 @@ def gunicorn(env, web_workers, threads=8):
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
-            urllib.request.urlopen(base + "/api/v1/health", timeout=1)
+            urllib.request.urlopen(base + "/healthz", timeout=1)
             break
         except OSError:
             time.sleep(0.1)

@@ -212,6 +212,12 @@ api.add_router("/mia/", "violeta.alerts.api.router")
 api.add_router("/card/", "violeta.card.api.router")
 
 
-@api.get("/health", auth=None, tags=["sistema"], summary="Estado del servicio")
+@api.get(
+    "/health", auth=None, response={200: dict, 503: dict}, tags=["sistema"], summary="Estado del servicio"
+)
 def health(request):
-    return {"status": "ok"}
+    """The same checks as /readyz (database, sender heartbeat, outbox): 503 with the failing ones named."""
+    from violeta.messaging.health import outbox_state
+    from violeta.messaging.views_health import readiness_response
+
+    return readiness_response(outbox_state())

@@ -440,6 +440,8 @@ MESSAGING = {
     # older than DUE_MAX_AGE_SECONDS means the outbox is not moving.
     "HEARTBEAT_MAX_AGE_SECONDS": env_float("MESSAGING_HEARTBEAT_MAX_AGE_SECONDS", 30),
     "DUE_MAX_AGE_SECONDS": env_float("MESSAGING_DUE_MAX_AGE_SECONDS", 30),
+    # The MIA console's poll runs the alarms check (e-mail to the monitors on duty) at most this often.
+    "ALARM_CHECK_SECONDS": env_float("MESSAGING_ALARM_CHECK_SECONDS", 10),
     # After a database error the sender waits, doubling up to this, and reconnects.
     "RECONNECT_MAX_SECONDS": env_float("MESSAGING_RECONNECT_MAX_SECONDS", 5),
     # A provider that reports delivery: a sent message without a report after this long is asked about.

@@ -92,3 +92,19 @@ def app_alert(account, public_id) -> Alert:
     if alert is None:
         raise Http404
     return alert
+
+
+def alerts_with_gave_up_messages(user, *, since, limit: int = 10) -> list[dict]:
+    """For the console's banner: alerts with text messages that gave up (told to the monitors since ``since``,
+    or not yet), newest first, as ``{"public_id", "started_at", "n"}``: no name, so nothing to audit."""
+    if not _console_user(user):
+        return []
+    recent = Q(message_links__message__alarm_sent_at__isnull=True) | Q(
+        message_links__message__alarm_sent_at__gte=since
+    )
+    return list(
+        Alert.objects.filter(Q(message_links__message__status="gave_up") & recent)
+        .values("public_id", "started_at")
+        .annotate(n=Count("message_links"))
+        .order_by("-started_at")[:limit]
+    )

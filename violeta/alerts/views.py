@@ -19,6 +19,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -31,6 +32,8 @@ from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
 from violeta.core.permissions import staff_required
 from violeta.core.validators import mask_phone
+from violeta.messaging import alarms
+from violeta.messaging.health import GAVE_UP_SHOWN_FOR, duration
 from violeta.messaging.views import signed_by_twilio
 
 logger = logging.getLogger(__name__)
@@ -231,7 +234,58 @@ def _list_context(request) -> dict:
     for alert in alerts:
         alert.location_age = age(alert.last_location_at, now)
         alert.escalation_label = _escalation_label(alert) if alert.escalated_at else ""
-    return {"alerts": alerts, "now": now}
+    return {"alerts": alerts, "now": now, "outbox_alarm": _outbox_alarm(request.user)}
+
+
+def _outbox_alarm(user) -> dict | None:
+    """The console's red banner when text messages are not going out (the sender stopped, messages wait too
+    long) or some gave up. Each poll also runs, at most every few seconds, the check that e-mails the monitors
+    on duty (violeta.messaging.alarms): the console does not depend on the sender to say it stopped."""
+    state = alarms.console_state()
+    lines = []
+    if not state.sender_ok:
+        if state.heartbeat_age is None:
+            lines.append(
+                _("Text messages are not going out: the sender has never started. Tell the systems staff.")
+            )
+        else:
+            lines.append(
+                _(
+                    "Sending text messages has been stopped for %(duration)s: messages are not going out. "
+                    "Tell the systems staff."
+                )
+                % {"duration": duration(state.heartbeat_age)}
+            )
+    if not state.outbox_ok:
+        lines.append(
+            ngettext(
+                "%(count)d text message has been waiting to go out for %(duration)s. Tell the systems staff.",
+                "%(count)d text messages are waiting to go out, the oldest for %(duration)s. Tell the systems "
+                "staff.",
+                state.due,
+            )
+            % {"count": state.due, "duration": duration(state.oldest_due_age)}
+        )
+    if lines:
+        lines.append(
+            _("Meanwhile, follow up the active alerts: their contacts may not have received the SMS.")
+        )
+    gave_up_alerts = []
+    if state.gave_up_recent:
+        lines.append(
+            ngettext(
+                "%(count)d text message could not be sent after every attempt in the last 24 hours.",
+                "%(count)d text messages could not be sent after every attempt in the last 24 hours.",
+                state.gave_up_recent,
+            )
+            % {"count": state.gave_up_recent}
+        )
+        gave_up_alerts = selectors.alerts_with_gave_up_messages(
+            user, since=state.checked_at - GAVE_UP_SHOWN_FOR
+        )
+    if not lines:
+        return None
+    return {"lines": lines, "gave_up_alerts": gave_up_alerts}
 
 
 @staff_required(CONSOLE_ROLES)

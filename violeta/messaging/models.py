@@ -103,3 +103,34 @@ class SenderHeartbeat(models.Model):
     beat_at = models.DateTimeField(default=timezone.now, db_index=True)
     sent = models.PositiveBigIntegerField(default=0)
     stopped_at = models.DateTimeField(null=True, blank=True)
+
+
+class AlarmKind(models.TextChoices):
+    SENDER = "sender", _("The sender stopped")
+    OUTBOX = "outbox", _("Messages waiting too long")
+
+
+class Alarm(models.Model):
+    """One episode of trouble with the outbox, so that the monitors on duty are e-mailed once per episode, not
+    on every check (``violeta.messaging.alarms``): raised when the condition is first seen, cleared when it is
+    gone; the next failure is a new episode. At most one open episode per kind (a constraint: two checks racing
+    raise it once)."""
+
+    kind = models.CharField(max_length=12, choices=AlarmKind.choices)
+    raised_at = models.DateTimeField(default=timezone.now)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    # When the monitors on duty were e-mailed (empty while nobody was on duty to tell: told when someone is).
+    mailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-raised_at"]
+        verbose_name = _("outbox alarm")
+        verbose_name_plural = _("outbox alarms")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"], condition=Q(cleared_at__isnull=True), name="alarm_one_open_per_kind"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.raised_at:%Y-%m-%d %H:%M:%S})"

@@ -1,9 +1,12 @@
 from django.urls import path
 
-from violeta.messaging import views
+from violeta.messaging import views, views_health
 
 app_name = "messaging"
 urlpatterns = [
     # The provider's signed delivery reports (the path every message sent so far gave Twilio).
     path("mia/sms/estado/", views.status_callback, name="status"),
+    # Probes (docs/deployment.md): the process answers; the database, the sender and the outbox are fine.
+    path("healthz", views_health.healthz, name="healthz"),
+    path("readyz", views_health.readyz, name="readyz"),
 ]

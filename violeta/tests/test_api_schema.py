@@ -31,6 +31,7 @@ from violeta.api import ERROR_CODES, api
 from violeta.card.models import MerchantAccount
 from violeta.card.tests import factories as card_factories
 from violeta.core.tokens import new_token, token_hash
+from violeta.messaging.models import SenderHeartbeat
 
 MAX_EXAMPLES = 25
 
@@ -74,7 +75,9 @@ def wsgi_app():
 
 @pytest.fixture
 def credentials(db, merchant):
-    """A MIA account with two contacts and an active alert, and an affiliated till account signed in."""
+    """A MIA account with two contacts and an active alert, and an affiliated till account signed in; a sender
+    beating, so that /health answers 200 (it is 503 without one: violeta/messaging/tests/test_health.py)."""
+    SenderHeartbeat.objects.create(name="test:1")
     account = MiaAccount.objects.create(
         phone="+526144900789", display_name="Ana", pin_hash="!", duress_pin_hash=""
     )

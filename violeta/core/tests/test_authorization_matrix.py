@@ -116,6 +116,8 @@ def BEARER(method, kwargs=None):
 PUBLIC = {"kind": "public"}  # public on purpose: sign-in pages, health check, API schema
 SIGNED_IN = {"kind": "signed_in"}  # any signed-in account (own password and MFA settings)
 SKIP_KEYED = {"kind": "keyed"}  # reached only through a secret key in an e-mail link; public on purpose
+# Probes for supervisors: public, counts and ages only; 503 when the service is not ready (no sender in tests).
+PROBE = {"kind": "public", "ok": (200, 503)}
 CLOSED = {"kind": "closed"}  # 404 for everyone (staff e-mail addresses are set by the system administrator)
 # Another key: re-authentication first, then 404 (not one of her keys).
 NO_AUTHENTICATOR = {"kind": "signed_in", "ok": (302, 404), "kwargs": lambda world: {"pk": 999999}}
@@ -155,7 +157,7 @@ RULES = {
     "mfa_download_recovery_codes": {"kind": "signed_in", "ok": (404,)},  # 404 until codes exist
     # API
     "api:openapi-json": PUBLIC,
-    "api:health": PUBLIC,
+    "api:health": PROBE,
     "api:api-root": PUBLIC,
     # MIA's API: sign-up is public (rate-limited in the services); everything else needs the app's device token,
     # and a staff session is no substitute for it.
@@ -244,6 +246,8 @@ RULES = {
     "alerts:live_ack": SKIP_KEYED,
     "alerts:contact_confirm": SKIP_KEYED,
     "messaging:status": {"kind": "webhook"},
+    "messaging:healthz": PUBLIC,
+    "messaging:readyz": PROBE,
     "alerts:sms_inbound": {"kind": "webhook"},
     "alerts:person_link": case_object(CASE_TEAM, kwarg="pk"),
     "alerts:console": page(CONSOLE),
@@ -565,7 +569,12 @@ def test_closed_pages_answer_404_to_everyone(name, persona, client, people, db_i
 @pytest.mark.parametrize("name", sorted(n for n, r in RULES.items() if r["kind"] == "public"))
 def test_public_pages_answer_anonymous(name, client, world, db_in_module):
     response = client.get("/favicon.ico") if name == "favicon" else client.get(reverse(name))
-    assert response.status_code in (200, 302, 404 if name == "api:api-root" else 200)
+    assert response.status_code in (
+        200,
+        302,
+        404 if name == "api:api-root" else 200,
+        *RULES[name].get("ok", ()),
+    )
     assert response.status_code != 500
 
 
