@@ -14,7 +14,7 @@ an episode opens once (a unique constraint), and what is told is claimed by a co
 """
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
@@ -28,15 +28,13 @@ from django.utils.translation import ngettext
 from violeta.accounts.models import Role, User
 from violeta.core import periodic
 from violeta.messaging.health import OutboxState, duration, outbox_state
-from violeta.messaging.models import Alarm, AlarmKind, Message, MessageStatus, SenderHeartbeat
+from violeta.messaging.models import Alarm, AlarmKind, Message, MessageStatus
 
 logger = logging.getLogger(__name__)
 
 CONSOLE_CHECK_KEY = "messaging:alarms_check"
 # Gave-up messages told in one e-mail at most (the rest in the next check's).
 GAVE_UP_BATCH = 1000
-# Heartbeat rows of senders that have not beaten for this long are deleted (one row per host:pid ever started).
-HEARTBEAT_RETENTION = timedelta(days=7)
 
 
 def monitors_on_duty() -> list[str]:
@@ -210,10 +208,3 @@ def safety_net_run() -> dict[str, object]:
     if results:
         logger.warning("sender not beating: safety-net jobs run by messaging_check: %s", results)
     return results
-
-
-def heartbeats_prune(*, now: datetime | None = None) -> int:
-    """Forget senders that have not beaten for a week (each process start leaves a row)."""
-    now = now or timezone.now()
-    deleted, _rows = SenderHeartbeat.objects.filter(beat_at__lt=now - HEARTBEAT_RETENTION).delete()
-    return deleted

@@ -236,10 +236,3 @@ def test_messaging_check_exits_2_when_the_database_is_down(capsys):
         call_command("messaging_check")
     assert exit_.value.code == 2
     assert "database unreachable" in capsys.readouterr().out
-
-
-def test_messaging_check_forgets_senders_gone_for_a_week(on_duty):
-    beat(8 * 24 * 3600, name="old:1")
-    beat(1, name="new:2")
-    call_command("messaging_check")
-    assert list(SenderHeartbeat.objects.values_list("name", flat=True)) == ["new:2"]
