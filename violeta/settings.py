@@ -479,6 +479,9 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.console.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "violeta@localhost")
+# Seconds an SMTP server may take to answer: the outbox's alarms and the escalation e-mail from the console's poll
+# and the sender, which must not hang on a mail server that does not answer (Django's default waits forever).
+EMAIL_TIMEOUT = env_float("EMAIL_TIMEOUT", 10)
 
 # --- Security ----------------------------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

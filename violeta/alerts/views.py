@@ -242,6 +242,8 @@ def _outbox_alarm(user) -> dict | None:
     long) or some gave up. Each poll also runs, at most every few seconds, the check that e-mails the monitors
     on duty (violeta.messaging.alarms): the console does not depend on the sender to say it stopped."""
     state = alarms.console_state()
+    if not state.database:
+        return None  # the page itself cannot be built: Django's 503 says it
     lines = []
     if not state.sender_ok:
         if state.heartbeat_age is None:

@@ -186,7 +186,9 @@ def console_state() -> OutboxState:
     ``ALARM_CHECK_SECONDS`` (across processes, through the shared cache) the alarms check. Never raises: the
     console must show the alerts whatever happens here."""
     try:
-        if cache.add(CONSOLE_CHECK_KEY, 1, timeout=settings.MESSAGING["ALARM_CHECK_SECONDS"]):
+        # get first: one read while the window is open (add alone tries an INSERT that fails every time)
+        window = settings.MESSAGING["ALARM_CHECK_SECONDS"]
+        if cache.get(CONSOLE_CHECK_KEY) is None and cache.add(CONSOLE_CHECK_KEY, 1, timeout=window):
             return alarms_check()
     except Exception:
         logger.exception("outbox alarms check failed")

@@ -125,8 +125,8 @@ class OutboxState:
 
 
 def outbox_state(*, now: datetime | None = None) -> OutboxState:
-    """The outbox's health, in four small queries on indexed columns (the due, leased and status indexes of
-    ``Message``, and the heartbeat's ``beat_at``). A database error gives ``database=False``, never raises."""
+    """The outbox's health, in two small queries: the heartbeats (one row per sender process), and the messages
+    not sent yet (through ``Message``'s status index). A database error gives ``database=False``, never raises."""
     now = now or timezone.now()
     limits = {
         "heartbeat_max_age": _conf("HEARTBEAT_MAX_AGE_SECONDS"),
@@ -143,14 +143,21 @@ def outbox_state(*, now: datetime | None = None) -> OutboxState:
                 ),
             ),
         )
-        due = Message.objects.filter(status__in=DUE_STATUSES, next_attempt_at__lte=now).aggregate(
-            n=Count("pk"), oldest=Min("next_attempt_at")
-        )
-        leases_expired = Message.objects.filter(status=MessageStatus.SENDING, lease_until__lte=now).count()
-        gave_up = Message.objects.filter(status=MessageStatus.GAVE_UP).aggregate(
-            unalarmed=Count("pk", filter=Q(alarm_sent_at__isnull=True)),
-            recent=Count(
-                "pk", filter=Q(alarm_sent_at__isnull=True) | Q(alarm_sent_at__gte=now - GAVE_UP_SHOWN_FOR)
+        # One pass over the rows that are not sent yet (the status index): the sent and delivered majority is
+        # never read.
+        due = Q(status__in=DUE_STATUSES, next_attempt_at__lte=now)
+        unalarmed = Q(status=MessageStatus.GAVE_UP, alarm_sent_at__isnull=True)
+        outbox = Message.objects.filter(
+            status__in=[*DUE_STATUSES, MessageStatus.SENDING, MessageStatus.GAVE_UP]
+        ).aggregate(
+            due=Count("pk", filter=due),
+            oldest=Min("next_attempt_at", filter=due),
+            leases_expired=Count("pk", filter=Q(status=MessageStatus.SENDING, lease_until__lte=now)),
+            gave_up_unalarmed=Count("pk", filter=unalarmed),
+            gave_up_recent=Count(
+                "pk",
+                filter=unalarmed
+                | Q(status=MessageStatus.GAVE_UP, alarm_sent_at__gte=now - GAVE_UP_SHOWN_FOR),
             ),
         )
     except DatabaseError as exc:
@@ -163,11 +170,11 @@ def outbox_state(*, now: datetime | None = None) -> OutboxState:
         database=True,
         heartbeat_age=_age(beats["last"], now),
         senders_running=beats["running"],
-        due=due["n"],
-        oldest_due_age=_age(due["oldest"], now),
-        leases_expired=leases_expired,
-        gave_up_unalarmed=gave_up["unalarmed"],
-        gave_up_recent=gave_up["recent"],
+        due=outbox["due"],
+        oldest_due_age=_age(outbox["oldest"], now),
+        leases_expired=outbox["leases_expired"],
+        gave_up_unalarmed=outbox["gave_up_unalarmed"],
+        gave_up_recent=outbox["gave_up_recent"],
         **limits,
     )
 

@@ -534,12 +534,14 @@ def test_console_list_queries_do_not_grow_with_alerts(client, alert_monitor, dja
     client.force_login(alert_monitor)
     url = reverse("alerts:console_list")
     raise_alert(name="Una", phone="+526143000000")
-    one = _queries_for(client, url, django_assert_max_num_queries, 8)
+    # The first poll also runs the outbox's alarms check; the next ones only read its state (3 queries).
+    client.get(url)
+    one = _queries_for(client, url, django_assert_max_num_queries, 11)
     for n in range(1, 20):
         alert = raise_alert(name=f"Mujer {n}", phone=f"+5261430000{n:02d}")
         services.alert_locate(alert=alert, lat=28.6, lon=-106.1, accuracy=10)
     assert Alert.objects.filter(status=AlertStatus.ACTIVE).count() == 20
-    twenty = _queries_for(client, url, django_assert_max_num_queries, 8)
+    twenty = _queries_for(client, url, django_assert_max_num_queries, 11)
     assert twenty == one
 
 

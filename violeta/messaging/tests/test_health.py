@@ -191,7 +191,7 @@ def test_readyz_is_a_few_queries(client, django_assert_max_num_queries):
     beat(0)
     for _i in range(20):
         due_message(40)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(2):
         client.get("/readyz")
 
 
