@@ -93,6 +93,10 @@ ERROR_CODES = {
         503,
         "The database cannot be reached right now: retry after Retry-After seconds.",
     ),
+    "not_ready": (
+        503,
+        "GET /health only: text messages are not going out (the sender or the outbox; see ``failing``).",
+    ),
     # MIA: sign-up and settings (a field's name is the code of a mistake in that field)
     "otp_wait": (429, "A code was sent less than a minute ago (429, Retry-After)."),
     "otp_rate": (429, "Too many codes for this number this hour (429, Retry-After)."),

@@ -7,9 +7,11 @@ import math
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from violeta.core import errors
 from violeta.messaging.health import OutboxState, outbox_state
 
 
@@ -30,7 +32,19 @@ def readyz(request):
 
 
 def readiness_response(state: OutboxState) -> JsonResponse:
-    response = JsonResponse(state.as_json(), status=200 if state.ok else 503)
-    if not state.ok:
-        response["Retry-After"] = str(max(1, math.ceil(settings.MESSAGING["HEARTBEAT_SECONDS"])))
+    """The state as JSON: 200, or 503 with Retry-After and, as every error of the API (``/api/v1/health`` answers
+    this too), a Spanish ``detail`` and a stable ``code``: ``database_unavailable`` or ``not_ready``."""
+    body = state.as_json()
+    if state.ok:
+        return JsonResponse(body)
+    if not state.database:
+        body.update(detail=errors.detail_for_status(503), code="database_unavailable")
+        retry_after = settings.DATABASE_RETRY_AFTER_SECONDS
+    else:
+        body.update(
+            detail=_("Violeta is answering, but text messages are not going out right now."), code="not_ready"
+        )
+        retry_after = max(1, math.ceil(settings.MESSAGING["HEARTBEAT_SECONDS"]))
+    response = JsonResponse(body, status=503)
+    response["Retry-After"] = str(retry_after)
     return response

@@ -12,11 +12,13 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import OperationalError
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
 from django.utils import timezone
 
+from violeta.api import ERROR_CODES
 from violeta.messaging.models import Message, MessageKind, MessageStatus, SenderHeartbeat
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +87,9 @@ def test_not_ready_when_the_sender_has_not_beaten_for_30_seconds(client, path):
     body = response.json()
     assert body["status"] == "unavailable"
     assert body["failing"] == ["sender"]
+    assert body["code"] == "not_ready"
+    assert ERROR_CODES["not_ready"][0] == 503  # documented in docs/api.md, as every code of the API
+    assert body["detail"] == "Violeta responde, pero los mensajes de texto no están saliendo en este momento."
     assert body["checks"]["sender"]["heartbeat_age_seconds"] >= 31
     assert body["checks"]["sender"]["running"] == 0
 
@@ -171,6 +176,8 @@ def test_not_ready_with_the_database_down(raw_client, path):
     body = response.json()
     assert body["failing"] == ["database"]
     assert body["checks"] == {"database": {"ok": False}}
+    assert body["code"] == "database_unavailable"
+    assert response["Retry-After"] == str(django_settings.DATABASE_RETRY_AFTER_SECONDS)
     assert "127.0.0.1" not in response.content.decode()
 
 
