@@ -47,6 +47,8 @@ class Outcome:
     result: SendResult | None = None
     error: str = ""
     unknown: bool = False
+    # Set when this is the answer to "did this attempt go out?" (a lease that ran out), not to a send.
+    asked: Message | None = None
 
 
 @dataclass
@@ -72,6 +74,19 @@ def send_one(backend: BaseSmsBackend, message: Message) -> Outcome:
         outcome.error = str(exc) or "refused"
     except Exception as exc:  # a bug in a backend must not kill the sender: treat as unknown, asked later
         logger.exception("sms backend raised %s", type(exc).__name__)
+        outcome.unknown, outcome.error = True, type(exc).__name__
+    return outcome
+
+
+def lookup_one(backend: BaseSmsBackend, message: Message) -> Outcome:
+    """Ask the provider whether an attempt whose fate is unknown went out (in the pool's threads)."""
+    outcome = Outcome(message.pk, message.attempt, asked=message)
+    try:
+        outcome.result = backend.lookup(message.idempotency_key, to=message.to_phone, body=message.body)
+    except SmsError as exc:
+        outcome.unknown, outcome.error = True, str(exc)
+    except Exception as exc:
+        logger.exception("sms backend lookup raised %s", type(exc).__name__)
         outcome.unknown, outcome.error = True, type(exc).__name__
     return outcome
 
@@ -115,6 +130,10 @@ class Sender:
             for outcome in batch:
                 if outcome.result is not None:
                     continue
+                if outcome.asked is not None:  # the provider was asked about an attempt
+                    if not outcome.unknown:  # (could not ask: asked again when the new lease runs out)
+                        services.lookup_resolve(outcome.asked, None)
+                    continue
                 if outcome.unknown:
                     services.record_unknown(outcome.message_id, outcome.attempt, outcome.error)
                 else:
@@ -143,7 +162,14 @@ class Sender:
         if force or self._due("heartbeat", services.conf("HEARTBEAT_SECONDS"), now):
             self.beat()
         if force or self._due("leases", services.conf("SWEEP_SECONDS"), now):
-            self.stats.recovered += services.leases_sweep(self.backend)
+            if self.pool is None:
+                self.stats.recovered += services.leases_sweep(self.backend)
+            elif self.in_flight < self.concurrency:  # asked in the threads: the main loop never waits on it
+                taken = services.leases_take(limit=min(self.concurrency - self.in_flight, 200))
+                self.stats.recovered += len(taken)
+                self.in_flight += len(taken)
+                for message in taken:
+                    self._submit(message, lookup_one)
         if force or self._due("delivery", 60, now):
             services.delivery_sweep(self.backend)
         for job in periodic.jobs():
@@ -186,12 +212,12 @@ class Sender:
 
     # --- the process ---------------------------------------------------------------------------------------
 
-    def _submit(self, message: Message) -> None:
+    def _submit(self, message: Message, job=send_one) -> None:
         def done(future):
             self.outcomes.put(future.result())
             self.wake.set()
 
-        self.pool.submit(send_one, self.backend, message).add_done_callback(done)
+        self.pool.submit(job, self.backend, message).add_done_callback(done)
 
     def _sleep_seconds(self) -> float:
         poll = services.conf("POLL_SECONDS")

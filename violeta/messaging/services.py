@@ -64,6 +64,23 @@ def backoff(attempt: int) -> timedelta:
     )
 
 
+def _raw_bodies(ids: list[int]) -> dict[int, str]:
+    """The stored (encrypted) texts of these messages, not decrypted by the query."""
+    return dict(
+        Message.objects.filter(pk__in=ids)
+        .annotate(raw_body=Cast("body", output_field=TextField()))
+        .values_list("pk", "raw_body")
+    )
+
+
+def _decrypt(raw: str) -> str | None:
+    """A stored text, or None when it cannot be decrypted (a key missing from ``VIOLETA_ENCRYPTION_KEYS``)."""
+    try:
+        return Message._meta.get_field("body").from_db_value(raw, None, connection)
+    except DecryptionError:
+        return None
+
+
 def claim(*, limit: int, now: datetime | None = None) -> list[Message]:
     """Claim up to ``limit`` due messages, oldest first: "sending", attempt + 1, held until ``now + LEASE``.
 
@@ -74,7 +91,6 @@ def claim(*, limit: int, now: datetime | None = None) -> list[Message]:
     """
     now = now or timezone.now()
     lease_until = now + timedelta(seconds=conf("LEASE_SECONDS"))
-    body_field = Message._meta.get_field("body")
     with transaction.atomic():
         due = list(
             Message.objects.select_for_update(skip_locked=True)
@@ -88,11 +104,7 @@ def claim(*, limit: int, now: datetime | None = None) -> list[Message]:
         Message.objects.filter(pk__in=ids).update(
             status=MessageStatus.SENDING, attempt=F("attempt") + 1, claimed_at=now, lease_until=lease_until
         )
-        raw = dict(
-            Message.objects.filter(pk__in=ids)
-            .annotate(raw_body=Cast("body", output_field=TextField()))
-            .values_list("pk", "raw_body")
-        )
+        raw = _raw_bodies(ids)
         claimed = []
         for pk, to_phone, attempt, kind in due:
             message = Message(
@@ -105,9 +117,8 @@ def claim(*, limit: int, now: datetime | None = None) -> list[Message]:
                 lease_until=lease_until,
             )
             message._state.adding = False
-            try:
-                message.body = body_field.from_db_value(raw[pk], None, connection)
-            except DecryptionError:
+            message.body = _decrypt(raw[pk])
+            if message.body is None:
                 logger.error("message %s: its text cannot be decrypted (a key missing?)", pk)
                 _schedule_retry(message, "cannot decrypt the text: is a key missing?", now)
                 continue
@@ -281,36 +292,58 @@ def record_unknown(message_id: int, attempt: int, error: str) -> bool:
     )
 
 
-def leases_sweep(backend: BaseSmsBackend, *, now: datetime | None = None, limit: int = 200) -> int:
-    """Recover messages whose lease ran out (a sender died, or the provider did not answer in time): ask the
-    provider about that attempt; record it if it went out, else send it again. If the provider cannot be asked,
-    look again after the backoff: an unknown fate is never resent blindly. Returns how many were resolved."""
+def leases_take(*, now: datetime | None = None, limit: int = 200) -> list[Message]:
+    """The messages whose lease ran out (a sender died, or the provider did not answer in time), held for one
+    more lease while the provider is asked about them, so two sweeps never ask about one message at once."""
     now = now or timezone.now()
-    expired = list(
-        Message.objects.filter(status=MessageStatus.SENDING, lease_until__lte=now).order_by("lease_until")[
-            :limit
-        ]
+    with transaction.atomic():
+        rows = list(
+            Message.objects.select_for_update(skip_locked=True)
+            .filter(status=MessageStatus.SENDING, lease_until__lte=now)
+            .order_by("lease_until")
+            .values_list("pk", "to_phone", "attempt", "last_error")[:limit]
+        )
+        if not rows:
+            return []
+        ids = [row[0] for row in rows]
+        Message.objects.filter(pk__in=ids).update(lease_until=now + timedelta(seconds=conf("LEASE_SECONDS")))
+        raw = _raw_bodies(ids)
+    taken = []
+    for pk, to_phone, attempt, last_error in rows:
+        message = Message(pk=pk, to_phone=to_phone, attempt=attempt, last_error=last_error)
+        message.status = MessageStatus.SENDING
+        message._state.adding = False
+        message.body = _decrypt(raw[pk]) or ""
+        taken.append(message)
+    return taken
+
+
+def lookup_resolve(message: Message, found: SendResult | None) -> bool:
+    """What the provider said about an attempt whose fate was unknown: record it if it went out, else send it
+    again — at once if a sender died before handing it over, after the backoff if the provider did not answer in
+    time (it may be struggling)."""
+    if found is not None:
+        return record_sent(message.pk, message.attempt, found)
+    return record_refused(
+        message.pk,
+        message.attempt,
+        message.last_error or "sender stopped while sending; not at the provider",
+        at_once=not message.last_error.startswith(UNKNOWN),
     )
+
+
+def leases_sweep(backend: BaseSmsBackend, *, now: datetime | None = None, limit: int = 200) -> int:
+    """Recover, one after another, the messages whose lease ran out (``leases_take``, ``lookup_resolve``). If the
+    provider cannot be asked, it is asked again when the new lease runs out: an unknown fate is never resent
+    blindly. Returns how many were resolved. (The sender does the same with its threads.)"""
+    expired = leases_take(now=now, limit=limit)
     resolved = 0
     for message in expired:
         try:
             found = backend.lookup(message.idempotency_key, to=message.to_phone, body=message.body)
-        except SmsError as exc:
-            Message.objects.filter(
-                pk=message.pk, attempt=message.attempt, status=MessageStatus.SENDING
-            ).update(lease_until=now + backoff(1), last_error=f"lookup: {exc}"[:255])
+        except SmsError:
             continue
-        if found is not None:
-            resolved += record_sent(message.pk, message.attempt, found)
-        else:
-            resolved += record_refused(
-                message.pk,
-                message.attempt,
-                message.last_error or "sender stopped while sending; not at the provider",
-                # A sender that died never reached the provider: at once. A provider that did not answer in
-                # time may be struggling: after the backoff.
-                at_once=not message.last_error.startswith(UNKNOWN),
-            )
+        resolved += lookup_resolve(message, found)
     if expired:
         logger.warning("recovered %s of %s messages whose lease ran out", resolved, len(expired))
     return resolved
