@@ -49,6 +49,9 @@ class Outcome:
     unknown: bool = False
     # Set when this is the answer to "did this attempt go out?" (a lease that ran out), not to a send.
     asked: Message | None = None
+    # Set when this is the answer to "what became of this sent message?" (no delivery report in time).
+    status_of: str | None = None
+    provider_status: str | None = None
 
 
 @dataclass
@@ -87,6 +90,20 @@ def lookup_one(backend: BaseSmsBackend, message: Message) -> Outcome:
         outcome.unknown, outcome.error = True, str(exc)
     except Exception as exc:
         logger.exception("sms backend lookup raised %s", type(exc).__name__)
+        outcome.unknown, outcome.error = True, type(exc).__name__
+    return outcome
+
+
+def status_one(backend: BaseSmsBackend, silent: tuple[int, str]) -> Outcome:
+    """Ask the provider what became of a sent message with no delivery report (in the pool's threads)."""
+    message_id, provider_message_id = silent
+    outcome = Outcome(message_id, 0, status_of=provider_message_id)
+    try:
+        outcome.provider_status = backend.status(provider_message_id)
+    except SmsError as exc:
+        outcome.unknown, outcome.error = True, str(exc)
+    except Exception as exc:
+        logger.exception("sms backend status raised %s", type(exc).__name__)
         outcome.unknown, outcome.error = True, type(exc).__name__
     return outcome
 
@@ -130,6 +147,10 @@ class Sender:
             for outcome in batch:
                 if outcome.result is not None:
                     continue
+                if outcome.status_of is not None:  # the provider was asked about a silent delivery
+                    if not outcome.unknown:
+                        services.delivery_resolve(outcome.message_id, outcome.provider_status)
+                    continue
                 if outcome.asked is not None:  # the provider was asked about an attempt
                     if not outcome.unknown:  # (could not ask: asked again when the new lease runs out)
                         services.lookup_resolve(outcome.asked, None)
@@ -141,6 +162,8 @@ class Sender:
         # Only once committed: a database error leaves the whole round for the next one.
         del self.unrecorded[: len(batch)]
         for outcome in batch:
+            if outcome.status_of is not None:
+                continue
             if outcome.result is not None:
                 self.stats.sent += 1
             elif outcome.unknown:
@@ -170,8 +193,14 @@ class Sender:
                 self.in_flight += len(taken)
                 for message in taken:
                     self._submit(message, lookup_one)
-        if force or self._due("delivery", 60, now):
-            services.delivery_sweep(self.backend)
+        if (force or self._due("delivery", 60, now)) and self.backend.reports_delivery:
+            if self.pool is None:
+                services.delivery_sweep(self.backend)
+            elif self.in_flight < self.concurrency:  # asked in the threads, like the leases
+                silent = services.delivery_take(limit=min(self.concurrency - self.in_flight, 100))
+                self.in_flight += len(silent)
+                for one in silent:
+                    self._submit(one, status_one)
         for job in periodic.jobs():
             if force or self._due(job.name, job.every_seconds, now):
                 try:

@@ -211,7 +211,7 @@ def record_sent(message_id: int, attempt: int, result: SendResult) -> bool:
             return False
         early = ProviderReport.objects.filter(provider_message_id=result.provider_message_id).first()
         if early is not None:
-            message = Message.objects.select_for_update().get(pk=message_id)
+            message = Message.objects.select_for_update().defer("body").get(pk=message_id)
             _apply_status(message, early.provider_status)
             early.delete()
     return True
@@ -261,7 +261,7 @@ def record_sent_many(accepted: list[tuple[int, int, SendResult]]) -> int:
         rows = cursor.fetchall()
         for message_id, early in rows:
             if early:
-                message = Message.objects.select_for_update().get(pk=message_id)
+                message = Message.objects.select_for_update().defer("body").get(pk=message_id)
                 _apply_status(message, early)
                 ProviderReport.objects.filter(provider_message_id=message.provider_message_id).delete()
     return len(rows)
@@ -273,6 +273,7 @@ def record_refused(message_id: int, attempt: int, error: str, *, at_once: bool =
     with transaction.atomic():
         message = (
             Message.objects.select_for_update()
+            .defer("body")
             .filter(pk=message_id, attempt=attempt, status=MessageStatus.SENDING)
             .first()
         )
@@ -349,31 +350,49 @@ def leases_sweep(backend: BaseSmsBackend, *, now: datetime | None = None, limit:
     return resolved
 
 
+def delivery_take(*, now: datetime | None = None, limit: int = 100) -> list[tuple[int, str]]:
+    """Sent messages without a delivery report for ``DELIVERY_TIMEOUT``, marked as asked (``checked_at``) so each
+    is asked about once: ``[(id, provider id)]``."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        rows = list(
+            Message.objects.select_for_update(skip_locked=True)
+            .filter(
+                status=MessageStatus.SENT,
+                checked_at__isnull=True,
+                sent_at__lte=now - timedelta(seconds=conf("DELIVERY_TIMEOUT_SECONDS")),
+            )
+            .order_by("sent_at")
+            .values_list("pk", "provider_message_id")[:limit]
+        )
+        if rows:
+            Message.objects.filter(pk__in=[pk for pk, _sid in rows]).update(checked_at=now)
+    return rows
+
+
+def delivery_resolve(message_id: int, provider_status: str | None) -> None:
+    """What the provider said of a silent message: only a failure it reports is sent again."""
+    if not provider_status:
+        return
+    with transaction.atomic():
+        message = Message.objects.select_for_update().defer("body").filter(pk=message_id).first()
+        if message is not None:
+            _apply_status(message, provider_status)
+
+
 def delivery_sweep(backend: BaseSmsBackend, *, now: datetime | None = None, limit: int = 100) -> int:
-    """A provider that reports delivery said nothing for ``DELIVERY_TIMEOUT``: ask it for the message's status,
-    once. Only a failure it reports is sent again; a message it still holds is left to its callbacks."""
+    """A provider that reports delivery said nothing for ``DELIVERY_TIMEOUT``: ask it for each message's status,
+    once, one after another (the sender does the same in its threads). Returns how many were asked about."""
     if not backend.reports_delivery:
         return 0
-    now = now or timezone.now()
-    silent = list(
-        Message.objects.filter(
-            status=MessageStatus.SENT,
-            checked_at__isnull=True,
-            sent_at__lte=now - timedelta(seconds=conf("DELIVERY_TIMEOUT_SECONDS")),
-        ).order_by("sent_at")[:limit]
-    )
-    for message in silent:
+    taken = delivery_take(now=now, limit=limit)
+    for message_id, provider_message_id in taken:
         try:
-            provider_status = backend.status(message.provider_message_id)
+            provider_status = backend.status(provider_message_id)
         except SmsError:
             continue
-        with transaction.atomic():
-            locked = Message.objects.select_for_update().get(pk=message.pk)
-            locked.checked_at = now
-            locked.save(update_fields=["checked_at"])
-            if provider_status:
-                _apply_status(locked, provider_status)
-    return len(silent)
+        delivery_resolve(message_id, provider_status)
+    return len(taken)
 
 
 # --- Delivery reports ----------------------------------------------------------------------------------------
@@ -387,7 +406,12 @@ def status_update(*, provider_message_id: str, provider_status: str) -> Message 
     provider_message_id = provider_message_id.strip()[:64]
     if not provider_message_id or provider_status not in PROVIDER_STATUSES:
         return None
-    message = Message.objects.select_for_update().filter(provider_message_id=provider_message_id).first()
+    message = (
+        Message.objects.select_for_update()
+        .defer("body")
+        .filter(provider_message_id=provider_message_id)
+        .first()
+    )
     if message is not None:
         _apply_status(message, provider_status)
         return message

@@ -721,3 +721,43 @@ def test_the_sender_carries_on_after_an_unexpected_error(settings):
     assert not runner.is_alive()
     assert sender.stats.errors == 1
     assert stored(message).status == MessageStatus.SENT
+
+
+class HangingStatusBackend(ReportingBackend):
+    """Asking the provider about a delivery hangs until the test releases it."""
+
+    release = threading.Event()
+
+    def status(self, provider_message_id):
+        assert self.release.wait(10)
+        return "delivered"
+
+
+def test_a_hanging_delivery_query_does_not_hold_the_sender_back(settings):
+    """The delivery check asked the provider in the main loop: one hanging answer (up to the timeout, for each of
+    up to 100 messages) held every claim, record and heartbeat back."""
+    silent = queue("callado")
+    deliver_due(backend=ReportingBackend())
+    later(sent_at=timezone.now() - timedelta(seconds=settings.MESSAGING["DELIVERY_TIMEOUT_SECONDS"] + 1))
+    HangingStatusBackend.release.clear()
+    sender = Sender(backend=HangingStatusBackend(), concurrency=4)
+    sender.pool = ThreadPoolExecutor(max_workers=4)
+    try:
+        sender.housekeeping(force=True)  # the delivery question goes to a thread; it returns at once
+        assert stored(silent).checked_at is not None  # taken: asked once
+        fresh = queue("nuevo")
+        for message in sender.claim():
+            sender._submit(message)
+        deadline = time.monotonic() + 10
+        while stored(fresh).status != MessageStatus.SENT and time.monotonic() < deadline:
+            sender.wake.wait(0.1)
+            sender.wake.clear()
+            sender.record()
+        assert stored(fresh).status == MessageStatus.SENT
+        assert stored(silent).status == MessageStatus.SENT  # its answer has not come yet
+    finally:
+        HangingStatusBackend.release.set()
+        sender.pool.shutdown(wait=True)
+    sender.record()
+    assert stored(silent).status == MessageStatus.DELIVERED
+    assert [sent["body"] for sent in locmem.outbox].count("callado") == 1
