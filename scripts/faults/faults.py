@@ -57,21 +57,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def psql(sql: str) -> str:
+def psql(sql: str, **variables: str) -> str:
+    """Run SQL as the postgres superuser; ``variables`` are psql's (``:"name"`` quotes an identifier, ``:'name'``
+    a literal), so no value is pasted into the statement."""
+    settings = [f"{name}={value}" for name, value in variables.items()]
     return subprocess.run(
-        [
-            "psql",
-            "-h",
-            "127.0.0.1",
-            "-U",
-            "postgres",
-            "-d",
-            "postgres",
-            "-v",
-            "ON_ERROR_STOP=1",
-            "-Atqc",
-            sql,
-        ],
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-Atq"]
+        + [arg for setting in settings for arg in ("-v", setting)],
+        input=sql,
         check=True,
         capture_output=True,
         text=True,
@@ -305,10 +298,13 @@ def scenario_database(procs, env, logs, accounts, args, db) -> dict:
 
             def run():
                 log(f"database {db}: refusing connections and terminating its backends for {args.outage} s")
-                psql(f'ALTER DATABASE "{db}" ALLOW_CONNECTIONS false')
-                psql(f"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '{db}'")
+                psql('ALTER DATABASE :"db" ALLOW_CONNECTIONS false', db=db)
+                psql(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = :'db'",
+                    db=db,
+                )
                 time.sleep(args.outage)
-                psql(f'ALTER DATABASE "{db}" ALLOW_CONNECTIONS true')
+                psql('ALTER DATABASE :"db" ALLOW_CONNECTIONS true', db=db)
                 log(f"database {db}: accepting connections again")
 
             threading.Thread(target=run, daemon=True).start()

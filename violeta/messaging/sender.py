@@ -324,6 +324,7 @@ class Sender:
     def _listen(self) -> None:
         """LISTEN on the outbox's channel with a connection of its own; wake the main thread on each NOTIFY."""
         import psycopg
+        import psycopg.sql
 
         delay = 0.25
         while not self.stopping.is_set():
@@ -332,7 +333,9 @@ class Sender:
                 params.pop("cursor_factory", None)
                 params.pop("context", None)
                 with psycopg.connect(**params, autocommit=True) as conn:
-                    conn.execute(f"LISTEN {services.CHANNEL}")
+                    conn.execute(
+                        psycopg.sql.SQL("LISTEN {}").format(psycopg.sql.Identifier(services.CHANNEL))
+                    )
                     self.wake.set()  # anything queued while we were not listening
                     delay = 0.25
                     while not self.stopping.is_set():

@@ -48,12 +48,8 @@ def move_rows(apps, schema_editor):
                 "COALESCE((SELECT max(id) FROM messaging_message), 1), "
                 "(SELECT count(*) > 0 FROM messaging_message))"
             )
-        if "django_tasks_database_dbtaskresult" in connection.introspection.table_names(cursor):
-            cursor.execute(
-                "DELETE FROM django_tasks_database_dbtaskresult WHERE task_path IN (%s)"
-                % ", ".join(["%s"] * len(OLD_TASKS)),
-                OLD_TASKS,
-            )
+    # Through django-tasks-db's own model (its historical state), not its table.
+    apps.get_model("django_tasks_database", "DBTaskResult").objects.filter(task_path__in=OLD_TASKS).delete()
     Alert = apps.get_model("alerts", "Alert")
     Alert.objects.filter(status="active", escalated_at__isnull=True).update(
         escalate_at=F("started_at") + timedelta(seconds=settings.MIA["ESCALATE_AFTER_SECONDS"])
@@ -64,6 +60,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("alerts", "0004_rename_link_token_fields"),
         ("messaging", "0001_outbox"),
+        ("django_tasks_database", "0021_conditional_partial_index_ordering"),
     ]
 
     operations = [

@@ -125,8 +125,8 @@ def test_postgresql_round_trip_into_a_fresh_database(storage):
 
     scratch = connection.settings_dict["NAME"] + "_restore"
     with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
-        cursor.execute(f'CREATE DATABASE "{scratch}"')
+        cursor.execute("DROP DATABASE IF EXISTS " + connection.ops.quote_name(scratch))
+        cursor.execute("CREATE DATABASE " + connection.ops.quote_name(scratch))
     try:
         for path in storage:
             path.unlink()
@@ -141,7 +141,7 @@ def test_postgresql_round_trip_into_a_fresh_database(storage):
         assert backup.table_counts({"NAME": scratch}) == before
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+            cursor.execute("DROP DATABASE IF EXISTS " + connection.ops.quote_name(scratch) + " WITH (FORCE)")
 
 
 @pytest.mark.django_db(transaction=True)
