@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from violeta.accounts.models import AREA_ROLES, CASE_ROLES, Area, Role
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
+from violeta.cases import signals
 from violeta.cases.models import (
     ACTIVE_STATUSES,
     AreaNote,
@@ -209,10 +210,8 @@ def _team_add(case: Case, *, user, by) -> CaseTeamMember:
 
 
 def _team_changed(case: Case) -> None:
-    """What hangs off the team follows it: the protection orders' expiry reminders (violence)."""
-    from violeta.violence.services import case_team_changed
-
-    case_team_changed(case=case)
+    """What hangs off the team follows it (the protection orders' expiry reminders): see ``signals``."""
+    signals.case_team_changed.send(sender=Case, case=case)
 
 
 def can_manage_team(user, case: Case) -> bool:
@@ -339,10 +338,8 @@ def case_close(*, case: Case, by, reason: str) -> Case:
     case.save(update_fields=["status", "close_reason", "closed_at", "updated_at"])
     audit_record(actor=by, action=Action.UPDATE, obj=case, case_id=case.pk, detail="cierre")
     _event(case, by=by, kind=EventKind.CLOSED, description=case.get_close_reason_display())
-    # A treatment plan still in progress is psychology's to discharge: it is told (see that function's docstring).
-    from violeta.psychology.services import plans_pending_discharge_notify
-
-    plans_pending_discharge_notify(case=case)
+    # A treatment plan still in progress is psychology's to discharge: it is told (see ``signals.case_closed``).
+    signals.case_closed.send(sender=Case, case=case, by=by)
     return case
 
 

@@ -259,7 +259,7 @@ def plan_discharge(*, plan: TreatmentPlan, by, reason: str, summary: str, ended_
 def plans_pending_discharge_notify(*, case: Case) -> list[TreatmentPlan]:
     """The case was just closed with a plan still in treatment: tell psychology to record the discharge.
 
-    Called by ``cases.services.case_close`` inside its transaction. Closing a case is not held up by psychology
+    Run on ``cases.signals.case_closed`` (``cases.services.case_close``), inside its transaction. Closing a case is not held up by psychology
     (she stopped coming; whoever closes it often cannot read the plan), and the plan is not discharged on
     psychology's behalf: the discharge summary is a clinical record only psychology writes. Instead its
     psychologist and the psychology coordination get a notice with the folio (no names), and the plan stays

@@ -7,8 +7,11 @@ class ViolenceConfig(AppConfig):
     verbose_name = _("Violence, risk and protection")
 
     def ready(self):
-        from violeta.cases import timeline
+        from violeta.cases import signals, timeline
         from violeta.cases.models import EventKind
+
+        # The orders' expiry reminders follow the case's team (in the team change's transaction).
+        signals.case_team_changed.connect(_case_team_changed, dispatch_uid="violence.case_team_changed")
 
         # The violence section's lines (risk level, modality, trafficking, orders, priority) for its readers only.
         timeline.register_section(
@@ -21,6 +24,12 @@ class ViolenceConfig(AppConfig):
             },
             rule=_violence_rule,
         )
+
+
+def _case_team_changed(sender, *, case, **kwargs):
+    from violeta.violence.services import case_team_changed
+
+    case_team_changed(case=case)
 
 
 def _violence_rule(user, case):

@@ -571,7 +571,7 @@ def order_reminders_schedule(order: ProtectionOrder) -> None:
 
 
 def case_team_changed(*, case: Case) -> None:
-    """Called by ``cases.services`` when someone joins or leaves the case's team, inside its transaction.
+    """Run on ``cases.signals.case_team_changed`` (someone joined or left the team), inside its transaction.
 
     The reminders of the orders still in force follow the team: a lawyer who joins gets the pending ones
     (the nearest past one at once, so she knows the order expires soon), one who leaves stops getting them,
