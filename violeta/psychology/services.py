@@ -259,9 +259,10 @@ def plan_discharge(*, plan: TreatmentPlan, by, reason: str, summary: str, ended_
 def plans_pending_discharge_notify(*, case: Case) -> list[TreatmentPlan]:
     """The case was just closed with a plan still in treatment: tell psychology to record the discharge.
 
-    Run on ``cases.signals.case_closed`` (``cases.services.case_close``), inside its transaction. Closing a case is not held up by psychology
-    (she stopped coming; whoever closes it often cannot read the plan), and the plan is not discharged on
-    psychology's behalf: the discharge summary is a clinical record only psychology writes. Instead its
+    Run on ``cases.signals.case_closed`` (sent by ``cases.services.case_close``), inside its transaction.
+    Closing a case is not held up by psychology (she stopped coming; whoever closes it often cannot read the
+    plan), and the plan is not discharged on psychology's behalf: the discharge summary is a clinical record
+    only psychology writes. Instead its
     psychologist and the psychology coordination get a notice with the folio (no names), and the plan stays
     in "Mis planes" flagged "case file closed" until the discharge is recorded (which a closed case allows).
     """
