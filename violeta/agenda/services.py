@@ -429,8 +429,12 @@ def phone_call_log(
 
 @transaction.atomic
 def phone_call_link_case(*, call: PhoneCall, case: Case, by) -> PhoneCall:
-    """The call became this case file (the intake opened from it): link both and note it on the timeline."""
-    if call.case_id and call.case_id != case.pk:
+    """The call became this case file (the intake opened from it): link both and note it on the timeline.
+
+    The call's row is locked and read again, so that two intakes opened from one call cannot both take it.
+    """
+    linked_to = PhoneCall.objects.select_for_update().values_list("case_id", flat=True).get(pk=call.pk)
+    if linked_to and linked_to != case.pk:
         raise ValidationError(_("That call is already linked to another case file."), code="call_linked")
     call.case = case
     call.save(update_fields=["case"])

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from violeta.accounts.models import AREA_ROLES, CASE_ROLES, Area, Role
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
-from violeta.cases import signals
+from violeta.cases import intake, signals
 from violeta.cases.models import (
     ACTIVE_STATUSES,
     AreaNote,
@@ -166,16 +166,24 @@ def intake_register(
     reason: str,
     arrival_detail: str = "",
     team: tuple = (),
+    source: str = intake.FRONT_DESK,
+    origin=None,
 ) -> Case:
     """The first interview (primera entrevista): registers her (or uses the existing record) and opens the case.
 
     She must have been given the privacy notice in force and accepted it: ``privacy_notice_sha256`` names the
     notice she was shown (``people.privacy_notice.current_notice().sha256``), and the acceptance is recorded
-    with its text. Everything happens in one transaction: if any part fails, nothing is saved.
+    with its text. The one way to open a case from any source: at the front desk (``source=FRONT_DESK``, no
+    origin), or from ``origin`` of a registered ``source`` (``"call"``: a logged phone call, ``"inbound_referral"``:
+    a partner's referral; see ``cases.intake``), which is linked back to the new case. Everything happens in one
+    transaction, the link back included: if any part fails, nothing is saved.
     """
     privacy_notice_check(accepted=privacy_notice_accepted, sha256=privacy_notice_sha256)
     if (person is None) == (person_data is None):
         raise TypeError("give either person or person_data")
+    if (source == intake.FRONT_DESK) != (origin is None):
+        raise TypeError("an intake from a source needs its origin, and only then")
+    link = intake.source(source).link if origin is not None else None
     if person is None:
         person = person_create(by=by, safe_contact=safe_contact, **person_data)
     case = case_open(
@@ -189,6 +197,8 @@ def intake_register(
     privacy_notice_accept(
         person=person, by=by, accepted=privacy_notice_accepted, sha256=privacy_notice_sha256, case_id=case.pk
     )
+    if link is not None:
+        link(origin=origin, case=case, by=by)
     return case
 
 

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from violeta.accounts.decorators import recent_authentication_required
 from violeta.accounts.models import AREA_ROLES, INTAKE_ROLES, Role
 from violeta.audit.models import Action
 from violeta.audit.services import audit_many
+from violeta.cases import intake as intake_sources
 from violeta.cases import selectors, services
 from violeta.cases.forms import (
     BreakGlassForm,
@@ -22,7 +22,7 @@ from violeta.cases.forms import (
     ReopenForm,
     TeamAddForm,
 )
-from violeta.cases.models import ArrivalChannel, Case
+from violeta.cases.models import Case
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
 from violeta.core.permissions import CASE_ROLES, staff_required
@@ -59,45 +59,48 @@ def case_list(request):
     return render_page(request, "cases/case_list.html", context, partial="results")
 
 
-def _intake_forms(request, call=None):
+def _intake_origin(request, source: str, pk) -> tuple[str, object]:
+    """The source an intake is opened from and its origin (checked by the source's ``access``), or the front
+    desk's (no origin). A source's own URL names it; otherwise ``?<source>=<key>`` (``?call=12``)."""
+    if not source:
+        source = next((s.name for s in intake_sources.sources() if request.GET.get(s.name)), "")
+        if not source:
+            return intake_sources.FRONT_DESK, None
+        pk = request.GET[source]
+    try:
+        registered = intake_sources.source(source)
+    except LookupError:
+        raise Http404 from None
+    return source, registered.access(request.user, pk)
+
+
+def _intake_forms(request, initial: intake_sources.IntakeInitial):
     data = request.POST if request.method == "POST" else None
-    person_initial, case_initial = {}, {}
-    if call is not None:
-        # From a phone call (agenda): what she said on the phone is not typed again.
-        person_initial = {} if call.is_anonymous else {"given_names": call.caller_name}
-        case_initial = {"arrival_channel": ArrivalChannel.PHONE, "reason": call.reason}
     return (
-        PersonForm(data, prefix="p", initial=person_initial),
-        SafeContactForm(data, prefix="s", initial={"phone_choice": "main"}),
-        IntakeCaseForm(data, prefix="c", initial=case_initial),
+        PersonForm(data, prefix="p", initial=initial.person),
+        SafeContactForm(data, prefix="s", initial={"phone_choice": "main", **initial.safe_contact}),
+        IntakeCaseForm(data, prefix="c", initial=initial.case),
     )
-
-
-@transaction.atomic
-def _intake_register(*, call, **kwargs):
-    case = services.intake_register(**kwargs)
-    if call is not None:
-        from violeta.agenda.services import phone_call_link_case
-
-        phone_call_link_case(call=call, case=case, by=kwargs["by"])
-    return case
 
 
 @staff_required(INTAKE_ROLES)
 @require_http_methods(["GET", "POST"])
-def intake(request):
+def intake(request, source: str = "", pk=None):
     """The first interview: before a new person is created, staff see the likely existing ones.
 
     What they see of them is only what tells two women apart (``people.selectors.DuplicateMatch``), and every
-    lookup is audited. ``?call=<id>`` opens it from a logged phone call (checked by the agenda's selector):
-    prefilled, and the new case file is linked back to the call.
+    lookup is audited. Opened from another app's record (``?call=<id>``: a logged phone call;
+    ``referrals:inbound_intake``: a partner's referral; see ``cases.intake``), the page is prefilled from it,
+    the source checks the user may reach it, and the new case file is linked back to it in the intake's
+    transaction.
     """
-    call = None
-    if request.GET.get("call"):
-        from violeta.agenda.selectors import access_call
-
-        call = access_call(request.user, request.GET["call"], detail="entrevista desde llamada")
-    person_form, safe_form, case_form = _intake_forms(request, call)
+    source, origin = _intake_origin(request, source, pk)
+    initial = (
+        intake_sources.source(source).prefill(origin)
+        if origin is not None
+        else intake_sources.IntakeInitial()
+    )
+    person_form, safe_form, case_form = _intake_forms(request, initial)
     matches = []
     if request.method == "POST" and all(f.is_valid() for f in (person_form, safe_form, case_form)):
         person_data = person_form.cleaned_data
@@ -112,8 +115,9 @@ def intake(request):
                 raise Http404
         if existing or not candidates or case_form.cleaned_data.get("confirm_new"):
             try:
-                case = _intake_register(
-                    call=call,
+                case = services.intake_register(
+                    source=source,
+                    origin=origin,
                     by=request.user,
                     person=existing,
                     person_data=None if existing else person_data,

@@ -592,8 +592,13 @@ def inbound_referral_create(*, by, **fields) -> InboundReferral:
 
 @transaction.atomic
 def inbound_referral_convert(*, inbound: InboundReferral, case: Case, by) -> InboundReferral:
-    """The intake opened from an inbound referral: the draft is done and points at the case."""
-    if inbound.status != InboundStatus.PENDING:
+    """The intake opened from an inbound referral: the draft is done and points at the case.
+
+    Run by ``cases.services.intake_register`` in the intake's transaction (the ``inbound_referral`` intake
+    source). The row is locked and read again: a referral dismissed or converted meanwhile refuses the intake.
+    """
+    status = InboundReferral.objects.select_for_update().values_list("status", flat=True).get(pk=inbound.pk)
+    if status != InboundStatus.PENDING or inbound.status != InboundStatus.PENDING:
         raise ValidationError(_("This referral was already handled."), code="handled")
     inbound.status = InboundStatus.CONVERTED
     inbound.case = case

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from violeta.cases import views as case_views
 from violeta.referrals import views
 
 app_name = "referrals"
@@ -22,7 +23,13 @@ urlpatterns = [
         "enlace/<str:folio>/contrarreferencia/", views.liaison_counter_letter, name="liaison_counter_letter"
     ),
     path("recibidas/", views.inbound_list, name="inbound_list"),
-    path("recibidas/<int:pk>/entrevista/", views.inbound_intake, name="inbound_intake"),
+    # The intake interview prefilled from the referral, opened by the one intake view (cases.intake).
+    path(
+        "recibidas/<int:pk>/entrevista/",
+        case_views.intake,
+        {"source": "inbound_referral"},
+        name="inbound_intake",
+    ),
     path("recibidas/<int:pk>/descartar/", views.inbound_dismiss, name="inbound_dismiss"),
     path("<str:folio>/", views.referral_detail, name="detail"),
     path("<str:folio>/enviar/", views.referral_send, name="send"),

@@ -11,7 +11,6 @@ from violeta.accounts.decorators import recent_authentication_required
 from violeta.accounts.models import INTAKE_ROLES, Role
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
-from violeta.cases.models import ArrivalChannel, Case
 from violeta.cases.selectors import access_case
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
@@ -438,50 +437,6 @@ def inbound_list(request):
     return render_page(
         request, "referrals/inbound_list.html", {"rows": selectors.pending_inbound(request.user)}
     )
-
-
-@staff_required(INTAKE_ROLES)
-@require_http_methods(["GET", "POST"])
-def inbound_intake(request, pk):
-    """The intake interview prefilled from the referral; the case is opened by the usual intake view."""
-    from violeta.cases import views as case_views
-    from violeta.cases.forms import IntakeCaseForm
-    from violeta.people.forms import PersonForm, SafeContactForm
-
-    inbound = selectors.access_inbound(request.user, pk)
-    if inbound.status != "pending":
-        raise Http404
-    if request.method == "POST":
-        last = (
-            Case.objects.filter(opened_by=request.user).order_by("-pk").values_list("pk", flat=True).first()
-        )
-        response = case_views.intake(request)
-        case = Case.objects.filter(opened_by=request.user, pk__gt=last or 0).order_by("-pk").first()
-        if response.status_code == 302 and case is not None:
-            services.inbound_referral_convert(inbound=inbound, case=case, by=request.user)
-        return response
-    person_form = PersonForm(
-        prefix="p",
-        initial={
-            "given_names": inbound.given_names,
-            "first_surname": inbound.first_surname,
-            "second_surname": inbound.second_surname,
-            "phone": inbound.phone,
-        },
-    )
-    safe_form = SafeContactForm(
-        prefix="s", initial={"phone_choice": "main", "may_call": inbound.safe_to_call}
-    )
-    case_form = IntakeCaseForm(
-        prefix="c",
-        initial={
-            "arrival_channel": ArrivalChannel.REFERRED,
-            "arrival_detail": inbound.institution.name[:150],
-            "reason": inbound.reason,
-        },
-    )
-    context = {"person_form": person_form, "safe_form": safe_form, "case_form": case_form, "candidates": []}
-    return render_page(request, "cases/intake.html", context)
 
 
 @staff_required(INTAKE_ROLES)

@@ -372,3 +372,31 @@ def test_front_desk_to_lawyer_end_to_end(client, receptionist, lawyer):
     kinds = list(CaseEvent.objects.filter(case=case).values_list("kind", flat=True))
     assert kinds.count(EventKind.APPOINTMENT) >= 3  # the call, the booking, attended
     assert EventKind.CONSULTATION in kinds
+
+
+def test_call_to_intake_whose_link_back_fails_leaves_no_case(client, receptionist, lawyer):
+    from django.db.models.signals import post_save
+
+    from violeta.agenda.models import PhoneCall
+    from violeta.cases.tests.factories import CaseFactory
+
+    call = log_call(by=receptionist, caller_name="Lucía")
+    other = CaseFactory(opened_by=lawyer)
+    client.force_login(receptionist)
+
+    def linked_meanwhile(sender, instance, created, **kwargs):
+        # Another receptionist turned the same call into another case file while this one was being saved.
+        if created:
+            PhoneCall.objects.filter(pk=call.pk).update(case=other)
+
+    post_save.connect(linked_meanwhile, sender=Case, dispatch_uid="test-call-linked-meanwhile")
+    try:
+        response = client.post(
+            reverse("cases:intake") + f"?call={call.pk}",
+            intake_data(**{"p-given_names": "Lucía", "c-arrival_channel": "phone"}),
+        )
+    finally:
+        post_save.disconnect(sender=Case, dispatch_uid="test-call-linked-meanwhile")
+    assert response.status_code == 200
+    assert "Esa llamada ya está vinculada a otro expediente." in response.content.decode()
+    assert list(Case.objects.all()) == [other]  # (the simulated link rolled back with the intake too)
