@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from violeta.accounts.models import AREA_ROLES, CASE_ROLES, Area, Role
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
-from violeta.cases import intake, signals
+from violeta.cases import intake, permissions, signals
 from violeta.cases.models import (
     ACTIVE_STATUSES,
     AreaNote,
@@ -67,7 +67,7 @@ def case_event_record(
 
 
 def _require_case_role(user) -> None:
-    if not (user.is_active and user.role in CASE_ROLES):
+    if not permissions.is_case_staff(user):
         raise PermissionDenied
 
 
@@ -372,8 +372,12 @@ def case_reopen(*, case: Case, by, why: str) -> Case:
 
 @transaction.atomic
 def case_break_glass(*, case: Case, by, reason: str) -> CaseAccessGrant:
-    """Emergency access outside the usual rules: a written reason, a few hours, flagged for the director."""
-    _require_case_role(by)
+    """Emergency access outside the usual rules: a written reason, a few hours, flagged for the director.
+
+    Refused to whom ``permissions.may_break_glass`` refuses (the director; anyone on an internal-protocol case).
+    """
+    if not permissions.may_break_glass(by, case):
+        raise PermissionDenied
     if len(reason.strip()) < 15:
         raise ValidationError({"reason": _("Explain in detail (at least 15 characters) why you need it.")})
     grant = CaseAccessGrant.objects.create(

@@ -11,7 +11,7 @@ from violeta.accounts.models import AREA_ROLES, INTAKE_ROLES, Role
 from violeta.audit.models import Action
 from violeta.audit.services import audit_many
 from violeta.cases import intake as intake_sources
-from violeta.cases import selectors, services
+from violeta.cases import permissions, selectors, services
 from violeta.cases.forms import (
     BreakGlassForm,
     CaseFilterForm,
@@ -294,8 +294,7 @@ def break_glass(request):
     form = BreakGlassForm(request.POST or None, initial={"folio": request.GET.get("folio", "")})
     if request.method == "POST" and form.is_valid():
         case = Case.objects.filter(folio=form.cleaned_data["folio"].strip().upper()).first()
-        # Internal-protocol cases are for their designated staff only: emergency access does not open them.
-        if case is None or request.user.role == Role.DIRECTOR or case.is_internal_protocol:
+        if case is None or not permissions.may_break_glass(request.user, case):
             form.add_error("folio", _("There is no case file with that folio."))
         else:
             try:

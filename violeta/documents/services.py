@@ -14,7 +14,7 @@ from violeta.audit.services import audit_record
 from violeta.cases.models import EventKind
 from violeta.cases.selectors import can_view_case
 from violeta.cases.services import case_event_record
-from violeta.documents import filetypes
+from violeta.documents import attachers, filetypes
 from violeta.documents.models import Document
 from violeta.documents.storage import private_storage
 from violeta.legal.selectors import can_read_matters
@@ -46,15 +46,13 @@ def _digest(file) -> str:
 def document_upload(*, by, case, file, title: str, matter=None, referral=None) -> Document:
     """Keep an uploaded file in the private folder under a random name, attached to the case (or its matter).
 
-    With ``referral`` (a counter-referral letter) the uploader may also be the liaison of the institution the
-    referral was sent to, who cannot see the case.
+    With ``referral`` (a counter-referral letter) the uploader may also be someone the referrals app lets attach
+    to it without seeing the case (the liaison of the institution it was sent to; see ``attachers``).
     """
     if referral is not None:
-        from violeta.referrals.services import is_liaison_of
-
         if referral.case_id != case.pk:
             raise PermissionDenied
-        if not (can_view_case(by, case) or is_liaison_of(by, referral)):
+        if not (can_view_case(by, case) or attachers.may_attach(by, referral)):
             raise PermissionDenied
     elif not can_view_case(by, case) or (matter is not None and not can_read_matters(by)):
         raise PermissionDenied

@@ -7,8 +7,13 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("Referrals")
 
     def ready(self):
+        from violeta.documents import attachers
         from violeta.referrals import intake
+        from violeta.referrals.permissions import is_liaison_of
 
         # A partner's inbound referral opens a prefilled intake interview; the new case is linked back to it
         # in the intake's transaction (cases.intake).
         intake.register()
+        # The liaison of the institution a referral was sent to attaches its counter-referral letter, though she
+        # never sees the case (documents.attachers).
+        attachers.register("referrals.Referral", is_liaison_of)

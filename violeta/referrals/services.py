@@ -33,6 +33,7 @@ from violeta.referrals.models import (
     ReferralEvent,
     ReferralStatus,
 )
+from violeta.referrals.permissions import is_liaison_of
 
 # Who refers women from a case: the professionals of the areas and the director.
 REFERRAL_ROLES = AREA_ROLES | {Role.DIRECTOR}
@@ -395,11 +396,6 @@ def referral_send(*, referral: Referral, by, override_reason: str = "") -> Refer
     _require_referrer(by, referral.case)
     _send(referral, by=by, override_reason=override_reason)
     return referral
-
-
-def is_liaison_of(user, referral: Referral) -> bool:
-    link = getattr(user, "liaison", None) if user.role == Role.LIAISON else None
-    return link is not None and link.institution_id == referral.institution_id
 
 
 def _answer(referral: Referral, *, by, to: str, note: str = "", **changes) -> Referral:

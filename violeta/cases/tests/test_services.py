@@ -360,6 +360,22 @@ def test_break_glass_needs_a_written_reason(lawyer, outsider):
     assert not AuditEvent.objects.filter(action=Action.BREAK_GLASS).exists()
 
 
+def test_break_glass_never_opens_an_internal_protocol_case_nor_is_given_to_the_director(
+    lawyer, outsider, director
+):
+    """The rule the break-glass page applied, now in the service itself (``permissions.may_break_glass``)."""
+    case = CaseFactory(opened_by=lawyer)
+    Case.objects.filter(pk=case.pk).update(is_internal_protocol=True)
+    case.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        case_break_glass(case=case, by=outsider, reason="Llamó la policía: está en riesgo ahora.")
+    with pytest.raises(PermissionDenied):
+        case_break_glass(
+            case=CaseFactory(opened_by=lawyer), by=director, reason="Necesito ver este expediente ya"
+        )
+    assert not CaseAccessGrant.objects.exists()
+
+
 def test_break_glass_is_time_limited_flagged_and_on_the_timeline(lawyer, outsider):
     case = CaseFactory(opened_by=lawyer)
     grant = case_break_glass(case=case, by=outsider, reason="  Llamó la policía: está en riesgo ahora.  ")

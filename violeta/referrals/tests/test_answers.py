@@ -206,3 +206,23 @@ def test_each_counter_referral_letter_download_is_audited_as_an_export(
             str(document.pk),
             case.pk,
         )
+
+
+def test_only_the_liaison_of_the_referred_institution_attaches_to_the_referral(
+    case, social_worker, dif, liaison, police, merchant
+):
+    """The documents app asks the referrals app (its registry of attachers) who may attach to a referral."""
+    from django.core.exceptions import PermissionDenied
+
+    from violeta.accounts.models import Role
+    from violeta.cases.tests.factories import StaffFactory
+    from violeta.documents.services import document_upload
+
+    referral = refer(case, social_worker, dif)
+    police_liaison = StaffFactory(role=Role.LIAISON)
+    link(police_liaison, police)
+    for outsider in (police_liaison, merchant):
+        with pytest.raises(PermissionDenied):
+            document_upload(by=outsider, case=case, file=_pdf(), title="Carta", referral=referral)
+    document = document_upload(by=liaison, case=case, file=_pdf(), title="Carta", referral=referral)
+    assert document.referral == referral and Document.objects.count() == 1

@@ -1,0 +1,26 @@
+"""Who may do what to case files: predicates only, asked by services, selectors and views.
+
+Which cases a user may *see* is ``selectors.visible_cases`` (a query); these are the rules about acting.
+"""
+
+from violeta.accounts.models import CASE_ROLES, Role
+from violeta.cases.models import Case, InternalProtocolDesignation
+
+
+def is_case_staff(user) -> bool:
+    """An active account of the staff who attend case files."""
+    return bool(user.is_active and user.role in CASE_ROLES)
+
+
+def may_break_glass(user, case: Case) -> bool:
+    """Emergency access to ``case`` outside the usual rules: for the staff who attend case files, except the
+    director (who sees every case anyway). An internal-protocol case is for its designated staff only: emergency
+    access never opens it (and the form answers as if the folio did not exist)."""
+    return is_case_staff(user) and user.role != Role.DIRECTOR and not case.is_internal_protocol
+
+
+def is_protocol_staff(user) -> bool:
+    """Designated for the internal protocol (or the director, who sees every case)."""
+    if not is_case_staff(user):
+        return False
+    return user.role == Role.DIRECTOR or InternalProtocolDesignation.objects.filter(user=user).exists()
