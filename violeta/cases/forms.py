@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from violeta.accounts.models import CASE_ROLES, User
+from violeta.accounts.models import CASE_ROLES, Role, User
 from violeta.cases.models import ArrivalChannel, CloseReason, Modality, Relation
 from violeta.core.forms import BootstrapFormMixin, DateInput, DateTimeInput
 from violeta.people.models import Gender
@@ -158,3 +158,23 @@ class CaseFilterForm(forms.Form):
         required=False,
     )
     q = forms.CharField(required=False, max_length=30)
+
+
+class InternalProtocolForm(BootstrapFormMixin, forms.Form):
+    dependency = forms.CharField(label=_("Municipal dependency where she works"), max_length=150)
+    conduct = forms.CharField(
+        label=_("Reported conduct"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class DesignationForm(BootstrapFormMixin, forms.Form):
+    user = forms.ModelChoiceField(label=_("Staff member"), queryset=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = (
+            User.objects.filter(is_active=True, role__in=CASE_ROLES)
+            .exclude(role=Role.DIRECTOR)
+            .exclude(internal_protocol_designation__isnull=False)
+            .select_related("area")
+        )

@@ -74,8 +74,8 @@ class Case(models.Model):
     # The municipality's internal gender-violence protocol: she is a public servant of the municipality. Such a
     # case is seen only by the staff designated for the protocol (InternalProtocolDesignation) and the director.
     is_internal_protocol = models.BooleanField(_("internal protocol case"), default=False, db_index=True)
-    ip_dependency = models.CharField(_("municipal dependency"), max_length=150, blank=True)
-    ip_conduct = EncryptedTextField(_("reported conduct"), blank=True)
+    internal_protocol_dependency = models.CharField(_("municipal dependency"), max_length=150, blank=True)
+    internal_protocol_conduct = EncryptedTextField(_("reported conduct"), blank=True)
     people = models.ManyToManyField(Person, through="CaseParty", related_name="cases")
     team = models.ManyToManyField(
         settings.AUTH_USER_MODEL,

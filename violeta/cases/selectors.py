@@ -2,11 +2,11 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from violeta.accounts.models import AREA_ROLES, CASE_ROLES, Role
+from violeta.accounts.models import AREA_ROLES, CASE_ROLES, Role, User
 from violeta.audit.models import Action
 from violeta.audit.services import audit_denied, audit_record
 from violeta.cases import timeline
@@ -139,5 +139,6 @@ def cases_for_user(user, *, scope: str = "mine", status: str = "", query: str = 
     )
 
 
-def case_team_prefetch():
-    return Prefetch("team_members", queryset=CaseTeamMember.objects.select_related("user", "area"))
+def designated_staff():
+    """Staff designated for the internal protocol (names only; for the director's page)."""
+    return User.objects.filter(internal_protocol_designation__isnull=False).select_related("area")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from violeta.cases import views
+from violeta.cases import internal_protocol_views, views
 
 app_name = "cases"
 urlpatterns = [
@@ -8,6 +8,11 @@ urlpatterns = [
     path("nueva-entrevista/", views.intake, name="intake"),
     path("nueva-entrevista/coincidencias/", views.intake_duplicates, name="intake_duplicates"),
     path("acceso-de-emergencia/", views.break_glass, name="break_glass"),
+    path(
+        "protocolo-interno/designaciones/",
+        internal_protocol_views.designations,
+        name="protocol_designations",
+    ),
     path("<str:folio>/", views.case_detail, name="detail"),
     path("<str:folio>/atenciones/nueva/", views.consultation_create, name="consultation_create"),
     path("<str:folio>/cerrar/", views.case_close, name="close"),
@@ -15,4 +20,9 @@ urlpatterns = [
     path("<str:folio>/equipo/", views.case_team_add, name="team_add"),
     path("<str:folio>/equipo/<int:user_id>/quitar/", views.case_team_remove, name="team_remove"),
     path("<str:folio>/personas/nueva/", views.case_party_add, name="party_add"),
+    path(
+        "<str:folio>/protocolo-interno/",
+        internal_protocol_views.internal_protocol_open,
+        name="internal_protocol",
+    ),
 ]

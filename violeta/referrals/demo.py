@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from django.db.models import Max
 
+from violeta.cases import internal_protocol
 from violeta.cases.models import Case, CaseEvent
 from violeta.people.models import Consent
 from violeta.referrals import services
@@ -240,10 +241,10 @@ def build_referrals(builder) -> None:
 
     # The internal protocol: a designated lawyer attends a municipal public servant and refers to the OIC.
     designated = users["abogada2"]
-    services.internal_protocol_designate(user=designated, by=director)
+    internal_protocol.internal_protocol_designate(user=designated, by=director)
     protocol_case = cases[7] if len(cases) > 7 else None
     if protocol_case is not None:
-        services.internal_protocol_open(
+        internal_protocol.internal_protocol_open(
             case=protocol_case,
             by=designated,
             dependency="Dirección de Desarrollo Urbano",

@@ -107,28 +107,6 @@ class DismissForm(BootstrapFormMixin, forms.Form):
     why = forms.CharField(label=_("Why is it dismissed?"), max_length=500)
 
 
-class InternalProtocolForm(BootstrapFormMixin, forms.Form):
-    dependency = forms.CharField(label=_("Municipal dependency where she works"), max_length=150)
-    conduct = forms.CharField(
-        label=_("Reported conduct"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
-    )
-
-
-class DesignationForm(BootstrapFormMixin, forms.Form):
-    user = forms.ModelChoiceField(label=_("Staff member"), queryset=None)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        from violeta.accounts.models import CASE_ROLES, Role, User
-
-        self.fields["user"].queryset = (
-            User.objects.filter(is_active=True, role__in=CASE_ROLES)
-            .exclude(role=Role.DIRECTOR)
-            .exclude(internal_protocol_designation__isnull=False)
-            .select_related("area")
-        )
-
-
 class InstitutionForm(BootstrapFormMixin, forms.ModelForm):
     """The fields of an institution; saved through services.institution_create/institution_update."""
 

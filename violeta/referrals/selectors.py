@@ -17,6 +17,7 @@ from violeta.referrals.models import (
     InboundReferral,
     InboundStatus,
     Institution,
+    InstitutionKind,
     Referral,
     ReferralStatus,
 )
@@ -118,6 +119,11 @@ def institutions(*, active_only: bool = True) -> QuerySet[Institution]:
     return qs.filter(is_active=True) if active_only else qs
 
 
+def internal_control_body() -> Institution | None:
+    """The municipality's internal control body, where internal-protocol cases are referred for sanction."""
+    return institutions().filter(kind=InstitutionKind.INTERNAL_CONTROL).first()
+
+
 def referral_by_token(token: str) -> Referral | None:
     """The referral a letter's QR points at, or None. Public: callers show only folio, date and institution."""
     if not token or len(token) > 64:
@@ -164,13 +170,6 @@ def liaison_inbound(user) -> list[InboundReferral]:
     if institution is None:
         return []
     return list(InboundReferral.objects.filter(institution=institution).order_by("-sent_at")[:50])
-
-
-def designated_staff():
-    """Staff designated for the internal protocol (names only; for the director's page)."""
-    from violeta.accounts.models import User
-
-    return User.objects.filter(internal_protocol_designation__isnull=False).select_related("area")
 
 
 def counter_referral_letter(user, referral: Referral, *, detail: str = "carta de contrarreferencia"):

@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from violeta.accounts.models import AREA_ROLES, CASE_ROLES, Role
+from violeta.accounts.models import AREA_ROLES, Role
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
-from violeta.cases.models import Case, EventKind, InternalProtocolDesignation
+from violeta.cases.models import Case, EventKind
 from violeta.cases.services import case_event_record
 from violeta.core.tasks import enqueue
 from violeta.notifications.services import notify
@@ -629,67 +629,3 @@ def verification_url(referral: Referral) -> str:
     return settings.SITE_URL.rstrip("/") + reverse(
         "referrals:verify", kwargs={"token": referral.verify_token}
     )
-
-
-# --- The municipality's internal gender-violence protocol ---------------------------------------------------
-
-
-def is_protocol_staff(user) -> bool:
-    """Designated for the internal protocol (or the director, who sees every case)."""
-    if not (user.is_active and user.role in CASE_ROLES):
-        return False
-    return user.role == Role.DIRECTOR or InternalProtocolDesignation.objects.filter(user=user).exists()
-
-
-@transaction.atomic
-def internal_protocol_designate(*, user, by) -> InternalProtocolDesignation:
-    """The director designates a staff member to attend internal-protocol cases."""
-    if by.role != Role.DIRECTOR:
-        raise PermissionDenied
-    if not (user.is_active and user.role in CASE_ROLES) or user.role == Role.DIRECTOR:
-        raise ValidationError({"user": _("Only active staff who attend case files can be designated.")})
-    designation, created = InternalProtocolDesignation.objects.get_or_create(
-        user=user, defaults={"designated_by": by}
-    )
-    if created:
-        audit_record(actor=by, action=Action.CREATE, obj=designation, detail="designación protocolo interno")
-    return designation
-
-
-@transaction.atomic
-def internal_protocol_revoke(*, user, by) -> None:
-    if by.role != Role.DIRECTOR:
-        raise PermissionDenied
-    designation = InternalProtocolDesignation.objects.filter(user=user).first()
-    if designation is not None:
-        audit_record(actor=by, action=Action.UPDATE, obj=designation, detail="designación retirada")
-        designation.delete()
-
-
-@transaction.atomic
-def internal_protocol_open(*, case: Case, by, dependency: str, conduct: str) -> Case:
-    """Attend the case under the internal protocol: she is a municipal public servant. From then on only the
-    designated staff and the director see the case; the referral for sanction goes to the internal control
-    body as an ordinary referral."""
-    if not is_protocol_staff(by):
-        raise PermissionDenied
-    if not case.is_active:
-        raise ValidationError(_("The case file is closed."), code="closed")
-    errors = {}
-    if not dependency.strip():
-        errors["dependency"] = _("Write the municipal dependency where she works.")
-    if len(conduct.strip()) < 10:
-        errors["conduct"] = _("Describe the reported conduct.")
-    if errors:
-        raise ValidationError(errors)
-    first_time = not case.is_internal_protocol
-    case.is_internal_protocol = True
-    case.ip_dependency = dependency.strip()[:150]
-    case.ip_conduct = conduct.strip()
-    case.save(update_fields=["is_internal_protocol", "ip_dependency", "ip_conduct", "updated_at"])
-    audit_record(actor=by, action=Action.UPDATE, obj=case, case_id=case.pk, detail="protocolo interno")
-    if first_time:
-        case_event_record(
-            case=case, by=by, kind=EventKind.STATUS, description=_("Attended under the internal protocol")
-        )
-    return case

@@ -11,25 +11,24 @@ from violeta.accounts.decorators import recent_authentication_required
 from violeta.accounts.models import INTAKE_ROLES, Role
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
+from violeta.cases.permissions import is_protocol_staff
 from violeta.cases.selectors import access_case
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
-from violeta.core.permissions import CASE_ROLES, refuse_by_role, staff_required
+from violeta.core.permissions import CASE_ROLES, staff_required
 from violeta.documents.storage import private_storage
 from violeta.referrals import documents, selectors, services
 from violeta.referrals.forms import (
     AnswerForm,
     CancelForm,
-    DesignationForm,
     DismissForm,
     InboundReferralForm,
     InstitutionForm,
-    InternalProtocolForm,
     LiaisonLinkForm,
     ReferralForm,
     SendForm,
 )
-from violeta.referrals.models import UNSENT, Institution, InstitutionKind, ReferralStatus
+from violeta.referrals.models import UNSENT, Institution, ReferralStatus
 from violeta.referrals.services import INSTITUTION_ADMINS, OVERRIDE_ROLES, REFERRAL_ROLES
 
 LIAISON = {Role.LIAISON}
@@ -88,11 +87,14 @@ def institution_edit(request, pk=None):
 @staff_required(CASE_ROLES)
 def case_referrals(request, folio):
     case = access_case(request.user, folio, detail="canalizaciones")
+    can_refer = request.user.role in REFERRAL_ROLES and case.is_active
     context = {
         "case": case,
         "referrals": selectors.case_referrals(case),
-        "can_refer": request.user.role in REFERRAL_ROLES and case.is_active,
-        "protocol_staff": services.is_protocol_staff(request.user),
+        "can_refer": can_refer,
+        "protocol_staff": is_protocol_staff(request.user),
+        # An internal-protocol case is referred to the internal control body for sanction.
+        "control": selectors.internal_control_body() if can_refer and case.is_internal_protocol else None,
     }
     return render_page(request, "referrals/case_referrals.html", context)
 
@@ -454,53 +456,3 @@ def inbound_dismiss(request, pk):
     else:
         messages.error(request, _("Say why it is dismissed."))
     return redirect("referrals:inbound_list")
-
-
-# --- The internal gender-violence protocol -----------------------------------------------------------------
-
-
-@staff_required(CASE_ROLES)
-@require_http_methods(["GET", "POST"])
-def internal_protocol(request, folio):
-    """Attend the case under the internal protocol (designated staff and the director only)."""
-    case = access_case(request.user, folio, detail="protocolo interno")
-    if not services.is_protocol_staff(request.user):
-        refuse_by_role(request)
-    initial = {"dependency": case.ip_dependency, "conduct": case.ip_conduct}
-    form = InternalProtocolForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.internal_protocol_open(case=case, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("The case file is now attended under the internal protocol."))
-            return redirect("referrals:case_list", folio=case.folio)
-    control = selectors.institutions().filter(kind=InstitutionKind.INTERNAL_CONTROL).first()
-    context = {"case": case, "form": form, "control": control}
-    return render_page(request, "referrals/internal_protocol.html", context)
-
-
-@staff_required({Role.DIRECTOR})
-@require_http_methods(["GET", "POST"])
-def designations(request):
-    """The director designates who attends internal-protocol cases."""
-    form = DesignationForm(request.POST or None)
-    if request.method == "POST":
-        if "revoke" in request.POST:
-            user = selectors.designated_staff().filter(pk=request.POST.get("revoke")).first()
-            if user is None:
-                raise Http404
-            services.internal_protocol_revoke(user=user, by=request.user)
-            messages.success(request, _("Designation removed."))
-            return redirect("referrals:designations")
-        if form.is_valid():
-            try:
-                services.internal_protocol_designate(user=form.cleaned_data["user"], by=request.user)
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, _("Staff member designated."))
-                return redirect("referrals:designations")
-    context = {"form": form, "staff": selectors.designated_staff()}
-    return render_page(request, "referrals/designations.html", context)

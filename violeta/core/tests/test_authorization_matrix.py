@@ -219,6 +219,8 @@ RULES = {
         },
     ),
     "cases:party_add": case_object(CASE_TEAM),
+    "cases:internal_protocol": case_object({"director"}),  # and the staff designated for the protocol
+    "cases:protocol_designations": page({"director"}),
     # psychological care: psychology on the case team and the director read it; the rest of the team gets 404.
     # Social work: the team reads it (notes hidden); only social work on the team writes (not on this case).
     "psychology:my_plans": page({"psychologist"}),
@@ -345,8 +347,6 @@ RULES = {
     "referrals:overdue": page(CASE_ROLE_PERSONAS),
     "referrals:case_list": case_object(CASE_TEAM),
     "referrals:create": case_object(CLOSERS),
-    "referrals:internal_protocol": case_object({"director"}),  # and the staff designated for the protocol
-    "referrals:designations": page({"director"}),
     "referrals:detail": case_object(CASE_TEAM, kwarg="referral"),
     "referrals:send": case_object(CLOSERS, kwarg="referral", method="post", ok=(302,)),
     # the world's referral is sent: its draft page sends back to the referral, cancelling it is refused (302)
@@ -721,7 +721,15 @@ CASE_MODELS = {
     "cases.case": case_model(
         "the case's own rule (cases.selectors.visible_cases): team, its areas' coordination, break glass, the "
         "director; an internal-protocol case only the designated staff and the director",
-        [*CASE_PAGES, "cases:close", "cases:reopen", "cases:team_add", "cases:party_add", "audit:case"],
+        [
+            *CASE_PAGES,
+            "cases:close",
+            "cases:reopen",
+            "cases:team_add",
+            "cases:party_add",
+            "cases:internal_protocol",
+            "audit:case",
+        ],
     ),
     "cases.caseparty": case_model(
         "read with the case; a person only through a case she may see", PERSON_PAGES
@@ -794,7 +802,6 @@ CASE_MODELS = {
             "referrals:answer",
             "referrals:letter",
             "referrals:counter_letter",
-            "referrals:internal_protocol",
         ],
     ),
     "referrals.referralevent": case_model("through its referral", ["referrals:detail"]),
@@ -893,6 +900,7 @@ def restricted(module_db, people):
     a lawyer for the internal protocol and she attends it under the protocol."""
     from violeta.agenda.services import phone_call_link_case
     from violeta.agenda.tests.factories import book, log_call, next_workday
+    from violeta.cases import internal_protocol
     from violeta.people.tests.factories import PersonFactory
     from violeta.referrals import services as referral_services
     from violeta.referrals.models import InboundReferral
@@ -917,8 +925,8 @@ def restricted(module_db, people):
     alert = mia_alert()
     alert.case = case
     alert.save(update_fields=["case"])
-    referral_services.internal_protocol_designate(user=designated, by=people["director"])
-    referral_services.internal_protocol_open(
+    internal_protocol.internal_protocol_designate(user=designated, by=people["director"])
+    internal_protocol.internal_protocol_open(
         case=case, by=designated, dependency="Dirección de Obras", conduct="Hostigamiento laboral reiterado."
     )
     case.refresh_from_db()

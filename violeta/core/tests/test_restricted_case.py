@@ -12,6 +12,7 @@ from django.urls import reverse
 from violeta.agenda.models import AppointmentStatus
 from violeta.agenda.tests.factories import book, next_workday
 from violeta.audit.models import Action, AuditEvent
+from violeta.cases import internal_protocol
 from violeta.cases.models import CaseEvent, EventKind
 from violeta.cases.services import case_event_record
 from violeta.cases.tests.factories import CaseFactory
@@ -27,8 +28,8 @@ def restricted(receptionist, lawyer, psychologist, outsider, director, psycholog
     case = CaseFactory(opened_by=receptionist, team=(psychologist, lawyer))
     day = next_workday(days=2)
     appointment = book(by=receptionist, staff=psychologist, case=case, day=day)
-    referral_services.internal_protocol_designate(user=outsider, by=director)
-    referral_services.internal_protocol_open(
+    internal_protocol.internal_protocol_designate(user=outsider, by=director)
+    internal_protocol.internal_protocol_open(
         case=case, by=outsider, dependency="Dirección de Obras", conduct="Hostigamiento laboral reiterado."
     )
     case.refresh_from_db()

@@ -2,10 +2,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from violeta.cases import internal_protocol
 from violeta.cases.models import EventKind
+from violeta.cases.permissions import is_protocol_staff
 from violeta.cases.selectors import visible_cases
 from violeta.cases.tests.factories import CaseFactory, StaffFactory
-from violeta.referrals import services
 from violeta.referrals.models import InstitutionKind, ReferralStatus
 from violeta.referrals.tests.factories import institution, refer
 
@@ -19,7 +20,7 @@ def designated(db, director):
 
     user.area = Area.objects.get(code="juridica")
     user.save()
-    services.internal_protocol_designate(user=user, by=director)
+    internal_protocol.internal_protocol_designate(user=user, by=director)
     return user
 
 
@@ -28,7 +29,7 @@ def protocol_case(designated, lawyer, receptionist, coordinator):
     """A case opened by reception with a lawyer (whose area the coordinator coordinates), then put under the
     internal protocol by the designated staff member."""
     case = CaseFactory(opened_by=receptionist, team=(lawyer, designated))
-    services.internal_protocol_open(
+    internal_protocol.internal_protocol_open(
         case=case, by=designated, dependency="Dirección de Obras Públicas", conduct="Hostigamiento sexual."
     )
     return case
@@ -58,7 +59,7 @@ def test_other_staff_get_404_on_the_case_and_its_pages(client, protocol_case, la
 
 def test_designated_staff_see_every_protocol_case(client, designated, receptionist, director):
     case = CaseFactory(opened_by=receptionist)  # she is not on this one's team
-    services.internal_protocol_open(
+    internal_protocol.internal_protocol_open(
         case=case, by=director, dependency="Tesorería", conduct="Acoso laboral grave."
     )
     client.force_login(designated)
@@ -74,7 +75,9 @@ def test_ordinary_cases_are_unaffected(lawyer, receptionist, designated):
 def test_only_protocol_staff_may_open_it(lawyer, receptionist):
     case = CaseFactory(opened_by=receptionist, team=(lawyer,))
     with pytest.raises(PermissionDenied):
-        services.internal_protocol_open(case=case, by=lawyer, dependency="DIF", conduct="Hostigamiento.")
+        internal_protocol.internal_protocol_open(
+            case=case, by=lawyer, dependency="DIF", conduct="Hostigamiento."
+        )
     case.refresh_from_db()
     assert not case.is_internal_protocol
 
@@ -82,15 +85,15 @@ def test_only_protocol_staff_may_open_it(lawyer, receptionist):
 def test_dependency_and_conduct_are_required(designated, receptionist):
     case = CaseFactory(opened_by=receptionist, team=(designated,))
     with pytest.raises(ValidationError) as exc:
-        services.internal_protocol_open(case=case, by=designated, dependency=" ", conduct="")
+        internal_protocol.internal_protocol_open(case=case, by=designated, dependency=" ", conduct="")
     assert {"dependency", "conduct"} <= set(exc.value.message_dict)
 
 
 def test_records_dependency_conduct_and_timeline(protocol_case):
     protocol_case.refresh_from_db()
     assert protocol_case.is_internal_protocol
-    assert protocol_case.ip_dependency == "Dirección de Obras Públicas"
-    assert protocol_case.ip_conduct == "Hostigamiento sexual."
+    assert protocol_case.internal_protocol_dependency == "Dirección de Obras Públicas"
+    assert protocol_case.internal_protocol_conduct == "Hostigamiento sexual."
     assert protocol_case.events.filter(kind=EventKind.STATUS).exists()
 
 
@@ -103,7 +106,7 @@ def test_referral_to_the_internal_control_body(protocol_case, designated):
 
 def test_the_page_is_for_protocol_staff(client, receptionist, lawyer, designated):
     case = CaseFactory(opened_by=receptionist, team=(lawyer, designated))
-    url = reverse("referrals:internal_protocol", kwargs={"folio": case.folio})
+    url = reverse("cases:internal_protocol", kwargs={"folio": case.folio})
     client.force_login(lawyer)
     assert client.get(url).status_code == 404
     client.force_login(designated)
@@ -116,16 +119,16 @@ def test_the_page_is_for_protocol_staff(client, receptionist, lawyer, designated
 
 def test_director_designates_and_removes(client, director, lawyer):
     client.force_login(director)
-    url = reverse("referrals:designations")
+    url = reverse("cases:protocol_designations")
     assert client.post(url, {"user": lawyer.pk}).status_code == 302
-    assert services.is_protocol_staff(lawyer)
+    assert is_protocol_staff(lawyer)
     assert client.post(url, {"revoke": lawyer.pk}).status_code == 302
-    assert not services.is_protocol_staff(lawyer)
+    assert not is_protocol_staff(lawyer)
 
 
 def test_only_the_director_designates(lawyer, coordinator):
     with pytest.raises(PermissionDenied):
-        services.internal_protocol_designate(user=lawyer, by=coordinator)
+        internal_protocol.internal_protocol_designate(user=lawyer, by=coordinator)
 
 
 def test_emergency_access_does_not_open_it(client, protocol_case, lawyer):
@@ -139,3 +142,16 @@ def test_emergency_access_does_not_open_it(client, protocol_case, lawyer):
     assert response.status_code == 200
     assert "No hay un expediente con ese folio." in response.content.decode()
     assert not CaseAccessGrant.objects.exists()
+
+
+def test_the_referrals_page_offers_the_referral_to_the_internal_control_body(
+    client, protocol_case, designated
+):
+    control = institution("oic", kind=InstitutionKind.INTERNAL_CONTROL, name="Órgano Interno de Control")
+    client.force_login(designated)
+    page = client.get(reverse("referrals:case_list", kwargs={"folio": protocol_case.folio})).content.decode()
+    assert "Dirección de Obras Públicas" in page
+    assert (
+        reverse("referrals:create", kwargs={"folio": protocol_case.folio}) + f"?institucion={control.pk}"
+        in page
+    )
