@@ -56,7 +56,8 @@ class ReferralForm(BootstrapFormMixin, forms.Form):
 
 
 class CancelForm(BootstrapFormMixin, forms.Form):
-    reason = forms.CharField(label=_("Why is it cancelled?"), max_length=1000)
+    # Not required here: the service says what is missing ("Say why the referral is cancelled.").
+    reason = forms.CharField(label=_("Why is it cancelled?"), max_length=1000, required=False)
 
 
 class SendForm(BootstrapFormMixin, forms.Form):

@@ -205,16 +205,21 @@ def referral_edit(request, folio):
     return render_page(request, "referrals/referral_edit.html", context)
 
 
+def _form_errors(request, form) -> None:
+    """Invalid input to a button's small form: its errors, in Spanish, as a message; nothing is done."""
+    messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+
+
 @staff_required(REFERRAL_ROLES)
 @require_POST
 def referral_cancel(request, folio):
     referral = selectors.access_referral(request.user, folio, detail="cancelar canalización")
     form = CancelForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("referrals:detail", folio=referral.folio)
     try:
-        services.referral_cancel(
-            referral=referral, by=request.user, reason=form.cleaned_data.get("reason", "")
-        )
+        services.referral_cancel(referral=referral, by=request.user, reason=form.cleaned_data["reason"])
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -227,10 +232,12 @@ def referral_cancel(request, folio):
 def referral_send(request, folio):
     referral = selectors.access_referral(request.user, folio, detail="envío de canalización")
     form = SendForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("referrals:detail", folio=referral.folio)
     try:
         services.referral_send(
-            referral=referral, by=request.user, override_reason=form.cleaned_data.get("override_reason", "")
+            referral=referral, by=request.user, override_reason=form.cleaned_data["override_reason"]
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

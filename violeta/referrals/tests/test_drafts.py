@@ -197,3 +197,24 @@ def test_edit_and_cancel_pages_refuse_others(client, case, social_worker, dif, r
     )
     assert response.status_code == status
     assert Referral.objects.get(pk=draft.pk).status == ReferralStatus.DRAFT
+
+
+@pytest.mark.parametrize(
+    "action, field", [("referrals:send", "override_reason"), ("referrals:cancel", "reason")]
+)
+def test_invalid_input_to_send_or_cancel_gets_a_spanish_error_and_changes_nothing(
+    client, case, coordinator, dif, action, field
+):
+    """The form's own errors are shown: before, they were ignored and the service ran on an empty value (a draft
+    with her consent was sent whatever the override reason said)."""
+    from violeta.referrals.models import ReferralEvent
+
+    draft = refer(case, coordinator, dif, send=False)
+    events = ReferralEvent.objects.filter(referral=draft).count()
+    client.force_login(coordinator)
+    response = client.post(reverse(action, kwargs={"folio": draft.folio}), {field: "x" * 1001}, follow=True)
+    page = response.content.decode()
+    assert "como máximo 1000 caracteres" in page or "a lo sumo 1000 caracteres" in page, page[:3000]
+    draft.refresh_from_db()
+    assert draft.status == ReferralStatus.DRAFT
+    assert ReferralEvent.objects.filter(referral=draft).count() == events
