@@ -12,8 +12,10 @@ from django.db.models import Max
 from violeta.cases import internal_protocol
 from violeta.cases.models import Case, CaseEvent
 from violeta.people.models import Consent
+from violeta.referrals import inbound as inbound_referrals
 from violeta.referrals import services
 from violeta.referrals.models import InstitutionKind, Outcome, Referral, ReferralEvent, Urgency
+from violeta.referrals.network import institution_create, liaison_link
 
 # Chihuahua's partners in "Juntas por nosotras" and the others the institute refers to. Data, not code: another
 # institute loads its own. Contact details are the public lines; addresses are left general on purpose.
@@ -132,8 +134,8 @@ def build_referrals(builder) -> None:
         users["coordinacion.juridica"],
     )
     liaison = users["enlace.dif"]
-    network = {data["code"]: services.institution_create(by=director, **data) for data in INSTITUTIONS}
-    services.liaison_link(user=liaison, institution=network["dif"], by=users["sistemas"])
+    network = {data["code"]: institution_create(by=director, **data) for data in INSTITUTIONS}
+    liaison_link(user=liaison, institution=network["dif"], by=users["sistemas"])
 
     # Active cases the social worker attends, oldest first: deterministic.
     cases = list(
@@ -226,7 +228,7 @@ def build_referrals(builder) -> None:
     )
 
     # A woman DIF refers to the institute: an intake draft for reception.
-    services.inbound_referral_create(
+    inbound_referrals.inbound_referral_create(
         by=liaison,
         given_names="Guadalupe",
         first_surname="Ornelas",

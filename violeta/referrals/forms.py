@@ -109,7 +109,7 @@ class DismissForm(BootstrapFormMixin, forms.Form):
 
 
 class InstitutionForm(BootstrapFormMixin, forms.ModelForm):
-    """The fields of an institution; saved through services.institution_create/institution_update."""
+    """The fields of an institution; saved through network.institution_create/institution_update."""
 
     class Meta:
         model = Institution

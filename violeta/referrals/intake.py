@@ -6,7 +6,8 @@ from django.http import Http404
 
 from violeta.cases.intake import IntakeInitial
 from violeta.cases.models import ArrivalChannel
-from violeta.referrals import selectors, services
+from violeta.referrals import inbound as inbound_referrals
+from violeta.referrals import selectors
 from violeta.referrals.models import InboundStatus
 
 SOURCE = "inbound_referral"
@@ -38,7 +39,7 @@ def prefill(inbound) -> IntakeInitial:
 
 
 def link(*, origin, case, by) -> None:
-    services.inbound_referral_convert(inbound=origin, case=case, by=by)
+    inbound_referrals.inbound_referral_convert(inbound=origin, case=case, by=by)
 
 
 def register() -> None:

@@ -1,5 +1,8 @@
 """Writes of referrals. Keyword-only, one transaction each, the audit record, the referral's own history
-(ReferralEvent) and the case timeline line inside it; the case team is told of every answer."""
+(ReferralEvent) and the case timeline line inside it; the case team is told of every answer.
+
+The partner network (institutions, liaison accounts) is written by ``network``; the referrals partners send to
+the institute by ``inbound``; who is an institution's liaison is ``permissions``."""
 
 from datetime import timedelta
 
@@ -23,10 +26,7 @@ from violeta.people.services import consent_record
 from violeta.referrals.models import (
     AWAITING,
     FINAL,
-    InboundReferral,
-    InboundStatus,
     Institution,
-    Liaison,
     Outcome,
     Referral,
     ReferralCounter,
@@ -40,8 +40,6 @@ REFERRAL_ROLES = AREA_ROLES | {Role.DIRECTOR}
 # Who may send a referral without her consent, with a written reason that is flagged for review.
 OVERRIDE_ROLES = frozenset({Role.COORDINATOR, Role.DIRECTOR})
 MIN_REASON = 15
-# Who keeps the network's data and links partner accounts to their institution.
-INSTITUTION_ADMINS = frozenset({Role.DIRECTOR, Role.SYSADMIN})
 FOLIO_PREFIX = "CAN"
 
 
@@ -52,72 +50,6 @@ def referral_folio_next(*, year: int | None = None) -> str:
     ReferralCounter.objects.filter(year=year).update(last=F("last") + 1)
     number = ReferralCounter.objects.values_list("last", flat=True).get(year=year)
     return f"{FOLIO_PREFIX}-{year}-{number:04d}"
-
-
-@transaction.atomic
-def institution_create(*, by, code: str, name: str, short_name: str, kind: str, **fields) -> Institution:
-    """A partner institution of the network (the director's office or the system administration)."""
-    if by.role not in INSTITUTION_ADMINS:
-        raise PermissionDenied
-    institution = Institution(code=code, name=name, short_name=short_name, kind=kind, **fields)
-    institution.full_clean()
-    institution.save()
-    audit_record(actor=by, action=Action.CREATE, obj=institution)
-    return institution
-
-
-INSTITUTION_FIELDS = (
-    "code",
-    "name",
-    "short_name",
-    "kind",
-    "services",
-    "address",
-    "hours",
-    "phone",
-    "email",
-    "contact_name",
-    "response_days",
-    "is_active",
-)
-
-
-@transaction.atomic
-def institution_update(*, institution: Institution, by, **fields) -> Institution:
-    """Change an institution's data (the director's office or the system administration)."""
-    if by.role not in INSTITUTION_ADMINS:
-        raise PermissionDenied
-    for name, value in fields.items():
-        if name not in INSTITUTION_FIELDS:
-            raise TypeError(name)
-        setattr(institution, name, value)
-    institution.full_clean()
-    institution.save()
-    audit_record(actor=by, action=Action.UPDATE, obj=institution)
-    return institution
-
-
-@transaction.atomic
-def liaison_unlink(*, user, by) -> None:
-    if by.role not in INSTITUTION_ADMINS:
-        raise PermissionDenied
-    link = Liaison.objects.filter(user=user).first()
-    if link is not None:
-        audit_record(actor=by, action=Action.UPDATE, obj=link, detail="enlace retirado")
-        link.delete()
-
-
-@transaction.atomic
-def liaison_link(*, user, institution: Institution, by) -> Liaison:
-    """Attach a partner-agency liaison account to her institution (one institution per account)."""
-    if user.role != Role.LIAISON:
-        raise ValidationError(_("Only partner institution liaison accounts can be linked to an institution."))
-    liaison, _created = Liaison.objects.update_or_create(user=user, defaults={"institution": institution})
-    if not institution.has_accounts:
-        institution.has_accounts = True
-        institution.save(update_fields=["has_accounts"])
-    audit_record(actor=by, action=Action.UPDATE, obj=liaison, detail=f"enlace de {institution.code}")
-    return liaison
 
 
 def _case_url(referral: Referral) -> str:
@@ -558,71 +490,6 @@ def referrals_overdue_notify(*, now=None) -> int:
     now = now or timezone.now()
     due = Referral.objects.filter(status__in=AWAITING, due_at__lt=now).values_list("pk", flat=True)
     return sum(referral_overdue_check_run(referral_id=pk, now=now) for pk in list(due))
-
-
-@transaction.atomic
-def inbound_referral_create(*, by, **fields) -> InboundReferral:
-    """A partner institution refers a woman to the institute: an intake draft waits for reception."""
-    link = getattr(by, "liaison", None) if by.role == Role.LIAISON else None
-    if link is None:
-        raise PermissionDenied
-    if not fields.get("consent_given"):
-        raise ValidationError(
-            {"consent_given": _("Refer her only with her consent: confirm that she agreed.")}
-        )
-    inbound = InboundReferral(institution=link.institution, sent_by=by, **fields)
-    inbound.full_clean()
-    inbound.save()
-    audit_record(actor=by, action=Action.CREATE, obj=inbound, detail="canalización recibida")
-    from violeta.accounts.models import User
-
-    reception = User.objects.filter(is_active=True, role__in=[Role.RECEPTION, Role.SOCIAL_WORK])
-    notify(
-        recipients=reception,
-        kind="referral_inbound",
-        message=_("%(institution)s referred a woman to the institute.") % {"institution": link.institution},
-        url=reverse("referrals:inbound_list"),
-    )
-    return inbound
-
-
-@transaction.atomic
-def inbound_referral_convert(*, inbound: InboundReferral, case: Case, by) -> InboundReferral:
-    """The intake opened from an inbound referral: the draft is done and points at the case.
-
-    Run by ``cases.services.intake_register`` in the intake's transaction (the ``inbound_referral`` intake
-    source). The row is locked and read again: a referral dismissed or converted meanwhile refuses the intake.
-    """
-    status = InboundReferral.objects.select_for_update().values_list("status", flat=True).get(pk=inbound.pk)
-    if status != InboundStatus.PENDING or inbound.status != InboundStatus.PENDING:
-        raise ValidationError(_("This referral was already handled."), code="handled")
-    inbound.status = InboundStatus.CONVERTED
-    inbound.case = case
-    inbound.handled_by = by
-    inbound.handled_at = timezone.now()
-    inbound.save(update_fields=["status", "case", "handled_by", "handled_at"])
-    audit_record(actor=by, action=Action.UPDATE, obj=inbound, case_id=case.pk, detail="entrevista abierta")
-    case_event_record(
-        case=case,
-        by=by,
-        kind=EventKind.REFERRAL,
-        description=_("Referred to the institute by %(institution)s") % {"institution": inbound.institution},
-    )
-    return inbound
-
-
-@transaction.atomic
-def inbound_referral_dismiss(*, inbound: InboundReferral, by, why: str) -> InboundReferral:
-    if inbound.status != InboundStatus.PENDING:
-        raise ValidationError(_("This referral was already handled."), code="handled")
-    if len(why.strip()) < 5:
-        raise ValidationError({"why": _("Say why it is dismissed.")})
-    inbound.status = InboundStatus.DISMISSED
-    inbound.handled_by = by
-    inbound.handled_at = timezone.now()
-    inbound.save(update_fields=["status", "handled_by", "handled_at"])
-    audit_record(actor=by, action=Action.UPDATE, obj=inbound, detail="descartada")
-    return inbound
 
 
 def verification_url(referral: Referral) -> str:

@@ -17,7 +17,8 @@ from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
 from violeta.core.permissions import CASE_ROLES, staff_required
 from violeta.documents.storage import private_storage
-from violeta.referrals import documents, selectors, services
+from violeta.referrals import documents, network, selectors, services
+from violeta.referrals import inbound as inbound_referrals
 from violeta.referrals.forms import (
     AnswerForm,
     CancelForm,
@@ -29,7 +30,8 @@ from violeta.referrals.forms import (
     SendForm,
 )
 from violeta.referrals.models import UNSENT, Institution, ReferralStatus
-from violeta.referrals.services import INSTITUTION_ADMINS, OVERRIDE_ROLES, REFERRAL_ROLES
+from violeta.referrals.network import INSTITUTION_ADMINS
+from violeta.referrals.services import OVERRIDE_ROLES, REFERRAL_ROLES
 
 LIAISON = {Role.LIAISON}
 
@@ -55,7 +57,7 @@ def institution_edit(request, pk=None):
     if request.method == "POST" and institution is not None and "l-user" in request.POST:
         link_form = LiaisonLinkForm(request.POST, prefix="l")
         if link_form.is_valid():
-            services.liaison_link(
+            network.liaison_link(
                 user=link_form.cleaned_data["user"], institution=institution, by=request.user
             )
             messages.success(request, _("Liaison account linked."))
@@ -64,16 +66,16 @@ def institution_edit(request, pk=None):
         link = institution.liaisons.filter(user_id=request.POST.get("unlink")).select_related("user").first()
         if link is None:
             raise Http404
-        services.liaison_unlink(user=link.user, by=request.user)
+        network.liaison_unlink(user=link.user, by=request.user)
         messages.success(request, _("Liaison account unlinked."))
         return redirect("referrals:institution_edit", pk=institution.pk)
     elif request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
             if institution is None:
-                institution = services.institution_create(by=request.user, **data)
+                institution = network.institution_create(by=request.user, **data)
             else:
-                services.institution_update(institution=institution, by=request.user, **data)
+                network.institution_update(institution=institution, by=request.user, **data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -429,7 +431,7 @@ def inbound_create(request):
     form = InboundReferralForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.inbound_referral_create(by=request.user, **form.cleaned_data)
+            inbound_referrals.inbound_referral_create(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -455,7 +457,9 @@ def inbound_dismiss(request, pk):
     form = DismissForm(request.POST)
     if form.is_valid():
         try:
-            services.inbound_referral_dismiss(inbound=inbound, by=request.user, why=form.cleaned_data["why"])
+            inbound_referrals.inbound_referral_dismiss(
+                inbound=inbound, by=request.user, why=form.cleaned_data["why"]
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:

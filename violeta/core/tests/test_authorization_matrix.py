@@ -902,7 +902,7 @@ def restricted(module_db, people):
     from violeta.agenda.tests.factories import book, log_call, next_workday
     from violeta.cases import internal_protocol
     from violeta.people.tests.factories import PersonFactory
-    from violeta.referrals import services as referral_services
+    from violeta.referrals import inbound as referral_inbound
     from violeta.referrals.models import InboundReferral
 
     receptionist, psychologist = people["receptionist"], people["psychologist"]
@@ -921,7 +921,7 @@ def restricted(module_db, people):
     referrals = referral_world(case=case, lawyer=designated, dif_liaison=people["dif_liaison"])
     # the woman DIF referred is the one whose case this is
     inbound = InboundReferral.objects.get(pk=referrals["inbound"])
-    referral_services.inbound_referral_convert(inbound=inbound, case=case, by=receptionist)
+    referral_inbound.inbound_referral_convert(inbound=inbound, case=case, by=receptionist)
     alert = mia_alert()
     alert.case = case
     alert.save(update_fields=["case"])

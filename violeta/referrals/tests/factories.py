@@ -1,6 +1,7 @@
 """Institutions, liaisons and referrals for tests, made through the services."""
 
-from violeta.referrals import services
+from violeta.referrals import inbound as inbound_referrals
+from violeta.referrals import network, services
 from violeta.referrals.models import Institution, InstitutionKind, Urgency
 
 
@@ -24,7 +25,7 @@ def dif(**kwargs) -> Institution:
 
 
 def link(user, inst: Institution):
-    return services.liaison_link(user=user, institution=inst, by=user)
+    return network.liaison_link(user=user, institution=inst, by=user)
 
 
 def refer(case, by, inst, *, send=True, consent=True, summary="Requiere apoyo de guardería.", **extra):
@@ -47,7 +48,7 @@ def referral_world(*, case, lawyer, dif_liaison) -> dict:
     inst = dif()
     link(dif_liaison, inst)
     referral = refer(case, lawyer, inst)
-    inbound = services.inbound_referral_create(
+    inbound = inbound_referrals.inbound_referral_create(
         by=dif_liaison,
         given_names="Ana",
         first_surname="Prueba",

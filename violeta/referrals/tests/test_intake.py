@@ -11,8 +11,8 @@ from violeta.cases.models import Case
 from violeta.cases.tests.factories import CaseFactory
 from violeta.people.models import Person
 from violeta.people.privacy_notice import current_notice
+from violeta.referrals.inbound import inbound_referral_create
 from violeta.referrals.models import InboundReferral, InboundStatus
-from violeta.referrals.services import inbound_referral_create
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,8 @@ from violeta.audit.models import Action, AuditEvent
 from violeta.cases.models import EventKind
 from violeta.notifications.models import Notification
 from violeta.people.models import ConsentPurpose
-from violeta.referrals import services
+from violeta.referrals import inbound as inbound_referrals
+from violeta.referrals import network, services
 from violeta.referrals.models import Outcome, Referral, ReferralStatus
 from violeta.referrals.tests.factories import refer
 
@@ -155,7 +156,7 @@ def test_liaison_cannot_act_on_a_draft(case, social_worker, dif, liaison):
 
 def test_only_liaison_accounts_are_linked(lawyer, dif):
     with pytest.raises(ValidationError):
-        services.liaison_link(user=lawyer, institution=dif, by=lawyer)
+        network.liaison_link(user=lawyer, institution=dif, by=lawyer)
 
 
 def test_overdue_notice_once_a_day(case, social_worker, lawyer, dif):
@@ -184,10 +185,10 @@ def test_answered_referral_is_not_overdue(case, social_worker, dif, liaison):
 
 def test_inbound_referral_needs_consent_and_a_linked_liaison(dif_liaison, liaison, receptionist):
     with pytest.raises(ValidationError):
-        services.inbound_referral_create(
+        inbound_referrals.inbound_referral_create(
             by=liaison, given_names="Ana", first_surname="López", reason="Asesoría", consent_given=False
         )
-    inbound = services.inbound_referral_create(
+    inbound = inbound_referrals.inbound_referral_create(
         by=liaison, given_names="Ana", first_surname="López", reason="Asesoría", consent_given=True
     )
     assert inbound.institution.code == "dif"
@@ -196,7 +197,7 @@ def test_inbound_referral_needs_consent_and_a_linked_liaison(dif_liaison, liaiso
 
 def test_unlinked_liaison_cannot_send_inbound(db, dif_liaison):
     with pytest.raises(PermissionDenied):
-        services.inbound_referral_create(
+        inbound_referrals.inbound_referral_create(
             by=dif_liaison, given_names="Ana", first_surname="López", reason="x", consent_given=True
         )
 
