@@ -3,13 +3,26 @@
 Which cases a user may *see* is ``selectors.visible_cases`` (a query); these are the rules about acting.
 """
 
-from violeta.accounts.models import CASE_ROLES, Role
+from violeta.accounts.models import AREA_ROLES, CASE_ROLES, Role
 from violeta.cases.models import Case, InternalProtocolDesignation
 
 
 def is_case_staff(user) -> bool:
     """An active account of the staff who attend case files."""
     return bool(user.is_active and user.role in CASE_ROLES)
+
+
+def can_manage_team(user, case: Case) -> bool:
+    """Who adds staff to the case's team or takes them off: the director; a coordinator whose area is on the
+    team, or who is on it; an area professional on the team."""
+    if user.role == Role.DIRECTOR:
+        return True
+    if user.role == Role.COORDINATOR:
+        return (
+            case.team_members.filter(area_id=user.area_id).exists()
+            or case.team_members.filter(user=user).exists()
+        )
+    return user.role in AREA_ROLES and case.team_members.filter(user=user).exists()
 
 
 def may_break_glass(user, case: Case) -> bool:

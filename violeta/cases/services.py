@@ -28,6 +28,7 @@ from violeta.cases.models import (
     FolioCounter,
     Relation,
 )
+from violeta.cases.permissions import can_manage_team
 from violeta.notifications.services import notify
 from violeta.people.models import Person
 from violeta.people.services import person_create, privacy_notice_accept, privacy_notice_check
@@ -222,17 +223,6 @@ def _team_add(case: Case, *, user, by) -> CaseTeamMember:
 def _team_changed(case: Case) -> None:
     """What hangs off the team follows it (the protection orders' expiry reminders): see ``signals``."""
     signals.case_team_changed.send(sender=Case, case=case)
-
-
-def can_manage_team(user, case: Case) -> bool:
-    if user.role == Role.DIRECTOR:
-        return True
-    if user.role == Role.COORDINATOR:
-        return (
-            case.team_members.filter(area_id=user.area_id).exists()
-            or case.team_members.filter(user=user).exists()
-        )
-    return user.role in AREA_ROLES and case.team_members.filter(user=user).exists()
 
 
 @transaction.atomic

@@ -17,8 +17,9 @@ from violeta.accounts.models import AREA_ROLES, Role, User
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
 from violeta.cases.models import Case, CaseTeamMember, EventKind
+from violeta.cases.permissions import can_manage_team
 from violeta.cases.selectors import can_view_case
-from violeta.cases.services import can_manage_team, case_event_record
+from violeta.cases.services import case_event_record
 from violeta.notifications.services import notifications_cancel, notify
 from violeta.violence import instruments
 from violeta.violence.models import (
