@@ -7,7 +7,7 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# Python 3.11 exactly (Django 5.2 LTS; see ARCHITECTURE.md). python3 is accepted when it is 3.11.
+# Python 3.11 exactly (Django 5.2 LTS; see docs/architecture.md). python3 is accepted when it is 3.11.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 MANAGE := $(BIN)/python manage.py
 PYTEST_ARGS ?=

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    """What a staff member does at the institute; it decides what she may see (ARCHITECTURE.md, access model)."""
+    """What a staff member does at the institute; it decides what she may see (docs/architecture.md, access model)."""
 
     RECEPTION = "reception", _("Reception")
     LEGAL = "legal", _("Legal")
