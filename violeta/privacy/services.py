@@ -622,7 +622,7 @@ def retention_run(*, dry_run: bool = False, now=None) -> dict[str, int]:
     audited as a deletion with its count. With ``dry_run`` nothing is deleted or audited: it returns what would be.
     """
     from violeta.agenda.models import PhoneCall
-    from violeta.alerts.services import locations_purge
+    from violeta.alerts.services.retention import locations_purge
 
     now = now or timezone.now()
     if dry_run:

@@ -2,6 +2,7 @@
 
 import math
 import re
+import secrets
 from datetime import timedelta
 
 import pytest
@@ -12,7 +13,6 @@ from django.db.models import F
 from django.utils import timezone, translation
 
 from violeta.accounts.models import Role, User
-from violeta.alerts import services
 from violeta.alerts.models import (
     Alert,
     AlertLocation,
@@ -24,6 +24,23 @@ from violeta.alerts.models import (
     Outcome,
     PhoneVerification,
 )
+from violeta.alerts.services.accounts import (
+    account_register,
+    device_account,
+    otp_request,
+    otp_verify,
+)
+from violeta.alerts.services.alerts import (
+    alert_acknowledge,
+    alert_cancel,
+    alert_close,
+    alert_locate,
+    alert_raise,
+    sms_inbound,
+)
+from violeta.alerts.services.contacts import contact_add, contact_remove
+from violeta.alerts.services.escalation import escalation_sweep
+from violeta.alerts.services.retention import locations_purge
 from violeta.alerts.tests.factories import (
     emergency_contact,
     live_token,
@@ -73,13 +90,13 @@ def code_from(message: Message) -> str:
 
 def request_code(phone: str = PHONE) -> str:
     """Ask for a code and read it from the SMS, as she would."""
-    services.otp_request(phone=phone)
+    otp_request(phone=phone)
     return code_from(sms(MessageKind.OTP).last())
 
 
 def verified_code(phone: str = PHONE) -> str:
     code = request_code(phone)
-    services.otp_verify(phone=phone, code=code)
+    otp_verify(phone=phone, code=code)
     return code
 
 
@@ -99,7 +116,7 @@ def account():
 
 @pytest.fixture
 def alert(account):
-    alert, _created = services.alert_raise(account=account, client_id="press-0001")
+    alert, _created = alert_raise(account=account, client_id="press-0001")
     return alert
 
 
@@ -121,7 +138,7 @@ def off_duty(db):
 
 
 def test_otp_sms_carries_the_code_and_says_nothing_about_mia():
-    verification = services.otp_request(phone="614 490 0789")
+    verification = otp_request(phone="614 490 0789")
 
     message = sms(MessageKind.OTP).get()
     code = code_from(message)
@@ -137,7 +154,7 @@ def test_otp_sms_carries_the_code_and_says_nothing_about_mia():
 def test_otp_right_code_verifies():
     code = request_code()
 
-    verification = services.otp_verify(phone="614-490-0789", code=code)
+    verification = otp_verify(phone="614-490-0789", code=code)
 
     assert verification.verified_at is not None
     assert verification.attempts == 1
@@ -148,7 +165,7 @@ def test_otp_expired_code_is_refused():
     PhoneVerification.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
 
     with pytest.raises(ValidationError) as excinfo:
-        services.otp_verify(phone=PHONE, code=code)
+        otp_verify(phone=PHONE, code=code)
 
     assert "code" in excinfo.value.message_dict
     assert PhoneVerification.objects.get().verified_at is None
@@ -159,29 +176,29 @@ def test_otp_brute_force_is_cut_off_and_every_wrong_guess_is_counted():
 
     for attempt in range(1, 6):
         with pytest.raises(ValidationError):
-            services.otp_verify(phone=PHONE, code=wrong(code))
+            otp_verify(phone=PHONE, code=wrong(code))
         # Counted although the call raised: the count was committed before the error.
         assert PhoneVerification.objects.get().attempts == attempt
 
     with pytest.raises(ValidationError) as excinfo:
-        services.otp_verify(phone=PHONE, code=code)
+        otp_verify(phone=PHONE, code=code)
 
     assert excinfo.value.error_dict["code"][0].code == "otp_locked"
     verification = PhoneVerification.objects.get()
     assert verification.verified_at is None
     assert verification.attempts == 5
     with pytest.raises(ValidationError):
-        services.account_register(phone=PHONE, code=code, display_name="Lupita", pin="1234")
+        account_register(phone=PHONE, code=code, display_name="Lupita", pin="1234")
     assert not MiaAccount.objects.exists()
 
 
 def test_otp_fourth_request_in_an_hour_is_refused():
     for _number in range(3):
-        services.otp_request(phone=PHONE)
+        otp_request(phone=PHONE)
         age_requests(61)  # past the resend wait, still within the hour
 
     with pytest.raises(ValidationError) as excinfo:
-        services.otp_request(phone=PHONE)
+        otp_request(phone=PHONE)
 
     assert excinfo.value.code == "otp_rate"
     assert PhoneVerification.objects.count() == 3
@@ -190,56 +207,56 @@ def test_otp_fourth_request_in_an_hour_is_refused():
 
 def test_otp_rate_limit_message_is_in_spanish():
     for _number in range(3):
-        services.otp_request(phone=PHONE)
+        otp_request(phone=PHONE)
         age_requests(61)
 
     with pytest.raises(ValidationError) as excinfo:
-        services.otp_request(phone=PHONE)
+        otp_request(phone=PHONE)
 
     assert_error_in_spanish(excinfo, "Too many codes requested for this number. Try again in an hour.")
 
 
 def test_otp_requests_older_than_an_hour_do_not_count():
     for _number in range(3):
-        services.otp_request(phone=PHONE)
+        otp_request(phone=PHONE)
         age_requests(61)
     age_requests(3600)
 
-    services.otp_request(phone=PHONE)
+    otp_request(phone=PHONE)
 
     assert PhoneVerification.objects.count() == 4
 
 
 def test_otp_resend_within_a_minute_is_refused():
-    services.otp_request(phone=PHONE)
+    otp_request(phone=PHONE)
 
     with pytest.raises(ValidationError) as excinfo:
-        services.otp_request(phone=PHONE)
+        otp_request(phone=PHONE)
 
     assert excinfo.value.code == "otp_wait"
     assert sms(MessageKind.OTP).count() == 1
     age_requests(61)
-    services.otp_request(phone=PHONE)
+    otp_request(phone=PHONE)
     assert sms(MessageKind.OTP).count() == 2
 
 
 def test_otp_only_the_latest_code_counts(monkeypatch):
     codes = iter([111111, 222222])  # two different codes, whatever chance would give
-    monkeypatch.setattr(services.secrets, "randbelow", lambda _n: next(codes))
+    monkeypatch.setattr(secrets, "randbelow", lambda _n: next(codes))
     first = request_code()
     age_requests(61)
     second = request_code()
     assert (first, second) == ("111111", "222222")
 
     with pytest.raises(ValidationError):
-        services.otp_verify(phone=PHONE, code=first)
-    assert services.otp_verify(phone=PHONE, code=second).verified_at is not None
+        otp_verify(phone=PHONE, code=first)
+    assert otp_verify(phone=PHONE, code=second).verified_at is not None
 
 
 @pytest.mark.parametrize("phone", ["", "12345", "abc"])
 def test_otp_request_for_a_bad_number_stores_and_sends_nothing(phone):
     with pytest.raises(ValidationError) as excinfo:
-        services.otp_request(phone=phone)
+        otp_request(phone=phone)
 
     assert "phone" in excinfo.value.message_dict
     assert not PhoneVerification.objects.exists()
@@ -252,7 +269,7 @@ def test_otp_request_for_a_bad_number_stores_and_sends_nothing(phone):
 def test_register_after_a_verified_code_creates_the_account_with_hashed_pins():
     code = verified_code()
 
-    account, token = services.account_register(
+    account, token = account_register(
         phone="614 490 0789", code=code, display_name="  Lupita   G. ", pin="2468", duress_pin="1357"
     )
 
@@ -261,7 +278,7 @@ def test_register_after_a_verified_code_creates_the_account_with_hashed_pins():
     assert account.pin_hash != "2468"
     assert check_password("2468", account.pin_hash)
     assert check_password("1357", account.duress_pin_hash)
-    assert services.device_account(token) == account
+    assert device_account(token) == account
     assert MiaDevice.objects.get().token_hash != token
     assert PhoneVerification.objects.get().used_at is not None
 
@@ -270,7 +287,7 @@ def test_register_without_a_verified_code_is_refused():
     code = request_code()  # sent but never verified
 
     with pytest.raises(ValidationError) as excinfo:
-        services.account_register(phone=PHONE, code=code, display_name="Lupita", pin="2468")
+        account_register(phone=PHONE, code=code, display_name="Lupita", pin="2468")
 
     assert "code" in excinfo.value.message_dict
     assert not MiaAccount.objects.exists()
@@ -279,7 +296,7 @@ def test_register_without_a_verified_code_is_refused():
 
 def test_register_with_no_code_at_all_is_refused():
     with pytest.raises(ValidationError) as excinfo:
-        services.account_register(phone=PHONE, code="123456", display_name="Lupita", pin="2468")
+        account_register(phone=PHONE, code="123456", display_name="Lupita", pin="2468")
 
     assert "code" in excinfo.value.message_dict
     assert not MiaAccount.objects.exists()
@@ -289,17 +306,17 @@ def test_register_with_a_different_code_than_the_verified_one_is_refused():
     code = verified_code()
 
     with pytest.raises(ValidationError):
-        services.account_register(phone=PHONE, code=wrong(code), display_name="Lupita", pin="2468")
+        account_register(phone=PHONE, code=wrong(code), display_name="Lupita", pin="2468")
 
     assert not MiaAccount.objects.exists()
 
 
 def test_a_code_registers_once():
     code = verified_code()
-    services.account_register(phone=PHONE, code=code, display_name="Lupita", pin="2468")
+    account_register(phone=PHONE, code=code, display_name="Lupita", pin="2468")
 
     with pytest.raises(ValidationError):
-        services.account_register(phone=PHONE, code=code, display_name="Otra", pin="1111")
+        account_register(phone=PHONE, code=code, display_name="Otra", pin="1111")
 
     assert MiaAccount.objects.get().display_name == "Lupita"
     assert MiaDevice.objects.count() == 1
@@ -310,12 +327,12 @@ def test_register_refuses_a_pin_without_4_to_8_digits(pin):
     code = verified_code()
 
     with pytest.raises(ValidationError) as excinfo:
-        services.account_register(phone=PHONE, code=code, display_name="Lupita", pin=pin)
+        account_register(phone=PHONE, code=code, display_name="Lupita", pin=pin)
 
     assert "pin" in excinfo.value.message_dict
     assert not MiaAccount.objects.exists()
     # A refused form does not burn the code: she can correct the PIN and go on.
-    services.account_register(phone=PHONE, code=code, display_name="Lupita", pin="12345678")
+    account_register(phone=PHONE, code=code, display_name="Lupita", pin="12345678")
     assert MiaAccount.objects.count() == 1
 
 
@@ -323,9 +340,7 @@ def test_register_refuses_a_duress_pin_equal_to_the_pin():
     code = verified_code()
 
     with pytest.raises(ValidationError) as excinfo:
-        services.account_register(
-            phone=PHONE, code=code, display_name="Lupita", pin="2468", duress_pin="2468"
-        )
+        account_register(phone=PHONE, code=code, display_name="Lupita", pin="2468", duress_pin="2468")
 
     assert "duress_pin" in excinfo.value.message_dict
     assert not MiaAccount.objects.exists()
@@ -335,7 +350,7 @@ def test_register_refuses_a_malformed_duress_pin():
     code = verified_code()
 
     with pytest.raises(ValidationError) as excinfo:
-        services.account_register(phone=PHONE, code=code, display_name="Lupita", pin="2468", duress_pin="12")
+        account_register(phone=PHONE, code=code, display_name="Lupita", pin="2468", duress_pin="12")
 
     assert "duress_pin" in excinfo.value.message_dict
 
@@ -345,7 +360,7 @@ def test_register_needs_a_name_of_up_to_30_letters(name):
     code = verified_code()
 
     with pytest.raises(ValidationError) as excinfo:
-        services.account_register(phone=PHONE, code=code, display_name=name, pin="2468")
+        account_register(phone=PHONE, code=code, display_name=name, pin="2468")
 
     assert "display_name" in excinfo.value.message_dict
 
@@ -366,7 +381,7 @@ def test_register_needs_a_name_of_up_to_30_letters(name):
 def test_contact_numbers_are_normalised_to_e164(written, e164):
     account = mia_account(phone="+526145550100", contacts=0)
 
-    contact = services.contact_add(account=account, name="Mamá", phone=written)
+    contact = contact_add(account=account, name="Mamá", phone=written)
 
     assert contact.phone == e164
     assert EmergencyContact.objects.get().phone == e164
@@ -375,7 +390,7 @@ def test_contact_numbers_are_normalised_to_e164(written, e164):
 def test_contact_add_queues_the_invitation_sms_with_the_confirmation_link():
     account = mia_account(display_name="Lupita", contacts=0)
 
-    contact = services.contact_add(account=account, name="  Rosa   María ", phone="614 490 0789")
+    contact = contact_add(account=account, name="  Rosa   María ", phone="614 490 0789")
 
     assert contact.name == "Rosa María"
     invitation = sms(MessageKind.INVITATION).get()
@@ -395,17 +410,17 @@ def test_contact_add_queues_the_invitation_sms_with_the_confirmation_link():
 def test_at_most_five_contacts():
     account = mia_account(contacts=0)
     for number in range(5):
-        services.contact_add(account=account, name=f"C{number}", phone=f"614 490 07{number:02d}")
+        contact_add(account=account, name=f"C{number}", phone=f"614 490 07{number:02d}")
 
     with pytest.raises(ValidationError) as excinfo:
-        services.contact_add(account=account, name="Sexta", phone="614 490 0799")
+        contact_add(account=account, name="Sexta", phone="614 490 0799")
 
     assert excinfo.value.code == "max"
     assert account.contacts.count() == 5
     assert sms(MessageKind.INVITATION).count() == 5
     # Removing one makes room again.
-    services.contact_remove(account=account, contact_id=account.contacts.first().pk)
-    services.contact_add(account=account, name="Sexta", phone="614 490 0799")
+    contact_remove(account=account, contact_id=account.contacts.first().pk)
+    contact_add(account=account, name="Sexta", phone="614 490 0799")
     assert account.contacts.filter(removed_at__isnull=True).count() == 5
 
 
@@ -413,7 +428,7 @@ def test_her_own_number_cannot_be_a_contact():
     account = mia_account(phone=PHONE, contacts=0)
 
     with pytest.raises(ValidationError) as excinfo:
-        services.contact_add(account=account, name="Yo", phone="614 490 0789")
+        contact_add(account=account, name="Yo", phone="614 490 0789")
 
     assert "phone" in excinfo.value.message_dict
     assert not EmergencyContact.objects.exists()
@@ -422,10 +437,10 @@ def test_her_own_number_cannot_be_a_contact():
 
 def test_the_same_number_twice_is_refused_however_it_is_written():
     account = mia_account(contacts=0)
-    services.contact_add(account=account, name="Rosa", phone="614 490 0789")
+    contact_add(account=account, name="Rosa", phone="614 490 0789")
 
     with pytest.raises(ValidationError) as excinfo:
-        services.contact_add(account=account, name="Rosa otra vez", phone="+52 1 (614) 490-0789")
+        contact_add(account=account, name="Rosa otra vez", phone="+52 1 (614) 490-0789")
 
     assert "phone" in excinfo.value.message_dict
     assert account.contacts.count() == 1
@@ -439,7 +454,7 @@ def test_a_bad_contact_is_refused_and_nothing_is_stored(name, phone, field):
     account = mia_account(contacts=0)
 
     with pytest.raises(ValidationError) as excinfo:
-        services.contact_add(account=account, name=name, phone=phone)
+        contact_add(account=account, name=name, phone=phone)
 
     assert field in excinfo.value.message_dict
     assert not EmergencyContact.objects.exists()
@@ -454,7 +469,7 @@ def test_alert_queues_one_sms_per_contact_at_once_without_a_location(account):
     removed.removed_at = timezone.now()
     removed.save()
 
-    alert, created = services.alert_raise(account=account, client_id="press-0001")
+    alert, created = alert_raise(account=account, client_id="press-0001")
 
     assert created
     assert alert.status == AlertStatus.ACTIVE
@@ -481,7 +496,7 @@ def test_alert_queues_one_sms_per_contact_at_once_without_a_location(account):
 def test_alert_has_its_escalation_deadline(account, settings):
     settings.MIA = {**settings.MIA, "ESCALATE_AFTER_SECONDS": 240}
 
-    alert, _created = services.alert_raise(account=account, client_id="press-0001")
+    alert, _created = alert_raise(account=account, client_id="press-0001")
 
     assert Alert.objects.get(pk=alert.pk).escalate_at == alert.started_at + timedelta(seconds=240)
 
@@ -495,8 +510,8 @@ def test_the_alert_sms_is_in_spanish(alert):
 
 
 def test_the_same_press_twice_makes_one_alert(account):
-    first, created_first = services.alert_raise(account=account, client_id="press-0001")
-    again, created_again = services.alert_raise(account=account, client_id="press-0001")
+    first, created_first = alert_raise(account=account, client_id="press-0001")
+    again, created_again = alert_raise(account=account, client_id="press-0001")
 
     assert (created_first, created_again) == (True, False)
     assert again.pk == first.pk
@@ -508,19 +523,19 @@ def test_an_alert_needs_a_contact_and_an_identifier():
     account = mia_account(contacts=0)
 
     with pytest.raises(ValidationError) as excinfo:
-        services.alert_raise(account=account, client_id="press-0001")
+        alert_raise(account=account, client_id="press-0001")
     assert excinfo.value.code == "no_contacts"
 
     emergency_contact(account)
     with pytest.raises(ValidationError) as excinfo:
-        services.alert_raise(account=account, client_id="  ")
+        alert_raise(account=account, client_id="  ")
     assert "client_id" in excinfo.value.message_dict
     assert not Alert.objects.exists()
     assert not Message.objects.exists()
 
 
 def test_first_location_tells_each_contact_once(alert):
-    location = services.alert_locate(alert=alert, lat=28.632996, lon=-106.069100, accuracy=12)
+    location = alert_locate(alert=alert, lat=28.632996, lon=-106.069100, accuracy=12)
 
     assert location.lat_lon == (28.632996, -106.0691)
     assert location.accuracy_m == 12
@@ -531,8 +546,8 @@ def test_first_location_tells_each_contact_once(alert):
         assert token_hash(token_in(message.body)) == message.alert_link.recipient.token_hash
         assert is_single_gsm7_segment(message.body)
 
-    services.alert_locate(alert=alert, lat="28.64", lon="-106.07", accuracy="30.5")
-    services.alert_locate(alert=alert, lat=28.65, lon=-106.08, accuracy=8)
+    alert_locate(alert=alert, lat="28.64", lon="-106.07", accuracy="30.5")
+    alert_locate(alert=alert, lat=28.65, lon=-106.08, accuracy=8)
 
     assert alert.locations.count() == 3
     assert sms(MessageKind.LOCATION).count() == 2
@@ -542,13 +557,13 @@ def test_first_location_tells_each_contact_once(alert):
 def test_a_location_slightly_in_the_future_is_dated_now_and_far_ahead_is_refused(alert):
     before = timezone.now()
 
-    location = services.alert_locate(
+    location = alert_locate(
         alert=alert, lat=28.6, lon=-106.1, accuracy=10, captured_at=timezone.now() + timedelta(minutes=2)
     )
 
     assert before <= location.captured_at <= timezone.now()
     with pytest.raises(ValidationError) as excinfo:
-        services.alert_locate(
+        alert_locate(
             alert=alert, lat=28.6, lon=-106.1, accuracy=10, captured_at=timezone.now() + timedelta(hours=2)
         )
     assert excinfo.value.code == "location"
@@ -580,7 +595,7 @@ MALFORMED = [
 @pytest.mark.parametrize(("lat", "lon", "accuracy"), MALFORMED)
 def test_malformed_coordinates_are_refused_and_nothing_is_stored(alert, lat, lon, accuracy):
     with pytest.raises(ValidationError) as excinfo:
-        services.alert_locate(alert=alert, lat=lat, lon=lon, accuracy=accuracy)
+        alert_locate(alert=alert, lat=lat, lon=lon, accuracy=accuracy)
 
     assert excinfo.value.code == "location"
     assert not AlertLocation.objects.exists()
@@ -589,16 +604,16 @@ def test_malformed_coordinates_are_refused_and_nothing_is_stored(alert, lat, lon
 
 def test_malformed_coordinates_get_a_spanish_message(alert):
     with pytest.raises(ValidationError) as excinfo:
-        services.alert_locate(alert=alert, lat=91, lon=-181, accuracy=10)
+        alert_locate(alert=alert, lat=91, lon=-181, accuracy=10)
 
     assert_error_in_spanish(excinfo, "The location is not valid.")
 
 
 def test_a_cancelled_alert_takes_no_more_locations(alert):
-    services.alert_cancel(alert=alert, pin="1234")
+    alert_cancel(alert=alert, pin="1234")
 
     with pytest.raises(ValidationError) as excinfo:
-        services.alert_locate(alert=alert, lat=28.6, lon=-106.1, accuracy=10)
+        alert_locate(alert=alert, lat=28.6, lon=-106.1, accuracy=10)
 
     assert excinfo.value.code == "inactive"
     assert not AlertLocation.objects.exists()
@@ -612,7 +627,7 @@ def test_duress_pin_looks_cancelled_but_the_alert_stays_active_and_flagged(
     alert, on_duty, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        returned = services.alert_cancel(alert=alert, pin="9999")  # no error: she sees "alerta cancelada"
+        returned = alert_cancel(alert=alert, pin="9999")  # no error: she sees "alerta cancelada"
 
     assert returned.pk == alert.pk
     alert.refresh_from_db()
@@ -629,9 +644,9 @@ def test_duress_pin_looks_cancelled_but_the_alert_stays_active_and_flagged(
 
 
 def test_after_the_duress_pin_the_real_pin_does_not_cancel_either(alert):
-    services.alert_cancel(alert=alert, pin="9999")
+    alert_cancel(alert=alert, pin="9999")
 
-    services.alert_cancel(alert=alert, pin="1234")
+    alert_cancel(alert=alert, pin="1234")
 
     alert.refresh_from_db()
     assert alert.status == AlertStatus.ACTIVE
@@ -640,15 +655,15 @@ def test_after_the_duress_pin_the_real_pin_does_not_cancel_either(alert):
 
 
 def test_duress_alert_still_takes_locations(alert):
-    services.alert_cancel(alert=alert, pin="9999")
+    alert_cancel(alert=alert, pin="9999")
 
-    services.alert_locate(alert=alert, lat=28.6, lon=-106.1, accuracy=10)
+    alert_locate(alert=alert, lat=28.6, lon=-106.1, accuracy=10)
 
     assert alert.locations.count() == 1
 
 
 def test_her_pin_cancels_and_each_contact_is_told(alert, account):
-    services.alert_cancel(alert=alert, pin="1234")
+    alert_cancel(alert=alert, pin="1234")
 
     alert.refresh_from_db()
     assert alert.status == AlertStatus.CANCELLED
@@ -667,8 +682,8 @@ def test_her_pin_cancels_and_each_contact_is_told(alert, account):
 
 
 def test_cancelling_twice_sends_the_cancellation_once(alert):
-    services.alert_cancel(alert=alert, pin="1234")
-    services.alert_cancel(alert=alert, pin="1234")
+    alert_cancel(alert=alert, pin="1234")
+    alert_cancel(alert=alert, pin="1234")
 
     assert sms(MessageKind.CANCELLED).count() == 2  # one per contact, once
 
@@ -678,13 +693,13 @@ def test_wrong_pins_are_counted_and_then_even_the_right_one_is_refused(alert, se
 
     for failures in range(1, limit + 1):
         with pytest.raises(ValidationError) as excinfo:
-            services.alert_cancel(alert=alert, pin="0000")
+            alert_cancel(alert=alert, pin="0000")
         assert "pin" in excinfo.value.message_dict
         # Counted although the call raised.
         assert MiaAccount.objects.get(pk=alert.account_id).pin_failures == failures
 
     with pytest.raises(ValidationError) as excinfo:
-        services.alert_cancel(alert=alert, pin="1234")
+        alert_cancel(alert=alert, pin="1234")
 
     assert excinfo.value.error_dict["pin"][0].code == "pin_locked"
     alert.refresh_from_db()
@@ -695,9 +710,9 @@ def test_wrong_pins_are_counted_and_then_even_the_right_one_is_refused(alert, se
 def test_the_right_pin_resets_the_count_of_wrong_ones(alert, account):
     for _failure in range(3):
         with pytest.raises(ValidationError):
-            services.alert_cancel(alert=alert, pin="0000")
+            alert_cancel(alert=alert, pin="0000")
 
-    services.alert_cancel(alert=alert, pin="1234")
+    alert_cancel(alert=alert, pin="1234")
 
     account.refresh_from_db()
     assert account.pin_failures == 0
@@ -712,7 +727,7 @@ def test_no_acknowledgement_escalates_and_mails_the_staff_on_duty(
 ):
     make_due()
     with django_capture_on_commit_callbacks(execute=True):
-        services.escalation_sweep()
+        escalation_sweep()
 
     alert.refresh_from_db()
     assert alert.escalated_at is not None
@@ -744,11 +759,11 @@ def test_an_acknowledged_alert_is_not_escalated(
     alert, on_duty, mailoutbox, django_capture_on_commit_callbacks
 ):
     recipient = alert.recipients.first()
-    services.alert_acknowledge(recipient=recipient, via="link")
+    alert_acknowledge(recipient=recipient, via="link")
     make_due()
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.escalation_sweep() == 0
+        assert escalation_sweep() == 0
 
     alert.refresh_from_db()
     assert alert.escalated_at is None
@@ -761,19 +776,19 @@ def test_an_acknowledged_alert_is_not_escalated(
 def test_an_sms_reply_acknowledges(alert, on_duty):
     contact = alert.recipients.first().contact
 
-    assert services.sms_inbound(from_phone=contact.phone, body="voy") == 1
+    assert sms_inbound(from_phone=contact.phone, body="voy") == 1
 
     make_due()
-    services.escalation_sweep()
+    escalation_sweep()
     assert Alert.objects.get(pk=alert.pk).escalated_at is None
 
 
 def test_a_cancelled_alert_is_not_escalated(alert, on_duty, mailoutbox, django_capture_on_commit_callbacks):
-    services.alert_cancel(alert=alert, pin="1234")
+    alert_cancel(alert=alert, pin="1234")
     make_due()
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.escalation_sweep()
+        escalation_sweep()
 
     assert Alert.objects.get(pk=alert.pk).escalated_at is None
     assert mailoutbox == []
@@ -782,22 +797,22 @@ def test_a_cancelled_alert_is_not_escalated(alert, on_duty, mailoutbox, django_c
 def test_one_sweep_raises_every_silent_alert_past_its_deadline_and_no_other(
     alert, on_duty, mailoutbox, django_capture_on_commit_callbacks
 ):
-    silent = services.alert_raise(account=mia_account(contacts=1), client_id="press-silent")[0]
-    heard = services.alert_raise(account=mia_account(contacts=1), client_id="press-heard")[0]
-    services.alert_acknowledge(recipient=heard.recipients.get(), via="link")
-    closed = services.alert_raise(account=mia_account(contacts=1), client_id="press-closed")[0]
-    services.alert_close(alert=closed, by=on_duty, outcome="false_alarm")
-    later = services.alert_raise(account=mia_account(contacts=1), client_id="press-later")[0]
+    silent = alert_raise(account=mia_account(contacts=1), client_id="press-silent")[0]
+    heard = alert_raise(account=mia_account(contacts=1), client_id="press-heard")[0]
+    alert_acknowledge(recipient=heard.recipients.get(), via="link")
+    closed = alert_raise(account=mia_account(contacts=1), client_id="press-closed")[0]
+    alert_close(alert=closed, by=on_duty, outcome="false_alarm")
+    later = alert_raise(account=mia_account(contacts=1), client_id="press-later")[0]
     make_due()
     Alert.objects.filter(pk=later.pk).update(escalate_at=timezone.now() + timedelta(minutes=1))
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.escalation_sweep() == 2
+        assert escalation_sweep() == 2
 
     assert {a.pk for a in Alert.objects.filter(escalated_at__isnull=False)} == {alert.pk, silent.pk}
     assert len(mailoutbox) == 2  # one per alert raised, each with its own link
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.escalation_sweep() == 0  # raised once only
+        assert escalation_sweep() == 0  # raised once only
 
     make_due()
     run_tasks()
@@ -813,9 +828,7 @@ def test_close_sets_the_retention_and_writes_an_audit_event(alert, alert_monitor
     settings.MIA = {**settings.MIA, "LOCATION_RETENTION_DAYS": 30}
     before = timezone.now()
 
-    closed = services.alert_close(
-        alert=alert, by=alert_monitor, outcome=Outcome.FALSE_ALARM, note="Se activó sola"
-    )
+    closed = alert_close(alert=alert, by=alert_monitor, outcome=Outcome.FALSE_ALARM, note="Se activó sola")
 
     after = timezone.now()
     closed.refresh_from_db()
@@ -831,7 +844,7 @@ def test_close_sets_the_retention_and_writes_an_audit_event(alert, alert_monitor
 
 
 def test_close_uses_90_days_by_default(alert, alert_monitor):
-    closed = services.alert_close(alert=alert, by=alert_monitor, outcome=Outcome.HELPED_BY_CONTACT)
+    closed = alert_close(alert=alert, by=alert_monitor, outcome=Outcome.HELPED_BY_CONTACT)
 
     assert closed.purge_after - timezone.now() > timedelta(days=89, hours=23)
     assert closed.purge_after - timezone.now() <= timedelta(days=90)
@@ -839,40 +852,40 @@ def test_close_uses_90_days_by_default(alert, alert_monitor):
 
 def test_an_alert_closes_once_and_with_a_known_outcome(alert, alert_monitor):
     with pytest.raises(ValidationError):
-        services.alert_close(alert=alert, by=alert_monitor, outcome="made_up")
+        alert_close(alert=alert, by=alert_monitor, outcome="made_up")
     assert Alert.objects.get(pk=alert.pk).status == AlertStatus.ACTIVE
     assert not AuditEvent.objects.filter(object_type="alerts.alert").exists()
 
-    services.alert_close(alert=alert, by=alert_monitor, outcome=Outcome.OTHER)
+    alert_close(alert=alert, by=alert_monitor, outcome=Outcome.OTHER)
     with pytest.raises(ValidationError):
-        services.alert_close(alert=alert, by=alert_monitor, outcome=Outcome.OTHER)
+        alert_close(alert=alert, by=alert_monitor, outcome=Outcome.OTHER)
     assert AuditEvent.objects.filter(object_type="alerts.alert").count() == 1
 
 
 def test_purge_deletes_only_locations_past_their_retention(account):
     now = timezone.now()
-    expired, _created = services.alert_raise(account=account, client_id="press-expired")
-    kept, _created = services.alert_raise(account=account, client_id="press-kept")
-    active, _created = services.alert_raise(account=account, client_id="press-active")
+    expired, _created = alert_raise(account=account, client_id="press-expired")
+    kept, _created = alert_raise(account=account, client_id="press-kept")
+    active, _created = alert_raise(account=account, client_id="press-active")
     for each in (expired, kept, active):
-        services.alert_locate(alert=each, lat=28.6, lon=-106.1, accuracy=10)
-        services.alert_locate(alert=each, lat=28.7, lon=-106.2, accuracy=10)
+        alert_locate(alert=each, lat=28.6, lon=-106.1, accuracy=10)
+        alert_locate(alert=each, lat=28.7, lon=-106.2, accuracy=10)
     Alert.objects.filter(pk__in=[expired.pk, kept.pk]).update(status=AlertStatus.CLOSED, ended_at=now)
     Alert.objects.filter(pk=expired.pk).update(purge_after=now - timedelta(minutes=1))
     Alert.objects.filter(pk=kept.pk).update(purge_after=now + timedelta(days=1))
 
-    assert services.locations_purge() == 2
+    assert locations_purge() == 2
 
     assert not AlertLocation.objects.filter(alert=expired).exists()
     assert AlertLocation.objects.filter(alert=kept).count() == 2
     assert AlertLocation.objects.filter(alert=active).count() == 2
     assert Alert.objects.filter(pk=expired.pk).exists()  # the alert itself stays, without where she was
-    assert services.locations_purge(now=now + timedelta(days=2)) == 2
+    assert locations_purge(now=now + timedelta(days=2)) == 2
     assert AlertLocation.objects.filter(alert=active).count() == 2
 
 
 def test_coordinates_and_sms_text_are_encrypted_at_rest(alert):
-    location = services.alert_locate(alert=alert, lat=28.632996, lon=-106.069100, accuracy=12)
+    location = alert_locate(alert=alert, lat=28.632996, lon=-106.069100, accuracy=12)
     message = sms(MessageKind.ALERT).first()
 
     raw_coordinates = raw_column("alerts_alertlocation", "coordinates", location.pk)
@@ -892,10 +905,10 @@ def test_an_account_with_more_contacts_than_the_limit_still_alerts_every_one(acc
     for number in range(6 - account.contacts.count()):
         emergency_contact(account, name=f"Extra {number}")
 
-    alert, created = services.alert_raise(account=account, client_id="press-many")
+    alert, created = alert_raise(account=account, client_id="press-many")
 
     assert created
     assert alert.messages.count() == 6 == alert.recipients.count()
     assert len({recipient.token_hash for recipient in alert.recipients.all()}) == 6
-    again, created_again = services.alert_raise(account=account, client_id="press-many")
+    again, created_again = alert_raise(account=account, client_id="press-many")
     assert (again.pk, created_again) == (alert.pk, False)

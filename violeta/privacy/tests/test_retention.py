@@ -8,7 +8,7 @@ from django.utils import timezone
 from violeta.agenda.models import PhoneCall
 from violeta.agenda.tests.factories import log_call
 from violeta.alerts.models import Alert, AlertLocation
-from violeta.alerts.services import alert_locate
+from violeta.alerts.services.alerts import alert_locate
 from violeta.alerts.tests.factories import mia_alert
 from violeta.audit.models import Action, AuditEvent
 from violeta.card import services as card
