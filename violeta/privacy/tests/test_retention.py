@@ -11,8 +11,8 @@ from violeta.alerts.models import Alert, AlertLocation
 from violeta.alerts.services.alerts import alert_locate
 from violeta.alerts.tests.factories import mia_alert
 from violeta.audit.models import Action, AuditEvent
-from violeta.card import services as card
 from violeta.card.models import ApplicationEvent, CardApplication
+from violeta.card.services.applications import application_reject
 from violeta.card.tests.factories import desk_application
 from violeta.cases.models import Case, CloseReason, Consultation
 from violeta.cases.services import case_close
@@ -28,10 +28,10 @@ YEAR = timedelta(days=366)
 def expired(lawyer, receptionist, card_office):
     """One row of each kind past its retention period, and one of each still within it."""
     rejected = desk_application(card_office)
-    card.application_reject(application=rejected, by=card_office, reason="No vive en el municipio.")
+    application_reject(application=rejected, by=card_office, reason="No vive en el municipio.")
     CardApplication.objects.filter(pk=rejected.pk).update(updated_at=timezone.now() - YEAR)
     recent = desk_application(card_office, given_names="Lucía", first_surname="Ramos")
-    card.application_reject(application=recent, by=card_office, reason="Documentos ilegibles.")
+    application_reject(application=recent, by=card_office, reason="Documentos ilegibles.")
 
     old_call, new_call = log_call(by=receptionist), log_call(by=receptionist)
     PhoneCall.objects.filter(pk=old_call.pk).update(at=timezone.now() - 3 * YEAR)
