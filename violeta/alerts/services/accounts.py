@@ -6,7 +6,7 @@ its audit record). ``otp_verify`` is one transaction too, but a wrong code raise
 transaction commits, so the attempt is counted and guessing is cut off. ``otp_request``'s per-address counters
 live in the shared cache (violeta.core.ratelimit): with Redis they are written outside the transaction.
 ``device_account`` is not a transaction: it runs on every API call of the app, reads the device and, at most
-once a minute, writes ``last_seen_at`` with one UPDATE that commits on its own.
+once a minute, writes ``last_seen_at`` with one UPDATE, its own transaction under Django's autocommit.
 """
 
 import logging

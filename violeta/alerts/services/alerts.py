@@ -6,10 +6,13 @@ sender process sends them; escalation to the console is in ``escalation``.
 
 One transaction each: ``alert_locate``, ``alert_acknowledge``, ``sms_inbound``, ``alert_close`` (with its audit
 record). ``alert_cancel`` is one transaction too, but a wrong PIN raises its error after that transaction
-commits, so the failure is counted. ``alert_raise`` (the hot path) opens no transaction itself: on PostgreSQL
-its writes are one statement that commits on its own (data-modifying CTEs, one round trip); when that
-statement cannot decide (no contacts, or more than it has slots for), or on another database, they are
-``_alert_raise``, one transaction. A press that loses the race on the unique (account, client_id) constraint is
+commits, so the failure is counted. The duress PIN escalates inside that transaction (``escalation``).
+
+``alert_raise`` (the hot path) opens no transaction itself, sparing the round trips of BEGIN and COMMIT: on
+PostgreSQL its writes are one statement (data-modifying CTEs) that is its own transaction under Django's
+autocommit; when that statement cannot decide (no contacts, or more than it has slots for), or on another
+database, they are ``_alert_raise``, one transaction. Either way the alert, its recipients and their messages
+commit together or not at all. A press that loses the race on the unique (account, client_id) constraint is
 caught after its transaction rolled back, and the winner's alert is read and returned. ``recipient_link`` only
 reads.
 """

@@ -1,9 +1,9 @@
 """Retention of MIA data: the locations of an alert are deleted once its retention period is over.
 
-``alert_cancel`` and ``alert_close`` set ``purge_after`` (LOCATION_RETENTION_DAYS); the ``locations_purge`` task,
-the ``mia_purge`` command and the privacy app's ``retention_run`` delete what is past it. ``locations_purge`` is
-one transaction: Django runs a queryset's delete in one (inside the caller's, when ``retention_run`` calls it
-together with its audit record).
+``alert_cancel`` and ``alert_close`` set ``purge_after`` (LOCATION_RETENTION_DAYS); the ``locations_purge``
+task, the ``mia_purge`` command and the privacy app's ``retention_run`` delete what is past it.
+``locations_purge`` is one transaction: Django runs a queryset's delete in one (inside the caller's, when
+``retention_run`` calls it together with its audit record).
 """
 
 from datetime import datetime

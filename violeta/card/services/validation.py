@@ -1,8 +1,8 @@
 """Validation of a card at a merchant's till: what a merchant may ask and all she learns.
 
-``merchant_account_of`` only reads. ``card_validate`` counts the attempt in the shared cache first
-(violeta.card.ratelimit: outside any database transaction, so a refused attempt is counted too), looks the card
-up, and then records the use and its audit record in one transaction.
+``merchant_account_of`` only reads. ``card_validate`` counts the attempt (and, after the look-up, a failed
+one) in the shared cache (violeta.card.ratelimit), apart from the transaction, so a refused attempt is counted
+too; then it records the use and its audit record in one transaction.
 """
 
 from dataclasses import dataclass

@@ -1,4 +1,7 @@
-"""Writes of the register of security breaches (the director only). One transaction each, with its audit record."""
+"""Writes of the register of security breaches (the director only).
+
+One transaction each, with its audit record.
+"""
 
 from django.db import transaction
 
