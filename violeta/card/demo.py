@@ -11,8 +11,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from violeta.accounts.models import Role
 from violeta.accounts.services import staff_create
-from violeta.card import services
 from violeta.card.models import Branch, Channel, Merchant, MerchantCategory, MerchantStatus
+from violeta.card.services.applications import application_approve, application_reject, application_submit
+from violeta.card.services.cards import card_cancel, card_deliver, card_issue, card_replace
+from violeta.card.services.merchants import branch_add, merchant_account_link, merchant_save
+from violeta.card.services.validation import card_validate
 from violeta.core.validators import parse_phone
 
 PDF = b"%PDF-1.4\n% demo\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -61,7 +64,7 @@ def build_card(builder) -> dict[str, int]:
 
     merchants, branches = [], []
     for index, (name, category, discount, conditions, count) in enumerate(MERCHANTS):
-        merchant = services.merchant_save(
+        merchant = merchant_save(
             by=office,
             name=name,
             category=categories[category],
@@ -77,7 +80,7 @@ def build_card(builder) -> dict[str, int]:
         merchants.append(merchant)
         for number in range(count):
             branches.append(
-                services.branch_add(
+                branch_add(
                     by=office,
                     merchant=merchant,
                     name="Matriz" if number == 0 else f"Sucursal {number + 1}",
@@ -87,7 +90,7 @@ def build_card(builder) -> dict[str, int]:
                     phone=builder.phone(),
                 )
             )
-    services.merchant_save(
+    merchant_save(
         by=office,
         name="Comercio con convenio vencido",
         category=categories["otros"],
@@ -120,7 +123,7 @@ def build_card(builder) -> dict[str, int]:
                 "phone": parse_phone(builder.phone()),
             }
             if state == "received_online":
-                application = services.application_submit(
+                application = application_submit(
                     **data,
                     channel=Channel.ONLINE,
                     documents={
@@ -129,39 +132,37 @@ def build_card(builder) -> dict[str, int]:
                     },
                 )
             elif state == "missing":
-                application = services.application_submit(**data, channel=Channel.ONLINE)
+                application = application_submit(**data, channel=Channel.ONLINE)
             else:
-                application = services.application_submit(
+                application = application_submit(
                     **data, channel=Channel.DESK, by=office, documents_checked_at_desk=True
                 )
             applications += 1
             if state == "rejected":
-                services.application_reject(
+                application_reject(
                     application=application,
                     by=office,
                     reason="El comprobante de domicilio no corresponde a la dirección registrada.",
                 )
             if state in ("approved", "issued", "delivered"):
-                services.application_approve(application=application, by=office)
+                application_approve(application=application, by=office)
             if state in ("issued", "delivered"):
-                card = services.card_issue(application=application, by=office)
+                card = card_issue(application=application, by=office)
                 if state == "delivered":
-                    services.card_deliver(card=card, by=office)
+                    card_deliver(card=card, by=office)
                 cards.append(card)
 
     # One card lost and replaced, one cancelled: their old numbers answer "not valid" at the till.
-    replaced = services.card_replace(card=cards[-1], by=office, reason="Extravío reportado por la titular")
+    replaced = card_replace(card=cards[-1], by=office, reason="Extravío reportado por la titular")
     cards[-1] = replaced
-    services.card_cancel(card=cards[-2], by=office, reason="Cambio de domicilio fuera del municipio")
+    card_cancel(card=cards[-2], by=office, reason="Cambio de domicilio fuera del municipio")
     active = [*cards[:-2], replaced]
 
     # Till accounts: the demo merchant login at Súper Alianza's main branch, and one more per business.
     tills = []
     merchant_user = builder.users["comercio"]
     tills.append(
-        services.merchant_account_link(
-            by=office, user=merchant_user, merchant=merchants[0], branch=branches[0]
-        )
+        merchant_account_link(by=office, user=merchant_user, merchant=merchants[0], branch=branches[0])
     )
     for index, merchant in enumerate(merchants[1:], start=2):
         user = staff_create(
@@ -172,11 +173,11 @@ def build_card(builder) -> dict[str, int]:
             password=None,
         )
         branch = Branch.objects.filter(merchant=merchant).order_by("pk").first()
-        tills.append(services.merchant_account_link(by=office, user=user, merchant=merchant, branch=branch))
+        tills.append(merchant_account_link(by=office, user=user, merchant=merchant, branch=branch))
     uses = 0
     for till in tills:
         for _ in range(rng.randrange(1, 6)):
-            services.card_validate(user=till.user, account=till, number=rng.choice(active).number)
+            card_validate(user=till.user, account=till, number=rng.choice(active).number)
             uses += 1
     return {
         "card_merchants": Merchant.objects.count(),

@@ -21,17 +21,13 @@ from violeta.card.models import (
     MerchantStatus,
     ValidationResult,
 )
-from violeta.card.services import OFFICE_ROLES
-
-
-def _is_office(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.role in OFFICE_ROLES)
+from violeta.card.permissions import is_office
 
 
 def access_application(user, pk: int, *, detail: str = "solicitud de tarjeta") -> CardApplication:
     """One application, for the card office; anyone else gets 404 and an audited refusal."""
     application = None
-    if _is_office(user):
+    if is_office(user):
         application = (
             CardApplication.objects.select_related("neighborhood", "submitted_by").filter(pk=pk).first()
         )
@@ -44,7 +40,7 @@ def access_application(user, pk: int, *, detail: str = "solicitud de tarjeta") -
 
 def access_card(user, pk: int, *, detail: str = "tarjeta") -> Card:
     card = None
-    if _is_office(user):
+    if is_office(user):
         card = Card.objects.select_related("application").filter(pk=pk).first()
     if card is None:
         audit_denied(actor=user, object_type="card.card", object_id=pk)
@@ -81,7 +77,7 @@ def queue_counts() -> dict:
 
 def application_queue(user, status: str):
     """Applications in one state, oldest first; the page shows names, so each shown row is audited."""
-    if not _is_office(user):
+    if not is_office(user):
         raise Http404
     return (
         CardApplication.objects.filter(status=status)
@@ -92,7 +88,7 @@ def application_queue(user, status: str):
 
 def application_search(user, query: str):
     """Find applications in any state by folio (SOL-000123), CURP, or name words, for the desk."""
-    if not _is_office(user):
+    if not is_office(user):
         raise Http404
     query = query.strip()
     applications = CardApplication.objects.select_related("neighborhood").order_by("-submitted_at", "-id")
@@ -116,7 +112,7 @@ def audit_list(user, rows, detail: str) -> None:
 
 def delivery_list(user):
     """Cards issued and not yet handed over, by colonia, for the delivery days."""
-    if not _is_office(user):
+    if not is_office(user):
         raise Http404
     return (
         Card.objects.filter(status=CardStatus.ACTIVE, delivered_at__isnull=True)
@@ -195,7 +191,7 @@ class Statistics:
 
 def statistics(user) -> Statistics:
     """Counts only: no one is named. Active cards by colonia and age group; valid uses by category/business."""
-    if not _is_office(user):
+    if not is_office(user):
         raise Http404
     today = timezone.localdate()
     active = Card.objects.filter(status=CardStatus.ACTIVE, valid_until__gte=today)

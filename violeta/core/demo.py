@@ -765,8 +765,16 @@ class DemoBuilder:
         """
         from django.contrib.auth.hashers import make_password
 
-        from violeta.alerts import services as mia
         from violeta.alerts.models import MiaAccount, Outcome
+        from violeta.alerts.services.accounts import account_link_person
+        from violeta.alerts.services.alerts import (
+            alert_acknowledge,
+            alert_cancel,
+            alert_close,
+            alert_locate,
+            alert_raise,
+        )
+        from violeta.alerts.services.contacts import contact_add, contact_confirm
         from violeta.people.models import ConsentPurpose
         from violeta.people.services import consent_record
 
@@ -788,34 +796,32 @@ class DemoBuilder:
                 duress_pin_hash=make_password("9999"),
             )
             for contact in range(2):
-                added = mia.contact_add(
-                    account=account, name=self.fake.first_name_female(), phone=self.phone()
-                )
+                added = contact_add(account=account, name=self.fake.first_name_female(), phone=self.phone())
                 if contact == 0 or index == 0:
-                    mia.contact_confirm(token=added.confirm_token)
+                    contact_confirm(token=added.confirm_token)
             accounts.append(account)
-        mia.account_link_person(person=holder, phone=accounts[0].phone, by=self.users["abogada"])
+        account_link_person(person=holder, phone=accounts[0].phone, by=self.users["abogada"])
 
         ana, lupita, rosa = accounts
-        alert, _created = mia.alert_raise(account=ana, client_id="demo-ana-0001")
+        alert, _created = alert_raise(account=ana, client_id="demo-ana-0001")
         # Raised seven minutes ago: her phone's fixes since then (a fix from before the alert is refused).
         type(alert).objects.filter(pk=alert.pk).update(started_at=timezone.now() - timedelta(minutes=7))
         for step, (lat, lon) in enumerate(
             [(28.63528, -106.08889), (28.63601, -106.08712), (28.63702, -106.08575)]
         ):
-            mia.alert_locate(
+            alert_locate(
                 alert=alert,
                 lat=lat,
                 lon=lon,
                 accuracy=35 - step * 10,
                 captured_at=timezone.now() - timedelta(minutes=6 - step * 2),
             )
-        mia.alert_acknowledge(recipient=alert.recipients.first(), via="link")
-        alert, _created = mia.alert_raise(account=lupita, client_id="demo-lupita-0001")
-        mia.alert_locate(alert=alert, lat=28.6612, lon=-106.0401, accuracy=60)
-        mia.alert_cancel(alert=alert, pin="9999")  # the duress PIN: "cancelled" on her screen, raised here
-        alert, _created = mia.alert_raise(account=rosa, client_id="demo-rosa-0001")
-        mia.alert_close(alert=alert, by=monitor, outcome=Outcome.FALSE_ALARM, note="Se activó por error.")
+        alert_acknowledge(recipient=alert.recipients.first(), via="link")
+        alert, _created = alert_raise(account=lupita, client_id="demo-lupita-0001")
+        alert_locate(alert=alert, lat=28.6612, lon=-106.0401, accuracy=60)
+        alert_cancel(alert=alert, pin="9999")  # the duress PIN: "cancelled" on her screen, raised here
+        alert, _created = alert_raise(account=rosa, client_id="demo-rosa-0001")
+        alert_close(alert=alert, by=monitor, outcome=Outcome.FALSE_ALARM, note="Se activó por error.")
         self.counts["mia_alerts"] = 3
 
     def build_agenda(self) -> None:

@@ -151,9 +151,6 @@ class SafeContactPreference(models.Model):
     def allows_sms(self) -> bool:
         return self.may_sms and bool(self.safe_phone)
 
-    def allows_call(self) -> bool:
-        return self.may_call and bool(self.safe_phone)
-
 
 class ConsentPurpose(models.TextChoices):
     PRIVACY_NOTICE = "privacy_notice", _("Privacy notice")

@@ -5,8 +5,10 @@ from datetime import timedelta
 from django.utils import timezone
 
 from violeta.cases.models import ACTIVE_STATUSES, Case
-from violeta.privacy import clock, services
+from violeta.privacy import clock
 from violeta.privacy.models import ArcoRight, IdentityCheck
+from violeta.privacy.services.arco import arco_register, arco_start
+from violeta.privacy.services.breaches import breach_record
 
 
 def build_privacy(builder) -> dict[str, int]:
@@ -19,7 +21,7 @@ def build_privacy(builder) -> dict[str, int]:
     if case is None:
         return {}
     today = timezone.localdate()
-    request = services.arco_register(
+    request = arco_register(
         person=case.holder,
         by=director,
         right=ArcoRight.ACCESS,
@@ -28,8 +30,8 @@ def build_privacy(builder) -> dict[str, int]:
         identity_notes="Presentó su credencial para votar en recepción; la vio la directora.",
         description="Solicita una copia de todos sus datos personales que tiene el instituto.",
     )
-    services.arco_start(request=request, by=director)
-    services.breach_record(
+    arco_start(request=request, by=director)
+    breach_record(
         by=director,
         detected_on=today - timedelta(days=20),
         description=(
