@@ -3,6 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
@@ -75,8 +76,20 @@ def queue_counts() -> dict:
     return counts
 
 
-def application_queue(user, status: str):
-    """Applications in one state, oldest first; the page shows names, so each shown row is audited."""
+def office_queue_page(user, *, status: str, query: str = "", page=None, per_page: int = 25) -> Page:
+    """One page of the office's queue of applications in ``status``, or of a search when ``query`` is given.
+    The page shows names, so each row on it is audited (one VIEW line), as a queue or as a search."""
+    if query:
+        rows, detail = _application_search(user, query), "búsqueda de solicitudes"
+    else:
+        rows, detail = _application_queue(user, status), "cola de solicitudes"
+    shown = Paginator(rows, per_page).get_page(page)
+    audit_many(actor=user, action=Action.VIEW, objects=shown.object_list, detail=detail)
+    return shown
+
+
+def _application_queue(user, status: str):
+    """Applications in one state, oldest first."""
     if not is_office(user):
         raise Http404
     return (
@@ -86,7 +99,7 @@ def application_queue(user, status: str):
     )
 
 
-def application_search(user, query: str):
+def _application_search(user, query: str):
     """Find applications in any state by folio (SOL-000123), CURP, or name words, for the desk."""
     if not is_office(user):
         raise Http404
@@ -106,19 +119,20 @@ def application_search(user, query: str):
     return applications
 
 
-def audit_list(user, rows, detail: str) -> None:
-    audit_many(actor=user, action=Action.VIEW, objects=rows, detail=detail)
-
-
-def delivery_list(user):
-    """Cards issued and not yet handed over, by colonia, for the delivery days."""
+def delivery_list(user, *, limit: int = 500) -> list[Card]:
+    """Cards issued and not yet handed over, by colonia, for the delivery days (at most ``limit``). The list shows
+    names, so each holder's application shown is audited (one VIEW line)."""
     if not is_office(user):
         raise Http404
-    return (
+    cards = list(
         Card.objects.filter(status=CardStatus.ACTIVE, delivered_at__isnull=True)
         .select_related("application", "application__neighborhood")
-        .order_by("application__neighborhood__name", "application__first_surname", "id")
+        .order_by("application__neighborhood__name", "application__first_surname", "id")[:limit]
     )
+    audit_many(
+        actor=user, action=Action.VIEW, objects=[c.application for c in cards], detail="lista de entregas"
+    )
+    return cards
 
 
 # --- Public directory -----------------------------------------------------------------------------------

@@ -207,14 +207,11 @@ def office(request):
         status = ApplicationStatus.RECEIVED
     # A search by CURP or name is posted, so neither ends up in the address bar, the history or access logs.
     query = request.POST.get("q", "").strip()[:80] if request.method == "POST" else ""
-    if query:
-        applications, status = selectors.application_search(request.user, query), ""
-    else:
-        applications = selectors.application_queue(request.user, status)
-    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
-    selectors.audit_list(
-        request.user, page.object_list, "búsqueda de solicitudes" if query else "cola de solicitudes"
+    page = selectors.office_queue_page(
+        request.user, status=status, query=query, page=request.GET.get("page"), per_page=PAGE_SIZE
     )
+    if query:
+        status = ""
     counts = selectors.queue_counts()
     queues = [(value, label, counts[value]) for value, label in ApplicationStatus.choices]
     context = {
@@ -375,8 +372,7 @@ def card_action(request, pk, action):
 
 @staff_required(OFFICE)
 def deliveries(request):
-    cards = list(selectors.delivery_list(request.user)[:500])
-    selectors.audit_list(request.user, [c.application for c in cards], "lista de entregas")
+    cards = selectors.delivery_list(request.user)
     return render_page(request, "card/deliveries.html", {"cards": cards})
 
 

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
@@ -9,8 +8,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from violeta.accounts.decorators import recent_authentication_required
 from violeta.accounts.models import AREA_ROLES, INTAKE_ROLES, Role
-from violeta.audit.models import Action
-from violeta.audit.services import audit_many
 from violeta.cases import selectors, services
 from violeta.cases.forms import (
     BreakGlassForm,
@@ -46,14 +43,13 @@ def case_list(request):
     filters = form.cleaned_data if form.is_valid() else {"scope": "mine", "status": "active", "q": ""}
     scope = filters.get("scope") or "mine"
     status = filters.get("status") if request.GET else "active"
-    cases = selectors.cases_for_user(request.user, scope=scope, status=status, query=filters.get("q", ""))
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit_many(
-        actor=request.user,
-        action=Action.VIEW,
-        objects=page.object_list,
-        detail="listado",
-        case_of=lambda c: c.pk,
+    page = selectors.case_list_page(
+        request.user,
+        scope=scope,
+        status=status,
+        query=filters.get("q", ""),
+        page=request.GET.get("page"),
+        per_page=PAGE_SIZE,
     )
     context = {"form": form, "page": page, "scope": scope, "status": status}
     return render_page(request, "cases/case_list.html", context, partial="results")

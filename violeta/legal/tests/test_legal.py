@@ -382,3 +382,15 @@ def test_a_hearing_lasts_two_hours_unless_told_and_its_length_is_checked(lawyer)
         with pytest.raises(ValidationError):
             make_hearing(matter, duration_minutes=bad)
     assert matter.hearings.count() == 1
+
+
+def test_the_desk_selector_audits_the_matters_it_returns(lawyer, outsider):
+    """lawyer_desk audits what it returns itself (the view cannot forget): one VIEW line per matter shown."""
+    from violeta.legal.selectors import lawyer_desk
+
+    _desk_world(lawyer, 2)
+    make_matter(CaseFactory(opened_by=outsider))  # not hers
+    desk = lawyer_desk(lawyer, scope="mine")
+    events = AuditEvent.objects.filter(actor=lawyer, action=Action.VIEW, detail="mis asuntos")
+    assert sorted(events.values_list("object_id", flat=True)) == sorted(str(m.pk) for m in desk.matters)
+    assert sorted(events.values_list("case_id", flat=True)) == sorted(m.case_id for m in desk.matters)
