@@ -4,7 +4,7 @@ from datetime import date
 
 from violeta.card import services
 from violeta.card.models import Branch, Channel, Merchant, MerchantCategory
-from violeta.core.demo import make_curp
+from violeta.people.demo import make_curp
 from violeta.people.models import Neighborhood
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
