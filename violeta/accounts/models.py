@@ -140,10 +140,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.role == Role.DIRECTOR
 
     @property
-    def is_coordinator(self) -> bool:
-        return self.role == Role.COORDINATOR
-
-    @property
     def works_on_cases(self) -> bool:
         return self.role in CASE_ROLES
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from violeta.accounts.models import AREA_ROLES
+from violeta.accounts.permissions import staff_required
 from violeta.agenda import selectors, services, sources
 from violeta.agenda.forms import AgendaFilterForm, AppointmentForm, PhoneCallForm, RescheduleForm, next_slot
 from violeta.agenda.models import AppointmentModality, CallAction, PhoneLine
@@ -19,7 +20,6 @@ from violeta.cases.forms import ConsultationForm
 from violeta.cases.selectors import access_case
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
-from violeta.core.permissions import staff_required
 
 
 def _scope_and_day(request):

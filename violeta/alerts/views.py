@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from violeta.accounts.permissions import staff_required
 from violeta.alerts import selectors
 from violeta.alerts.forms import AlertCloseForm
 from violeta.alerts.models import AlertStatus
@@ -32,7 +33,6 @@ from violeta.alerts.services import contacts as contact_services
 from violeta.cases.selectors import access_case
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
-from violeta.core.permissions import staff_required
 from violeta.core.validators import mask_phone
 from violeta.messaging import alarms
 from violeta.messaging.health import GAVE_UP_SHOWN_FOR, duration

@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from violeta.accounts.permissions import CASE_ROLES, staff_required
 from violeta.alerts.services import accounts as account_services
 from violeta.core.forms import BootstrapFormMixin, PhoneField, apply_service_errors
 from violeta.core.htmx import render_page
-from violeta.core.permissions import CASE_ROLES, staff_required
 from violeta.people.selectors import access_person
 
 

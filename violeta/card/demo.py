@@ -1,4 +1,4 @@
-"""Demo data for the card program, built through its services (called by ``DemoBuilder.build_card``).
+"""Demo data for the card program, built through its services (``load``, after the case files).
 
 Affiliated businesses in every category with their branches; the demo merchant login (comercio@…) linked to
 one of them; applications in every state; cards issued, delivered, one replaced and one cancelled; and
@@ -16,7 +16,9 @@ from violeta.card.services.applications import application_approve, application_
 from violeta.card.services.cards import card_cancel, card_deliver, card_issue, card_replace
 from violeta.card.services.merchants import branch_add, merchant_account_link, merchant_save
 from violeta.card.services.validation import card_validate
+from violeta.core.demo import Demo
 from violeta.core.validators import parse_phone
+from violeta.people.demo import make_curp
 
 PDF = b"%PDF-1.4\n% demo\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -54,12 +56,10 @@ PLAN = [
 ]
 
 
-def build_card(builder) -> dict[str, int]:
-    from violeta.core.demo import DEMO_DOMAIN, make_curp
-
-    rng, fake = builder.rng, builder.fake
-    office = builder.users["tarjeta"]
-    colonias = [n for n in builder.neighborhoods if n.municipality == "Chihuahua"]
+def load(demo: Demo) -> None:
+    rng, fake, users, curps = demo.rng, demo.fake, demo["accounts.users"], demo["people.curps"]
+    office = users["tarjeta"]
+    colonias = [n for n in demo["people.neighborhoods"] if n.municipality == "Chihuahua"]
     categories = {c.code: c for c in MerchantCategory.objects.all()}
 
     merchants, branches = [], []
@@ -71,7 +71,7 @@ def build_card(builder) -> dict[str, int]:
             discount=discount,
             conditions=conditions,
             contact_name=fake.name(),
-            contact_phone=parse_phone(builder.phone()),
+            contact_phone=parse_phone(demo.phone()),
             contact_email=f"contacto{index + 1}@comercio.example",
             agreement_start=date(2026, 1, 15) + (index % 4) * (date(2026, 2, 1) - date(2026, 1, 1)),
             agreement_end=date(2027, 12, 31),
@@ -87,7 +87,7 @@ def build_card(builder) -> dict[str, int]:
                     address=f"{rng.choice(STREETS)} {rng.randrange(100, 4000)}",
                     neighborhood=rng.choice(colonias),
                     hours=rng.choice(HOURS),
-                    phone=builder.phone(),
+                    phone=demo.phone(),
                 )
             )
     merchant_save(
@@ -107,9 +107,9 @@ def build_card(builder) -> dict[str, int]:
             birth = date(rng.randrange(1950, 2006), rng.randrange(1, 13), rng.randrange(1, 29))
             given, first, second = fake.first_name_female(), fake.last_name(), fake.last_name()
             curp = make_curp(given_names=given, first_surname=first, second_surname=second, birth_date=birth)
-            if curp in builder.curps:
+            if curp in curps:
                 continue
-            builder.curps.add(curp)
+            curps.add(curp)
             colonia = rng.choice(colonias)
             data = {
                 "given_names": given,
@@ -120,7 +120,7 @@ def build_card(builder) -> dict[str, int]:
                 "address": f"{fake.street_name()} {rng.randrange(1, 3000)}",
                 "postal_code": colonia.postal_code,
                 "neighborhood": colonia,
-                "phone": parse_phone(builder.phone()),
+                "phone": parse_phone(demo.phone()),
             }
             if state == "received_online":
                 application = application_submit(
@@ -160,14 +160,14 @@ def build_card(builder) -> dict[str, int]:
 
     # Till accounts: the demo merchant login at Súper Alianza's main branch, and one more per business.
     tills = []
-    merchant_user = builder.users["comercio"]
+    merchant_user = users["comercio"]
     tills.append(
         merchant_account_link(by=office, user=merchant_user, merchant=merchants[0], branch=branches[0])
     )
     for index, merchant in enumerate(merchants[1:], start=2):
         user = staff_create(
-            by=builder.users["sistemas"],
-            email=f"caja{index}@{DEMO_DOMAIN}",
+            by=users["sistemas"],
+            email=demo.email(f"caja{index}"),
             full_name=f"Caja {merchant.name}",
             role=Role.MERCHANT,
             password=None,
@@ -179,9 +179,9 @@ def build_card(builder) -> dict[str, int]:
         for _ in range(rng.randrange(1, 6)):
             card_validate(user=till.user, account=till, number=rng.choice(active).number)
             uses += 1
-    return {
-        "card_merchants": Merchant.objects.count(),
-        "card_applications": applications,
-        "card_cards": len(cards) + 1,
-        "card_uses": uses,
-    }
+    demo.counts.update(
+        card_merchants=Merchant.objects.count(),
+        card_applications=applications,
+        card_cards=len(cards) + 1,
+        card_uses=uses,
+    )

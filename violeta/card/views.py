@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from violeta.accounts.decorators import recent_authentication_required
 from violeta.accounts.models import Role
+from violeta.accounts.permissions import staff_required
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
 from violeta.card import documents, ratelimit, selectors, uploads
@@ -47,7 +48,6 @@ from violeta.card.services.validation import card_validate, merchant_account_of
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
 from violeta.core.middleware import client_ip
-from violeta.core.permissions import staff_required
 
 OFFICE = OFFICE_ROLES
 MERCHANT = frozenset({Role.MERCHANT})

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from violeta.accounts.decorators import recent_authentication_required
 from violeta.accounts.models import AREA_ROLES, INTAKE_ROLES, Role
+from violeta.accounts.permissions import CASE_ROLES, staff_required
 from violeta.cases import selectors, services
 from violeta.cases.forms import (
     BreakGlassForm,
@@ -22,7 +23,6 @@ from violeta.cases.forms import (
 from violeta.cases.models import ArrivalChannel, Case
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
-from violeta.core.permissions import CASE_ROLES, staff_required
 from violeta.people.forms import PersonForm, SafeContactForm
 from violeta.people.selectors import (
     DUPLICATE_KEYS,

@@ -96,10 +96,6 @@ class Person(models.Model):
     def full_name(self) -> str:
         return " ".join(p for p in (self.given_names, self.first_surname, self.second_surname) if p)
 
-    @property
-    def surnames(self) -> str:
-        return " ".join(p for p in (self.first_surname, self.second_surname) if p)
-
     def age(self, on: date | None = None) -> int | None:
         on = on or timezone.localdate()
         if self.birth_date:

@@ -11,9 +11,9 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from violeta.accounts.permissions import CASE_ROLES, staff_required
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
-from violeta.core.permissions import CASE_ROLES, staff_required
 from violeta.people import selectors, services, visibility
 from violeta.people.forms import ConsentForm, PersonForm, SafeContactForm, SearchForm
 from violeta.people.privacy_notice import current_notice

@@ -1,26 +1,25 @@
-"""Demo data for data protection (called by ``DemoBuilder.build``): one ARCO request in progress, one breach."""
+"""Demo data for data protection (``load``, the last app): one ARCO request in progress, one breach entry."""
 
 from datetime import timedelta
 
-from django.utils import timezone
-
 from violeta.cases.models import ACTIVE_STATUSES, Case
+from violeta.core.demo import Demo
 from violeta.privacy import clock
 from violeta.privacy.models import ArcoRight, IdentityCheck
 from violeta.privacy.services.arco import arco_register, arco_start
 from violeta.privacy.services.breaches import breach_record
 
 
-def build_privacy(builder) -> dict[str, int]:
-    director = builder.users["direccion"]
+def load(demo: Demo) -> None:
+    director = demo["accounts.users"]["direccion"]
     case = (
         Case.objects.filter(status__in=ACTIVE_STATUSES, is_internal_protocol=False)
         .order_by("opened_at", "pk")
         .first()
     )
     if case is None:
-        return {}
-    today = timezone.localdate()
+        return
+    today = demo.today
     request = arco_register(
         person=case.holder,
         by=director,
@@ -43,4 +42,4 @@ def build_privacy(builder) -> dict[str, int]:
         measures="Se pidió el borrado al destinatario; se capacitó al área en el envío de listas.",
         people_notified_on=today - timedelta(days=15),
     )
-    return {"arco_requests": 1, "breaches": 1}
+    demo.counts.update(arco_requests=1, breaches=1)

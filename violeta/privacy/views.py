@@ -10,9 +10,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from violeta.accounts.decorators import recent_authentication_required
 from violeta.accounts.models import Role
+from violeta.accounts.permissions import staff_required
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
-from violeta.core.permissions import staff_required
 from violeta.people.selectors import access_person, person_search
 from violeta.privacy import selectors
 from violeta.privacy.forms import (

@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.db.models import Max
 
 from violeta.cases.models import Case, CaseEvent
+from violeta.core.demo import Demo
 from violeta.people.models import Consent
 from violeta.referrals import services
 from violeta.referrals.models import InstitutionKind, Outcome, Referral, ReferralEvent, Urgency
@@ -123,8 +124,8 @@ class _Stamper:
                 self.seen[model] = new.aggregate(m=Max("pk"))["m"]
 
 
-def build_referrals(builder) -> None:
-    users = builder.users
+def load(demo: Demo) -> None:
+    users = demo["accounts.users"]
     director, social, coordinator = (
         users["direccion"],
         users["trabajo.social"],
@@ -142,7 +143,7 @@ def build_referrals(builder) -> None:
     )
     if len(cases) < 7:
         return
-    end = builder.last_moment
+    end = demo.last_moment
     stamper = _Stamper()
 
     def refer(case, code, *, days_ago, consent=True, send=True, by=social, override=""):
@@ -261,4 +262,4 @@ def build_referrals(builder) -> None:
     )
     stamper.stamp(end - timedelta(days=1))
     Referral.objects.filter(pk=cancelled.pk).update(closed_at=end - timedelta(days=1))
-    builder.counts["referrals"] = Referral.objects.count()
+    demo.counts["referrals"] = Referral.objects.count()

@@ -7,9 +7,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from violeta.accounts.models import AREA_ROLES, Role
+from violeta.accounts.permissions import CASE_ROLES, refuse_by_role, staff_required
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
-from violeta.core.permissions import CASE_ROLES, refuse_by_role, staff_required
 from violeta.socialwork import selectors, services
 from violeta.socialwork.forms import ApplicationForm, AssessmentForm, OrientationForm, OutcomeForm
 

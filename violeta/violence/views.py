@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from violeta.accounts.decorators import recent_authentication_required
+from violeta.accounts.permissions import refuse_by_role, staff_required
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
-from violeta.core.permissions import refuse_by_role, staff_required
 from violeta.violence import selectors, services
 from violeta.violence.forms import (
     AggressorForm,

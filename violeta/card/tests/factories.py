@@ -5,7 +5,7 @@ from datetime import date
 from violeta.card.models import Branch, Channel, Merchant, MerchantCategory
 from violeta.card.services.applications import application_approve, application_submit
 from violeta.card.services.cards import card_issue
-from violeta.core.demo import make_curp
+from violeta.people.demo import make_curp
 from violeta.people.models import Neighborhood
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

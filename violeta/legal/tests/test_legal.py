@@ -274,14 +274,20 @@ def test_case_page_queries_do_not_grow_with_matters(client, lawyer, django_asser
 
 
 def test_demo_builds_matters_hearings_and_documents_through_the_services(lawyer, outsider):
+    from violeta.core.demo import Demo
+    from violeta.documents import demo as documents_demo
     from violeta.documents.models import Document
     from violeta.documents.storage import private_storage
-    from violeta.legal.demo import build_legal
+    from violeta.legal import demo as legal_demo
 
     for _ in range(3):
         CaseFactory(opened_by=lawyer)
     CaseFactory(opened_by=outsider)
-    counts = build_legal(users={"abogada": lawyer, "abogada2": outsider}, per_lawyer=3)
+    demo = Demo.create()
+    demo["accounts.users"] = {"abogada": lawyer, "abogada2": outsider}
+    legal_demo.load(demo)
+    documents_demo.load(demo)
+    counts = demo.counts
     assert counts["legal_matters"] == 4 == LegalMatter.objects.count()
     assert Hearing.objects.filter(starts_at__gt=timezone.now()).count() == counts["hearings"] >= 3
     assert pending(lawyer).exists()
