@@ -7,7 +7,7 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# Python 3.11 exactly (Django 5.2 LTS; see ARCHITECTURE.md). python3 is accepted when it is 3.11.
+# Python 3.11 exactly (Django 5.2 LTS; see docs/architecture.md). python3 is accepted when it is 3.11.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 MANAGE := $(BIN)/python manage.py
 PYTEST_ARGS ?=
@@ -17,7 +17,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make run      migrate, load the demo data, start the worker, the sender and the server on http://127.0.0.1:8000/"
 	@echo "make test     run the tests (PYTEST_ARGS='-k …' to choose; DATABASE_URL=postgres://… for PostgreSQL)"
-	@echo "make lint     ruff check and ruff format --check"
+	@echo "make lint     ruff check, ruff format --check and lint-imports (the layers of docs/architecture.md)"
 	@echo "make format   ruff format and ruff check --fix"
 	@echo "make vendor   fetch the pinned front-end libraries into violeta/static/vendor/"
 	@echo "make clean    remove the virtualenv and caches (keeps var/: the local database and keys)"
@@ -56,6 +56,7 @@ test: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: venv
 	$(BIN)/ruff format .

@@ -15,7 +15,6 @@ import secrets  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 
 from violeta.alerts.models import Alert, EmergencyContact, MiaAccount, MiaDevice  # noqa: E402
-from violeta.alerts.services import _hash_token  # noqa: E402
 from violeta.core.tokens import token_hash  # noqa: E402
 from violeta.messaging.models import Message, MessageKind  # noqa: E402
 
@@ -35,7 +34,7 @@ def accounts(n: int, contacts: int) -> list[str]:
                 confirm_token_hash=token_hash(secrets.token_urlsafe(16)),
             )
         raw = secrets.token_urlsafe(32)
-        MiaDevice.objects.create(account=account, token_hash=_hash_token(raw))
+        MiaDevice.objects.create(account=account, token_hash=token_hash(raw))
         tokens.append(raw)
     return tokens
 

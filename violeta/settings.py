@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "violeta.referrals",
     "violeta.card",
     "violeta.privacy",
+    "violeta.demo",  # the top layer: loads every app's demo data (manage.py demo_data)
 ]
 
 MIDDLEWARE = [

@@ -161,7 +161,7 @@ def burst(prefix: str, accounts: list, count: int, rate: float, during=None) -> 
     does); ``during(i)`` is called before the i-th. Returns the accepted alerts' ids."""
     from django.db import DatabaseError, close_old_connections, connection
 
-    from violeta.alerts.services import alert_raise
+    from violeta.alerts.services.alerts import alert_raise
 
     accepted: list[int] = []
     retries = 0

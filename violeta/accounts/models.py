@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    """What a staff member does at the institute; it decides what she may see (ARCHITECTURE.md, access model)."""
+    """What a staff member does at the institute; it decides what she may see (docs/architecture.md, access model)."""
 
     RECEPTION = "reception", _("Reception")
     LEGAL = "legal", _("Legal")
@@ -138,10 +138,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_director(self) -> bool:
         return self.role == Role.DIRECTOR
-
-    @property
-    def is_coordinator(self) -> bool:
-        return self.role == Role.COORDINATOR
 
     @property
     def works_on_cases(self) -> bool:

@@ -2,21 +2,43 @@ from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from violeta.accounts import services
 from violeta.accounts.decorators import recent_authentication_required
 from violeta.accounts.forms import GrantDecisionForm, StaffCreateForm, StaffEditForm
-from violeta.accounts.models import PERSONAL_DATA_ROLES, GrantStatus, Role, RoleGrant, User
+from violeta.accounts.models import CASE_ROLES, PERSONAL_DATA_ROLES, GrantStatus, Role, RoleGrant, User
+from violeta.accounts.permissions import staff_required
+from violeta.audit import chain
+from violeta.audit.models import AuditEvent
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
-from violeta.core.permissions import staff_required
 
 ADMIN = {Role.SYSADMIN}
 DIRECTOR = {Role.DIRECTOR}
+
+
+@login_not_required
+def home(request):
+    """Where each person lands after signing in."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("account_login")
+    if user.role in CASE_ROLES:
+        return redirect("cases:list")
+    if user.role == Role.SYSADMIN:
+        return redirect("accounts:staff_list")
+    if user.role == Role.ALERT_MONITOR:
+        return redirect("alerts:console")
+    if user.role == Role.LIAISON:
+        return redirect("referrals:liaison_inbox")
+    if user.role in (Role.CARD_OFFICE, Role.MERCHANT):
+        return redirect("card:office" if user.role == Role.CARD_OFFICE else "card:validate")
+    return render(request, "accounts/home.html")
 
 
 @staff_required(ADMIN)
@@ -126,6 +148,18 @@ def grant_decide(request, pk):
             return redirect("accounts:grant_list")
     own = request.user.pk in (grant.requested_by_id, grant.user_id)
     return render_page(request, "accounts/grant_decide.html", {"grant": grant, "form": form, "own": own})
+
+
+@staff_required(DIRECTOR)
+def audit_flagged(request):
+    """Refused accesses and emergency accesses, for the director's review, and the state of the log's chain.
+
+    Here rather than in ``audit``, which sits below ``accounts`` and so cannot know the director's role.
+    """
+    events = AuditEvent.objects.filter(flagged=True).select_related("actor").order_by("-at", "-id")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    context = {"page": page, "chain": chain.recent_status()}
+    return render_page(request, "audit/flagged.html", context, partial="rows")
 
 
 @login_not_required

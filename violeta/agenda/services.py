@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from violeta.accounts.models import AREA_ROLES, User
-from violeta.agenda import selectors
+from violeta.agenda import selectors, sources
 from violeta.agenda.hours import is_office_time, office_hours_problem
 from violeta.agenda.models import (
     ANONYMOUS_CALLER,
@@ -25,7 +25,6 @@ from violeta.audit.models import Action
 from violeta.audit.services import audit_record
 from violeta.cases.models import Case, EventKind
 from violeta.cases.services import case_event_record, consultation_record
-from violeta.legal.agenda import hearing_clash
 from violeta.messaging.models import MessageKind
 from violeta.messaging.services import message_queue
 from violeta.messaging.text import to_gsm7
@@ -70,7 +69,8 @@ def _tell_staff(appointment: Appointment, *, by, message: str) -> None:
 
 
 def _check_free(*, staff: User, person: Person | None, starts_at, ends_at, exclude_pk=None) -> None:
-    """No double booking of the staff member nor of the woman, and nothing over a lawyer's hearing.
+    """No double booking of the staff member nor of the woman, and nothing over other busy time (a lawyer's
+    hearing, registered in ``agenda.sources``).
 
     The staff member's row (and the woman's) is locked first, so two concurrent bookings for her queue on the
     lock (PostgreSQL: SELECT … FOR UPDATE; SQLite: the IMMEDIATE write transaction) and the second one sees the
@@ -93,20 +93,10 @@ def _check_free(*, staff: User, person: Person | None, starts_at, ends_at, exclu
             },
             code="double_booking",
         )
-    hearing = hearing_clash(staff, starts_at, ends_at)
-    if hearing is not None:
-        # No case data here: whoever books (often reception) learns only that she is at a hearing then.
-        raise ValidationError(
-            {
-                "starts_at": _("%(staff)s has a hearing from %(start)s to %(end)s. Choose another time.")
-                % {
-                    "staff": staff,
-                    "start": timezone.localtime(hearing.starts_at).strftime("%H:%M"),
-                    "end": timezone.localtime(hearing.ends_at).strftime("%H:%M"),
-                }
-            },
-            code="hearing",
-        )
+    # Other busy time registered in agenda.sources (a lawyer's hearings): its message names no case.
+    busy = sources.first_clash(staff, starts_at, ends_at)
+    if busy is not None:
+        raise ValidationError({"starts_at": busy.message}, code=busy.code)
     if person is not None:
         Person.objects.select_for_update().filter(pk=person.pk).first()
         if overlapping.filter(person=person).exists():

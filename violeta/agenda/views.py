@@ -12,15 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from violeta.accounts.models import AREA_ROLES
-from violeta.agenda import selectors, services
+from violeta.accounts.permissions import staff_required
+from violeta.agenda import selectors, services, sources
 from violeta.agenda.forms import AgendaFilterForm, AppointmentForm, PhoneCallForm, RescheduleForm, next_slot
 from violeta.agenda.models import AppointmentModality, CallAction, PhoneLine
 from violeta.cases.forms import ConsultationForm
 from violeta.cases.selectors import access_case
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
-from violeta.core.permissions import staff_required
-from violeta.legal.agenda import hearings_for_agenda
 
 
 def _scope_and_day(request):
@@ -34,11 +33,12 @@ def _scope_and_day(request):
 
 
 def _busy_blocks(request, scope, first_day, days):
-    """The lawyers' hearings in the scope (legal's selector decides what each viewer may see of them)."""
+    """Other apps' busy time in the scope (``agenda.sources``: the lawyers' hearings, where legal decides what
+    each viewer may see of them)."""
     start, _end = selectors.local_day_bounds(first_day)
     _start, end = selectors.local_day_bounds(first_day + timedelta(days=days - 1))
     staff_ids = [scope.staff.pk] if scope.staff else None
-    return hearings_for_agenda(request.user, staff_ids=staff_ids, area=scope.area, start=start, end=end)
+    return sources.busy_blocks(request.user, staff_ids=staff_ids, area=scope.area, start=start, end=end)
 
 
 def _agenda_context(request, scope, first_day, days):

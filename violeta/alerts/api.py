@@ -20,8 +20,11 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.security import HttpBearer
 
-from violeta.alerts import selectors, services
+from violeta.alerts import selectors
 from violeta.alerts.models import Alert, AlertStatus, AppDisguise, MiaAccount
+from violeta.alerts.services import accounts as account_services
+from violeta.alerts.services import alerts as alert_services
+from violeta.alerts.services import contacts as contact_services
 from violeta.core.idempotency import idempotent
 from violeta.core.validators import mask_phone
 from violeta.messaging.text import fit
@@ -31,7 +34,7 @@ class DeviceToken(HttpBearer):
     """The bearer token of a signed-in app; ``request.auth`` is her MiaAccount."""
 
     def authenticate(self, request, token: str) -> MiaAccount | None:
-        return services.device_account(token)
+        return account_services.device_account(token)
 
 
 router = Router(tags=["mia"], auth=DeviceToken())
@@ -211,7 +214,7 @@ RETRY_ERRORS = {409: Error, 422: Error}  # a reused or busy Idempotency-Key (vio
 @idempotent
 def otp_request(request, payload: PhoneIn):
     """Sends a 6-digit code to the number. Limited per number (429 with code ``otp_wait`` or ``otp_rate``)."""
-    services.otp_request(phone=payload.phone)
+    account_services.otp_request(phone=payload.phone)
     return Status(
         202,
         OtpOut(
@@ -231,7 +234,7 @@ def otp_request(request, payload: PhoneIn):
 )
 def otp_verify(request, payload: OtpVerifyIn):
     """Few attempts per code; after them a new code is needed."""
-    services.otp_verify(phone=payload.phone, code=payload.code)
+    account_services.otp_verify(phone=payload.phone, code=payload.code)
     return OtpVerifyOut(verified=True)
 
 
@@ -248,7 +251,7 @@ def register(request, payload: RegisterIn):
 
     Returns the device token once; the app keeps it (localStorage) and sends it as a bearer token.
     """
-    account, token = services.account_register(
+    account, token = account_services.account_register(
         phone=payload.phone,
         code=payload.code,
         display_name=payload.display_name,
@@ -271,7 +274,7 @@ def me_update(request, payload: MeIn):
     fields = payload.dict(exclude_unset=True, exclude_none=True)
     if "disguise" in fields:
         fields["disguise"] = AppDisguise(fields["disguise"])
-    account = services.settings_update(account=request.auth, **fields)
+    account = account_services.settings_update(account=request.auth, **fields)
     return _me(account)
 
 
@@ -307,7 +310,7 @@ def contacts(request):
 @idempotent
 def contact_add(request, payload: ContactIn):
     """Up to 5 (code ``max``). The contact receives an invitation SMS; replying or opening it confirms."""
-    contact = services.contact_add(account=request.auth, name=payload.name, phone=payload.phone)
+    contact = contact_services.contact_add(account=request.auth, name=payload.name, phone=payload.phone)
     return Status(201, _contact_out(contact))
 
 
@@ -338,7 +341,7 @@ def contacts_fallback(request):
     url_name="mia_contact_remove",
 )
 def contact_remove(request, contact_id: int):
-    services.contact_remove(account=request.auth, contact_id=contact_id)
+    contact_services.contact_remove(account=request.auth, contact_id=contact_id)
     return Status(204, None)
 
 
@@ -355,7 +358,7 @@ def alert_raise(request, payload: AlertIn):
     """The alert SMS to every contact is queued at once, before any location. Idempotent by ``client_id``:
     the same press sent again (bad network) answers 200 with the same alert."""
     try:
-        alert, created = services.alert_raise(account=request.auth, client_id=payload.client_id)
+        alert, created = alert_services.alert_raise(account=request.auth, client_id=payload.client_id)
     except (IntegrityError, Alert.DoesNotExist):  # another account's client_id: not hers to see
         raise Http404 from None
     return Status(201 if created else 200, _alert_out(alert))
@@ -393,7 +396,7 @@ def alert_locate(request, alert_id: uuid.UUID, payload: LocationIn):
     """A fix from the phone. The first one tells the contacts that the live page shows where she is.
     Malformed coordinates get 400 (code ``location``) and nothing is stored; an ended alert, code ``inactive``."""
     alert = _own_alert(request, alert_id)
-    location = services.alert_locate(
+    location = alert_services.alert_locate(
         alert=alert,
         lat=payload.lat,
         lon=payload.lon,
@@ -413,5 +416,5 @@ def alert_cancel(request, alert_id: uuid.UUID, payload: CancelIn):
     """Answers ``cancelled`` for her PIN and for her duress PIN alike. A wrong PIN is 400 (code ``pin``);
     after too many, 429 (code ``pin_locked``) and only staff can end the alert."""
     alert = _own_alert(request, alert_id)
-    services.alert_cancel(alert=alert, pin=payload.pin)
+    alert_services.alert_cancel(alert=alert, pin=payload.pin)
     return CancelOut(status="cancelled")

@@ -7,12 +7,12 @@ class AlertsConfig(AppConfig):
     verbose_name = _("MIA alerts")
 
     def ready(self):
-        from violeta.alerts import services
+        from violeta.alerts.services.escalation import escalation_sweep
         from violeta.core import periodic
 
         # The safety net of every alert: raised in the console when nobody answered. Also run by
         # messaging_check (cron) when the sender is not running.
-        periodic.register("alerts.escalation", 1, services.escalation_sweep, safety_net=True)
+        periodic.register("alerts.escalation", 1, escalation_sweep, safety_net=True)
 
         from django.db.models.signals import post_delete
 

@@ -6,9 +6,9 @@ runs the escalation of unanswered alerts (registered in ``AlertsConfig.ready``).
 
 from django_tasks import task
 
-from violeta.alerts import services
+from violeta.alerts.services import retention
 
 
 @task()
 def locations_purge() -> int:
-    return services.locations_purge()
+    return retention.locations_purge()

@@ -23,14 +23,16 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from violeta.alerts import selectors, services
+from violeta.accounts.permissions import staff_required
+from violeta.alerts import selectors
 from violeta.alerts.forms import AlertCloseForm
 from violeta.alerts.models import AlertStatus
 from violeta.alerts.selectors import CONSOLE_ROLES
+from violeta.alerts.services import alerts as alert_services
+from violeta.alerts.services import contacts as contact_services
 from violeta.cases.selectors import access_case
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
-from violeta.core.permissions import staff_required
 from violeta.core.validators import mask_phone
 from violeta.messaging import alarms
 from violeta.messaging.health import GAVE_UP_SHOWN_FOR, duration
@@ -189,7 +191,7 @@ def live_ack(request, token):
     """ "Voy en camino / la estoy contactando": she and the console see that someone is on it."""
     recipient = selectors.live_recipient(token)
     try:
-        services.alert_acknowledge(recipient=recipient, via="link")
+        alert_services.alert_acknowledge(recipient=recipient, via="link")
     except ValidationError as exc:  # ended between the page load and the press
         raise Http404 from exc
     messages.success(request, _("Thank you. She and the institute's staff can see that you are on your way."))
@@ -205,7 +207,7 @@ def contact_confirm(request, token):
     """The link of the invitation SMS: the contact agrees to be in her support network."""
     contact = selectors.invited_contact(token)
     if request.method == "POST":
-        services.contact_confirm(token=token, via="link")
+        contact_services.contact_confirm(token=token, via="link")
         return _private(redirect("alerts:contact_confirm", token=token))
     context = {"name": contact.account.display_name, "confirmed": contact.confirmed_at is not None}
     return _private(TemplateResponse(request, "alerts/live/confirm.html", context))
@@ -221,7 +223,7 @@ def sms_inbound(request):
     """A text message to our number: a contact replying to an alert acknowledges it."""
     if not signed_by_twilio(request):
         return HttpResponseForbidden()
-    services.sms_inbound(from_phone=request.POST.get("From", ""), body=request.POST.get("Body", ""))
+    alert_services.sms_inbound(from_phone=request.POST.get("From", ""), body=request.POST.get("Body", ""))
     return HttpResponse(EMPTY_TWIML, content_type="text/xml")
 
 
@@ -380,7 +382,7 @@ def console_close(request, public_id):
                 form.add_error("folio", _("There is no case file with that folio that you can see."))
         if form.is_valid():
             try:
-                services.alert_close(
+                alert_services.alert_close(
                     alert=alert,
                     by=request.user,
                     outcome=form.cleaned_data["outcome"],

@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from violeta.alerts import services
+from violeta.accounts.permissions import CASE_ROLES, staff_required
+from violeta.alerts.services import accounts as account_services
 from violeta.core.forms import BootstrapFormMixin, PhoneField, apply_service_errors
 from violeta.core.htmx import render_page
-from violeta.core.permissions import CASE_ROLES, staff_required
 from violeta.people.selectors import access_person
 
 
@@ -26,7 +26,9 @@ def person_link(request, pk):
     form = LinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.account_link_person(person=person, phone=form.cleaned_data["phone"], by=request.user)
+            account_services.account_link_person(
+                person=person, phone=form.cleaned_data["phone"], by=request.user
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.security import django_auth
 
-from violeta.card import services
 from violeta.card.models import Branch
+from violeta.card.services.validation import card_validate, merchant_account_of
 from violeta.core.errors import ApiError
 from violeta.core.middleware import client_ip
 
@@ -46,7 +46,7 @@ class Error(Schema):
 )
 def validate(request, payload: ValidateIn):
     try:
-        account = services.merchant_account_of(request.user)
+        account = merchant_account_of(request.user)
     except PermissionDenied as exc:
         raise ApiError(403, _("Only an affiliated business can validate cards."), code="forbidden") from exc
     if not (payload.number or payload.token):
@@ -56,7 +56,7 @@ def validate(request, payload: ValidateIn):
         branch = Branch.objects.filter(pk=payload.branch_id, merchant_id=account.merchant_id).first()
         if branch is None:
             raise ApiError(400, _("That branch does not belong to your business."), code="branch_id")
-    outcome = services.card_validate(
+    outcome = card_validate(
         user=request.user,
         account=account,
         number=payload.number,

@@ -1,4 +1,4 @@
-"""Demo data for the card program, built through its services (called by ``DemoBuilder.build_card``).
+"""Demo data for the card program, built through its services (``load``, after the case files).
 
 Affiliated businesses in every category with their branches; the demo merchant login (comercio@…) linked to
 one of them; applications in every state; cards issued, delivered, one replaced and one cancelled; and
@@ -11,9 +11,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from violeta.accounts.models import Role
 from violeta.accounts.services import staff_create
-from violeta.card import services
 from violeta.card.models import Branch, Channel, Merchant, MerchantCategory, MerchantStatus
+from violeta.card.services.applications import application_approve, application_reject, application_submit
+from violeta.card.services.cards import card_cancel, card_deliver, card_issue, card_replace
+from violeta.card.services.merchants import branch_add, merchant_account_link, merchant_save
+from violeta.card.services.validation import card_validate
+from violeta.core.demo import Demo
 from violeta.core.validators import parse_phone
+from violeta.people.demo import make_curp
 
 PDF = b"%PDF-1.4\n% demo\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -51,24 +56,22 @@ PLAN = [
 ]
 
 
-def build_card(builder) -> dict[str, int]:
-    from violeta.core.demo import DEMO_DOMAIN, make_curp
-
-    rng, fake = builder.rng, builder.fake
-    office = builder.users["tarjeta"]
-    colonias = [n for n in builder.neighborhoods if n.municipality == "Chihuahua"]
+def load(demo: Demo) -> None:
+    rng, fake, users, curps = demo.rng, demo.fake, demo["accounts.users"], demo["people.curps"]
+    office = users["tarjeta"]
+    colonias = [n for n in demo["people.neighborhoods"] if n.municipality == "Chihuahua"]
     categories = {c.code: c for c in MerchantCategory.objects.all()}
 
     merchants, branches = [], []
     for index, (name, category, discount, conditions, count) in enumerate(MERCHANTS):
-        merchant = services.merchant_save(
+        merchant = merchant_save(
             by=office,
             name=name,
             category=categories[category],
             discount=discount,
             conditions=conditions,
             contact_name=fake.name(),
-            contact_phone=parse_phone(builder.phone()),
+            contact_phone=parse_phone(demo.phone()),
             contact_email=f"contacto{index + 1}@comercio.example",
             agreement_start=date(2026, 1, 15) + (index % 4) * (date(2026, 2, 1) - date(2026, 1, 1)),
             agreement_end=date(2027, 12, 31),
@@ -77,17 +80,17 @@ def build_card(builder) -> dict[str, int]:
         merchants.append(merchant)
         for number in range(count):
             branches.append(
-                services.branch_add(
+                branch_add(
                     by=office,
                     merchant=merchant,
                     name="Matriz" if number == 0 else f"Sucursal {number + 1}",
                     address=f"{rng.choice(STREETS)} {rng.randrange(100, 4000)}",
                     neighborhood=rng.choice(colonias),
                     hours=rng.choice(HOURS),
-                    phone=builder.phone(),
+                    phone=demo.phone(),
                 )
             )
-    services.merchant_save(
+    merchant_save(
         by=office,
         name="Comercio con convenio vencido",
         category=categories["otros"],
@@ -104,9 +107,9 @@ def build_card(builder) -> dict[str, int]:
             birth = date(rng.randrange(1950, 2006), rng.randrange(1, 13), rng.randrange(1, 29))
             given, first, second = fake.first_name_female(), fake.last_name(), fake.last_name()
             curp = make_curp(given_names=given, first_surname=first, second_surname=second, birth_date=birth)
-            if curp in builder.curps:
+            if curp in curps:
                 continue
-            builder.curps.add(curp)
+            curps.add(curp)
             colonia = rng.choice(colonias)
             data = {
                 "given_names": given,
@@ -117,10 +120,10 @@ def build_card(builder) -> dict[str, int]:
                 "address": f"{fake.street_name()} {rng.randrange(1, 3000)}",
                 "postal_code": colonia.postal_code,
                 "neighborhood": colonia,
-                "phone": parse_phone(builder.phone()),
+                "phone": parse_phone(demo.phone()),
             }
             if state == "received_online":
-                application = services.application_submit(
+                application = application_submit(
                     **data,
                     channel=Channel.ONLINE,
                     documents={
@@ -129,58 +132,56 @@ def build_card(builder) -> dict[str, int]:
                     },
                 )
             elif state == "missing":
-                application = services.application_submit(**data, channel=Channel.ONLINE)
+                application = application_submit(**data, channel=Channel.ONLINE)
             else:
-                application = services.application_submit(
+                application = application_submit(
                     **data, channel=Channel.DESK, by=office, documents_checked_at_desk=True
                 )
             applications += 1
             if state == "rejected":
-                services.application_reject(
+                application_reject(
                     application=application,
                     by=office,
                     reason="El comprobante de domicilio no corresponde a la dirección registrada.",
                 )
             if state in ("approved", "issued", "delivered"):
-                services.application_approve(application=application, by=office)
+                application_approve(application=application, by=office)
             if state in ("issued", "delivered"):
-                card = services.card_issue(application=application, by=office)
+                card = card_issue(application=application, by=office)
                 if state == "delivered":
-                    services.card_deliver(card=card, by=office)
+                    card_deliver(card=card, by=office)
                 cards.append(card)
 
     # One card lost and replaced, one cancelled: their old numbers answer "not valid" at the till.
-    replaced = services.card_replace(card=cards[-1], by=office, reason="Extravío reportado por la titular")
+    replaced = card_replace(card=cards[-1], by=office, reason="Extravío reportado por la titular")
     cards[-1] = replaced
-    services.card_cancel(card=cards[-2], by=office, reason="Cambio de domicilio fuera del municipio")
+    card_cancel(card=cards[-2], by=office, reason="Cambio de domicilio fuera del municipio")
     active = [*cards[:-2], replaced]
 
     # Till accounts: the demo merchant login at Súper Alianza's main branch, and one more per business.
     tills = []
-    merchant_user = builder.users["comercio"]
+    merchant_user = users["comercio"]
     tills.append(
-        services.merchant_account_link(
-            by=office, user=merchant_user, merchant=merchants[0], branch=branches[0]
-        )
+        merchant_account_link(by=office, user=merchant_user, merchant=merchants[0], branch=branches[0])
     )
     for index, merchant in enumerate(merchants[1:], start=2):
         user = staff_create(
-            by=builder.users["sistemas"],
-            email=f"caja{index}@{DEMO_DOMAIN}",
+            by=users["sistemas"],
+            email=demo.email(f"caja{index}"),
             full_name=f"Caja {merchant.name}",
             role=Role.MERCHANT,
             password=None,
         )
         branch = Branch.objects.filter(merchant=merchant).order_by("pk").first()
-        tills.append(services.merchant_account_link(by=office, user=user, merchant=merchant, branch=branch))
+        tills.append(merchant_account_link(by=office, user=user, merchant=merchant, branch=branch))
     uses = 0
     for till in tills:
         for _ in range(rng.randrange(1, 6)):
-            services.card_validate(user=till.user, account=till, number=rng.choice(active).number)
+            card_validate(user=till.user, account=till, number=rng.choice(active).number)
             uses += 1
-    return {
-        "card_merchants": Merchant.objects.count(),
-        "card_applications": applications,
-        "card_cards": len(cards) + 1,
-        "card_uses": uses,
-    }
+    demo.counts.update(
+        card_merchants=Merchant.objects.count(),
+        card_applications=applications,
+        card_cards=len(cards) + 1,
+        card_uses=uses,
+    )

@@ -3,6 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
@@ -21,17 +22,13 @@ from violeta.card.models import (
     MerchantStatus,
     ValidationResult,
 )
-from violeta.card.services import OFFICE_ROLES
-
-
-def _is_office(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.role in OFFICE_ROLES)
+from violeta.card.permissions import is_office
 
 
 def access_application(user, pk: int, *, detail: str = "solicitud de tarjeta") -> CardApplication:
     """One application, for the card office; anyone else gets 404 and an audited refusal."""
     application = None
-    if _is_office(user):
+    if is_office(user):
         application = (
             CardApplication.objects.select_related("neighborhood", "submitted_by").filter(pk=pk).first()
         )
@@ -44,7 +41,7 @@ def access_application(user, pk: int, *, detail: str = "solicitud de tarjeta") -
 
 def access_card(user, pk: int, *, detail: str = "tarjeta") -> Card:
     card = None
-    if _is_office(user):
+    if is_office(user):
         card = Card.objects.select_related("application").filter(pk=pk).first()
     if card is None:
         audit_denied(actor=user, object_type="card.card", object_id=pk)
@@ -79,9 +76,21 @@ def queue_counts() -> dict:
     return counts
 
 
-def application_queue(user, status: str):
-    """Applications in one state, oldest first; the page shows names, so each shown row is audited."""
-    if not _is_office(user):
+def office_queue_page(user, *, status: str, query: str = "", page=None, per_page: int = 25) -> Page:
+    """One page of the office's queue of applications in ``status``, or of a search when ``query`` is given.
+    The page shows names, so each row on it is audited (one VIEW line), as a queue or as a search."""
+    if query:
+        rows, detail = _application_search(user, query), "búsqueda de solicitudes"
+    else:
+        rows, detail = _application_queue(user, status), "cola de solicitudes"
+    shown = Paginator(rows, per_page).get_page(page)
+    audit_many(actor=user, action=Action.VIEW, objects=shown.object_list, detail=detail)
+    return shown
+
+
+def _application_queue(user, status: str):
+    """Applications in one state, oldest first."""
+    if not is_office(user):
         raise Http404
     return (
         CardApplication.objects.filter(status=status)
@@ -90,9 +99,9 @@ def application_queue(user, status: str):
     )
 
 
-def application_search(user, query: str):
+def _application_search(user, query: str):
     """Find applications in any state by folio (SOL-000123), CURP, or name words, for the desk."""
-    if not _is_office(user):
+    if not is_office(user):
         raise Http404
     query = query.strip()
     applications = CardApplication.objects.select_related("neighborhood").order_by("-submitted_at", "-id")
@@ -110,19 +119,20 @@ def application_search(user, query: str):
     return applications
 
 
-def audit_list(user, rows, detail: str) -> None:
-    audit_many(actor=user, action=Action.VIEW, objects=rows, detail=detail)
-
-
-def delivery_list(user):
-    """Cards issued and not yet handed over, by colonia, for the delivery days."""
-    if not _is_office(user):
+def delivery_list(user, *, limit: int = 500) -> list[Card]:
+    """Cards issued and not yet handed over, by colonia, for the delivery days (at most ``limit``). The list shows
+    names, so each holder's application shown is audited (one VIEW line)."""
+    if not is_office(user):
         raise Http404
-    return (
+    cards = list(
         Card.objects.filter(status=CardStatus.ACTIVE, delivered_at__isnull=True)
         .select_related("application", "application__neighborhood")
-        .order_by("application__neighborhood__name", "application__first_surname", "id")
+        .order_by("application__neighborhood__name", "application__first_surname", "id")[:limit]
     )
+    audit_many(
+        actor=user, action=Action.VIEW, objects=[c.application for c in cards], detail="lista de entregas"
+    )
+    return cards
 
 
 # --- Public directory -----------------------------------------------------------------------------------
@@ -195,7 +205,7 @@ class Statistics:
 
 def statistics(user) -> Statistics:
     """Counts only: no one is named. Active cards by colonia and age group; valid uses by category/business."""
-    if not _is_office(user):
+    if not is_office(user):
         raise Http404
     today = timezone.localdate()
     active = Card.objects.filter(status=CardStatus.ACTIVE, valid_until__gte=today)

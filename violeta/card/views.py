@@ -10,9 +10,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from violeta.accounts.decorators import recent_authentication_required
 from violeta.accounts.models import Role
+from violeta.accounts.permissions import staff_required
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
-from violeta.card import documents, ratelimit, selectors, services, uploads
+from violeta.card import documents, ratelimit, selectors, uploads
 from violeta.card.forms import (
     AccountLinkForm,
     ApplicationForm,
@@ -25,12 +26,30 @@ from violeta.card.forms import (
     ValidateForm,
 )
 from violeta.card.models import ApplicationStatus, Channel, Merchant
+from violeta.card.permissions import OFFICE_ROLES
+from violeta.card.services.applications import (
+    application_approve,
+    application_documents_add,
+    application_mark_missing,
+    application_reject,
+    application_submit,
+    applications_approve_bulk,
+)
+from violeta.card.services.cards import (
+    card_cancel,
+    card_deliver,
+    card_issue,
+    card_link_send,
+    card_renew,
+    card_replace,
+)
+from violeta.card.services.merchants import branch_add, merchant_account_link, merchant_save
+from violeta.card.services.validation import card_validate, merchant_account_of
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
 from violeta.core.middleware import client_ip
-from violeta.core.permissions import staff_required
 
-OFFICE = services.OFFICE_ROLES
+OFFICE = OFFICE_ROLES
 MERCHANT = frozenset({Role.MERCHANT})
 PAGE_SIZE = 50
 APPLY_PER_HOUR_IP = 20
@@ -50,7 +69,7 @@ def apply(request):
             form.add_error(None, _("Too many applications from this connection. Try again later."))
         else:
             try:
-                services.application_submit(
+                application_submit(
                     **form.applicant_fields(), channel=Channel.ONLINE, documents=form.documents()
                 )
             except ValidationError as exc:
@@ -121,14 +140,14 @@ def _private(response):
 
 def _account_or_none(user):
     try:
-        return services.merchant_account_of(user)
+        return merchant_account_of(user)
     except PermissionDenied:
         return None
 
 
 def _validation(request, account, *, number="", token="", branch=None):
     try:
-        return services.card_validate(
+        return card_validate(
             user=request.user,
             account=account,
             number=number,
@@ -188,14 +207,11 @@ def office(request):
         status = ApplicationStatus.RECEIVED
     # A search by CURP or name is posted, so neither ends up in the address bar, the history or access logs.
     query = request.POST.get("q", "").strip()[:80] if request.method == "POST" else ""
-    if query:
-        applications, status = selectors.application_search(request.user, query), ""
-    else:
-        applications = selectors.application_queue(request.user, status)
-    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
-    selectors.audit_list(
-        request.user, page.object_list, "búsqueda de solicitudes" if query else "cola de solicitudes"
+    page = selectors.office_queue_page(
+        request.user, status=status, query=query, page=request.GET.get("page"), per_page=PAGE_SIZE
     )
+    if query:
+        status = ""
     counts = selectors.queue_counts()
     queues = [(value, label, counts[value]) for value, label in ApplicationStatus.choices]
     context = {
@@ -215,7 +231,7 @@ def approve_bulk(request):
     if not ids:
         messages.warning(request, _("Select at least one application."))
         return redirect("card:office")
-    approved, refused = services.applications_approve_bulk(ids=ids, by=request.user)
+    approved, refused = applications_approve_bulk(ids=ids, by=request.user)
     if approved:
         messages.success(request, _("Applications approved: %(n)d.") % {"n": len(approved)})
     for folio, errors in refused.items():
@@ -229,7 +245,7 @@ def desk_application(request):
     form = DeskApplicationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            application = services.application_submit(
+            application = application_submit(
                 **form.applicant_fields(),
                 channel=Channel.DESK,
                 by=request.user,
@@ -267,12 +283,12 @@ def application_action(request, pk, action):
     application = selectors.access_application(request.user, pk, detail="solicitud de tarjeta: trámite")
     try:
         if action == "approve":
-            services.application_approve(application=application, by=request.user)
+            application_approve(application=application, by=request.user)
         elif action in ("reject", "missing"):
             form = ReasonForm(request.POST)
             if not form.is_valid():
                 raise ValidationError(_("Write the reason."))
-            service = services.application_reject if action == "reject" else services.application_mark_missing
+            service = application_reject if action == "reject" else application_mark_missing
             kwargs = (
                 {"reason": form.cleaned_data["reason"]}
                 if action == "reject"
@@ -282,7 +298,7 @@ def application_action(request, pk, action):
         elif action == "documents":
             form = DocumentsForm(request.POST, request.FILES)
             form.is_valid()
-            services.application_documents_add(
+            application_documents_add(
                 application=application,
                 by=request.user,
                 documents={
@@ -292,7 +308,7 @@ def application_action(request, pk, action):
                 checked_at_desk=form.cleaned_data.get("checked_at_desk", False),
             )
         elif action == "issue":
-            services.card_issue(application=application, by=request.user)
+            card_issue(application=application, by=request.user)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -335,14 +351,14 @@ def card_action(request, pk, action):
     card = selectors.access_card(request.user, pk, detail="tarjeta: trámite")
     try:
         if action == "deliver":
-            services.card_deliver(card=card, by=request.user)
+            card_deliver(card=card, by=request.user)
         elif action == "renew":
-            services.card_renew(card=card, by=request.user)
+            card_renew(card=card, by=request.user)
         elif action == "send_link":
-            services.card_link_send(card=card, by=request.user)
+            card_link_send(card=card, by=request.user)
         else:
             reason = request.POST.get("reason", "")
-            service = services.card_replace if action == "replace" else services.card_cancel
+            service = card_replace if action == "replace" else card_cancel
             service(card=card, by=request.user, reason=reason)
     except ValidationError as exc:
         for message in exc.messages:
@@ -356,8 +372,7 @@ def card_action(request, pk, action):
 
 @staff_required(OFFICE)
 def deliveries(request):
-    cards = list(selectors.delivery_list(request.user)[:500])
-    selectors.audit_list(request.user, [c.application for c in cards], "lista de entregas")
+    cards = selectors.delivery_list(request.user)
     return render_page(request, "card/deliveries.html", {"cards": cards})
 
 
@@ -394,7 +409,7 @@ def merchant_edit(request, pk=None):
     )
     if action == "link" and link_form.is_valid():
         try:
-            services.merchant_account_link(
+            merchant_account_link(
                 by=request.user,
                 user=link_form.cleaned_data["user"],
                 merchant=merchant,
@@ -406,12 +421,12 @@ def merchant_edit(request, pk=None):
             messages.success(request, _("Till account linked."))
             return redirect("card:merchant_edit", pk=merchant.pk)
     elif action == "branch" and branch_form.is_valid():
-        services.branch_add(by=request.user, merchant=merchant, **branch_form.cleaned_data)
+        branch_add(by=request.user, merchant=merchant, **branch_form.cleaned_data)
         messages.success(request, _("Branch added."))
         return redirect("card:merchant_edit", pk=merchant.pk)
     elif action == "save" and form.is_valid():
         try:
-            saved = services.merchant_save(by=request.user, merchant=merchant, **form.cleaned_data)
+            saved = merchant_save(by=request.user, merchant=merchant, **form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:

@@ -9,6 +9,9 @@ class CasesConfig(AppConfig):
     def ready(self):
         from violeta.cases.selectors import visible_cases
         from violeta.notifications import visibility
+        from violeta.people import visibility as people_visibility
 
         # Notices about a case reach, and are shown to, only the staff who may see the case.
         visibility.register_case_rule(visible_cases)
+        # A person is seen by those who may see one of her cases.
+        people_visibility.register_case_rule(visible_cases)

@@ -8,12 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from violeta.accounts.models import Role
+from violeta.accounts.permissions import CASE_ROLES, refuse_by_role, staff_required
 from violeta.cases import internal_protocol, selectors
 from violeta.cases.forms import DesignationForm, InternalProtocolForm
 from violeta.cases.permissions import is_protocol_staff
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
-from violeta.core.permissions import CASE_ROLES, refuse_by_role, staff_required
 
 
 @staff_required(CASE_ROLES)

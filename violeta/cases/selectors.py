@@ -2,13 +2,14 @@
 
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from violeta.accounts.models import AREA_ROLES, CASE_ROLES, Role, User
 from violeta.audit.models import Action
-from violeta.audit.services import audit_denied, audit_record
+from violeta.audit.services import audit_denied, audit_many, audit_record
 from violeta.cases import timeline
 from violeta.cases.models import (
     AreaNote,
@@ -120,7 +121,9 @@ def case_page(user, case: Case, *, events_limit: int = 100) -> CasePage:
 
 
 def cases_for_user(user, *, scope: str = "mine", status: str = "", query: str = "") -> QuerySet[Case]:
-    """ "Mis expedientes": the user's team cases; coordinators and the director may widen to all they can see."""
+    """ "Mis expedientes": the user's team cases; coordinators and the director may widen to all they can see.
+
+    Not audited: a page shows it through ``case_list_page``, which audits the cases it returns."""
     qs = visible_cases(user)
     if scope == "mine":
         qs = qs.filter(team_members__user=user)
@@ -137,6 +140,17 @@ def cases_for_user(user, *, scope: str = "mine", status: str = "", query: str = 
         .annotate(n_consultations=Count("consultations", distinct=True))
         .order_by("-is_priority", "-opened_at")
     )
+
+
+def case_list_page(
+    user, *, scope: str = "mine", status: str = "", query: str = "", page=None, per_page: int = 25
+) -> Page:
+    """One page of "Mis expedientes" (``cases_for_user``), audited: one VIEW line per case on the page."""
+    shown = Paginator(cases_for_user(user, scope=scope, status=status, query=query), per_page).get_page(page)
+    audit_many(
+        actor=user, action=Action.VIEW, objects=shown.object_list, detail="listado", case_of=lambda c: c.pk
+    )
+    return shown
 
 
 def designated_staff():

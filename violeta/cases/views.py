@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -8,8 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from violeta.accounts.decorators import recent_authentication_required
 from violeta.accounts.models import AREA_ROLES, INTAKE_ROLES, Role
-from violeta.audit.models import Action
-from violeta.audit.services import audit_many
+from violeta.accounts.permissions import CASE_ROLES, staff_required
 from violeta.cases import intake as intake_sources
 from violeta.cases import permissions, selectors, services
 from violeta.cases.forms import (
@@ -25,7 +23,6 @@ from violeta.cases.forms import (
 from violeta.cases.models import Case
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
-from violeta.core.permissions import CASE_ROLES, staff_required
 from violeta.people.forms import PersonForm, SafeContactForm
 from violeta.people.selectors import (
     DUPLICATE_KEYS,
@@ -46,14 +43,13 @@ def case_list(request):
     filters = form.cleaned_data if form.is_valid() else {"scope": "mine", "status": "active", "q": ""}
     scope = filters.get("scope") or "mine"
     status = filters.get("status") if request.GET else "active"
-    cases = selectors.cases_for_user(request.user, scope=scope, status=status, query=filters.get("q", ""))
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit_many(
-        actor=request.user,
-        action=Action.VIEW,
-        objects=page.object_list,
-        detail="listado",
-        case_of=lambda c: c.pk,
+    page = selectors.case_list_page(
+        request.user,
+        scope=scope,
+        status=status,
+        query=filters.get("q", ""),
+        page=request.GET.get("page"),
+        per_page=PAGE_SIZE,
     )
     context = {"form": form, "page": page, "scope": scope, "status": status}
     return render_page(request, "cases/case_list.html", context, partial="results")

@@ -13,7 +13,7 @@ the retry gets the first answer again — same status, same body — and nothing
   after settings.IDEMPOTENCY_LOCK_SECONDS.
 
 Without the header an endpoint works as before. MIA's alert keeps its own, domain-level key (``client_id`` in the
-body, violeta.alerts.services.alert_raise), which also holds across devices and the SMS fallback.
+body, violeta.alerts.services.alerts.alert_raise), which also holds across devices and the SMS fallback.
 """
 
 import base64

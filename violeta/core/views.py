@@ -1,27 +1,8 @@
-from django.contrib.auth.decorators import login_not_required
-from django.shortcuts import redirect, render
+"""The 403 and 404 pages (HTML, or the API's JSON error for /api/ paths); 400 and 500 are in ``core.errors``."""
 
-from violeta.accounts.models import CASE_ROLES, Role
+from django.shortcuts import render
+
 from violeta.core import errors
-
-
-@login_not_required
-def home(request):
-    """Where each person lands after signing in."""
-    user = request.user
-    if not user.is_authenticated:
-        return redirect("account_login")
-    if user.role in CASE_ROLES:
-        return redirect("cases:list")
-    if user.role == Role.SYSADMIN:
-        return redirect("accounts:staff_list")
-    if user.role == Role.ALERT_MONITOR:
-        return redirect("alerts:console")
-    if user.role == Role.LIAISON:
-        return redirect("referrals:liaison_inbox")
-    if user.role in (Role.CARD_OFFICE, Role.MERCHANT):
-        return redirect("card:office" if user.role == Role.CARD_OFFICE else "card:validate")
-    return render(request, "core/home.html")
 
 
 def forbidden(request, exception=None):

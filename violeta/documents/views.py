@@ -7,12 +7,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from violeta.accounts.decorators import recent_authentication_required
+from violeta.accounts.permissions import CASE_ROLES, staff_required
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
 from violeta.cases.selectors import access_case
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
-from violeta.core.permissions import CASE_ROLES, staff_required
 from violeta.documents import selectors, services
 from violeta.documents.forms import DocumentForm
 from violeta.documents.storage import private_storage

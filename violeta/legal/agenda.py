@@ -1,51 +1,32 @@
 """The legal area's face towards the agenda: a lawyer's hearings as busy time. Nothing else crosses over.
 
-The agenda app imports only this module from legal:
+The agenda sits below legal and never imports it: ``LegalConfig.ready`` registers this module's two functions
+as a source of busy time in ``agenda.sources`` (the registry the agenda owns):
 
 - ``hearings_for_agenda(user, *, staff_ids, area, start, end)`` for its day and week views: the scheduled
   hearings, deadlines and appointments before an authority of the lawyers shown, as ``BusyBlock`` values. A
   viewer who may read the matter (``legal.selectors.visible_matters``) gets its kind, folio, place and a link;
   anyone else (reception looking at the legal area's agenda) gets only "Ocupada: audiencia", and deadlines,
   which do not take her out of the office, are not shown to them at all.
-- ``hearing_clash(staff, starts_at, ends_at)`` when booking: the hearing that keeps her busy then, if any.
+- ``hearing_clash(staff, starts_at, ends_at)`` when booking: the hearing that keeps her busy then, if any, as
+  an ``agenda.sources.Clash`` whose message names no case.
 
 And legal uses ``appointments_over(hearing)`` to warn when a hearing falls on booked appointments.
 """
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from violeta.agenda.sources import BusyBlock, Clash
 from violeta.audit.models import Action
 from violeta.audit.services import audit_many
 from violeta.legal.models import MAX_HEARING_MINUTES, Hearing, HearingKind, HearingStatus
 from violeta.legal.selectors import can_read_matters, visible_matters
 
 MAX_SPAN = timedelta(minutes=MAX_HEARING_MINUTES)
-
-
-@dataclass(frozen=True)
-class BusyBlock:
-    """A stretch of a staff member's day taken by something other than an appointment."""
-
-    staff_id: int
-    starts_at: datetime
-    ends_at: datetime
-    kind: str
-    label: str
-    folio: str = ""
-    place: str = ""
-    url: str = ""  # only for a viewer who may read the matter
-    staff_name: str = ""
-
-    # Lets a template tell it from an appointment in the same list.
-    is_busy = True
-
-    @property
-    def is_deadline(self) -> bool:
-        return self.kind == HearingKind.DEADLINE
 
 
 def _scheduled():
@@ -98,6 +79,7 @@ def hearings_for_agenda(
                     place=hearing.place,
                     url=reverse("legal:matter_detail", kwargs={"pk": hearing.matter_id}),
                     staff_name=hearing.matter.responsible.full_name,
+                    is_deadline=hearing.kind == HearingKind.DEADLINE,
                 )
             )
         elif hearing.occupies_time:
@@ -123,7 +105,7 @@ def hearings_for_agenda(
     return blocks
 
 
-def hearing_clash(staff, starts_at: datetime, ends_at: datetime) -> Hearing | None:
+def hearing_clash(staff, starts_at: datetime, ends_at: datetime) -> Clash | None:
     """The first scheduled hearing (not a deadline) of ``staff`` that overlaps [starts_at, ends_at)."""
     candidates = (
         _scheduled()
@@ -136,7 +118,16 @@ def hearing_clash(staff, starts_at: datetime, ends_at: datetime) -> Hearing | No
         .only("id", "kind", "starts_at", "duration_minutes")
         .order_by("starts_at", "id")
     )
-    return next((h for h in candidates if h.ends_at > starts_at), None)
+    hearing = next((h for h in candidates if h.ends_at > starts_at), None)
+    if hearing is None:
+        return None
+    # No case data here: whoever books (often reception) learns only that she is at a hearing then.
+    message = _("%(staff)s has a hearing from %(start)s to %(end)s. Choose another time.") % {
+        "staff": staff,
+        "start": timezone.localtime(hearing.starts_at).strftime("%H:%M"),
+        "end": timezone.localtime(hearing.ends_at).strftime("%H:%M"),
+    }
+    return Clash(starts_at=hearing.starts_at, ends_at=hearing.ends_at, message=message, code="hearing")
 
 
 def appointments_over(hearing: Hearing) -> list:

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from violeta.accounts.models import Role
 from violeta.audit.models import Action
-from violeta.audit.services import audit_denied, audit_record
+from violeta.audit.services import audit_denied, audit_many, audit_record
 from violeta.cases.models import Case
 from violeta.cases.selectors import access_case, visible_cases
 from violeta.legal.models import (
@@ -125,6 +125,7 @@ def lawyer_desk(user, *, scope: str = "mine", days: int = 30) -> LawyerDesk:
     """ "Mis asuntos, próximas audiencias": her open matters and the hearings and deadlines of the coming days.
 
     The coordination and the director may widen the scope to every matter they can see. Fixed query count.
+    Audited here: one VIEW line per matter returned (the hearings shown are those matters').
     """
     matters = visible_matters(user).exclude(stage__in=CLOSED_STAGES)
     if scope == "mine" or user.role == Role.LEGAL:
@@ -137,4 +138,12 @@ def lawyer_desk(user, *, scope: str = "mine", days: int = 30) -> LawyerDesk:
         .filter(matter__in=matters.values("pk"), starts_at__lte=timezone.now() + timedelta(days=days))
         .select_related("matter", "matter__case", "matter__responsible")
     )
-    return LawyerDesk(list(matters.order_by("-updated_at", "-id")), list(hearings))
+    desk = LawyerDesk(list(matters.order_by("-updated_at", "-id")), list(hearings))
+    audit_many(
+        actor=user,
+        action=Action.VIEW,
+        objects=desk.matters,
+        detail="mis asuntos",
+        case_of=lambda m: m.case_id,
+    )
+    return desk

@@ -6,11 +6,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from violeta.accounts.models import Role
-from violeta.audit.models import Action
-from violeta.audit.services import audit_many
+from violeta.accounts.permissions import CASE_ROLES, refuse_by_role, staff_required
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
-from violeta.core.permissions import CASE_ROLES, refuse_by_role, staff_required
 from violeta.legal import selectors, services
 from violeta.legal.forms import (
     CancelForm,
@@ -59,13 +57,6 @@ def desk(request):
     if request.user.role == Role.LEGAL or scope not in ("mine", "all"):
         scope = "mine"
     page = selectors.lawyer_desk(request.user, scope=scope)
-    audit_many(
-        actor=request.user,
-        action=Action.VIEW,
-        objects=page.matters,
-        detail="mis asuntos",
-        case_of=lambda m: m.case_id,
-    )
     return render_page(request, "legal/desk.html", {"desk": page, "scope": scope})
 
 

@@ -96,10 +96,6 @@ class Person(models.Model):
     def full_name(self) -> str:
         return " ".join(p for p in (self.given_names, self.first_surname, self.second_surname) if p)
 
-    @property
-    def surnames(self) -> str:
-        return " ".join(p for p in (self.first_surname, self.second_surname) if p)
-
     def age(self, on: date | None = None) -> int | None:
         on = on or timezone.localdate()
         if self.birth_date:
@@ -150,9 +146,6 @@ class SafeContactPreference(models.Model):
 
     def allows_sms(self) -> bool:
         return self.may_sms and bool(self.safe_phone)
-
-    def allows_call(self) -> bool:
-        return self.may_call and bool(self.safe_phone)
 
 
 class ConsentPurpose(models.TextChoices):

@@ -1,4 +1,8 @@
-"""Reads of people. Anything that shows a person's data goes through ``access_person`` or is audited here."""
+"""Reads of people. Anything that shows a person's data goes through ``access_person`` or is audited here.
+
+Who may see a person is decided by the cases she is in; that rule belongs to the cases app, above this one, and
+reaches these reads through the hook ``people.visibility`` (see its docstring for why a hook and not a move).
+"""
 
 import contextlib
 from dataclasses import dataclass, field
@@ -15,6 +19,7 @@ from violeta.audit.models import Action
 from violeta.audit.services import audit_denied, audit_many, audit_record
 from violeta.core.text import normalize_name, similarity
 from violeta.core.validators import parse_curp, parse_phone
+from violeta.people import visibility
 from violeta.people.models import Person
 
 NAME_THRESHOLD = 0.45  # below this, two names are not worth showing as the same person
@@ -189,17 +194,17 @@ def intake_duplicate_check(user, **typed) -> list[DuplicateMatch]:
 
 
 def visible_people(user) -> QuerySet[Person]:
-    """People in the cases the user may see (the director: everyone)."""
-    from violeta.cases.selectors import visible_cases
-
+    """People in the cases the user may see (the director: everyone). The cases rule comes through
+    ``people.visibility``, which the cases app fills (people sits below cases)."""
     if not user.is_authenticated:
         return Person.objects.none()
     if user.is_director:
         return Person.objects.all()
+    cases = visibility.visible_cases(user)
+    if cases is None:
+        return Person.objects.none()
     # A blocked person (ARCO cancellation) is seen by the director only.
-    return Person.objects.filter(
-        case_parties__case__in=visible_cases(user), blocked_at__isnull=True
-    ).distinct()
+    return Person.objects.filter(case_parties__case__in=cases, blocked_at__isnull=True).distinct()
 
 
 def access_person(user, pk: int, *, detail: str = "") -> Person:

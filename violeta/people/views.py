@@ -1,3 +1,9 @@
+"""People's pages: search, her record, safe contact, consents; and the public privacy notices.
+
+Her record lists the case files the viewer may see of hers through ``people.visibility`` (the cases app's rule,
+registered from above: people does not import cases).
+"""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -5,11 +11,10 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from violeta.cases.selectors import visible_cases
+from violeta.accounts.permissions import CASE_ROLES, staff_required
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
-from violeta.core.permissions import CASE_ROLES, staff_required
-from violeta.people import selectors, services
+from violeta.people import selectors, services, visibility
 from violeta.people.forms import ConsentForm, PersonForm, SafeContactForm, SearchForm
 from violeta.people.privacy_notice import current_notice
 from violeta.people.services import PERSON_FIELDS
@@ -29,7 +34,7 @@ def person_search(request):
 @staff_required(CASE_ROLES)
 def person_detail(request, pk):
     person = selectors.access_person(request.user, pk)
-    cases = visible_cases(request.user).filter(parties__person=person).distinct().order_by("-opened_at")
+    cases = visibility.cases_of(request.user, person)
     context = {
         "person": person,
         "safe_contact": getattr(person, "safe_contact", None),

@@ -1,25 +1,26 @@
-"""Demo data for data protection (called by ``DemoBuilder.build``): one ARCO request in progress, one breach."""
+"""Demo data for data protection (``load``, the last app): one ARCO request in progress, one breach entry."""
 
 from datetime import timedelta
 
-from django.utils import timezone
-
 from violeta.cases.models import ACTIVE_STATUSES, Case
-from violeta.privacy import clock, services
+from violeta.core.demo import Demo
+from violeta.privacy import clock
 from violeta.privacy.models import ArcoRight, IdentityCheck
+from violeta.privacy.services.arco import arco_register, arco_start
+from violeta.privacy.services.breaches import breach_record
 
 
-def build_privacy(builder) -> dict[str, int]:
-    director = builder.users["direccion"]
+def load(demo: Demo) -> None:
+    director = demo["accounts.users"]["direccion"]
     case = (
         Case.objects.filter(status__in=ACTIVE_STATUSES, is_internal_protocol=False)
         .order_by("opened_at", "pk")
         .first()
     )
     if case is None:
-        return {}
-    today = timezone.localdate()
-    request = services.arco_register(
+        return
+    today = demo.today
+    request = arco_register(
         person=case.holder,
         by=director,
         right=ArcoRight.ACCESS,
@@ -28,8 +29,8 @@ def build_privacy(builder) -> dict[str, int]:
         identity_notes="Presentó su credencial para votar en recepción; la vio la directora.",
         description="Solicita una copia de todos sus datos personales que tiene el instituto.",
     )
-    services.arco_start(request=request, by=director)
-    services.breach_record(
+    arco_start(request=request, by=director)
+    breach_record(
         by=director,
         detected_on=today - timedelta(days=20),
         description=(
@@ -41,4 +42,4 @@ def build_privacy(builder) -> dict[str, int]:
         measures="Se pidió el borrado al destinatario; se capacitó al área en el envío de listas.",
         people_notified_on=today - timedelta(days=15),
     )
-    return {"arco_requests": 1, "breaches": 1}
+    demo.counts.update(arco_requests=1, breaches=1)

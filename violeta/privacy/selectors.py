@@ -8,7 +8,7 @@ from violeta.accounts.models import Role
 from violeta.audit.models import Action
 from violeta.audit.services import audit_denied, audit_many, audit_record
 from violeta.privacy.models import OPEN_STATUSES, ArcoRequest, Breach, PersonBlock, RectificationNotice
-from violeta.privacy.services import is_privacy_officer
+from violeta.privacy.permissions import is_privacy_officer
 
 
 def arco_requests(user) -> QuerySet[ArcoRequest]:

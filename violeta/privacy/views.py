@@ -10,11 +10,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from violeta.accounts.decorators import recent_authentication_required
 from violeta.accounts.models import Role
+from violeta.accounts.permissions import staff_required
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
-from violeta.core.permissions import staff_required
 from violeta.people.selectors import access_person, person_search
-from violeta.privacy import selectors, services
+from violeta.privacy import selectors
 from violeta.privacy.forms import (
     ArcoRequestForm,
     BreachForm,
@@ -25,8 +25,12 @@ from violeta.privacy.forms import (
     ResponseForm,
 )
 from violeta.privacy.models import ArcoRight
+from violeta.privacy.permissions import PRIVACY_ROLES
+from violeta.privacy.services import arco as arco_services
+from violeta.privacy.services import breaches as breach_services
+from violeta.privacy.services import rectification as rectification_services
 
-OFFICERS = services.PRIVACY_ROLES
+OFFICERS = PRIVACY_ROLES
 DIRECTOR = {Role.DIRECTOR}
 LIAISON = {Role.LIAISON}
 
@@ -51,7 +55,7 @@ def arco_create(request):
     form = ArcoRequestForm(request.POST or None)
     if request.method == "POST" and person is not None and form.is_valid():
         try:
-            arco = services.arco_register(person=person, by=request.user, **form.cleaned_data)
+            arco = arco_services.arco_register(person=person, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -90,7 +94,7 @@ def _act(request, pk, action):
 @staff_required(OFFICERS)
 @require_POST
 def arco_start(request, pk):
-    return _act(request, pk, lambda arco: services.arco_start(request=arco, by=request.user))
+    return _act(request, pk, lambda arco: arco_services.arco_start(request=arco, by=request.user))
 
 
 @staff_required(OFFICERS)
@@ -98,7 +102,7 @@ def arco_start(request, pk):
 def arco_answer(request, pk):
     response = request.POST.get("response", "")
     return _act(
-        request, pk, lambda arco: services.arco_answer(request=arco, by=request.user, response=response)
+        request, pk, lambda arco: arco_services.arco_answer(request=arco, by=request.user, response=response)
     )
 
 
@@ -106,28 +110,36 @@ def arco_answer(request, pk):
 @require_POST
 def arco_refuse(request, pk):
     reason = request.POST.get("reason", "")
-    return _act(request, pk, lambda arco: services.arco_refuse(request=arco, by=request.user, reason=reason))
+    return _act(
+        request, pk, lambda arco: arco_services.arco_refuse(request=arco, by=request.user, reason=reason)
+    )
 
 
 @staff_required(OFFICERS)
 @require_POST
 def arco_extend(request, pk):
     reason = request.POST.get("reason", "")
-    return _act(request, pk, lambda arco: services.arco_extend(request=arco, by=request.user, reason=reason))
+    return _act(
+        request, pk, lambda arco: arco_services.arco_extend(request=arco, by=request.user, reason=reason)
+    )
 
 
 @staff_required(OFFICERS)
 @require_POST
 def arco_block(request, pk):
     reason = request.POST.get("reason", "")
-    return _act(request, pk, lambda arco: services.arco_block(request=arco, by=request.user, reason=reason))
+    return _act(
+        request, pk, lambda arco: arco_services.arco_block(request=arco, by=request.user, reason=reason)
+    )
 
 
 @staff_required(OFFICERS)
 @require_POST
 def arco_oppose(request, pk):
     kinds = request.POST.getlist("kinds")
-    return _act(request, pk, lambda arco: services.arco_oppose(request=arco, by=request.user, kinds=kinds))
+    return _act(
+        request, pk, lambda arco: arco_services.arco_oppose(request=arco, by=request.user, kinds=kinds)
+    )
 
 
 @staff_required(OFFICERS)
@@ -139,7 +151,7 @@ def arco_export(request, pk):
     if arco.handler_id != request.user.pk:
         raise Http404
     try:
-        content = services.arco_export(request=arco, by=request.user)
+        content = arco_services.arco_export(request=arco, by=request.user)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -160,7 +172,7 @@ def arco_rectify(request, pk):
     if request.method == "POST" and form.is_valid():
         changes = {k: form.cleaned_data[k] for k in form.changed_data}
         try:
-            notices = services.arco_rectify(request=arco, by=request.user, changes=changes)
+            notices = rectification_services.arco_rectify(request=arco, by=request.user, changes=changes)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -191,7 +203,7 @@ def breach_create(request):
     form = BreachForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            breach = services.breach_record(by=request.user, **form.cleaned_data)
+            breach = breach_services.breach_record(by=request.user, **form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -208,7 +220,7 @@ def breach_detail(request, pk):
     form = BreachForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.breach_update(breach=breach, by=request.user, **form.cleaned_data)
+            breach_services.breach_update(breach=breach, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -228,7 +240,7 @@ def liaison_notices(request):
 def liaison_notice(request, pk):
     notice = selectors.access_liaison_notice(request.user, pk)
     if request.method == "POST":
-        services.rectification_acknowledge(notice=notice, by=request.user)
+        rectification_services.rectification_acknowledge(notice=notice, by=request.user)
         messages.success(request, _("Thank you: the rectification is marked as received."))
         return redirect("privacy:liaison_notice", pk=notice.pk)
     return render_page(request, "privacy/liaison_notice.html", {"notice": notice})

@@ -1,7 +1,8 @@
 """Demo data for psychological care: treatment plans with goals, weekly sessions, PHQ-9/GAD-7 and some discharges.
 
-Called by violeta.core.demo's builder; everything goes through the services, then the builder's clock moves
-what they stamped "now" to the moment it stands for. Deterministic (the builder's seeded random).
+``load`` runs after the case files exist (``violeta/demo/loader.py``); everything goes through the services,
+then the case files' clock (``cases.clock`` in the registry) moves what they stamped "now" to the moment it
+stands for. Deterministic (the demo's seeded random source).
 """
 
 from datetime import timedelta
@@ -9,6 +10,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from violeta.cases.models import ACTIVE_STATUSES, Case
+from violeta.core.demo import Demo
 from violeta.psychology import services
 from violeta.psychology.models import Approach, DischargeReason, Frequency, Scale, ScaleResult, TreatmentPlan
 
@@ -54,18 +56,18 @@ def _answers(rng, scale: Scale, level: float) -> list[int]:
     ]
 
 
-def build_psychology(builder) -> None:
-    rng = builder.rng
+def load(demo: Demo) -> None:
+    rng, clock = demo.rng, demo["cases.clock"]
     scales = {s.code: s for s in Scale.objects.prefetch_related("bands")}
     cases = list(
         Case.objects.filter(status__in=ACTIVE_STATUSES, team_members__area__code="psicologia")
         .order_by("opened_at", "pk")
         .distinct()
     )
-    cases = [c for c in cases if c.opened_at < builder.last_moment - timedelta(days=40)][-PLANS:]
+    cases = [c for c in cases if c.opened_at < demo.last_moment - timedelta(days=40)][-PLANS:]
     for index, case in enumerate(cases):
         psychologist = case.team_members.filter(area__code="psicologia").select_related("user").first().user
-        start = builder.business_moment(
+        start = demo.business_moment(
             timezone.localtime(case.opened_at).date() + timedelta(days=rng.randint(3, 10))
         )
         plan = services.plan_create(
@@ -77,7 +79,7 @@ def build_psychology(builder) -> None:
             started_on=start.date(),
             goals=rng.sample(GOALS, rng.randint(2, 4)),
         )
-        builder.clock.stamp(start)
+        clock.stamp(start)
         TreatmentPlan.objects.filter(pk=plan.pk).update(created_at=start)
         scale = scales["phq-9" if index % 2 == 0 else "gad-7"]
         level = rng.uniform(0.35, 0.8)
@@ -90,8 +92,8 @@ def build_psychology(builder) -> None:
         )
         moment = start
         for _ in range(rng.randint(2, 6)):
-            moment = builder.business_moment(timezone.localtime(moment).date() + timedelta(days=7))
-            if moment > builder.last_moment:
+            moment = demo.business_moment(timezone.localtime(moment).date() + timedelta(days=7))
+            if moment > demo.last_moment:
                 break
             services.session_record(
                 case=case,
@@ -102,8 +104,8 @@ def build_psychology(builder) -> None:
                 summary=rng.choice(SESSION_SUMMARIES),
                 progress_note=rng.choice(PROGRESS),
             )
-            builder.clock.stamp(moment + timedelta(minutes=50))
-            builder.counts["psychology_sessions"] += 1
+            clock.stamp(moment + timedelta(minutes=50))
+            demo.counts["psychology_sessions"] += 1
         goals = list(plan.goals.all())
         for goal in goals[: rng.randint(0, len(goals))]:
             services.goal_status_set(
@@ -126,7 +128,7 @@ def build_psychology(builder) -> None:
                 summary=DISCHARGES[0] if index % 2 == 0 else DISCHARGES[1],
                 ended_on=end,
             )
-            builder.clock.stamp(moment + timedelta(hours=1))
-            builder.counts["psychology_discharges"] += 1
-        builder.counts["psychology_plans"] += 1
-    builder.counts["psychology_scales"] = ScaleResult.objects.count()
+            clock.stamp(moment + timedelta(hours=1))
+            demo.counts["psychology_discharges"] += 1
+        demo.counts["psychology_plans"] += 1
+    demo.counts["psychology_scales"] = ScaleResult.objects.count()

@@ -2,17 +2,14 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from violeta.accounts.models import AREA_ROLES, Role
-from violeta.audit.models import Action
-from violeta.audit.services import audit_many
+from violeta.accounts.permissions import CASE_ROLES, refuse_by_role, staff_required
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
-from violeta.core.permissions import CASE_ROLES, refuse_by_role, staff_required
 from violeta.psychology import selectors, services
 from violeta.psychology.forms import (
     DischargeForm,
@@ -35,14 +32,7 @@ def my_plans(request):
     """Mis planes: the women in treatment with her, the longest without a session first."""
     if not selectors.is_psychology_staff(request.user):
         refuse_by_role(request)
-    page = Paginator(selectors.plans_for_user(request.user), 50).get_page(request.GET.get("page"))
-    audit_many(
-        actor=request.user,
-        action=Action.VIEW,
-        objects=[plan.case for plan in page.object_list],
-        detail="planes de tratamiento",
-        case_of=lambda c: c.pk,
-    )
+    page = selectors.plans_for_user(request.user, page=request.GET.get("page"))
     return render_page(request, "psychology/my_plans.html", {"page": page})
 
 

@@ -11,6 +11,7 @@ from django.db.models import Max
 
 from violeta.cases import internal_protocol
 from violeta.cases.models import Case, CaseEvent
+from violeta.core.demo import Demo
 from violeta.people.models import Consent
 from violeta.referrals import inbound as inbound_referrals
 from violeta.referrals import services
@@ -126,8 +127,8 @@ class _Stamper:
                 self.seen[model] = new.aggregate(m=Max("pk"))["m"]
 
 
-def build_referrals(builder) -> None:
-    users = builder.users
+def load(demo: Demo) -> None:
+    users = demo["accounts.users"]
     director, social, coordinator = (
         users["direccion"],
         users["trabajo.social"],
@@ -145,7 +146,7 @@ def build_referrals(builder) -> None:
     )
     if len(cases) < 7:
         return
-    end = builder.last_moment
+    end = demo.last_moment
     stamper = _Stamper()
 
     def refer(case, code, *, days_ago, consent=True, send=True, by=social, override=""):
@@ -264,4 +265,4 @@ def build_referrals(builder) -> None:
     )
     stamper.stamp(end - timedelta(days=1))
     Referral.objects.filter(pk=cancelled.pk).update(closed_at=end - timedelta(days=1))
-    builder.counts["referrals"] = Referral.objects.count()
+    demo.counts["referrals"] = Referral.objects.count()

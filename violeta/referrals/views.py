@@ -9,13 +9,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from violeta.accounts.decorators import recent_authentication_required
 from violeta.accounts.models import INTAKE_ROLES, Role
+from violeta.accounts.permissions import CASE_ROLES, staff_required
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
 from violeta.cases.permissions import is_protocol_staff
 from violeta.cases.selectors import access_case
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
-from violeta.core.permissions import CASE_ROLES, staff_required
 from violeta.documents.storage import private_storage
 from violeta.referrals import documents, network, selectors, services
 from violeta.referrals import inbound as inbound_referrals

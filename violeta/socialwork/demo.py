@@ -1,6 +1,7 @@
 """Demo data for social work: needs assessments, applications on her behalf with outcomes, orientation given.
 
-Called by violeta.core.demo's builder, through the services; deterministic (the builder's seeded random).
+``load`` runs after the case files exist (``violeta/demo/loader.py``), through the services; the case files'
+clock (``cases.clock`` in the registry) moves each step to its moment. Deterministic (the demo's seeded random).
 """
 
 from datetime import timedelta
@@ -8,6 +9,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from violeta.cases.models import ACTIVE_STATUSES, Case
+from violeta.core.demo import Demo
 from violeta.socialwork import services
 from violeta.socialwork.models import Application, NeedDimension, OrientationTopic
 
@@ -47,25 +49,25 @@ ORIENTATION_NOTES = [
 ]
 
 
-def build_socialwork(builder) -> None:
-    rng = builder.rng
+def load(demo: Demo) -> None:
+    rng, clock = demo.rng, demo["cases.clock"]
     cases = list(
         Case.objects.filter(status__in=ACTIVE_STATUSES, team_members__area__code="trabajo-social")
         .order_by("opened_at", "pk")
         .distinct()
     )
-    cases = [c for c in cases if c.opened_at < builder.last_moment - timedelta(days=45)][-CASES:]
+    cases = [c for c in cases if c.opened_at < demo.last_moment - timedelta(days=45)][-CASES:]
     for case in cases:
         worker = case.team_members.filter(area__code="trabajo-social").select_related("user").first().user
         day = timezone.localtime(case.opened_at).date() + timedelta(days=rng.randint(1, 7))
-        moment = builder.business_moment(day)
+        moment = demo.business_moment(day)
         items = {}
         for dimension in NeedDimension.values:
-            level = builder.weighted([("none", 45), ("some", 35), ("urgent", 20)])
+            level = demo.weighted([("none", 45), ("some", 35), ("urgent", 20)])
             items[dimension] = (level, NEED_NOTES[dimension] if level != "none" else "")
         services.assessment_record(case=case, by=worker, assessed_on=moment.date(), items=items)
-        builder.clock.stamp(moment)
-        builder.counts["socialwork_assessments"] += 1
+        clock.stamp(moment)
+        demo.counts["socialwork_assessments"] += 1
         for kind, program, institution in rng.sample(APPLICATIONS, rng.randint(1, 2)):
             submitted = moment.date() + timedelta(days=rng.randint(1, 10))
             application = services.application_create(
@@ -78,21 +80,21 @@ def build_socialwork(builder) -> None:
                 submitted_on=submitted,
                 notes="Se integró el expediente con sus documentos.",
             )
-            at = builder.business_moment(submitted)
+            at = demo.business_moment(submitted)
             Application.objects.filter(pk=application.pk).update(created_at=at)
-            builder.clock.stamp(at)
+            clock.stamp(at)
             outcome = submitted + timedelta(days=rng.randint(15, 30))
-            if outcome <= builder.last_moment.date() and rng.random() < 0.7:
+            if outcome <= demo.last_moment.date() and rng.random() < 0.7:
                 services.application_outcome(
                     application=application,
                     by=worker,
-                    status=builder.weighted([("approved", 65), ("rejected", 35)]),
+                    status=demo.weighted([("approved", 65), ("rejected", 35)]),
                     outcome_on=outcome,
                 )
-                builder.clock.stamp(builder.business_moment(outcome))
-            builder.counts["socialwork_applications"] += 1
+                clock.stamp(demo.business_moment(outcome))
+            demo.counts["socialwork_applications"] += 1
         for _ in range(rng.randint(1, 2)):
-            given = builder.business_moment(moment.date() + timedelta(days=rng.randint(0, 14)))
+            given = demo.business_moment(moment.date() + timedelta(days=rng.randint(0, 14)))
             services.orientation_record(
                 case=case,
                 by=worker,
@@ -100,4 +102,4 @@ def build_socialwork(builder) -> None:
                 given_on=given.date(),
                 notes=rng.choice(ORIENTATION_NOTES),
             )
-            builder.clock.stamp(given)
+            clock.stamp(given)

@@ -1,14 +1,17 @@
 """Reads of social work. The page hangs off the case: whoever may see the case sees the levels of need, the
 applications and the orientation topics; the notes are for social-work staff on the team, its coordinator and
-the director (``can_read_socialwork_notes``)."""
+the director (``can_read_socialwork_notes``; ``socialwork_notes_shown`` audits that read). The lists audit what
+they return (``open_applications_for_user``)."""
 
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
 from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404
 
 from violeta.accounts.models import Area, Role
-from violeta.audit.services import audit_denied
+from violeta.audit.models import Action
+from violeta.audit.services import audit_denied, audit_many, audit_record
 from violeta.cases.models import Case, CaseTeamMember
 from violeta.cases.selectors import access_case, can_read_area_notes, visible_cases
 from violeta.socialwork.models import (
@@ -41,6 +44,14 @@ def can_write_socialwork(user, case: Case) -> bool:
 
 def can_read_socialwork_notes(user, case: Case) -> bool:
     return user.role == Role.DIRECTOR or can_write_socialwork(user, case)
+
+
+def socialwork_notes_shown(user, case: Case) -> bool:
+    """Whether the social-work page shows the area's notes to ``user``; when it does, that read is audited."""
+    if not can_read_socialwork_notes(user, case):
+        return False
+    audit_record(actor=user, action=Action.VIEW, obj=case, case_id=case.pk, detail="notas de trabajo social")
+    return True
 
 
 def access_socialwork(user, folio: str, *, detail: str, write: bool = False) -> Case:
@@ -95,9 +106,22 @@ def socialwork_panel(case: Case) -> SocialWorkPanel:
     return SocialWorkPanel(latest, urgent, counts)
 
 
-def open_applications_for_user(user) -> QuerySet[Application]:
-    """Applications still waiting (pending or submitted) on the social worker's team cases; the coordinator's: all
-    she can see. Oldest submission first: those are the ones to chase."""
+def open_applications_for_user(user, *, page=None, per_page: int = 50) -> Page:
+    """One page of the applications still waiting (pending or submitted) on the social worker's team cases; the
+    coordinator's: all she can see. Oldest submission first: those are the ones to chase. Audited: one VIEW line
+    per case on the page."""
+    shown = Paginator(_open_applications(user), per_page).get_page(page)
+    audit_many(
+        actor=user,
+        action=Action.VIEW,
+        objects=[a.case for a in shown.object_list],
+        detail="solicitudes en trámite",
+        case_of=lambda c: c.pk,
+    )
+    return shown
+
+
+def _open_applications(user) -> QuerySet[Application]:
     if not is_social_work_staff(user):
         return Application.objects.none()
     cases = visible_cases(user)

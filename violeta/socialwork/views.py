@@ -2,17 +2,14 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from violeta.accounts.models import AREA_ROLES, Role
-from violeta.audit.models import Action
-from violeta.audit.services import audit_many, audit_record
+from violeta.accounts.permissions import CASE_ROLES, refuse_by_role, staff_required
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
-from violeta.core.permissions import CASE_ROLES, refuse_by_role, staff_required
 from violeta.socialwork import selectors, services
 from violeta.socialwork.forms import ApplicationForm, AssessmentForm, OrientationForm, OutcomeForm
 
@@ -26,29 +23,14 @@ def open_applications(request):
     """Applications waiting for an answer on her cases, the oldest submission first."""
     if not selectors.is_social_work_staff(request.user):
         refuse_by_role(request)  # other areas' coordinators
-    page = Paginator(selectors.open_applications_for_user(request.user), 50).get_page(request.GET.get("page"))
-    audit_many(
-        actor=request.user,
-        action=Action.VIEW,
-        objects=[a.case for a in page.object_list],
-        detail="solicitudes en trámite",
-        case_of=lambda c: c.pk,
-    )
+    page = selectors.open_applications_for_user(request.user, page=request.GET.get("page"))
     return render_page(request, "socialwork/open_applications.html", {"page": page})
 
 
 @staff_required(CASE_ROLES)
 def case_page(request, folio):
     case = selectors.access_socialwork(request.user, folio, detail="trabajo social")
-    notes = selectors.can_read_socialwork_notes(request.user, case)
-    if notes:
-        audit_record(
-            actor=request.user,
-            action=Action.VIEW,
-            obj=case,
-            case_id=case.pk,
-            detail="notas de trabajo social",
-        )
+    notes = selectors.socialwork_notes_shown(request.user, case)
     context = {
         "case": case,
         "page": selectors.socialwork_page(case),

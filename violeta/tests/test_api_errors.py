@@ -225,7 +225,7 @@ def test_rate_limit_is_429_with_retry_after(client, settings):
 
 def test_an_unhandled_error_is_500_json_without_details(raw_client):
     secret = "Ana López 6144900789"
-    with mock.patch("violeta.alerts.services.otp_request", side_effect=RuntimeError(secret)):
+    with mock.patch("violeta.alerts.services.accounts.otp_request", side_effect=RuntimeError(secret)):
         response = raw_client.post(f"{MIA}/otp", {"phone": "614 490 0789"}, content_type="application/json")
     body = assert_json_error(response, 500, "server_error")
     text = json.dumps(body, ensure_ascii=False)
@@ -241,7 +241,9 @@ def test_an_unhandled_error_in_a_middleware_is_500_json(raw_client):
 def test_a_programming_error_from_the_database_is_500_not_503(raw_client):
     from django.db import ProgrammingError
 
-    with mock.patch("violeta.alerts.services.otp_request", side_effect=ProgrammingError("no such table")):
+    with mock.patch(
+        "violeta.alerts.services.accounts.otp_request", side_effect=ProgrammingError("no such table")
+    ):
         response = raw_client.post(f"{MIA}/otp", {"phone": "614 490 0789"}, content_type="application/json")
     assert_json_error(response, 500, "server_error")
 

@@ -25,8 +25,9 @@ from schemathesis.specs.openapi.checks import (
     unsupported_method,
 )
 
-from violeta.alerts import services as mia
 from violeta.alerts.models import MiaAccount, MiaDevice
+from violeta.alerts.services.alerts import alert_raise
+from violeta.alerts.services.contacts import contact_add
 from violeta.api import ERROR_CODES, api
 from violeta.card.models import MerchantAccount
 from violeta.card.tests import factories as card_factories
@@ -84,8 +85,8 @@ def credentials(db, merchant):
     token = new_token(32)
     MiaDevice.objects.create(account=account, token_hash=token_hash(token))
     for number in ("+526561234501", "+526561234502"):
-        mia.contact_add(account=account, name="Contacto", phone=number)
-    alert, _created = mia.alert_raise(account=account, client_id=str(uuid.uuid4()))
+        contact_add(account=account, name="Contacto", phone=number)
+    alert, _created = alert_raise(account=account, client_id=str(uuid.uuid4()))
     business = card_factories.merchant()
     MerchantAccount.objects.create(user=merchant, merchant=business, branch=card_factories.branch(business))
     client = Client()

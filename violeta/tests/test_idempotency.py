@@ -191,7 +191,7 @@ def test_the_key_is_hers_alone(client, her, sms_outbox):  # noqa: F811
 def test_an_error_is_not_kept_and_the_retry_runs_again(her):  # noqa: F811
     key = str(uuid.uuid4())
     body = {"name": "Rosa", "phone": "614 555 0199"}
-    with mock.patch("violeta.alerts.services.contact_add", side_effect=RuntimeError("boom")):
+    with mock.patch("violeta.alerts.services.contacts.contact_add", side_effect=RuntimeError("boom")):
         failed = Client(raise_request_exception=False).post(
             "/api/v1/mia/contacts",
             body,
@@ -286,12 +286,12 @@ def test_without_a_key_nothing_changes(her):  # noqa: F811
 @pytest.mark.django_db(transaction=True)
 def test_two_requests_at_once_create_one_contact(her):  # noqa: F811
     """The second request arrives while the first is inside the service: the unique scope makes it busy."""
-    from violeta.alerts import services
+    from violeta.alerts.services import contacts as contact_services
 
     key = str(uuid.uuid4())
     body = {"name": "Rosa", "phone": "614 555 0199"}
     inside, release = threading.Event(), threading.Event()
-    real = services.contact_add
+    real = contact_services.contact_add
     answers = {}
 
     def slow_contact_add(**kwargs):
@@ -305,7 +305,7 @@ def test_two_requests_at_once_create_one_contact(her):  # noqa: F811
         finally:
             connection.close()
 
-    with mock.patch.object(services, "contact_add", side_effect=slow_contact_add):
+    with mock.patch.object(contact_services, "contact_add", side_effect=slow_contact_add):
         thread = threading.Thread(target=first)
         thread.start()
         assert inside.wait(10)

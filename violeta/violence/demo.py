@@ -1,4 +1,4 @@
-"""Demo data for violence, risk and protection, built through the services (called by core.demo).
+"""Demo data for violence, risk and protection, built through the services (``load``, after the case files).
 
 Six active cases of the demo lawyer "abogada": incidents and aggressors, EPV-R assessments (three high, so
 three priority cases, one of them with a rising trend), a safety plan, protection orders (one about to
@@ -7,10 +7,8 @@ expire, so its reminder is in the lawyer's inbox) and two trafficking screenings
 
 from datetime import timedelta
 
-from django.utils import timezone
-
-from violeta.accounts.models import User
 from violeta.cases.models import ACTIVE_STATUSES, Case, CaseTeamMember
+from violeta.core.demo import Demo
 from violeta.violence import services
 from violeta.violence.models import ProtectionOrder, RiskInstrument
 
@@ -44,7 +42,8 @@ ANSWERS = [
 ]
 
 
-def build_violence(*, users: dict[str, User]) -> dict[str, int]:
+def load(demo: Demo) -> None:
+    users = demo["accounts.users"]
     lawyer, psychologist = users["abogada"], users["psicologa"]
     epv = RiskInstrument.objects.get(code="epv-r", is_default=True)
     cases = list(
@@ -53,8 +52,8 @@ def build_violence(*, users: dict[str, User]) -> dict[str, int]:
     with_psychologist = set(
         CaseTeamMember.objects.filter(user=psychologist).values_list("case_id", flat=True)
     )
-    today = timezone.localdate()
-    counts = {"violence_incidents": 0, "risk_assessments": 0, "protection_orders": 0}
+    today = demo.today
+    counts = demo.counts
     for index, case in enumerate(cases):
         aggressor = services.aggressor_record(
             case=case,
@@ -155,4 +154,3 @@ def build_violence(*, users: dict[str, User]) -> dict[str, int]:
             notes="Refiere deuda con su empleador.",
         )
         services.trafficking_screening_record(case=cases[3], by=lawyer, indicators=[])
-    return counts

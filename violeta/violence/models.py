@@ -5,7 +5,7 @@ Everything here hangs off a ``cases.Case`` and is read only through ``violence.s
 ``cases.selectors.access_case``. Narratives, plans and anything she tells are encrypted at rest.
 """
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -355,10 +355,6 @@ class ProtectionOrder(models.Model):
         left = self.days_left()
         return self.status == self.Status.GRANTED and left is not None and left >= 0
 
-    @property
-    def latest_allowed_expiry(self) -> date | None:
-        return self.granted_on + timedelta(days=ORDER_MAX_DAYS) if self.granted_on else None
-
 
 class TraffickingIndicator(models.TextChoices):
     """A short checklist of trafficking (trata) risk factors from the institute's training; any flag asks for a
@@ -388,10 +384,6 @@ class TraffickingScreening(models.Model):
         ordering = ["-screened_at", "-id"]
         verbose_name = _("trafficking screening")
         verbose_name_plural = _("trafficking screenings")
-
-    def indicator_labels(self) -> list[str]:
-        labels = dict(TraffickingIndicator.choices)
-        return [str(labels.get(code, code)) for code in self.indicators]
 
 
 class PriorityChange(models.Model):

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from violeta.accounts.decorators import recent_authentication_required
+from violeta.accounts.permissions import refuse_by_role, staff_required
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
-from violeta.core.permissions import refuse_by_role, staff_required
 from violeta.violence import selectors, services
 from violeta.violence.forms import (
     AggressorForm,
@@ -24,8 +24,9 @@ from violeta.violence.forms import (
     SafetyPlanForm,
     ScreeningForm,
 )
+from violeta.violence.permissions import ORDER_ROLES, WRITE_ROLES, can_lift_priority, can_mark_priority
 from violeta.violence.selectors import EXPIRING_ROLES, VIEW_ROLES
-from violeta.violence.services import ORDER_ROLES, SAFETY_PLAN_FIELDS, WRITE_ROLES
+from violeta.violence.services import SAFETY_PLAN_FIELDS
 
 ORDER_INTRO = gettext_lazy(
     "Administrative (public prosecutor) or judicial. It lasts up to 60 days from the grant and can be extended "
@@ -295,7 +296,7 @@ def priority(request, folio):
     """Mark the case as priority by judgement, or lift the priority; either needs a written reason."""
     case = selectors.access_violence_case(request.user, folio, detail="prioridad")
     lifting = case.is_priority
-    allowed = (services.can_lift_priority if lifting else services.can_mark_priority)(request.user, case)
+    allowed = (can_lift_priority if lifting else can_mark_priority)(request.user, case)
     if not allowed or not case.is_active:
         refuse_by_role(request)
     form = PriorityForm(request.POST or None)

@@ -78,16 +78,16 @@ def token_in(body: str, kind: str = "a") -> str:
 
 def live_token(recipient) -> str:
     """A contact's live-page token, from her alert SMS (the database keeps only its hash)."""
-    from violeta.alerts import services
+    from violeta.alerts.services.alerts import recipient_link
 
-    return token_in(services.recipient_link(recipient))
+    return token_in(recipient_link(recipient))
 
 
 def mia_alert(account: MiaAccount | None = None, *, client_id: str | None = None) -> Alert:
     """An active alert raised as the app raises it (its SMS queued, not sent), by default for a new account."""
-    from violeta.alerts import services
+    from violeta.alerts.services.alerts import alert_raise
 
-    alert, _created = services.alert_raise(
+    alert, _created = alert_raise(
         account=account or mia_account(), client_id=client_id or f"press-{secrets.token_hex(8)}"
     )
     return alert

@@ -287,11 +287,11 @@ def test_contacts_are_masked_and_at_most_five(client, sms_outbox):
 
 def test_a_confirmed_contact_shows_confirmed(her):
     contact = EmergencyContact.objects.first()
-    from violeta.alerts import services
+    from violeta.alerts.services.contacts import contact_confirm
     from violeta.alerts.tests.factories import token_in
 
     invitation = Message.objects.get(kind=MessageKind.INVITATION, to_phone=contact.phone)
-    services.contact_confirm(token=token_in(invitation.body, "c"))
+    contact_confirm(token=token_in(invitation.body, "c"))
     listed = her.get("/contacts").json()
     assert [c["confirmed"] for c in listed] == [True, False]
 
@@ -451,13 +451,13 @@ def test_too_many_wrong_pins_lock_cancellation(her, settings):
 
 
 def test_acknowledgements_show_in_the_alert_state(her):
-    from violeta.alerts import services
+    from violeta.alerts.services.alerts import alert_acknowledge
 
     alert = raise_alert(her)
     state = her.get(f"/alerts/{alert['id']}").json()
     assert state["acknowledgements"] == [] and state["update_interval_seconds"] == 120
     recipient = Alert.objects.get().recipients.select_related("contact").first()
-    services.alert_acknowledge(recipient=recipient, via="link")
+    alert_acknowledge(recipient=recipient, via="link")
     acks = her.get(f"/alerts/{alert['id']}").json()["acknowledgements"]
     assert [a["name"] for a in acks] == [recipient.contact.name]
 

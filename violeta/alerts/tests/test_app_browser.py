@@ -183,19 +183,20 @@ def signed_up_page(browser, live_server, settings, tmp_path, **context_options):
     """Her account made through the services (the sign-up screens are covered above), its token in the app."""
     from django.contrib.auth.hashers import make_password
 
-    from violeta.alerts import services
     from violeta.alerts.models import PhoneVerification
+    from violeta.alerts.services.accounts import account_register, otp_request, otp_verify
+    from violeta.alerts.services.contacts import contact_add
 
     settings.SMS_BACKEND = "violeta.messaging.backends.file.FileBackend"
     settings.SMS_FILE_PATH = str(tmp_path / "sms.jsonl")
-    services.otp_request(phone=HER_PHONE)
+    otp_request(phone=HER_PHONE)
     PhoneVerification.objects.update(code_hash=make_password("123456"))
-    services.otp_verify(phone=HER_PHONE, code="123456")
-    account, token = services.account_register(
+    otp_verify(phone=HER_PHONE, code="123456")
+    account, token = account_register(
         phone=HER_PHONE, code="123456", display_name="Ana", pin="1234", duress_pin="9999"
     )
     for name, typed, _e164 in CONTACTS:
-        services.contact_add(account=account, name=name, phone=typed)
+        contact_add(account=account, name=name, phone=typed)
     context = browser.new_context(locale=LOCALE, timezone_id=TIMEZONE, **context_options)
     page = context.new_page()
     page.goto(live_server.url + "/mia/")

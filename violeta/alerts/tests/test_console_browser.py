@@ -66,12 +66,12 @@ def test_monitor_sees_an_alert_arrive_and_its_acknowledgement(page, browser, liv
 
 def test_the_console_fits_a_phone_screen(page, live_server, alert_monitor):
     """A monitor on duty may watch from her phone: no sideways scrolling on the list or on an alert's page."""
-    from violeta.alerts import services
+    from violeta.alerts.services.alerts import alert_acknowledge, alert_locate
 
     account = make_account(name="María Guadalupe de los Ángeles")
     alert = raise_alert(account)
-    services.alert_locate(alert=alert, lat="28.6353012", lon="-106.0888765", accuracy="12")
-    services.alert_acknowledge(recipient=first_recipient(alert), via="link")
+    alert_locate(alert=alert, lat="28.6353012", lon="-106.0888765", accuracy="12")
+    alert_acknowledge(recipient=first_recipient(alert), via="link")
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, live_server, alert_monitor)
 

@@ -6,8 +6,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from violeta.alerts import services
 from violeta.alerts.models import AlertRecipient, EmergencyContact
+from violeta.alerts.services.alerts import alert_locate, alert_raise
+from violeta.alerts.services.contacts import contact_add
 from violeta.alerts.tests.factories import emergency_contact, mia_account
 from violeta.messaging.models import Message, MessageKind
 from violeta.testing.db import raw_row
@@ -21,7 +22,7 @@ def token_of(message: Message, kind: str) -> str:
 
 def test_alert_recipient_tokens_are_stored_hashed_and_the_link_works(client):
     account = mia_account()
-    alert, _created = services.alert_raise(account=account, client_id="press-0001")
+    alert, _created = alert_raise(account=account, client_id="press-0001")
     messages = list(Message.objects.filter(alert_link__alert=alert, kind=MessageKind.ALERT))
     assert len(messages) == 2
     for message in messages:
@@ -34,8 +35,8 @@ def test_alert_recipient_tokens_are_stored_hashed_and_the_link_works(client):
 
 def test_the_location_sms_repeats_each_contacts_own_link(client):
     account = mia_account()
-    alert, _created = services.alert_raise(account=account, client_id="press-0002")
-    services.alert_locate(alert=alert, lat=28.63, lon=-106.07, accuracy=10)
+    alert, _created = alert_raise(account=account, client_id="press-0002")
+    alert_locate(alert=alert, lat=28.63, lon=-106.07, accuracy=10)
     for recipient in alert.recipients.all():
         first = Message.objects.filter(alert_link__recipient=recipient).get(kind=MessageKind.ALERT)
         location = Message.objects.filter(alert_link__recipient=recipient).get(kind=MessageKind.LOCATION)
@@ -44,7 +45,7 @@ def test_the_location_sms_repeats_each_contacts_own_link(client):
 
 def test_invitation_tokens_are_stored_hashed_and_the_link_works(client):
     account = mia_account(contacts=0)
-    contact = services.contact_add(account=account, name="Rosa", phone="614 490 0789")
+    contact = contact_add(account=account, name="Rosa", phone="614 490 0789")
     token = token_of(Message.objects.get(kind=MessageKind.INVITATION), "c")
     assert not any(token in str(value) for value in raw_row("alerts_emergencycontact", contact.pk))
     url = reverse("alerts:contact_confirm", kwargs={"token": token})
@@ -56,7 +57,7 @@ def test_invitation_tokens_are_stored_hashed_and_the_link_works(client):
 def test_a_guessed_or_hashed_token_opens_nothing(client):
     account = mia_account(contacts=0)
     contact = emergency_contact(account)
-    alert, _created = services.alert_raise(account=account, client_id="press-0003")
+    alert, _created = alert_raise(account=account, client_id="press-0003")
     stored = [str(value) for value in raw_row("alerts_alertrecipient", alert.recipients.get().pk)]
     stored += [str(value) for value in raw_row("alerts_emergencycontact", contact.pk)]
     for value in stored:  # what a copy of the database holds opens no page

@@ -9,8 +9,17 @@ from django.contrib.auth.hashers import make_password
 from django.urls import reverse
 from django.utils import timezone
 
-from violeta.alerts import services
 from violeta.alerts.models import Alert, AlertRecipient, AlertStatus, EmergencyContact, MiaAccount, Outcome
+from violeta.alerts.services.alerts import (
+    alert_acknowledge,
+    alert_cancel,
+    alert_close,
+    alert_locate,
+    alert_raise,
+)
+from violeta.alerts.services.common import sms_queue
+from violeta.alerts.services.contacts import contact_remove
+from violeta.alerts.services.escalation import escalation_sweep
 from violeta.alerts.tests.factories import live_token
 from violeta.audit.models import Action, AuditEvent
 from violeta.cases.tests.factories import CaseFactory
@@ -51,7 +60,7 @@ def make_account(name="Ana", phone=HER_PHONE, contacts=CONTACTS) -> MiaAccount:
 
 def raise_alert(account=None, **kwargs) -> Alert:
     account = account or make_account(**kwargs)
-    alert, _created = services.alert_raise(account=account, client_id=secrets.token_hex(8))
+    alert, _created = alert_raise(account=account, client_id=secrets.token_hex(8))
     return alert
 
 
@@ -104,10 +113,8 @@ def test_live_page_shows_the_latest_location_with_links_but_no_third_party_asset
     alert = raise_alert()
     now = timezone.now()
     Alert.objects.filter(pk=alert.pk).update(started_at=now - timedelta(minutes=10))  # raised 10 min ago
-    services.alert_locate(
-        alert=alert, lat=28.6, lon=-106.1, accuracy=80, captured_at=now - timedelta(minutes=9)
-    )
-    services.alert_locate(
+    alert_locate(alert=alert, lat=28.6, lon=-106.1, accuracy=80, captured_at=now - timedelta(minutes=9))
+    alert_locate(
         alert=alert, lat=28.635291, lon=-106.088712, accuracy=12.4, captured_at=now - timedelta(minutes=2)
     )
     response = client.get(reverse("alerts:live", kwargs={"token": first_recipient(alert).token}))
@@ -125,7 +132,7 @@ def test_live_page_shows_the_latest_location_with_links_but_no_third_party_asset
 def test_live_state_is_the_partial_with_who_is_on_the_way(client):
     alert = raise_alert()
     lucia, marta = alert.recipients.select_related("contact").order_by("id")
-    services.alert_acknowledge(recipient=lucia, via="link")
+    alert_acknowledge(recipient=lucia, via="link")
     response = client.get(
         reverse("alerts:live_state", kwargs={"token": live_token(marta)}), HTTP_HX_REQUEST="true"
     )
@@ -145,9 +152,9 @@ def test_wrong_or_expired_token_gets_404(client, alert_monitor, name, how):
     if how == "wrong":
         token = secrets.token_urlsafe(16)
     elif how == "cancelled":
-        services.alert_cancel(alert=alert, pin=PIN)
+        alert_cancel(alert=alert, pin=PIN)
     else:
-        services.alert_close(alert=alert, by=alert_monitor, outcome=Outcome.FALSE_ALARM)
+        alert_close(alert=alert, by=alert_monitor, outcome=Outcome.FALSE_ALARM)
     assert client.get(reverse(name, kwargs={"token": token})).status_code == 404
     response = client.post(reverse("alerts:live_ack", kwargs={"token": token}))
     assert response.status_code == 404
@@ -157,7 +164,7 @@ def test_wrong_or_expired_token_gets_404(client, alert_monitor, name, how):
 def test_polling_an_ended_alert_says_so_and_stops_htmx(client):
     alert = raise_alert()
     token = first_recipient(alert).token
-    services.alert_cancel(alert=alert, pin=PIN)
+    alert_cancel(alert=alert, pin=PIN)
     response = client.get(reverse("alerts:live_state", kwargs={"token": token}), HTTP_HX_REQUEST="true")
     assert response.status_code == 286  # htmx: stop polling
     assert 'data-testid="ended"' in response.content.decode()
@@ -165,7 +172,7 @@ def test_polling_an_ended_alert_says_so_and_stops_htmx(client):
 
 def test_a_duress_cancelled_alert_stays_on_the_live_page(client):
     alert = raise_alert()
-    services.alert_cancel(alert=alert, pin=DURESS_PIN)
+    alert_cancel(alert=alert, pin=DURESS_PIN)
     assert (
         client.get(reverse("alerts:live", kwargs={"token": first_recipient(alert).token})).status_code == 200
     )
@@ -241,7 +248,7 @@ def test_unknown_or_removed_invitation_gets_404(client):
     account = make_account()
     contact = account.contacts.first()
     assert client.get(reverse("alerts:contact_confirm", kwargs={"token": "nope"})).status_code == 404
-    services.contact_remove(account=account, contact_id=contact.pk)
+    contact_remove(account=account, contact_id=contact.pk)
     url = reverse("alerts:contact_confirm", kwargs={"token": invitation_token(contact)})
     assert client.get(url).status_code == 404
     assert client.post(url).status_code == 404
@@ -400,9 +407,9 @@ def test_unknown_alert_is_404_and_audited(client, alert_monitor):
 def test_console_flags_duress_and_unanswered_alerts(client, alert_monitor, settings):
     quiet = raise_alert(name="Quieta", phone="+526141111111")
     forced = raise_alert(name="Forzada", phone="+526142222222")
-    services.alert_cancel(alert=forced, pin=DURESS_PIN)  # looks cancelled to whoever forces her
+    alert_cancel(alert=forced, pin=DURESS_PIN)  # looks cancelled to whoever forces her
     Alert.objects.filter(pk=quiet.pk).update(escalate_at=timezone.now())
-    services.escalation_sweep()
+    escalation_sweep()
     client.force_login(alert_monitor)
     html = client.get(reverse("alerts:console_list")).content.decode()
     assert html.index("Forzada") < html.index("Quieta")  # duress on top
@@ -418,7 +425,7 @@ def test_console_detail_shows_map_locations_and_masked_messages(client, alert_mo
     now = timezone.now()
     Alert.objects.filter(pk=alert.pk).update(started_at=now - timedelta(minutes=7))  # raised 7 min ago
     for minutes, lat in ((6, 28.63), (4, 28.631), (1, 28.632)):
-        services.alert_locate(
+        alert_locate(
             alert=alert, lat=lat, lon=-106.08, accuracy=15, captured_at=now - timedelta(minutes=minutes)
         )
     run_worker()
@@ -444,7 +451,7 @@ def test_timeline_partial_stops_polling_once_the_alert_is_closed(client, alert_m
     response = client.get(url, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert "<html" not in response.content.decode()
-    services.alert_close(alert=alert, by=alert_monitor, outcome=Outcome.FALSE_ALARM)
+    alert_close(alert=alert, by=alert_monitor, outcome=Outcome.FALSE_ALARM)
     assert client.get(url, HTTP_HX_REQUEST="true").status_code == 286
 
 
@@ -539,7 +546,7 @@ def test_console_list_queries_do_not_grow_with_alerts(client, alert_monitor, dja
     one = _queries_for(client, url, django_assert_max_num_queries, 11)
     for n in range(1, 20):
         alert = raise_alert(name=f"Mujer {n}", phone=f"+5261430000{n:02d}")
-        services.alert_locate(alert=alert, lat=28.6, lon=-106.1, accuracy=10)
+        alert_locate(alert=alert, lat=28.6, lon=-106.1, accuracy=10)
     assert Alert.objects.filter(status=AlertStatus.ACTIVE).count() == 20
     twenty = _queries_for(client, url, django_assert_max_num_queries, 11)
     assert twenty == one
@@ -549,16 +556,16 @@ def test_console_detail_queries_do_not_grow_with_locations(
     client, alert_monitor, django_assert_max_num_queries
 ):
     alert = raise_alert()
-    services.alert_locate(alert=alert, lat=28.6, lon=-106.1, accuracy=10)
+    alert_locate(alert=alert, lat=28.6, lon=-106.1, accuracy=10)
     client.force_login(alert_monitor)
     url = reverse("alerts:console_detail", kwargs={"public_id": alert.public_id})
     one = _queries_for(client, url, django_assert_max_num_queries, 13)
     now = timezone.now()
     for n in range(29):
-        services.alert_locate(
+        alert_locate(
             alert=alert, lat=28.6 + n / 1000, lon=-106.1, accuracy=10, captured_at=now - timedelta(seconds=n)
         )
-        services.sms_queue(kind=MessageKind.REMINDER, to=CONTACTS[0][1], body="x", alert=alert)
+        sms_queue(kind=MessageKind.REMINDER, to=CONTACTS[0][1], body="x", alert=alert)
     assert alert.locations.count() == 30 and alert.messages.count() >= 30
     thirty = _queries_for(client, url, django_assert_max_num_queries, 13)
     assert thirty == one

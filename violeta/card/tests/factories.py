@@ -2,9 +2,10 @@
 
 from datetime import date
 
-from violeta.card import services
 from violeta.card.models import Branch, Channel, Merchant, MerchantCategory
-from violeta.core.demo import make_curp
+from violeta.card.services.applications import application_approve, application_submit
+from violeta.card.services.cards import card_issue
+from violeta.people.demo import make_curp
 from violeta.people.models import Neighborhood
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -49,15 +50,15 @@ def applicant(
 
 def desk_application(by, **overrides):
     """A received application registered at the desk with the originals seen."""
-    return services.application_submit(
+    return application_submit(
         **applicant(**overrides), channel=Channel.DESK, by=by, documents_checked_at_desk=True
     )
 
 
 def issued_card(by, **overrides):
     application = desk_application(by, **overrides)
-    services.application_approve(application=application, by=by)
-    return services.card_issue(application=application, by=by)
+    application_approve(application=application, by=by)
+    return card_issue(application=application, by=by)
 
 
 def merchant(name="Súper La Económica", category="supermercados", **fields) -> Merchant:

@@ -2,15 +2,15 @@
 
 from violeta.accounts.models import User
 from violeta.card.models import ApplicationStatus, CardApplication, CardUse, MerchantCategory
-from violeta.core import demo
+from violeta.core.demo import DEMO_DOMAIN
+from violeta.demo import loader
 
 
 def test_demo_builds_the_card_program(db):
-    builder = demo.DemoBuilder()
-    builder.build()
+    loader.load_all()
     states = set(CardApplication.objects.values_list("status", flat=True))
     assert states == set(ApplicationStatus.values)
-    till = User.objects.get(email=f"comercio@{demo.DEMO_DOMAIN}")
+    till = User.objects.get(email=f"comercio@{DEMO_DOMAIN}")
     assert till.merchant_account.merchant.is_affiliated()
     assert set(CardUse.objects.values_list("merchant__category", flat=True)) == set(
         MerchantCategory.objects.values_list("pk", flat=True)

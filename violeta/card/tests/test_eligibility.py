@@ -6,8 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from violeta.card import services
 from violeta.card.models import CardApplication, Channel
+from violeta.card.services.applications import application_approve, application_submit
+from violeta.card.services.cards import card_cancel, card_renew
 from violeta.card.tests import factories
 from violeta.people.models import Neighborhood
 
@@ -15,9 +16,7 @@ TODAY = date(2026, 11, 23)
 
 
 def submit(**overrides):
-    return services.application_submit(
-        **factories.applicant(**overrides), channel=Channel.ONLINE, today=TODAY
-    )
+    return application_submit(**factories.applicant(**overrides), channel=Channel.ONLINE, today=TODAY)
 
 
 def codes(exc) -> set:
@@ -84,7 +83,7 @@ def test_duplicate_curp_with_an_active_card(card_office):
 
 def test_a_cancelled_or_expired_card_does_not_block_a_new_application(card_office):
     card = factories.issued_card(card_office)
-    services.card_cancel(card=card, by=card_office, reason="Extravío sin reposición")
+    card_cancel(card=card, by=card_office, reason="Extravío sin reposición")
     assert factories.desk_application(card_office).pk
     other = factories.issued_card(card_office, first_surname="Baeza", birth_date=date(1985, 1, 2))
     other.valid_until = timezone.localdate() - timedelta(days=1)
@@ -122,9 +121,9 @@ def test_approval_rechecks_the_one_card_rule(card_office):
     card.valid_until = timezone.localdate() - timedelta(days=1)
     card.save()
     again = factories.desk_application(card_office)  # her card expired: she may apply again
-    services.card_renew(card=card, by=card_office)  # …but meanwhile the old one was renewed
+    card_renew(card=card, by=card_office)  # …but meanwhile the old one was renewed
     with pytest.raises(ValidationError) as exc:
-        services.application_approve(application=again, by=card_office)
+        application_approve(application=again, by=card_office)
     assert codes(exc.value) == {"duplicate_card"}
     again.refresh_from_db()
     assert again.status == "received"

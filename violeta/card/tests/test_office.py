@@ -6,8 +6,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from violeta.audit.models import AuditEvent
-from violeta.card import services
 from violeta.card.models import Card, CardApplication, CardUse, Channel, MerchantAccount
+from violeta.card.services.applications import application_reject, application_submit
+from violeta.card.services.cards import card_cancel
+from violeta.card.services.validation import card_validate
 from violeta.card.tests import factories
 
 
@@ -60,7 +62,7 @@ def test_a_woman_applies_online_and_a_merchant_validates_her_card(client, card_o
 
 def test_bulk_approval_reports_what_it_could_not_approve(client, card_office):
     ready = [factories.desk_application(card_office, first_surname=s) for s in ("Loya", "Baeza", "Ruiz")]
-    waiting = services.application_submit(**factories.applicant(first_surname="Soto"), channel=Channel.ONLINE)
+    waiting = application_submit(**factories.applicant(first_surname="Soto"), channel=Channel.ONLINE)
     client.force_login(card_office)
     response = client.post(
         reverse("card:approve_bulk"), {"ids": [a.pk for a in ready] + [waiting.pk]}, follow=True
@@ -103,7 +105,7 @@ def test_missing_documents_then_completed_at_the_desk(client, card_office):
 
 
 def test_documents_only_for_the_card_office_and_audited(client, card_office, lawyer, merchant, db):
-    application = services.application_submit(
+    application = application_submit(
         **factories.applicant(),
         channel=Channel.ONLINE,
         documents={"identification": SimpleUploadedFile("ine.pdf", factories.PDF_BYTES)},
@@ -157,7 +159,7 @@ def test_office_pages_query_counts(client, card_office, django_assert_max_num_qu
 def test_statistics_count_cards_by_colonia_age_and_uses(card_office, till, shop):
     card = factories.issued_card(card_office, birth_date=date(1960, 1, 1), first_surname="Gil")
     factories.issued_card(card_office, birth_date=date(2000, 1, 1))
-    services.card_validate(user=till, account=till.merchant_account, number=card.number)
+    card_validate(user=till, account=till.merchant_account, number=card.number)
     stats = __import__("violeta.card.selectors", fromlist=["statistics"]).statistics(card_office)
     assert stats.active_cards == 2
     assert dict(stats.by_age)["60+"] == 1 and dict(stats.by_age)["18–29"] == 1
@@ -243,7 +245,7 @@ def test_the_office_links_a_till_account_to_a_business(client, card_office, merc
 def test_find_an_application_by_folio_curp_or_name(client, card_office):
     mine = factories.desk_application(card_office)
     other = factories.desk_application(card_office, first_surname="Baeza", given_names="Rosa")
-    services.application_reject(application=other, by=card_office, reason="Fuera del municipio")
+    application_reject(application=other, by=card_office, reason="Fuera del municipio")
     client.force_login(card_office)
     for query in (mine.folio, mine.curp.lower(), "maría loya"):
         body = client.post("/tarjeta/oficina/", {"q": query}).content.decode()
@@ -254,7 +256,7 @@ def test_find_an_application_by_folio_curp_or_name(client, card_office):
 
 def test_the_search_is_posted_so_a_curp_never_sits_in_a_url(client, card_office):
     mine = factories.desk_application(card_office)
-    services.application_reject(application=mine, by=card_office, reason="Fuera del municipio")
+    application_reject(application=mine, by=card_office, reason="Fuera del municipio")
     client.force_login(card_office)
     page = client.get("/tarjeta/oficina/").content.decode()
     assert 'method="post" action="/tarjeta/oficina/" class="row g-2 mb-3" role="search"' in page
@@ -283,7 +285,7 @@ def test_text_her_the_link_to_her_digital_card(client, card_office):
     assert message.body.endswith(f"/tarjeta/mi-tarjeta/{card.holder_token}/")
     for private in ("María", "Loya", card.number, "Libertad"):
         assert private not in message.body
-    services.card_cancel(card=card, by=card_office, reason="Baja")
+    card_cancel(card=card, by=card_office, reason="Baja")
     client.post(reverse("card:card_action", kwargs={"pk": card.pk, "action": "send_link"}))
     assert Message.objects.count() == 1
 
@@ -291,7 +293,7 @@ def test_text_her_the_link_to_her_digital_card(client, card_office):
 def test_opening_an_applicants_document_is_audited_as_an_export(client, card_office, db):
     from violeta.audit.models import Action
 
-    application = services.application_submit(
+    application = application_submit(
         **factories.applicant(),
         channel=Channel.ONLINE,
         documents={"identification": SimpleUploadedFile("ine.pdf", factories.PDF_BYTES)},

@@ -5,8 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from violeta.card import services
 from violeta.card.models import CardApplication
+from violeta.card.services.cards import card_link_send
 from violeta.card.tests import factories
 from violeta.card.tests.test_public import APPLY, form_data
 from violeta.messaging.models import Message
@@ -18,7 +18,7 @@ def test_no_text_without_her_consent(client, card_office):
     card = factories.issued_card(card_office)  # the desk form left "accepts SMS" unticked
     assert card.application.accepts_sms is False
     with pytest.raises(ValidationError) as exc:
-        services.card_link_send(card=card, by=card_office)
+        card_link_send(card=card, by=card_office)
     assert exc.value.code == "no_sms_consent"
     client.force_login(card_office)
     page = client.get(reverse("card:application_detail", kwargs={"pk": card.application_id})).content.decode()

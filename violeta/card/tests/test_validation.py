@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from violeta.card import services
 from violeta.card.models import CardUse, MerchantAccount
+from violeta.card.services.cards import card_cancel, card_renew, card_replace
 from violeta.card.tests import factories
 
 VALIDATE = "/tarjeta/validar/"
@@ -86,7 +86,7 @@ def test_unknown_or_mistyped_number_is_not_valid(client, till, card):
 
 
 def test_cancelled_card_is_refused(client, till, card, card_office):
-    services.card_cancel(card=card, by=card_office, reason="Baja del programa")
+    card_cancel(card=card, by=card_office, reason="Baja del programa")
     client.force_login(till)
     response = client.post(API, {"number": card.number}, content_type="application/json")
     assert response.json() == {"result": "not_valid", "first_name": ""}
@@ -101,13 +101,13 @@ def test_expired_card_answers_expired(client, till, card, card_office):
     client.force_login(till)
     response = client.post(API, {"number": card.number}, content_type="application/json")
     assert response.json() == {"result": "expired", "first_name": "María"}
-    services.card_renew(card=card, by=card_office)
+    card_renew(card=card, by=card_office)
     response = client.post(API, {"number": card.number}, content_type="application/json")
     assert response.json()["result"] == "valid"
 
 
 def test_replaced_card_is_refused_and_the_new_one_works(client, till, card, card_office):
-    new = services.card_replace(card=card, by=card_office, reason="Extravío")
+    new = card_replace(card=card, by=card_office, reason="Extravío")
     assert new.number != card.number and new.verify_token != card.verify_token
     client.force_login(till)
     for payload in ({"number": card.number}, {"token": card.verify_token}):

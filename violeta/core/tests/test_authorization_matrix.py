@@ -663,12 +663,12 @@ def test_every_api_operation_is_classified():
 @pytest.mark.parametrize("name", sorted(n for n, r in RULES.items() if r["kind"] == "bearer"))
 def test_a_mia_user_reaches_only_her_own(name, client, world, db_in_module):
     """A MIA user's valid device token opens her own account, never another's alert or contact (404)."""
-    from violeta.alerts import services as mia_services
     from violeta.alerts.tests.factories import mia_account
+    from violeta.core.tokens import token_hash
 
     account = mia_account()
     raw = "token-de-prueba-" + str(account.pk)
-    account.devices.create(token_hash=mia_services._hash_token(raw))
+    account.devices.create(token_hash=token_hash(raw))
     rule = RULES[name]
     others = {"public_id": world["alert"].public_id, 1: world["alert"].account.contacts.first().pk}
     kwargs = {k: others["public_id"] if v == "public_id" else others[1] for k, v in rule["kwargs"].items()}
@@ -693,12 +693,12 @@ def test_a_mia_user_reaches_only_her_own(name, client, world, db_in_module):
 
 
 def test_a_mia_token_opens_no_staff_page(client, world, db_in_module):
-    from violeta.alerts import services as mia_services
     from violeta.alerts.tests.factories import mia_account
+    from violeta.core.tokens import token_hash
 
     account = mia_account()
     raw = "token-de-prueba-staff"
-    account.devices.create(token_hash=mia_services._hash_token(raw))
+    account.devices.create(token_hash=token_hash(raw))
     for name in ("cases:detail", "agenda:week", "alerts:console"):
         rule = RULES[name]
         response = client.get(url_for(name, world, rule), HTTP_AUTHORIZATION=f"Bearer {raw}")

@@ -274,14 +274,20 @@ def test_case_page_queries_do_not_grow_with_matters(client, lawyer, django_asser
 
 
 def test_demo_builds_matters_hearings_and_documents_through_the_services(lawyer, outsider):
+    from violeta.core.demo import Demo
+    from violeta.documents import demo as documents_demo
     from violeta.documents.models import Document
     from violeta.documents.storage import private_storage
-    from violeta.legal.demo import build_legal
+    from violeta.legal import demo as legal_demo
 
     for _ in range(3):
         CaseFactory(opened_by=lawyer)
     CaseFactory(opened_by=outsider)
-    counts = build_legal(users={"abogada": lawyer, "abogada2": outsider}, per_lawyer=3)
+    demo = Demo.create()
+    demo["accounts.users"] = {"abogada": lawyer, "abogada2": outsider}
+    legal_demo.load(demo)
+    documents_demo.load(demo)
+    counts = demo.counts
     assert counts["legal_matters"] == 4 == LegalMatter.objects.count()
     assert Hearing.objects.filter(starts_at__gt=timezone.now()).count() == counts["hearings"] >= 3
     assert pending(lawyer).exists()
@@ -382,3 +388,15 @@ def test_a_hearing_lasts_two_hours_unless_told_and_its_length_is_checked(lawyer)
         with pytest.raises(ValidationError):
             make_hearing(matter, duration_minutes=bad)
     assert matter.hearings.count() == 1
+
+
+def test_the_desk_selector_audits_the_matters_it_returns(lawyer, outsider):
+    """lawyer_desk audits what it returns itself (the view cannot forget): one VIEW line per matter shown."""
+    from violeta.legal.selectors import lawyer_desk
+
+    _desk_world(lawyer, 2)
+    make_matter(CaseFactory(opened_by=outsider))  # not hers
+    desk = lawyer_desk(lawyer, scope="mine")
+    events = AuditEvent.objects.filter(actor=lawyer, action=Action.VIEW, detail="mis asuntos")
+    assert sorted(events.values_list("object_id", flat=True)) == sorted(str(m.pk) for m in desk.matters)
+    assert sorted(events.values_list("case_id", flat=True)) == sorted(m.case_id for m in desk.matters)

@@ -172,3 +172,15 @@ def test_person_search_only_returns_visible_people_and_audits_them(lawyer, outsi
     shown = AuditEvent.objects.filter(actor=lawyer, action=Action.VIEW, object_id=str(case.holder.pk))
     assert shown.count() == 3
     assert not AuditEvent.objects.filter(actor=outsider, action=Action.VIEW).exists()
+
+
+def test_without_the_cases_rule_nobody_but_the_director_sees_anyone(monkeypatch, lawyer, director):
+    """people.visibility fails closed: with no rule registered by the cases app, a team member sees nobody."""
+    from violeta.people import visibility
+
+    case = CaseFactory(opened_by=lawyer)
+    assert case.holder in visible_people(lawyer)  # the cases app registered its rule at start-up
+    monkeypatch.setattr(visibility, "_rule", None)
+    assert list(visible_people(lawyer)) == []
+    assert visibility.cases_of(lawyer, case.holder) == []
+    assert case.holder in visible_people(director)

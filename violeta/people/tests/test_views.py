@@ -37,3 +37,17 @@ def test_htmx_search_answers_with_the_results_only(client, lawyer, her):
     response = client.post(reverse("people:search"), {"q": "Maricela Quiñónez"}, HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert reverse("people:detail", args=[her.pk]) in body and "<html" not in body
+
+
+def test_her_page_lists_only_the_case_files_the_viewer_may_see(client, lawyer, outsider, her):
+    from violeta.cases.services import case_close
+
+    mine = her.case_parties.get().case
+    case_close(case=mine, by=lawyer, reason="concluded")
+    theirs = CaseFactory(opened_by=outsider, holder=her)
+    client.force_login(lawyer)
+    body = client.get(reverse("people:detail", args=[her.pk])).content.decode()
+    assert mine.folio in body and theirs.folio not in body
+    client.force_login(outsider)
+    body = client.get(reverse("people:detail", args=[her.pk])).content.decode()
+    assert theirs.folio in body and mine.folio not in body

@@ -2,14 +2,16 @@
 
 from datetime import date
 
-from violeta.privacy import services
 from violeta.privacy.models import ArcoRight, IdentityCheck
+from violeta.privacy.services.arco import arco_register
+from violeta.privacy.services.breaches import breach_record
+from violeta.privacy.services.rectification import arco_rectify
 
 
 def arco(person, by, *, right=ArcoRight.ACCESS, received_on: date | None = None, handler=None, **extra):
     from django.utils import timezone
 
-    return services.arco_register(
+    return arco_register(
         person=person,
         by=by,
         right=right,
@@ -43,7 +45,7 @@ def matrix_kwargs(kind: str):
         # while each test's savepoint rolls the row back.
         holder = type(world["case"].holder).objects.get(pk=world["case"].holder_id)
         if kind == "breach":
-            breach = services.breach_record(
+            breach = breach_record(
                 by=director,
                 detected_on=date(2026, 11, 3),
                 description="Prueba",
@@ -53,9 +55,7 @@ def matrix_kwargs(kind: str):
             return {"pk": breach.pk}
         if kind == "notice":
             request = arco(holder, director, right=ArcoRight.RECTIFICATION)
-            (notice,) = services.arco_rectify(
-                request=request, by=director, changes={"given_names": "Corregida"}
-            )
+            (notice,) = arco_rectify(request=request, by=director, changes={"given_names": "Corregida"})
             return {"pk": notice.pk}
         right = {"rectify": ArcoRight.RECTIFICATION}.get(kind, ArcoRight.ACCESS)
         return {"pk": arco(holder, director, right=right).pk}

@@ -8,8 +8,9 @@ from django.utils import timezone
 from violeta.audit.models import Action, AuditEvent
 from violeta.notifications.models import Notification
 from violeta.people.tests.factories import PersonFactory
-from violeta.privacy import clock, selectors, services
+from violeta.privacy import clock, selectors
 from violeta.privacy.models import ArcoRight, ArcoStatus
+from violeta.privacy.services.arco import arco_answer, arco_extend, arco_refuse, arco_start
 from violeta.privacy.tests.factories import arco
 
 pytestmark = pytest.mark.django_db
@@ -41,29 +42,29 @@ def test_received_in_the_future_is_refused(director):
 def test_one_extension_of_twenty_business_days(director):
     request = arco(PersonFactory(), director)
     due = request.due_on
-    services.arco_extend(request=request, by=director, reason="Expediente voluminoso en archivo.")
+    arco_extend(request=request, by=director, reason="Expediente voluminoso en archivo.")
     assert request.status == ArcoStatus.EXTENDED
     assert request.due_on == clock.add_business_days(due, 20)
     with pytest.raises(ValidationError):
-        services.arco_extend(request=request, by=director, reason="Otra vez.")
+        arco_extend(request=request, by=director, reason="Otra vez.")
 
 
 def test_answering_closes_it_and_withdraws_the_reminder(director):
     request = arco(PersonFactory(), director)
-    services.arco_start(request=request, by=director)
-    services.arco_answer(request=request, by=director, response="Se le entregó su información.")
+    arco_start(request=request, by=director)
+    arco_answer(request=request, by=director, response="Se le entregó su información.")
     assert request.status == ArcoStatus.ANSWERED
     notice = Notification.objects.get(key=f"privacy.arco:{request.pk}:due")
     assert notice.cancelled_at is not None
     with pytest.raises(ValidationError):
-        services.arco_refuse(request=request, by=director, reason="x")
+        arco_refuse(request=request, by=director, reason="x")
 
 
 def test_refusal_needs_a_reason(director):
     request = arco(PersonFactory(), director)
     with pytest.raises(ValidationError):
-        services.arco_refuse(request=request, by=director, reason="  ")
-    services.arco_refuse(request=request, by=director, reason="No acreditó su identidad.")
+        arco_refuse(request=request, by=director, reason="  ")
+    arco_refuse(request=request, by=director, reason="No acreditó su identidad.")
     assert request.status == ArcoStatus.REFUSED
 
 

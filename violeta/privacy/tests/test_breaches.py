@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from violeta.audit.models import Action, AuditEvent
-from violeta.privacy import services
 from violeta.privacy.models import Breach
+from violeta.privacy.services.breaches import breach_record, breach_update
 
 pytestmark = pytest.mark.django_db
 
@@ -20,11 +20,11 @@ FIELDS = {
 
 
 def test_the_director_records_and_updates_a_breach(director):
-    breach = services.breach_record(by=director, **FIELDS)
+    breach = breach_record(by=director, **FIELDS)
     assert AuditEvent.objects.filter(
         action=Action.CREATE, object_type="privacy.breach", flagged=True
     ).exists()
-    services.breach_update(breach=breach, by=director, authority_notified_on=date(2026, 11, 5))
+    breach_update(breach=breach, by=director, authority_notified_on=date(2026, 11, 5))
     breach.refresh_from_db()
     assert breach.authority_notified_on == date(2026, 11, 5)
     assert breach.people_affected == 14
@@ -34,8 +34,8 @@ def test_the_director_records_and_updates_a_breach(director):
 def test_only_the_director(persona, request, client, director):
     user = request.getfixturevalue(persona)
     with pytest.raises(PermissionDenied):
-        services.breach_record(by=user, **FIELDS)
-    breach = services.breach_record(by=director, **FIELDS)
+        breach_record(by=user, **FIELDS)
+    breach = breach_record(by=director, **FIELDS)
     client.force_login(user)
     assert client.get(reverse("privacy:breach_list")).status_code in (403, 404)
     assert client.get(reverse("privacy:breach_detail", kwargs={"pk": breach.pk})).status_code in (403, 404)

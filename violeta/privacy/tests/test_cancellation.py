@@ -12,8 +12,10 @@ from violeta.cases.selectors import visible_cases
 from violeta.documents.models import Document
 from violeta.people.models import Person
 from violeta.people.selectors import person_search, visible_people
-from violeta.privacy import export, services
+from violeta.privacy import export
 from violeta.privacy.models import ArcoRequest, ArcoRight, PersonBlock
+from violeta.privacy.services.arco import arco_block
+from violeta.privacy.services.retention import retention_run
 from violeta.privacy.tests.factories import arco
 from violeta.privacy.tests.world import her_world
 from violeta.referrals.models import Referral
@@ -34,9 +36,7 @@ def world(lawyer, psychologist, receptionist, card_office, dif_liaison):
 
 def _block(world, director):
     request = arco(world["person"], director, right=ArcoRight.CANCELLATION)
-    return request, services.arco_block(
-        request=request, by=director, reason="Pidió la cancelación de sus datos."
-    )
+    return request, arco_block(request=request, by=director, reason="Pidió la cancelación de sus datos.")
 
 
 def test_blocked_she_is_invisible_to_everyone_but_the_director(world, director, lawyer, client):
@@ -69,10 +69,10 @@ def test_blocked_list_is_the_directors(client, coordinator):
 def test_blocking_needs_a_cancellation_request_and_a_reason(world, director):
     request = arco(world["person"], director, right=ArcoRight.ACCESS)
     with pytest.raises(ValidationError):
-        services.arco_block(request=request, by=director, reason="x")
+        arco_block(request=request, by=director, reason="x")
     request = arco(world["person"], director, right=ArcoRight.CANCELLATION)
     with pytest.raises(ValidationError):
-        services.arco_block(request=request, by=director, reason=" ")
+        arco_block(request=request, by=director, reason=" ")
     assert world["person"].blocked_at is None
 
 
@@ -83,11 +83,11 @@ def test_retention_deletes_the_blocked_record_after_the_blocking_period(
     person, case = world["person"], world["case"]
     path = world["document"].file.path
     # before the period ends, nothing is deleted
-    assert services.retention_run()["blocked_records"] == 0
+    assert retention_run()["blocked_records"] == 0
     assert Person.objects.filter(pk=person.pk).exists()
     later = timezone.now() + timedelta(days=settings.PRIVACY["RETENTION"]["blocked_records_days"] + 2)
     with django_capture_on_commit_callbacks(execute=True):
-        done = services.retention_run(now=later)
+        done = retention_run(now=later)
     assert done["blocked_records"] == 1
     assert not Person.objects.filter(pk=person.pk).exists()
     assert not Case.objects.filter(pk=case.pk).exists()
@@ -108,7 +108,7 @@ def test_retention_deletes_the_blocked_record_after_the_blocking_period(
         action=Action.DELETE, object_type="people.person", object_id=str(person.pk)
     ).exists()
     # idempotent
-    assert services.retention_run(now=later)["blocked_records"] == 0
+    assert retention_run(now=later)["blocked_records"] == 0
     assert ArcoRequest.objects.filter(pk=request.pk).exists()
     assert PersonBlock.objects.count() == 1
 
@@ -122,7 +122,7 @@ def test_blocked_she_is_invisible_even_as_a_party_of_another_case(director, lawy
     mothers = CaseFactory(opened_by=lawyer)
     case_party_add(case=mothers, by=lawyer, relation=Relation.RELATIVE, person=hers.holder)
     request = arco(hers.holder, director, right=ArcoRight.CANCELLATION)
-    services.arco_block(request=request, by=director, reason="Cancelación.")
+    arco_block(request=request, by=director, reason="Cancelación.")
     assert mothers in visible_cases(lawyer)
     assert hers.holder not in visible_people(lawyer)
     assert hers.holder in visible_people(director)

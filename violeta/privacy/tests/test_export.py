@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from violeta.audit.models import Action, AuditEvent
-from violeta.privacy import export, services
+from violeta.privacy import export
 from violeta.privacy.models import ArcoRight
+from violeta.privacy.services.arco import arco_export
 from violeta.privacy.tests.factories import arco
 from violeta.privacy.tests.world import SECRET_REASON, her_world
 
@@ -46,7 +47,7 @@ def _open(content: bytes):
 def test_access_request_produces_her_complete_export(world, director):
     person = world["person"]
     request = arco(person, director)
-    content = services.arco_export(request=request, by=director)
+    content = arco_export(request=request, by=director)
     archive, data = _open(content)
     sections = data["secciones"]
     # every model that holds a row about her is in the export, and nothing about the other woman
@@ -115,7 +116,7 @@ def test_director_who_does_not_handle_it_gets_no_export(world, director, coordin
 def test_only_access_requests_export(world, director):
     request = arco(world["person"], director, right=ArcoRight.OPPOSITION)
     with pytest.raises(ValidationError) as error:
-        services.arco_export(request=request, by=director)
+        arco_export(request=request, by=director)
     assert error.value.code == "right"
 
 

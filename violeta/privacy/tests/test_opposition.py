@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from violeta.cases.tests.factories import CaseFactory
 from violeta.people.models import ConsentPurpose
 from violeta.people.services import consent_record, safe_contact_set
-from violeta.privacy import services
 from violeta.privacy.models import ArcoRight, Opposition
+from violeta.privacy.services.arco import arco_oppose
 from violeta.privacy.tests.factories import arco
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ def test_opposition_to_sms_switches_her_messages_off(lawyer, director):
     consent_record(person=person, by=lawyer, purpose=ConsentPurpose.SMS)
     consent_record(person=person, by=lawyer, purpose=ConsentPurpose.STATISTICS)
     request = arco(person, director, right=ArcoRight.OPPOSITION)
-    services.arco_oppose(request=request, by=director, kinds=[Opposition.SMS])
+    arco_oppose(request=request, by=director, kinds=[Opposition.SMS])
     person.safe_contact.refresh_from_db()
     assert person.safe_contact.may_sms is False
     assert not person.consents.filter(
@@ -33,7 +33,7 @@ def test_opposition_to_transfers_revokes_the_referral_consent(lawyer, director):
     person = CaseFactory(opened_by=lawyer).holder
     consent_record(person=person, by=lawyer, purpose=ConsentPurpose.REFERRAL)
     request = arco(person, director, right=ArcoRight.OPPOSITION)
-    services.arco_oppose(request=request, by=director, kinds=[Opposition.TRANSFERS, Opposition.STATISTICS])
+    arco_oppose(request=request, by=director, kinds=[Opposition.TRANSFERS, Opposition.STATISTICS])
     assert not person.consents.filter(
         purpose=ConsentPurpose.REFERRAL, granted=True, revoked_at__isnull=True
     ).exists()
@@ -43,4 +43,4 @@ def test_opposition_to_transfers_revokes_the_referral_consent(lawyer, director):
 def test_opposition_needs_a_kind(lawyer, director):
     request = arco(CaseFactory(opened_by=lawyer).holder, director, right=ArcoRight.OPPOSITION)
     with pytest.raises(ValidationError):
-        services.arco_oppose(request=request, by=director, kinds=["nothing"])
+        arco_oppose(request=request, by=director, kinds=["nothing"])

@@ -7,8 +7,8 @@ from violeta.audit.models import Action, AuditEvent
 from violeta.cases.tests.factories import CaseFactory
 from violeta.conftest import make_user
 from violeta.notifications.models import Notification
-from violeta.privacy import services
 from violeta.privacy.models import ArcoRight, RectificationNotice
+from violeta.privacy.services.rectification import arco_rectify
 from violeta.privacy.tests.factories import arco
 from violeta.referrals.tests.factories import dif, institution, link, refer
 
@@ -32,7 +32,7 @@ def referred(lawyer, dif_liaison):
 def test_rectification_is_applied_and_passed_on_to_each_institution(referred, director, dif_liaison):
     person = referred.holder
     request = arco(person, director, right=ArcoRight.RECTIFICATION)
-    notices = services.arco_rectify(
+    notices = arco_rectify(
         request=request, by=director, changes={"second_surname": "Corregido", "address": "Calle Nueva 5"}
     )
     person.refresh_from_db()
@@ -53,7 +53,7 @@ def test_rectification_is_applied_and_passed_on_to_each_institution(referred, di
 
 def test_the_liaison_sees_and_acknowledges_it_in_her_portal(referred, director, dif_liaison, client):
     request = arco(referred.holder, director, right=ArcoRight.RECTIFICATION)
-    services.arco_rectify(request=request, by=director, changes={"given_names": "Ana Corregida"})
+    arco_rectify(request=request, by=director, changes={"given_names": "Ana Corregida"})
     notice = RectificationNotice.objects.get(institution__code="dif")
     client.force_login(dif_liaison)
     assert notice.referral_folio in client.get(reverse("privacy:liaison_notices")).content.decode()
@@ -74,9 +74,7 @@ def test_a_wrong_correction_changes_nothing(referred, director):
     person = referred.holder
     request = arco(person, director, right=ArcoRight.RECTIFICATION)
     with pytest.raises(ValidationError):
-        services.arco_rectify(
-            request=request, by=director, changes={"curp": "NO-ES-CURP", "given_names": "X"}
-        )
+        arco_rectify(request=request, by=director, changes={"curp": "NO-ES-CURP", "given_names": "X"})
     person.refresh_from_db()
     assert person.given_names != "X"
     assert not RectificationNotice.objects.exists()

@@ -8,17 +8,18 @@ from django.utils import timezone
 from violeta.agenda.models import PhoneCall
 from violeta.agenda.tests.factories import log_call
 from violeta.alerts.models import Alert, AlertLocation
-from violeta.alerts.services import alert_locate
+from violeta.alerts.services.alerts import alert_locate
 from violeta.alerts.tests.factories import mia_alert
 from violeta.audit.models import Action, AuditEvent
-from violeta.card import services as card
 from violeta.card.models import ApplicationEvent, CardApplication
+from violeta.card.services.applications import application_reject
 from violeta.card.tests.factories import desk_application
 from violeta.cases.models import Case, CloseReason, Consultation
 from violeta.cases.services import case_close
 from violeta.cases.tests.factories import CaseFactory, record_consultation
 from violeta.people.models import Person
-from violeta.privacy import services, tasks
+from violeta.privacy import tasks
+from violeta.privacy.services.retention import retention_run
 
 pytestmark = pytest.mark.django_db
 YEAR = timedelta(days=366)
@@ -28,10 +29,10 @@ YEAR = timedelta(days=366)
 def expired(lawyer, receptionist, card_office):
     """One row of each kind past its retention period, and one of each still within it."""
     rejected = desk_application(card_office)
-    card.application_reject(application=rejected, by=card_office, reason="No vive en el municipio.")
+    application_reject(application=rejected, by=card_office, reason="No vive en el municipio.")
     CardApplication.objects.filter(pk=rejected.pk).update(updated_at=timezone.now() - YEAR)
     recent = desk_application(card_office, given_names="Lucía", first_surname="Ramos")
-    card.application_reject(application=recent, by=card_office, reason="Documentos ilegibles.")
+    application_reject(application=recent, by=card_office, reason="Documentos ilegibles.")
 
     old_call, new_call = log_call(by=receptionist), log_call(by=receptionist)
     PhoneCall.objects.filter(pk=old_call.pk).update(at=timezone.now() - 3 * YEAR)
@@ -58,7 +59,7 @@ def expired(lawyer, receptionist, card_office):
 
 def test_dry_run_counts_and_deletes_nothing(expired):
     before = AuditEvent.objects.count()
-    due = services.retention_run(dry_run=True)
+    due = retention_run(dry_run=True)
     assert due["rejected_card_applications"] == 1
     assert due["phone_calls"] == 1
     assert due["closed_cases"] == 1
@@ -69,7 +70,7 @@ def test_dry_run_counts_and_deletes_nothing(expired):
 
 
 def test_run_deletes_what_is_past_its_period_audits_it_and_is_idempotent(expired):
-    done = services.retention_run()
+    done = retention_run()
     assert done["rejected_card_applications"] == 1
     assert not CardApplication.objects.filter(pk=expired["rejected"].pk).exists()
     assert not ApplicationEvent.objects.filter(application_id=expired["rejected"].pk).exists()
@@ -91,15 +92,15 @@ def test_run_deletes_what_is_past_its_period_audits_it_and_is_idempotent(expired
     }
     assert "1" in deletions.get(object_id="phone_calls").detail
     # a second run finds nothing more
-    again = services.retention_run()
+    again = retention_run()
     assert set(again.values()) == {0}
-    assert services.retention_run(dry_run=True)["closed_cases"] == 0
+    assert retention_run(dry_run=True)["closed_cases"] == 0
 
 
 def test_a_holder_with_another_case_keeps_her_record(expired, lawyer):
     old = expired["old_case"]
     CaseFactory(opened_by=lawyer, holder=old.holder)
-    services.retention_run()
+    retention_run()
     assert not Case.objects.filter(pk=old.pk).exists()
     assert Person.objects.filter(pk=old.holder_id).exists()
 
@@ -110,9 +111,9 @@ def test_the_audit_log_is_reported_never_deleted(settings):
         "RETENTION": {**settings.PRIVACY["RETENTION"], "audit_log_years": 0},
     }
     AuditEvent.objects.create(action=Action.LOGIN, actor_label="x", at=timezone.now() - timedelta(days=3))
-    assert services.retention_run(dry_run=True)["audit_log"] >= 1
+    assert retention_run(dry_run=True)["audit_log"] >= 1
     count = AuditEvent.objects.count()
-    services.retention_run()
+    retention_run()
     assert AuditEvent.objects.count() >= count
 
 

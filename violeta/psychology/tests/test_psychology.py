@@ -367,3 +367,15 @@ def test_plan_update_changes_approach_and_frequency_only_while_in_treatment(
     )
     with pytest.raises(ValidationError):
         services.plan_update(plan=plan, by=psychologist, focus="otro", approach="cbt", frequency="weekly")
+
+
+def test_the_plans_selector_audits_the_page_it_returns(lawyer, psychologist):
+    """plans_for_user returns the page and audits its cases itself: one VIEW line per woman on the page."""
+    from violeta.psychology.selectors import plans_for_user
+
+    for _ in range(3):
+        start_plan(CaseFactory(opened_by=lawyer, team=(psychologist,)), psychologist)
+    page = plans_for_user(psychologist, page=1, per_page=2)
+    events = AuditEvent.objects.filter(actor=psychologist, action=Action.VIEW, detail="planes de tratamiento")
+    assert page.paginator.count == 3
+    assert sorted(events.values_list("case_id", flat=True)) == sorted(p.case_id for p in page.object_list)

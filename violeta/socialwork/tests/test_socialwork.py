@@ -273,3 +273,28 @@ def test_open_applications_list_the_waiting_ones_on_her_cases(
     assert elsewhere.pk not in {a.case_id for a in response.context["page"].object_list}
     client.force_login(coordinator)  # the legal area's coordinator
     assert client.get(url).status_code == 404
+
+
+def test_the_open_applications_selector_audits_the_page_it_returns(case, lawyer, social_worker):
+    """open_applications_for_user returns the page and audits its cases itself (the view cannot forget)."""
+    from violeta.socialwork.selectors import open_applications_for_user
+
+    apply(case, social_worker)
+    for n in range(2):
+        apply(CaseFactory(opened_by=lawyer, team=(social_worker,)), social_worker, program=f"P{n}")
+    page = open_applications_for_user(social_worker, page=1, per_page=2)
+    events = AuditEvent.objects.filter(
+        actor=social_worker, action=Action.VIEW, detail="solicitudes en trámite"
+    )
+    assert page.paginator.count == 3
+    assert sorted(events.values_list("case_id", flat=True)) == sorted(a.case_id for a in page.object_list)
+
+
+def test_reading_the_notes_is_audited_by_the_selector(case, lawyer, social_worker):
+    from violeta.socialwork.selectors import socialwork_notes_shown
+
+    notes = AuditEvent.objects.filter(action=Action.VIEW, case_id=case.pk, detail="notas de trabajo social")
+    assert socialwork_notes_shown(lawyer, case) is False
+    assert not notes.exists()
+    assert socialwork_notes_shown(social_worker, case) is True
+    assert notes.filter(actor=social_worker).count() == 1

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from violeta.alerts.services import locations_purge
+from violeta.alerts.services.retention import locations_purge
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from violeta.privacy import services
+from violeta.privacy.services.retention import RETENTION_KINDS, retention_run
 
 
 class Command(BaseCommand):
@@ -13,8 +13,8 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Solo cuenta lo que se borraría.")
 
     def handle(self, *args, dry_run=False, **options):
-        counts = services.retention_run(dry_run=dry_run)
+        counts = retention_run(dry_run=dry_run)
         title = _("Would be deleted (dry run):") if dry_run else _("Deleted:")
         self.stdout.write(title)
-        for kind in services.RETENTION_KINDS:
+        for kind in RETENTION_KINDS:
             self.stdout.write(f"  {kind}: {counts[kind]}")

@@ -4,13 +4,13 @@ import io
 
 from django.core.management import call_command
 
+from violeta.accounts.demo import DemoAccount, demo_email
 from violeta.accounts.models import Role, User
 from violeta.agenda.models import Appointment, PhoneCall
 from violeta.alerts.models import Alert, AlertStatus
 from violeta.audit.models import AuditEvent
 from violeta.cases.models import Case, Consultation
 from violeta.cases.selectors import visible_cases
-from violeta.core import demo
 from violeta.people.models import Person
 
 
@@ -42,8 +42,8 @@ def test_demo_data_builds_once_and_is_idempotent(db):
     assert Appointment.objects.filter(staff__email__startswith="abogada@").count() >= 10
     assert PhoneCall.objects.values("line").distinct().count() == 2
     assert 0 < PhoneCall.objects.filter(out_of_hours=True).count() < PhoneCall.objects.count()
-    lawyer = User.objects.get(email=demo.demo_email(demo.DemoAccount("abogada", "", Role.LEGAL)))
-    other = User.objects.get(email=demo.demo_email(demo.DemoAccount("abogada2", "", Role.LEGAL)))
+    lawyer = User.objects.get(email=demo_email(DemoAccount("abogada", "", Role.LEGAL)))
+    other = User.objects.get(email=demo_email(DemoAccount("abogada2", "", Role.LEGAL)))
     hers = set(visible_cases(lawyer).values_list("pk", flat=True))
     assert hers - set(
         visible_cases(other).values_list("pk", flat=True)

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import resolve_url
 
 from violeta.accounts.models import CASE_ROLES, INTAKE_ROLES, Role
+from violeta.audit.services import audit_denied
 
 __all__ = ["CASE_ROLES", "INTAKE_ROLES", "Role", "has_role", "refuse_by_role", "staff_required"]
 
@@ -43,8 +44,6 @@ def staff_required(roles=CASE_ROLES):
 
 def refuse_by_role(request):
     """Audit a role-level refusal (by the URL's name, e.g. ``cases:detail``) and answer 404."""
-    from violeta.audit.services import audit_denied
-
     match = getattr(request, "resolver_match", None)
     name = (match.view_name if match is not None else "") or "?"
     audit_denied(

@@ -1,4 +1,7 @@
-"""``manage.py demo_data``: demo accounts, people and case files to try Violeta (``make run`` calls it)."""
+"""``manage.py demo_data``: demo accounts, people and case files to try Violeta (``make run`` calls it).
+
+Each app builds its part in its ``demo.py``; ``violeta.demo.loader`` calls them in order.
+"""
 
 import time
 
@@ -7,7 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from violeta.cases.models import Case
-from violeta.core import demo
+from violeta.core.demo import DEMO_URL
+from violeta.demo import loader
 from violeta.people.models import Person
 
 
@@ -26,7 +30,7 @@ class Command(BaseCommand):
             return
         if settings.PRODUCTION:
             raise CommandError(_("Demo data is not loaded in production (VIOLETA_ENV=production)."))
-        if demo.demo_exists():
+        if loader.demo_exists():
             self.stdout.write(_("The demo data was already loaded; nothing was changed."))
         elif Case.objects.exists() or Person.objects.exists():
             raise CommandError(
@@ -37,7 +41,8 @@ class Command(BaseCommand):
             )
         else:
             started = time.monotonic()
-            counts = demo.DemoBuilder().build()
+            write = self.stdout.write if options["verbosity"] > 1 else None
+            counts = loader.load_all(write=write).counts
             self.stdout.write(
                 self.style.SUCCESS(
                     _(
@@ -57,7 +62,7 @@ class Command(BaseCommand):
         self.print_logins()
 
     def print_logins(self):
-        rows = [(_("Role"), _("E-mail"), _("Password")), *demo.logins()]
+        rows = [(_("Role"), _("E-mail"), _("Password")), *loader.logins()]
         widths = [max(len(row[i]) for row in rows) for i in range(3)]
         line = "  ".join("-" * width for width in widths)
         self.stdout.write("")
@@ -69,4 +74,4 @@ class Command(BaseCommand):
             if index == 0:
                 self.stdout.write(line)
         self.stdout.write("")
-        self.stdout.write(_("Open %(url)s") % {"url": demo.DEMO_URL})
+        self.stdout.write(_("Open %(url)s") % {"url": DEMO_URL})

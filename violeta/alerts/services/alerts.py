@@ -1,0 +1,377 @@
+"""Writes of MIA alerts: raising one, its locations, cancelling it, contacts acknowledging it, staff closing it.
+
+Messages are queued in the outbox (violeta.messaging) inside the transaction of the write they announce, so an
+alert and the messages that announce it commit together: nothing is lost between "accepted" and "queued". The
+sender process sends them; escalation to the console is in ``escalation``.
+
+One transaction each: ``alert_locate``, ``alert_acknowledge``, ``sms_inbound``, ``alert_close`` (with its audit
+record). ``alert_cancel`` is one transaction too, but a wrong PIN raises its error after that transaction
+commits, so the failure is counted. The duress PIN escalates inside that transaction (``escalation``).
+
+``alert_raise`` (the hot path) opens no transaction itself, sparing the round trips of BEGIN and COMMIT: on
+PostgreSQL its writes are one statement (data-modifying CTEs) that is its own transaction under Django's
+autocommit; when that statement cannot decide (no contacts, or more than it has slots for), or on another
+database, they are ``_alert_raise``, one transaction. Either way the alert, its recipients and their messages
+commit together or not at all. A press that loses the race on the unique (account, client_id) constraint is
+caught after its transaction rolled back, and the winner's alert is read and returned. ``recipient_link`` only
+reads.
+"""
+
+import re
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from django.contrib.auth.hashers import check_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from violeta.alerts.models import (
+    Alert,
+    AlertLocation,
+    AlertMessage,
+    AlertRecipient,
+    AlertStatus,
+    EmergencyContact,
+    MiaAccount,
+)
+from violeta.alerts.services.common import conf, page_link, sms_queue
+from violeta.alerts.services.escalation import escalate
+from violeta.audit.models import Action
+from violeta.audit.services import audit_record
+from violeta.core.tokens import new_token, token_hash
+from violeta.core.validators import parse_phone
+from violeta.messaging.models import Message, MessageKind, MessageStatus
+from violeta.messaging.services import CHANNEL, messages_queue
+from violeta.messaging.text import fit
+
+
+def _coordinates(lat, lon, accuracy) -> tuple[float, float, float]:
+    try:
+        lat, lon, accuracy = float(lat), float(lon), float(accuracy)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(_("The location is not valid."), code="location") from exc
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180) or not (0 <= accuracy <= 100_000) or lat != lat:
+        raise ValidationError(_("The location is not valid."), code="location")
+    return lat, lon, accuracy
+
+
+def recipient_link(recipient: AlertRecipient) -> str | None:
+    """The link of a contact's live page, as her alert SMS gave it.
+
+    Only the token's hash is stored; the token itself is in that SMS, which the outbox keeps encrypted. The
+    location SMS repeats the link from there (checked against the hash). None when it is no longer there.
+    """
+    prefix = page_link("alerts:live", "TOKEN").split("TOKEN")[0]
+    pattern = re.compile(re.escape(prefix) + r"([A-Za-z0-9_-]+)/")
+    messages = Message.objects.filter(alert_link__recipient=recipient, kind=MessageKind.ALERT).order_by("id")
+    for message in messages:
+        found = pattern.search(message.body or "")
+        if found and token_hash(found.group(1)) == recipient.token_hash:
+            return page_link("alerts:live", found.group(1))
+    return None
+
+
+def _captured_at(value: datetime | None, alert: Alert) -> datetime:
+    """When the phone took the fix: now when absent; a zone-less time is UTC; a phone clock a little fast is
+    now. A fix from before the alert (beyond the skew) or from the future beyond it is refused: a backdated or
+    forward-dated position would show her somewhere she is not, in the console and on the live page."""
+    now = timezone.now()
+    if value is None:
+        return now
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=UTC)
+    skew = timedelta(seconds=conf("LOCATION_CLOCK_SKEW_SECONDS"))
+    if value < alert.started_at - skew or value > now + skew:
+        raise ValidationError(_("The time of the location is not valid."), code="location")
+    return min(value, now)
+
+
+def alert_raise(*, account: MiaAccount, client_id: str) -> tuple[Alert, bool]:
+    """She pressed the button. The first SMS to every contact is queued now, without waiting for a location.
+
+    ``client_id`` comes from the app: the same press retried (bad network) returns the same alert, also when
+    the two arrive at the same instant (the unique constraint decides, and the loser returns the winner's).
+    Returns (alert, created).
+    """
+    client_id = (client_id or "").strip()[:64]
+    if len(client_id) < 8:
+        raise ValidationError({"client_id": _("Missing alert identifier.")})
+    try:
+        if connection.vendor == "postgresql":
+            raised = _alert_raise_postgresql(account=account, client_id=client_id)
+            if raised is not None:
+                return raised
+        return _alert_raise(account=account, client_id=client_id)
+    except IntegrityError:
+        return Alert.objects.get(client_id=client_id, account=account), False
+
+
+# The same writes as ``_alert_raise`` in one PostgreSQL statement (one round trip, no ORM): the alert, one
+# recipient, one outbox message and its link per active contact, and the NOTIFY that wakes the sender on commit.
+# Data-modifying CTEs run as one statement, so all of it commits together or not at all. The alert is inserted
+# only if she has between 1 and ``slots`` contacts (a token and a body were made for each slot) and not for a
+# press already recorded (ON CONFLICT on the (account, client_id) constraint).
+ALERT_RAISE_SQL = """
+WITH c AS (
+    SELECT id, phone, row_number() OVER (ORDER BY invited_at, id) AS n
+    FROM alerts_emergencycontact WHERE account_id = %(account)s AND removed_at IS NULL
+), a AS (
+    INSERT INTO alerts_alert (public_id, client_id, account_id, status, is_duress, started_at,
+                              escalation_reason, outcome, outcome_note, escalate_at)
+    SELECT %(public_id)s, %(client_id)s, %(account)s, %(status)s, false, %(now)s, '', '', '', %(escalate_at)s
+    WHERE (SELECT count(*) FROM c) BETWEEN 1 AND %(slots)s
+    ON CONFLICT ON CONSTRAINT alert_unique_client_id DO NOTHING
+    RETURNING id
+), r AS (
+    INSERT INTO alerts_alertrecipient (alert_id, contact_id, token_hash, acknowledged_via)
+    SELECT a.id, c.id, (%(tokens)s::text[])[c.n], '' FROM a CROSS JOIN c
+    RETURNING id, contact_id
+), m AS (
+    INSERT INTO messaging_message (kind, to_phone, body, status, attempt, next_attempt_at, provider_message_id,
+                                   provider_status, last_error, created_at)
+    SELECT %(kind)s, c.phone, (%(bodies)s::text[])[c.n], %(pending)s, 0, %(now)s, '', '', '', %(now)s
+    FROM a CROSS JOIN c
+    RETURNING id, to_phone
+), l AS (
+    INSERT INTO alerts_alertmessage (message_id, alert_id, recipient_id)
+    SELECT m.id, a.id, r.id FROM a CROSS JOIN m JOIN c ON c.phone = m.to_phone JOIN r ON r.contact_id = c.id
+)
+SELECT (SELECT id FROM a), (SELECT count(*) FROM c), (SELECT count(*) FROM (SELECT pg_notify(%(channel)s, '') FROM a) n)
+"""
+
+
+def _escalate_at(started: datetime) -> datetime:
+    return started + timedelta(seconds=conf("ESCALATE_AFTER_SECONDS"))
+
+
+_TOKEN_MARK = "~" * 22  # as long as secrets.token_urlsafe(16); "~" is dropped from names by to_gsm7
+
+
+def _alert_texts(name: str, tokens: list[str]) -> list[str]:
+    """The alert SMS for each recipient token: fitted once (the tokens have one length), then filled in."""
+    template = _("MIA ALERT: {name} needs help. Live location: {link}")
+    text = fit(template, name=name, link=page_link("alerts:live", _TOKEN_MARK))
+    if any(len(token) != len(_TOKEN_MARK) for token in tokens) or text.count(_TOKEN_MARK) != 1:
+        return [fit(template, name=name, link=page_link("alerts:live", token)) for token in tokens]
+    return [text.replace(_TOKEN_MARK, token) for token in tokens]
+
+
+def _alert_raise_postgresql(*, account: MiaAccount, client_id: str) -> tuple[Alert, bool] | None:
+    """The hot path on PostgreSQL (benchmarked in bench/mia_alerts.py): ``_alert_raise`` in one statement.
+
+    Returns None when the ORM path must decide: no contacts, or more contacts than slots.
+    """
+    now = timezone.now()
+    slots = max(conf("MAX_CONTACTS"), 5)
+    tokens = [new_token(16) for _slot in range(slots)]
+    body = Message._meta.get_field("body")
+    bodies = [body.get_prep_value(text) for text in _alert_texts(account.display_name, tokens)]
+    public_id = uuid.uuid4()
+    params = {
+        "account": account.pk,
+        "public_id": public_id,
+        "client_id": client_id,
+        "status": AlertStatus.ACTIVE.value,
+        "now": now,
+        "escalate_at": _escalate_at(now),
+        "slots": slots,
+        "tokens": [token_hash(token) for token in tokens],
+        "bodies": bodies,
+        "kind": MessageKind.ALERT.value,
+        "pending": MessageStatus.PENDING.value,
+        "channel": CHANNEL,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(ALERT_RAISE_SQL, params)
+        alert_id, contacts, _notified = cursor.fetchone()
+    if alert_id is None:
+        if 1 <= contacts <= slots:  # the same press again
+            return Alert.objects.get(client_id=client_id, account=account), False
+        return None
+    alert = Alert(
+        pk=alert_id,
+        public_id=public_id,
+        client_id=client_id,
+        account=account,
+        status=AlertStatus.ACTIVE,
+        started_at=now,
+        escalate_at=params["escalate_at"],
+    )
+    alert._state.adding = False
+    alert._state.db = connection.alias
+    return alert, True
+
+
+@transaction.atomic
+def _alert_raise(*, account: MiaAccount, client_id: str) -> tuple[Alert, bool]:
+    """The hot path (benchmarked in bench/mia_alerts.py): a fixed number of statements whatever the contacts.
+
+    One SELECT (her contacts) and four INSERTs: the alert, its recipients, its messages and their links. The
+    same press again is caught by the unique constraint on (account, client_id), not by a SELECT before every
+    insert: ``alert_raise`` then returns the first alert. Its escalation is the sender's sweep past
+    ``escalate_at``, not a task.
+    """
+    contacts = list(account.contacts.filter(removed_at__isnull=True))
+    if not contacts:
+        existing = Alert.objects.filter(client_id=client_id, account=account).first()
+        if existing:
+            return existing, False
+        raise ValidationError(_("Add at least one contact before using the alert."), code="no_contacts")
+    now = timezone.now()
+    alert = Alert.objects.create(
+        account=account, client_id=client_id, started_at=now, escalate_at=_escalate_at(now)
+    )
+    tokens = [new_token(16) for _contact in contacts]  # shown once: in each contact's SMS
+    recipients = AlertRecipient.objects.bulk_create(
+        [
+            AlertRecipient(alert=alert, contact=contact, token_hash=token_hash(token))
+            for contact, token in zip(contacts, tokens, strict=True)
+        ]
+    )
+    messages = messages_queue(
+        [
+            Message(kind=MessageKind.ALERT, to_phone=contact.phone, body=body)
+            for contact, body in zip(contacts, _alert_texts(account.display_name, tokens), strict=True)
+        ]
+    )
+    AlertMessage.objects.bulk_create(
+        [
+            AlertMessage(message=message, alert=alert, recipient=recipient)
+            for message, recipient in zip(messages, recipients, strict=True)
+        ]
+    )
+    return alert, True
+
+
+@transaction.atomic
+def alert_locate(*, alert: Alert, lat, lon, accuracy, captured_at: datetime | None = None) -> AlertLocation:
+    """A position from her phone. The first one tells her contacts that the live page now shows where she is."""
+    lat, lon, accuracy = _coordinates(lat, lon, accuracy)
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    if not alert.is_active:
+        raise ValidationError(_("The alert is no longer active."), code="inactive")
+    captured_at = _captured_at(captured_at, alert)
+    first = not alert.locations.exists()
+    location = AlertLocation.objects.create(
+        alert=alert, coordinates=f"{lat:.6f},{lon:.6f}", accuracy_m=accuracy, captured_at=captured_at
+    )
+    if first:
+        for recipient in alert.recipients.select_related("contact"):
+            link = recipient_link(recipient)
+            if link:
+                body = fit(
+                    _("MIA: the location of {name} is now on her page: {link}"),
+                    name=alert.account.display_name,
+                    link=link,
+                )
+            else:
+                body = fit(
+                    _("MIA: the location of {name} is now on her page (the link of the first message)."),
+                    name=alert.account.display_name,
+                )
+            sms_queue(
+                kind=MessageKind.LOCATION,
+                to=recipient.contact.phone,
+                body=body,
+                alert=alert,
+                recipient=recipient,
+            )
+    return location
+
+
+def alert_cancel(*, alert: Alert, pin: str) -> Alert:
+    """Cancel with her PIN. With the duress PIN the app shows "cancelled" but the alert stays active, flagged.
+
+    The response is the same in both cases, so whoever forces her to cancel cannot tell. Wrong PINs are counted
+    (and committed) before the error, and after PIN_MAX_FAILURES only staff can end the alert.
+    """
+    with transaction.atomic():
+        account = MiaAccount.objects.select_for_update().get(pk=alert.account_id)
+        alert = Alert.objects.select_for_update().get(pk=alert.pk)
+        if account.pin_failures >= conf("PIN_MAX_FAILURES"):
+            raise ValidationError(
+                {"pin": ValidationError(_("Too many wrong PINs. The alert stays active."), code="pin_locked")}
+            )
+        if account.duress_pin_hash and check_password(pin or "", account.duress_pin_hash):
+            if alert.is_active and not alert.is_duress:
+                alert.is_duress = True
+                alert.save(update_fields=["is_duress"])
+                escalate(alert, reason="duress")
+            return alert
+        right = check_password(pin or "", account.pin_hash)
+        account.pin_failures = 0 if right else account.pin_failures + 1
+        account.save(update_fields=["pin_failures"])
+        if right and alert.is_active and not alert.is_duress:
+            alert.status = AlertStatus.CANCELLED
+            alert.ended_at = timezone.now()
+            alert.purge_after = alert.ended_at + timedelta(days=conf("LOCATION_RETENTION_DAYS"))
+            alert.save(update_fields=["status", "ended_at", "purge_after"])
+            for recipient in alert.recipients.select_related("contact"):
+                body = fit(_("MIA: {name} cancelled her alert."), name=account.display_name)
+                sms_queue(
+                    kind=MessageKind.CANCELLED,
+                    to=recipient.contact.phone,
+                    body=body,
+                    alert=alert,
+                    recipient=recipient,
+                )
+    if not right:
+        raise ValidationError({"pin": _("Wrong PIN.")})
+    return alert
+
+
+@transaction.atomic
+def alert_acknowledge(*, recipient: AlertRecipient, via: str) -> AlertRecipient:
+    """A contact says "I'm on my way / I'm contacting her" (live page button or SMS reply)."""
+    recipient = AlertRecipient.objects.select_for_update().select_related("alert").get(pk=recipient.pk)
+    if not recipient.alert.is_active:
+        raise ValidationError(_("The alert is no longer active."), code="inactive")
+    if recipient.acknowledged_at is None:
+        recipient.acknowledged_at = timezone.now()
+        recipient.acknowledged_via = via
+        recipient.save(update_fields=["acknowledged_at", "acknowledged_via"])
+        EmergencyContact.objects.filter(pk=recipient.contact_id, confirmed_at__isnull=True).update(
+            confirmed_at=recipient.acknowledged_at
+        )
+    return recipient
+
+
+@transaction.atomic
+def sms_inbound(*, from_phone: str, body: str) -> int:
+    """A reply by SMS: confirms the contact, and acknowledges the active alerts she is a recipient of."""
+    try:
+        phone = parse_phone(from_phone)
+    except ValidationError:
+        return 0
+    now = timezone.now()
+    EmergencyContact.objects.filter(phone=phone, confirmed_at__isnull=True, removed_at__isnull=True).update(
+        confirmed_at=now
+    )
+    recipients = AlertRecipient.objects.filter(
+        contact__phone=phone, alert__status=AlertStatus.ACTIVE, acknowledged_at__isnull=True
+    )
+    return recipients.update(acknowledged_at=now, acknowledged_via="sms")
+
+
+@transaction.atomic
+def alert_close(*, alert: Alert, by, outcome: str, note: str = "", case=None) -> Alert:
+    """Staff close an alert with its outcome; locations are then kept for the retention period only."""
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    if alert.status == AlertStatus.CLOSED:
+        raise ValidationError(_("The alert is already closed."), code="closed")
+    alert.status = AlertStatus.CLOSED
+    alert.outcome = outcome
+    alert.outcome_note = note
+    alert.closed_by = by
+    alert.ended_at = alert.ended_at or timezone.now()
+    alert.purge_after = timezone.now() + timedelta(days=conf("LOCATION_RETENTION_DAYS"))
+    if case is not None:
+        alert.case = case
+    alert.full_clean(exclude=["client_id"])
+    alert.save()
+    audit_record(
+        actor=by, action=Action.UPDATE, obj=alert, case_id=case.pk if case else None, detail="cierre"
+    )
+    return alert

@@ -1,0 +1,107 @@
+"""Validation of a card at a merchant's till: what a merchant may ask and all she learns.
+
+``merchant_account_of`` only reads. ``card_validate`` counts the attempt (and, after the look-up, a failed
+one) in the shared cache (violeta.card.ratelimit), apart from the transaction, so a refused attempt is counted
+too; then it records the use and its audit record in one transaction.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from violeta.accounts.models import Role
+from violeta.audit.models import Action
+from violeta.audit.services import audit_record
+from violeta.card import numbers, ratelimit
+from violeta.card.models import Branch, Card, CardStatus, CardUse, MerchantAccount, ValidationResult
+
+
+@dataclass(frozen=True)
+class Validation:
+    """All a merchant ever learns: the answer and, for a card that exists, the holder's first name."""
+
+    result: str
+    first_name: str = ""
+
+    @property
+    def label(self) -> str:
+        return str(ValidationResult(self.result).label)
+
+
+def merchant_account_of(user) -> MerchantAccount:
+    """The business a till account belongs to; refused if it has none or the agreement is not in force."""
+    if not (user.is_authenticated and user.is_active and user.role == Role.MERCHANT):
+        raise PermissionDenied
+    account = MerchantAccount.objects.select_related("merchant", "branch").filter(user=user).first()
+    if account is None or not account.merchant.is_affiliated():
+        raise PermissionDenied
+    return account
+
+
+def _rate_limit(user, ip: str | None) -> tuple[list[str], dict[str, int]]:
+    """Count this attempt per account and per IP; refuse when over a limit. Returns the failure counters."""
+    conf = settings.CARD
+    attempts = [ratelimit.key(f"a:{user.pk}", 60)] + ([ratelimit.key(f"i:{ip}", 60)] if ip else [])
+    failures = [ratelimit.key(f"fa:{user.pk}", 900)] + ([ratelimit.key(f"fi:{ip}", 900)] if ip else [])
+    counts = ratelimit.read(attempts + failures)
+    new = ratelimit.bump(counts, attempts, 60)
+    limits = [conf["RATE_PER_MINUTE_ACCOUNT"], conf["RATE_PER_MINUTE_IP"]]
+    over = any(new[k] > limit for k, limit in zip(attempts, limits, strict=False))
+    if over or max(counts[k] for k in failures) >= conf["FAILURES_PER_15_MINUTES"]:
+        raise ValidationError(
+            _("Too many validations in a short time. Wait a few minutes and try again."), code="card_rate"
+        )
+    return failures, counts
+
+
+def card_validate(
+    *,
+    user,
+    account: MerchantAccount,
+    number: str = "",
+    token: str = "",
+    branch: Branch | None = None,
+    ip=None,
+) -> Validation:
+    """Answer valid / not valid / expired for a card shown at a till, and record the use.
+
+    Rate-limited per account and per IP (attempts per minute, failed look-ups per 15 minutes) so numbers
+    cannot be tried in bulk. The merchant learns the answer and the holder's first name, nothing else.
+    """
+    failure_keys, counts = _rate_limit(user, ip)
+    branch = branch or account.branch
+    if branch is not None and branch.merchant_id != account.merchant_id:
+        raise PermissionDenied
+    card = None
+    if token:
+        method = "qr"
+        card = Card.objects.select_related("application").filter(Card.by_token("verify", token)).first()
+    else:
+        method = "number"
+        number = numbers.compact_number(number)
+        if numbers.luhn_valid(number) and len(number) == 16:
+            card = Card.objects.select_related("application").filter(number=number).first()
+    if card is None or card.status != CardStatus.ACTIVE:
+        outcome = Validation(ValidationResult.NOT_VALID)
+    elif card.is_expired() or card.valid_from > timezone.localdate():
+        outcome = Validation(ValidationResult.EXPIRED, card.application.first_name)
+    else:
+        outcome = Validation(ValidationResult.VALID, card.application.first_name)
+    if card is None:
+        ratelimit.bump(counts, failure_keys, 900)
+    with transaction.atomic():
+        CardUse.objects.create(
+            card=card,
+            merchant_id=account.merchant_id,
+            branch=branch,
+            by=user,
+            result=outcome.result,
+            method=method,
+        )
+        if card is not None:
+            audit_record(actor=user, action=Action.VIEW, obj=card, detail="validación en comercio")
+    return outcome
