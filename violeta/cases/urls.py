@@ -1,6 +1,6 @@
 from django.urls import path
 
-from violeta.cases import internal_protocol_views, views
+from violeta.cases import views, views_internal_protocol
 
 app_name = "cases"
 urlpatterns = [
@@ -10,7 +10,7 @@ urlpatterns = [
     path("acceso-de-emergencia/", views.break_glass, name="break_glass"),
     path(
         "protocolo-interno/designaciones/",
-        internal_protocol_views.designations,
+        views_internal_protocol.designations,
         name="protocol_designations",
     ),
     path("<str:folio>/", views.case_detail, name="detail"),
@@ -22,7 +22,7 @@ urlpatterns = [
     path("<str:folio>/personas/nueva/", views.case_party_add, name="party_add"),
     path(
         "<str:folio>/protocolo-interno/",
-        internal_protocol_views.internal_protocol_open,
+        views_internal_protocol.internal_protocol_open,
         name="internal_protocol",
     ),
 ]

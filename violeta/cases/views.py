@@ -165,7 +165,7 @@ def case_detail(request, folio):
         "case": case,
         "page": page,
         "can_record": request.user.role in AREA_ROLES and case.is_active,
-        "can_manage_team": services.can_manage_team(request.user, case),
+        "can_manage_team": permissions.can_manage_team(request.user, case),
         "break_glass": selectors.is_break_glass(request.user, case),
         "close_form": CloseForm(),
         "team_form": TeamAddForm(),

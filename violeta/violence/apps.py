@@ -27,7 +27,7 @@ class ViolenceConfig(AppConfig):
 
 
 def _case_team_changed(sender, *, case, **kwargs):
-    from violeta.violence.services import case_team_changed
+    from violeta.violence.services.orders import case_team_changed
 
     case_team_changed(case=case)
 

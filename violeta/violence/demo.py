@@ -9,8 +9,15 @@ from datetime import timedelta
 
 from violeta.cases.models import ACTIVE_STATUSES, Case, CaseTeamMember
 from violeta.core.demo import Demo
-from violeta.violence import services
 from violeta.violence.models import ProtectionOrder, RiskInstrument
+from violeta.violence.services.incidents import (
+    aggressor_record,
+    incident_record,
+    trafficking_screening_record,
+)
+from violeta.violence.services.orders import protection_order_record
+from violeta.violence.services.risk import risk_assessment_record
+from violeta.violence.services.safety_plan import safety_plan_save
 
 INCIDENTS = [
     (
@@ -55,7 +62,7 @@ def load(demo: Demo) -> None:
     today = demo.today
     counts = demo.counts
     for index, case in enumerate(cases):
-        aggressor = services.aggressor_record(
+        aggressor = aggressor_record(
             case=case,
             by=lawyer,
             relationship="boss" if index == 5 else ("ex_partner" if index % 2 else "partner"),
@@ -65,7 +72,7 @@ def load(demo: Demo) -> None:
             substance_use="yes" if index in (0, 2) else "no",
         )
         by = psychologist if case.pk in with_psychologist else lawyer
-        services.incident_record(
+        incident_record(
             case=case,
             by=lawyer,
             occurred_on=today - timedelta(days=10 + index * 7),
@@ -87,7 +94,7 @@ def load(demo: Demo) -> None:
             answers["15"] = "unknown"
         if index == 2:
             # a first assessment, then a worse one: the trend rises
-            services.risk_assessment_record(
+            risk_assessment_record(
                 case=case, by=by, instrument=epv, answers={**answers, "4": "no", "17": "no"}
             )
             answers.update({"6": "yes", "7": "yes", "9": "yes", "18": "yes", "12": "yes"})
@@ -98,10 +105,10 @@ def load(demo: Demo) -> None:
                 "final_level": "high",
                 "override_reason": "Amenaza de muerte reciente que ella no refirió al inicio.",
             }
-        services.risk_assessment_record(case=case, by=by, instrument=epv, answers=answers, **extra)
+        risk_assessment_record(case=case, by=by, instrument=epv, answers=answers, **extra)
         counts["risk_assessments"] += 1
     if cases:
-        services.safety_plan_save(
+        safety_plan_save(
             case=cases[0],
             by=lawyer,
             safe_places="Casa de su hermana en la colonia Centro.",
@@ -114,7 +121,7 @@ def load(demo: Demo) -> None:
         )
         # about to expire: granted 55 days ago, so its reminder is already in the lawyer's inbox
         granted = today - timedelta(days=55)
-        services.protection_order_record(
+        protection_order_record(
             case=cases[0],
             by=lawyer,
             kind=ProtectionOrder.Kind.ADMINISTRATIVE,
@@ -128,7 +135,7 @@ def load(demo: Demo) -> None:
         counts["protection_orders"] += 1
     if len(cases) > 2:
         granted = today - timedelta(days=12)
-        services.protection_order_record(
+        protection_order_record(
             case=cases[2],
             by=lawyer,
             kind=ProtectionOrder.Kind.JUDICIAL,
@@ -139,7 +146,7 @@ def load(demo: Demo) -> None:
             granted_on=granted,
             expires_on=granted + timedelta(days=60),
         )
-        services.protection_order_record(
+        protection_order_record(
             case=cases[1],
             by=lawyer,
             kind=ProtectionOrder.Kind.ADMINISTRATIVE,
@@ -147,10 +154,10 @@ def load(demo: Demo) -> None:
             requested_on=today - timedelta(days=1),
         )
         counts["protection_orders"] += 2
-        services.trafficking_screening_record(
+        trafficking_screening_record(
             case=cases[1],
             by=lawyer,
             indicators=["documents_held", "controlled_pay"],
             notes="Refiere deuda con su empleador.",
         )
-        services.trafficking_screening_record(case=cases[3], by=lawyer, indicators=[])
+        trafficking_screening_record(case=cases[3], by=lawyer, indicators=[])

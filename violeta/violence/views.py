@@ -26,7 +26,7 @@ from violeta.violence.forms import (
 )
 from violeta.violence.permissions import ORDER_ROLES, WRITE_ROLES, can_lift_priority, can_mark_priority
 from violeta.violence.selectors import EXPIRING_ROLES, VIEW_ROLES
-from violeta.violence.services import SAFETY_PLAN_FIELDS
+from violeta.violence.services.safety_plan import SAFETY_PLAN_FIELDS
 
 ORDER_INTRO = gettext_lazy(
     "Administrative (public prosecutor) or judicial. It lasts up to 60 days from the grant and can be extended "

@@ -7,8 +7,11 @@ from pathlib import Path
 from django.core.management import call_command
 from django.utils import timezone
 
-from violeta.violence import services
 from violeta.violence.models import ProtectionOrder, RiskInstrument, ViolenceModality
+from violeta.violence.services.incidents import incident_record
+from violeta.violence.services.orders import protection_order_record
+from violeta.violence.services.risk import risk_assessment_record
+from violeta.violence.services.safety_plan import safety_plan_save
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -28,7 +31,7 @@ def made_up_instrument() -> RiskInstrument:
 
 
 def record_incident(case, by, **extra):
-    return services.incident_record(
+    return incident_record(
         case=case,
         by=by,
         occurred_on=extra.pop("occurred_on", timezone.localdate() - timedelta(days=3)),
@@ -44,13 +47,13 @@ def assess(case, by, instrument, yes=(), unknown=(), **extra):
     answers = {item["code"]: "no" for item in instrument.items}
     answers.update(dict.fromkeys(yes, "yes"))
     answers.update(dict.fromkeys(unknown, "unknown"))
-    return services.risk_assessment_record(case=case, by=by, instrument=instrument, answers=answers, **extra)
+    return risk_assessment_record(case=case, by=by, instrument=instrument, answers=answers, **extra)
 
 
 def granted_order(case, by, *, granted_days_ago=50, lasts=60, **extra):
     today = timezone.localdate()
     granted = today - timedelta(days=granted_days_ago)
-    return services.protection_order_record(
+    return protection_order_record(
         case=case,
         by=by,
         kind=extra.pop("kind", ProtectionOrder.Kind.ADMINISTRATIVE),
@@ -71,7 +74,7 @@ def matrix_kwargs(kind: str):
         case = world["case"]
         lawyer = case.opened_by
         if kind == "plan":
-            services.safety_plan_save(case=case, by=lawyer, code_word="girasol")
+            safety_plan_save(case=case, by=lawyer, code_word="girasol")
             return {"folio": case.folio}
         if kind == "incident":
             obj = record_incident(case, lawyer)

@@ -14,8 +14,10 @@ from violeta.cases.tests.factories import CaseFactory, StaffFactory
 from violeta.core import crypto
 from violeta.notifications.models import Notification
 from violeta.testing.db import raw_column
-from violeta.violence import services
 from violeta.violence.models import PriorityChange, SafetyPlan
+from violeta.violence.services.orders import protection_order_update
+from violeta.violence.services.risk import case_priority_lift, case_priority_mark
+from violeta.violence.services.safety_plan import safety_plan_save
 from violeta.violence.tests.factories import assess, epv_r, granted_order, made_up_instrument
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +44,7 @@ def test_coordinator_lifts_priority_with_a_reason_audited_and_on_the_timeline(
     _high(case, psychologist)
     case.refresh_from_db()
     assert case.is_priority
-    change = services.case_priority_lift(case=case, by=coordinator, reason=REASON)
+    change = case_priority_lift(case=case, by=coordinator, reason=REASON)
     case.refresh_from_db()
     assert not case.is_priority and case.priority_since is None and case.priority_reason == ""
     assert change.action == PriorityChange.Action.LIFTED and change.reason == REASON
@@ -68,7 +70,7 @@ def test_coordinator_lifts_priority_with_a_reason_audited_and_on_the_timeline(
 def test_lifting_without_a_written_reason_is_refused_in_spanish(case, psychologist, coordinator, reason):
     _high(case, psychologist)
     with pytest.raises(ValidationError) as exc:
-        services.case_priority_lift(case=case, by=coordinator, reason=reason)
+        case_priority_lift(case=case, by=coordinator, reason=reason)
     assert (
         "motivo" in " ".join(exc.value.messages).lower() or "reason" in " ".join(exc.value.messages).lower()
     )
@@ -83,12 +85,12 @@ def test_director_may_lift_but_not_the_professionals_nor_a_foreign_coordinator(
     _high(case, psychologist)
     for who in (lawyer, psychologist):
         with pytest.raises(PermissionDenied):
-            services.case_priority_lift(case=case, by=who, reason=REASON)
+            case_priority_lift(case=case, by=who, reason=REASON)
     # the social work coordination has no area on this case
     social_coordinator = StaffFactory(role="coordinator", area=area_social)
     with pytest.raises(PermissionDenied):
-        services.case_priority_lift(case=case, by=social_coordinator, reason=REASON)
-    services.case_priority_lift(case=case, by=director, reason=REASON)
+        case_priority_lift(case=case, by=social_coordinator, reason=REASON)
+    case_priority_lift(case=case, by=director, reason=REASON)
     case.refresh_from_db()
     assert not case.is_priority
 
@@ -110,7 +112,7 @@ def test_a_lower_assessment_never_lifts_it_but_suggests_it(case, psychologist, c
 
 def test_after_lifting_a_new_high_assessment_marks_it_again(case, psychologist, coordinator):
     _high(case, psychologist)
-    services.case_priority_lift(case=case, by=coordinator, reason=REASON)
+    case_priority_lift(case=case, by=coordinator, reason=REASON)
     _high(case, psychologist)
     case.refresh_from_db()
     assert case.is_priority
@@ -120,7 +122,7 @@ def test_after_lifting_a_new_high_assessment_marks_it_again(case, psychologist, 
 def test_a_professional_marks_priority_by_judgement_and_the_coordinators_are_told(
     case, psychologist, coordinator, psychology_coordinator
 ):
-    change = services.case_priority_mark(case=case, by=psychologist, reason="Refiere amenazas con arma ayer.")
+    change = case_priority_mark(case=case, by=psychologist, reason="Refiere amenazas con arma ayer.")
     case.refresh_from_db()
     assert case.is_priority and change.source == PriorityChange.Source.JUDGEMENT and change.assessment is None
     assert CaseEvent.objects.filter(case=case, kind=EventKind.PRIORITY).exists()
@@ -128,16 +130,16 @@ def test_a_professional_marks_priority_by_judgement_and_the_coordinators_are_tol
     assert told == {coordinator.pk, psychology_coordinator.pk}
     assert "amenazas" not in Notification.objects.filter(kind="violence.priority").first().message
     with pytest.raises(ValidationError):
-        services.case_priority_mark(case=case, by=psychologist, reason="Otra vez, por si acaso.")
+        case_priority_mark(case=case, by=psychologist, reason="Otra vez, por si acaso.")
 
 
 def test_marking_needs_a_reason_and_the_team(case, psychologist, outsider, receptionist):
     with pytest.raises(ValidationError) as exc:
-        services.case_priority_mark(case=case, by=psychologist, reason="")
+        case_priority_mark(case=case, by=psychologist, reason="")
     assert "reason" in exc.value.message_dict
     for who in (outsider, receptionist):  # another lawyer not on the team; the front desk
         with pytest.raises(PermissionDenied):
-            services.case_priority_mark(case=case, by=who, reason=REASON)
+            case_priority_mark(case=case, by=who, reason=REASON)
     case.refresh_from_db()
     assert not case.is_priority and not PriorityChange.objects.exists()
 
@@ -238,7 +240,7 @@ def test_when_the_last_lawyer_leaves_a_legal_coordination_that_sees_the_case_is_
 
 def test_revoked_or_expired_orders_are_not_revived_by_team_changes(case, lawyer, area_legal):
     order = granted_order(case, lawyer, granted_days_ago=10, lasts=60)
-    services.protection_order_update(order=order, by=lawyer, status="revoked")
+    protection_order_update(order=order, by=lawyer, status="revoked")
     newcomer = StaffFactory(role="legal", area=area_legal)
     case_team_add(case=case, user=newcomer, by=lawyer)
     assert not _pending(order, newcomer).exists()
@@ -287,7 +289,7 @@ def _plan_reminders(plan):
 
 def test_plan_review_date_reminds_whoever_set_it_and_moves_with_it(case, lawyer, psychologist):
     today = timezone.localdate()
-    plan = services.safety_plan_save(
+    plan = safety_plan_save(
         case=case, by=psychologist, code_word="girasol", review_on=today + timedelta(days=30)
     )
     reminder = _plan_reminders(plan).get()
@@ -295,22 +297,22 @@ def test_plan_review_date_reminds_whoever_set_it_and_moves_with_it(case, lawyer,
     assert timezone.localtime(reminder.deliver_at).date() == today + timedelta(days=30)
     assert case.folio in reminder.message and "girasol" not in reminder.message
     # someone else edits the plan without touching the date: the reminder stays as it was
-    services.safety_plan_save(case=case, by=lawyer, safe_places="Casa de su hermana")
+    safety_plan_save(case=case, by=lawyer, safe_places="Casa de su hermana")
     assert list(_plan_reminders(plan).filter(cancelled_at__isnull=True)) == [reminder]
     # a new date moves it (to whoever set the new one); clearing it withdraws it
-    services.safety_plan_save(case=case, by=lawyer, code_word="girasol", review_on=today + timedelta(days=10))
+    safety_plan_save(case=case, by=lawyer, code_word="girasol", review_on=today + timedelta(days=10))
     pending = _plan_reminders(plan).filter(cancelled_at__isnull=True)
     assert [(n.recipient, timezone.localtime(n.deliver_at).date()) for n in pending] == [
         (lawyer, today + timedelta(days=10))
     ]
-    services.safety_plan_save(case=case, by=lawyer, code_word="girasol", review_on=None)
+    safety_plan_save(case=case, by=lawyer, code_word="girasol", review_on=None)
     assert not _plan_reminders(plan).filter(cancelled_at__isnull=True).exists()
 
 
 @pytest.mark.parametrize("days", [0, -3, 181])
 def test_plan_review_date_must_be_ahead_and_within_six_months(case, psychologist, days):
     with pytest.raises(ValidationError) as exc:
-        services.safety_plan_save(
+        safety_plan_save(
             case=case,
             by=psychologist,
             code_word="girasol",

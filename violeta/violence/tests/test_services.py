@@ -11,8 +11,11 @@ from violeta.cases.tests.factories import CaseFactory
 from violeta.core import crypto
 from violeta.notifications.models import Notification
 from violeta.testing.db import raw_column
-from violeta.violence import services
 from violeta.violence.models import ProtectionOrder, RiskAssessment, ViolenceIncident
+from violeta.violence.services.incidents import aggressor_record, trafficking_screening_record
+from violeta.violence.services.orders import protection_order_record, protection_order_update
+from violeta.violence.services.risk import risk_assessment_record
+from violeta.violence.services.safety_plan import safety_plan_save
 from violeta.violence.tests.factories import assess, epv_r, granted_order, made_up_instrument, record_incident
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +27,7 @@ def case(lawyer, psychologist):
 
 
 def test_incident_with_types_modality_and_encrypted_narrative(case, lawyer):
-    aggressor = services.aggressor_record(
+    aggressor = aggressor_record(
         case=case, by=lawyer, relationship="partner", weapons_access="yes", lives_with_her="yes"
     )
     incident = record_incident(
@@ -106,13 +109,9 @@ def test_unknown_answers_flag_the_assessment_and_too_many_need_a_judgement(case,
 def test_answers_that_do_not_match_the_instrument_are_refused(case, psychologist):
     instrument = made_up_instrument()
     with pytest.raises(ValidationError):
-        services.risk_assessment_record(
-            case=case, by=psychologist, instrument=instrument, answers={"zz": "yes"}
-        )
+        risk_assessment_record(case=case, by=psychologist, instrument=instrument, answers={"zz": "yes"})
     with pytest.raises(ValidationError):
-        services.risk_assessment_record(
-            case=case, by=psychologist, instrument=instrument, answers={"a": "maybe"}
-        )
+        risk_assessment_record(case=case, by=psychologist, instrument=instrument, answers={"a": "maybe"})
 
 
 def test_high_risk_marks_priority_and_notifies_the_area_coordinators(
@@ -152,9 +151,9 @@ def test_override_upwards_also_triggers_priority(case, psychologist):
 
 def test_safety_plan_is_encrypted_and_updated_in_place(case, psychologist):
     with pytest.raises(ValidationError):
-        services.safety_plan_save(case=case, by=psychologist, safe_places="", code_word="")
-    plan = services.safety_plan_save(case=case, by=psychologist, code_word="girasol", documents_ready=True)
-    again = services.safety_plan_save(case=case, by=psychologist, safe_places="Casa de su hermana")
+        safety_plan_save(case=case, by=psychologist, safe_places="", code_word="")
+    plan = safety_plan_save(case=case, by=psychologist, code_word="girasol", documents_ready=True)
+    again = safety_plan_save(case=case, by=psychologist, safe_places="Casa de su hermana")
     assert again.pk == plan.pk
     again.refresh_from_db()
     assert again.code_word == "girasol" and again.safe_places == "Casa de su hermana"
@@ -178,7 +177,7 @@ def test_order_dates_follow_the_law(case, lawyer, changes, field):
     expires = granted + timedelta(days=changes.get("expires_days", 60))
     extended = expires + timedelta(days=changes["extended_days"]) if "extended_days" in changes else None
     with pytest.raises(ValidationError) as exc:
-        services.protection_order_record(
+        protection_order_record(
             case=case,
             by=lawyer,
             kind="judicial",
@@ -213,15 +212,13 @@ def test_expiry_reminders_are_scheduled_for_the_lawyers_and_follow_the_expiry(ca
     assert week.deliver_at > timezone.now()
     assert case.folio in week.message and expiry.strftime("%d/%m/%Y") in week.message
     # extended: the same reminders move to the new expiry, none is added
-    services.protection_order_update(
-        order=order, by=lawyer, extended_until=order.expires_on + timedelta(days=30)
-    )
+    protection_order_update(order=order, by=lawyer, extended_until=order.expires_on + timedelta(days=30))
     assert _reminders(order).count() == 2
     moved = _reminders(order).get(key__endswith=":1d")
     assert timezone.localtime(moved.deliver_at).date() == order.extended_until - timedelta(days=1)
     assert moved.cancelled_at is None
     # revoked: the pending reminders are withdrawn
-    services.protection_order_update(order=order, by=lawyer, status="revoked")
+    protection_order_update(order=order, by=lawyer, status="revoked")
     assert not _reminders(order).filter(cancelled_at__isnull=True).exists()
 
 
@@ -234,21 +231,21 @@ def test_order_recorded_close_to_expiry_reminds_now_once(case, lawyer, django_ca
 
 def test_requested_order_has_no_reminders_until_granted(case, lawyer):
     today = timezone.localdate()
-    order = services.protection_order_record(
+    order = protection_order_record(
         case=case, by=lawyer, kind="administrative", authority="Ministerio Público", requested_on=today
     )
     assert not _reminders(order).exists()
-    services.protection_order_update(
+    protection_order_update(
         order=order, by=lawyer, status="granted", granted_on=today, expires_on=today + timedelta(days=60)
     )
     assert _reminders(order).count() == 2
 
 
 def test_trafficking_indicator_flags_for_referral_and_tells_coordinators(case, lawyer, coordinator):
-    clean = services.trafficking_screening_record(case=case, by=lawyer, indicators=[])
+    clean = trafficking_screening_record(case=case, by=lawyer, indicators=[])
     assert not clean.flagged and not Notification.objects.exists()
-    flagged = services.trafficking_screening_record(case=case, by=lawyer, indicators=["documents_held"])
+    flagged = trafficking_screening_record(case=case, by=lawyer, indicators=["documents_held"])
     assert flagged.flagged
     assert Notification.objects.filter(recipient=coordinator, kind="violence.trafficking").exists()
     with pytest.raises(ValidationError):
-        services.trafficking_screening_record(case=case, by=lawyer, indicators=["nonsense"])
+        trafficking_screening_record(case=case, by=lawyer, indicators=["nonsense"])

@@ -8,7 +8,7 @@ from violeta.audit.models import Action, AuditEvent
 from violeta.cases.tests.factories import CaseFactory
 from violeta.notifications.models import Notification
 from violeta.violence.models import ProtectionOrder, RiskAssessment, ViolenceIncident
-from violeta.violence.services import safety_plan_save
+from violeta.violence.services.safety_plan import safety_plan_save
 from violeta.violence.tests.factories import assess, epv_r, granted_order, made_up_instrument, record_incident
 
 pytestmark = pytest.mark.django_db
@@ -255,7 +255,7 @@ def test_printed_plan_carries_no_institute_name_or_folio(client, case, psycholog
 
 
 def test_incident_links_the_case_aggressors(client, case, lawyer):
-    from violeta.violence.services import aggressor_record
+    from violeta.violence.services.incidents import aggressor_record
 
     client.force_login(lawyer)
     assert "aggressors" not in client.get(url("incident_create", case)).context["form"].fields
