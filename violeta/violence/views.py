@@ -13,7 +13,7 @@ from violeta.accounts.decorators import recent_authentication_required
 from violeta.accounts.permissions import refuse_by_role, staff_required
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
-from violeta.violence import selectors, services
+from violeta.violence import selectors
 from violeta.violence.forms import (
     AggressorForm,
     AssessmentForm,
@@ -26,6 +26,10 @@ from violeta.violence.forms import (
 )
 from violeta.violence.permissions import ORDER_ROLES, WRITE_ROLES, can_lift_priority, can_mark_priority
 from violeta.violence.selectors import EXPIRING_ROLES, VIEW_ROLES
+from violeta.violence.services import incidents as incident_services
+from violeta.violence.services import orders as order_services
+from violeta.violence.services import risk as risk_services
+from violeta.violence.services import safety_plan as plan_services
 from violeta.violence.services.safety_plan import SAFETY_PLAN_FIELDS
 
 ORDER_INTRO = gettext_lazy(
@@ -69,7 +73,7 @@ def incident_create(request, folio):
         if _save(
             request,
             form,
-            lambda: services.incident_record(case=case, by=request.user, **data),
+            lambda: incident_services.incident_record(case=case, by=request.user, **data),
             _("Violence incident recorded."),
         ):
             return _back(case)
@@ -97,7 +101,7 @@ def aggressor_create(request, folio):
         if _save(
             request,
             form,
-            lambda: services.aggressor_record(case=case, by=request.user, **data),
+            lambda: incident_services.aggressor_record(case=case, by=request.user, **data),
             _("Aggressor recorded."),
         ):
             return _back(case)
@@ -127,7 +131,7 @@ def assessment_create(request, folio):
         assessment = _save(
             request,
             form,
-            lambda: services.risk_assessment_record(
+            lambda: risk_services.risk_assessment_record(
                 case=case,
                 by=request.user,
                 instrument=instrument,
@@ -186,7 +190,7 @@ def safety_plan(request, folio):
             if _save(
                 request,
                 form,
-                lambda: services.safety_plan_save(case=case, by=request.user, **data),
+                lambda: plan_services.safety_plan_save(case=case, by=request.user, **data),
                 _("Safety plan saved."),
             ):
                 return redirect("violence:safety_plan", folio=case.folio)
@@ -204,7 +208,7 @@ def safety_plan_print(request, folio):
     if plan is None:
         raise Http404
     if request.method == "POST" and request.POST.get("confirm") == "yes":
-        services.safety_plan_print_record(plan=plan, by=request.user)
+        plan_services.safety_plan_print_record(plan=plan, by=request.user)
         return render_page(request, "violence/safety_plan_print.html", {"case": case, "plan": plan})
     return render_page(request, "violence/safety_plan_print_confirm.html", {"case": case, "plan": plan})
 
@@ -220,7 +224,7 @@ def order_create(request, folio):
         if _save(
             request,
             form,
-            lambda: services.protection_order_record(case=case, by=request.user, **data),
+            lambda: order_services.protection_order_record(case=case, by=request.user, **data),
             _("Protection order recorded."),
         ):
             return _back(case)
@@ -244,7 +248,7 @@ def order_edit(request, folio, pk):
         if _save(
             request,
             form,
-            lambda: services.protection_order_update(order=order, by=request.user, **changes),
+            lambda: order_services.protection_order_update(order=order, by=request.user, **changes),
             _("Protection order updated."),
         ):
             return _back(case)
@@ -265,7 +269,7 @@ def screening_create(request, folio):
         screening = _save(
             request,
             form,
-            lambda: services.trafficking_screening_record(case=case, by=request.user, **data),
+            lambda: incident_services.trafficking_screening_record(case=case, by=request.user, **data),
             _("Trafficking screening recorded."),
         )
         if screening:
@@ -301,7 +305,7 @@ def priority(request, folio):
         refuse_by_role(request)
     form = PriorityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        service = services.case_priority_lift if lifting else services.case_priority_mark
+        service = risk_services.case_priority_lift if lifting else risk_services.case_priority_mark
         if _save(
             request,
             form,
