@@ -1,6 +1,7 @@
 import json
 import logging
 
+from django.core.paginator import Page, Paginator
 from django.db import models, transaction
 
 from violeta.audit import chain
@@ -122,3 +123,13 @@ def audit_many(*, actor, action: str, objects, detail: str = "", case_of=None) -
             for obj in objects
         ]
     )
+
+
+def audited_page(*, actor, rows, page, per_page: int, detail: str, audited=None, case_of=None) -> Page:
+    """One page of ``rows`` (``Paginator.get_page``: a bad or out-of-range number gives the first or last page),
+    its reads audited: one VIEW event per row shown, or per ``audited(row)`` (e.g. the case of a plan). For the
+    selectors behind list pages, so a list view cannot forget to audit what it shows."""
+    shown = Paginator(rows, per_page).get_page(page)
+    objects = [audited(row) for row in shown.object_list] if audited else shown.object_list
+    audit_many(actor=actor, action=Action.VIEW, objects=objects, detail=detail, case_of=case_of)
+    return shown

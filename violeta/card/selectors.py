@@ -3,13 +3,13 @@
 from collections import Counter
 from dataclasses import dataclass
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
 from violeta.audit.models import Action
-from violeta.audit.services import audit_denied, audit_many, audit_record
+from violeta.audit.services import audit_denied, audit_many, audit_record, audited_page
 from violeta.card.models import (
     ApplicationStatus,
     Branch,
@@ -83,9 +83,7 @@ def office_queue_page(user, *, status: str, query: str = "", page=None, per_page
         rows, detail = _application_search(user, query), "búsqueda de solicitudes"
     else:
         rows, detail = _application_queue(user, status), "cola de solicitudes"
-    shown = Paginator(rows, per_page).get_page(page)
-    audit_many(actor=user, action=Action.VIEW, objects=shown.object_list, detail=detail)
-    return shown
+    return audited_page(actor=user, rows=rows, page=page, per_page=per_page, detail=detail)
 
 
 def _application_queue(user, status: str):

@@ -2,14 +2,14 @@
 
 from dataclasses import dataclass
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from violeta.accounts.models import AREA_ROLES, CASE_ROLES, Role, User
 from violeta.audit.models import Action
-from violeta.audit.services import audit_denied, audit_many, audit_record
+from violeta.audit.services import audit_denied, audit_record, audited_page
 from violeta.cases import timeline
 from violeta.cases.models import (
     AreaNote,
@@ -146,11 +146,10 @@ def case_list_page(
     user, *, scope: str = "mine", status: str = "", query: str = "", page=None, per_page: int = 25
 ) -> Page:
     """One page of "Mis expedientes" (``cases_for_user``), audited: one VIEW line per case on the page."""
-    shown = Paginator(cases_for_user(user, scope=scope, status=status, query=query), per_page).get_page(page)
-    audit_many(
-        actor=user, action=Action.VIEW, objects=shown.object_list, detail="listado", case_of=lambda c: c.pk
+    rows = cases_for_user(user, scope=scope, status=status, query=query)
+    return audited_page(
+        actor=user, rows=rows, page=page, per_page=per_page, detail="listado", case_of=lambda c: c.pk
     )
-    return shown
 
 
 def designated_staff():

@@ -7,14 +7,14 @@ logged). Everyone else on the case learns only that psychology attends her (``ps
 
 from dataclasses import dataclass
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Case as DbCase
 from django.db.models import Count, F, Max, Q, QuerySet, When
 from django.http import Http404
 
 from violeta.accounts.models import Area, Role
 from violeta.audit.models import Action
-from violeta.audit.services import audit_denied, audit_many, audit_record
+from violeta.audit.services import audit_denied, audit_record, audited_page
 from violeta.cases.models import Case, CaseStatus, CaseTeamMember
 from violeta.cases.selectors import access_case, can_read_area_notes, visible_cases
 from violeta.psychology.models import (
@@ -119,15 +119,15 @@ def psychology_panel(user, case: Case) -> PsychologyPanel:
 def plans_for_user(user, *, page=None, per_page: int = 50) -> Page:
     """ "Mis planes": one page of the plans in treatment on the psychologist's team cases (the coordinator: all
     she can see), audited: one VIEW line per woman on the page."""
-    shown = Paginator(_plans_in_treatment(user), per_page).get_page(page)
-    audit_many(
+    return audited_page(
         actor=user,
-        action=Action.VIEW,
-        objects=[plan.case for plan in shown.object_list],
+        rows=_plans_in_treatment(user),
+        page=page,
+        per_page=per_page,
         detail="planes de tratamiento",
+        audited=lambda plan: plan.case,
         case_of=lambda c: c.pk,
     )
-    return shown
 
 
 def _plans_in_treatment(user) -> QuerySet[TreatmentPlan]:

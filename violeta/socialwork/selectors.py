@@ -5,13 +5,13 @@ they return (``open_applications_for_user``)."""
 
 from dataclasses import dataclass
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404
 
 from violeta.accounts.models import Area, Role
 from violeta.audit.models import Action
-from violeta.audit.services import audit_denied, audit_many, audit_record
+from violeta.audit.services import audit_denied, audit_record, audited_page
 from violeta.cases.models import Case, CaseTeamMember
 from violeta.cases.selectors import access_case, can_read_area_notes, visible_cases
 from violeta.socialwork.models import (
@@ -110,15 +110,15 @@ def open_applications_for_user(user, *, page=None, per_page: int = 50) -> Page:
     """One page of the applications still waiting (pending or submitted) on the social worker's team cases; the
     coordinator's: all she can see. Oldest submission first: those are the ones to chase. Audited: one VIEW line
     per case on the page."""
-    shown = Paginator(_open_applications(user), per_page).get_page(page)
-    audit_many(
+    return audited_page(
         actor=user,
-        action=Action.VIEW,
-        objects=[a.case for a in shown.object_list],
+        rows=_open_applications(user),
+        page=page,
+        per_page=per_page,
         detail="solicitudes en trámite",
+        audited=lambda application: application.case,
         case_of=lambda c: c.pk,
     )
-    return shown
 
 
 def _open_applications(user) -> QuerySet[Application]:
