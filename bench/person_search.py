@@ -87,7 +87,18 @@ def intake(variant: names.Variant) -> list[int] | None:
     return [c.person.pk for c in found]
 
 
-ADAPTERS = {"staff_box": staff_box, "intake": intake}
+def intake_names(variant: names.Variant) -> list[int] | None:
+    """The intake's duplicate warning with the names alone (no birth date): the name matching by itself."""
+    from violeta.people.selectors import duplicate_candidates
+
+    if variant.fields is None:
+        return None
+    given, first, second = variant.fields
+    found = duplicate_candidates(given_names=given, first_surname=first, second_surname=second, limit=10)
+    return [c.person.pk for c in found]
+
+
+ADAPTERS = {"staff_box": staff_box, "intake": intake, "intake_names": intake_names}
 
 
 def adapter(spec: str):
@@ -220,7 +231,8 @@ def main():
     parser.add_argument(
         "--adapter",
         action="append",
-        help="staff_box, intake or module:function taking a Variant (repeatable; default: both of today's)",
+        help="staff_box, intake, intake_names or module:function taking a Variant (repeatable;"
+        " default: staff_box and intake)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database afterwards")
     args = parser.parse_args()
@@ -260,8 +272,9 @@ def main():
             began = time.perf_counter()
             result = run(search, queries, identity)
             report(f"{label} ({time.perf_counter() - began:.0f} s)", result)
+        print(f"\nload average at the end: {os.getloadavg()[0]:.2f}")
         print(
-            "\nrecall@k: her (or a person with exactly her names and birth date) among the first k results;"
+            "recall@k: her (or a person with exactly her names and birth date) among the first k results;"
             " SQL: exact-name equality on the indexed name_normalized, same query, same run"
         )
     finally:
