@@ -440,7 +440,8 @@ def load_nicknames(path: Path = NICKNAMES_CSV) -> list[tuple[str, str]]:
                     continue
             nickname, given = cells[nick_col], cells[name_col]
             if nickname and given and nickname.rstrip(".").lower() != "ma":
-                found.add((nickname, given))
+                # As staff type them: "lupita" in the file is typed "Lupita".
+                found.add((nickname[:1].upper() + nickname[1:], given))
     return sorted(found) or sorted(NICKNAMES.items())
 
 
