@@ -15,6 +15,9 @@ def _word_ids(word_model, words: set[str]) -> dict[str, int]:
     missing = [word_model(word=w) for w in sorted(words - known.keys())]
     if missing:
         word_model.objects.bulk_create(missing, ignore_conflicts=True)
+        from violeta.people.matching import VOCABULARY  # the matcher's copy of the vocabulary is stale now
+
+        VOCABULARY.invalidate()
         known = dict(word_model.objects.filter(word__in=words).values_list("word", "id"))
     return known
 
