@@ -47,8 +47,9 @@ class Person(models.Model):
     """A person known to the institute: the woman served (usuaria), and also her children or others in a case.
 
     Identity fields are as she gives them; intersectional fields (indigenous people, language, disability) are
-    optional and self-identified, used to adapt care, never required. ``name_normalized`` is what duplicate
-    detection compares (accents, case and common abbreviations removed).
+    optional and self-identified, used to adapt care, never required. Search and duplicate detection find her
+    through the words of her name (``PersonNameWord``, see ``people.matching``); ``name_normalized`` (accents,
+    case and common abbreviations removed) is kept for exact-name lookups.
     """
 
     given_names = models.CharField(_("given name(s)"), max_length=100)
