@@ -7,8 +7,10 @@
    Each way counts for less than the one before (``names.EXACT`` … ``FUZZY_2``).
 2. Candidates are the people who have those word ids in their word index (``PersonNameWord``: an indexed
    query, the same on SQLite and PostgreSQL), needing every query word matched for one or two words and all but
-   one from three words on. There is no silent row limit: past ``PEOPLE_SEARCH_CANDIDATE_LIMIT`` candidates the
-   result says the query is too broad (the caller asks for one more word) instead of dropping people.
+   one from three words on. There is no silent row limit: past ``PEOPLE_SEARCH_CANDIDATE_LIMIT`` candidates only
+   the people matching every word are ranked, and the result says so (``every_word_needed``); if they too are
+   past the limit, the result says the query is too broad (the caller asks for one more word) instead of
+   dropping people.
 3. Each candidate is ranked on her fields separately: how well each query word matched (exact above nickname
    above typo), how much of her given names, first surname and second surname the query covers (first surname
    weighs most), and whether the surnames came in her order ("Flores Moreno" ranks Josefina Flores Moreno above
@@ -132,6 +134,8 @@ class MatchResult:
     matches: list[NameMatch] = field(default_factory=list)
     too_broad: bool = False  # more candidates than the limit: nothing ranked, ask for one more word
     candidates: int = 0
+    # Ranked only the people matching every query word: too many matched all but one (see ``match_people``).
+    every_word_needed: bool = False
 
 
 def _chunks(items: list, size: int = 900):
@@ -213,13 +217,16 @@ def match_people(
         for group in groups
     ]
     limit = candidate_limit() if limit is None else limit
-    candidates = list(
-        postings.values("person_id")
-        .annotate(hits=reduce(operator.add, flags))
-        .filter(hits__gte=needed)
-        .order_by()
-        .values_list("person_id", flat=True)[: limit + 1]
-    )
+    by_person = postings.values("person_id").annotate(hits=reduce(operator.add, flags)).order_by()
+
+    def having(hits: int) -> list[int]:
+        return list(by_person.filter(hits__gte=hits).values_list("person_id", flat=True)[: limit + 1])
+
+    candidates, strict = having(needed), False
+    if len(candidates) > limit and needed < len(groups):
+        # Too many match all but one word: rank those who match every word (they rank above them anyway,
+        # but for a typo past the edit distance), and say so.
+        candidates, strict = having(len(groups)), True
     if len(candidates) > limit:
         return MatchResult(too_broad=True, candidates=len(candidates))
     words_of: dict[int, list[tuple]] = {}
@@ -237,4 +244,4 @@ def match_people(
             match.person_id = person_id
             matches.append(match)
     matches.sort(key=lambda m: (-m.score, m.person_id))
-    return MatchResult(matches=matches, candidates=len(candidates))
+    return MatchResult(matches=matches, candidates=len(candidates), every_word_needed=strict)

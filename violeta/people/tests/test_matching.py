@@ -132,3 +132,11 @@ def test_a_new_line_in_the_nickname_file_makes_a_new_nickname_find_her(people, t
 def test_a_new_person_is_found_at_once(people):
     new = PersonFactory(given_names="Xóchitl", first_surname="Zamarripa", second_surname="Uribe")
     assert top("Xochitl Samarripa") == [new.pk]
+
+
+def test_too_many_matching_all_but_one_word_ranks_those_matching_every_word_and_says_so(people, settings):
+    settings.PEOPLE_SEARCH_CANDIDATE_LIMIT = 2
+    # Two of the three words match three women (the limit is two); only one has all three words.
+    result = match_people(search_words("María Guadalupe Hernández"))
+    assert not result.too_broad and result.every_word_needed
+    assert [m.person_id for m in result.matches][:1] == [people["María Guadalupe Hernández Ruiz"].pk]
