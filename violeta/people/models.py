@@ -47,8 +47,9 @@ class Person(models.Model):
     """A person known to the institute: the woman served (usuaria), and also her children or others in a case.
 
     Identity fields are as she gives them; intersectional fields (indigenous people, language, disability) are
-    optional and self-identified, used to adapt care, never required. ``name_normalized`` is what duplicate
-    detection compares (accents, case and common abbreviations removed).
+    optional and self-identified, used to adapt care, never required. Search and duplicate detection find her
+    through the words of her name (``PersonNameWord``, see ``people.matching``); ``name_normalized`` (accents,
+    case and common abbreviations removed) is kept for exact-name lookups.
     """
 
     given_names = models.CharField(_("given name(s)"), max_length=100)
@@ -108,6 +109,45 @@ class Person(models.Model):
     @property
     def phone_display(self) -> str:
         return format_phone(self.phone)
+
+
+class NameWord(models.Model):
+    """One word of the vocabulary of people's names ("maria", "guadalupe", "hernandez"), as ``people.names``
+    cuts names. Small (tens of thousands of words for a million people): typed words are matched against it
+    by nickname and edit distance, and people are then found through ``PersonNameWord``. Words are only added."""
+
+    word = models.CharField(max_length=80, unique=True)
+
+    class Meta:
+        verbose_name = _("name word")
+        verbose_name_plural = _("name words")
+
+    def __str__(self):
+        return self.word
+
+
+class NameField(models.TextChoices):
+    GIVEN = "given", _("given name(s)")
+    SURNAME1 = "surname1", _("first surname")
+    SURNAME2 = "surname2", _("second surname")
+
+
+class PersonNameWord(models.Model):
+    """A word of a person's name, in which field and at which position: the search's index of people by name
+    word. Written by ``people.name_index`` in the same transaction as the person's name (``person_create``,
+    ``person_update``); never edited by hand."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_words")
+    word = models.ForeignKey(NameWord, on_delete=models.PROTECT, related_name="+")
+    field = models.CharField(max_length=8, choices=NameField.choices)
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "field", "position"], name="person_name_word_unique")
+        ]
+        # Candidates are found by word: (word, person) answers from the index alone.
+        indexes = [models.Index(fields=["word", "person"], name="person_name_word_lookup")]
 
 
 class PhoneChoice(models.TextChoices):

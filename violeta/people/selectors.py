@@ -6,10 +6,8 @@ reaches these reads through the hook ``people.visibility`` (see its docstring fo
 
 import contextlib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
-from django.conf import settings
-from django.contrib.postgres.search import TrigramSimilarity
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -17,13 +15,11 @@ from django.utils.translation import gettext as _
 
 from violeta.audit.models import Action
 from violeta.audit.services import audit_denied, audit_many, audit_record
-from violeta.core.text import normalize_name, similarity
 from violeta.core.validators import parse_curp, parse_phone
-from violeta.people import visibility
+from violeta.people import matching, visibility
 from violeta.people.models import Person
 
-NAME_THRESHOLD = 0.45  # below this, two names are not worth showing as the same person
-MAX_SCAN_SQLITE = 50_000
+NAME_WEIGHT = 0.85  # a name alone, however exact, is not as sure as the same CURP (1.0) or phone (0.9)
 
 
 @dataclass
@@ -35,21 +31,18 @@ class Candidate:
     reasons: list[str] = field(default_factory=list)
 
 
-def _name_scores(name: str) -> dict[int, float]:
-    """Person id → trigram similarity of the normalised name; pg_trgm with its GIN index on PostgreSQL."""
-    if not name:
-        return {}
-    if settings.USING_POSTGRES:
-        rows = (
-            Person.objects.filter(name_normalized__trigram_similar=name)
-            .annotate(sim=TrigramSimilarity("name_normalized", name))
-            .order_by("-sim")
-            .values_list("id", "name_normalized")[:200]
-        )
-    else:
-        rows = Person.objects.values_list("id", "name_normalized")[:MAX_SCAN_SQLITE]
-    # Score in Python in both cases, so both databases rank the same way.
-    return {pk: s for pk, other in rows if (s := similarity(name, other)) >= NAME_THRESHOLD}
+class Candidates(list):
+    """The candidates, best first; ``too_broad`` when the name alone matched more people than can be ranked
+    (``people.matching``): then only CURP, phone and, when given, birth date narrowed the name."""
+
+    too_broad: bool = False
+
+
+class SearchResults(list):
+    """The people found, best first; ``too_broad`` when the name matched more people than can be ranked (the
+    page asks for one more word: nobody is silently left out)."""
+
+    too_broad: bool = False
 
 
 def _birth_date_factor(wanted: date | None, found: date | None) -> tuple[float, str]:
@@ -74,11 +67,12 @@ def duplicate_candidates(
     phone: str | None = None,
     birth_date: date | None = None,
     limit: int = 8,
-) -> list[Candidate]:
+) -> Candidates:
     """The people already registered who are likely the one about to be registered, best first.
 
-    Exact on CURP and phone; accent-, case-, abbreviation- and typo-tolerant on names; close on birth date.
-    This is a pure read: the caller audits what it shows.
+    Exact on CURP and phone; names through ``people.matching`` (the same engine as the search box: accents,
+    case, abbreviations, nicknames, particles, typos, surname order); close on birth date. This is a pure read:
+    the caller audits what it shows.
     """
     found: dict[int, Candidate] = {}
 
@@ -104,9 +98,15 @@ def duplicate_candidates(
     if phone:
         for pk in Person.objects.filter(Q(phone=phone) | Q(phone_alt=phone)).values_list("id", flat=True):
             bump(pk, 0.9, _("same phone"))
-    name = normalize_name(f"{given_names} {first_surname} {second_surname}")
-    for pk, sim in _name_scores(name).items():
-        bump(pk, sim * 0.85, _("similar name"))
+    qwords = matching.form_words(given_names, first_surname, second_surname)
+    result = matching.match_people(qwords)
+    if result.too_broad and birth_date:
+        # Her birth date is strong evidence: rank among the namesakes born within a year of it.
+        year = timedelta(days=366)
+        near = Person.objects.filter(birth_date__range=(birth_date - year, birth_date + year))
+        result = matching.match_people(qwords, among=near)
+    for match in result.matches:
+        bump(match.person_id, match.score * NAME_WEIGHT, _("similar name"))
 
     # A blocked record (her ARCO cancellation) is out of every processing but the director's: never offered.
     people = (
@@ -121,10 +121,12 @@ def duplicate_candidates(
         cand.score = max(0.0, min(1.0, cand.score + delta))
         if reason:
             cand.reasons.append(reason)
-        if cand.score >= NAME_THRESHOLD * 0.85:
+        if cand.score >= matching.MIN_SCORE * NAME_WEIGHT:
             results.append(cand)
     results.sort(key=lambda c: (-c.score, c.person.full_name))
-    return results[:limit]
+    shown = Candidates(results[:limit])
+    shown.too_broad = result.too_broad
+    return shown
 
 
 DUPLICATE_KEYS = ("given_names", "first_surname", "second_surname", "curp", "phone", "birth_date")
@@ -217,42 +219,37 @@ def access_person(user, pk: int, *, detail: str = "") -> Person:
     return person
 
 
-def person_search(user, query: str, *, limit: int = 50) -> list[Person]:
-    """Search the people the user may see, by name (tolerant), CURP or phone. Audits the people shown."""
+def person_search(user, query: str, *, limit: int = 50) -> SearchResults:
+    """Search the people the user may see, by CURP, phone or name (``people.matching``, the engine of the
+    intake's duplicate warning too), best first. Audits the search (never what was typed) and the people shown.
+    ``too_broad`` on the result: the name matched more people than can be ranked; ask for one more word."""
     query = (query or "").strip()
+    results = SearchResults()
     if len(query) < 3:
-        return []
+        return results
     base = visible_people(user).select_related("neighborhood")
-    results: list[Person] = []
     with contextlib.suppress(ValidationError):
-        results = list(base.filter(curp=parse_curp(query))[:limit])
+        results.extend(base.filter(curp=parse_curp(query))[:limit])
     if not results and sum(ch.isdigit() for ch in query) >= 7:
         try:
             phone = parse_phone(query)
-            results = list(base.filter(Q(phone=phone) | Q(phone_alt=phone))[:limit])
+            results.extend(base.filter(Q(phone=phone) | Q(phone_alt=phone))[:limit])
         except ValidationError:
             pass
     if not results:
-        words = normalize_name(query).split()
-        qs = base
-        for word in words:
-            qs = qs.filter(name_normalized__contains=word)
-        results = list(qs[:limit]) if words else []
-    if not results:
-        visible_ids = set(base.values_list("id", flat=True)) if not user.is_director else None
-        scores = _name_scores(normalize_name(query))
-        ids = [
-            pk
-            for pk in sorted(scores, key=scores.get, reverse=True)
-            if visible_ids is None or pk in visible_ids
-        ]
-        people = base.in_bulk(ids[:limit])
-        results = [people[pk] for pk in ids[:limit] if pk in people]
+        found = matching.match_people(
+            matching.search_words(query), among=None if user.is_director else visible_people(user)
+        )
+        results.too_broad = found.too_broad
+        ids = [m.person_id for m in found.matches[:limit]]
+        people = base.in_bulk(ids)
+        results.extend(people[pk] for pk in ids if pk in people)
     audit_record(
         actor=user,
         action=Action.LOOKUP,
         object_type="people.search",
-        detail=f"búsqueda de personas: {len(results)} resultados",
+        detail=f"búsqueda de personas: {len(results)} resultados"
+        + (" (demasiado amplia)" if results.too_broad else ""),
     )
     audit_many(actor=user, action=Action.VIEW, objects=results, detail="resultado de búsqueda")
     return results

@@ -20,6 +20,7 @@ from violeta.people.models import (
     PrivacyNoticeText,
     SafeContactPreference,
 )
+from violeta.people.name_index import index_person
 from violeta.people.privacy_notice import PrivacyNotice, current_notice
 
 PERSON_FIELDS = (
@@ -95,6 +96,7 @@ def person_create(*, by, case_id: int | None = None, safe_contact: dict | None =
     _set_derived(person)
     person.full_clean()
     person.save()
+    index_person(person)
     prefs = SafeContactPreference(person=person, **(safe_contact or {}))
     prefs.full_clean()
     prefs.save()
@@ -112,6 +114,7 @@ def person_update(*, person: Person, by, case_id: int | None = None, **fields) -
     _set_derived(person)
     person.full_clean()
     person.save()
+    index_person(person)
     audit_record(
         actor=by, action=Action.UPDATE, obj=person, case_id=case_id, detail="datos de identificación"
     )

@@ -87,7 +87,11 @@ SECTIONS = {
     "privacy.rectificationnotice": gettext_lazy("Rectifications passed on to institutions"),
 }
 # Models that point at her but whose rows are not exported, and why.
-EXCLUDED: dict[str, str] = {}
+EXCLUDED: dict[str, str] = {
+    # The search's index of her name words: derived from the names exported with her registration data, and
+    # deleted with her record.
+    "people.personnameword": "derived search index of the names in her registration data",
+}
 
 # Fields that are not hers to read: hashes of PINs and tokens, unguessable link tokens, internal search keys.
 SECRET_PARTS = ("hash", "token", "name_normalized", "stored_name")
@@ -153,12 +157,11 @@ def her_rows(person) -> dict[str, models.QuerySet]:
 
 
 def rows_for(roots: dict[str, set]) -> dict[str, models.QuerySet]:
-    """Label → queryset of the rows of these roots and of every model that points at them."""
+    """Label → queryset of the rows of these roots and of every model that points at them (EXCLUDED ones too:
+    erasure deletes them; the export leaves them out)."""
     roots = {label: set(roots.get(label, ())) for label in ROOT_LABELS}
     rows = {label: apps.get_model(label).objects.filter(pk__in=ids) for label, ids in roots.items()}
     for label, paths in discover().items():
-        if label in EXCLUDED:
-            continue
         rule = Q()
         for lookup, root in paths:
             if roots[root]:
@@ -262,6 +265,8 @@ def build_export(person, *, generated_by) -> tuple[bytes, dict[str, int]]:
     counts: dict[str, int] = {}
     rows_by_label = her_rows(person)
     for label, queryset in rows_by_label.items():
+        if label in EXCLUDED:
+            continue
         model = apps.get_model(label)
         fields = [f for f in model._meta.concrete_fields if not is_secret(f)]
         section = Section(

@@ -1,0 +1,73 @@
+"""One engine behind the search box and the intake's duplicate warning (issue 15): what staff type finds her."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from violeta.people.selectors import duplicate_candidates, person_search
+from violeta.people.tests.factories import PersonFactory
+from violeta.people.tests.test_matching import PEOPLE
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people(db):
+    return {
+        " ".join(n): PersonFactory(given_names=n[0], first_surname=n[1], second_surname=n[2]) for n in PEOPLE
+    }
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        (("Lupita", "Hernández", "Ruiz"), "María Guadalupe Hernández Ruiz"),
+        (("Lola", "Gutiérrez", "Ochoa"), "Dolores Gutiérrez Ochoa"),
+        (("Rosario", "DelaCruz", "Méndez"), "Rosario de la Cruz Méndez"),
+        (("Josefina", "Flores", "Moreno"), "Josefina Flores Moreno"),
+        (("Josefina", "Moreno", "Flores"), "Josefina Moreno Flores"),
+        (("Ma.", "Martínez", ""), "María Martínez López"),
+        (("Refugio", "Domingez", "Salas"), "Refugio Domínguez Salas"),
+    ],
+)
+def test_the_intake_warning_and_the_search_box_agree(people, director, typed, expected):
+    warned = duplicate_candidates(given_names=typed[0], first_surname=typed[1], second_surname=typed[2])
+    searched = person_search(director, " ".join(typed))
+    assert warned[0].person == searched[0] == people[expected]
+
+
+def test_the_search_box_finds_her_by_her_nickname(people, director):
+    assert person_search(director, "Chepina Flores Moreno")[0] == people["Josefina Flores Moreno"]
+
+
+def test_given_name_and_first_surname_put_her_above_women_with_that_second_surname(people, director):
+    found = person_search(director, "María Martínez")
+    assert found[0] == people["María Martínez López"]
+    assert found.index(people["María López Martínez"]) > 0
+
+
+def test_the_intake_warning_ranks_the_exact_surname_order_above_the_swapped_one(people):
+    candidates = duplicate_candidates(given_names="Josefina", first_surname="Flores", second_surname="Moreno")
+    scores = {c.person: c.score for c in candidates}
+    assert candidates[0].person == people["Josefina Flores Moreno"]
+    assert scores[people["Josefina Flores Moreno"]] > scores[people["Josefina Moreno Flores"]]
+
+
+def test_a_too_broad_search_says_so_and_drops_nobody_silently(people, director, client, settings):
+    settings.PEOPLE_SEARCH_CANDIDATE_LIMIT = 3
+    found = person_search(director, "María")
+    assert found.too_broad and found == []
+    client.force_login(director)
+    body = client.post(reverse("people:search"), {"q": "María"}).content.decode()
+    assert "Agregue otra palabra" in body
+    assert person_search(director, "María Ortega")[0] == people["María de Jesús Ortega Quintero"]
+
+
+def test_a_too_broad_name_at_intake_is_narrowed_by_her_birth_date(people, settings):
+    born = datetime.date(1990, 3, 4)
+    her = PersonFactory(given_names="María", first_surname="Ochoa", second_surname="", birth_date=born)
+    settings.PEOPLE_SEARCH_CANDIDATE_LIMIT = 3
+    assert duplicate_candidates(given_names="María").too_broad
+    candidates = duplicate_candidates(given_names="María", birth_date=born)
+    assert candidates[0].person == her
