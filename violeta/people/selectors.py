@@ -38,6 +38,13 @@ class Candidates(list):
     too_broad: bool = False
 
 
+class DuplicateMatches(list):
+    """What the desk is shown, best first; ``too_broad`` as in ``Candidates``: the desk is told that the name
+    alone is too common to check, rather than shown an empty warning that reads as "not registered"."""
+
+    too_broad: bool = False
+
+
 class SearchResults(list):
     """The people found, best first; ``too_broad`` when the name matched more people than can be ranked (the
     page asks for one more word: nobody is silently left out)."""
@@ -160,10 +167,10 @@ def _matched_phone_tail(person: Person, typed_phone: str | None) -> str:
     return typed_phone[-4:] if typed_phone in (person.phone, person.phone_alt) else ""
 
 
-def duplicate_matches(user, candidates: list[Candidate], *, phone: str | None = None) -> list[DuplicateMatch]:
+def duplicate_matches(user, candidates: list[Candidate], *, phone: str | None = None) -> DuplicateMatches:
     """What the desk is shown of ``duplicate_candidates``, audited: one lookup event for the search (how many
     were shown, never what was typed) and one per person shown."""
-    matches = [
+    matches = DuplicateMatches(
         DuplicateMatch(
             person_id=c.person.pk,
             name=c.person.full_name,
@@ -173,7 +180,8 @@ def duplicate_matches(user, candidates: list[Candidate], *, phone: str | None = 
             reasons=tuple(c.reasons),
         )
         for c in candidates
-    ]
+    )
+    matches.too_broad = getattr(candidates, "too_broad", False)
     audit_record(
         actor=user,
         action=Action.LOOKUP,
@@ -189,7 +197,7 @@ def duplicate_matches(user, candidates: list[Candidate], *, phone: str | None = 
     return matches
 
 
-def intake_duplicate_check(user, **typed) -> list[DuplicateMatch]:
+def intake_duplicate_check(user, **typed) -> DuplicateMatches:
     """The people already registered who may be the one at the desk, as the desk may see them (audited)."""
     typed = {k: typed.get(k) for k in DUPLICATE_KEYS}
     return duplicate_matches(user, duplicate_candidates(**typed), phone=typed["phone"])

@@ -201,3 +201,17 @@ def test_choosing_someone_who_is_not_among_the_candidates_is_refused(client, rec
     response = client.post(reverse("cases:intake"), intake_data(**{"c-existing_person": stranger.pk}))
     assert response.status_code == 404
     assert Case.objects.count() == 1
+
+
+def test_a_too_broad_name_at_the_desk_says_so_instead_of_showing_nobody(client, receptionist, settings):
+    """Issue 15: past the candidate limit the warning must not look like "nobody with that name"."""
+    for surname in ("Baeza", "Olivas", "Quintero", "Zamora"):
+        PersonFactory(given_names="María", first_surname="Hernández", second_surname=surname)
+    settings.PEOPLE_SEARCH_CANDIDATE_LIMIT = 3
+    client.force_login(receptionist)
+    body = lookup(client, given_names="María", first_surname="Hernández").content.decode()
+    assert "Muchas personas tienen ese nombre" in body
+    settings.PEOPLE_SEARCH_CANDIDATE_LIMIT = 2000
+    body = lookup(client, given_names="María", first_surname="Hernández").content.decode()
+    assert "Muchas personas tienen ese nombre" not in body
+    assert "María Hernández Baeza" in body
