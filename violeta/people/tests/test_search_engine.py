@@ -70,4 +70,6 @@ def test_a_too_broad_name_at_intake_is_narrowed_by_her_birth_date(people, settin
     settings.PEOPLE_SEARCH_CANDIDATE_LIMIT = 3
     assert duplicate_candidates(given_names="María").too_broad
     candidates = duplicate_candidates(given_names="María", birth_date=born)
-    assert candidates[0].person == her
+    # First, or level with the first (a fixture person may share her name and a close birth date by chance).
+    best = candidates[0].score
+    assert any(c.person == her and c.score == best for c in candidates)
