@@ -27,6 +27,7 @@ import argparse
 import importlib
 import os
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -42,15 +43,30 @@ from violeta.testing import names
 KS = (1, 5, 10)
 
 
-def _own_database(seed_pid: int) -> tuple[str, str | None]:
-    """Point DATABASE_URL at a database of the benchmark's own; returns (description, PostgreSQL db to drop)."""
+def _own_database(seed_pid: int, reuse: str | None = None) -> tuple[str, str | None]:
+    """Point DATABASE_URL at a database of the benchmark's own; returns (description, PostgreSQL db to drop).
+
+    ``reuse``: a PostgreSQL database name or a SQLite directory kept between runs (built on the first run)."""
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
-        db = f"violeta_bench_search_{seed_pid}"
+        db = reuse or f"violeta_bench_search_{seed_pid}"
         parts = urlsplit(url)
         os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{db}"))
-        psql(f'CREATE DATABASE "{db}"')
-        return f"PostgreSQL ({db})", db
+        query = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-tAc"]
+        exists = (
+            reuse
+            and subprocess.run(
+                [*query, f"SELECT 1 FROM pg_database WHERE datname = '{db}'"], capture_output=True, text=True
+            ).stdout.strip()
+        )
+        if not exists:
+            psql(f'CREATE DATABASE "{db}"')
+        return f"PostgreSQL ({db})", None if reuse else db
+    if reuse:
+        os.makedirs(reuse, exist_ok=True)
+        os.environ["VIOLETA_VAR_DIR"] = reuse
+        os.environ.pop("DATABASE_URL", None)
+        return f"SQLite ({reuse}/violeta.sqlite3, kept)", None
     var = tempfile.mkdtemp(prefix="violeta-bench-search-")
     os.environ["VIOLETA_VAR_DIR"] = var
     os.environ.pop("DATABASE_URL", None)
@@ -68,6 +84,31 @@ def staff_box(variant: names.Variant) -> list[int]:
     from violeta.people.selectors import person_search
 
     return [p.pk for p in person_search(_STATE["director"], variant.text, limit=50)]
+
+
+def staff_box_born(variant: names.Variant) -> list[int]:
+    """The staff search box with her birth date typed after the name (day/month/year), as the page suggests."""
+    from violeta.people.selectors import person_search
+
+    born = variant.person.birth_date.strftime("%d/%m/%Y")
+    return [p.pk for p in person_search(_STATE["director"], f"{variant.text} {born}", limit=50)]
+
+
+def search_page(variant: names.Variant) -> list[int]:
+    """The search page itself, as the browser POSTs it (the whole page: middleware, view, template), with her
+    birth date after the name; the people in the order the page lists them."""
+    import re
+
+    if "client" not in _STATE:
+        from django.test import Client
+
+        _STATE["client"] = Client(HTTP_HOST="127.0.0.1")
+        _STATE["client"].force_login(_STATE["director"])
+    born = variant.person.birth_date.strftime("%d/%m/%Y")
+    response = _STATE["client"].post("/personas/", {"q": f"{variant.text} {born}"})
+    if response.status_code != 200:
+        raise RuntimeError(f"the search page answered {response.status_code}")
+    return [int(pk) for pk in re.findall(r'href="/personas/(\d+)/"', response.content.decode())]
 
 
 def intake(variant: names.Variant) -> list[int] | None:
@@ -98,7 +139,13 @@ def intake_names(variant: names.Variant) -> list[int] | None:
     return [c.person.pk for c in found]
 
 
-ADAPTERS = {"staff_box": staff_box, "intake": intake, "intake_names": intake_names}
+ADAPTERS = {
+    "staff_box": staff_box,
+    "staff_box_born": staff_box_born,
+    "search_page": search_page,
+    "intake": intake,
+    "intake_names": intake_names,
+}
 
 
 def adapter(spec: str):
@@ -241,10 +288,15 @@ def main():
         " default: staff_box and intake)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database afterwards")
+    parser.add_argument(
+        "--reuse",
+        metavar="NAME",
+        help="a PostgreSQL database name (or a SQLite directory) kept between runs: built if empty, else reused",
+    )
     args = parser.parse_args()
     adapters = [adapter(spec) for spec in (args.adapter or ["staff_box", "intake"])]
 
-    where, pg_db = _own_database(os.getpid())
+    where, pg_db = _own_database(os.getpid(), args.reuse)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "violeta.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     import django
@@ -259,12 +311,20 @@ def main():
         started = time.perf_counter()
         call_command("migrate", verbosity=0)
         migrated = time.perf_counter()
-        drawn, ids = build(args.people, args.seed)
+        from violeta.people.models import Person
+
+        if args.reuse and Person.objects.count() == args.people:
+            drawn = names.people(args.people, seed=args.seed)
+            ids = list(Person.objects.order_by("pk").values_list("pk", flat=True))
+        else:
+            drawn, ids = build(args.people, args.seed)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE people_person")
         built = time.perf_counter()
-        _STATE["director"] = User.objects.create_user(
+        _STATE["director"] = User.objects.filter(
+            email="directora@bench.test"
+        ).first() or User.objects.create_user(
             "directora@bench.test", None, full_name="Directora", role=Role.DIRECTOR
         )
         identity = {pk: p.identity for pk, p in zip(ids, drawn, strict=True)}

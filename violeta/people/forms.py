@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from violeta.core.forms import BootstrapFormMixin, CurpField, DateInput, PhoneField
+from violeta.people.matching import split_birth_date
 from violeta.people.models import Consent, ConsentPurpose, Gender, Neighborhood, PhoneChoice
 
 
@@ -90,3 +91,8 @@ class ConsentForm(BootstrapFormMixin, forms.ModelForm):
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Name, CURP or phone"), required=False, max_length=100)
+
+    def clean_q(self):
+        q = self.cleaned_data["q"]
+        split_birth_date(q)  # a birth date typed with the name must exist and not be in the future
+        return q

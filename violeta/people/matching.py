@@ -19,26 +19,35 @@
 The score is between 0 and 1; ``MIN_SCORE`` is the least worth showing.
 """
 
-import operator
+import re
+from collections import Counter
 from dataclasses import dataclass, field
-from functools import reduce
+from datetime import date
+from itertools import combinations
 
 from django.conf import settings
-from django.db.models import Case, IntegerField, Max, QuerySet, Value, When
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Max, QuerySet
+from django.utils.translation import gettext as _
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from violeta.people import names
-from violeta.people.models import NameField, NameWord, PersonNameWord
+from violeta.people.models import NameField, NameWord, PersonNamePair, PersonNameWord
+from violeta.people.name_index import pair_key
 
 FUZZY_1 = 0.8  # one letter off
 FUZZY_2 = 0.65  # two letters off
 PREFIX = 0.7  # the start of a longer word (the last word of a search, still being typed)
 MIN_SCORE = 0.45
 DEFAULT_CANDIDATE_LIMIT = 2000
+RANK_CHUNK = 300  # candidates read and scored at a time, best first, until no one left can enter the results
 
 # How much of her name each field is: the first surname identifies most, the second surname least.
 FIELD_WEIGHTS = {NameField.GIVEN: 0.3, NameField.SURNAME1: 0.45, NameField.SURNAME2: 0.25}
+# A name alone, however exact, is not as sure as the same CURP (1.0) or phone (0.9) at intake.
+NAME_WEIGHT = 0.85
+SAME_BIRTH_DATE, CLOSE_BIRTH_DATE, FAR_BIRTH_DATE = 0.15, 0.05, -0.25
 SURNAME_ORDER_PENALTY = 0.08
 WRONG_FIELD_PENALTY = 0.04
 
@@ -62,6 +71,38 @@ def search_words(text: str) -> list[QueryWord]:
     return [QueryWord(w, prefix=(i == len(words) - 1)) for i, w in enumerate(words)]
 
 
+_DAY_FIRST = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?!\d)")
+_YEAR_FIRST = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+
+
+def split_birth_date(text: str) -> tuple[str, date | None]:
+    """A birth date typed in the search box with the name ("María López 12/03/1985", day first as in Mexico, or
+    1985-03-12; two-digit years are the last century's when past this year's): (the rest, the date).
+    Raises ValidationError, in Spanish, for a date that does not exist or is in the future."""
+    for pattern, order in ((_YEAR_FIRST, "ymd"), (_DAY_FIRST, "dmy")):
+        found = pattern.search(text)
+        if not found:
+            continue
+        parts = dict(zip(order, (int(g) for g in found.groups()), strict=True))
+        if parts["y"] < 100:
+            this_year = date.today().year % 100
+            parts["y"] += 1900 if parts["y"] > this_year else 2000
+        try:
+            born = date(parts["y"], parts["m"], parts["d"])
+        except ValueError:
+            raise ValidationError(
+                _("The date %(date)s does not exist. Type it as day/month/year, e.g. 12/03/1985.")
+                % {"date": found.group(0)},
+                code="invalid_date",
+            ) from None
+        if born > date.today():
+            raise ValidationError(
+                _("The date %(date)s is in the future.") % {"date": found.group(0)}, code="future_date"
+            )
+        return (text[: found.start()] + " " + text[found.end() :]).strip(), born
+    return text, None
+
+
 def form_words(given_names: str = "", first_surname: str = "", second_surname: str = "") -> list[QueryWord]:
     """The words of a name typed field by field (the intake form)."""
     fields = names.analyse(given_names or "", first_surname or "", second_surname or "")
@@ -69,21 +110,21 @@ def form_words(given_names: str = "", first_surname: str = "", second_surname: s
 
 
 class _Vocabulary:
-    """The name words, kept in memory for edit-distance matching and reloaded when words were added."""
+    """The name words, kept in memory for edit-distance matching. Words are only ever added: the copy is reloaded
+    when the newest word id changes (another process added one) or when this process added one (``invalidate``)."""
 
     def __init__(self):
-        self._key = None
+        self._latest = None
         self.words: list[str] = []
 
     def invalidate(self) -> None:
-        self._key = None
+        self._latest = None
 
     def current(self) -> list[str]:
-        latest = NameWord.objects.order_by("-id").values_list("id", flat=True).first()
-        key = (latest, NameWord.objects.count()) if latest is not None else (None, 0)
-        if key != self._key:
+        latest = NameWord.objects.aggregate(latest=Max("id"))["latest"]
+        if latest is None or latest != self._latest:
             self.words = list(NameWord.objects.values_list("word", flat=True))
-            self._key = key
+            self._latest = latest
         return self.words
 
 
@@ -125,8 +166,10 @@ def _expand(qwords: list[QueryWord]) -> list[dict[int, float]]:
 @dataclass
 class NameMatch:
     person_id: int
-    score: float
+    score: float  # what results are ordered by: the name, weighed with her birth date when one was given
     exact: bool  # every query word matched one of her words as typed
+    name_score: float = 0.0  # the name alone (0–1)
+    born_reason: str = ""  # "same date of birth", "close date of birth" or ""
 
 
 @dataclass
@@ -136,6 +179,22 @@ class MatchResult:
     candidates: int = 0
     # Ranked only the people matching every query word: too many matched all but one (see ``match_people``).
     every_word_needed: bool = False
+    # The name alone was too broad: ranked only the people born within a year of the birth date given.
+    narrowed_by_birth: bool = False
+
+
+def birth_date_evidence(wanted: date | None, found: date | None) -> tuple[float, str]:
+    """How much her recorded birth date adds to (or takes from) a name match, and why (shown to staff)."""
+    if not wanted or not found:
+        return 0.0, ""
+    if wanted == found:
+        return SAME_BIRTH_DATE, _("same date of birth")
+    swapped = wanted.month == found.day and wanted.day == found.month and wanted.year == found.year
+    if swapped or abs((wanted - found).days) <= 366:
+        return CLOSE_BIRTH_DATE, _("close date of birth")
+    if abs(wanted.year - found.year) > 5:
+        return FAR_BIRTH_DATE, ""
+    return 0.0, ""
 
 
 def _chunks(items: list, size: int = 900):
@@ -148,17 +207,16 @@ def _score(qwords: list[QueryWord], expansions: list[dict[int, float]], words: l
     # Best pairs first, each of her words used once: (quality, query index, her word index).
     pairs = sorted(
         (
-            (expansions[qi].get(word_id, 0.0), qi, wi)
+            (quality, qi, wi)
             for qi in range(len(qwords))
             for wi, (_f, _p, word_id) in enumerate(words)
+            if (quality := expansions[qi].get(word_id, 0.0)) > 0
         ),
         key=lambda t: (-t[0], t[1], t[2]),
     )
     assigned: dict[int, tuple[float, int]] = {}
     used: set[int] = set()
     for quality, qi, wi in pairs:
-        if quality <= 0:
-            break
         if qi in assigned or wi in used:
             continue
         assigned[qi] = (quality, wi)
@@ -187,61 +245,193 @@ def _score(qwords: list[QueryWord], expansions: list[dict[int, float]], words: l
             penalty += WRONG_FIELD_PENALTY
     score = max(0.0, min(1.0, 0.55 * quality_part + 0.45 * coverage - penalty))
     exact = len(assigned) == len(qwords) and all(q >= names.EXACT for q, _wi in assigned.values())
-    return NameMatch(person_id=0, score=score, exact=exact)
+    return NameMatch(person_id=0, score=score, exact=exact, name_score=score)
+
+
+def _best_possible(words_matched: int, words_typed: int, born: date | None) -> float:
+    """The highest score a person matching that many of the typed words can reach (every match exact, her whole
+    name covered, the same birth date): people below it need not be read once enough people are above it."""
+    name = min(1.0, 0.55 * words_matched / words_typed + 0.45)
+    return name * NAME_WEIGHT + (SAME_BIRTH_DATE if born else 0.0)
+
+
+def _words_matched_at_most(pairs_found: int) -> int:
+    """A person who matches m typed words with m of her words has at least m·(m−1)/2 of the query's pairs."""
+    m = 1
+    while (m + 1) * m // 2 <= pairs_found:
+        m += 1
+    return m
+
+
+class _Search:
+    """One search: finds the candidates in the word and pair index, then ranks them (see ``match_people``)."""
+
+    def __init__(self, qwords, expansions, groups, *, among, limit, born):
+        self.qwords, self.expansions, self.groups = qwords, expansions, groups
+        self.among, self.limit, self.born = among, limit, born
+        self.years = None
+
+    def _rows(self, model, **lookup):
+        rows = model.objects.filter(**lookup)
+        if self.years and model is PersonNamePair:
+            rows = rows.filter(born_year__range=self.years)
+        elif self.years:
+            rows = rows.filter(person__birth_date__year__range=self.years)
+        if self.among is not None:
+            rows = rows.filter(person_id__in=self.among.values("id"))
+        return rows
+
+    def one_word(self) -> Counter | None:
+        """People with a word matching the only word that matched anything (None: more than the limit)."""
+        ids = set()
+        rows = self._rows(PersonNameWord, word_id__in=self.groups[0]).values_list("person_id", flat=True)
+        for person_id in rows.distinct()[: self.limit + 1]:
+            ids.add(person_id)
+        return None if len(ids) > self.limit else Counter(dict.fromkeys(ids, 0))
+
+    def pair_sizes(self) -> dict[tuple[int, int], tuple[list[int], int]]:
+        """For each two typed words: the pair keys and how many people have them (counted up to the limit)."""
+        sizes = {}
+        for i, j in combinations(range(len(self.groups)), 2):
+            keys = sorted({pair_key(a, b) for a in self.groups[i] for b in self.groups[j]})
+            size = self._rows(PersonNamePair, pair__in=keys)[: self.limit + 1].count() if keys else 0
+            sizes[(i, j)] = (keys, size)
+        return sizes
+
+    def people_with(self, keys: list[int]) -> Counter:
+        """Person id → how many of these pairs she has."""
+        found = Counter()
+        for chunk in _chunks(keys):
+            for person_id, hits in (
+                self._rows(PersonNamePair, pair__in=chunk)
+                .values("person_id")
+                .annotate(hits=Count("id"))
+                .values_list("person_id", "hits")
+                .order_by()
+            ):
+                found[person_id] += hits
+        return found
+
+    def candidates(self, need: int) -> tuple[Counter | None, bool]:
+        """People matching at least ``need`` of the typed words that matched anything (person → pairs found),
+        or None when more than the limit; and whether only those matching every word are ranked."""
+        m = len(self.groups)
+        if m == 1:
+            return self.one_word(), False
+        sizes = self.pair_sizes()
+        small = {pair: keys for pair, (keys, size) in sizes.items() if size <= self.limit}
+        if need < m:
+            # A person missing one typed word has every pair of the others: for three words each pair counts;
+            # from four, two pairs without a word in common cover her (whichever word she misses).
+            covers = (
+                [list(sizes)]
+                if m == 3
+                else [
+                    [a, b]
+                    for a, b in combinations(sizes, 2)
+                    if not set(a) & set(b) and a in small and b in small
+                ]
+            )
+            if any(all(pair in small for pair in cover) for cover in covers):
+                found = self.people_with([k for keys in small.values() for k in keys])
+                least = max(1, need * (need - 1) // 2 - (need - 2))
+                found = Counter({pk: hits for pk, hits in found.items() if hits >= least})
+                if len(found) <= self.limit:
+                    return found, False
+        # Every word needed: the smallest pairs that together cover every typed word.
+        cover, covered = [], set()
+        for pair, _keys in sorted(small.items(), key=lambda item: sizes[item[0]][1]):
+            if not set(pair) <= covered:
+                cover.append(pair)
+                covered |= set(pair)
+        if covered != set(range(m)):
+            return None, True
+        found = self.people_with([k for pair in cover for k in small[pair]])
+        found = Counter({pk: hits for pk, hits in found.items() if hits >= len(cover)})
+        return (found if len(found) <= self.limit else None), True
+
+    def rank(self, found: Counter, top: int | None) -> list[NameMatch]:
+        """Score the candidates, those with most pairs first; stop when no one left can enter the first ``top``."""
+        order = [pk for pk, _hits in found.most_common()]
+        ranked: list[NameMatch] = []
+        for chunk in _chunks(order, RANK_CHUNK):
+            if top and len(ranked) >= top:
+                ranked.sort(key=lambda match: (-match.score, match.person_id))
+                bound = _best_possible(
+                    _words_matched_at_most(found[chunk[0]]) if found[chunk[0]] else 1,
+                    len(self.qwords),
+                    self.born,
+                )
+                if ranked[top - 1].score > bound:
+                    break
+            rows = PersonNameWord.objects.filter(person_id__in=chunk).order_by(
+                "person_id", "field", "position"
+            )
+            words_of: dict[int, list[tuple]] = {}
+            born_of: dict[int, date | None] = {}
+            columns = ("person_id", "field", "position", "word_id")
+            if self.born:
+                columns += ("person__birth_date",)
+            for row in rows.values_list(*columns):
+                words_of.setdefault(row[0], []).append(row[1:4])
+                if self.born:
+                    born_of[row[0]] = row[4]
+            for person_id, words in words_of.items():
+                match = _score(self.qwords, self.expansions, words)
+                if match.score < MIN_SCORE:
+                    continue
+                match.person_id = person_id
+                delta, match.born_reason = birth_date_evidence(self.born, born_of.get(person_id))
+                match.score = max(0.0, min(1.0, match.name_score * NAME_WEIGHT + delta))
+                ranked.append(match)
+        ranked.sort(key=lambda match: (-match.score, match.person_id))
+        return ranked[:top] if top else ranked
 
 
 def match_people(
-    qwords: list[QueryWord], *, among: QuerySet | None = None, limit: int | None = None
+    qwords: list[QueryWord],
+    *,
+    among: QuerySet | None = None,
+    limit: int | None = None,
+    born: date | None = None,
+    top: int | None = None,
 ) -> MatchResult:
-    """The people whose names match these words, best first (only those scoring ``MIN_SCORE`` or more).
+    """The people whose names match these words, best first (only those whose name scores ``MIN_SCORE`` or more).
 
     ``among`` restricts the candidates (e.g. the people a user may see); ``limit`` overrides the candidate
-    limit. Past the limit, nothing is ranked and ``too_broad`` is set: never a silently partial answer.
+    limit; ``born``, a birth date typed with the name: evidence in the ranking, and when the name alone has too
+    many candidates, the ranking is among the people born within a year of it (``narrowed_by_birth``); ``top``:
+    how many results the caller shows (the rest need not be ranked). Past the limit, nothing is ranked and
+    ``too_broad`` is set: never a silently partial answer.
     """
     qwords = [q for q in qwords if q.text]
     if not qwords:
         return MatchResult()
     expansions = _expand(qwords)
-    groups = [set(e) for e in expansions if e]
-    if not groups:
-        return MatchResult()
+    kept = [(q, e) for q, e in zip(qwords, expansions, strict=True) if e]
     needed = len(qwords) if len(qwords) <= 2 else len(qwords) - 1
-    if len(groups) < needed:
+    if len(kept) < needed:
         return MatchResult()
-    postings = PersonNameWord.objects.filter(word_id__in=set().union(*groups))
-    if among is not None:
-        postings = postings.filter(person_id__in=among.values("id"))
-    # One flag per query word (does she have any word it matched?); enough of them make her a candidate.
-    flags = [
-        Max(Case(When(word_id__in=group, then=Value(1)), default=Value(0), output_field=IntegerField()))
-        for group in groups
-    ]
-    limit = candidate_limit() if limit is None else limit
-    by_person = postings.values("person_id").annotate(hits=reduce(operator.add, flags)).order_by()
-
-    def having(hits: int) -> list[int]:
-        return list(by_person.filter(hits__gte=hits).values_list("person_id", flat=True)[: limit + 1])
-
-    candidates, strict = having(needed), False
-    if len(candidates) > limit and needed < len(groups):
-        # Too many match all but one word: rank those who match every word (they rank above them anyway,
-        # but for a typo past the edit distance), and say so.
-        candidates, strict = having(len(groups)), True
-    if len(candidates) > limit:
-        return MatchResult(too_broad=True, candidates=len(candidates))
-    words_of: dict[int, list[tuple]] = {}
-    for chunk in _chunks(candidates):
-        for person_id, field_name, position, word_id in (
-            PersonNameWord.objects.filter(person_id__in=chunk)
-            .order_by("person_id", "field", "position")
-            .values_list("person_id", "field", "position", "word_id")
-        ):
-            words_of.setdefault(person_id, []).append((field_name, position, word_id))
-    matches = []
-    for person_id, words in words_of.items():
-        match = _score(qwords, expansions, words)
-        if match.score >= MIN_SCORE:
-            match.person_id = person_id
-            matches.append(match)
-    matches.sort(key=lambda m: (-m.score, m.person_id))
-    return MatchResult(matches=matches, candidates=len(candidates), every_word_needed=strict)
+    groups = [set(e) for _q, e in kept]
+    search = _Search(
+        qwords,
+        expansions,
+        groups,
+        among=among,
+        limit=candidate_limit() if limit is None else limit,
+        born=born,
+    )
+    found, strict = search.candidates(needed)
+    narrowed = False
+    if found is None and born:
+        search.years = (born.year - 1, born.year + 1)
+        found, strict = search.candidates(needed)
+        narrowed = True
+    if found is None:
+        return MatchResult(too_broad=True, candidates=search.limit + 1)
+    return MatchResult(
+        matches=search.rank(found, top),
+        candidates=len(found),
+        every_word_needed=strict and needed < len(groups),
+        narrowed_by_birth=narrowed,
+    )

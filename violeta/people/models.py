@@ -150,6 +150,21 @@ class PersonNameWord(models.Model):
         indexes = [models.Index(fields=["word", "person"], name="person_name_word_lookup")]
 
 
+class PersonNamePair(models.Model):
+    """Two words of one person's name as one number (the smaller word id × 2³² + the larger), with her birth
+    year: the search's index of people by two words at once. A query of two or more words finds its candidates
+    here without reading every person who bears a frequent word ("María", "Hernández"), and a too-broad name is
+    narrowed to the years around a birth date from the index alone. Written with ``PersonNameWord`` by
+    ``people.name_index``; never edited by hand."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    pair = models.BigIntegerField()
+    born_year = models.PositiveSmallIntegerField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["pair", "born_year", "person"], name="person_name_pair_lookup")]
+
+
 class PhoneChoice(models.TextChoices):
     MAIN = "main", _("Main phone")
     ALT = "alt", _("Other phone")

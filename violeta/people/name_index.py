@@ -1,13 +1,26 @@
-"""The word index of people's names (``NameWord``, ``PersonNameWord``), kept current with the names themselves.
+"""The word index of people's names (``NameWord``, ``PersonNameWord``, ``PersonNamePair``), kept current with the
+names themselves.
 
-``index_person`` is called by the people services that create or rename a person, inside their transaction, so
-the index never lags the name. ``index_people`` (re)builds it for many people at once: the migration that
-introduced it, and any bulk load. Both take the model classes as arguments so the migration can pass its own.
+``index_person`` is called by the people services that create or change a person (name or birth date), inside
+their transaction, so the index never lags her record. ``index_people`` (re)builds it for many people at once:
+the migrations that introduced it, and any bulk load. Both take the model classes as arguments so a migration
+can pass its own.
+
+The words are cut in Python (``people.names``); the pairs are derived from the words in one INSERT … SELECT per
+batch, so rebuilding the index for a million people is a few minutes, not an hour of Python objects.
 """
 
 from collections.abc import Iterable
 
+from django.db import connection
+
 from violeta.people.names import analyse
+
+PAIR_SHIFT = 1 << 32  # pair = smaller word id * 2**32 + larger word id (word ids stay below 2**31)
+
+
+def pair_key(a: int, b: int) -> int:
+    return a * PAIR_SHIFT + b if a <= b else b * PAIR_SHIFT + a
 
 
 def _word_ids(word_model, words: set[str]) -> dict[str, int]:
@@ -22,27 +35,59 @@ def _word_ids(word_model, words: set[str]) -> dict[str, int]:
     return known
 
 
-def index_people(people: Iterable, *, word_model=None, person_word_model=None) -> int:
-    """Write the name words of these people (replacing what they had). Returns how many rows were written."""
-    if word_model is None or person_word_model is None:
-        from violeta.people.models import NameWord, PersonNameWord
+def insert_pairs(person_word_model, pair_model, person_model, person_ids: list[int]) -> None:
+    """Every two words of each of these people (each pair once per person), with her birth year."""
+    words = person_word_model._meta.db_table
+    pairs = pair_model._meta.db_table
+    people = person_model._meta.db_table
+    if connection.vendor == "postgresql":
+        low, high, year = "LEAST", "GREATEST", "EXTRACT(YEAR FROM p.birth_date)::smallint"
+    else:
+        low, high, year = "MIN", "MAX", "CAST(strftime('%%Y', p.birth_date) AS INTEGER)"
+    placeholders = ", ".join(["%s"] * len(person_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {pairs} (person_id, pair, born_year)"  # noqa: S608 (table names from the models)
+            f" SELECT DISTINCT a.person_id, {low}(a.word_id, b.word_id) * {PAIR_SHIFT} + {high}(a.word_id, b.word_id),"
+            f" {year}"
+            f" FROM {words} a JOIN {words} b ON b.person_id = a.person_id"
+            f" AND (a.field < b.field OR (a.field = b.field AND a.position < b.position))"
+            f" JOIN {people} p ON p.id = a.person_id"
+            f" WHERE a.person_id IN ({placeholders})",
+            person_ids,
+        )
 
-        word_model, person_word_model = NameWord, PersonNameWord
+
+def index_people(people: Iterable, *, word_model=None, person_word_model=None, pair_model=None) -> int:
+    """Write the name words (and their pairs) of these people, replacing what they had. Returns how many word
+    rows were written. Without ``pair_model`` (a migration from before the pairs), only the words."""
+    if word_model is None or person_word_model is None:
+        from violeta.people.models import NameWord, Person, PersonNamePair, PersonNameWord
+
+        word_model, person_word_model, pair_model = NameWord, PersonNameWord, PersonNamePair
+        person_model = Person
+    else:
+        person_model = person_word_model._meta.get_field("person").related_model
     people = list(people)
     if not people:
         return 0
     analysed = {p.pk: list(analyse(p.given_names, p.first_surname, p.second_surname).items()) for p in people}
     ids = _word_ids(word_model, {word for items in analysed.values() for _f, _p, word in items})
-    person_word_model.objects.filter(person_id__in=analysed.keys()).delete()
+    person_ids = list(analysed)
+    person_word_model.objects.filter(person_id__in=person_ids).delete()
     rows = [
         person_word_model(person_id=pk, word_id=ids[word], field=field, position=position)
         for pk, items in analysed.items()
         for field, position, word in items
     ]
-    person_word_model.objects.bulk_create(rows, batch_size=2000)
+    person_word_model.objects.bulk_create(rows, batch_size=5000)
+    if pair_model is not None:
+        pair_model.objects.filter(person_id__in=person_ids).delete()
+        for start in range(0, len(person_ids), 900):  # SQLite's limit on query parameters
+            insert_pairs(person_word_model, pair_model, person_model, person_ids[start : start + 900])
     return len(rows)
 
 
 def index_person(person) -> None:
-    """Keep one person's name words current (call inside the transaction that writes her name)."""
+    """Keep one person's name words current (call inside the transaction that writes her name or birth date)."""
     index_people([person])

@@ -6,7 +6,7 @@ reaches these reads through the hook ``people.visibility`` (see its docstring fo
 
 import contextlib
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
@@ -18,8 +18,6 @@ from violeta.audit.services import audit_denied, audit_many, audit_record
 from violeta.core.validators import parse_curp, parse_phone
 from violeta.people import matching, visibility
 from violeta.people.models import Person
-
-NAME_WEIGHT = 0.85  # a name alone, however exact, is not as sure as the same CURP (1.0) or phone (0.9)
 
 
 @dataclass
@@ -47,22 +45,11 @@ class DuplicateMatches(list):
 
 class SearchResults(list):
     """The people found, best first; ``too_broad`` when the name matched more people than can be ranked (the
-    page asks for one more word: nobody is silently left out)."""
+    page asks for one more word: nobody is silently left out); ``narrowed_by_birth`` when it did, and the birth
+    date typed with it narrowed the ranking to the people born within a year of it (the page says so)."""
 
     too_broad: bool = False
-
-
-def _birth_date_factor(wanted: date | None, found: date | None) -> tuple[float, str]:
-    if not wanted or not found:
-        return 0.0, ""
-    if wanted == found:
-        return 0.15, _("same date of birth")
-    swapped = wanted.month == found.day and wanted.day == found.month and wanted.year == found.year
-    if swapped or abs((wanted - found).days) <= 366:
-        return 0.05, _("close date of birth")
-    if abs(wanted.year - found.year) > 5:
-        return -0.25, ""
-    return 0.0, ""
+    narrowed_by_birth: bool = False
 
 
 def duplicate_candidates(
@@ -106,14 +93,11 @@ def duplicate_candidates(
         for pk in Person.objects.filter(Q(phone=phone) | Q(phone_alt=phone)).values_list("id", flat=True):
             bump(pk, 0.9, _("same phone"))
     qwords = matching.form_words(given_names, first_surname, second_surname)
-    result = matching.match_people(qwords)
-    if result.too_broad and birth_date:
-        # Her birth date is strong evidence: rank among the namesakes born within a year of it.
-        year = timedelta(days=366)
-        near = Person.objects.filter(birth_date__range=(birth_date - year, birth_date + year))
-        result = matching.match_people(qwords, among=near)
+    # Her birth date is evidence in the ranking and, when the name alone is too common, narrows it to the
+    # people born within a year of it (``people.matching``).
+    result = matching.match_people(qwords, born=birth_date, top=limit + 5)
     for match in result.matches:
-        bump(match.person_id, match.score * NAME_WEIGHT, _("similar name"))
+        bump(match.person_id, match.name_score * matching.NAME_WEIGHT, _("similar name"))
 
     # A blocked record (her ARCO cancellation) is out of every processing but the director's: never offered.
     people = (
@@ -124,11 +108,11 @@ def duplicate_candidates(
         if pk not in people:
             continue
         cand.person = people[pk]
-        delta, reason = _birth_date_factor(birth_date, cand.person.birth_date)
+        delta, reason = matching.birth_date_evidence(birth_date, cand.person.birth_date)
         cand.score = max(0.0, min(1.0, cand.score + delta))
         if reason:
             cand.reasons.append(reason)
-        if cand.score >= matching.MIN_SCORE * NAME_WEIGHT:
+        if cand.score >= matching.MIN_SCORE * matching.NAME_WEIGHT:
             results.append(cand)
     results.sort(key=lambda c: (-c.score, c.person.full_name))
     shown = Candidates(results[:limit])
@@ -229,12 +213,17 @@ def access_person(user, pk: int, *, detail: str = "") -> Person:
 
 def person_search(user, query: str, *, limit: int = 50) -> SearchResults:
     """Search the people the user may see, by CURP, phone or name (``people.matching``, the engine of the
-    intake's duplicate warning too), best first. Audits the search (never what was typed) and the people shown.
+    intake's duplicate warning too), best first. A birth date typed with the name (12/03/1985, 1985-03-12)
+    ranks as it does at intake. Audits the search (never what was typed) and the people shown.
     ``too_broad`` on the result: the name matched more people than can be ranked; ask for one more word."""
     query = (query or "").strip()
     results = SearchResults()
     if len(query) < 3:
         return results
+    try:
+        words, born = matching.split_birth_date(query)
+    except ValidationError:  # an impossible date: the form says so; here, search the words as typed
+        words, born = query, None
     base = visible_people(user).select_related("neighborhood")
     with contextlib.suppress(ValidationError):
         results.extend(base.filter(curp=parse_curp(query))[:limit])
@@ -246,9 +235,13 @@ def person_search(user, query: str, *, limit: int = 50) -> SearchResults:
             pass
     if not results:
         found = matching.match_people(
-            matching.search_words(query), among=None if user.is_director else visible_people(user)
+            matching.search_words(words),
+            among=None if user.is_director else visible_people(user),
+            born=born,
+            top=limit,
         )
         results.too_broad = found.too_broad
+        results.narrowed_by_birth = found.narrowed_by_birth
         ids = [m.person_id for m in found.matches[:limit]]
         people = base.in_bulk(ids)
         results.extend(people[pk] for pk in ids if pk in people)

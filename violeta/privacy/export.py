@@ -88,9 +88,10 @@ SECTIONS = {
 }
 # Models that point at her but whose rows are not exported, and why.
 EXCLUDED: dict[str, str] = {
-    # The search's index of her name words: derived from the names exported with her registration data, and
+    # The search's index of her name words and their pairs: derived from the names exported with her registration data, and
     # deleted with her record.
     "people.personnameword": "derived search index of the names in her registration data",
+    "people.personnamepair": "derived search index of the names in her registration data (pairs of words)",
 }
 
 # Fields that are not hers to read: hashes of PINs and tokens, unguessable link tokens, internal search keys.

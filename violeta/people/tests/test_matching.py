@@ -140,3 +140,51 @@ def test_too_many_matching_all_but_one_word_ranks_those_matching_every_word_and_
     result = match_people(search_words("María Guadalupe Hernández"))
     assert not result.too_broad and result.every_word_needed
     assert [m.person_id for m in result.matches][:1] == [people["María Guadalupe Hernández Ruiz"].pk]
+
+
+def test_ranking_only_the_first_results_gives_the_same_first_results(db, monkeypatch):
+    """``top`` stops reading candidates who cannot reach the first places: the first places are unchanged."""
+    from violeta.people import matching
+    from violeta.people.models import Person
+    from violeta.people.name_index import index_people
+    from violeta.testing import names as generated
+
+    scored = []
+    score = matching._score
+    monkeypatch.setattr(matching, "RANK_CHUNK", 5)
+    monkeypatch.setattr(matching, "_score", lambda *args: scored.append(1) or score(*args))
+    drawn = generated.people(400, seed=3)
+    rows = Person.objects.bulk_create(
+        Person(given_names=p.given_names, first_surname=p.first_surname, second_surname=p.second_surname)
+        for p in drawn
+    )
+    # Women sharing two of her three words: candidates for "Rosa Ibarra Soto" who cannot outrank her.
+    rows += Person.objects.bulk_create(
+        [
+            Person(given_names="Rosa", first_surname="Ibarra", second_surname=s)
+            for s in ("Ruiz", "Vega", "Mora") * 4
+        ]
+        + [
+            Person(given_names="Rosa", first_surname=s, second_surname="Soto")
+            for s in ("Ruiz", "Vega", "Mora") * 4
+        ]
+        + [Person(given_names="Rosa", first_surname="Ibarra", second_surname="Soto")]
+    )
+    index_people(rows)
+    queries = [p.full_name for p in drawn[:25]] + [
+        f"{p.given_names.split()[0]} {p.first_surname}" for p in drawn[:25]
+    ]
+    for query in [*queries, "Rosa Ibarra Soto"]:
+        every = match_people(search_words(query), limit=10_000)
+        for top in (1, 3):
+            first = match_people(search_words(query), limit=10_000, top=top)
+            assert [m.score for m in first.matches] == [m.score for m in every.matches[:top]], query
+    scored.clear()
+    match_people(search_words("Rosa Ibarra Soto"), limit=10_000)
+    all_scored = len(scored)
+    scored.clear()
+    assert (
+        match_people(search_words("Rosa Ibarra Soto"), limit=10_000, top=1).matches[0].person_id
+        == rows[-1].pk
+    )
+    assert all_scored >= 25 and len(scored) <= 10  # the shortcut was taken

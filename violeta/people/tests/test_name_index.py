@@ -39,3 +39,45 @@ def test_the_migration_backfills_people_written_before_the_index():
     migration = importlib.import_module("violeta.people.migrations.0005_name_word_index")
     migration.backfill(django_apps, None)
     assert [w for *_, w in words_of(person)] == ["xochitl", "zamarripa"]
+
+
+def pairs_of(person):
+    from violeta.people.models import PersonNamePair
+
+    return sorted(PersonNamePair.objects.filter(person=person).values_list("pair", "born_year"))
+
+
+def expected_pairs(person, year):
+    from itertools import combinations
+
+    from violeta.people.name_index import pair_key
+
+    ids = list(PersonNameWord.objects.filter(person=person).values_list("word_id", flat=True))
+    return sorted({(pair_key(a, b), year) for a, b in combinations(ids, 2)})
+
+
+def test_every_two_words_of_her_name_are_indexed_with_her_birth_year(lawyer):
+    import datetime
+
+    person = PersonFactory(
+        given_names="María Luisa",
+        first_surname="López",
+        second_surname="López",
+        birth_date=datetime.date(1980, 1, 2),
+    )
+    found = pairs_of(person)
+    # maría-luisa, maría-lópez, luisa-lópez, lópez-lópez: each pair once.
+    assert len(found) == 4 and found == expected_pairs(person, 1980)
+    person_update(person=person, by=lawyer, second_surname="Ruiz", birth_date=datetime.date(1981, 5, 6))
+    assert pairs_of(person) == expected_pairs(person, 1981) and len(pairs_of(person)) == 6
+
+
+def test_the_pair_migration_backfills_people_indexed_by_word_only():
+    from violeta.people.models import PersonNamePair
+
+    person = PersonFactory(given_names="Itzel", first_surname="Zamarripa", second_surname="Ochoa")
+    before = pairs_of(person)
+    PersonNamePair.objects.filter(person=person).delete()
+    migration = importlib.import_module("violeta.people.migrations.0006_name_pair_index")
+    migration.backfill(django_apps, None)
+    assert pairs_of(person) == before and len(before) == 3

@@ -73,3 +73,44 @@ def test_a_too_broad_name_at_intake_is_narrowed_by_her_birth_date(people, settin
     # First, or level with the first (a fixture person may share her name and a close birth date by chance).
     best = candidates[0].score
     assert any(c.person == her and c.score == best for c in candidates)
+
+
+def test_a_birth_date_typed_in_the_search_box_puts_her_first_among_namesakes(people, director):
+    born = datetime.date(1987, 11, 23)
+    namesakes = [
+        PersonFactory(given_names="Rosa", first_surname="Ibarra", second_surname="Soto", birth_date=d)
+        for d in (datetime.date(1960, 1, 1), datetime.date(1999, 2, 2), datetime.date(1975, 5, 5))
+    ]
+    her = PersonFactory(given_names="Rosa", first_surname="Ibarra", second_surname="Soto", birth_date=born)
+    for typed in ("Rosa Ibarra Soto 23/11/1987", "1987-11-23 Rosa Ibarra", "rosa ibarra 23.11.87"):
+        found = person_search(director, typed)
+        assert found[0] == her, typed
+        assert set(found[1:4]) == set(namesakes), typed
+
+
+def test_a_too_broad_name_with_a_birth_date_in_the_search_box_is_narrowed_and_says_so(
+    people, director, client, settings
+):
+    born = datetime.date(1990, 3, 4)
+    her = PersonFactory(given_names="María", first_surname="Ochoa", second_surname="", birth_date=born)
+    settings.PEOPLE_SEARCH_CANDIDATE_LIMIT = 3
+    assert person_search(director, "María").too_broad
+    found = person_search(director, "María 04/03/1990")
+    assert found.narrowed_by_birth and not found.too_broad and her in found[:1]
+    client.force_login(director)
+    body = client.post(reverse("people:search"), {"q": "María 04/03/1990"}).content.decode()
+    assert "nacidas a menos de un año de la fecha escrita" in body
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("Rosa Ibarra 31/02/1987", "La fecha 31/02/1987 no existe"),
+        ("Rosa Ibarra 01/01/2090", "está en el futuro"),
+    ],
+)
+def test_an_impossible_birth_date_in_the_search_box_is_explained_in_spanish(director, client, typed, message):
+    client.force_login(director)
+    response = client.post(reverse("people:search"), {"q": typed})
+    assert response.status_code == 200
+    assert message in response.content.decode()
