@@ -184,7 +184,7 @@ def build(n: int, seed: int) -> tuple[list[names.PersonName], list[int]]:
         ]
         ids += [row.pk for row in Person.objects.bulk_create(rows)]
         if index_people is not None:
-            index_people(rows)
+            index_people(rows, contiguous=True)
     if None in ids:
         raise RuntimeError("bulk_create did not return primary keys")
     return drawn, ids

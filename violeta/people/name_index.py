@@ -35,8 +35,9 @@ def _word_ids(word_model, words: set[str]) -> dict[str, int]:
     return known
 
 
-def insert_pairs(person_word_model, pair_model, person_model, person_ids: list[int]) -> None:
-    """Every two words of each of these people (each pair once per person), with her birth year."""
+def insert_pairs(person_word_model, pair_model, person_model, person_ids: list[int] | range) -> None:
+    """Every two words of each of these people (each pair once per person), with her birth year. A ``range`` of
+    ids (a rebuild: everyone from one id to another) is one range scan, however many people it holds."""
     words = person_word_model._meta.db_table
     pairs = pair_model._meta.db_table
     people = person_model._meta.db_table
@@ -44,7 +45,10 @@ def insert_pairs(person_word_model, pair_model, person_model, person_ids: list[i
         low, high, year = "LEAST", "GREATEST", "EXTRACT(YEAR FROM p.birth_date)::smallint"
     else:
         low, high, year = "MIN", "MAX", "CAST(strftime('%%Y', p.birth_date) AS INTEGER)"
-    placeholders = ", ".join(["%s"] * len(person_ids))
+    if isinstance(person_ids, range):
+        where, params = "a.person_id BETWEEN %s AND %s", [person_ids.start, person_ids.stop - 1]
+    else:
+        where, params = f"a.person_id IN ({', '.join(['%s'] * len(person_ids))})", list(person_ids)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {pairs} (person_id, pair, born_year)"  # noqa: S608 (table names from the models)
@@ -53,14 +57,17 @@ def insert_pairs(person_word_model, pair_model, person_model, person_ids: list[i
             f" FROM {words} a JOIN {words} b ON b.person_id = a.person_id"
             f" AND (a.field < b.field OR (a.field = b.field AND a.position < b.position))"
             f" JOIN {people} p ON p.id = a.person_id"
-            f" WHERE a.person_id IN ({placeholders})",
-            person_ids,
+            f" WHERE {where}",
+            params,
         )
 
 
-def index_people(people: Iterable, *, word_model=None, person_word_model=None, pair_model=None) -> int:
+def index_people(
+    people: Iterable, *, word_model=None, person_word_model=None, pair_model=None, contiguous: bool = False
+) -> int:
     """Write the name words (and their pairs) of these people, replacing what they had. Returns how many word
-    rows were written. Without ``pair_model`` (a migration from before the pairs), only the words."""
+    rows were written. Without ``pair_model`` (a migration from before the pairs), only the words.
+    ``contiguous``: these are everyone between the first and the last id (a rebuild in id order)."""
     if word_model is None or person_word_model is None:
         from violeta.people.models import NameWord, Person, PersonNamePair, PersonNameWord
 
@@ -81,10 +88,16 @@ def index_people(people: Iterable, *, word_model=None, person_word_model=None, p
         for field, position, word in items
     ]
     person_word_model.objects.bulk_create(rows, batch_size=5000)
-    if pair_model is not None:
-        pair_model.objects.filter(person_id__in=person_ids).delete()
-        for start in range(0, len(person_ids), 900):  # SQLite's limit on query parameters
-            insert_pairs(person_word_model, pair_model, person_model, person_ids[start : start + 900])
+    if pair_model is None:
+        return len(rows)
+    if contiguous:
+        span = range(min(person_ids), max(person_ids) + 1)
+        pair_model.objects.filter(person_id__gte=span.start, person_id__lt=span.stop).delete()
+        insert_pairs(person_word_model, pair_model, person_model, span)
+        return len(rows)
+    pair_model.objects.filter(person_id__in=person_ids).delete()
+    for start in range(0, len(person_ids), 900):  # SQLite's limit on query parameters
+        insert_pairs(person_word_model, pair_model, person_model, person_ids[start : start + 900])
     return len(rows)
 
 

@@ -31,7 +31,7 @@ class Command(BaseCommand):
             if not people:
                 break
             with transaction.atomic():
-                rows += index_people(people)
+                rows += index_people(people, contiguous=True)
             last, done = people[-1].id, done + len(people)
             if options["verbosity"] > 1:
                 self.stdout.write(
