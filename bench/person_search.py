@@ -83,7 +83,7 @@ def staff_box(variant: names.Variant) -> list[int]:
     """The staff search box today: ``person_search`` as the director (everyone visible), audit included."""
     from violeta.people.selectors import person_search
 
-    return [p.pk for p in person_search(_STATE["director"], variant.text, limit=50)]
+    return [p.pk for p in person_search(_STATE["director"], variant.text)]
 
 
 def staff_box_born(variant: names.Variant) -> list[int]:
@@ -91,7 +91,7 @@ def staff_box_born(variant: names.Variant) -> list[int]:
     from violeta.people.selectors import person_search
 
     born = variant.person.birth_date.strftime("%d/%m/%Y")
-    return [p.pk for p in person_search(_STATE["director"], f"{variant.text} {born}", limit=50)]
+    return [p.pk for p in person_search(_STATE["director"], f"{variant.text} {born}")]
 
 
 def search_page(variant: names.Variant) -> list[int]:
@@ -320,7 +320,7 @@ def main():
             drawn, ids = build(args.people, args.seed)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE people_person")
+                cursor.execute("VACUUM ANALYZE people_person, people_personnameword, people_personnamepair")
         built = time.perf_counter()
         _STATE["director"] = User.objects.filter(
             email="directora@bench.test"

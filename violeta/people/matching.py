@@ -27,13 +27,14 @@ from itertools import combinations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Max, QuerySet
+from django.db import connection
+from django.db.models import Max, QuerySet
 from django.utils.translation import gettext as _
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from violeta.people import names
-from violeta.people.models import NameField, NameWord, PersonNamePair, PersonNameWord
+from violeta.people.models import NameField, NameWord, Person, PersonNamePair, PersonNameWord
 from violeta.people.name_index import pair_key
 
 FUZZY_1 = 0.8  # one letter off
@@ -41,10 +42,10 @@ FUZZY_2 = 0.65  # two letters off
 PREFIX = 0.7  # the start of a longer word (the last word of a search, still being typed)
 MIN_SCORE = 0.45
 DEFAULT_CANDIDATE_LIMIT = 2000
-RANK_CHUNK = 300  # candidates read and scored at a time, best first, until no one left can enter the results
+RANK_CHUNK = 100  # candidates read and scored at a time, best first, until no one left can enter the results
 
 # How much of her name each field is: the first surname identifies most, the second surname least.
-FIELD_WEIGHTS = {NameField.GIVEN: 0.3, NameField.SURNAME1: 0.45, NameField.SURNAME2: 0.25}
+FIELD_WEIGHTS = names.FIELD_WEIGHTS
 # A name alone, however exact, is not as sure as the same CURP (1.0) or phone (0.9) at intake.
 NAME_WEIGHT = 0.85
 SAME_BIRTH_DATE, CLOSE_BIRTH_DATE, FAR_BIRTH_DATE = 0.15, 0.05, -0.25
@@ -248,11 +249,16 @@ def _score(qwords: list[QueryWord], expansions: list[dict[int, float]], words: l
     return NameMatch(person_id=0, score=score, exact=exact, name_score=score)
 
 
-def _best_possible(words_matched: int, words_typed: int, born: date | None) -> float:
-    """The highest score a person matching that many of the typed words can reach (every match exact, her whole
-    name covered, the same birth date): people below it need not be read once enough people are above it."""
-    name = min(1.0, 0.55 * words_matched / words_typed + 0.45)
-    return name * NAME_WEIGHT + (SAME_BIRTH_DATE if born else 0.0)
+def _best_possible(words_matched: int, words_typed: int, shape: tuple[int, float] | None) -> float:
+    """The highest score a person matching that many of the typed words can reach by her name (every match
+    exact): people below it need not be read once enough people are above it. ``shape``: how many words her name
+    has, and the least share of it one of them uncovers when unmatched (its field's weight over the words in
+    that field; the pair index has both)."""
+    coverage = 1.0
+    if shape:
+        her_words, least = shape
+        coverage = max(0.0, 1.0 - least * max(0, her_words - min(words_matched, words_typed)))
+    return min(1.0, 0.55 * words_matched / words_typed + 0.45 * coverage) * NAME_WEIGHT
 
 
 def _words_matched_at_most(pairs_found: int) -> int:
@@ -270,6 +276,10 @@ class _Search:
         self.qwords, self.expansions, self.groups = qwords, expansions, groups
         self.among, self.limit, self.born = among, limit, born
         self.years = None
+        # What the pair index says of the candidates: birth year; how many words her name has, and the least
+        # share of it one of them uncovers when unmatched.
+        self.born_years: dict[int, int | None] = {}
+        self.name_shapes: dict[int, tuple[int, float]] = {}
 
     def _rows(self, model, **lookup):
         rows = model.objects.filter(**lookup)
@@ -289,27 +299,57 @@ class _Search:
             ids.add(person_id)
         return None if len(ids) > self.limit else Counter(dict.fromkeys(ids, 0))
 
+    def _pairs_where(self, keys: list[int]) -> tuple[str, list]:
+        """The WHERE of a read of the pair index: these keys, the birth years, the people the user may see. Raw
+        SQL, as the two reads below run on every search and Django's row converters were a third of their time."""
+        sql, params = f"pair IN ({', '.join(['%s'] * len(keys))})", list(keys)
+        if self.years:
+            sql, params = sql + " AND born_year BETWEEN %s AND %s", [*params, *self.years]
+        if self.among is not None:
+            among, among_params = self.among.order_by().values("id").query.sql_with_params()
+            sql, params = sql + f" AND person_id IN ({among})", [*params, *among_params]
+        return sql, params
+
     def pair_sizes(self) -> dict[tuple[int, int], tuple[list[int], int]]:
-        """For each two typed words: the pair keys and how many people have them (counted up to the limit)."""
-        sizes = {}
-        for i, j in combinations(range(len(self.groups)), 2):
-            keys = sorted({pair_key(a, b) for a in self.groups[i] for b in self.groups[j]})
-            size = self._rows(PersonNamePair, pair__in=keys)[: self.limit + 1].count() if keys else 0
-            sizes[(i, j)] = (keys, size)
-        return sizes
+        """For each two typed words: the pair keys and how many people have them (counted up to the limit), in
+        one statement."""
+        table = PersonNamePair._meta.db_table
+        keys_of = {
+            (i, j): sorted({pair_key(a, b) for a in self.groups[i] for b in self.groups[j]})
+            for i, j in combinations(range(len(self.groups)), 2)
+        }
+        parts, params = [], []
+        for n, keys in enumerate(keys_of.values()):
+            if keys:
+                where, where_params = self._pairs_where(keys)
+                parts.append(
+                    f"SELECT {n}, COUNT(*) FROM (SELECT 1 FROM {table} WHERE {where} LIMIT %s) AS probe{n}"  # noqa: S608
+                )
+                params += [*where_params, self.limit + 1]
+        counted = {}
+        if parts:
+            with connection.cursor() as cursor:
+                cursor.execute(" UNION ALL ".join(parts), params)
+                counted = dict(cursor.fetchall())
+        return {pair: (keys, counted.get(n, 0)) for n, (pair, keys) in enumerate(keys_of.items())}
 
     def people_with(self, keys: list[int]) -> Counter:
-        """Person id → how many of these pairs she has."""
+        """Person id → how many of these pairs she has; what the same rows say of her birth year and her name's
+        shape goes to ``born_years`` and ``name_shapes``."""
+        table = PersonNamePair._meta.db_table
         found = Counter()
-        for chunk in _chunks(keys):
-            for person_id, hits in (
-                self._rows(PersonNamePair, pair__in=chunk)
-                .values("person_id")
-                .annotate(hits=Count("id"))
-                .values_list("person_id", "hits")
-                .order_by()
-            ):
-                found[person_id] += hits
+        with connection.cursor() as cursor:
+            for chunk in _chunks(keys):
+                where, params = self._pairs_where(chunk)
+                cursor.execute(
+                    f"SELECT person_id, COUNT(*), MAX(born_year), MAX(words), MAX(least_loss) FROM {table}"  # noqa: S608
+                    f" WHERE {where} GROUP BY person_id",
+                    params,
+                )
+                for person_id, hits, year, words, loss in cursor.fetchall():
+                    found[person_id] += hits
+                    self.born_years[person_id] = year
+                    self.name_shapes[person_id] = (words, loss / 1000)
         return found
 
     def candidates(self, need: int) -> tuple[Counter | None, bool]:
@@ -350,38 +390,69 @@ class _Search:
         found = Counter({pk: hits for pk, hits in found.items() if hits >= len(cover)})
         return (found if len(found) <= self.limit else None), True
 
+    def _date_at_most(self, person_id: int) -> float:
+        """The most her birth date can add, known from her birth year alone (the pair index has it)."""
+        if not self.born or person_id not in self.born_years:
+            return SAME_BIRTH_DATE if self.born else 0.0
+        year = self.born_years[person_id]
+        if year is None:
+            return 0.0
+        apart = abs(year - self.born.year)
+        if apart > 5:
+            return FAR_BIRTH_DATE
+        return SAME_BIRTH_DATE if apart == 0 else CLOSE_BIRTH_DATE if apart <= 2 else 0.0
+
+    def _date_evidence(self, person_ids: list[int]) -> dict[int, tuple[float, str]]:
+        """Her birth date's evidence; read from her record only when her birth year is within two years."""
+        if not self.born:
+            return {}
+        evidence, read = {}, []
+        for pk in person_ids:
+            year = self.born_years.get(pk, -1)
+            if year is None:
+                evidence[pk] = (0.0, "")
+            elif year == -1 or abs(year - self.born.year) <= 2:
+                read.append(pk)
+            else:
+                evidence[pk] = (FAR_BIRTH_DATE if abs(year - self.born.year) > 5 else 0.0, "")
+        for pk, found in Person.objects.filter(id__in=read).values_list("id", "birth_date"):
+            evidence[pk] = birth_date_evidence(self.born, found)
+        return evidence
+
     def rank(self, found: Counter, top: int | None) -> list[NameMatch]:
-        """Score the candidates, those with most pairs first; stop when no one left can enter the first ``top``."""
-        order = [pk for pk, _hits in found.most_common()]
+        """Score the candidates, the most promising first (most pairs, closest birth year); stop when no one left
+        can enter the first ``top``."""
+        typed = len(self.qwords)
+        bounds: dict[tuple, float] = {}  # many candidates share a bound: compute each once
+        best = {}
+        for pk, hits in found.items():
+            key = (hits, self.name_shapes.get(pk), self.born_years.get(pk, -1))
+            if key not in bounds:
+                matched = _words_matched_at_most(hits) if hits else 1
+                bounds[key] = _best_possible(matched, typed, key[1]) + self._date_at_most(pk)
+            best[pk] = bounds[key]
+        order = sorted(best, key=lambda pk: (-best[pk], pk))
         ranked: list[NameMatch] = []
         for chunk in _chunks(order, RANK_CHUNK):
             if top and len(ranked) >= top:
                 ranked.sort(key=lambda match: (-match.score, match.person_id))
-                bound = _best_possible(
-                    _words_matched_at_most(found[chunk[0]]) if found[chunk[0]] else 1,
-                    len(self.qwords),
-                    self.born,
-                )
-                if ranked[top - 1].score > bound:
+                if ranked[top - 1].score > best[chunk[0]]:
                     break
             rows = PersonNameWord.objects.filter(person_id__in=chunk).order_by(
                 "person_id", "field", "position"
             )
             words_of: dict[int, list[tuple]] = {}
-            born_of: dict[int, date | None] = {}
-            columns = ("person_id", "field", "position", "word_id")
-            if self.born:
-                columns += ("person__birth_date",)
-            for row in rows.values_list(*columns):
-                words_of.setdefault(row[0], []).append(row[1:4])
-                if self.born:
-                    born_of[row[0]] = row[4]
+            for person_id, *word in rows.values_list("person_id", "field", "position", "word_id"):
+                words_of.setdefault(person_id, []).append(tuple(word))
+            scored = []
             for person_id, words in words_of.items():
                 match = _score(self.qwords, self.expansions, words)
-                if match.score < MIN_SCORE:
-                    continue
-                match.person_id = person_id
-                delta, match.born_reason = birth_date_evidence(self.born, born_of.get(person_id))
+                if match.score >= MIN_SCORE:
+                    match.person_id = person_id
+                    scored.append(match)
+            evidence = self._date_evidence([match.person_id for match in scored])
+            for match in scored:
+                delta, match.born_reason = evidence.get(match.person_id, (0.0, ""))
                 match.score = max(0.0, min(1.0, match.name_score * NAME_WEIGHT + delta))
                 ranked.append(match)
         ranked.sort(key=lambda match: (-match.score, match.person_id))

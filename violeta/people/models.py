@@ -154,12 +154,16 @@ class PersonNamePair(models.Model):
     """Two words of one person's name as one number (the smaller word id × 2³² + the larger), with her birth
     year: the search's index of people by two words at once. A query of two or more words finds its candidates
     here without reading every person who bears a frequent word ("María", "Hernández"), and a too-broad name is
-    narrowed to the years around a birth date from the index alone. Written with ``PersonNameWord`` by
+    narrowed to the years around a birth date from the index alone, and the ranking knows, before reading her
+    name, the most she can score. Written with ``PersonNameWord`` by
     ``people.name_index``; never edited by hand."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     pair = models.BigIntegerField()
     born_year = models.PositiveSmallIntegerField(null=True)
+    words = models.PositiveSmallIntegerField()  # how many words her name has
+    # The least share of her name (per thousand) one word of it uncovers when a search does not match it.
+    least_loss = models.PositiveSmallIntegerField()
 
     class Meta:
         indexes = [models.Index(fields=["pair", "born_year", "person"], name="person_name_pair_lookup")]

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from django.db import connection
 
-from violeta.people.names import analyse
+from violeta.people.names import FIELD_WEIGHTS, analyse
 
 PAIR_SHIFT = 1 << 32  # pair = smaller word id * 2**32 + larger word id (word ids stay below 2**31)
 
@@ -36,7 +36,9 @@ def _word_ids(word_model, words: set[str]) -> dict[str, int]:
 
 
 def insert_pairs(person_word_model, pair_model, person_model, person_ids: list[int] | range) -> None:
-    """Every two words of each of these people (each pair once per person), with her birth year. A ``range`` of
+    """Every two words of each of these people (each pair once per person), with her birth year, how many words
+    her name has and the least share of it one word uncovers (what the ranking needs to know who cannot reach
+    the first places). A ``range`` of
     ids (a rebuild: everyone from one id to another) is one range scan, however many people it holds."""
     words = person_word_model._meta.db_table
     pairs = pair_model._meta.db_table
@@ -45,15 +47,23 @@ def insert_pairs(person_word_model, pair_model, person_model, person_ids: list[i
         low, high, year = "LEAST", "GREATEST", "EXTRACT(YEAR FROM p.birth_date)::smallint"
     else:
         low, high, year = "MIN", "MAX", "CAST(strftime('%%Y', p.birth_date) AS INTEGER)"
+    # The field's weight in the ranking, per thousand (people.matching.FIELD_WEIGHTS), for the least a word of
+    # hers left unmatched uncovers of her name: the weight of its field divided by the words in that field.
+    weight = "CASE t.field " + " ".join(
+        f"WHEN '{f}' THEN {round(w * 1000)}" for f, w in FIELD_WEIGHTS.items()
+    )
+    weight += " END"
     if isinstance(person_ids, range):
         where, params = "a.person_id BETWEEN %s AND %s", [person_ids.start, person_ids.stop - 1]
     else:
         where, params = f"a.person_id IN ({', '.join(['%s'] * len(person_ids))})", list(person_ids)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {pairs} (person_id, pair, born_year)"  # noqa: S608 (table names from the models)
+            f"INSERT INTO {pairs} (person_id, pair, born_year, words, least_loss)"  # noqa: S608 (table names from the models)
             f" SELECT DISTINCT a.person_id, {low}(a.word_id, b.word_id) * {PAIR_SHIFT} + {high}(a.word_id, b.word_id),"
-            f" {year}"
+            f" {year}, (SELECT COUNT(*) FROM {words} c WHERE c.person_id = a.person_id),"
+            f" (SELECT MIN({weight} / t.n) FROM (SELECT c.field, COUNT(*) AS n FROM {words} c"
+            f" WHERE c.person_id = a.person_id GROUP BY c.field) t)"
             f" FROM {words} a JOIN {words} b ON b.person_id = a.person_id"
             f" AND (a.field < b.field OR (a.field = b.field AND a.position < b.position))"
             f" JOIN {people} p ON p.id = a.person_id"

@@ -30,6 +30,9 @@ DEFAULT_NICKNAMES_FILE = Path(__file__).resolve().parent / "data" / "hipocoristi
 EXACT = 1.0
 NICKNAME = 0.95
 UNGLUED = 0.95
+# How much of her name each field is in the ranking (people.matching): the first surname identifies most, the
+# second surname least.
+FIELD_WEIGHTS = {"given": 0.3, "surname1": 0.45, "surname2": 0.25}
 
 
 def _unglue(word: str) -> str:

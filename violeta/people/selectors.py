@@ -43,6 +43,12 @@ class DuplicateMatches(list):
     too_broad: bool = False
 
 
+# The search box shows the 20 people most like what was typed: enough to find her when the name is common (with
+# her birth date, she is first), and no more people's names on the screen than that takes (each one shown is
+# an audited view of her data).
+SEARCH_LIMIT = 20
+
+
 class SearchResults(list):
     """The people found, best first; ``too_broad`` when the name matched more people than can be ranked (the
     page asks for one more word: nobody is silently left out); ``narrowed_by_birth`` when it did, and the birth
@@ -50,6 +56,7 @@ class SearchResults(list):
 
     too_broad: bool = False
     narrowed_by_birth: bool = False
+    limit: int = 0  # how many may be shown: when that many are, the page suggests narrowing the search
 
 
 def duplicate_candidates(
@@ -211,13 +218,14 @@ def access_person(user, pk: int, *, detail: str = "") -> Person:
     return person
 
 
-def person_search(user, query: str, *, limit: int = 50) -> SearchResults:
+def person_search(user, query: str, *, limit: int = SEARCH_LIMIT) -> SearchResults:
     """Search the people the user may see, by CURP, phone or name (``people.matching``, the engine of the
     intake's duplicate warning too), best first. A birth date typed with the name (12/03/1985, 1985-03-12)
     ranks as it does at intake. Audits the search (never what was typed) and the people shown.
     ``too_broad`` on the result: the name matched more people than can be ranked; ask for one more word."""
     query = (query or "").strip()
     results = SearchResults()
+    results.limit = limit
     if len(query) < 3:
         return results
     try:

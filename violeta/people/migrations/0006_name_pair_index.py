@@ -27,6 +27,8 @@ class Migration(migrations.Migration):
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("pair", models.BigIntegerField()),
                 ("born_year", models.PositiveSmallIntegerField(null=True)),
+                ("words", models.PositiveSmallIntegerField()),
+                ("least_loss", models.PositiveSmallIntegerField()),
                 (
                     "person",
                     models.ForeignKey(
