@@ -269,6 +269,19 @@ def _words_matched_at_most(pairs_found: int) -> int:
     return m
 
 
+def _distinct_sets(key_sets: list[list[int]]) -> int:
+    """How many of these pair sets share no key with another (sets that share keys count once: a person may have
+    one pair that is in both, as when a word is typed twice, "López López")."""
+    groups: list[set[int]] = []
+    for keys in key_sets:
+        keys = set(keys)
+        for group in [g for g in groups if g & keys]:
+            keys |= group
+            groups.remove(group)
+        groups.append(keys)
+    return len(groups)
+
+
 class _Search:
     """One search: finds the candidates in the word and pair index, then ranks them (see ``match_people``)."""
 
@@ -374,7 +387,9 @@ class _Search:
             )
             if any(all(pair in small for pair in cover) for cover in covers):
                 found = self.people_with([k for keys in small.values() for k in keys])
-                least = max(1, need * (need - 1) // 2 - (need - 2))
+                # She has at least need − 1 distinct pairs of the query (fewer than all need·(need−1)/2 when a
+                # word is repeated: "López López" is one pair).
+                least = max(1, need - 1)
                 found = Counter({pk: hits for pk, hits in found.items() if hits >= least})
                 if len(found) <= self.limit:
                     return found, False
@@ -387,7 +402,9 @@ class _Search:
         if covered != set(range(m)):
             return None, True
         found = self.people_with([k for pair in cover for k in small[pair]])
-        found = Counter({pk: hits for pk, hits in found.items() if hits >= len(cover)})
+        found = Counter(
+            {pk: hits for pk, hits in found.items() if hits >= _distinct_sets([small[p] for p in cover])}
+        )
         return (found if len(found) <= self.limit else None), True
 
     def _date_at_most(self, person_id: int) -> float:
@@ -494,10 +511,15 @@ def match_people(
     )
     found, strict = search.candidates(needed)
     narrowed = False
-    if found is None and born:
+    if born and (found is None or (strict and needed < len(groups))):
+        # Too many for the name alone (or for all but one of its words): among the people born within a year
+        # of the date typed, as many as the name's words allow.
         search.years = (born.year - 1, born.year + 1)
-        found, strict = search.candidates(needed)
-        narrowed = True
+        near, near_strict = search.candidates(needed)
+        if near is not None:
+            for pk, hits in (found or {}).items():
+                near[pk] = max(near[pk], hits)
+            found, strict, narrowed = near, near_strict, True
     if found is None:
         return MatchResult(too_broad=True, candidates=search.limit + 1)
     return MatchResult(

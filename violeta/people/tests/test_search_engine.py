@@ -114,3 +114,17 @@ def test_an_impossible_birth_date_in_the_search_box_is_explained_in_spanish(dire
     response = client.post(reverse("people:search"), {"q": typed})
     assert response.status_code == 200
     assert message in response.content.decode()
+
+
+def test_a_repeated_surname_is_found_when_her_name_is_common(director, settings):
+    """ "López López" is one pair of words, not two: counting it twice lost her among common namesakes."""
+    people = (
+        [("María", "López", "López")] * 3 + [("María", "López", "Ruiz")] * 2 + [("Ana", "López", "López")] * 2
+    )
+    people += [("María Inés", "Soto", "Vega"), ("Inés", "López", "Vega")]
+    for given, first, second in people:
+        PersonFactory(given_names=given, first_surname=first, second_surname=second)
+    her = PersonFactory(given_names="María Inés", first_surname="López", second_surname="López")
+    settings.PEOPLE_SEARCH_CANDIDATE_LIMIT = 4  # "María López" and "López López" are too common to read
+    found = person_search(director, "María Inés López López")
+    assert not found.too_broad and found[0] == her
