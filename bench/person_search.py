@@ -111,6 +111,16 @@ def search_page(variant: names.Variant) -> list[int]:
     return [int(pk) for pk in re.findall(r'href="/personas/(\d+)/"', response.content.decode())]
 
 
+def matcher_born(variant: names.Variant) -> list[int]:
+    """The engine alone (``people.matching``), as the search box calls it with her birth date: no audit, no
+    fetching of the people shown; what the issue's "query" latency is about."""
+    from violeta.people import matching
+
+    words = matching.search_words(variant.text)
+    found = matching.match_people(words, born=variant.person.birth_date, top=20)
+    return [m.person_id for m in found.matches]
+
+
 def intake(variant: names.Variant) -> list[int] | None:
     """The intake's duplicate warning today: ``duplicate_candidates`` with the three fields and the birth date."""
     from violeta.people.selectors import duplicate_candidates
@@ -143,6 +153,7 @@ ADAPTERS = {
     "staff_box": staff_box,
     "staff_box_born": staff_box_born,
     "search_page": search_page,
+    "matcher_born": matcher_born,
     "intake": intake,
     "intake_names": intake_names,
 }
