@@ -44,7 +44,9 @@ def _dev_secret(filename: str, make) -> str:
     return path.read_text().strip()
 
 
-DEBUG = env_bool("DEBUG", not PRODUCTION)
+# Off unless a developer turns it on (DEBUG=1): `make run` answers as the institute sees Violeta, with its own
+# 404, 403, 400 and 500 pages in Spanish, never Django's English debug pages listing every URL (issue 16).
+DEBUG = env_bool("DEBUG", False)
 
 if "SECRET_KEY" in os.environ:
     SECRET_KEY = os.environ["SECRET_KEY"]
@@ -264,7 +266,7 @@ ACCOUNT_RATE_LIMITS = {
 PASSWORD_RESET_LIMIT = (3, timedelta(hours=1))
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = False  # a passkey is a second factor after the password, not instead of it
-MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # development runs on http://127.0.0.1
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION  # development runs on http://127.0.0.1
 MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Violeta")
 MFA_FORMS = {
     "authenticate": "violeta.accounts.mfa.LimitedAuthenticateForm",

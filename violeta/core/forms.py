@@ -2,16 +2,23 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import pgettext_lazy
 
 from violeta.core.validators import format_phone, parse_curp, parse_phone
 
+EMPTY_CHOICE = "-" * 9  # Django's empty choice, which reads as a glitch
+
 
 class BootstrapFormMixin:
-    """Adds Bootstrap classes to widgets, so templates render fields with one include."""
+    """Adds Bootstrap classes to widgets, so templates render fields with one include, and names the empty choice
+    of a select in words ("Elija…"; a form for her would set ``empty_choice_label`` to the *tú* form)."""
+
+    empty_choice_label = pgettext_lazy("empty choice of a select", "Choose…")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            self._name_empty_choice(field)
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
@@ -20,6 +27,17 @@ class BootstrapFormMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def _name_empty_choice(self, field) -> None:
+        if getattr(field, "empty_label", None) == EMPTY_CHOICE:
+            field.empty_label = self.empty_choice_label
+        elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            choices = list(field.choices)
+            if any(label == EMPTY_CHOICE for _value, label in choices):
+                field.choices = [
+                    (value, self.empty_choice_label if label == EMPTY_CHOICE else label)
+                    for value, label in choices
+                ]
 
     def full_clean(self):
         super().full_clean()
