@@ -13,7 +13,7 @@ from violeta.accounts.decorators import recent_authentication_required
 from violeta.accounts.forms import GrantDecisionForm, StaffCreateForm, StaffEditForm
 from violeta.accounts.models import CASE_ROLES, PERSONAL_DATA_ROLES, GrantStatus, Role, RoleGrant, User
 from violeta.accounts.permissions import staff_required
-from violeta.audit import chain
+from violeta.audit import chain, targets
 from violeta.audit.models import AuditEvent
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
@@ -158,6 +158,7 @@ def audit_flagged(request):
     """
     events = AuditEvent.objects.filter(flagged=True).select_related("actor").order_by("-at", "-id")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page.object_list = targets.annotate(page.object_list)
     context = {"page": page, "chain": chain.recent_status()}
     return render_page(request, "audit/flagged.html", context, partial="rows")
 

@@ -7,11 +7,16 @@ class CasesConfig(AppConfig):
     verbose_name = _("Case files")
 
     def ready(self):
+        from django.urls import reverse
+
+        from violeta.audit import targets
         from violeta.cases.selectors import visible_cases
         from violeta.notifications import visibility
         from violeta.people import visibility as people_visibility
 
         # Notices about a case reach, and are shown to, only the staff who may see the case.
         visibility.register_case_rule(visible_cases)
+        # The audit log links a line about a case to the case (whose page checks who may read it).
+        targets.register_link("cases.case", lambda case: reverse("cases:detail", args=[case.folio]))
         # A person is seen by those who may see one of her cases.
         people_visibility.register_case_rule(visible_cases)

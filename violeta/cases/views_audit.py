@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 
 from violeta.accounts.models import Role
 from violeta.accounts.permissions import staff_required
+from violeta.audit import targets
 from violeta.audit.models import AuditEvent
 from violeta.cases.selectors import access_case
 from violeta.core.htmx import render_page
@@ -21,4 +22,5 @@ def case_audit(request, folio):
     person_ids = case.parties.values_list("person_id", flat=True)
     events = AuditEvent.objects.for_case(case.pk, list(person_ids))
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page.object_list = targets.annotate(page.object_list)
     return render_page(request, "cases/case_audit.html", {"case": case, "page": page}, partial="rows")

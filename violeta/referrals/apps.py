@@ -7,6 +7,9 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("Referrals")
 
     def ready(self):
+        from django.urls import reverse
+
+        from violeta.audit import targets
         from violeta.documents import attachers
         from violeta.referrals import intake
         from violeta.referrals.permissions import is_liaison_of
@@ -17,3 +20,5 @@ class ReferralsConfig(AppConfig):
         # The liaison of the institution a referral was sent to attaches its counter-referral letter, though she
         # never sees the case (documents.attachers).
         attachers.register("referrals.Referral", is_liaison_of)
+        # The audit log links a line about a referral to the referral (whose page checks who may read it).
+        targets.register_link("referrals.referral", lambda ref: reverse("referrals:detail", args=[ref.folio]))
