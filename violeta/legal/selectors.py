@@ -88,9 +88,13 @@ class MatterPage:
 
 
 def matter_page(matter: LegalMatter) -> MatterPage:
-    """The matter page in a fixed number of queries."""
+    """The matter page in a fixed number of queries. Hearings soonest first: those to come in date order, then
+    the past ones, the latest first."""
     stages = list(matter.stage_changes.select_related("by").order_by("-at", "-id"))
-    hearings = list(matter.hearings.order_by("-starts_at", "-id"))
+    now = timezone.now()
+    hearings = list(matter.hearings.filter(starts_at__gte=now).order_by("starts_at", "id")) + list(
+        matter.hearings.filter(starts_at__lt=now).order_by("-starts_at", "-id")
+    )
     return MatterPage(matter, stages, hearings)
 
 

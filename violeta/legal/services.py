@@ -9,7 +9,7 @@ all the same, and she is told which appointments to move (the agenda, for its pa
 a hearing: see legal.agenda and agenda.services).
 """
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,7 +25,9 @@ from violeta.cases.services import case_event_record, case_team_add
 from violeta.legal.models import (
     CLOSED_STAGES,
     DEFAULT_HEARING_MINUTES,
+    MAX_HEARING_MINUTES,
     Hearing,
+    HearingKind,
     HearingStatus,
     LegalMatter,
     MatterStage,
@@ -115,6 +117,53 @@ def _warn_clashes(hearing: Hearing) -> list:
             case=hearing.matter.case_id,
         )
     return appointments
+
+
+def _court_hours() -> tuple[time, time]:
+    opens, closes = getattr(settings, "LEGAL_COURT_HOURS", ("08:00", "18:00"))
+    return time.fromisoformat(opens), time.fromisoformat(closes)
+
+
+def hearing_warnings(hearing: Hearing) -> list[str]:
+    """What to tell whoever schedules it, without refusing it (a court sets the date): another hearing of the
+    responsible lawyer at the same time, and a date outside court hours (a weekend, or before opening or after
+    closing, ``LEGAL_COURT_HOURS``). A deadline takes no time and is due any hour: it never warns."""
+    if not hearing.occupies_time:
+        return []
+    warnings = []
+    others = (
+        Hearing.objects.filter(
+            matter__responsible_id=hearing.matter.responsible_id,
+            status=HearingStatus.SCHEDULED,
+            starts_at__lt=hearing.ends_at,
+            starts_at__gt=hearing.starts_at - timedelta(minutes=MAX_HEARING_MINUTES),
+        )
+        .exclude(pk=hearing.pk)
+        .exclude(kind=HearingKind.DEADLINE)
+        .select_related("matter__case")
+    )
+    for other in others:
+        if other.ends_at > hearing.starts_at:
+            warnings.append(
+                _(
+                    "It overlaps with another commitment of the same lawyer: %(kind)s of case file %(folio)s, %(when)s."
+                )
+                % {
+                    "kind": other.get_kind_display().lower(),
+                    "folio": other.matter.case.folio,
+                    "when": formats.date_format(timezone.localtime(other.starts_at), "SHORT_DATETIME_FORMAT"),
+                }
+            )
+    opens, closes = _court_hours()
+    starts, ends = timezone.localtime(hearing.starts_at), timezone.localtime(hearing.ends_at)
+    if starts.weekday() >= 5 or starts.time() < opens or ends.time() > closes or ends.date() != starts.date():
+        warnings.append(
+            _(
+                "It is outside court hours (Monday to Friday, %(opens)s to %(closes)s): check the date and time."
+            )
+            % {"opens": opens.strftime("%H:%M"), "closes": closes.strftime("%H:%M")}
+        )
+    return warnings
 
 
 def _schedule_reminders(hearing: Hearing) -> None:
@@ -323,6 +372,7 @@ def hearing_schedule(
     )
     _schedule_reminders(hearing)
     hearing.clashing_appointments = _warn_clashes(hearing)
+    hearing.warnings = hearing_warnings(hearing)
     return hearing
 
 
@@ -370,6 +420,7 @@ def hearing_reschedule(
     )
     _schedule_reminders(hearing)
     hearing.clashing_appointments = _warn_clashes(hearing)
+    hearing.warnings = hearing_warnings(hearing)
     return hearing
 
 

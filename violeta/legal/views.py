@@ -31,7 +31,10 @@ def _require_writer(request) -> None:
 
 
 def _warn_clashes(request, hearing) -> None:
-    """A hearing is set by the court: it is stored even over booked appointments, which must then be moved."""
+    """A hearing is set by the court: it is stored even over booked appointments, which must then be moved, and
+    over other hearings or outside court hours, which are worth a second look."""
+    for warning in getattr(hearing, "warnings", []):
+        messages.warning(request, warning)
     clashes = getattr(hearing, "clashing_appointments", [])
     if clashes:
         times = ", ".join(
