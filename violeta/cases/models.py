@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from violeta.accounts.models import Area
 from violeta.core.crypto import EncryptedTextField
@@ -16,7 +17,7 @@ class FolioCounter(models.Model):
 
 
 class CaseStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("case status", "Open")
     FOLLOW_UP = "follow_up", _("In follow-up")
     CLOSED = "closed", _("Closed")
     REOPENED = "reopened", _("Reopened")
