@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from violeta.core.forms import BootstrapFormMixin, CurpField, DateInput, PhoneField
-from violeta.core.validators import validate_birth_date
+from violeta.core.validators import validate_birth_date, validate_not_future
 from violeta.people.matching import split_birth_date
 from violeta.people.models import Consent, ConsentPurpose, Gender, Neighborhood, PhoneChoice
 
@@ -90,6 +90,7 @@ class ConsentForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["purpose"].choices = ConsentPurpose.choices
+        self.fields["given_on"].validators.append(validate_not_future)
 
 
 class SearchForm(forms.Form):

@@ -259,3 +259,23 @@ def test_age_is_never_negative():
     assert Person(birth_date=datetime.date(2026, 12, 6)).age(today) is None
     assert Person(birth_date=datetime.date(2026, 12, 5)).age(today) == 0
     assert Person(birth_date=datetime.date(1990, 12, 6)).age(today) == 35
+
+
+def test_a_consent_dated_in_the_future_is_refused(receptionist):
+    person = PersonFactory()
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    with pytest.raises(ValidationError) as exc:
+        consent_record(person=person, by=receptionist, purpose="sms", given_on=tomorrow)
+    assert "given_on" in exc.value.message_dict
+    assert not Consent.objects.filter(person=person).exists()
+
+
+def test_the_consent_form_refuses_a_future_date_on_the_field():
+    from violeta.people.forms import ConsentForm
+
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    form = ConsentForm(
+        data={"purpose": "sms", "granted": "on", "given_on": tomorrow.isoformat(), "scope": ""}
+    )
+    assert not form.is_valid()
+    assert form.has_error("given_on", "date_future")
