@@ -9,12 +9,7 @@ from violeta.privacy.models import ArcoRight, IdentityCheck, Opposition
 
 class ArcoRequestForm(BootstrapFormMixin, forms.Form):
     right = forms.ChoiceField(label=_("Right she exercises"), choices=ArcoRight.choices)
-    received_on = forms.DateField(
-        label=_("Received on"),
-        widget=DateInput(),
-        initial=timezone.localdate,
-        validators=[validate_not_future],
-    )
+    received_on = forms.DateField(label=_("Received on"), widget=DateInput(), initial=timezone.localdate)
     identity_check = forms.ChoiceField(
         label=_("How her identity was verified"), choices=IdentityCheck.choices
     )

@@ -194,12 +194,8 @@ class ProtectionOrderForm(ViolenceForm):
     measures = forms.CharField(
         label=_("Measures granted"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    requested_on = forms.DateField(
-        label=_("Requested on"), widget=DateInput(), validators=[validate_not_future]
-    )
-    granted_on = forms.DateField(
-        label=_("Granted on"), required=False, widget=DateInput(), validators=[validate_not_future]
-    )
+    requested_on = forms.DateField(label=_("Requested on"), widget=DateInput())
+    granted_on = forms.DateField(label=_("Granted on"), required=False, widget=DateInput())
     expires_on = forms.DateField(
         label=_("Expires on"),
         required=False,
