@@ -1,5 +1,8 @@
 """The case screens as staff use them: intake, case page, consultations, and their guarantees."""
 
+import datetime
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -235,3 +238,16 @@ def test_an_intake_birth_date_out_of_sense_is_shown_on_the_field_and_saves_nothi
     assert Person.objects.count() == 0
     assert Case.objects.count() == 0
     assert AuditEvent.objects.count() == events_before
+
+
+def test_a_future_birth_date_already_on_file_shows_no_negative_age(client, lawyer):
+    """Issue 16: the case header read '-4 años' for a birth date in 2030 saved before dates were checked."""
+    case = CaseFactory(opened_by=lawyer)
+    Person.objects.filter(pk=case.holder.pk).update(birth_date=datetime.date(2030, 1, 15))
+    client.force_login(lawyer)
+    for url in (
+        reverse("cases:detail", kwargs={"folio": case.folio}),
+        reverse("people:detail", kwargs={"pk": case.holder.pk}),
+    ):
+        page = client.get(url).content.decode()
+        assert not re.search(r"-\d+\s+años", page)
