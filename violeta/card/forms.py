@@ -7,6 +7,7 @@ from stdnum.mx import curp as stdnum_curp
 from violeta.accounts.models import Role, User
 from violeta.card.models import Branch, Merchant, MerchantCategory
 from violeta.core.forms import BootstrapFormMixin, CurpField, DateInput, PhoneField
+from violeta.core.validators import validate_birth_date
 from violeta.people.models import Neighborhood
 
 
@@ -21,7 +22,9 @@ class ApplicationForm(BootstrapFormMixin, forms.Form):
     given_names = forms.CharField(label=gettext_lazy("Given name(s)"), max_length=100)
     first_surname = forms.CharField(label=gettext_lazy("First surname"), max_length=80)
     second_surname = forms.CharField(label=gettext_lazy("Second surname"), max_length=80, required=False)
-    birth_date = forms.DateField(label=gettext_lazy("Date of birth"), widget=DateInput())
+    birth_date = forms.DateField(
+        label=gettext_lazy("Date of birth"), widget=DateInput(), validators=[validate_birth_date]
+    )
     curp = CurpField(label=gettext_lazy("CURP"))
     address = forms.CharField(label=gettext_lazy("Street and number"), max_length=200)
     neighborhood = NeighborhoodChoiceField(

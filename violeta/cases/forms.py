@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from violeta.accounts.models import CASE_ROLES, Role, User
 from violeta.cases.models import ArrivalChannel, CloseReason, Modality, Relation
 from violeta.core.forms import BootstrapFormMixin, DateInput, DateTimeInput
+from violeta.core.validators import validate_birth_date
 from violeta.people.models import Gender
 from violeta.people.privacy_notice import current_notice
 
@@ -128,7 +129,9 @@ class PartyAddForm(BootstrapFormMixin, forms.Form):
     given_names = forms.CharField(label=_("Given name(s)"), max_length=100)
     first_surname = forms.CharField(label=_("First surname"), max_length=80)
     second_surname = forms.CharField(label=_("Second surname"), max_length=80, required=False)
-    birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
+    birth_date = forms.DateField(
+        label=_("Date of birth"), required=False, widget=DateInput(), validators=[validate_birth_date]
+    )
     approximate_age = forms.IntegerField(
         label=_("Approximate age"), required=False, min_value=0, max_value=120
     )

@@ -1,8 +1,14 @@
-"""Parsing at the edge: CURP and phone numbers become proper values once, with Spanish errors."""
+"""Parsing at the edge: CURP and phone numbers become proper values once, with Spanish errors; dates a person
+types are checked against sense (a birth date not in the future nor more than 110 years ago, an event that
+already happened not in the future). Forms use these as field validators and services call them again, raising
+a ValidationError keyed by the field, so the message shows on the field either way."""
+
+from datetime import date, datetime
 
 import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 from stdnum.mx import curp as stdnum_curp
@@ -83,3 +89,56 @@ def format_phone(e164: str) -> str:
 def mask_phone(e164: str) -> str:
     """``*** *** 0789``: enough to recognise a number without exposing it."""
     return f"*** *** {e164[-4:]}" if e164 else ""
+
+
+# The oldest age a birth date may give: older than any living person, so a typo in the year (1925 for 2025,
+# 1900 for a default) is refused instead of stored.
+MAX_AGE_YEARS = 110
+
+
+def years_before(day: date, years: int) -> date:
+    """The same day ``years`` earlier (29 February becomes the 28th in a common year)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def validate_birth_date(value: date | None, today: date | None = None) -> None:
+    """A birth date is not in the future and not more than ``MAX_AGE_YEARS`` years ago."""
+    if value is None:
+        return
+    today = today or timezone.localdate()
+    if value > today:
+        raise ValidationError(_("The date of birth cannot be later than today."), code="birth_future")
+    if value < years_before(today, MAX_AGE_YEARS):
+        raise ValidationError(
+            _("The date of birth cannot be more than %(years)d years ago.") % {"years": MAX_AGE_YEARS},
+            code="birth_too_old",
+        )
+
+
+def validate_not_future(value: date | datetime | None, today: date | None = None) -> None:
+    """Something that already happened (an incident, a session held, a document received) is not in the future.
+
+    A date is compared with today's local date, a date and time with now."""
+    if value is None:
+        return
+    if isinstance(value, datetime):
+        future = value > timezone.now()
+    else:
+        future = value > (today or timezone.localdate())
+    if future:
+        raise ValidationError(_("The date cannot be in the future."), code="date_future")
+
+
+def check_dates(checks: dict) -> None:
+    """Run ``{field: (validator, value, ...extra args)}`` and raise one ValidationError keyed by field."""
+    errors = {}
+    for field, (validator, value, *args) in checks.items():
+        try:
+            validator(value, *args)
+        except ValidationError as exc:
+            errors[field] = exc.error_list
+    if errors:
+        raise ValidationError(errors)

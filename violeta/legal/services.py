@@ -320,12 +320,20 @@ def matter_stage_set(*, matter: LegalMatter, by, stage: str, note: str = "", at=
     return change
 
 
-def _check_when(starts_at) -> None:
+def _check_when(starts_at, matter: LegalMatter) -> None:
     if starts_at is None:
         raise ValidationError({"starts_at": _("Give the date and time.")})
     if starts_at < timezone.now() - timedelta(days=1):
         raise ValidationError(
             {"starts_at": _("The date has already passed. Record past hearings with their outcome.")}
+        )
+    opened = matter.opened_at.replace(second=0, microsecond=0)  # forms give minutes
+    if starts_at < opened:
+        raise ValidationError(
+            {
+                "starts_at": _("The date is before the matter was opened (%(opened)s).")
+                % {"opened": formats.date_format(timezone.localtime(opened), "SHORT_DATETIME_FORMAT")}
+            }
         )
 
 
@@ -345,7 +353,7 @@ def hearing_schedule(
     ``hearing.clashing_appointments`` lists her booked appointments it falls on (she is notified of them).
     """
     _require_legal(by)
-    _check_when(starts_at)
+    _check_when(starts_at, matter)
     if not matter.is_open:
         raise ValidationError(
             _("The matter is concluded. Change its stage to schedule a hearing."), code="closed"
@@ -394,7 +402,7 @@ def hearing_reschedule(
     """Move a hearing to another date: its reminders move with it (and its clashes are told, as when set)."""
     _require_legal(by)
     _require_scheduled(hearing)
-    _check_when(starts_at)
+    _check_when(starts_at, hearing.matter)
     hearing.starts_at = starts_at
     if duration_minutes:
         hearing.duration_minutes = duration_minutes

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from violeta.core.forms import BootstrapFormMixin, CurpField, DateInput, PhoneField
+from violeta.core.validators import validate_birth_date, validate_not_future
 from violeta.people.matching import split_birth_date
 from violeta.people.models import Consent, ConsentPurpose, Gender, Neighborhood, PhoneChoice
 
@@ -12,7 +13,9 @@ class PersonForm(BootstrapFormMixin, forms.Form):
     given_names = forms.CharField(label=_("Given name(s)"), max_length=100)
     first_surname = forms.CharField(label=_("First surname"), max_length=80)
     second_surname = forms.CharField(label=_("Second surname"), max_length=80, required=False)
-    birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
+    birth_date = forms.DateField(
+        label=_("Date of birth"), required=False, widget=DateInput(), validators=[validate_birth_date]
+    )
     approximate_age = forms.IntegerField(
         label=_("Approximate age"),
         required=False,
@@ -87,6 +90,7 @@ class ConsentForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["purpose"].choices = ConsentPurpose.choices
+        self.fields["given_on"].validators.append(validate_not_future)
 
 
 class SearchForm(forms.Form):

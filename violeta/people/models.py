@@ -101,6 +101,8 @@ class Person(models.Model):
         on = on or timezone.localdate()
         if self.birth_date:
             b = self.birth_date
+            if b > on:  # never a negative age: a birth date in the future tells nothing
+                return None
             return on.year - b.year - ((on.month, on.day) < (b.month, b.day))
         if self.approximate_age is not None and self.age_recorded_on:
             return self.approximate_age + (on - self.age_recorded_on).days // 365

@@ -10,7 +10,13 @@ from django.utils.translation import gettext as _
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
 from violeta.core.text import normalize_name
-from violeta.core.validators import parse_curp, parse_phone
+from violeta.core.validators import (
+    check_dates,
+    parse_curp,
+    parse_phone,
+    validate_birth_date,
+    validate_not_future,
+)
 from violeta.people.models import (
     Consent,
     ConsentPurpose,
@@ -66,6 +72,11 @@ def _clean_person_fields(fields: dict) -> dict:
             errors["curp"] = exc.messages
     elif "curp" in cleaned:
         cleaned["curp"] = None
+    if cleaned.get("birth_date"):
+        try:
+            validate_birth_date(cleaned["birth_date"])
+        except ValidationError as exc:
+            errors["birth_date"] = exc.messages
     for key in ("phone", "phone_alt"):
         if cleaned.get(key):
             try:
@@ -146,6 +157,7 @@ def consent_record(
     given_on: date | None = None,
     case_id: int | None = None,
 ) -> Consent:
+    check_dates({"given_on": (validate_not_future, given_on)})
     consent = Consent(
         person=person,
         purpose=purpose,

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from violeta.core.forms import BootstrapFormMixin, CurpField, DateInput, PhoneField
+from violeta.core.validators import validate_birth_date, validate_not_future
 from violeta.privacy.models import ArcoRight, IdentityCheck, Opposition
 
 
@@ -35,7 +36,9 @@ class RectificationForm(BootstrapFormMixin, forms.Form):
     given_names = forms.CharField(label=_("given name(s)"), max_length=100)
     first_surname = forms.CharField(label=_("first surname"), max_length=80)
     second_surname = forms.CharField(label=_("second surname"), max_length=80, required=False)
-    birth_date = forms.DateField(label=_("date of birth"), required=False, widget=DateInput())
+    birth_date = forms.DateField(
+        label=_("date of birth"), required=False, widget=DateInput(), validators=[validate_birth_date]
+    )
     curp = CurpField(label=_("CURP"), required=False)
     phone = PhoneField(label=_("phone"), required=False)
     phone_alt = PhoneField(label=_("other phone"), required=False)
@@ -56,7 +59,9 @@ class OppositionForm(BootstrapFormMixin, forms.Form):
 
 
 class BreachForm(BootstrapFormMixin, forms.Form):
-    detected_on = forms.DateField(label=_("detected on"), widget=DateInput())
+    detected_on = forms.DateField(
+        label=_("detected on"), widget=DateInput(), validators=[validate_not_future]
+    )
     description = forms.CharField(label=_("what happened"), widget=forms.Textarea(attrs={"rows": 4}))
     data_affected = forms.CharField(
         label=_("data affected"),
@@ -68,10 +73,13 @@ class BreachForm(BootstrapFormMixin, forms.Form):
         label=_("measures taken"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     people_notified_on = forms.DateField(
-        label=_("affected people notified on"), required=False, widget=DateInput()
+        label=_("affected people notified on"),
+        required=False,
+        widget=DateInput(),
+        validators=[validate_not_future],
     )
     authority_notified_on = forms.DateField(
-        label=_("authority notified on"), required=False, widget=DateInput()
+        label=_("authority notified on"), required=False, widget=DateInput(), validators=[validate_not_future]
     )
 
 

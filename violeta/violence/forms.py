@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from violeta.core.forms import BootstrapFormMixin, DateInput
+from violeta.core.validators import validate_not_future
 from violeta.people.models import Neighborhood
 from violeta.violence.models import (
     Aggressor,
@@ -29,7 +30,9 @@ class ViolenceForm(BootstrapFormMixin, forms.Form):
 
 
 class IncidentForm(ViolenceForm):
-    occurred_on = forms.DateField(label=_("When it happened"), widget=DateInput())
+    occurred_on = forms.DateField(
+        label=_("When it happened"), widget=DateInput(), validators=[validate_not_future]
+    )
     date_precision = forms.ChoiceField(
         label=_("How exact is the date?"), choices=DatePrecision.choices, initial=DatePrecision.EXACT
     )

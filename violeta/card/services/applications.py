@@ -33,6 +33,7 @@ from violeta.card.models import (
     DocumentKind,
 )
 from violeta.card.permissions import require_office
+from violeta.core.validators import check_dates, validate_birth_date
 from violeta.messaging.models import MessageKind
 from violeta.messaging.services import message_queue
 from violeta.notifications.services import notify
@@ -136,6 +137,7 @@ def application_submit(
     else:
         by, documents_checked_at_desk = None, False
     today = today or timezone.localdate()
+    check_dates({"birth_date": (validate_birth_date, birth_date, today)})  # before her age is worked out
     if neighborhood is not None:
         postal_code = neighborhood.postal_code
     failures = eligibility.check(

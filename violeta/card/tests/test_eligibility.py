@@ -153,3 +153,14 @@ def test_the_database_holds_one_open_application_per_curp(db, monkeypatch):
     monkeypatch.setattr(eligibility.settings, "CARD", {**eligibility.settings.CARD, "ELIGIBILITY_RULES": []})
     assert submit() is None  # online: not told to the form, not stored
     assert CardApplication.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("birth_date", "code"), [(date(2030, 3, 14), "birth_future"), (date(1915, 1, 1), "birth_too_old")]
+)
+def test_a_birth_date_out_of_sense_is_refused_on_its_field_before_eligibility(db, birth_date, code):
+    with pytest.raises(ValidationError) as exc:
+        submit(birth_date=birth_date)
+    assert [e.code for e in exc.value.error_dict["birth_date"]] == [code]
+    assert "tienes" not in " ".join(exc.value.messages)
+    assert not CardApplication.objects.exists()

@@ -189,3 +189,18 @@ def test_her_card_pdf_is_audited_as_an_export(client, card_office):
     export = AuditEvent.objects.get(action=Action.EXPORT)
     assert (export.actor, export.object_type, export.object_id) == (None, "card.card", str(card.pk))
     assert card.holder_token not in str(export.__dict__)
+
+
+def test_a_future_birth_date_is_refused_with_a_clear_message_not_an_age_of_zero(client, db):
+    """Issue 16: the form answered a birth date in 2030 with 'tienes 0'."""
+    future = date(2030, 3, 14)
+    curp = factories.applicant(birth_date=future)[
+        "curp"
+    ]  # her CURP agrees with the date: only sense refuses it
+    response = client.post(APPLY, form_data(birth_date=future.isoformat(), curp=curp))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "La fecha de nacimiento no puede ser posterior a hoy." in page
+    assert "tienes 0" not in page
+    assert response.context["form"].has_error("birth_date")
+    assert not CardApplication.objects.exists()

@@ -398,3 +398,39 @@ def test_break_glass_is_only_for_staff_who_attend_women(request, lawyer, persona
             case=case, by=request.getfixturevalue(persona), reason="Necesito ver este expediente ya"
         )
     assert not CaseAccessGrant.objects.exists()
+
+
+# --- dates checked against sense (issue 16) -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("years", "message_part"),
+    [(-4, "no puede ser posterior a hoy"), (111, "más de 110 años")],
+)
+def test_intake_with_a_birth_date_out_of_sense_saves_nothing(receptionist, years, message_part):
+    today = timezone.localdate()
+    birth = today.replace(year=today.year - years, day=min(today.day, 28))
+    before = snapshot()
+    data = {"given_names": "Rosa", "first_surname": "Chávez", "birth_date": birth}
+    with pytest.raises(ValidationError) as exc:
+        intake(receptionist, person_data=data)
+    assert message_part in exc.value.message_dict["birth_date"][0]
+    assert snapshot() == before
+
+
+def test_a_child_with_a_future_birth_date_is_not_added(receptionist):
+    case = intake(receptionist)
+    parties = CaseParty.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        case_party_add(
+            case=case,
+            by=receptionist,
+            relation=Relation.DAUGHTER,
+            person_data={
+                "given_names": "Luz",
+                "first_surname": "Chávez",
+                "birth_date": timezone.localdate() + datetime.timedelta(days=30),
+            },
+        )
+    assert "birth_date" in exc.value.message_dict
+    assert CaseParty.objects.count() == parties

@@ -1,5 +1,8 @@
 """The case screens as staff use them: intake, case page, consultations, and their guarantees."""
 
+import datetime
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -214,3 +217,37 @@ def test_safe_contact_and_consent_are_recorded_from_the_person_page(client, lawy
     )
     assert response.status_code == 302
     assert person.consents.filter(purpose="sms", granted=True).exists()
+
+
+@pytest.mark.parametrize(
+    ("birth_date", "message"),
+    [
+        ("2030-01-15", "La fecha de nacimiento no puede ser posterior a hoy."),
+        ("1900-01-01", "La fecha de nacimiento no puede ser de hace más de 110 años."),
+    ],
+)
+def test_an_intake_birth_date_out_of_sense_is_shown_on_the_field_and_saves_nothing(
+    client, receptionist, birth_date, message
+):
+    client.force_login(receptionist)
+    events_before = AuditEvent.objects.count()
+    response = client.post(reverse("cases:intake"), intake_data(**{"p-birth_date": birth_date}))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert response.context["person_form"].has_error("birth_date")
+    assert Person.objects.count() == 0
+    assert Case.objects.count() == 0
+    assert AuditEvent.objects.count() == events_before
+
+
+def test_a_future_birth_date_already_on_file_shows_no_negative_age(client, lawyer):
+    """Issue 16: the case header read '-4 años' for a birth date in 2030 saved before dates were checked."""
+    case = CaseFactory(opened_by=lawyer)
+    Person.objects.filter(pk=case.holder.pk).update(birth_date=datetime.date(2030, 1, 15))
+    client.force_login(lawyer)
+    for url in (
+        reverse("cases:detail", kwargs={"folio": case.folio}),
+        reverse("people:detail", kwargs={"pk": case.holder.pk}),
+    ):
+        page = client.get(url).content.decode()
+        assert not re.search(r"-\d+\s+años", page)

@@ -131,3 +131,37 @@ def test_parse_curp_rejects_empty():
     with pytest.raises(ValidationError) as exc:
         parse_curp("")
     assert exc.value.code == "curp_length"
+
+
+# --- dates checked against sense (issue 16) -------------------------------------------------------------------
+
+TODAY = datetime.date(2026, 12, 5)
+
+
+def test_validate_birth_date_refuses_the_future_and_more_than_110_years_ago():
+    from violeta.core.validators import validate_birth_date
+
+    validate_birth_date(TODAY, today=TODAY)
+    validate_birth_date(datetime.date(1916, 12, 5), today=TODAY)  # 110 today
+    with pytest.raises(ValidationError) as exc:
+        validate_birth_date(datetime.date(2030, 1, 15), today=TODAY)
+    assert exc.value.code == "birth_future"
+    assert "no puede ser posterior a hoy" in exc.value.messages[0]
+    with pytest.raises(ValidationError) as exc:
+        validate_birth_date(datetime.date(1916, 12, 4), today=TODAY)
+    assert exc.value.code == "birth_too_old"
+    assert "más de 110 años" in exc.value.messages[0]
+
+
+def test_validate_not_future_takes_dates_and_datetimes():
+    from django.utils import timezone
+
+    from violeta.core.validators import validate_not_future
+
+    validate_not_future(timezone.localdate())
+    validate_not_future(timezone.now())
+    with pytest.raises(ValidationError) as exc:
+        validate_not_future(timezone.localdate() + datetime.timedelta(days=1))
+    assert exc.value.code == "date_future"
+    with pytest.raises(ValidationError):
+        validate_not_future(timezone.now() + datetime.timedelta(hours=2))

@@ -376,6 +376,9 @@ def test_moving_a_hearing_to_within_two_hours_notifies_at_once(lawyer):
 
 def test_a_hearing_already_past_gets_no_notice(lawyer):
     matter = make_matter(CaseFactory(opened_by=lawyer))
+    # opened before the hearing it records (a hearing before its matter was opened is refused)
+    LegalMatter.objects.filter(pk=matter.pk).update(opened_at=timezone.now() - timedelta(days=10))
+    matter.refresh_from_db()
     hearing = make_hearing(matter, starts_at=timezone.now() - timedelta(hours=1))
     assert not reminders(lawyer, hearing).exists()
 
@@ -400,3 +403,45 @@ def test_the_desk_selector_audits_the_matters_it_returns(lawyer, outsider):
     events = AuditEvent.objects.filter(actor=lawyer, action=Action.VIEW, detail="mis asuntos")
     assert sorted(events.values_list("object_id", flat=True)) == sorted(str(m.pk) for m in desk.matters)
     assert sorted(events.values_list("case_id", flat=True)) == sorted(m.case_id for m in desk.matters)
+
+
+# --- dates checked against sense (issue 16) -------------------------------------------------------------------
+
+
+def test_a_hearing_before_the_matter_was_opened_is_refused(lawyer):
+    matter = make_matter(CaseFactory(opened_by=lawyer))
+    LegalMatter.objects.filter(pk=matter.pk).update(opened_at=timezone.now() - timedelta(hours=3))
+    matter.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        make_hearing(matter, starts_at=matter.opened_at - timedelta(hours=2))
+    assert "starts_at" in error.value.error_dict
+    assert "anterior a la apertura del asunto" in error.value.message_dict["starts_at"][0]
+    assert not Hearing.objects.exists()
+    assert not Notification.objects.exists()
+
+
+def test_a_hearing_cannot_be_moved_before_the_matter_was_opened(lawyer):
+    matter = make_matter(CaseFactory(opened_by=lawyer))
+    hearing = make_hearing(matter)
+    LegalMatter.objects.filter(pk=matter.pk).update(opened_at=timezone.now() - timedelta(hours=3))
+    matter.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        services.hearing_reschedule(
+            hearing=hearing, by=lawyer, starts_at=matter.opened_at - timedelta(hours=1)
+        )
+    assert "starts_at" in error.value.error_dict
+    hearing.refresh_from_db()
+    assert hearing.starts_at > timezone.now()
+
+
+def test_the_hearing_form_shows_a_date_before_the_matter_on_the_field(client, lawyer):
+    matter = make_matter(CaseFactory(opened_by=lawyer))
+    client.force_login(lawyer)
+    before = timezone.localtime(matter.opened_at) - timedelta(hours=2)
+    response = client.post(
+        reverse("legal:hearing_create", kwargs={"pk": matter.pk}),
+        {"kind": "hearing", "starts_at": before.strftime("%Y-%m-%dT%H:%M")},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].has_error("starts_at")
+    assert not Hearing.objects.exists()

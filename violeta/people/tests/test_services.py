@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
 
 from violeta.audit.models import Action, AuditEvent
 from violeta.core import crypto
@@ -209,3 +210,72 @@ def test_person_factory_builds_realistic_consistent_people():
             )[:10]
         )
     assert len({p.curp for p in people}) == 5
+
+
+# --- dates checked against sense (issue 16) -------------------------------------------------------------------
+
+
+def years_ago(years: int, days: int = 0) -> datetime.date:
+    today = timezone.localdate()
+    return today.replace(year=today.year - years, day=min(today.day, 28)) - datetime.timedelta(days=days)
+
+
+@pytest.mark.parametrize(
+    ("birth_date", "message_part"),
+    [
+        (datetime.date(2030, 1, 15), "no puede ser posterior a hoy"),
+        (years_ago(111), "más de 110 años"),
+    ],
+)
+def test_a_birth_date_out_of_sense_is_refused_and_nothing_is_saved(receptionist, birth_date, message_part):
+    before = counts()
+    with pytest.raises(ValidationError) as exc:
+        person_create(by=receptionist, given_names="Rosa", first_surname="Martínez", birth_date=birth_date)
+    assert any(message_part in m for m in exc.value.message_dict["birth_date"])
+    assert counts() == before
+
+
+def test_a_birth_date_of_today_or_a_hundred_years_ago_is_accepted(receptionist):
+    for birth_date in (timezone.localdate(), years_ago(100)):
+        person = person_create(
+            by=receptionist, given_names="Rosa", first_surname="Soto", birth_date=birth_date
+        )
+        assert person.age() >= 0
+
+
+def test_updating_to_a_future_birth_date_is_refused(receptionist):
+    person = PersonFactory(birth_date=datetime.date(1990, 5, 10))
+    with pytest.raises(ValidationError) as exc:
+        person_update(person=person, by=receptionist, birth_date=datetime.date(2030, 1, 15))
+    assert "birth_date" in exc.value.message_dict
+    person.refresh_from_db()
+    assert person.birth_date == datetime.date(1990, 5, 10)
+
+
+def test_age_is_never_negative():
+    """A future birth date stored before the check (or typed into an unsaved record) shows no age, not '-4'."""
+    today = datetime.date(2026, 12, 5)
+    assert Person(birth_date=datetime.date(2030, 1, 15)).age(today) is None
+    assert Person(birth_date=datetime.date(2026, 12, 6)).age(today) is None
+    assert Person(birth_date=datetime.date(2026, 12, 5)).age(today) == 0
+    assert Person(birth_date=datetime.date(1990, 12, 6)).age(today) == 35
+
+
+def test_a_consent_dated_in_the_future_is_refused(receptionist):
+    person = PersonFactory()
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    with pytest.raises(ValidationError) as exc:
+        consent_record(person=person, by=receptionist, purpose="sms", given_on=tomorrow)
+    assert "given_on" in exc.value.message_dict
+    assert not Consent.objects.filter(person=person).exists()
+
+
+def test_the_consent_form_refuses_a_future_date_on_the_field():
+    from violeta.people.forms import ConsentForm
+
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    form = ConsentForm(
+        data={"purpose": "sms", "granted": "on", "given_on": tomorrow.isoformat(), "scope": ""}
+    )
+    assert not form.is_valid()
+    assert form.has_error("given_on", "date_future")

@@ -1,7 +1,7 @@
 from datetime import date
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from violeta.audit.models import Action, AuditEvent
@@ -56,3 +56,49 @@ def test_pages(client, director):
     bad = client.post(reverse("privacy:breach_create"), {**FIELDS, "people_affected": -3, "detected_on": "x"})
     assert bad.status_code == 200
     assert Breach.objects.count() == 1
+
+
+# --- dates checked against sense (issue 16) -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("dates", "field"),
+    [
+        ({"detected_on": date(2030, 1, 1)}, "detected_on"),
+        ({"people_notified_on": date(2030, 1, 1)}, "people_notified_on"),
+        ({"authority_notified_on": date(2030, 1, 1)}, "authority_notified_on"),
+        ({"people_notified_on": date(2026, 11, 1)}, "people_notified_on"),  # before it was detected (3 Nov)
+        ({"authority_notified_on": date(2026, 10, 31)}, "authority_notified_on"),
+    ],
+)
+def test_a_breach_date_out_of_sense_is_refused_and_nothing_stored(director, dates, field):
+    with pytest.raises(ValidationError) as exc:
+        breach_record(by=director, **(FIELDS | dates))
+    assert field in exc.value.message_dict
+    assert not Breach.objects.exists()
+
+
+def test_a_breach_cannot_be_updated_to_a_notice_before_its_detection(director):
+    breach = breach_record(by=director, **FIELDS)
+    with pytest.raises(ValidationError) as exc:
+        breach_update(breach=breach, by=director, authority_notified_on=date(2026, 11, 2))
+    assert "authority_notified_on" in exc.value.message_dict
+    breach.refresh_from_db()
+    assert breach.authority_notified_on is None
+
+
+def test_the_breach_form_shows_a_notice_before_detection_on_its_field(client, director):
+    client.force_login(director)
+    response = client.post(
+        reverse("privacy:breach_create"),
+        {
+            **FIELDS,
+            "detected_on": "2026-11-03",
+            "people_notified_on": "2026-11-01",
+            "authority_notified_on": "",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].has_error("people_notified_on")
+    assert "anterior a la detección" in response.content.decode()
+    assert not Breach.objects.exists()

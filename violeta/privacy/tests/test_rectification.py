@@ -95,3 +95,18 @@ def test_rectification_page(referred, director, client):
     referred.holder.refresh_from_db()
     assert referred.holder.given_names == "Nombre Corregido"
     assert RectificationNotice.objects.count() == 2
+
+
+def test_a_birth_date_corrected_into_the_future_changes_nothing(referred, director):
+    """Issue 16: a rectification is a write of her birth date too; it is checked against sense."""
+    from datetime import date
+
+    person = referred.holder
+    before = person.birth_date
+    request = arco(person, director, right=ArcoRight.RECTIFICATION)
+    with pytest.raises(ValidationError) as exc:
+        arco_rectify(request=request, by=director, changes={"birth_date": date(2030, 1, 15)})
+    assert "birth_date" in exc.value.message_dict
+    person.refresh_from_db()
+    assert person.birth_date == before
+    assert not RectificationNotice.objects.exists()

@@ -4,13 +4,14 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
 from violeta.cases.models import Case, EventKind
 from violeta.cases.services import case_event_record
+from violeta.core.validators import validate_not_future
 from violeta.notifications.services import notify
 from violeta.violence.models import (
     Aggressor,
@@ -67,8 +68,15 @@ def incident_record(
         errors["types"] = _("Choose at least one type of violence.")
     elif not set(types) <= valid_types:
         errors["types"] = _("Unknown type of violence.")
-    if occurred_on and occurred_on > timezone.localdate():
-        errors["occurred_on"] = _("The date cannot be in the future.")
+    try:
+        validate_not_future(occurred_on)
+    except ValidationError as exc:
+        errors["occurred_on"] = exc.messages
+    born = case.holder.birth_date
+    if occurred_on and born and occurred_on < born and "occurred_on" not in errors:
+        errors["occurred_on"] = _("The date is before she was born (%(born)s).") % {
+            "born": formats.date_format(born, "SHORT_DATE_FORMAT")
+        }
     if not (narrative or "").strip():
         errors["narrative"] = _("Write what happened, in her words.")
     if reported_to_prosecutor and not reported_where.strip():

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -249,3 +249,16 @@ def test_trafficking_indicator_flags_for_referral_and_tells_coordinators(case, l
     assert Notification.objects.filter(recipient=coordinator, kind="violence.trafficking").exists()
     with pytest.raises(ValidationError):
         trafficking_screening_record(case=case, by=lawyer, indicators=["nonsense"])
+
+
+def test_an_incident_before_she_was_born_is_refused(case, lawyer):
+    """Issue 16: dates are checked against sense; a typo in the year (1909 for 2009) is not stored."""
+    holder = case.holder
+    holder.birth_date = date(1990, 5, 10)
+    holder.save(update_fields=["birth_date"])
+    with pytest.raises(ValidationError) as exc:
+        record_incident(case, lawyer, occurred_on=date(1989, 12, 31))
+    assert "occurred_on" in exc.value.error_dict
+    assert "anterior a su nacimiento" in exc.value.message_dict["occurred_on"][0]
+    assert not ViolenceIncident.objects.exists()
+    assert record_incident(case, lawyer, occurred_on=date(1990, 5, 10)).pk

@@ -275,3 +275,22 @@ def test_incident_links_the_case_aggressors(client, case, lawyer):
     )
     assert response.status_code == 302
     assert list(ViolenceIncident.objects.get().aggressors.all()) == [aggressor]
+
+
+def test_an_incident_dated_in_the_future_is_refused_on_the_field(client, case, lawyer):
+    client.force_login(lawyer)
+    response = client.post(
+        url("incident_create", case),
+        {
+            "occurred_on": (timezone.localdate() + timedelta(days=3)).isoformat(),
+            "date_precision": "exact",
+            "types": ["physical"],
+            "modality": "family",
+            "place_kind": "shared_home",
+            "narrative": "La golpeó.",
+            "injuries": "none",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].has_error("occurred_on")
+    assert not ViolenceIncident.objects.filter(case=case).exists()
