@@ -1,9 +1,12 @@
 """The municipality's colonias as data: read from a SEPOMEX extract (CSV), never written into code."""
 
 import csv
+import re
+from functools import cache
 from pathlib import Path
 
 DEFAULT_CSV = Path(__file__).parent / "data" / "colonias_chihuahua.csv"
+ACCENTS_CSV = Path(__file__).parent / "data" / "acentos_colonias.csv"
 COLUMNS = ("codigo_postal", "asentamiento", "tipo_asentamiento", "zona", "municipio", "estado")
 
 
@@ -35,3 +38,32 @@ def load(model, rows: list[dict]) -> int:
     new = [model(**row) for row in rows if tuple(row[f] for f in fields) not in existing]
     model.objects.bulk_create(new, batch_size=500)
     return len(new)
+
+
+@cache
+def accents() -> dict[str, str]:
+    """The reviewed words whose accents the bundled extract lost: lower-case word → the word with its accents."""
+    with open(ACCENTS_CSV, newline="", encoding="utf-8") as fh:
+        rows = csv.DictReader(line for line in fh if not line.startswith("#"))
+        return {row["sin_acento"].strip().lower(): row["con_acento"].strip() for row in rows}
+
+
+def _as_typed(word: str, accented: str) -> str:
+    if word.isupper():
+        return accented.upper()
+    if word[0].isupper():
+        return accented[0].upper() + accented[1:]
+    return accented.lower()
+
+
+def with_accents(name: str) -> str:
+    """The name with the reviewed words accented ("Ampliacion Lazaro Cardenas" → "Ampliación Lázaro
+    Cárdenas"); whole words only ("Colonia" stays, "Colon" becomes "Colón"), their capitals kept."""
+    table = accents()
+    return re.sub(
+        r"[A-Za-zÀ-ÿ]+",
+        lambda m: (
+            _as_typed(m.group(0), table[m.group(0).lower()]) if m.group(0).lower() in table else m.group(0)
+        ),
+        name,
+    )
