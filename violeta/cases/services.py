@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from violeta.accounts.models import AREA_ROLES, CASE_ROLES, Area, Role
+from violeta.accounts.models import AREA_ROLES, CASE_ROLES, INTAKE_ROLES, Area, Role
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
 from violeta.cases import intake, permissions, signals
@@ -70,6 +70,43 @@ def case_event_record(
 def _require_case_role(user) -> None:
     if not permissions.is_case_staff(user):
         raise PermissionDenied
+
+
+def active_case_of(person: Person | int) -> Case | None:
+    """Her one active case file (she, or her id), if she has one (one per woman: ``case_open``)."""
+    return Case.objects.filter(holder=person, status__in=ACTIVE_STATUSES).first()
+
+
+@transaction.atomic
+def case_join_request(*, person_id: int, by) -> Case:
+    """The desk met a woman whose active case it may not see: ask that case's team to give it access, without
+    showing the case to the desk. Each team member who may see the case gets a notice naming the case and who
+    asks (never the woman: notices are e-mailed); the request is audited. The team decides (``case_team_add``).
+    """
+    if not (by.is_active and by.role in INTAKE_ROLES):
+        raise PermissionDenied
+    case = active_case_of(person_id)
+    if case is None:
+        raise ValidationError(_("She has no active case file."), code="no_active_case")
+    audit_record(
+        actor=by,
+        action=Action.LOOKUP,
+        obj=case,
+        case_id=case.pk,
+        detail="pide acceso al equipo desde la entrevista inicial",
+    )
+    team = [m.user for m in case.team_members.select_related("user") if m.user_id != by.pk]
+    notify(
+        recipients=team,
+        kind="cases.join_request",
+        message=_(
+            "%(name)s (%(role)s) asks to be added to the team of case file %(folio)s: she came to the desk again."
+        )
+        % {"name": by.full_name, "role": by.get_role_display(), "folio": case.folio},
+        url=reverse("cases:detail", args=[case.folio]),
+        case=case,
+    )
+    return case
 
 
 @transaction.atomic

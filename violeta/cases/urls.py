@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.case_list, name="list"),
     path("nueva-entrevista/", views.intake, name="intake"),
     path("nueva-entrevista/coincidencias/", views.intake_duplicates, name="intake_duplicates"),
+    path("nueva-entrevista/pedir-acceso/", views.request_to_join, name="request_to_join"),
     path("acceso-de-emergencia/", views.break_glass, name="break_glass"),
     path(
         "protocolo-interno/designaciones/",

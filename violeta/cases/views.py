@@ -98,6 +98,7 @@ def intake(request, source: str = "", pk=None):
     )
     person_form, safe_form, case_form = _intake_forms(request, initial)
     matches = []
+    active_case, join_person = None, None
     if request.method == "POST" and all(f.is_valid() for f in (person_form, safe_form, case_form)):
         person_data = person_form.cleaned_data
         existing_id = case_form.cleaned_data.get("existing_person")
@@ -127,6 +128,13 @@ def intake(request, source: str = "", pk=None):
                 )
             except ValidationError as exc:
                 apply_service_errors(person_form if hasattr(exc, "error_dict") else case_form, exc)
+                if existing and getattr(exc, "code", None) == "case_active_exists":
+                    # Not a dead end: her case, if the desk may see it; else a way to ask its team.
+                    active = services.active_case_of(existing)
+                    if selectors.can_view_case(request.user, active):
+                        active_case = active
+                    else:
+                        join_person = existing.pk
             else:
                 messages.success(request, _("Case file %(folio)s opened.") % {"folio": case.folio})
                 if selectors.can_view_case(request.user, case):
@@ -138,8 +146,28 @@ def intake(request, source: str = "", pk=None):
         "safe_form": safe_form,
         "case_form": case_form,
         "candidates": matches,
+        "active_case": active_case,
+        "join_person": join_person,
     }
     return render_page(request, "cases/intake.html", context)
+
+
+@staff_required(INTAKE_ROLES)
+@require_POST
+def request_to_join(request):
+    """The desk asks the team of her active case for access (``services.case_join_request``): the case itself
+    stays out of sight until the team adds her."""
+    person_id = request.POST.get("person", "")
+    if not person_id.isdigit():
+        raise Http404
+    try:
+        services.case_join_request(person_id=int(person_id), by=request.user)
+    except ValidationError:
+        raise Http404 from None
+    messages.success(
+        request, _("Her team was asked to give you access to her case file; no second case file was opened.")
+    )
+    return redirect("cases:intake")
 
 
 @staff_required(INTAKE_ROLES)

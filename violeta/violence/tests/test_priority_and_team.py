@@ -152,7 +152,7 @@ def test_priority_page_lifts_with_reason_and_shows_the_history(client, case, psy
     assert page_url in detail.content.decode()
     response = client.post(page_url, {"reason": "ya no"})
     assert response.status_code == 200
-    assert "Escribe el motivo (al menos 10 caracteres)" in response.content.decode()
+    assert "Escriba el motivo (al menos 10 caracteres)" in response.content.decode()
     case.refresh_from_db()
     assert case.is_priority
     response = client.post(page_url, {"reason": REASON})
