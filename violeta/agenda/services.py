@@ -432,7 +432,7 @@ def phone_call_link_case(*, call: PhoneCall, case: Case, by) -> PhoneCall:
     case_event_record(
         case=case,
         by=by,
-        kind=EventKind.APPOINTMENT,
-        description=_("Phone call on line %(line)s") % {"line": call.line.name},
+        kind=EventKind.CALL,
+        description=_("line %(line)s") % {"line": call.line.name},
     )
     return call

@@ -207,6 +207,7 @@ class EventKind(models.TextChoices):
     PSYCHOLOGY = "psychology", _("Psychological care")
     SOCIAL_WORK = "social_work", _("Social work")
     APPOINTMENT = "appointment", _("Appointment")
+    CALL = "call", _("Phone call")
     DOCUMENT = "document", _("Document")
     REFERRAL = "referral", _("Referral")
 
