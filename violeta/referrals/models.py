@@ -62,7 +62,11 @@ class Institution(models.Model):
         verbose_name_plural = _("institutions")
 
     def __str__(self):
-        return self.short_name or self.name
+        """Its name with its acronym ("Dirección de Seguridad Pública Municipal (DSPM)"): staff outside the
+        legal area do not know every acronym, and a bare "OIC" or "CEJUM" reads as a code."""
+        if self.short_name and self.short_name.casefold() != self.name.casefold():
+            return f"{self.name} ({self.short_name})"
+        return self.name
 
 
 class Liaison(models.Model):

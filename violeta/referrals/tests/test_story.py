@@ -61,7 +61,7 @@ def test_social_worker_refers_to_dif_and_the_liaison_answers(
     assert Notification.objects.filter(recipient=social_worker, kind="referral").count() == 2
     page = client.get(reverse("cases:detail", kwargs={"folio": case.folio})).content.decode()
     for step in ("Borrador", "Enviada a la institución", "Recibida", "Atendida"):
-        assert f"{referral.folio} · DIF · {step}" in page
+        assert f"{referral.folio} · {referral.institution} · {step}" in page
     detail = client.get(reverse("referrals:detail", kwargs={"folio": referral.folio})).content.decode()
     assert "Inscritos en la guardería del DIF." in detail
 

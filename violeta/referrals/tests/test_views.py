@@ -125,7 +125,7 @@ def test_liaison_accepts_and_reports_back_through_the_portal(client, case, socia
     client.force_login(social_worker)
     page = client.get(reverse("cases:detail", kwargs={"folio": case.folio})).content.decode()
     for label in ("Enviada a la institución", "Recibida", "Atendida"):
-        assert f"{referral.folio} · DIF · {label}" in page
+        assert f"{referral.folio} · {referral.institution} · {label}" in page
     detail = client.get(reverse("referrals:detail", kwargs={"folio": referral.folio})).content.decode()
     assert "Inscrita en guardería." in detail
 
