@@ -203,6 +203,7 @@ RULES = {
     "cases:list": page(CASE_ROLE_PERSONAS),
     "cases:intake": page(INTAKE),
     "cases:intake_duplicates": page(INTAKE, method="post"),
+    "cases:request_to_join": page(INTAKE, method="post", ok=(404,)),  # no person posted: nothing to ask
     "cases:break_glass": page(CASE_ROLE_PERSONAS),
     "cases:detail": case_object(CASE_TEAM),
     "cases:consultation_create": case_object(AREA_TEAM),
