@@ -156,6 +156,18 @@ class AppointmentBusy:
         return gettext("Busy: appointment")
 
 
+def next_appointment_day(user, scope: AgendaScope, *, after) -> date | None:
+    """The day of the next booked appointment in the scope from ``after`` (a datetime), in her agendas; only a
+    date, so nothing of whom it is with is read."""
+    qs = agenda_appointments_in_reach(user).filter(starts_at__gte=after, status__in=BUSY_STATUSES)
+    if scope.staff:
+        qs = qs.filter(staff=scope.staff)
+    elif scope.area:
+        qs = qs.filter(area=scope.area)
+    first = qs.order_by("starts_at").values_list("starts_at", flat=True).first()
+    return timezone.localtime(first).date() if first else None
+
+
 def agenda_appointments(
     user, scope: AgendaScope, *, first_day: date, days: int
 ) -> list[Appointment | AppointmentBusy]:

@@ -67,12 +67,23 @@ def _agenda_context(request, scope, first_day, days):
 
 @staff_required(selectors.AGENDA_ROLES)
 def week(request):
-    """The week (Monday to Friday) of one staff member or one area; area staff see their own."""
+    """The week (Monday to Friday) of one staff member or one area; area staff see their own. Opened without a
+    day, on a week with nothing left to attend, it shows the week of the next appointment instead (and says so)."""
     scope, day = _scope_and_day(request)
     monday = day - timedelta(days=day.weekday())
+    moved = False
+    if not request.GET.get("day"):
+        next_day = selectors.next_appointment_day(request.user, scope, after=timezone.now())
+        if next_day and next_day >= monday + timedelta(days=7):
+            monday, moved = next_day - timedelta(days=next_day.weekday()), True
     context = _agenda_context(request, scope, monday, 7)
     context.update(
-        {"monday": monday, "previous": monday - timedelta(days=7), "next": monday + timedelta(days=7)}
+        {
+            "monday": monday,
+            "previous": monday - timedelta(days=7),
+            "next": monday + timedelta(days=7),
+            "moved_to_next": moved,
+        }
     )
     return render_page(request, "agenda/week.html", context, partial="grid")
 
