@@ -138,6 +138,13 @@ class Alert(models.Model):
     case = models.ForeignKey(
         "cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="alerts"
     )
+    # A link asked for by someone who may not see the case (a monitor): the case's team confirms or declines it.
+    pending_case = models.ForeignKey(
+        "cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    pending_case_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     purge_after = models.DateTimeField(null=True, blank=True, db_index=True)
     # When it is raised in the console if nobody has acknowledged it (the sender's escalation sweep).
     escalate_at = models.DateTimeField(null=True, blank=True)

@@ -108,3 +108,20 @@ def alerts_with_gave_up_messages(user, *, since, limit: int = 10) -> list[dict]:
         .annotate(n=Count("message_links"))
         .order_by("-started_at")[:limit]
     )
+
+
+def alert_for_link_review(user, public_id) -> Alert:
+    """An alert whose link to a case was asked for, for someone who may see that case (its team); 404 for anyone
+    else, audited either way."""
+    alert = (
+        Alert.objects.select_related("pending_case", "closed_by")
+        .filter(public_id=public_id, pending_case__isnull=False)
+        .first()
+    )
+    if alert is None or not can_view_case(user, alert.pending_case_id):
+        audit_denied(actor=user, object_type="alerts.alert", object_id=str(public_id))
+        raise Http404
+    audit_record(
+        actor=user, action=Action.VIEW, obj=alert, case_id=alert.pending_case_id, detail="revisar vinculación"
+    )
+    return alert

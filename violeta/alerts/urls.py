@@ -23,4 +23,5 @@ urlpatterns = [
     path("mia/consola/<uuid:public_id>/", views.console_detail, name="console_detail"),
     path("mia/consola/<uuid:public_id>/linea/", views.console_timeline, name="console_timeline"),
     path("mia/consola/<uuid:public_id>/cerrar/", views.console_close, name="console_close"),
+    path("mia/vinculaciones/<uuid:public_id>/", views.case_link_review, name="case_link_review"),
 ]

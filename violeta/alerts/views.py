@@ -23,14 +23,14 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from violeta.accounts.permissions import staff_required
+from violeta.accounts.permissions import CASE_ROLES, staff_required
 from violeta.alerts import selectors
 from violeta.alerts.forms import AlertCloseForm
 from violeta.alerts.models import AlertStatus
 from violeta.alerts.selectors import CONSOLE_ROLES
 from violeta.alerts.services import alerts as alert_services
 from violeta.alerts.services import contacts as contact_services
-from violeta.cases.selectors import access_case
+from violeta.cases.selectors import access_case, can_view_case, case_by_folio
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
 from violeta.core.validators import mask_phone
@@ -370,16 +370,21 @@ def console_timeline(request, public_id):
 @staff_required(CONSOLE_ROLES)
 @require_POST
 def console_close(request, public_id):
-    """Close the alert with its outcome; a case file is linked only if the user may see it."""
+    """Close the alert with its outcome. A case file the user may see is linked at once; one she may not see (a
+    monitor sees none) is asked of its team, who confirm it: she types the folio and never reads the case."""
     alert = selectors.access_alert(request.user, public_id)
     form = AlertCloseForm(request.POST)
     if form.is_valid():
-        case = None
-        if form.cleaned_data["folio"]:
-            try:
-                case = access_case(request.user, form.cleaned_data["folio"], detail="vincular alerta MIA")
-            except Http404:
-                form.add_error("folio", _("There is no case file with that folio that you can see."))
+        case, ask_case = None, None
+        folio = form.cleaned_data["folio"]
+        if folio:
+            target = case_by_folio(folio)
+            if target is None:
+                form.add_error("folio", _("There is no case file with that folio."))
+            elif can_view_case(request.user, target):
+                case = access_case(request.user, folio, detail="vincular alerta MIA")
+            else:
+                ask_case = target
         if form.is_valid():
             try:
                 alert_services.alert_close(
@@ -388,10 +393,34 @@ def console_close(request, public_id):
                     outcome=form.cleaned_data["outcome"],
                     note=form.cleaned_data["note"],
                     case=case,
+                    ask_case=ask_case,
                 )
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
                 messages.success(request, _("Alert closed."))
+                if ask_case is not None:
+                    messages.info(
+                        request, _("The link was asked of the case file's team; they will confirm it.")
+                    )
                 return redirect("alerts:console_detail", public_id=alert.public_id)
     return render_page(request, "alerts/console/detail.html", _detail_context(alert, form))
+
+
+@staff_required(CASE_ROLES)
+@require_http_methods(["GET", "POST"])
+def case_link_review(request, public_id):
+    """The case team confirms or declines a link asked for by the MIA monitoring: the page shows the alert's
+    time and outcome only (her MIA account and locations stay in the console)."""
+    alert = selectors.alert_for_link_review(request.user, public_id)
+    if request.method == "POST":
+        decision = request.POST.get("decision")
+        if decision not in ("confirm", "decline"):
+            raise Http404
+        alert_services.alert_case_link_decide(alert=alert, by=request.user, confirm=decision == "confirm")
+        if decision == "confirm":
+            messages.success(request, _("The alert was linked to the case file."))
+        else:
+            messages.info(request, _("The link was declined."))
+        return redirect("cases:detail", folio=alert.pending_case.folio)
+    return render_page(request, "alerts/case_link_review.html", {"alert": alert, "case": alert.pending_case})

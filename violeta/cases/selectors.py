@@ -83,6 +83,12 @@ def access_case(user, folio: str, *, detail: str = "expediente", for_update: boo
     return case
 
 
+def case_by_folio(folio: str) -> Case | None:
+    """The case with this folio, with its id and folio only: to ask its team something (link an alert to it)
+    on behalf of someone who may not see it. Never to show: what is shown goes through ``access_case``."""
+    return Case.objects.filter(folio=folio).only("id", "folio").first()
+
+
 def is_break_glass(user, case: Case) -> bool:
     return CaseAccessGrant.objects.filter(case=case, user=user, expires_at__gt=timezone.now()).exists()
 

@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,6 +46,7 @@ from violeta.core.validators import parse_phone
 from violeta.messaging.models import Message, MessageKind, MessageStatus
 from violeta.messaging.services import CHANNEL, messages_queue
 from violeta.messaging.text import fit
+from violeta.notifications.services import notify
 
 
 def _coordinates(lat, lon, accuracy) -> tuple[float, float, float]:
@@ -356,8 +358,11 @@ def sms_inbound(*, from_phone: str, body: str) -> int:
 
 
 @transaction.atomic
-def alert_close(*, alert: Alert, by, outcome: str, note: str = "", case=None) -> Alert:
-    """Staff close an alert with its outcome; locations are then kept for the retention period only."""
+def alert_close(*, alert: Alert, by, outcome: str, note: str = "", case=None, ask_case=None) -> Alert:
+    """Staff close an alert with its outcome; locations are then kept for the retention period only.
+
+    ``case``: a case file the closer may see, linked at once. ``ask_case``: one she may not see (a monitor sees
+    none): the link is asked of that case's team (``alert_case_link_ask``), who confirm or decline it."""
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
     if alert.status == AlertStatus.CLOSED:
         raise ValidationError(_("The alert is already closed."), code="closed")
@@ -373,5 +378,47 @@ def alert_close(*, alert: Alert, by, outcome: str, note: str = "", case=None) ->
     alert.save()
     audit_record(
         actor=by, action=Action.UPDATE, obj=alert, case_id=case.pk if case else None, detail="cierre"
+    )
+    if ask_case is not None and case is None:
+        alert_case_link_ask(alert=alert, case=ask_case, by=by)
+    return alert
+
+
+def alert_case_link_ask(*, alert: Alert, case, by) -> Alert:
+    """Ask the team of ``case`` to link this alert to it: the asker does not read the case (only its folio was
+    typed); each team member who may see the case gets a notice with the folio and a link to review it."""
+    alert.pending_case, alert.pending_case_by = case, by
+    alert.save(update_fields=["pending_case", "pending_case_by"])
+    audit_record(actor=by, action=Action.UPDATE, obj=alert, detail="pide vincular un expediente")
+    notify(
+        recipients=[m.user for m in case.team_members.select_related("user")],
+        kind="alerts.case_link",
+        message=_(
+            "The MIA monitoring asks to link an alert to case file %(folio)s: confirm it or decline it."
+        )
+        % {"folio": case.folio},
+        url=reverse("alerts:case_link_review", kwargs={"public_id": alert.public_id}),
+        case=case,
+    )
+    return alert
+
+
+@transaction.atomic
+def alert_case_link_decide(*, alert: Alert, by, confirm: bool) -> Alert:
+    """The case team's answer to a link asked for (the caller checked ``by`` may see the pending case)."""
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    case = alert.pending_case
+    if case is None:
+        raise ValidationError(_("There is no link to review."), code="no_pending_case")
+    if confirm:
+        alert.case = case
+    alert.pending_case, alert.pending_case_by = None, None
+    alert.save(update_fields=["case", "pending_case", "pending_case_by"])
+    audit_record(
+        actor=by,
+        action=Action.UPDATE,
+        obj=alert,
+        case_id=case.pk,
+        detail="vinculación confirmada" if confirm else "vinculación rechazada",
     )
     return alert

@@ -28,6 +28,7 @@ from violeta.messaging.backends import locmem
 from violeta.messaging.backends.twilio import signature
 from violeta.messaging.models import Message, MessageKind, MessageStatus, ProviderReport
 from violeta.messaging.sender import deliver_due
+from violeta.notifications.models import Notification
 
 PIN = "2468"
 DURESS_PIN = "1357"
@@ -489,24 +490,61 @@ def test_closing_an_alert_with_an_outcome(client, alert_monitor):
     assert alert.outcome == Outcome.HELPED_BY_CONTACT
 
 
-def test_linking_a_case_the_user_cannot_see_is_refused(client, alert_monitor, lawyer):
+def test_the_monitor_asks_the_case_team_to_link_a_case_she_cannot_see(client, alert_monitor, lawyer):
+    """Issue 16, finding 2b: the monitor role sees no cases, so linking one was a dead end ("No hay un
+    expediente con ese folio que usted pueda ver"). Now the link is asked for, the team confirms it, and the
+    monitor never reads the case."""
     case = CaseFactory(opened_by=lawyer)
     alert = raise_alert()
     client.force_login(alert_monitor)
     url = reverse("alerts:console_close", kwargs={"public_id": alert.public_id})
-    for folio in (case.folio, "IMM-1999-999999"):
-        response = client.post(url, {"outcome": Outcome.STAFF_CONTACTED, "folio": folio.lower()})
-        assert response.status_code == 200
-        assert re.search(
-            r'id="id_folio"[^>]*>\s*<div class="form-text"[^<]*</div>\s*<div class="invalid-feedback',
-            response.content.decode(),
-        )
-        assert AuditEvent.objects.filter(
-            action=Action.ACCESS_DENIED, object_id=folio, actor=alert_monitor
-        ).exists()
+    response = client.post(url, {"outcome": Outcome.STAFF_CONTACTED, "folio": f" {case.folio.lower()} "})
+    assert response.status_code == 302
     alert.refresh_from_db()
-    assert alert.status == AlertStatus.ACTIVE
-    assert alert.case is None
+    assert alert.status == AlertStatus.CLOSED and alert.case is None and alert.pending_case == case
+    assert not AuditEvent.objects.filter(action=Action.VIEW, case_id=case.pk, actor=alert_monitor).exists()
+    page = client.get(
+        reverse("alerts:console_detail", kwargs={"public_id": alert.public_id})
+    ).content.decode()
+    assert "Se pidió al equipo del expediente" in page
+    notice = Notification.objects.get(recipient=lawyer)
+    assert case.folio in notice.message
+    # The team confirms it: the alert is linked, and audited.
+    client.force_login(lawyer)
+    review = reverse("alerts:case_link_review", kwargs={"public_id": alert.public_id})
+    assert notice.url == review
+    assert client.get(review).status_code == 200
+    assert client.post(review, {"decision": "confirm"}).status_code == 302
+    alert.refresh_from_db()
+    assert alert.case == case and alert.pending_case is None
+    assert AuditEvent.objects.filter(actor=lawyer, object_type="alerts.alert", case_id=case.pk).exists()
+
+
+def test_a_link_request_is_reviewed_only_by_who_may_see_the_case(client, alert_monitor, lawyer, psychologist):
+    case = CaseFactory(opened_by=lawyer)
+    alert = raise_alert()
+    client.force_login(alert_monitor)
+    close = reverse("alerts:console_close", kwargs={"public_id": alert.public_id})
+    client.post(close, {"outcome": Outcome.STAFF_CONTACTED, "folio": case.folio})
+    review = reverse("alerts:case_link_review", kwargs={"public_id": alert.public_id})
+    for outsider in (psychologist, alert_monitor):
+        client.force_login(outsider)
+        assert client.post(review, {"decision": "confirm"}).status_code == 404
+    client.force_login(lawyer)
+    assert client.post(review, {"decision": "decline"}).status_code == 302
+    alert.refresh_from_db()
+    assert alert.case is None and alert.pending_case is None
+
+
+def test_an_unknown_folio_is_refused_and_changes_nothing(client, alert_monitor):
+    alert = raise_alert()
+    client.force_login(alert_monitor)
+    url = reverse("alerts:console_close", kwargs={"public_id": alert.public_id})
+    response = client.post(url, {"outcome": Outcome.STAFF_CONTACTED, "folio": "IMM-1999-999999"})
+    assert response.status_code == 200
+    assert "No hay un expediente con ese folio" in response.content.decode()
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.ACTIVE and alert.case is None and alert.pending_case is None
 
 
 def test_the_director_links_a_case_she_can_see(client, director, lawyer):

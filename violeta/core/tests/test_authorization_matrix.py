@@ -258,6 +258,8 @@ RULES = {
     "alerts:console_detail": page(CONSOLE, kwarg="public_id"),
     "alerts:console_timeline": page(CONSOLE, kwarg="public_id"),
     "alerts:console_close": page(CONSOLE, kwarg="public_id", method="post", ok=(200, 302)),
+    # the world's alert has no link asked for: every case role gets 404 (tested in alerts/tests/test_views.py)
+    "alerts:case_link_review": page(CASE_ROLE_PERSONAS, kwarg="public_id", ok=(404,)),
     # violence, risk and protection: the professionals of the case's team (not the front desk); orders are legal's
     "violence:expiring": page({"lawyer", "outsider", "coordinator", "director"}),
     "violence:incident_create": case_object(AREA_TEAM),
