@@ -25,6 +25,23 @@ class ReferralForm(BootstrapFormMixin, forms.Form):
             "Nothing else of the case file is shared."
         ),
     )
+    share_phone = forms.ChoiceField(
+        label=_("Phone the institution may call her on"),
+        choices=[
+            ("none", _("None: the institution contacts her through the institute")),
+            ("main", _("Her main phone")),
+            ("alt", _("Her other phone")),
+        ],
+        initial="none",
+        required=False,
+        help_text=_(
+            "Only with her agreement, and only if it is safe for her: it is copied into the referral."
+        ),
+    )
+    share_contact_rules = forms.BooleanField(
+        label=_("Share how and when it is safe to contact her (calls, messages, SMS, safe hours)"),
+        required=False,
+    )
     consent_given = forms.BooleanField(
         label=_("She consents to this referral and to sharing this summary with the institution"),
         required=False,

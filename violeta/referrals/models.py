@@ -174,6 +174,10 @@ class Referral(models.Model):
     reason = EncryptedTextField(_("reason for the referral"))
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.ORDINARY)
     shared_summary = EncryptedTextField(_("summary shared with the institution"))
+    # How the institution may contact her, as she agreed when the referral was made (a copy: a later change of
+    # her phone is not passed on); empty when she shared none (services.referral_create).
+    shared_phone = EncryptedTextField(_("phone shared with the institution"), blank=True)
+    shared_contact_rules = EncryptedTextField(_("safe-contact rules shared with the institution"), blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.DRAFT
     )

@@ -20,8 +20,9 @@ from violeta.audit.services import audit_record
 from violeta.cases.models import Case, EventKind
 from violeta.cases.services import case_event_record
 from violeta.core.tasks import enqueue
+from violeta.core.validators import format_phone
 from violeta.notifications.services import notify
-from violeta.people.models import Consent, ConsentPurpose, Person
+from violeta.people.models import Consent, ConsentPurpose, Person, PhoneChoice
 from violeta.people.services import consent_record
 from violeta.referrals.models import (
     AWAITING,
@@ -96,6 +97,38 @@ def _require_referrer(by, case: Case) -> None:
         raise PermissionDenied
 
 
+SHARE_NO_PHONE, SHARE_MAIN_PHONE, SHARE_ALT_PHONE = "none", "main", "alt"
+
+
+def shared_contact(person: Person, *, share_phone: str, share_rules: bool) -> tuple[str, str]:
+    """The phone and the safe-contact rules she agreed to share with an institution, as text to copy into the
+    referral. Never her code word or the institute's notes. A phone is refused when she asked not to be called
+    or when she has none of that kind."""
+    prefs = getattr(person, "safe_contact", None)
+    phone = ""
+    if share_phone in (SHARE_MAIN_PHONE, SHARE_ALT_PHONE):
+        if prefs is not None and prefs.phone_choice == PhoneChoice.NONE:
+            raise ValidationError(
+                {"share_phone": _("She asked not to be called: no phone can be shared.")}, code="no_calls"
+            )
+        number = person.phone if share_phone == SHARE_MAIN_PHONE else person.phone_alt
+        if not number:
+            raise ValidationError({"share_phone": _("She has no phone of that kind on record.")})
+        phone = format_phone(number)
+    rules = ""
+    if share_rules and prefs is not None:
+        yes, no = _("Yes"), _("No")
+        lines = [
+            _("Calls: %(answer)s") % {"answer": yes if prefs.may_call else no},
+            _("Messages left: %(answer)s") % {"answer": yes if prefs.may_leave_message else no},
+            _("SMS: %(answer)s") % {"answer": yes if prefs.may_sms else _("No: do not send her SMS")},
+        ]
+        if prefs.best_hours:
+            lines.append(_("Safe hours: %(hours)s") % {"hours": prefs.best_hours})
+        rules = "\n".join(str(line) for line in lines)
+    return phone, rules
+
+
 @transaction.atomic
 def referral_create(
     *,
@@ -111,11 +144,15 @@ def referral_create(
     consent: Consent | None = None,
     send: bool = False,
     override_reason: str = "",
+    share_phone: str = SHARE_NO_PHONE,
+    share_contact_rules: bool = False,
 ) -> Referral:
     """A referral of a woman (or a child) of the case to an institution, as a draft or sent at once.
 
     With ``consent_given`` her consent is recorded (purpose "referral", the scope she agreed to); an earlier
     consent may be given instead. The summary is what the worker chose to share, never the file.
+    ``share_phone`` ("main", "alt" or "none") and ``share_contact_rules``: what she agreed the institution may
+    use to contact her, copied now (``shared_contact``).
     """
     _require_referrer(by, case)
     if not case.is_active:
@@ -136,6 +173,7 @@ def referral_create(
             scope=consent_scope.strip()[:255],
             case_id=case.pk,
         )
+    phone, rules = shared_contact(person, share_phone=share_phone, share_rules=share_contact_rules)
     referral = Referral(
         folio=referral_folio_next(),
         case=case,
@@ -143,6 +181,8 @@ def referral_create(
         institution=institution,
         reason=reason.strip(),
         shared_summary=shared_summary.strip(),
+        shared_phone=phone,
+        shared_contact_rules=rules,
         urgency=urgency,
         consent=consent,
         created_by=by,

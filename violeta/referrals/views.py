@@ -129,6 +129,8 @@ def referral_create(request, folio):
                 consent_scope=data["consent_scope"],
                 send="send" in request.POST,
                 override_reason=data.get("override_reason", ""),
+                share_phone=data["share_phone"] or services.SHARE_NO_PHONE,
+                share_contact_rules=data["share_contact_rules"],
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
