@@ -435,6 +435,8 @@ def test_console_detail_shows_map_locations_and_masked_messages(client, alert_mo
         reverse("alerts:console_detail", kwargs={"public_id": alert.public_id})
     ).content.decode()
     assert 'data-testid="plot"' in html
+    # Issue 16, finding 7: the drawing says what it is (it read as an empty grey "Mapa" with a dot).
+    assert "No es un mapa de calles" in html and ">Mapa<" not in html
     assert html.count("<circle") == 3
     assert "28.63200, -106.08000" in html
     assert "*** *** 6543" in html
