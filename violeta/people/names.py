@@ -42,13 +42,18 @@ def _unglue(word: str) -> str:
     return word
 
 
+# The longest word the index stores (people.models.NameWord.word): a longer one (a name typed without spaces)
+# is cut there, the same way when it is indexed and when it is searched.
+MAX_WORD_LENGTH = 80
+
+
 def name_words(text: str) -> list[str]:
     """The words of a name as stored and compared: normalised, particles dropped, sure glued particles split."""
     words = []
     for word in normalize_name(text).split():
         if word in PARTICLES:
             continue
-        words.append(_unglue(word))
+        words.append(_unglue(word)[:MAX_WORD_LENGTH])
     return words
 
 

@@ -81,3 +81,13 @@ def test_the_pair_migration_backfills_people_indexed_by_word_only():
     migration = importlib.import_module("violeta.people.migrations.0006_name_pair_index")
     migration.backfill(django_apps, None)
     assert pairs_of(person) == before and len(before) == 3
+
+
+def test_a_word_longer_than_the_index_keeps_is_cut_the_same_way_when_indexed_and_searched():
+    """A 100-letter name typed without spaces failed to register on PostgreSQL (the word column holds 80)."""
+    from violeta.people.matching import match_people, search_words
+
+    word = "Guadalupe" + "Maríadelosángeles" * 5  # 94 letters
+    person = PersonFactory(given_names=word, first_surname="Zamarripa", second_surname="")
+    assert max(len(w) for *_, w in words_of(person)) == 80
+    assert match_people(search_words(f"{word} Zamarripa")).matches[0].person_id == person.pk
