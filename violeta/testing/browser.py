@@ -132,3 +132,52 @@ def _database_turns(request, monkeypatch):
     monkeypatch.setattr(WSGIHandler, "__call__", serve_in_turn)
     with connection.execute_wrapper(query_in_turn):
         yield
+
+
+# Journeys (violeta/tests/journeys/) save what each step looked like: the run writes them, and the README's
+# screenshots are copied from them (scripts/screenshots.sh, docs/screenshots/sources.txt). The folder is
+# $VIOLETA_SCREENSHOTS, or screenshots/ under VIOLETA_VAR_DIR (var/ by default).
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+
+
+def screenshots_root() -> Path:
+    from django.conf import settings
+
+    folder = os.environ.get("VIOLETA_SCREENSHOTS")
+    return Path(folder) if folder else Path(settings.VAR_DIR) / "screenshots"
+
+
+@pytest.fixture
+def shots(request):
+    """``shots(page, "name")`` saves the whole page as ``<root>/<journey>/<name>.png`` and returns the path.
+
+    ``<journey>`` is the test module's name without ``test_``; names are unique within a module.
+    """
+    journey = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
+    folder = screenshots_root() / journey
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def shot(page, name: str) -> Path:
+        path = folder / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return shot
+
+
+@pytest.fixture
+def phone_page(browser):
+    """A page the size of a phone (390 × 844, touch), in Spanish and Chihuahua time, in its own context."""
+    context = browser.new_context(
+        locale=LOCALE, timezone_id=TIMEZONE, viewport=PHONE, is_mobile=True, has_touch=True
+    )
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def horizontal_overflow(page) -> int:
+    """How many CSS pixels the page is wider than its viewport (0 when nothing scrolls sideways)."""
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
