@@ -260,3 +260,82 @@ def test_offline_offers_the_sms_link_and_retries_the_same_alert(browser, live_se
         assert sorted(r["to"] for r in sent) == [c[2] for c in CONTACTS]
     finally:
         context.close()
+
+
+LONG_NAME = "María Guadalupe de los Ángeles Hernández Villalobos Rodríguez"[:60]
+
+
+def test_on_a_390_px_phone_nothing_overflows_and_the_countdown_covers_the_screen(
+    browser, live_server, settings, tmp_path
+):
+    """Issue 16, finding 7: a long contact name, the masked numbers and the countdown on a small phone."""
+    from violeta.alerts.models import MiaAccount
+    from violeta.alerts.services.contacts import contact_add
+    from violeta.testing.browser import PHONE, horizontal_overflow
+
+    context, page = signed_up_page(
+        browser, live_server, settings, tmp_path, viewport=PHONE, is_mobile=True, has_touch=True
+    )
+    try:
+        with database_turn():
+            contact_add(account=MiaAccount.objects.get(), name=LONG_NAME, phone="656 123 4503")
+            contact_add(
+                account=MiaAccount.objects.get(), name="Hermanadelalmadesdesiempre" * 2, phone="6561234504"
+            )
+        page.locator("#mia-nav").get_by_role("button", name="Contactos").click()
+        expect(page.locator("#contact-list li")).to_have_count(4)
+        # MIA's buttons are the brand's purple, not Bootstrap's blue (rgb(13, 110, 253))
+        purple = "rgb(91, 42, 134)"
+        expect(page.locator("#btn-to-alert")).to_have_css("background-color", purple)
+        expect(page.locator("#btn-contact-add")).to_have_css("color", purple)
+        assert horizontal_overflow(page) == 0
+        # each item stays inside the list, and a masked number is one line
+        geometry = page.evaluate(
+            """() => {
+              const list = document.getElementById('contact-list').getBoundingClientRect();
+              return [...document.querySelectorAll('#contact-list li')].map(li => {
+                const box = li.getBoundingClientRect();
+                const masked = li.querySelector('.mia-masked');
+                const lineHeight = parseFloat(getComputedStyle(masked).lineHeight);
+                return {right: box.right, listRight: list.right, masked: masked.getBoundingClientRect().height,
+                        line: lineHeight, buttonRight: li.querySelector('button').getBoundingClientRect().right};
+              });
+            }"""
+        )
+        for item in geometry:
+            assert item["right"] <= item["listRight"] + 0.5, item
+            assert item["buttonRight"] <= item["right"] + 0.5, item
+            assert item["masked"] < item["line"] * 1.5, item  # one line, not "*** ***" over "4503"
+
+        # The countdown: its text fits the screen and nothing of the screen behind shows through it.
+        page.locator("#mia-nav").get_by_role("button", name="Alerta").click()
+        page.locator("#btn-alert").click()
+        expect(page.locator("#countdown")).to_be_visible()
+        assert horizontal_overflow(page) == 0
+        covered = page.evaluate(
+            """() => {
+              const overlay = document.getElementById('countdown');
+              const text = document.getElementById('countdown-text').getBoundingClientRect();
+              const help = document.getElementById('alert-help').getBoundingClientRect();
+              const x = help.left + help.width / 2, y = help.top + help.height / 2;
+              const opaque = getComputedStyle(overlay).backgroundColor;
+              // the seconds and their unit ("5 s") on one line
+              const node = document.getElementById('countdown-text').firstChild;
+              const range = document.createRange();
+              const match = /\d+\s*s\s*$/.exec(node.textContent);
+              range.setStart(node, match.index);
+              range.setEnd(node, node.textContent.length);
+              const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+              return {textRight: text.right, width: window.innerWidth, secondsLines: lines.size,
+                      top: overlay.contains(document.elementFromPoint(x, y)), background: opaque};
+            }"""
+        )
+        page.locator("#btn-countdown-stop").click()
+        assert covered["textRight"] <= covered["width"], covered
+        assert covered["secondsLines"] == 1, covered
+        assert covered["top"], covered
+        assert covered["background"].startswith("rgb("), (
+            covered
+        )  # opaque: the instructions do not show through
+    finally:
+        context.close()

@@ -357,17 +357,21 @@
       item.className = "list-group-item d-flex align-items-center gap-2";
       item.dataset.contactId = contact.id;
       var text = document.createElement("div");
-      text.className = "me-auto";
+      text.className = "me-auto mia-contact-text";
       var name = document.createElement("div");
       name.className = "fw-semibold";
       name.textContent = contact.name;
-      var phone = document.createElement("div");
+      // Under her name, the masked number and whether she confirmed: the name keeps the row's width.
+      var line = document.createElement("div");
+      line.className = "d-flex flex-wrap align-items-center column-gap-2";
+      var phone = document.createElement("span");
       phone.className = "small text-body-secondary mia-masked";
       phone.textContent = contact.phone_masked;
-      text.append(name, phone);
       var badge = document.createElement("span");
       badge.className = "badge " + (contact.confirmed ? "text-bg-success" : "text-bg-secondary");
       badge.textContent = contact.confirmed ? T.confirmed : T.pending;
+      line.append(phone, badge);
+      text.append(name, line);
       var remove = document.createElement("button");
       remove.type = "button";
       remove.className = "btn btn-sm btn-outline-danger";
@@ -375,7 +379,7 @@
       remove.addEventListener("click", function () {
         removeContact(contact);
       });
-      item.append(text, badge, remove);
+      item.append(text, remove);
       list.append(item);
     });
     var me = store.get(KEYS.me) || {};
@@ -431,6 +435,11 @@
   // --- The button: a countdown she can stop, or press and hold ---------------------------------------------
 
   var countdown = { timer: null, left: 0 };
+
+  // "Enviando la alerta en 5 s": the seconds never break from their unit on a narrow screen.
+  function countdownText(seconds) {
+    return fmt(T.countdown, { s: seconds }).replace(/(\d+) (\S+)/, "$1\u00a0$2");
+  }
   var hold = { timer: null, fired: false };
 
   function startCountdown() {
@@ -440,7 +449,7 @@
     var me = store.get(KEYS.me) || {};
     countdown.left = me.countdown_seconds || 5;
     $("countdown").hidden = false;
-    $("countdown-text").textContent = fmt(T.countdown, { s: countdown.left });
+    $("countdown-text").textContent = countdownText(countdown.left);
     $("btn-countdown-stop").focus();
     countdown.timer = setInterval(function () {
       countdown.left -= 1;
@@ -449,7 +458,7 @@
         fire();
         return;
       }
-      $("countdown-text").textContent = fmt(T.countdown, { s: countdown.left });
+      $("countdown-text").textContent = countdownText(countdown.left);
     }, 1000);
   }
 
