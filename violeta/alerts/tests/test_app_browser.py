@@ -313,7 +313,7 @@ def test_on_a_390_px_phone_nothing_overflows_and_the_countdown_covers_the_screen
         expect(page.locator("#countdown")).to_be_visible()
         assert horizontal_overflow(page) == 0
         covered = page.evaluate(
-            """() => {
+            r"""() => {
               const overlay = document.getElementById('countdown');
               const text = document.getElementById('countdown-text').getBoundingClientRect();
               const help = document.getElementById('alert-help').getBoundingClientRect();
