@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from violeta.accounts.models import CASE_ROLES, Role, User
 from violeta.cases.models import ArrivalChannel, CloseReason, Modality, Relation
-from violeta.core.forms import BootstrapFormMixin, DateInput, DateTimeInput
+from violeta.core.forms import BootstrapFormMixin, CheckboxPicker, DateInput, DateTimeInput
 from violeta.core.validators import validate_birth_date
 from violeta.people.models import Gender
 from violeta.people.privacy_notice import current_notice
@@ -48,7 +48,7 @@ class IntakeCaseForm(BootstrapFormMixin, forms.Form):
         required=False,
         queryset=case_staff(),
         help_text=_("You stay on the team. Add whoever will attend her from each area."),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=CheckboxPicker(),
     )
     privacy_notice_accepted = forms.BooleanField(
         label=_("She was given the privacy notice and accepts it"),

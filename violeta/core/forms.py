@@ -2,11 +2,29 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from violeta.core.validators import format_phone, parse_curp, parse_phone
 
 EMPTY_CHOICE = "-" * 9  # Django's empty choice, which reads as a glitch
+CHOICES_TEMPLATE = "core/widgets/choices.html"
+
+
+class CheckboxPicker(forms.CheckboxSelectMultiple):
+    """Checkboxes in a box that scrolls, with a filter above them: for choosing a few among many (a case's team
+    among the institute's staff), where a Ctrl-click multi-select loses people. static/js/picker.js filters."""
+
+    template_name = "core/widgets/picker.html"
+
+    def __init__(self, attrs=None, choices=(), filter_placeholder=None):
+        super().__init__(attrs, choices)
+        self.filter_placeholder = filter_placeholder or _("Filter by name or area")
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["filter_placeholder"] = self.filter_placeholder
+        return context
 
 
 class BootstrapFormMixin:
@@ -20,6 +38,16 @@ class BootstrapFormMixin:
         for field in self.fields.values():
             self._name_empty_choice(field)
             widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+                # A list of choices: each one a check, the list drawn as a fieldset (includes/field.html).
+                field.is_choice_list = True
+                if widget.template_name in (
+                    forms.CheckboxSelectMultiple.template_name,
+                    forms.RadioSelect.template_name,
+                ):
+                    widget.template_name = CHOICES_TEMPLATE
+                widget.attrs["class"] = "form-check-input"
+                continue
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select | forms.SelectMultiple):

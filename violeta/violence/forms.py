@@ -19,14 +19,7 @@ from violeta.violence.models import (
 
 
 class ViolenceForm(BootstrapFormMixin, forms.Form):
-    """Bootstrap classes, but checkbox lists and radios keep their own look."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
-                field.widget.attrs["class"] = "form-check-input"
-                field.is_choice_list = True
+    """Bootstrap classes; checkbox lists and radios as checks (the mixin marks them ``is_choice_list``)."""
 
 
 class IncidentForm(ViolenceForm):

@@ -48,3 +48,32 @@ def test_receptionist_intake_warns_of_a_likely_duplicate(page, live_server, rece
     page.get_by_role("button", name="No es ninguna: registrar como persona nueva").click()
     expect(page.get_by_text(re.compile(r"Expediente IMM-\d{4}-\d{6} abierto"))).to_be_visible()
     assert Case.objects.count() == 2
+
+
+def test_receptionist_chooses_the_team_with_a_filter_and_checkboxes(
+    page, live_server, receptionist, lawyer, psychologist, social_worker
+):
+    """Issue 16, finding 7: the team is chosen by ticking names, narrowed by a filter; no Ctrl-click."""
+    problems = []
+    page.on("console", lambda msg: msg.type == "error" and problems.append(msg.text))
+    sign_in(page, live_server, receptionist)
+    page.get_by_role("link", name="Primera entrevista").first.click()
+    page.get_by_label("Nombre(s)").fill("Zoraida")
+    page.get_by_label("Primer apellido").fill("Quintanilla")
+    page.get_by_label("Motivo de la consulta").fill("Orientación psicológica.")
+    team = page.get_by_role("group", name="Equipo que la atenderá")
+    team.get_by_placeholder("Filtrar por nombre o área").fill("psicolog")
+    expect(team.get_by_label(re.compile(psychologist.full_name))).to_be_visible()
+    expect(team.get_by_label(re.compile(lawyer.full_name))).to_be_hidden()
+    team.get_by_label(re.compile(psychologist.full_name)).check()
+    team.get_by_placeholder("Filtrar por nombre o área").fill("sofia")  # accents ignored: "Sofía"
+    team.get_by_label(re.compile(social_worker.full_name)).check()
+    expect(team.get_by_text("2 personas elegidas")).to_be_visible()
+    page.get_by_label("Se le dio a conocer el aviso de privacidad y lo acepta").check()
+    page.get_by_role("button", name="Registrar y abrir expediente").click()
+    expect(page.get_by_text(re.compile(r"Expediente IMM-\d{4}-\d{6} abierto"))).to_be_visible()
+    case = Case.objects.get()
+    assert set(case.team.all()) >= {psychologist, social_worker}
+    assert lawyer not in case.team.all()
+    # nothing on the page was refused by the Content-Security-Policy (inline styles included)
+    assert not [p for p in problems if "Content Security Policy" in p], problems

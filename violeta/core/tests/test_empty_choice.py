@@ -45,3 +45,21 @@ def test_the_empty_choice_reads_choose_to_staff():
     translation.activate("es-mx")
     assert '<option value="" selected>Elija…</option>' in str(InstitutionForm())
     assert "Elija…" in str(AlertCloseForm())
+
+
+def test_checkbox_and_radio_lists_are_drawn_as_checks_not_as_text_boxes():
+    """Issue 16, finding 7 (a sibling): the form mixin gave every checkbox of a list Bootstrap's text-box class."""
+    from violeta.core.forms import BootstrapFormMixin
+
+    class Choices(BootstrapFormMixin, forms.Form):
+        many = forms.MultipleChoiceField(
+            choices=[("a", "A"), ("b", "B")], widget=forms.CheckboxSelectMultiple
+        )
+        one = forms.ChoiceField(choices=[("a", "A"), ("b", "B")], widget=forms.RadioSelect)
+
+    form = Choices()
+    for name in ("many", "one"):
+        html = str(form[name])
+        assert 'class="form-check-input"' in html, html
+        assert "form-control" not in html and "form-select" not in html
+        assert form.fields[name].is_choice_list
