@@ -205,7 +205,8 @@ def test_her_alert_reaches_her_contacts_and_the_console_links_it_to_her_case(
     monitor.get_by_role("button", name="Cerrar la alerta").click()
     expect(monitor.get_by_text("Alerta cerrada.")).to_be_visible()
     expect(monitor.get_by_text("Se pidió al equipo del expediente que confirme la vinculación.")).to_be_visible()
-    expect(monitor.get_by_test_id("status")).to_have_text(re.compile(r"Cerrad[ao]"))
+    expect(monitor.get_by_test_id("status")).to_have_text("Cerrada")  # an alerta: feminine
+    expect(monitor.get_by_test_id("timeline")).to_contain_text("Alerta terminada (Cerrada)")
     expect(monitor.get_by_role("link", name=case.folio)).to_have_count(0)  # she cannot see the case
     shots(monitor, "consola-alerta-cerrada")
     assert horizontal_overflow(monitor) == 0
