@@ -18,7 +18,7 @@ import pytest
 from django.db import OperationalError
 from playwright.sync_api import expect
 
-from violeta.alerts.models import Alert, AlertStatus, EmergencyContact, Outcome
+from violeta.alerts.models import Alert, AlertLocation, AlertStatus, EmergencyContact, Outcome
 from violeta.alerts.tests.factories import run_tasks
 from violeta.cases.tests.factories import CaseFactory
 from violeta.cases.tests.test_browser import sign_in
@@ -35,6 +35,7 @@ CONTACTS = [
     ("Rosa Elena Domínguez", "656 123 4501", "+526561234501"),
     ("Lupita Chávez", "614 490 4502", "+526144904502"),
 ]
+WHERE = {"latitude": 28.6353, "longitude": -106.0889, "accuracy": 20}
 
 
 def mia_screen_fits(page) -> None:
@@ -130,7 +131,9 @@ def test_her_alert_reaches_her_contacts_and_the_console_links_it_to_her_case(
     shots(her, "app-contactos")
     mia_screen_fits(her)
 
-    # --- The alert: she presses, the countdown runs, it goes ------------------------------------------------
+    # --- The alert: she presses, the countdown runs, it goes; her phone lets the app know where she is -----
+    her.context.grant_permissions(["geolocation"], origin=live_server.url)
+    her.context.set_geolocation(WHERE)
     her.locator("#btn-to-alert").click()
     expect(her.locator("#screen-alert")).to_be_visible()
     shots(her, "app-boton")
@@ -144,16 +147,19 @@ def test_her_alert_reaches_her_contacts_and_the_console_links_it_to_her_case(
     mia_screen_fits(her)
 
     # The outbox texts every contact her alert, with her own link to the live page.
-    alert_texts = until(
-        lambda: (
-            lambda sent: sent if len(sent) == len(CONTACTS) else None
-        )(list(Message.objects.filter(kind=MessageKind.ALERT, status=MessageStatus.SENT))),
-        what="the alert SMS to every contact",
-    )
-    assert sorted(m.to_phone for m in alert_texts) == sorted(c[2] for c in CONTACTS)
+    def sent(kind: str) -> list[Message]:
+        return list(Message.objects.filter(kind=kind, status=MessageStatus.SENT))
+
+    until(lambda: len(sent(MessageKind.ALERT)) == len(CONTACTS), what="the alert SMS to every contact")
     with database_turn():
+        assert sorted(m.to_phone for m in sent(MessageKind.ALERT)) == sorted(c[2] for c in CONTACTS)
         alert = Alert.objects.get()
     assert alert.status == AlertStatus.ACTIVE and not alert.is_duress
+    # Her position arrives, and the contacts are texted that the live page shows it.
+    location = until(lambda: AlertLocation.objects.first(), what="her first position")
+    assert location.lat_lon == (28.6353, -106.0889)
+    until(lambda: len(sent(MessageKind.LOCATION)) == len(CONTACTS), what="the location SMS to every contact")
+    expect(her.locator("#location-status")).to_contain_text("20")
 
     # --- The monitor on duty sees it in the console -----------------------------------------------------------
     monitor = page
@@ -173,6 +179,7 @@ def test_her_alert_reaches_her_contacts_and_the_console_links_it_to_her_case(
         contact = contact_context.new_page()
         contact.goto(link)
         expect(contact.get_by_role("heading", level=1)).to_contain_text("Ana")
+        expect(contact.locator("main")).to_contain_text("28.63530")
         shots(contact, "contacto-pagina-alerta")
         assert horizontal_overflow(contact) == 0
         contact.get_by_test_id("ack").click()
@@ -197,6 +204,7 @@ def test_her_alert_reaches_her_contacts_and_the_console_links_it_to_her_case(
     expect(monitor.get_by_test_id("acks")).to_contain_text(f"1/{len(CONTACTS)}")
     expect(monitor.get_by_test_id("ack-event")).to_contain_text(CONTACTS[0][0])
     expect(monitor.get_by_test_id("recipients")).to_contain_text(CONTACTS[1][0])
+    expect(monitor.get_by_test_id("coordinates")).to_have_text("28.63530, -106.08890")
     shots(monitor, "consola-alerta")
     assert horizontal_overflow(monitor) == 0
     monitor.get_by_label("Resultado").select_option(label="El personal del instituto la contactó")
@@ -204,7 +212,9 @@ def test_her_alert_reaches_her_contacts_and_the_console_links_it_to_her_case(
     monitor.get_by_label("Expediente por vincular (opcional)").fill(case.folio.lower())
     monitor.get_by_role("button", name="Cerrar la alerta").click()
     expect(monitor.get_by_text("Alerta cerrada.")).to_be_visible()
-    expect(monitor.get_by_text("Se pidió al equipo del expediente que confirme la vinculación.")).to_be_visible()
+    expect(
+        monitor.get_by_text("Se pidió al equipo del expediente que confirme la vinculación.")
+    ).to_be_visible()
     expect(monitor.get_by_test_id("status")).to_have_text("Cerrada")  # an alerta: feminine
     expect(monitor.get_by_test_id("timeline")).to_contain_text("Alerta terminada (Cerrada)")
     expect(monitor.get_by_role("link", name=case.folio)).to_have_count(0)  # she cannot see the case
@@ -247,10 +257,14 @@ def test_her_alert_reaches_her_contacts_and_the_console_links_it_to_her_case(
         assert alert.case == case and alert.pending_case is None
         assert Notification.objects.filter(recipient=lawyer, message__contains=case.folio).exists()
         assert EmergencyContact.objects.filter(account=alert.account).count() == len(CONTACTS)
-        alert_messages = Message.objects.filter(kind=MessageKind.ALERT)
-        assert Counter(alert_messages.values_list("to_phone", flat=True)) == {c[2]: 1 for c in CONTACTS}
+        # Each contact: one alert text and one "her location is on the page" text, each sent once.
+        alert_messages = Message.objects.filter(alert_link__alert=alert)
+        each_once = {(kind, c[2]): 1 for c in CONTACTS for kind in (MessageKind.ALERT, MessageKind.LOCATION)}
+        assert Counter(alert_messages.values_list("kind", "to_phone")) == each_once
         assert set(alert_messages.values_list("status", flat=True)) == {MessageStatus.SENT}
-        sent_ids = set(alert_messages.values_list("provider_message_id", flat=True))
-    handed_over = Counter(record["to"] for record in read_all(sms_file) if record["id"] in sent_ids)
-    assert handed_over == {c[2]: 1 for c in CONTACTS}  # the provider got each contact's alert exactly once
+        kind_of = dict(alert_messages.values_list("provider_message_id", "kind"))
+    handed_over = Counter(
+        (kind_of[record["id"]], record["to"]) for record in read_all(sms_file) if record["id"] in kind_of
+    )
+    assert handed_over == each_once  # the provider was handed each of them exactly once
     assert not [p for p in problems if "Uncaught" in p], problems
