@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from violeta.core.crypto import EncryptedTextField
 
@@ -102,9 +103,10 @@ class EmergencyContact(models.Model):
 
 
 class AlertStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
-    CANCELLED = "cancelled", _("Cancelled")
-    CLOSED = "closed", _("Closed")
+    # In their own context: Spanish says them of "la alerta" (feminine), unlike the same words of a case file.
+    ACTIVE = "active", pgettext_lazy("alert status", "Active")
+    CANCELLED = "cancelled", pgettext_lazy("alert status", "Cancelled")
+    CLOSED = "closed", pgettext_lazy("alert status", "Closed")
 
 
 class Outcome(models.TextChoices):
