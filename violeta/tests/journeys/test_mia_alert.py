@@ -39,13 +39,8 @@ WHERE = {"latitude": 28.6353, "longitude": -106.0889, "accuracy": 20}
 
 
 def mia_screen_fits(page) -> None:
-    """Her app's screens at 390 px. The MIA app's own layout at phone width (long contact names, masked numbers
-    and the countdown text overflowing) is being fixed by the lead in parallel (issue 16, MIA app layout at
-    390 px): until that fix is merged an overflow on the app's screens is not asserted here; the lead removes
-    this exception after merging. Every other screen of the journey asserts no overflow."""
-    overflow = horizontal_overflow(page)
-    if overflow:
-        print(f"MIA app overflows by {overflow} px on {page.url} (lead's layout fix pending)")
+    """Her app's screens at 390 px: nothing wider than the phone (issue 16, finding 7)."""
+    assert horizontal_overflow(page) == 0, page.url
 
 
 def run_outbox() -> None:
@@ -107,6 +102,8 @@ def test_her_alert_reaches_her_contacts_and_the_console_links_it_to_her_case(
     code = re.search(r"\b(\d{6})\b", otp[-1]["body"]).group(1)
     shots(her, "app-codigo")
     mia_screen_fits(her)
+    # her number is one piece on the phone, never "614 490" over "0789"
+    assert "614\u00a0490\u00a00789" in her.locator("#code-sent").text_content()
     her.locator("#su-code").fill(code)
     her.locator("#form-code button[type=submit]").click()
     expect(her.locator("#screen-profile")).to_be_visible()
@@ -160,6 +157,8 @@ def test_her_alert_reaches_her_contacts_and_the_console_links_it_to_her_case(
     assert location.lat_lon == (28.6353, -106.0889)
     until(lambda: len(sent(MessageKind.LOCATION)) == len(CONTACTS), what="the location SMS to every contact")
     expect(her.locator("#location-status")).to_contain_text("20")
+    # times in the 24-hour clock, as in the rest of Violeta (not "11:50 p.m.")
+    expect(her.locator("#screen-active")).not_to_contain_text(re.compile(r"[ap]\.\s?m\."))
 
     # --- The monitor on duty sees it in the console -----------------------------------------------------------
     monitor = page

@@ -49,7 +49,7 @@
   }
 
   function clock(value) {
-    return new Date(value).toLocaleTimeString("es-MX", { hour: "2-digit", minute: "2-digit" });
+    return new Date(value).toLocaleTimeString("es-MX", { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
   }
 
   function uuid() {
@@ -232,7 +232,8 @@
   }
 
   function showCodeScreen(phone) {
-    $("code-sent").textContent = fmt(T.codeSent, { phone: phone });
+    // the number never breaks across lines ("614 490" over "0789")
+    $("code-sent").textContent = fmt(T.codeSent, { phone: phone.replace(/ /g, "\u00a0") });
     show("code");
     $("su-code").value = "";
     $("su-code").focus();
