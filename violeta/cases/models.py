@@ -210,6 +210,7 @@ class EventKind(models.TextChoices):
     CALL = "call", _("Phone call")
     DOCUMENT = "document", _("Document")
     REFERRAL = "referral", _("Referral")
+    ALERT = "alert", _("MIA alert")
 
 
 class CaseEvent(models.Model):

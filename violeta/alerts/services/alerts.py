@@ -41,6 +41,8 @@ from violeta.alerts.services.common import conf, page_link, sms_queue
 from violeta.alerts.services.escalation import escalate
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
+from violeta.cases.models import EventKind
+from violeta.cases.services import case_event_record
 from violeta.core.tokens import new_token, token_hash
 from violeta.core.validators import parse_phone
 from violeta.messaging.models import Message, MessageKind, MessageStatus
@@ -379,9 +381,20 @@ def alert_close(*, alert: Alert, by, outcome: str, note: str = "", case=None, as
     audit_record(
         actor=by, action=Action.UPDATE, obj=alert, case_id=case.pk if case else None, detail="cierre"
     )
+    if case is not None:
+        _linked_on_the_case(alert, by=by)
     if ask_case is not None and case is None:
         alert_case_link_ask(alert=alert, case=ask_case, by=by)
     return alert
+
+
+def _linked_on_the_case(alert: Alert, *, by) -> None:
+    """A line on her case's history: an MIA alert, when, and how it ended; never where she was."""
+    description = _("MIA alert of %(date)s linked · %(outcome)s") % {
+        "date": timezone.localtime(alert.started_at).strftime("%d/%m/%Y %H:%M"),
+        "outcome": alert.get_outcome_display() if alert.outcome else _("no outcome recorded"),
+    }
+    case_event_record(case=alert.case, by=by, kind=EventKind.ALERT, description=description)
 
 
 def alert_case_link_ask(*, alert: Alert, case, by) -> Alert:
@@ -414,6 +427,8 @@ def alert_case_link_decide(*, alert: Alert, by, confirm: bool) -> Alert:
         alert.case = case
     alert.pending_case, alert.pending_case_by = None, None
     alert.save(update_fields=["case", "pending_case", "pending_case_by"])
+    if confirm:
+        _linked_on_the_case(alert, by=by)
     audit_record(
         actor=by,
         action=Action.UPDATE,

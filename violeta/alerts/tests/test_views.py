@@ -634,3 +634,29 @@ def test_staff_link_her_mia_app_to_her_record_only_with_her_consent(client, lawy
     account.refresh_from_db()
     assert account.person == person and account.linked_at is not None
     assert AuditEvent.objects.filter(object_type="alerts.miaaccount", object_id=str(account.pk)).exists()
+
+
+@pytest.mark.parametrize("how", ["confirmed by the team", "linked by the director"])
+def test_a_linked_alert_is_a_line_on_her_case_timeline(client, alert_monitor, director, lawyer, how):
+    """Issue 16 (journey MIA → case): once linked, the alert showed nowhere on her case file; now the case's
+    history says an MIA alert was linked and how it ended, never where she was."""
+    from violeta.cases.models import CaseEvent
+
+    case = CaseFactory(opened_by=lawyer)
+    alert = raise_alert()
+    close = reverse("alerts:console_close", kwargs={"public_id": alert.public_id})
+    if how == "confirmed by the team":
+        client.force_login(alert_monitor)
+        client.post(close, {"outcome": Outcome.HELPED_BY_CONTACT, "folio": case.folio})
+        assert not CaseEvent.objects.filter(case=case, kind="alert").exists()  # not before the team confirms
+        client.force_login(lawyer)
+        review = reverse("alerts:case_link_review", kwargs={"public_id": alert.public_id})
+        client.post(review, {"decision": "confirm"})
+    else:
+        client.force_login(director)
+        client.post(close, {"outcome": Outcome.HELPED_BY_CONTACT, "folio": case.folio})
+    event = CaseEvent.objects.get(case=case, kind="alert")
+    assert "Alerta MIA" in event.description and "La ayudó un contacto" in event.description
+    client.force_login(lawyer)
+    page = client.get(reverse("cases:detail", kwargs={"folio": case.folio})).content.decode()
+    assert event.description in page
