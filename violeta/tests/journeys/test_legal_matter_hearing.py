@@ -27,6 +27,7 @@ from violeta.legal.services import REMINDER_KIND, hearing_reminder_key
 from violeta.legal.tests.factories import make_hearing, make_matter
 from violeta.notifications import tasks as notification_tasks
 from violeta.notifications.models import Notification
+from violeta.notifications.services import notifications_deliver_due
 from violeta.people.tests.factories import PersonFactory
 from violeta.testing.browser import database_turn, horizontal_overflow
 
@@ -134,6 +135,9 @@ def test_lawyer_schedules_a_hearing_is_warned_and_is_reminded_the_day_before(
         run_tasks()
         reminder.refresh_from_db()
         assert reminder.emailed_at is not None
+        # The cron's safety net and a second worker round find nothing left to send.
+        assert notifications_deliver_due() == 0
+        run_tasks()
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [lawyer.email]
     assert case.folio not in mailoutbox[0].subject + mailoutbox[0].body  # e-mail says nothing of the case
@@ -141,6 +145,7 @@ def test_lawyer_schedules_a_hearing_is_warned_and_is_reminded_the_day_before(
     # On her phone, on the way to court.
     sign_in(phone_page, live_server, lawyer)
     phone_page.get_by_role("button", name="Menú").click()
+    expect(phone_page.locator("#nav-notices [data-unread]")).to_have_text("1 sin leer")
     phone_page.locator("#nav-notices").click()
     expect(phone_page.get_by_role("heading", name="Avisos")).to_be_visible()
     notices = phone_page.locator("#notices").get_by_role("listitem")
