@@ -137,7 +137,9 @@ def test_a_call_becomes_her_intake_and_she_is_found_under_another_spelling(
     assert horizontal_overflow(page) == 0
 
 
-def test_she_already_has_an_active_case_and_the_desk_continues_in_it(page, live_server, receptionist, lawyer):
+def test_she_already_has_an_active_case_and_the_desk_continues_in_it(
+    page, live_server, shots, receptionist, lawyer
+):
     """She is attended now (the receptionist opened her case file last month): no second one is opened; the desk,
     on her team, is offered her case file and goes on in it."""
     _agenda_defaults.seed(apps, None)
@@ -152,9 +154,12 @@ def test_she_already_has_an_active_case_and_the_desk_continues_in_it(page, live_
         "button", name="Es ella"
     ).click()
 
-    expect(page.get_by_text("Ya tiene un expediente activo")).to_be_visible()
     offer = page.get_by_role("status").filter(has_text="Usted está en su equipo")
     expect(offer).to_be_visible()
+    expect(page.get_by_text("Pida a su equipo")).to_have_count(0)  # she is on it
+    expect(offer.get_by_role("link", name="Registrar una atención")).to_have_count(0)  # an area's page
+    shots(page, "entrevista-ya-tiene-expediente")
+    assert horizontal_overflow(page) == 0
     offer.get_by_role("link", name=f"Abrir el expediente {hers.folio}").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text(hers.folio)
