@@ -127,13 +127,15 @@ def intake(request, source: str = "", pk=None):
                     team=tuple(case_form.cleaned_data["team"]),
                 )
             except ValidationError as exc:
-                apply_service_errors(person_form if hasattr(exc, "error_dict") else case_form, exc)
-                if existing and getattr(exc, "code", None) == "case_active_exists":
-                    # Not a dead end: her case, if the desk may see it; else a way to ask its team.
-                    active = services.active_case_of(existing)
-                    if selectors.can_view_case(request.user, active):
-                        active_case = active
-                    else:
+                # Not a dead end when she already has an active case: her case, if the desk may see it (and
+                # then no error telling her to ask for it); else the error and a way to ask its team.
+                has_active = existing and getattr(exc, "code", None) == "case_active_exists"
+                active = services.active_case_of(existing) if has_active else None
+                if selectors.can_view_case(request.user, active):
+                    active_case = active
+                else:
+                    apply_service_errors(person_form if hasattr(exc, "error_dict") else case_form, exc)
+                    if has_active:
                         join_person = existing.pk
             else:
                 messages.success(request, _("Case file %(folio)s opened.") % {"folio": case.folio})
@@ -148,6 +150,7 @@ def intake(request, source: str = "", pk=None):
         "candidates": matches,
         "active_case": active_case,
         "join_person": join_person,
+        "can_record": request.user.role in AREA_ROLES,  # consultations are recorded by an area
     }
     return render_page(request, "cases/intake.html", context)
 

@@ -13,16 +13,30 @@ from violeta.notifications.models import Notification
 pytestmark = pytest.mark.django_db
 
 
-def test_on_her_team_the_desk_is_offered_her_case_a_consultation_and_an_appointment(
+def test_on_her_team_the_desk_is_offered_her_case_and_an_appointment(
     client, receptionist, lawyer, registered
 ):
+    """Issue 16 (journey intake_phone_call): the desk on her team was also told to ask to be added to it, in red,
+    and offered "Registrar una atención", a page the front desk may not open (it records an area's
+    consultations): a dead link."""
     case = registered.held_cases.get()
     CaseTeamMember.objects.create(case=case, user=receptionist, area=receptionist.area, added_by=lawyer)
     client.force_login(receptionist)
     body = _choose_her(client, registered).content.decode()
     assert reverse("cases:detail", args=[case.folio]) in body
-    assert reverse("cases:consultation_create", args=[case.folio]) in body
     assert f"{reverse('agenda:appointment_create')}?folio={case.folio}" in body
+    assert reverse("cases:consultation_create", args=[case.folio]) not in body
+    assert "Pida a su equipo" not in body  # she is on it
+    assert client.get(reverse("cases:consultation_create", args=[case.folio])).status_code == 404
+
+
+def test_a_lawyer_on_her_team_is_offered_to_record_the_consultation(client, lawyer, registered):
+    case = registered.held_cases.get()
+    client.force_login(lawyer)
+    body = _choose_her(client, registered).content.decode()
+    assert reverse("cases:detail", args=[case.folio]) in body
+    assert reverse("cases:consultation_create", args=[case.folio]) in body
+    assert "Pida a su equipo" not in body
 
 
 def test_off_her_team_the_desk_asks_the_team_to_add_her_without_seeing_the_case(
