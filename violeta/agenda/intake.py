@@ -1,6 +1,8 @@
 """The phone call as an intake source (``cases.intake``): "Turn into an intake" on a logged call opens
 ``cases:intake?call=<id>``, prefilled with what she said on the phone, and links the new case back to the call."""
 
+from django.utils.translation import gettext_lazy
+
 from violeta.agenda.selectors import access_call
 from violeta.agenda.services import phone_call_link_case
 from violeta.cases.intake import IntakeInitial
@@ -28,4 +30,10 @@ def link(*, origin, case, by) -> None:
 def register() -> None:
     from violeta.cases import intake
 
-    intake.register_source(SOURCE, access=access, prefill=prefill, link=link)
+    intake.register_source(
+        SOURCE,
+        access=access,
+        prefill=prefill,
+        link=link,
+        linked_message=gettext_lazy("The call was linked to her case file %(folio)s."),
+    )

@@ -14,6 +14,8 @@ below those apps and cannot import them, so each one registers its source here f
 - ``access(user, key)`` returns the origin object (the call, the inbound referral) if ``user`` may open an intake
   from it, and otherwise raises ``Http404`` (audited, as every ``access_*`` selector does).
 - ``prefill(origin)`` returns an ``IntakeInitial``: what she already told, so it is not typed again.
+- ``linked_message``: what the intake page says when the origin was linked to the active case file she already
+  has (she was found by "Es ella"; ``services.intake_origin_link``), with ``%(folio)s``.
 - ``link(origin=, case=, by=)`` links the origin back to the new case. It runs inside the intake's transaction:
   a ``ValidationError`` (the call was meanwhile linked to another case) refuses the intake and nothing of it is
   saved. It must lock and re-read its row (``select_for_update``) so that two intakes cannot take one origin.
@@ -44,6 +46,7 @@ class IntakeSource:
     access: Callable[..., object]
     prefill: Callable[[object], IntakeInitial]
     link: Callable[..., object]
+    linked_message: str = ""
 
 
 _SOURCES: dict[str, IntakeSource] = {}
@@ -55,11 +58,14 @@ def register_source(
     access: Callable[..., object],
     prefill: Callable[[object], IntakeInitial],
     link: Callable[..., object],
+    linked_message: str = "",
 ) -> None:
     """Register (or replace) the intake source ``name``; see the module docstring for the three callables."""
     if name == FRONT_DESK:
         raise ValueError(f"{FRONT_DESK!r} is the intake without an origin")
-    _SOURCES[name] = IntakeSource(name=name, access=access, prefill=prefill, link=link)
+    _SOURCES[name] = IntakeSource(
+        name=name, access=access, prefill=prefill, link=link, linked_message=linked_message
+    )
 
 
 def source(name: str) -> IntakeSource:

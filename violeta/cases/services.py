@@ -78,6 +78,15 @@ def active_case_of(person: Person | int) -> Case | None:
 
 
 @transaction.atomic
+@transaction.atomic
+def intake_origin_link(*, source: str, origin, case: Case, by) -> None:
+    """An intake opened from another app's record (a call, a partner's referral) found her, and she already has
+    an active case file that ``by`` may see: the record is hers, so it is linked to that case file rather than
+    left waiting to become a second one. The source's ``link`` refuses (``ValidationError``) an origin that is
+    meanwhile linked elsewhere."""
+    intake.source(source).link(origin=origin, case=case, by=by)
+
+
 def case_join_request(*, person_id: int, by) -> Case:
     """The desk met a woman whose active case it may not see: ask that case's team to give it access, without
     showing the case to the desk. Each team member who may see the case gets a notice naming the case and who

@@ -98,7 +98,7 @@ def intake(request, source: str = "", pk=None):
     )
     person_form, safe_form, case_form = _intake_forms(request, initial)
     matches = []
-    active_case, join_person = None, None
+    active_case, join_person, origin_linked = None, None, ""
     if request.method == "POST" and all(f.is_valid() for f in (person_form, safe_form, case_form)):
         person_data = person_form.cleaned_data
         existing_id = case_form.cleaned_data.get("existing_person")
@@ -133,6 +133,8 @@ def intake(request, source: str = "", pk=None):
                 active = services.active_case_of(existing) if has_active else None
                 if selectors.can_view_case(request.user, active):
                     active_case = active
+                    if origin is not None:
+                        origin_linked = _link_origin_to(active, source, origin, request.user)
                 else:
                     apply_service_errors(person_form if hasattr(exc, "error_dict") else case_form, exc)
                     if has_active:
@@ -149,10 +151,22 @@ def intake(request, source: str = "", pk=None):
         "case_form": case_form,
         "candidates": matches,
         "active_case": active_case,
+        "origin_linked": origin_linked,
         "join_person": join_person,
         "can_record": request.user.role in AREA_ROLES,  # consultations are recorded by an area
     }
     return render_page(request, "cases/intake.html", context)
+
+
+def _link_origin_to(case, source, origin, user) -> str:
+    """The call (or referral) the intake came from is hers: link it to her active case; say so, or nothing when
+    it was meanwhile linked elsewhere."""
+    try:
+        services.intake_origin_link(source=source, origin=origin, case=case, by=user)
+    except ValidationError:
+        return ""
+    message = intake_sources.source(source).linked_message
+    return message % {"folio": case.folio} if message else ""
 
 
 @staff_required(INTAKE_ROLES)

@@ -3,6 +3,7 @@ partner institution's referral (``referrals:inbound_intake``, routed to ``cases.
 it, and the referral is converted (it points at the new case) in the intake's transaction."""
 
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from violeta.cases.intake import IntakeInitial
 from violeta.cases.models import ArrivalChannel
@@ -45,4 +46,10 @@ def link(*, origin, case, by) -> None:
 def register() -> None:
     from violeta.cases import intake
 
-    intake.register_source(SOURCE, access=access, prefill=prefill, link=link)
+    intake.register_source(
+        SOURCE,
+        access=access,
+        prefill=prefill,
+        link=link,
+        linked_message=gettext_lazy("The referral was linked to her case file %(folio)s."),
+    )

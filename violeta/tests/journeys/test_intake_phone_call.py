@@ -156,6 +156,8 @@ def test_she_already_has_an_active_case_and_the_desk_continues_in_it(
 
     offer = page.get_by_role("status").filter(has_text="Usted está en su equipo")
     expect(offer).to_be_visible()
+    # The call is hers: it is linked to her case file, not left waiting to become another intake.
+    expect(offer).to_contain_text(f"La llamada quedó vinculada a su expediente {hers.folio}")
     expect(page.get_by_text("Pida a su equipo")).to_have_count(0)  # she is on it
     expect(offer.get_by_role("link", name="Registrar una atención")).to_have_count(0)  # an area's page
     shots(page, "entrevista-ya-tiene-expediente")
@@ -167,3 +169,4 @@ def test_she_already_has_an_active_case_and_the_desk_continues_in_it(
     with database_turn():
         assert Person.objects.count() == people_before  # no second person
         assert list(Case.objects.all()) == [hers]  # and no second case file
+        assert PhoneCall.objects.get().case_id == hers.pk
