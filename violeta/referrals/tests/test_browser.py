@@ -30,3 +30,30 @@ def test_liaison_accepts_a_referral(page, live_server, dif_liaison, social_worke
     page.get_by_role("button", name="Aceptar la canalización").click()
     expect(page.get_by_text("Registrado. Se avisó al equipo del expediente.")).to_be_visible()
     assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.RECEIVED
+
+
+def _lines(locator) -> int:
+    """On how many lines the element's text (one text node) is drawn."""
+    return locator.evaluate(
+        "element => { const r = document.createRange(); r.selectNodeContents(element.firstChild);"
+        " return r.getClientRects().length; }"
+    )
+
+
+def test_on_a_phone_the_liaisons_referrals_scroll_in_their_box_without_breaking_words(
+    phone_page, live_server, dif_liaison, social_worker
+):
+    # The page's rule that breaks an over-long word anywhere (a 300-letter name) also let the table squeeze
+    # every column to one letter: the folio and the headers were drawn a few letters per line.
+    institution = dif()
+    link(dif_liaison, institution)
+    referral = refer(CaseFactory(opened_by=social_worker), social_worker, institution)
+    phone_page.goto(live_server.url + "/")
+    phone_page.get_by_label("Correo electrónico").fill(dif_liaison.email)
+    phone_page.get_by_label("Contraseña").fill(PASSWORD)
+    phone_page.get_by_role("button", name="Entrar").click()
+    folio = phone_page.get_by_role("link", name=referral.folio)
+    expect(folio).to_be_visible()
+    assert _lines(folio) == 1
+    assert _lines(phone_page.get_by_role("columnheader", name="Urgencia")) == 1
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -67,3 +67,15 @@ def test_on_a_phone_the_risk_table_and_the_epv_r_form_scroll_inside_the_page(pag
         expect(page.locator("#contenido h1")).to_be_visible()
         # Wide tables scroll in their own box; the page itself does not scroll sideways.
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
+    # ... keeping whole words: the item number 10 was drawn as "1" over "0", the headers a few letters a line.
+    for cell in (
+        page.get_by_role("cell", name="10", exact=True),
+        page.get_by_role("columnheader", name="Ítem"),
+    ):
+        assert (
+            cell.evaluate(
+                "e => { const r = document.createRange(); r.selectNodeContents(e.firstChild);"
+                " return r.getClientRects().length; }"
+            )
+            == 1
+        )
