@@ -36,9 +36,7 @@ def test_a_referral_with_her_consent_is_answered_by_the_liaison_and_the_worker_r
 
     institution = dif()
     link(dif_liaison, institution)
-    woman = PersonFactory(
-        given_names="Rosa", first_surname="Carrasco", phone=MAIN_PHONE, phone_alt=ALT_PHONE
-    )
+    woman = PersonFactory(given_names="Rosa", first_surname="Carrasco", phone=MAIN_PHONE, phone_alt=ALT_PHONE)
     safe_contact_set(
         person=woman,
         by=social_worker,
@@ -77,7 +75,9 @@ def test_a_referral_with_her_consent_is_answered_by_the_liaison_and_the_worker_r
 
     # The DIF's liaison, on her phone, finds it in her institution's portal and sees only what was shared.
     sign_in(phone_page, live_server, dif_liaison)
-    expect(phone_page.get_by_role("heading", name=re.compile("Canalizaciones a mi institución"))).to_be_visible()
+    expect(
+        phone_page.get_by_role("heading", name=re.compile("Canalizaciones a mi institución"))
+    ).to_be_visible()
     shots(phone_page, "enlace-bandeja")
     assert horizontal_overflow(phone_page) == 0
     phone_page.get_by_role("link", name=folio).click()
@@ -118,16 +118,20 @@ def test_a_referral_with_her_consent_is_answered_by_the_liaison_and_the_worker_r
     shots(page, "avisos-trabajo-social")
     assert horizontal_overflow(page) == 0
     notice.get_by_role("button", name="Abrir").click()
-    report = page.locator("section").filter(has=page.get_by_role("heading", name=re.compile("Contrarreferencia")))
+    report = page.locator("section").filter(
+        has=page.get_by_role("heading", name=re.compile("Contrarreferencia"))
+    )
     expect(report).to_contain_text("Servicio otorgado")
     expect(report).to_contain_text(COUNTER_REFERRAL)
     expect(page.locator("h1")).to_contain_text("Atendida")
     shots(page, "canalizacion-contrarreferencia")
     assert horizontal_overflow(page) == 0
     page.get_by_role("navigation", name="Ruta").get_by_role("link", name=case.folio).click()
-    history = page.locator("section, div").filter(
-        has=page.get_by_role("heading", name="Historial del expediente")
-    ).last
+    history = (
+        page.locator("section, div")
+        .filter(has=page.get_by_role("heading", name="Historial del expediente"))
+        .last
+    )
     for step in ("Enviada", "Recibida", "Atendida"):
         expect(history).to_contain_text(f"{folio} · {institution} · {step}")
     shots(page, "expediente-historial")
