@@ -150,6 +150,8 @@ def test_priority_page_lifts_with_reason_and_shows_the_history(client, case, psy
     detail = client.get(reverse("cases:detail", kwargs={"folio": case.folio}))
     page_url = reverse("violence:priority", kwargs={"folio": case.folio})
     assert page_url in detail.content.decode()
+    # Staff screens speak "usted" (docs/voice.md): the page asked her "explica por qué".
+    assert "explique por qué es seguro hacerlo" in client.get(page_url).content.decode()
     response = client.post(page_url, {"reason": "ya no"})
     assert response.status_code == 200
     assert "Escriba el motivo (al menos 10 caracteres)" in response.content.decode()
