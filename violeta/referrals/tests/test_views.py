@@ -266,6 +266,23 @@ def test_staff_records_an_answer_on_behalf_of_an_institution_without_accounts(
     assert case.events.filter(kind=EventKind.REFERRAL, actor=social_worker).count() == 3
 
 
+def test_a_closed_referral_no_longer_invites_to_record_an_answer(client, case, social_worker, police):
+    # The invitation stood alone on an attended referral, above no form (seen in the referral journey).
+    invitation = "registre aquí su respuesta"
+    referral = refer(case, social_worker, police)
+    client.force_login(social_worker)
+    page = reverse("referrals:detail", kwargs={"folio": referral.folio})
+    assert invitation in client.get(page).content.decode()
+    answer = reverse("referrals:answer", kwargs={"folio": referral.folio})
+    client.post(answer, {"action": "accept"})
+    client.post(
+        answer, {"action": "report", "counter_referral": "Se le dio atención.", "outcome": "service_given"}
+    )
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.ATTENDED
+    assert invitation not in client.get(page).content.decode()
+
+
 def test_inbound_referral_becomes_a_prefilled_intake(client, liaison, receptionist):
     client.force_login(liaison)
     response = client.post(
