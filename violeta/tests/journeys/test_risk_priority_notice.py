@@ -2,7 +2,7 @@
 
 The lawyer on the case runs the EPV-R from the case's violence section; the answers give a high level, the case
 becomes a priority, and each coordinator of an area on the case's team (legal, psychology) gets a notice. The
-legal coordinator signs in in her own browser, finds the notice under the bell, follows it to the case and to its
+legal coordinator signs in on her phone, finds the notice under the bell, follows it to the case and to its
 priority, where she sees why it is one. A coordinator of an area not on the case is not told.
 """
 
@@ -34,7 +34,7 @@ HIGH_RISK_ITEMS = (
 
 
 def test_a_high_risk_assessment_makes_the_case_a_priority_and_tells_its_coordinators(
-    page, browser, live_server, shots, lawyer, psychologist, coordinator, psychology_coordinator
+    page, phone_page, live_server, shots, lawyer, psychologist, coordinator, psychology_coordinator
 ):
     from violeta.accounts.models import Role
     from violeta.notifications.models import Notification
@@ -64,38 +64,44 @@ def test_a_high_risk_assessment_makes_the_case_a_priority_and_tells_its_coordina
     expect(page.get_by_text("el expediente ahora es prioritario")).to_be_visible()
     shots(page, "valoracion-guardada")
     assert horizontal_overflow(page) == 0
+    page.get_by_role("link", name="Volver al expediente").click()
+    expect(
+        page.get_by_role("heading", name=re.compile(case.folio)).get_by_text("Prioritario")
+    ).to_be_visible()
+    violence = page.locator("#violencia")
+    expect(violence).to_contain_text("Prioritario desde el")
+    expect(violence.get_by_role("alert").filter(has_text="todavía no hay plan de seguridad")).to_be_visible()
+    shots(page, "expediente-prioritario")
+    assert horizontal_overflow(page) == 0
 
-    # The legal area's coordinator, in her own browser, sees the notice under the bell.
-    context = browser.new_context(locale="es-MX", timezone_id="America/Chihuahua")
-    try:
-        coordination = context.new_page()
-        sign_in(coordination, live_server, coordinator)
-        bell = coordination.locator("#nav-notices")
-        expect(bell.locator("[data-unread]")).to_have_text(re.compile(r"^1"))
-        bell.click()
-        expect(coordination.get_by_role("heading", name="Avisos")).to_be_visible()
-        notice = coordination.locator("#notices li").filter(has_text=case.folio)
-        expect(notice).to_contain_text("riesgo Alto. Ahora es prioritario; necesita un plan de seguridad")
-        shots(coordination, "avisos-coordinacion")
-        assert horizontal_overflow(coordination) == 0
-        notice.get_by_role("button", name="Abrir").click()
+    # The legal area's coordinator, on her phone, sees the notice under the bell of the menu.
+    coordination = phone_page
+    sign_in(coordination, live_server, coordinator)
+    coordination.get_by_role("button", name="Menú").click()
+    bell = coordination.locator("#nav-notices")
+    expect(bell.locator("[data-unread]")).to_have_text(re.compile(r"^1"))
+    bell.click()
+    expect(coordination.get_by_role("heading", name="Avisos")).to_be_visible()
+    notice = coordination.locator("#notices li").filter(has_text=case.folio)
+    expect(notice).to_contain_text("riesgo Alto. Ahora es prioritario; necesita un plan de seguridad")
+    shots(coordination, "avisos-coordinacion")
+    assert horizontal_overflow(coordination) == 0
+    notice.get_by_role("button", name="Abrir").click()
 
-        # The notice leads to the case, marked as a priority, and from there to its priority and why.
-        expect(
-            coordination.get_by_role("heading", name=re.compile(case.folio)).get_by_text("Prioritario")
-        ).to_be_visible()
-        shots(coordination, "expediente-prioritario")
-        assert horizontal_overflow(coordination) == 0
-        coordination.locator("#violencia").get_by_role("link", name="Retirar la prioridad").click()
-        expect(coordination.get_by_role("heading", name="Historial de la prioridad")).to_be_visible()
-        change = coordination.locator("li").filter(has_text="Marcado como prioritario")
-        expect(change).to_contain_text("(valoración de riesgo)")
-        expect(change).to_contain_text(lawyer.full_name)
-        expect(change).to_contain_text("Riesgo Alto")
-        shots(coordination, "prioridad")
-        assert horizontal_overflow(coordination) == 0
-    finally:
-        context.close()
+    # The notice leads to the case, marked as a priority, and from there to its priority and why.
+    expect(
+        coordination.get_by_role("heading", name=re.compile(case.folio)).get_by_text("Prioritario")
+    ).to_be_visible()
+    shots(coordination, "expediente-prioritario-telefono")
+    assert horizontal_overflow(coordination) == 0
+    coordination.locator("#violencia").get_by_role("link", name="Retirar la prioridad").click()
+    expect(coordination.get_by_role("heading", name="Historial de la prioridad")).to_be_visible()
+    change = coordination.locator("li").filter(has_text="Marcado como prioritario")
+    expect(change).to_contain_text("(valoración de riesgo)")
+    expect(change).to_contain_text(lawyer.full_name)
+    expect(change).to_contain_text("Riesgo Alto")
+    shots(coordination, "prioridad")
+    assert horizontal_overflow(coordination) == 0
 
     with database_turn():
         case.refresh_from_db()
