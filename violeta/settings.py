@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "violeta.agenda",
     "violeta.referrals",
     "violeta.card",
+    "violeta.programs",
     "violeta.privacy",
     "violeta.demo",  # the top layer: loads every app's demo data (manage.py demo_data)
 ]

@@ -35,6 +35,7 @@ urlpatterns = [
     path("canalizaciones/", include("violeta.referrals.urls")),
     path("tarjeta/", include("violeta.card.urls")),
     path("privacidad/", include("violeta.privacy.urls")),
+    path("programas/", include("violeta.programs.urls")),
     path("api/v1/", api.urls),
     path(
         "favicon.ico",

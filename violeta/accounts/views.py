@@ -36,6 +36,8 @@ def home(request):
         return redirect("alerts:console")
     if user.role == Role.LIAISON:
         return redirect("referrals:liaison_inbox")
+    if user.role == Role.TRAINER:
+        return redirect("programs:home")
     if user.role in (Role.CARD_OFFICE, Role.MERCHANT):
         return redirect("card:office" if user.role == Role.CARD_OFFICE else "card:validate")
     return render(request, "accounts/home.html")

@@ -35,6 +35,7 @@ from violeta.cases.tests.factories import CaseFactory
 from violeta.conftest import make_user
 from violeta.legal.tests.factories import document_kwargs, hearing_kwargs, matter_kwargs
 from violeta.privacy.tests.factories import matrix_kwargs as privacy_kwargs
+from violeta.programs.tests.factories import matrix_world as programs_world
 from violeta.referrals.tests.factories import referral_world
 from violeta.violence.tests.factories import matrix_kwargs as violence_kwargs
 
@@ -76,6 +77,15 @@ APPOINTMENT_SEERS = {"receptionist", "lawyer", "coordinator", "director"}
 CALL_DESK = {"receptionist", "coordinator", "director"}
 CARD_OFFICE = {"card_office", "director"}
 PRIVACY_OFFICERS = {"coordinator", "director"}
+PROGRAM_STAFF = {"trainer", "coordinator", "director"}
+
+
+def program_page(*, method="get", ok=(200,), kwargs=None):
+    """A programs page: program staff only; the rest get 404 (audited), whatever the object."""
+    rule = {"kind": "page", "allowed": PROGRAM_STAFF, "method": method, "ok": ok, "kwarg": None}
+    if kwargs:
+        rule["kwargs"] = kwargs
+    return rule
 
 
 def role_grant_pk(world):
@@ -124,6 +134,31 @@ NO_AUTHENTICATOR = {"kind": "signed_in", "ok": (302, 404), "kwargs": lambda worl
 
 RULES = {
     "home": {"kind": "home"},
+    # programs and trainings (issue 17)
+    "programs:home": program_page(),
+    "programs:training_list": program_page(),
+    "programs:training_create": program_page(),
+    "programs:training_detail": program_page(kwargs=lambda w: {"pk": w["programs"]["training"]}),
+    "programs:session_create": program_page(kwargs=lambda w: {"pk": w["programs"]["training"]}),
+    "programs:attendee_create": program_page(kwargs=lambda w: {"pk": w["programs"]["training"]}),
+    "programs:roll_call": program_page(
+        kwargs=lambda w: {"pk": w["programs"]["training"], "session_pk": w["programs"]["session"]}
+    ),
+    "programs:attendance_mark": program_page(
+        method="post",
+        ok=(400,),  # reached: without "present" it says what is missing
+        kwargs=lambda w: {
+            "pk": w["programs"]["training"],
+            "session_pk": w["programs"]["session"],
+            "attendee_pk": w["programs"]["attendee"],
+        },
+    ),
+    "programs:organization_list": program_page(),
+    "programs:organization_create": program_page(),
+    "programs:organization_detail": program_page(kwargs=lambda w: {"pk": w["programs"]["organization"]}),
+    "programs:organization_edit": program_page(kwargs=lambda w: {"pk": w["programs"]["organization"]}),
+    "programs:contact_create": program_page(kwargs=lambda w: {"pk": w["programs"]["organization"]}),
+    "programs:agreement_create": program_page(kwargs=lambda w: {"pk": w["programs"]["organization"]}),
     "favicon": PUBLIC,
     # django-allauth: sign-in, password reset and MFA pages
     "account_login": PUBLIC,
@@ -487,6 +522,7 @@ def world(module_db, people):
         "pk_person": case.holder.pk,
         "pk_staff": people["sysadmin"].pk,
         "case": case,
+        "programs": programs_world(people["trainer"]),
     }
 
 

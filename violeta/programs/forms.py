@@ -1,0 +1,105 @@
+"""Forms of the programs app: they parse; the services decide."""
+
+from django import forms
+from django.db.models import BLANK_CHOICE_DASH
+from django.utils.translation import gettext_lazy as _
+
+from violeta.accounts.models import User
+from violeta.core.forms import BootstrapFormMixin, DateInput, DateTimeInput, PhoneField
+from violeta.programs.models import (
+    AgeGroup,
+    Modality,
+    Organization,
+    OrganizationKind,
+    Program,
+    Sex,
+    Topic,
+)
+from violeta.programs.permissions import PROGRAM_ROLES
+
+
+class TrainerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.full_name
+
+
+def program_staff():
+    return User.objects.filter(is_active=True, role__in=PROGRAM_ROLES).order_by("full_name")
+
+
+class OrganizationForm(BootstrapFormMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=150)
+    kind = forms.ChoiceField(label=_("Kind"), choices=BLANK_CHOICE_DASH + OrganizationKind.choices)
+    sector = forms.CharField(label=_("Sector"), max_length=80, required=False)
+    grupo_index = forms.BooleanField(label=_("Affiliated with Grupo INDEX"), required=False)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    phone = PhoneField(label=_("Phone"), required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class ContactForm(BootstrapFormMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=150)
+    position = forms.CharField(label=_("Position"), max_length=100, required=False)
+    phone = PhoneField(label=_("Phone"), required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+
+
+class AgreementForm(BootstrapFormMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=150)
+    starts_on = forms.DateField(label=_("Starts on"), widget=DateInput())
+    ends_on = forms.DateField(label=_("Ends on"), widget=DateInput(), required=False)
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class TrainingForm(BootstrapFormMixin, forms.Form):
+    program = forms.ChoiceField(label=_("Program"), choices=BLANK_CHOICE_DASH + Program.choices)
+    topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.filter(is_active=True))
+    title = forms.CharField(label=_("Title"), max_length=150)
+    organization = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organization.objects.filter(is_active=True),
+        required=False,
+        help_text=_("Leave empty for a training open to anyone."),
+    )
+    modality = forms.ChoiceField(label=_("Modality"), choices=Modality.choices)
+    hours = forms.DecimalField(label=_("Hours in all"), min_value=0.5, max_value=500, decimal_places=1)
+    min_attendance_percent = forms.IntegerField(
+        label=_("Attendance needed for the certificate (%)"), min_value=1, max_value=100, initial=80
+    )
+    trainer = TrainerChoiceField(label=_("Trainer in charge"), queryset=program_staff())
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["trainer"].queryset = program_staff()
+        if user is not None and not self.is_bound:
+            self.initial.setdefault("trainer", user.pk)
+
+
+class SessionForm(BootstrapFormMixin, forms.Form):
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeInput())
+    ends_at = forms.DateTimeField(label=_("Ends at"), widget=DateTimeInput())
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    link = forms.URLField(
+        label=_("Meeting link"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("For an online session, any platform."),
+    )
+    trainer = TrainerChoiceField(label=_("Trainer"), queryset=program_staff(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["trainer"].queryset = program_staff()
+
+
+class AttendeeForm(BootstrapFormMixin, forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    sex = forms.ChoiceField(label=_("Sex"), choices=BLANK_CHOICE_DASH + Sex.choices)
+    age_group = forms.ChoiceField(label=_("Age group"), choices=BLANK_CHOICE_DASH + AgeGroup.choices)
+    role = forms.CharField(label=_("Position or role"), max_length=100, required=False)
+    organization_name = forms.CharField(label=_("Organisation"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False, help_text=_("Only to send the certificate."))

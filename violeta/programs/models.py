@@ -1,0 +1,255 @@
+"""Programs and trainings: organisations, trainings with their sessions, attendees and attendance.
+
+Attendees of a training are people outside the case files (teachers, workers, public servants): the institute
+keeps only what a training needs (name, sex, age group, role, organisation) and never a CURP or an address.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class Program(models.TextChoices):
+    TRANSVERSALIDAD = "transversalidad", _("Gender mainstreaming (Transversalidad)")
+    COMPANY = "empresa", _("IMM at your company")
+    INTERNAL_PROTOCOL = "protocolo", _("Municipal government internal protocol")
+    CAMPAIGN = "campana", _("Campaign")
+    STAFF = "profesionalizacion", _("Staff professionalisation")
+
+
+class OrganizationKind(models.TextChoices):
+    COMPANY = "company", _("Company")
+    SCHOOL = "school", _("School")
+    ASSOCIATION = "association", _("Civil association")
+    GOVERNMENT = "government", _("Government office")
+    MUNICIPAL = "municipal", _("Municipal dependency")
+
+
+class Organization(models.Model):
+    """A company, school, association or public office the institute trains or visits."""
+
+    name = models.CharField(_("name"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices)
+    sector = models.CharField(
+        _("sector"), max_length=80, blank=True, help_text=_("For companies: manufacturing, services…")
+    )
+    grupo_index = models.BooleanField(_("affiliated with Grupo INDEX"), default=False)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [models.UniqueConstraint(fields=["name", "kind"], name="organization_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class OrganizationContact(models.Model):
+    """A person the institute deals with at an organisation (the HR manager, a school's principal)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=150)
+    position = models.CharField(_("position"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self):
+        return self.name
+
+
+class Agreement(models.Model):
+    """A collaboration agreement (convenio) with an organisation, with its dates."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="agreements")
+    title = models.CharField(_("title"), max_length=150)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The agreement cannot end before it starts.")})
+
+    def in_force(self, on=None) -> bool:
+        on = on or timezone.localdate()
+        return self.starts_on <= on and (self.ends_on is None or on <= self.ends_on)
+
+
+class Topic(models.Model):
+    """A training topic of the catalogue (equidad de género, igualdad sustantiva…): data, not code."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self):
+        return self.name
+
+
+class Modality(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online")
+    MIXED = "mixed", _("In person and online")
+
+
+class Training(models.Model):
+    """A training (capacitación, plática, taller) of one of the programs, for an organisation or open."""
+
+    program = models.CharField(_("program"), max_length=20, choices=Program.choices)
+    topic = models.ForeignKey(
+        Topic, verbose_name=_("topic"), on_delete=models.PROTECT, related_name="trainings"
+    )
+    title = models.CharField(_("title"), max_length=150)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="trainings",
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for a training open to anyone."),
+    )
+    modality = models.CharField(
+        _("modality"), max_length=20, choices=Modality.choices, default=Modality.IN_PERSON
+    )
+    description = models.TextField(_("description"), blank=True)
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1, default=2)
+    min_attendance_percent = models.PositiveSmallIntegerField(
+        _("attendance needed for the certificate (%)"), default=80
+    )
+    trainer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("trainer in charge"),
+        on_delete=models.PROTECT,
+        related_name="trainings",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("training")
+        verbose_name_plural = _("trainings")
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.min_attendance_percent is not None and not 0 < self.min_attendance_percent <= 100:
+            raise ValidationError({"min_attendance_percent": _("Give a percentage between 1 and 100.")})
+        if self.hours is not None and self.hours <= 0:
+            raise ValidationError({"hours": _("The hours must be more than zero.")})
+
+
+class TrainingSession(models.Model):
+    """One session of a training: when, where (a place or a meeting link) and who gives it."""
+
+    training = models.ForeignKey(Training, on_delete=models.CASCADE, related_name="sessions")
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    link = models.URLField(_("meeting link"), blank=True, help_text=_("For an online session, any platform."))
+    trainer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("trainer"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = pgettext_lazy("of a training", "session")
+        verbose_name_plural = pgettext_lazy("of a training", "sessions")
+
+    def __str__(self):
+        return f"{self.training} · {timezone.localtime(self.starts_at):%d/%m/%Y %H:%M}"
+
+    def clean(self):
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("The session must end after it starts.")})
+        if not self.place and not self.link:
+            raise ValidationError(_("Give the place of the session or its meeting link."))
+
+
+class Sex(models.TextChoices):
+    WOMAN = "mujer", _("Woman")
+    MAN = "hombre", _("Man")
+    OTHER = "otro", pgettext_lazy("sex", "Other")
+    UNSAID = "no_dice", _("Prefers not to say")
+
+
+class AgeGroup(models.TextChoices):
+    UNDER_18 = "0-17", _("Under 18")
+    FROM_18 = "18-29", _("18 to 29")
+    FROM_30 = "30-44", _("30 to 44")
+    FROM_45 = "45-59", _("45 to 59")
+    FROM_60 = "60+", _("60 or more")
+
+
+class RegisteredBy(models.TextChoices):
+    STAFF = "staff", _("Staff")
+    PUBLIC_LINK = "public", _("Public sign-up link")
+    SPREADSHEET = "spreadsheet", _("Spreadsheet")
+
+
+class Attendee(models.Model):
+    """A person registered for a training: only what the training and its reach need."""
+
+    training = models.ForeignKey(Training, on_delete=models.CASCADE, related_name="attendees")
+    full_name = models.CharField(_("full name"), max_length=150)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
+    age_group = models.CharField(_("age group"), max_length=10, choices=AgeGroup.choices)
+    role = models.CharField(_("position or role"), max_length=100, blank=True)
+    organization_name = models.CharField(_("organisation"), max_length=150, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True, help_text=_("Only to send the certificate."))
+    registered_by = models.CharField(max_length=20, choices=RegisteredBy.choices, default=RegisteredBy.STAFF)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name = _("attendee")
+        verbose_name_plural = _("attendees")
+
+    def __str__(self):
+        return self.full_name
+
+
+class Attendance(models.Model):
+    """Whether an attendee was at a session: one row per (session, attendee), changed by a tap."""
+
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="attendance")
+    attendee = models.ForeignKey(Attendee, on_delete=models.CASCADE, related_name="attendance")
+    present = models.BooleanField(_("present"), default=False)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "attendee"], name="attendance_once")]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")

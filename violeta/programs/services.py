@@ -1,0 +1,191 @@
+"""Writes of the programs app: organisations, trainings, sessions, attendees and attendance.
+
+Every function takes keyword arguments, runs in one transaction, validates with ``full_clean()`` and writes the
+audit log in the same transaction (docs/adding-a-model.md).
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from violeta.audit.models import Action
+from violeta.audit.services import audit_record
+from violeta.programs.models import (
+    Agreement,
+    Attendance,
+    Attendee,
+    Organization,
+    OrganizationContact,
+    RegisteredBy,
+    Training,
+    TrainingSession,
+)
+from violeta.programs.permissions import PROGRAM_ROLES, require_program_staff
+
+
+def _clean_text(value) -> str:
+    return " ".join(str(value or "").split())
+
+
+@transaction.atomic
+def organization_create(*, by, name: str, kind: str, **fields) -> Organization:
+    require_program_staff(by)
+    organization = Organization(name=_clean_text(name), kind=kind, created_by=by, **fields)
+    organization.full_clean()
+    organization.save()
+    audit_record(actor=by, action=Action.CREATE, obj=organization)
+    return organization
+
+
+@transaction.atomic
+def organization_update(*, organization: Organization, by, **fields) -> Organization:
+    require_program_staff(by)
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    for name, value in fields.items():
+        setattr(organization, name, _clean_text(value) if name == "name" else value)
+    organization.full_clean()
+    organization.save()
+    audit_record(actor=by, action=Action.UPDATE, obj=organization)
+    return organization
+
+
+@transaction.atomic
+def organization_contact_add(*, organization: Organization, by, name: str, **fields) -> OrganizationContact:
+    require_program_staff(by)
+    contact = OrganizationContact(organization=organization, name=_clean_text(name), **fields)
+    contact.full_clean()
+    contact.save()
+    audit_record(actor=by, action=Action.CREATE, obj=contact, detail=f"contacto de {organization.pk}")
+    return contact
+
+
+@transaction.atomic
+def agreement_add(
+    *, organization: Organization, by, title: str, starts_on, ends_on=None, notes=""
+) -> Agreement:
+    require_program_staff(by)
+    agreement = Agreement(
+        organization=organization, title=_clean_text(title), starts_on=starts_on, ends_on=ends_on, notes=notes
+    )
+    agreement.full_clean()
+    agreement.save()
+    audit_record(actor=by, action=Action.CREATE, obj=agreement, detail=f"convenio de {organization.pk}")
+    return agreement
+
+
+def _require_trainer(user) -> None:
+    if user is None or not user.is_active or user.role not in PROGRAM_ROLES:
+        raise ValidationError({"trainer": _("Choose a trainer, a coordinator or the director.")})
+
+
+@transaction.atomic
+def training_create(*, by, program: str, topic, title: str, trainer, organization=None, **fields) -> Training:
+    require_program_staff(by)
+    _require_trainer(trainer)
+    training = Training(
+        program=program,
+        topic=topic,
+        title=_clean_text(title),
+        trainer=trainer,
+        organization=organization,
+        created_by=by,
+        **fields,
+    )
+    training.full_clean()
+    training.save()
+    audit_record(actor=by, action=Action.CREATE, obj=training)
+    return training
+
+
+@transaction.atomic
+def training_update(*, training: Training, by, **fields) -> Training:
+    require_program_staff(by)
+    training = Training.objects.select_for_update().get(pk=training.pk)
+    if "trainer" in fields:
+        _require_trainer(fields["trainer"])
+    for name, value in fields.items():
+        setattr(training, name, _clean_text(value) if name == "title" else value)
+    training.full_clean()
+    training.save()
+    audit_record(actor=by, action=Action.UPDATE, obj=training)
+    return training
+
+
+@transaction.atomic
+def session_add(
+    *, training: Training, by, starts_at, ends_at, place="", link="", trainer=None
+) -> TrainingSession:
+    require_program_staff(by)
+    trainer = trainer or training.trainer
+    _require_trainer(trainer)
+    session = TrainingSession(
+        training=training,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=_clean_text(place),
+        link=link,
+        trainer=trainer,
+    )
+    session.full_clean()
+    session.save()
+    audit_record(actor=by, action=Action.CREATE, obj=session, detail=f"sesión de {training.pk}")
+    return session
+
+
+@transaction.atomic
+def attendee_register(
+    *,
+    training: Training,
+    by=None,
+    full_name: str,
+    sex: str,
+    age_group: str,
+    registered_by=RegisteredBy.STAFF,
+    **fields,
+) -> Attendee:
+    """Register a person for a training: by staff (``by``), or through the public link (``by`` None)."""
+    if by is not None:
+        require_program_staff(by)
+    full_name = _clean_text(full_name)
+    if Attendee.objects.filter(training=training, full_name__iexact=full_name).exists():
+        raise ValidationError(
+            {"full_name": _("%(name)s is already registered for this training.") % {"name": full_name}}
+        )
+    attendee = Attendee(
+        training=training,
+        full_name=full_name,
+        sex=sex,
+        age_group=age_group,
+        registered_by=registered_by,
+        **fields,
+    )
+    attendee.full_clean()
+    attendee.save()
+    audit_record(actor=by, action=Action.CREATE, obj=attendee, detail=f"asistente de {training.pk}")
+    return attendee
+
+
+@transaction.atomic
+def attendance_mark(*, session: TrainingSession, attendee: Attendee, present: bool, by) -> Attendance:
+    """Set whether ``attendee`` was at ``session``: the same tap sent twice (a retry) gives the same row."""
+    require_program_staff(by)
+    if attendee.training_id != session.training_id:
+        raise ValidationError(_("That person is not registered for this training."))
+    try:
+        with transaction.atomic():
+            row, _created = Attendance.objects.select_for_update().get_or_create(
+                session=session, attendee=attendee, defaults={"present": present, "recorded_by": by}
+            )
+    except IntegrityError:  # the same tap arrived twice at once: the other one created the row
+        row = Attendance.objects.select_for_update().get(session=session, attendee=attendee)
+    if row.present != present or row.recorded_by_id != by.pk:
+        row.present, row.recorded_by, row.recorded_at = present, by, timezone.now()
+        row.save(update_fields=["present", "recorded_by", "recorded_at"])
+    audit_record(
+        actor=by,
+        action=Action.UPDATE,
+        obj=row,
+        detail=("presente" if present else "ausente") + f" sesión {session.pk}",
+    )
+    return row

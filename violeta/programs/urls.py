@@ -1,0 +1,26 @@
+from django.urls import path
+
+from violeta.programs import views
+
+app_name = "programs"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("capacitaciones/", views.training_list, name="training_list"),
+    path("capacitaciones/nueva/", views.training_create, name="training_create"),
+    path("capacitaciones/<int:pk>/", views.training_detail, name="training_detail"),
+    path("capacitaciones/<int:pk>/sesiones/nueva/", views.session_create, name="session_create"),
+    path("capacitaciones/<int:pk>/asistentes/nuevo/", views.attendee_create, name="attendee_create"),
+    path("capacitaciones/<int:pk>/sesiones/<int:session_pk>/lista/", views.roll_call, name="roll_call"),
+    path(
+        "capacitaciones/<int:pk>/sesiones/<int:session_pk>/lista/<int:attendee_pk>/",
+        views.attendance_mark,
+        name="attendance_mark",
+    ),
+    path("organizaciones/", views.organization_list, name="organization_list"),
+    path("organizaciones/nueva/", views.organization_create, name="organization_create"),
+    path("organizaciones/<int:pk>/", views.organization_detail, name="organization_detail"),
+    path("organizaciones/<int:pk>/editar/", views.organization_edit, name="organization_edit"),
+    path("organizaciones/<int:pk>/contactos/nuevo/", views.contact_create, name="contact_create"),
+    path("organizaciones/<int:pk>/convenios/nuevo/", views.agreement_create, name="agreement_create"),
+]

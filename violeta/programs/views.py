@@ -1,0 +1,240 @@
+"""Program staff's pages: their sessions, trainings with sessions, attendees and roll call, organisations."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from violeta.accounts.permissions import staff_required
+from violeta.core.forms import apply_service_errors
+from violeta.core.htmx import render_page
+from violeta.programs import selectors, services
+from violeta.programs.forms import (
+    AgreementForm,
+    AttendeeForm,
+    ContactForm,
+    OrganizationForm,
+    SessionForm,
+    TrainingForm,
+)
+from violeta.programs.models import OrganizationKind, Program
+from violeta.programs.permissions import PROGRAM_ROLES
+
+
+def _url(target) -> str:
+    """A URL name, or a (name, pk) pair."""
+    return reverse(target[0], args=target[1:]) if isinstance(target, tuple) else reverse(target)
+
+
+def _form_page(request, form, *, title, save, back, cancel, subtitle=""):
+    """A form page: on a valid POST the service saves (its errors shown on the form), then back where it came."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(_url(back(saved)))
+    context = {"form": form, "title": title, "subtitle": subtitle, "cancel": _url(cancel)}
+    return render_page(request, "programs/form.html", context)
+
+
+@staff_required(PROGRAM_ROLES)
+def home(request):
+    """The trainer's start: her sessions of the next two weeks, and the way to everything else."""
+    return render_page(request, "programs/home.html", {"sessions": selectors.upcoming_sessions(request.user)})
+
+
+# --- Trainings --------------------------------------------------------------------------------------------
+
+
+@staff_required(PROGRAM_ROLES)
+def training_list(request):
+    program = request.GET.get("program", "")
+    program = program if program in Program.values else ""
+    mine = request.GET.get("mine") == "1"
+    page = selectors.trainings_page(request.user, program=program, mine=mine, page=request.GET.get("page"))
+    context = {"page": page, "program": program, "programs": Program.choices, "mine": mine}
+    return render_page(request, "programs/training_list.html", context)
+
+
+@staff_required(PROGRAM_ROLES)
+@require_http_methods(["GET", "POST"])
+def training_create(request):
+    initial = (
+        {"organization": request.GET.get("organization")}
+        if request.GET.get("organization", "").isdigit()
+        else {}
+    )
+    form = TrainingForm(request.POST or None, user=request.user, initial=initial)
+    return _form_page(
+        request,
+        form,
+        title=_("New training"),
+        save=lambda data: services.training_create(by=request.user, **data),
+        back=lambda training: ("programs:training_detail", training.pk),
+        cancel="programs:training_list",
+    )
+
+
+@staff_required(PROGRAM_ROLES)
+def training_detail(request, pk):
+    training = selectors.access_training(request.user, pk)
+    context = {
+        "training": training,
+        "sessions": list(training.sessions.select_related("trainer")),
+        "attendees": selectors.training_attendees(request.user, training),
+    }
+    return render_page(request, "programs/training_detail.html", context)
+
+
+@staff_required(PROGRAM_ROLES)
+@require_http_methods(["GET", "POST"])
+def session_create(request, pk):
+    training = selectors.access_training(request.user, pk, detail="nueva sesión")
+    form = SessionForm(request.POST or None)
+    return _form_page(
+        request,
+        form,
+        title=_("New session"),
+        subtitle=training.title,
+        save=lambda data: services.session_add(training=training, by=request.user, **data),
+        back=lambda _session: ("programs:training_detail", training.pk),
+        cancel=("programs:training_detail", training.pk),
+    )
+
+
+@staff_required(PROGRAM_ROLES)
+@require_http_methods(["GET", "POST"])
+def attendee_create(request, pk):
+    training = selectors.access_training(request.user, pk, detail="nuevo asistente")
+    form = AttendeeForm(request.POST or None)
+    return _form_page(
+        request,
+        form,
+        title=_("Register an attendee"),
+        subtitle=training.title,
+        save=lambda data: services.attendee_register(training=training, by=request.user, **data),
+        back=lambda _attendee: ("programs:training_detail", training.pk),
+        cancel=("programs:training_detail", training.pk),
+    )
+
+
+@staff_required(PROGRAM_ROLES)
+def roll_call(request, pk, session_pk):
+    """The roll call of a session, made for a tablet: one tap a person, saved at once (static/programs/roll-call.js)."""
+    session = selectors.access_session(request.user, pk, session_pk)
+    context = {
+        "session": session,
+        "training": session.training,
+        "rows": selectors.roll_call(request.user, session),
+    }
+    return render_page(request, "programs/roll_call.html", context)
+
+
+@staff_required(PROGRAM_ROLES)
+@require_POST
+def attendance_mark(request, pk, session_pk, attendee_pk):
+    """One tap of the roll call. Answers JSON, so the page can say what was saved and retry what was not."""
+    session = selectors.access_session(request.user, pk, session_pk)
+    attendee = selectors.access_attendee(request.user, session.training, attendee_pk)
+    present = request.POST.get("present")
+    if present not in ("1", "0"):
+        return JsonResponse({"detail": _("Say whether she was present or not.")}, status=400)
+    try:
+        row = services.attendance_mark(
+            session=session, attendee=attendee, present=present == "1", by=request.user
+        )
+    except ValidationError as exc:
+        return JsonResponse({"detail": " ".join(exc.messages)}, status=400)
+    return JsonResponse({"attendee": attendee.pk, "present": row.present})
+
+
+# --- Organisations ----------------------------------------------------------------------------------------
+
+
+@staff_required(PROGRAM_ROLES)
+def organization_list(request):
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in OrganizationKind.values else ""
+    query = request.GET.get("q", "")[:100]
+    page = selectors.organizations_page(request.user, query=query, kind=kind, page=request.GET.get("page"))
+    context = {"page": page, "kind": kind, "kinds": OrganizationKind.choices, "query": query}
+    return render_page(request, "programs/organization_list.html", context)
+
+
+@staff_required(PROGRAM_ROLES)
+@require_http_methods(["GET", "POST"])
+def organization_create(request):
+    form = OrganizationForm(request.POST or None)
+    return _form_page(
+        request,
+        form,
+        title=_("New organisation"),
+        save=lambda data: services.organization_create(by=request.user, **data),
+        back=lambda organization: ("programs:organization_detail", organization.pk),
+        cancel="programs:organization_list",
+    )
+
+
+@staff_required(PROGRAM_ROLES)
+def organization_detail(request, pk):
+    organization = selectors.access_organization(request.user, pk)
+    context = {"organization": organization, **selectors.organization_history(organization)}
+    return render_page(request, "programs/organization_detail.html", context)
+
+
+@staff_required(PROGRAM_ROLES)
+@require_http_methods(["GET", "POST"])
+def organization_edit(request, pk):
+    organization = selectors.access_organization(request.user, pk, detail="editar organización")
+    fields = OrganizationForm.base_fields
+    initial = {name: getattr(organization, name) for name in fields}
+    form = OrganizationForm(request.POST or None, initial=initial)
+    return _form_page(
+        request,
+        form,
+        title=_("Edit organisation"),
+        subtitle=organization.name,
+        save=lambda data: services.organization_update(organization=organization, by=request.user, **data),
+        back=lambda saved: ("programs:organization_detail", saved.pk),
+        cancel=("programs:organization_detail", organization.pk),
+    )
+
+
+@staff_required(PROGRAM_ROLES)
+@require_http_methods(["GET", "POST"])
+def contact_create(request, pk):
+    organization = selectors.access_organization(request.user, pk, detail="nuevo contacto")
+    form = ContactForm(request.POST or None)
+    return _form_page(
+        request,
+        form,
+        title=_("New contact"),
+        subtitle=organization.name,
+        save=lambda data: services.organization_contact_add(
+            organization=organization, by=request.user, **data
+        ),
+        back=lambda _contact: ("programs:organization_detail", organization.pk),
+        cancel=("programs:organization_detail", organization.pk),
+    )
+
+
+@staff_required(PROGRAM_ROLES)
+@require_http_methods(["GET", "POST"])
+def agreement_create(request, pk):
+    organization = selectors.access_organization(request.user, pk, detail="nuevo convenio")
+    form = AgreementForm(request.POST or None)
+    return _form_page(
+        request,
+        form,
+        title=_("New agreement"),
+        subtitle=organization.name,
+        save=lambda data: services.agreement_add(organization=organization, by=request.user, **data),
+        back=lambda _agreement: ("programs:organization_detail", organization.pk),
+        cancel=("programs:organization_detail", organization.pk),
+    )
