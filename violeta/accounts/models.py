@@ -37,10 +37,10 @@ AREA_ROLES = frozenset({Role.LEGAL, Role.PSYCHOLOGY, Role.SOCIAL_WORK, Role.COOR
 # - the alert monitor reads MIA alerts: her name, phone, location and emergency contacts;
 # - the card office reads card applications (CURP, address, phone) and the holders;
 # - the partner liaison reads the referrals sent to her institution (the woman's data the referral carries).
-# Not included: the trainer (training attendee lists: the name, sex, age group and role a participant gives for
-# a training, no case data; to be revisited when Superación en acción enrols women from their case files), the merchant (a till that learns only
-# whether a card is valid and the holder's first name, which the woman shows in person) and the system
-# administrator (staff accounts and settings; no case access).
+# Not included: the trainer (training attendee lists: the name, sex, age group and role a participant gives
+# for a training, no case data; to be revisited when Superación en acción enrols women from their case files),
+# the merchant (a till that learns only whether a card is valid and the holder's first name, which the woman
+# shows in person) and the system administrator (staff accounts and settings; no case access).
 PERSONAL_DATA_ROLES = CASE_ROLES | frozenset({Role.ALERT_MONITOR, Role.CARD_OFFICE, Role.LIAISON})
 
 
