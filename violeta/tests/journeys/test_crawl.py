@@ -91,6 +91,17 @@ PAGE_TEXT = """() => {
     });
   return {title: document.title, text: body.textContent, attributes};
 }"""
+# What sticks out on the right: the innermost elements past the viewport's edge, to say where to look.
+STICKING_OUT = """() => {
+  const edge = document.documentElement.clientWidth + 1;
+  const out = Array.from(document.body.querySelectorAll('*'))
+    .filter((node) => node.getBoundingClientRect().right > edge)
+    .filter((node) => !Array.from(node.children).some((child) => child.getBoundingClientRect().right > edge));
+  return out.slice(0, 3).map((node) => {
+    const classes = node.className && typeof node.className === 'string' ? '.' + node.className.trim().split(/\\s+/).join('.') : '';
+    return `<${node.tagName.toLowerCase()}${classes}> "${node.textContent.trim().slice(0, 40)}"`;
+  });
+}"""
 LINKS = """() => Array.from(document.querySelectorAll('a[href]'))
   .filter((a) => !a.hasAttribute('download'))
   .map((a) => a.href)"""
@@ -260,7 +271,8 @@ def crawl(browser, base, persona, starts, *, sign_in=None):
                 if html:
                     overflow = horizontal_overflow(page)
                     if overflow > 1:
-                        problems.append(f"scrolls sideways by {overflow} px")
+                        culprits = ", ".join(page.evaluate(STICKING_OUT))
+                        problems.append(f"scrolls sideways by {overflow} px ({culprits})")
                     if width == "1280":
                         problems += english_in(page.evaluate(PAGE_TEXT))
                         links = page.evaluate(LINKS)
