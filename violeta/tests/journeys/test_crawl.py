@@ -335,6 +335,44 @@ def test_every_public_page_is_spanish_ok_and_fits(browser, demo_server):
     assert not failures, f"{len(failures)} problems on {visited} pages:\n" + "\n".join(failures)
 
 
+def _screen_problems(page, label):
+    """English and sideways scroll on the screen ``page`` shows now (after a form was sent)."""
+    problems = [f"{label} @ 1280 px  {problem}" for problem in english_in(page.evaluate(PAGE_TEXT))]
+    for width, size in WIDTHS.items():
+        page.set_viewport_size(size)
+        overflow = horizontal_overflow(page)
+        if overflow > 1:
+            problems.append(f"{label} @ {width} px  scrolls sideways by {overflow} px")
+    page.set_viewport_size(DESKTOP)
+    return problems
+
+
+def test_error_pages_and_form_errors_are_spanish_and_fit(browser, demo_server):
+    """What the crawl's links never reach: a page that does not exist, a wrong password, an empty application
+    (Django's and allauth's own messages are English until translated)."""
+    context = browser.new_context(locale=LOCALE, timezone_id=TIMEZONE, viewport=DESKTOP)
+    page = context.new_page()
+    base = demo_server.url
+    try:
+        assert page.goto(base + "/no-existe/").status == 404
+        problems = _screen_problems(page, "404 /no-existe/")
+        page.goto(base + "/cuenta/login/")
+        page.get_by_label("Correo electrónico").fill("nadie@example.com")
+        page.get_by_label("Contraseña").fill("no-es-la-contraseña")
+        page.get_by_role("button", name="Entrar").click()
+        page.wait_for_load_state()
+        assert "/cuenta/login/" in page.url
+        problems += _screen_problems(page, "wrong password /cuenta/login/")
+        page.goto(base + "/tarjeta/solicitar/")
+        page.get_by_role("button", name="Enviar solicitud").click()
+        page.wait_for_load_state()
+        assert "/tarjeta/solicitar/" in page.url and "obligatorio" in page.content()  # Django's own message
+        problems += _screen_problems(page, "empty application /tarjeta/solicitar/")
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
 def test_the_english_detector_tells_english_from_spanish():
     """The crawl's eye: it must see English, and stay quiet on Spanish (including "no", "a", "me", "son")."""
     spanish = (
