@@ -157,6 +157,9 @@ def appointment_detail(request, pk):
             and request.user.area_id == appointment.area_id
         ),
         "started": appointment.starts_at <= timezone.now() + services.PAST_GRACE,
+        # The call is reception's log: linked only for whoever may open it (the others would get a 404).
+        "can_open_call": appointment.call_id is not None
+        and selectors.visible_calls(request.user).filter(pk=appointment.call_id).exists(),
     }
     return render_page(request, "agenda/appointment_detail.html", context)
 

@@ -237,6 +237,21 @@ def test_call_to_appointment_links_the_call(client, receptionist, lawyer):
     assert appointment.call == call and appointment.contact_name == "Lucía"
 
 
+def test_appointment_links_its_call_only_for_whoever_may_open_the_call(client, receptionist, lawyer):
+    """The lawyer sees the appointment reception booked from a call, but not the call (reception's log): no link
+    that answers 404 (the crawl of issue 16 found one), the call still named."""
+    call = log_call(by=receptionist, caller_name="Lucía", action="appointment")
+    appointment = book(by=receptionist, staff=lawyer, call=call, contact_name="")
+    call_url = reverse("agenda:call_detail", args=[call.pk])
+    url = reverse("agenda:appointment_detail", args=[appointment.pk])
+    client.force_login(receptionist)
+    assert call_url in client.get(url).content.decode()
+    client.force_login(lawyer)
+    page = client.get(url).content.decode()
+    assert call_url not in page and str(call) in page
+    assert client.get(call_url).status_code == 404
+
+
 def test_call_to_intake_is_prefilled_and_linked_back(client, receptionist):
     call = log_call(by=receptionist, caller_name="Lucía", reason="Su pareja la amenaza", violence=True)
     client.force_login(receptionist)
