@@ -21,6 +21,7 @@ from violeta.documents import demo as documents
 from violeta.legal import demo as legal
 from violeta.people import demo as people
 from violeta.privacy import demo as privacy
+from violeta.programs import demo as programs
 from violeta.psychology import demo as psychology
 from violeta.referrals import demo as referrals
 from violeta.socialwork import demo as socialwork
@@ -39,6 +40,7 @@ LOADERS = (
     ("referrals", referrals.load),
     ("alerts", alerts.load),
     ("card", card.load),
+    ("programs", programs.load),
     ("privacy", privacy.load),
 )
 

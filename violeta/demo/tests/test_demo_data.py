@@ -49,6 +49,14 @@ def test_demo_data_builds_once_and_is_idempotent(db):
         visible_cases(other).values_list("pk", flat=True)
     )  # cases one lawyer sees, the other not
 
+    # programs: a year of trainings with attendance, and the demo trainer's coming sessions
+    from violeta.programs.models import Attendance, Training
+    from violeta.programs.selectors import upcoming_sessions
+
+    assert Training.objects.values("program").distinct().count() == 5
+    assert Attendance.objects.filter(present=True).count() > 100
+    assert upcoming_sessions(User.objects.get(email__startswith="capacitacion@"))
+
     counts = (Person.objects.count(), Case.objects.count(), AuditEvent.objects.count())
     call_command("demo_data", stdout=io.StringIO())
     assert (Person.objects.count(), Case.objects.count()) == counts[:2]
