@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from violeta.core.tokens import derived_token, token_hash
+
 
 class Program(models.TextChoices):
     TRANSVERSALIDAD = "transversalidad", _("Gender mainstreaming (Transversalidad)")
@@ -152,6 +154,11 @@ class Training(models.Model):
         on_delete=models.PROTECT,
         related_name="trainings",
     )
+    # The public sign-up link: open until ``signup_closes_at``; its token is derived from the training and
+    # ``signup_version`` (a new version makes the old link useless), only its hash is stored, for the look-up.
+    signup_closes_at = models.DateTimeField(_("sign-up closes at"), null=True, blank=True)
+    signup_version = models.PositiveIntegerField(default=0, editable=False)
+    signup_token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
@@ -162,6 +169,17 @@ class Training(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def signup_token(self) -> str:
+        """The token of the current public sign-up link (empty when none was opened)."""
+        if not self.signup_version:
+            return ""
+        return derived_token("training-signup", f"{self.pk}:{self.signup_version}")
+
+    def signup_is_open(self, at=None) -> bool:
+        at = at or timezone.now()
+        return bool(self.signup_version and self.signup_closes_at and at < self.signup_closes_at)
 
     def clean(self):
         if self.min_attendance_percent is not None and not 0 < self.min_attendance_percent <= 100:
@@ -253,3 +271,46 @@ class Attendance(models.Model):
         constraints = [models.UniqueConstraint(fields=["session", "attendee"], name="attendance_once")]
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
+
+
+class Certificate(models.Model):
+    """A certificate (constancia) of a training, for an attendee who met its attendance rule.
+
+    Its PDF carries a QR to the public verification page, which shows only her name, the training, its hours and
+    date. The verification token is derived from the folio with a keyed HMAC (the PDF can be printed again); only
+    its hash is stored. A revoked certificate does not verify, and says so.
+    """
+
+    attendee = models.OneToOneField(Attendee, on_delete=models.PROTECT, related_name="certificate")
+    folio = models.CharField(_("folio"), max_length=20, unique=True)
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
+    completed_on = models.DateField(_("completed on"))
+    issued_at = models.DateTimeField(default=timezone.now)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    revoke_reason = models.CharField(_("reason for revoking"), max_length=300, blank=True)
+    verify_token_hash = models.CharField(max_length=64, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["folio"]
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+
+    def __str__(self):
+        return self.folio
+
+    def save(self, *args, **kwargs):
+        if self.folio and not self.verify_token_hash:
+            self.verify_token_hash = token_hash(self.verify_token)
+        super().save(*args, **kwargs)
+
+    @property
+    def verify_token(self) -> str:
+        return derived_token("certificate-verify", self.folio)
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
