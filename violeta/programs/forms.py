@@ -3,6 +3,7 @@
 from django import forms
 from django.db.models import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from violeta.accounts.models import User
 from violeta.core.forms import BootstrapFormMixin, DateInput, DateTimeInput, PhoneField
@@ -103,3 +104,37 @@ class AttendeeForm(BootstrapFormMixin, forms.Form):
     role = forms.CharField(label=_("Position or role"), max_length=100, required=False)
     organization_name = forms.CharField(label=_("Organisation"), max_length=150, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False, help_text=_("Only to send the certificate."))
+
+
+class SignupOpenForm(BootstrapFormMixin, forms.Form):
+    closes_at = forms.DateTimeField(
+        label=_("Sign-up closes at"), widget=DateTimeInput(), help_text=_("The link stops working then.")
+    )
+
+
+class RevokeForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Why is it revoked?"), max_length=300)
+
+
+class PublicSignupForm(BootstrapFormMixin, forms.Form):
+    """Her (or his) own sign-up through the public link, on a phone: only what the training needs, in *tú*."""
+
+    empty_choice_label = pgettext_lazy("empty choice of a select, to her", "Choose…")
+
+    full_name = forms.CharField(
+        label=_("Your full name"),
+        max_length=150,
+        help_text=_("As it should appear on your certificate."),
+    )
+    sex = forms.ChoiceField(label=_("Sex"), choices=BLANK_CHOICE_DASH + Sex.choices)
+    age_group = forms.ChoiceField(label=_("Your age"), choices=BLANK_CHOICE_DASH + AgeGroup.choices)
+    role = forms.CharField(label=_("Your position or role (optional)"), max_length=100, required=False)
+    organization_name = forms.CharField(
+        label=_("Where you work or study (optional)"), max_length=150, required=False
+    )
+    email = forms.EmailField(
+        label=_("Your e-mail (optional)"),
+        required=False,
+        help_text=_("Only to send you your certificate."),
+        error_messages={"invalid": pgettext_lazy("to her", "Write a valid e-mail address.")},
+    )

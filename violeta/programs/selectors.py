@@ -11,9 +11,11 @@ from django.utils import timezone
 
 from violeta.audit.models import Action
 from violeta.audit.services import audit_denied, audit_many, audit_record
+from violeta.core.tokens import token_hash
 from violeta.programs.models import (
     Attendance,
     Attendee,
+    Certificate,
     Organization,
     Training,
     TrainingSession,
@@ -116,6 +118,7 @@ class AttendeeRow:
     attendee: Attendee
     attended: int
     sessions: int
+    certificate: Certificate | None = None
 
     @property
     def rate(self) -> int:
@@ -133,8 +136,12 @@ def training_attendees(user, training: Training) -> list[AttendeeRow]:
             attended=Count("attendance", filter=Q(attendance__present=True), distinct=True)
         ).order_by("full_name")
     )
+    certificates = {c.attendee_id: c for c in Certificate.objects.filter(attendee__training=training)}
     audit_many(actor=user, action=Action.VIEW, objects=attendees, detail=f"asistentes de {training.pk}")
-    return [AttendeeRow(attendee=a, attended=a.attended, sessions=held) for a in attendees]
+    return [
+        AttendeeRow(attendee=a, attended=a.attended, sessions=held, certificate=certificates.get(a.pk))
+        for a in attendees
+    ]
 
 
 def roll_call(user, session: TrainingSession) -> list[tuple[Attendee, bool | None]]:
@@ -162,3 +169,42 @@ def sessions_prefetch():
     return Prefetch(
         "sessions", queryset=TrainingSession.objects.select_related("trainer").order_by("starts_at")
     )
+
+
+def training_for_signup(token: str) -> Training | None:
+    """The training whose current public sign-up link is ``token`` (open or closed), or None."""
+    if not token or len(token) > 64:
+        return None
+    return (
+        Training.objects.select_related("organization", "topic")
+        .filter(signup_token_hash=token_hash(token))
+        .first()
+    )
+
+
+def certificate_by_token(token: str) -> Certificate | None:
+    """Public verification: the certificate whose QR carries ``token``, or None. Audited as an anonymous read."""
+    if not token or len(token) > 64:
+        return None
+    certificate = (
+        Certificate.objects.select_related("attendee__training")
+        .filter(verify_token_hash=token_hash(token))
+        .first()
+    )
+    if certificate is not None:
+        audit_record(
+            actor=None, action=Action.VIEW, obj=certificate, detail="verificación pública", actor_label="QR"
+        )
+    return certificate
+
+
+def access_certificate(user, training: Training, pk: int) -> Certificate:
+    certificate = None
+    if is_program_staff(user):
+        certificate = (
+            Certificate.objects.select_related("attendee").filter(pk=pk, attendee__training=training).first()
+        )
+    if certificate is None:
+        _refuse(user, "programs.certificate", pk)
+    audit_record(actor=user, action=Action.VIEW, obj=certificate, detail="constancia")
+    return certificate

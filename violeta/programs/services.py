@@ -4,17 +4,22 @@ Every function takes keyword arguments, runs in one transaction, validates with 
 audit log in the same transaction (docs/adding-a-model.md).
 """
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
+from violeta.core.tokens import token_hash
 from violeta.programs.models import (
     Agreement,
     Attendance,
     Attendee,
+    Certificate,
     Organization,
     OrganizationContact,
     RegisteredBy,
@@ -189,3 +194,103 @@ def attendance_mark(*, session: TrainingSession, attendee: Attendee, present: bo
         detail=("presente" if present else "ausente") + f" sesión {session.pk}",
     )
     return row
+
+
+# --- The public sign-up link ------------------------------------------------------------------------------
+
+SIGNUP_MAX_DAYS = 90
+
+
+@transaction.atomic
+def signup_open(*, training: Training, by, closes_at) -> Training:
+    """Open (or renew) the training's public sign-up link until ``closes_at``. A renewed link replaces the old
+    one, which stops working at once."""
+    require_program_staff(by)
+    now = timezone.now()
+    if closes_at is None or closes_at <= now:
+        raise ValidationError({"closes_at": _("The sign-up must close at a future date.")})
+    if closes_at > now + timedelta(days=SIGNUP_MAX_DAYS):
+        raise ValidationError(
+            {"closes_at": _("The sign-up may stay open %(days)s days at most.") % {"days": SIGNUP_MAX_DAYS}}
+        )
+    training = Training.objects.select_for_update().get(pk=training.pk)
+    training.signup_version += 1
+    training.signup_closes_at = closes_at
+    training.signup_token_hash = token_hash(training.signup_token)
+    training.save(update_fields=["signup_version", "signup_closes_at", "signup_token_hash"])
+    audit_record(actor=by, action=Action.UPDATE, obj=training, detail="abre el registro público")
+    return training
+
+
+@transaction.atomic
+def signup_close(*, training: Training, by) -> Training:
+    require_program_staff(by)
+    training = Training.objects.select_for_update().get(pk=training.pk)
+    training.signup_closes_at = timezone.now()
+    training.save(update_fields=["signup_closes_at"])
+    audit_record(actor=by, action=Action.UPDATE, obj=training, detail="cierra el registro público")
+    return training
+
+
+# --- Certificates -------------------------------------------------------------------------------------------
+
+
+def certificate_folio(attendee: Attendee, completed_on) -> str:
+    """``CON-2026-000123``: one certificate per attendee, so her registration's number makes it unique."""
+    return f"CON-{completed_on.year}-{attendee.pk:06d}"
+
+
+@transaction.atomic
+def certificates_issue(*, training: Training, by) -> list[Certificate]:
+    """Issue the certificates of everyone who met the training's attendance rule and has none yet, once its last
+    session was held. Running it again issues only the ones missing (a late attendance correction)."""
+    require_program_staff(by)
+    training = Training.objects.select_for_update().get(pk=training.pk)
+    sessions = list(training.sessions.all())
+    if not sessions:
+        raise ValidationError(_("The training has no sessions: there is nothing to certify."))
+    if max(s.starts_at for s in sessions) > timezone.now():
+        raise ValidationError(_("Certificates are issued once the last session has been held."))
+    total = len(sessions)
+    completed_on = timezone.localtime(max(s.ends_at for s in sessions)).date()
+    eligible = (
+        training.attendees.filter(certificate__isnull=True)
+        .annotate(attended=Count("attendance", filter=Q(attendance__present=True)))
+        .order_by("full_name")
+    )
+    issued = []
+    for attendee in eligible:
+        if 100 * attendee.attended < training.min_attendance_percent * total:
+            continue
+        certificate = Certificate(
+            attendee=attendee,
+            folio=certificate_folio(attendee, completed_on),
+            hours=training.hours,
+            completed_on=completed_on,
+            issued_by=by,
+        )
+        certificate.full_clean(exclude=["verify_token_hash"])
+        certificate.save()
+        audit_record(actor=by, action=Action.CREATE, obj=certificate, detail=f"constancia de {training.pk}")
+        issued.append(certificate)
+    return issued
+
+
+@transaction.atomic
+def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certificate:
+    """Revoke a certificate (issued by mistake, attendance corrected): it no longer verifies, and says so."""
+    require_program_staff(by)
+    reason = _clean_text(reason)
+    if not reason:
+        raise ValidationError({"reason": _("Say why the certificate is revoked.")})
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if certificate.is_revoked:
+        raise ValidationError(_("The certificate was already revoked."))
+    certificate.revoked_at, certificate.revoked_by, certificate.revoke_reason = (
+        timezone.now(),
+        by,
+        reason[:300],
+    )
+    certificate.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    audit_record(actor=by, action=Action.UPDATE, obj=certificate, detail="revocada")
+    return certificate

@@ -1,26 +1,33 @@
 """Program staff's pages: their sessions, trainings with sessions, attendees and roll call, organisations."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from violeta.accounts.permissions import staff_required
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
-from violeta.programs import selectors, services
+from violeta.core.middleware import client_ip
+from violeta.core.ratelimit import hit
+from violeta.programs import documents, selectors, services
 from violeta.programs.forms import (
     AgreementForm,
     AttendeeForm,
     ContactForm,
     OrganizationForm,
+    PublicSignupForm,
+    RevokeForm,
     SessionForm,
+    SignupOpenForm,
     TrainingForm,
 )
-from violeta.programs.models import OrganizationKind, Program
+from violeta.programs.models import OrganizationKind, Program, RegisteredBy
 from violeta.programs.permissions import PROGRAM_ROLES
 
 
@@ -84,12 +91,148 @@ def training_create(request):
 @staff_required(PROGRAM_ROLES)
 def training_detail(request, pk):
     training = selectors.access_training(request.user, pk)
+    signup_url = ""
+    if training.signup_is_open():
+        signup_url = request.build_absolute_uri(reverse("programs:signup", args=[training.signup_token]))
     context = {
         "training": training,
         "sessions": list(training.sessions.select_related("trainer")),
         "attendees": selectors.training_attendees(request.user, training),
+        "signup_url": signup_url,
+        "signup_form": SignupOpenForm(),
+        "revoke_form": RevokeForm(),
     }
     return render_page(request, "programs/training_detail.html", context)
+
+
+@staff_required(PROGRAM_ROLES)
+@require_POST
+def signup_open(request, pk):
+    training = selectors.access_training(request.user, pk, detail="abrir registro")
+    form = SignupOpenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.signup_open(training=training, by=request.user, closes_at=form.cleaned_data["closes_at"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The sign-up link is open. Share it with the organisation."))
+    else:
+        messages.error(request, _("Give the date and time the sign-up closes."))
+    return redirect("programs:training_detail", pk=training.pk)
+
+
+@staff_required(PROGRAM_ROLES)
+@require_POST
+def signup_close(request, pk):
+    training = selectors.access_training(request.user, pk, detail="cerrar registro")
+    services.signup_close(training=training, by=request.user)
+    messages.success(request, _("The sign-up link is closed."))
+    return redirect("programs:training_detail", pk=training.pk)
+
+
+@staff_required(PROGRAM_ROLES)
+@require_POST
+def certificates_issue(request, pk):
+    training = selectors.access_training(request.user, pk, detail="emitir constancias")
+    try:
+        issued = services.certificates_issue(training=training, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if issued:
+            messages.success(
+                request,
+                ngettext("%(n)s certificate issued.", "%(n)s certificates issued.", len(issued))
+                % {"n": len(issued)},
+            )
+        else:
+            messages.info(request, _("Nobody else met the attendance the certificate needs."))
+    return redirect("programs:training_detail", pk=training.pk)
+
+
+@staff_required(PROGRAM_ROLES)
+def certificate_pdf(request, pk, certificate_pk):
+    training = selectors.access_training(request.user, pk, detail="constancia")
+    certificate = selectors.access_certificate(request.user, training, certificate_pk)
+    response = HttpResponse(documents.certificate_pdf(certificate), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="constancia-{certificate.folio}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@staff_required(PROGRAM_ROLES)
+@require_POST
+def certificate_revoke(request, pk, certificate_pk):
+    training = selectors.access_training(request.user, pk, detail="revocar constancia")
+    certificate = selectors.access_certificate(request.user, training, certificate_pk)
+    form = RevokeForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Say why the certificate is revoked."))
+        services.certificate_revoke(
+            certificate=certificate, by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Certificate %(folio)s revoked.") % {"folio": certificate.folio})
+    return redirect("programs:training_detail", pk=training.pk)
+
+
+# --- Public: the sign-up link and the certificate's verification ------------------------------------------
+
+SIGNUPS_PER_HOUR_IP = 30
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def signup(request, token):
+    """The public sign-up of a training, on a phone: unguessable link, closes at its date, limited per address."""
+    training = selectors.training_for_signup(token)
+    if training is None:
+        return render_page(
+            request, "programs/signup_closed.html", {"public": True, "unknown": True}, status=404
+        )
+    if not training.signup_is_open():
+        return render_page(
+            request, "programs/signup_closed.html", {"public": True, "training": training}, status=410
+        )
+    form = PublicSignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if hit(f"signup:{client_ip(request) or '-'}", 3600, prefix="programs:rl") > SIGNUPS_PER_HOUR_IP:
+            form.add_error(None, _("Too many sign-ups from this connection. Try again in a while."))
+        else:
+            try:
+                services.attendee_register(
+                    training=training, registered_by=RegisteredBy.PUBLIC_LINK, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                return render_page(
+                    request, "programs/signup_done.html", {"public": True, "training": training}
+                )
+    context = {"public": True, "training": training, "form": form, "sessions": list(training.sessions.all())}
+    response = render_page(request, "programs/signup.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@login_not_required
+def certificate_verify(request, token):
+    """Public: whoever holds the certificate checks it. Her name, the training, its hours and date; nothing else."""
+    certificate = selectors.certificate_by_token(token)
+    status = 200 if certificate and not certificate.is_revoked else 404 if certificate is None else 410
+    response = render_page(
+        request,
+        "programs/certificate_verify.html",
+        {"public": True, "certificate": certificate},
+        status=status,
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @staff_required(PROGRAM_ROLES)

@@ -153,6 +153,24 @@ RULES = {
             "attendee_pk": w["programs"]["attendee"],
         },
     ),
+    "programs:signup_open": program_page(
+        method="post", ok=(302,), kwargs=lambda w: {"pk": w["programs"]["training"]}
+    ),
+    "programs:signup_close": program_page(
+        method="post", ok=(302,), kwargs=lambda w: {"pk": w["programs"]["training"]}
+    ),
+    "programs:certificates_issue": program_page(
+        method="post", ok=(302,), kwargs=lambda w: {"pk": w["programs"]["training"]}
+    ),
+    "programs:certificate_pdf": program_page(
+        ok=(404,),  # the matrix's training has no certificate yet: reached, and the selector says so
+        kwargs=lambda w: {"pk": w["programs"]["training"], "certificate_pk": 999999},
+    ),
+    "programs:certificate_revoke": program_page(
+        method="post", ok=(404,), kwargs=lambda w: {"pk": w["programs"]["training"], "certificate_pk": 999999}
+    ),
+    "programs:signup": SKIP_KEYED,  # public on purpose, reached through the training's unguessable link
+    "programs:certificate_verify": SKIP_KEYED,  # public on purpose: the certificate's QR
     "programs:organization_list": program_page(),
     "programs:organization_create": program_page(),
     "programs:organization_detail": program_page(kwargs=lambda w: {"pk": w["programs"]["organization"]}),
