@@ -138,3 +138,13 @@ class PublicSignupForm(BootstrapFormMixin, forms.Form):
         help_text=_("Only to send you your certificate."),
         error_messages={"invalid": pgettext_lazy("to her", "Write a valid e-mail address.")},
     )
+
+
+class ImportForm(BootstrapFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet"),
+        help_text=_(
+            "Excel (.xlsx) or CSV. First row: Nombre, Sexo, Edad, and if you have them Cargo, Organización, Correo."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )

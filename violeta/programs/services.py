@@ -294,3 +294,20 @@ def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certific
     certificate.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
     audit_record(actor=by, action=Action.UPDATE, obj=certificate, detail="revocada")
     return certificate
+
+
+@transaction.atomic
+def attendees_import(*, training: Training, by, rows: list[dict]) -> list[Attendee]:
+    """Register the good rows of a spreadsheet preview, all or none: each one is checked again (the list may have
+    changed since the preview) and any refusal refuses the whole import."""
+    require_program_staff(by)
+    imported = []
+    for data in rows:
+        fields = {
+            key: data.get(key, "")
+            for key in ("full_name", "sex", "age_group", "role", "organization_name", "email")
+        }
+        imported.append(
+            attendee_register(training=training, by=by, registered_by=RegisteredBy.SPREADSHEET, **fields)
+        )
+    return imported

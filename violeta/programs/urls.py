@@ -11,6 +11,12 @@ urlpatterns = [
     path("capacitaciones/<int:pk>/", views.training_detail, name="training_detail"),
     path("capacitaciones/<int:pk>/sesiones/nueva/", views.session_create, name="session_create"),
     path("capacitaciones/<int:pk>/asistentes/nuevo/", views.attendee_create, name="attendee_create"),
+    path("capacitaciones/<int:pk>/asistentes/importar/", views.attendee_import, name="attendee_import"),
+    path(
+        "capacitaciones/<int:pk>/asistentes/importar/confirmar/",
+        views.attendee_import_confirm,
+        name="attendee_import_confirm",
+    ),
     path("capacitaciones/<int:pk>/sesiones/<int:session_pk>/lista/", views.roll_call, name="roll_call"),
     path(
         "capacitaciones/<int:pk>/sesiones/<int:session_pk>/lista/<int:attendee_pk>/",

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -15,11 +16,12 @@ from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
 from violeta.core.middleware import client_ip
 from violeta.core.ratelimit import hit
-from violeta.programs import documents, selectors, services
+from violeta.programs import documents, selectors, services, spreadsheet
 from violeta.programs.forms import (
     AgreementForm,
     AttendeeForm,
     ContactForm,
+    ImportForm,
     OrganizationForm,
     PublicSignupForm,
     RevokeForm,
@@ -265,6 +267,68 @@ def attendee_create(request, pk):
         back=lambda _attendee: ("programs:training_detail", training.pk),
         cancel=("programs:training_detail", training.pk),
     )
+
+
+IMPORT_SALT = "violeta.programs.import"
+IMPORT_MAX_AGE = 3600
+
+
+@staff_required(PROGRAM_ROLES)
+@require_http_methods(["GET", "POST"])
+def attendee_import(request, pk):
+    """Upload a spreadsheet of attendees: a preview of every row, the bad ones with what is wrong, nothing saved."""
+    training = selectors.access_training(request.user, pk, detail="importar asistentes")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    rows, payload = None, ""
+    if request.method == "POST" and form.is_valid():
+        already = {
+            spreadsheet.fold_name(name) for name in training.attendees.values_list("full_name", flat=True)
+        }
+        try:
+            rows = spreadsheet.read_attendees(form.cleaned_data["file"], already=already)
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            good = [row.data for row in rows if row.ok]
+            payload = signing.dumps({"training": training.pk, "rows": good}, salt=IMPORT_SALT, compress=True)
+    context = {
+        "training": training,
+        "form": form,
+        "rows": rows,
+        "good": sum(1 for row in rows or () if row.ok),
+        "bad": [row for row in rows or () if not row.ok],
+        "payload": payload,
+    }
+    return render_page(request, "programs/attendee_import.html", context)
+
+
+@staff_required(PROGRAM_ROLES)
+@require_POST
+def attendee_import_confirm(request, pk):
+    """Register the good rows of the preview the user saw (signed, so nothing else can be slipped in)."""
+    training = selectors.access_training(request.user, pk, detail="importar asistentes")
+    try:
+        data = signing.loads(request.POST.get("payload", ""), salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE)
+        if data.get("training") != training.pk:
+            raise signing.BadSignature
+    except signing.BadSignature:
+        messages.error(request, _("The preview expired or was altered: upload the spreadsheet again."))
+        return redirect("programs:attendee_import", pk=training.pk)
+    try:
+        imported = services.attendees_import(training=training, by=request.user, rows=data["rows"])
+    except ValidationError as exc:
+        messages.error(
+            request,
+            _("Nothing was registered: %(why)s Upload the spreadsheet again.")
+            % {"why": " ".join(exc.messages)},
+        )
+        return redirect("programs:attendee_import", pk=training.pk)
+    messages.success(
+        request,
+        ngettext("%(n)s attendee registered.", "%(n)s attendees registered.", len(imported))
+        % {"n": len(imported)},
+    )
+    return redirect("programs:training_detail", pk=training.pk)
 
 
 @staff_required(PROGRAM_ROLES)

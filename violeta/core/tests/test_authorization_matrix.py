@@ -153,6 +153,10 @@ RULES = {
             "attendee_pk": w["programs"]["attendee"],
         },
     ),
+    "programs:attendee_import": program_page(kwargs=lambda w: {"pk": w["programs"]["training"]}),
+    "programs:attendee_import_confirm": program_page(
+        method="post", ok=(302,), kwargs=lambda w: {"pk": w["programs"]["training"]}
+    ),
     "programs:signup_open": program_page(
         method="post", ok=(302,), kwargs=lambda w: {"pk": w["programs"]["training"]}
     ),
