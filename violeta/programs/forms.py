@@ -148,3 +148,54 @@ class ImportForm(BootstrapFormMixin, forms.Form):
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
+
+
+class QuestionForm(BootstrapFormMixin, forms.Form):
+    text = forms.CharField(label=_("Question"), max_length=300)
+    option_1 = forms.CharField(label=_("Option 1"), max_length=200)
+    option_2 = forms.CharField(label=_("Option 2"), max_length=200)
+    option_3 = forms.CharField(label=_("Option 3"), max_length=200, required=False)
+    option_4 = forms.CharField(label=_("Option 4"), max_length=200, required=False)
+    correct = forms.TypedChoiceField(
+        label=_("The right option"),
+        coerce=int,
+        choices=[(i, _("Option %(n)s") % {"n": i + 1}) for i in range(4)],
+        widget=forms.RadioSelect,
+    )
+
+    def options(self) -> list[str]:
+        return [self.cleaned_data.get(f"option_{n}", "") for n in range(1, 5)]
+
+
+class AnswersForm(BootstrapFormMixin, forms.Form):
+    """One attendee's answers on paper, typed in: one choice per question of the topic."""
+
+    def __init__(self, *args, questions=(), initial_answers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        initial_answers = initial_answers or {}
+        for question in questions:
+            self.fields[f"q{question.pk}"] = forms.ChoiceField(
+                label=question.text,
+                choices=[(str(o.pk), o.text) for o in question.options.all()],
+                widget=forms.RadioSelect,
+                initial=str(initial_answers.get(str(question.pk), "")),
+            )
+        for field in self.fields.values():  # added after the mixin styled the form: drawn as checks too
+            field.widget.attrs["class"] = "form-check-input"
+            field.widget.template_name = "core/widgets/choices.html"
+            field.is_choice_list = True
+
+    def answers(self) -> dict:
+        return {int(name[1:]): int(value) for name, value in self.cleaned_data.items()}
+
+
+class StaffTrainingForm(BootstrapFormMixin, forms.Form):
+    title = forms.CharField(label=_("Module or course"), max_length=200)
+    provider = forms.CharField(label=_("Given by"), max_length=150, required=False)
+    topic = forms.ModelChoiceField(
+        label=_("Topic"), queryset=Topic.objects.filter(is_active=True), required=False
+    )
+    started_on = forms.DateField(label=_("Started on"), widget=DateInput())
+    finished_on = forms.DateField(label=_("Finished on"), widget=DateInput(), required=False)
+    hours = forms.DecimalField(label=_("Hours"), min_value=0.5, max_value=1000, decimal_places=1)
+    certificate_received = forms.BooleanField(label=_("Certificate received"), required=False)

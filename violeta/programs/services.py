@@ -6,12 +6,13 @@ audit log in the same transaction (docs/adding-a-model.md).
 
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from violeta.accounts.models import Role
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
 from violeta.core.tokens import token_hash
@@ -20,9 +21,14 @@ from violeta.programs.models import (
     Attendance,
     Attendee,
     Certificate,
+    Option,
     Organization,
     OrganizationContact,
+    Phase,
+    Question,
+    QuestionnaireResponse,
     RegisteredBy,
+    StaffTraining,
     Training,
     TrainingSession,
 )
@@ -311,3 +317,81 @@ def attendees_import(*, training: Training, by, rows: list[dict]) -> list[Attend
             attendee_register(training=training, by=by, registered_by=RegisteredBy.SPREADSHEET, **fields)
         )
     return imported
+
+
+# --- Questionnaires before and after ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def question_add(*, topic, by, text: str, options: list[str], correct: int) -> Question:
+    """A question of ``topic``'s questionnaire with its options (two to five), ``correct`` the right one's index."""
+    require_program_staff(by)
+    options = [_clean_text(option) for option in options if _clean_text(option)]
+    if not 2 <= len(options) <= 5:
+        raise ValidationError({"options": _("Give between two and five options.")})
+    if not 0 <= correct < len(options):
+        raise ValidationError({"correct": _("Say which option is the right one.")})
+    question = Question(topic=topic, text=_clean_text(text), order=topic.questions.count() + 1)
+    question.full_clean()
+    question.save()
+    Option.objects.bulk_create(
+        [Option(question=question, text=option, is_correct=i == correct) for i, option in enumerate(options)]
+    )
+    audit_record(actor=by, action=Action.CREATE, obj=question, detail=f"pregunta de {topic.code}")
+    return question
+
+
+def questionnaire_of(training: Training) -> list[Question]:
+    return list(training.topic.questions.filter(is_active=True).prefetch_related("options"))
+
+
+@transaction.atomic
+def questionnaire_record(*, attendee: Attendee, phase: str, answers: dict, by) -> QuestionnaireResponse:
+    """Her answers (``{question id: option id}``) before or after the training, scored against the topic's right
+    options. Every question must be answered with one of its own options; recording again replaces them."""
+    require_program_staff(by)
+    if phase not in Phase.values:
+        raise ValidationError(_("Say whether the answers are from before or after the training."))
+    questions = questionnaire_of(attendee.training)
+    if not questions:
+        raise ValidationError(_("The training's topic has no questionnaire yet."))
+    score, clean = 0, {}
+    for question in questions:
+        chosen = answers.get(question.pk, answers.get(str(question.pk)))
+        option = next((o for o in question.options.all() if str(o.pk) == str(chosen)), None)
+        if option is None:
+            raise ValidationError(
+                _("Answer every question: “%(question)s” has no answer.") % {"question": question.text}
+            )
+        clean[str(question.pk)] = option.pk
+        score += option.is_correct
+    response, _created = QuestionnaireResponse.objects.update_or_create(
+        attendee=attendee,
+        phase=phase,
+        defaults={
+            "answers": clean,
+            "score": score,
+            "out_of": len(questions),
+            "recorded_by": by,
+            "recorded_at": timezone.now(),
+        },
+    )
+    audit_record(actor=by, action=Action.UPDATE, obj=response, detail=f"cuestionario {phase}")
+    return response
+
+
+# --- The staff's own training -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def staff_training_record(*, staff, by, title: str, started_on, hours, **fields) -> StaffTraining:
+    """A module or course a staff member took (professionalisation): recorded by herself, or by the director."""
+    if by != staff and by.role != Role.DIRECTOR:
+        raise PermissionDenied
+    record = StaffTraining(
+        staff=staff, title=_clean_text(title), started_on=started_on, hours=hours, recorded_by=by, **fields
+    )
+    record.full_clean()
+    record.save()
+    audit_record(actor=by, action=Action.CREATE, obj=record, detail=f"formación de {staff.pk}")
+    return record

@@ -4,8 +4,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -19,18 +20,21 @@ from violeta.core.ratelimit import hit
 from violeta.programs import documents, selectors, services, spreadsheet
 from violeta.programs.forms import (
     AgreementForm,
+    AnswersForm,
     AttendeeForm,
     ContactForm,
     ImportForm,
     OrganizationForm,
     PublicSignupForm,
+    QuestionForm,
     RevokeForm,
     SessionForm,
     SignupOpenForm,
+    StaffTrainingForm,
     TrainingForm,
 )
-from violeta.programs.models import OrganizationKind, Program, RegisteredBy
-from violeta.programs.permissions import PROGRAM_ROLES
+from violeta.programs.models import OrganizationKind, Phase, Program, RegisteredBy, Topic
+from violeta.programs.permissions import PROGRAM_ROLES, STAFF_ROLES
 
 
 def _url(target) -> str:
@@ -101,6 +105,8 @@ def training_detail(request, pk):
         "sessions": list(training.sessions.select_related("trainer")),
         "attendees": selectors.training_attendees(request.user, training),
         "signup_url": signup_url,
+        "questionnaires": selectors.questionnaire_summary(training),
+        "has_questionnaire": training.topic.questions.filter(is_active=True).exists(),
         "signup_form": SignupOpenForm(),
         "revoke_form": RevokeForm(),
     }
@@ -445,3 +451,107 @@ def agreement_create(request, pk):
         back=lambda _agreement: ("programs:organization_detail", organization.pk),
         cancel=("programs:organization_detail", organization.pk),
     )
+
+
+# --- Questionnaires before and after ------------------------------------------------------------------------
+
+
+@staff_required(PROGRAM_ROLES)
+def topic_list(request):
+    topics = Topic.objects.annotate(question_count=Count("questions", filter=Q(questions__is_active=True)))
+    return render_page(request, "programs/topic_list.html", {"topics": topics})
+
+
+@staff_required(PROGRAM_ROLES)
+@require_http_methods(["GET", "POST"])
+def topic_detail(request, pk):
+    topic = get_object_or_404(Topic, pk=pk)
+    form = QuestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.question_add(
+                topic=topic,
+                by=request.user,
+                text=form.cleaned_data["text"],
+                options=form.options(),
+                correct=form.cleaned_data["correct"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Question added."))
+            return redirect("programs:topic_detail", pk=topic.pk)
+    questions = topic.questions.filter(is_active=True).prefetch_related("options")
+    return render_page(
+        request, "programs/topic_detail.html", {"topic": topic, "questions": questions, "form": form}
+    )
+
+
+@staff_required(PROGRAM_ROLES)
+@require_http_methods(["GET", "POST"])
+def questionnaire(request, pk, phase):
+    """Typing in the answers on paper, one attendee at a time, before or after the training."""
+    if phase not in Phase.values:
+        raise Http404
+    training = selectors.access_training(request.user, pk, detail=f"cuestionario {phase}")
+    questions = services.questionnaire_of(training)
+    status = selectors.questionnaire_status(request.user, training, phase)
+    attendee, form = None, None
+    chosen = request.POST.get("attendee") or request.GET.get("attendee")
+    if chosen and str(chosen).isdigit():
+        attendee = selectors.access_attendee(request.user, training, int(chosen))
+        previous = next((response for a, response in status if a.pk == attendee.pk), None)
+        form = AnswersForm(
+            request.POST or None, questions=questions, initial_answers=previous.answers if previous else None
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                response = services.questionnaire_record(
+                    attendee=attendee, phase=phase, answers=form.answers(), by=request.user
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s: %(score)s of %(out_of)s right.")
+                    % {"name": attendee.full_name, "score": response.score, "out_of": response.out_of},
+                )
+                following = next((a for a, r in status if r is None and a.pk != attendee.pk), None)
+                url = reverse("programs:questionnaire", args=[training.pk, phase])
+                return redirect(f"{url}?attendee={following.pk}" if following else url)
+    context = {
+        "training": training,
+        "phase": phase,
+        "phase_label": Phase(phase).label,
+        "questions": questions,
+        "status": status,
+        "attendee": attendee,
+        "form": form,
+    }
+    return render_page(request, "programs/questionnaire.html", context)
+
+
+# --- The staff's own training -------------------------------------------------------------------------------
+
+
+@staff_required(STAFF_ROLES)
+@require_http_methods(["GET", "POST"])
+def staff_training(request):
+    """Her own professionalisation record, and a form to add to it; the director sees the whole team's."""
+    form = StaffTrainingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.staff_training_record(staff=request.user, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("programs:staff_training")
+    records = selectors.staff_training_records(request.user)
+    team = {}
+    for record in records:
+        team.setdefault(record.staff, []).append(record)
+    totals = {staff: sum(r.hours for r in rows) for staff, rows in team.items()}
+    context = {"form": form, "team": [(staff, rows, totals[staff]) for staff, rows in team.items()]}
+    return render_page(request, "programs/staff_training.html", context)

@@ -157,6 +157,12 @@ RULES = {
     "programs:attendee_import_confirm": program_page(
         method="post", ok=(302,), kwargs=lambda w: {"pk": w["programs"]["training"]}
     ),
+    "programs:questionnaire": program_page(
+        kwargs=lambda w: {"pk": w["programs"]["training"], "phase": "pre"}
+    ),
+    "programs:topic_list": program_page(),
+    "programs:topic_detail": program_page(kwargs=lambda w: {"pk": w["programs"]["topic"]}),
+    "programs:staff_training": page(LOGGED_IN - {"dif_liaison", "merchant"}),
     "programs:signup_open": program_page(
         method="post", ok=(302,), kwargs=lambda w: {"pk": w["programs"]["training"]}
     ),
