@@ -133,4 +133,4 @@ def test_each_sees_her_own_training_record_and_the_director_the_team(client, law
     assert lawyer.full_name in page and psychologist.full_name not in page
     client.force_login(director)
     page = client.get(reverse("programs:staff_training")).content.decode()
-    assert lawyer.full_name in page and psychologist.full_name in page and "20.0 horas" in page
+    assert lawyer.full_name in page and psychologist.full_name in page and "20 horas" in page
