@@ -1,15 +1,33 @@
 """Demo data for the programs (issue 17), built through their services: the last twelve months of trainings at
 schools, companies of Grupo INDEX, civil associations and municipal offices, with sessions, attendees and their
-attendance; the coming weeks' sessions of the demo trainer, so her home page has something to do."""
+attendance; the coming weeks' sessions of the demo trainer, so her home page has something to do; two visits of
+IMM en tu empresa to the Grupo INDEX companies, with consultations written in existing case files; and this
+year's 16 días de activismo with its events and their reach.
 
-from datetime import timedelta
+The visits and the campaign draw from their own seeded random source, so the loaders after this one (privacy)
+get the same draws as before they existed."""
+
+import random
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from violeta.core.demo import Demo
-from violeta.programs import services
-from violeta.programs.models import AgeGroup, Modality, OrganizationKind, Phase, Program, Sex, Topic
+from violeta.cases.demo import Clock
+from violeta.cases.models import ACTIVE_STATUSES
+from violeta.cases.selectors import visible_cases
+from violeta.core.demo import SEED, Demo
+from violeta.programs import services, visits
+from violeta.programs.models import (
+    AgeGroup,
+    EventKind,
+    Modality,
+    OrganizationKind,
+    Phase,
+    Program,
+    Sex,
+    Topic,
+)
 
 ORGANIZATIONS = [
     ("Escuela Secundaria Técnica 45", OrganizationKind.SCHOOL, "", False),
@@ -230,3 +248,133 @@ def load(demo: Demo) -> None:
             role="Docente",
         )
     demo.counts["trainings"] += 1
+    company_visits(demo, trainer, [org for org in organizations if org.grupo_index])
+    campaign_16_days(demo, trainer)
+
+
+# (days ago, what was offered, women reached, consultations: (staff login, summary))
+VISITS = [
+    (
+        62,
+        {"offered_talk": True, "offered_legal": True},
+        48,
+        [
+            (
+                "abogada",
+                "Asesoría sobre pensión alimenticia y guarda de sus hijos; se le explica el procedimiento.",
+            ),
+            (
+                "abogada",
+                "Orientación sobre hostigamiento laboral y los pasos para denunciarlo en la empresa.",
+            ),
+        ],
+    ),
+    (
+        19,
+        {"offered_talk": True, "offered_legal": True, "offered_psychology": True},
+        36,
+        [
+            (
+                "psicologa",
+                "Primera escucha en la empresa; refiere estrés y temor. Se acuerda seguimiento en el IMM.",
+            ),
+            (
+                "abogada",
+                "Dudas sobre divorcio y bienes; se agenda cita en el Instituto para iniciar el trámite.",
+            ),
+        ],
+    ),
+]
+
+
+def _moment(day: date, hour: int, minute: int = 0) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def _working_day(day: date) -> date:
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    return day
+
+
+def company_visits(demo: Demo, trainer, companies) -> None:
+    """Two visits of IMM en tu empresa to the Grupo INDEX companies, each with two consultations written in the
+    case files (active, opened before the visit) of women the lawyer or psychologist already attends."""
+    rng = random.Random(f"{SEED}-visits")  # noqa: S311 - seeded demo data, no secret
+    users = demo["accounts.users"]
+    clock = Clock()  # from now on: what these consultations write is moved to the visit's day
+    used = set()
+    for (days_ago, offered, reached, consultations), company in zip(VISITS, companies, strict=False):
+        day = _working_day(demo.today - timedelta(days=days_ago))
+        visit = visits.visit_create(
+            by=trainer,
+            organization=company,
+            visited_on=day,
+            women_reached=reached,
+            notes="Plática en el comedor y módulo de atención durante el cambio de turno.",
+            **offered,
+        )
+        for index, (login, summary) in enumerate(consultations):
+            staff = users[login]
+            cases = list(
+                visible_cases(staff)
+                .filter(
+                    team_members__user=staff,
+                    status__in=ACTIVE_STATUSES,
+                    is_internal_protocol=False,
+                    opened_at__lt=_moment(day, 8),
+                )
+                .exclude(pk__in=used)
+                .order_by("pk")
+            )
+            if not cases:
+                continue
+            case = rng.choice(cases)
+            used.add(case.pk)
+            at = _moment(day, 11 + index, 10 * rng.randrange(5))
+            visits.visit_consultation_record(
+                visit=visit, case=case, by=staff, started_at=at, duration_minutes=30, summary=summary
+            )
+            clock.stamp(at)
+            demo.counts["consultations at company visits"] += 1
+        demo.counts["company visits"] += 1
+
+
+# (day of the campaign, from 0 on 25 November; kind, title, place)
+CAMPAIGN_EVENTS = [
+    (0, EventKind.MARCH, "Marcha por la eliminación de la violencia contra las mujeres", "Plaza de Armas"),
+    (2, EventKind.TALK, "Plática: violencia en el noviazgo", "Preparatoria Municipal Chihuahua"),
+    (5, EventKind.FAIR, "Feria de servicios del Instituto", "Parque El Palomar"),
+    (8, EventKind.BROADCAST, "Cápsulas en radio municipal", "Radio municipal"),
+    (11, EventKind.WORKSHOP, "Taller de autodefensa", "Centro comunitario Riberas del Sacramento"),
+    (15, EventKind.CULTURAL, "Función de teatro: «Ni una más»", "Teatro de los Héroes"),
+]
+
+
+def campaign_16_days(demo: Demo, trainer) -> None:
+    """This year's 16 días de activismo (25 November to 10 December; last year's until it begins), with its events
+    held so far and the people each reached."""
+    rng = random.Random(f"{SEED}-campaign")  # noqa: S311 - seeded demo data, no secret
+    year = demo.today.year if demo.today >= date(demo.today.year, 11, 25) else demo.today.year - 1
+    starts = date(year, 11, 25)
+    campaign = visits.campaign_create(
+        by=trainer,
+        name=f"16 días de activismo {year}",
+        starts_on=starts,
+        ends_on=date(year, 12, 10),
+        description="Campaña de la ONU contra la violencia hacia las mujeres: del 25 de noviembre al 10 de diciembre.",
+    )
+    for offset, kind, title, place in CAMPAIGN_EVENTS:
+        held_on = starts + timedelta(days=offset)
+        if held_on > demo.today:
+            break
+        scale = {EventKind.MARCH: 60, EventKind.FAIR: 40, EventKind.BROADCAST: 0}.get(kind, 12)
+        reach = {}
+        if scale:
+            for sex, share in ((Sex.WOMAN, 1.0), (Sex.MAN, 0.3)):
+                for age in AgeGroup.values:
+                    reach[(sex, age)] = int(rng.randint(scale // 2, scale) * share)
+        visits.campaign_event_add(
+            campaign=campaign, by=trainer, title=title, kind=kind, held_on=held_on, place=place, reach=reach
+        )
+        demo.counts["campaign events"] += 1

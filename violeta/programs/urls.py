@@ -1,6 +1,6 @@
 from django.urls import path
 
-from violeta.programs import views
+from violeta.programs import views, visit_views
 
 app_name = "programs"
 
@@ -48,4 +48,18 @@ urlpatterns = [
     path("organizaciones/<int:pk>/editar/", views.organization_edit, name="organization_edit"),
     path("organizaciones/<int:pk>/contactos/nuevo/", views.contact_create, name="contact_create"),
     path("organizaciones/<int:pk>/convenios/nuevo/", views.agreement_create, name="agreement_create"),
+    # IMM en tu empresa: visits to companies, and the consultations given there (recorded in her case file)
+    path("visitas/", visit_views.visit_list, name="visit_list"),
+    path("visitas/nueva/", visit_views.visit_create, name="visit_create"),
+    path("visitas/<int:pk>/", visit_views.visit_detail, name="visit_detail"),
+    path(
+        "visitas/<int:pk>/atenciones/nueva/",
+        visit_views.visit_consultation_create,
+        name="visit_consultation_create",
+    ),
+    # Campaigns and their events, with the people reached
+    path("campanas/", visit_views.campaign_list, name="campaign_list"),
+    path("campanas/nueva/", visit_views.campaign_create, name="campaign_create"),
+    path("campanas/<int:pk>/", visit_views.campaign_detail, name="campaign_detail"),
+    path("campanas/<int:pk>/eventos/nuevo/", visit_views.campaign_event_create, name="campaign_event_create"),
 ]

@@ -17,7 +17,7 @@ from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
 from violeta.core.middleware import client_ip
 from violeta.core.ratelimit import hit
-from violeta.programs import documents, selectors, services, spreadsheet
+from violeta.programs import documents, selectors, services, spreadsheet, visit_selectors
 from violeta.programs.forms import (
     AgreementForm,
     AnswersForm,
@@ -397,7 +397,12 @@ def organization_create(request):
 @staff_required(PROGRAM_ROLES)
 def organization_detail(request, pk):
     organization = selectors.access_organization(request.user, pk)
-    context = {"organization": organization, **selectors.organization_history(organization)}
+    context = {
+        "organization": organization,
+        **selectors.organization_history(organization),
+        # its visits with their counts only: never who consulted (programs.visit_selectors)
+        "visits": visit_selectors.organization_visits(organization),
+    }
     return render_page(request, "programs/organization_detail.html", context)
 
 

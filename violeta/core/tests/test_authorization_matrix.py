@@ -78,6 +78,10 @@ CALL_DESK = {"receptionist", "coordinator", "director"}
 CARD_OFFICE = {"card_office", "director"}
 PRIVACY_OFFICERS = {"coordinator", "director"}
 PROGRAM_STAFF = {"trainer", "coordinator", "director"}
+# The staff of the areas (programs' visits: who gives a consultation at a company), and with program staff, who
+# reaches the visits.
+AREA_STAFF = {"lawyer", "outsider", "psychologist", "social_worker", "coordinator"}
+VISIT_STAFF = PROGRAM_STAFF | AREA_STAFF
 
 
 def program_page(*, method="get", ok=(200,), kwargs=None):
@@ -187,6 +191,17 @@ RULES = {
     "programs:organization_edit": program_page(kwargs=lambda w: {"pk": w["programs"]["organization"]}),
     "programs:contact_create": program_page(kwargs=lambda w: {"pk": w["programs"]["organization"]}),
     "programs:agreement_create": program_page(kwargs=lambda w: {"pk": w["programs"]["organization"]}),
+    "programs:visit_list": page(VISIT_STAFF),
+    "programs:visit_create": program_page(),
+    "programs:visit_detail": page(VISIT_STAFF, kwarg=None)
+    | {"kwargs": lambda w: {"pk": w["programs"]["visit"]}},
+    # the areas' staff give the consultations at a visit (program staff alone do not write in case files)
+    "programs:visit_consultation_create": page(AREA_STAFF)
+    | {"kwargs": lambda w: {"pk": w["programs"]["visit"]}},
+    "programs:campaign_list": program_page(),
+    "programs:campaign_create": program_page(),
+    "programs:campaign_detail": program_page(kwargs=lambda w: {"pk": w["programs"]["campaign"]}),
+    "programs:campaign_event_create": program_page(kwargs=lambda w: {"pk": w["programs"]["campaign"]}),
     "favicon": PUBLIC,
     # django-allauth: sign-in, password reset and MFA pages
     "account_login": PUBLIC,
@@ -897,6 +912,11 @@ CASE_MODELS = {
     ),
     "violence.traffickingscreening": case_model("as incidents", ["violence:screening_create"]),
     "violence.prioritychange": case_model("as incidents", ["violence:priority"]),
+    "programs.visitconsultation": case_model(
+        "only through programs.visit_selectors.visit_consultations, for who may see the consultation's case; "
+        "program staff see the visit's count",
+        [],  # tested by violeta/programs/tests/test_visits.py (the trainer sees the count, not who consulted)
+    ),
 }
 
 # Pages that list things from many cases: for a restricted case, nobody outside the protocol finds it there.

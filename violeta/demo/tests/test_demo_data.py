@@ -61,6 +61,16 @@ def test_demo_data_builds_once_and_is_idempotent(db):
     assert Certificate.objects.count() > 20 and QuestionnaireResponse.objects.count() > 40
     assert StaffTraining.objects.values("staff").distinct().count() >= 5
 
+    # IMM en tu empresa: two visits to Grupo INDEX companies, their consultations in the women's case files;
+    # the 16 días de activismo with its events and their reach
+    from violeta.programs.models import CampaignEvent, CompanyVisit, EventReach, VisitConsultation
+
+    company_visits = CompanyVisit.objects.filter(organization__grupo_index=True)
+    assert [v.consultation_count for v in company_visits] == [2, 2]
+    assert set(VisitConsultation.objects.values_list("consultation__modality", flat=True)) == {"company"}
+    assert CampaignEvent.objects.filter(campaign__name__startswith="16 días").count() >= 1
+    assert EventReach.objects.exists()
+
     counts = (Person.objects.count(), Case.objects.count(), AuditEvent.objects.count())
     call_command("demo_data", stdout=io.StringIO())
     assert (Person.objects.count(), Case.objects.count()) == counts[:2]

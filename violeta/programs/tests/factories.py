@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from violeta.programs import services
+from violeta.programs import services, visits
 from violeta.programs.models import AgeGroup, Modality, OrganizationKind, Program, Sex, Topic
 
 
@@ -56,8 +56,33 @@ def attendee(
     )
 
 
+def company(by, *, name="Manufacturas del Norte", grupo_index=True, **fields):
+    return organization(
+        by, name=name, kind=OrganizationKind.COMPANY, sector="Manufactura", grupo_index=grupo_index, **fields
+    )
+
+
+def visit(by, *, organization=None, visited_on=None, women_reached=40, **fields):
+    fields.setdefault("offered_talk", True)
+    return visits.visit_create(
+        by=by,
+        organization=organization or company(by),
+        visited_on=visited_on or timezone.localdate(),
+        women_reached=women_reached,
+        **fields,
+    )
+
+
+def campaign(by, *, name="16 días de activismo", **fields):
+    today = timezone.localdate()
+    fields.setdefault("starts_on", today - timedelta(days=10))
+    fields.setdefault("ends_on", today + timedelta(days=5))
+    return visits.campaign_create(by=by, name=name, **fields)
+
+
 def matrix_world(trainer) -> dict:
-    """One organisation, a training for it with a session and an attendee: the authorization matrix's objects."""
+    """One organisation, a training for it with a session and an attendee, a visit to a company and a campaign:
+    the authorization matrix's objects."""
     school = organization(trainer)
     course = training(trainer, organization=school)
     return {
@@ -66,4 +91,6 @@ def matrix_world(trainer) -> dict:
         "training": course.pk,
         "session": session(course, trainer).pk,
         "attendee": attendee(course, trainer).pk,
+        "visit": visit(trainer).pk,
+        "campaign": campaign(trainer).pk,
     }
