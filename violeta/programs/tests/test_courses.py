@@ -372,3 +372,13 @@ def test_the_course_pages_read_a_bounded_number_of_queries(
             row.append(len(done.captured_queries))
         counts.append(row)
     assert counts[1] == counts[0]  # the same queries however big the group
+
+
+def test_her_erasure_takes_her_enrolments_with_her(group, lawyer, trainer):
+    from violeta.privacy.services.erasure import person_erase
+
+    her = _completed(group, lawyer, trainer)
+    courses.external_link_add(enrollment=her, by=trainer, kind=ExternalLinkKind.SCHOOL, name="CECATI 41")
+    person_erase(person=her.person, detail="prueba")
+    assert not Enrollment.objects.exists() and not EnrollmentAttendance.objects.exists()
+    assert not ExternalLink.objects.exists()
