@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from violeta.core.demo import Demo
-from violeta.programs import services
+from violeta.programs import course_demo, services
 from violeta.programs.models import AgeGroup, Modality, OrganizationKind, Program, Sex, Topic
 
 ORGANIZATIONS = [
@@ -156,3 +156,5 @@ def load(demo: Demo) -> None:
             role="Docente",
         )
     demo.counts["trainings"] += 1
+    # Superación en acción: its groups, built after the case files (programs/course_demo.py).
+    course_demo.load(demo)

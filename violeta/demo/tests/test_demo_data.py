@@ -56,6 +56,13 @@ def test_demo_data_builds_once_and_is_idempotent(db):
     assert Training.objects.values("program").distinct().count() == 5
     assert Attendance.objects.filter(present=True).count() > 100
     assert upcoming_sessions(User.objects.get(email__startswith="capacitacion@"))
+    # Superación en acción: a closed group with outcomes to follow up, and one in progress with a waiting list
+    from violeta.programs.models import Enrollment, EnrollmentStatus
+
+    enrolments = Enrollment.objects.all()
+    assert enrolments.filter(status=EnrollmentStatus.COMPLETED, follow_up_on__isnull=False).exists()
+    assert enrolments.filter(status=EnrollmentStatus.WAITING).count() == 2
+    assert enrolments.filter(status=EnrollmentStatus.ENROLLED, attendance__present=True).exists()
 
     counts = (Person.objects.count(), Case.objects.count(), AuditEvent.objects.count())
     call_command("demo_data", stdout=io.StringIO())
