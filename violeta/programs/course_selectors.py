@@ -7,7 +7,7 @@ Her case page shows her participation to whoever may see the case (``case_enroll
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -116,7 +116,7 @@ class EnrollmentRow:
         return meets_rule(self.attended, self.held, self.min_percent)
 
 
-def _rows(cohort: Cohort, enrollments) -> list[EnrollmentRow]:
+def enrollment_rows(cohort: Cohort, enrollments) -> list[EnrollmentRow]:
     held, attended = attendance_rates(cohort)
     return [
         EnrollmentRow(e, attended.get(e.pk, 0) if e.is_seated else 0, held, cohort.min_attendance_percent)
@@ -131,7 +131,7 @@ def cohort_enrollments(user, cohort: Cohort) -> list[EnrollmentRow]:
         _refuse(user, "programs.cohort", cohort.pk)
     enrollments = list(cohort.enrollments.select_related("person").order_by("enrolled_at", "id"))
     audit_many(actor=user, action=Action.VIEW, objects=enrollments, detail=f"inscritas del grupo {cohort.pk}")
-    return _rows(cohort, enrollments)
+    return enrollment_rows(cohort, enrollments)
 
 
 def cohort_roll_call(user, session: CohortSession) -> list[tuple[Enrollment, bool | None]]:
@@ -164,12 +164,27 @@ def case_enrollments(user, case) -> list[EnrollmentRow] | None:
     """Her participation in the courses, for her case page: ``None`` for anyone who may not see the case."""
     if not can_view_case(user, case):
         return None
-    enrollments = list(
+    now = timezone.now()
+    held = (
+        CohortSession.objects.filter(cohort=OuterRef("cohort"), starts_at__lte=now)
+        .values("cohort")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    enrollments = (
         Enrollment.objects.filter(person_id=case.holder_id)
         .select_related("cohort__course")
+        .annotate(
+            attended=Count(
+                "attendance",
+                filter=Q(attendance__present=True, attendance__session__starts_at__lte=now),
+                distinct=True,
+            ),
+            held=Subquery(held),
+        )
         .order_by("-enrolled_at", "-id")
     )
-    rows = []
-    for enrollment in enrollments:
-        rows.extend(_rows(enrollment.cohort, [enrollment]))
-    return rows
+    return [
+        EnrollmentRow(e, e.attended if e.is_seated else 0, e.held or 0, e.cohort.min_attendance_percent)
+        for e in enrollments
+    ]

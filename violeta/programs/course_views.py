@@ -153,7 +153,7 @@ def cohort_complete(request, pk):
 @staff_required(PROGRAM_ROLES)
 def enrollment_detail(request, pk):
     enrollment = selectors.access_enrollment(request.user, pk)
-    row = selectors._rows(enrollment.cohort, [enrollment])[0]
+    row = selectors.enrollment_rows(enrollment.cohort, [enrollment])[0]
     context = {"enrollment": enrollment, "row": row, "links": list(enrollment.links.all())}
     return render_page(request, "programs/course_enrollment.html", context)
 

@@ -163,7 +163,7 @@ def test_her_case_team_enrols_her_from_the_case_page_once_she_consents(group, la
     assert url in detail
     refused = client.post(url, {"cohort": group.pk})
     assert refused.status_code == 200 and not Enrollment.objects.exists()
-    assert "sin su consentimiento no se inscribe" in refused.content.decode()
+    assert "Ella debe aceptar tomar el curso" in refused.content.decode()
     response = client.post(url, {"cohort": group.pk, "consent": "on"})
     assert response["Location"] == reverse("cases:detail", args=[case.folio])
     assert Enrollment.objects.get().person == case.holder
@@ -382,3 +382,24 @@ def test_her_erasure_takes_her_enrolments_with_her(group, lawyer, trainer):
     person_erase(person=her.person, detail="prueba")
     assert not Enrollment.objects.exists() and not EnrollmentAttendance.objects.exists()
     assert not ExternalLink.objects.exists()
+
+
+def test_her_case_page_reads_her_courses_in_a_bounded_number_of_queries(
+    trainer, coordinator, lawyer, client, django_assert_max_num_queries
+):
+    case = _case(lawyer)
+    client.force_login(lawyer)
+    url = reverse("cases:detail", args=[case.folio])
+    counts = []
+    for n in range(3):
+        group = factories.cohort(
+            factories.course(trainer, trade=f"Oficio {n}"), trainer, coordinator=coordinator
+        )
+        her = courses.enroll(cohort=group, case=case, by=lawyer, consent=True)
+        session = factories.cohort_session(group, trainer)
+        courses.course_attendance_mark(session=session, enrollment=her, present=True, by=trainer)
+        with django_assert_max_num_queries(60) as done:
+            page = client.get(url).content.decode()
+        assert f"Oficio {n}" in page and "1 de 1 clases (100 %)" in page
+        counts.append(len(done.captured_queries))
+    assert counts[0] == counts[1] == counts[2]
