@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from violeta.core.demo import Demo
 from violeta.programs import course_demo, services
-from violeta.programs.models import AgeGroup, Modality, OrganizationKind, Program, Sex, Topic
+from violeta.programs.models import AgeGroup, Modality, OrganizationKind, Phase, Program, Sex, Topic
 
 ORGANIZATIONS = [
     ("Escuela Secundaria Técnica 45", OrganizationKind.SCHOOL, "", False),
@@ -48,6 +48,25 @@ TRAININGS = [
         5,
     ),
 ]
+QUESTIONS = {
+    "prevencion-de-la-violencia": [
+        ("¿Revisar el celular de la pareja sin permiso es una forma de violencia?", ["Sí", "No"], 0),
+        ("¿A qué número se llama en una emergencia?", ["072", "9-1-1", "089"], 1),
+        (
+            "¿La violencia económica incluye controlar el dinero de la pareja?",
+            ["Sí", "No", "Solo si hay golpes"],
+            0,
+        ),
+    ],
+    "igualdad-sustantiva": [
+        (
+            "La igualdad sustantiva es…",
+            ["Igualdad en la ley", "Igualdad de hecho, en la vida diaria", "Lo mismo que equidad"],
+            1,
+        ),
+        ("¿Las tareas de cuidado deben repartirse entre todas las personas del hogar?", ["Sí", "No"], 0),
+    ],
+}
 ROLES = [
     "Docente",
     "Operadora de producción",
@@ -58,9 +77,61 @@ ROLES = [
 ]
 
 
+def _questionnaires(training, people, trainer, rng) -> None:
+    """Answers before and after for trainings whose topic has a questionnaire: better after than before."""
+    questions = services.questionnaire_of(training)
+    if not questions:
+        return
+    for person in people:
+        for phase, chance in ((Phase.BEFORE, 0.45), (Phase.AFTER, 0.85)):
+            answers = {}
+            for question in questions:
+                options = list(question.options.all())
+                right = next(o for o in options if o.is_correct)
+                answers[question.pk] = right.pk if rng.random() < chance else rng.choice(options).pk
+            services.questionnaire_record(attendee=person, phase=phase, answers=answers, by=trainer)
+
+
+def _staff_training(users, rng) -> None:
+    """The 5-module diploma with TERFU A.C. that the staff took, and a course or two of their own."""
+    start = timezone.localdate() - timedelta(days=200)
+    modules = [
+        "Interseccionalidad",
+        "Interculturalidad",
+        "Modelo de atención a la violencia extrema",
+        "Factores de riesgo de trata de personas",
+        "Atención sin revictimización",
+    ]
+    for login in (
+        "abogada",
+        "psicologa",
+        "trabajo.social",
+        "recepcion",
+        "capacitacion",
+        "coordinacion.juridica",
+    ):
+        for n, module in enumerate(modules[: rng.randint(3, 5)]):
+            day = start + timedelta(days=21 * n)
+            services.staff_training_record(
+                staff=users[login],
+                by=users[login],
+                title=f"Diplomado, módulo {n + 1}: {module}",
+                provider="TERFU A.C.",
+                started_on=day,
+                finished_on=day + timedelta(days=14),
+                hours=20,
+                certificate_received=True,
+            )
+
+
 def load(demo: Demo) -> None:
     rng, fake, users = demo.rng, demo.fake, demo["accounts.users"]
     trainer, coordinator = users["capacitacion"], users["coordinacion.juridica"]
+    for code, items in QUESTIONS.items():
+        topic = Topic.objects.get(code=code)
+        for text, options, correct in items:
+            services.question_add(topic=topic, by=trainer, text=text, options=options, correct=correct)
+    _staff_training(users, rng)
     organizations = []
     for name, kind, sector, index in ORGANIZATIONS:
         org = services.organization_create(by=trainer, name=name, kind=kind, sector=sector, grupo_index=index)
@@ -125,6 +196,9 @@ def load(demo: Demo) -> None:
                 services.attendance_mark(
                     session=session, attendee=person, present=rng.random() < 0.85, by=trainer
                 )
+        _questionnaires(training, people, trainer, rng)
+        if held and len(held) == sessions and program != Program.CAMPAIGN:
+            demo.counts["certificates"] += len(services.certificates_issue(training=training, by=trainer))
         demo.counts["trainings"] += 1
         demo.counts["attendees"] += len(people)
     # The trainer's coming sessions: a training next week, for a school.

@@ -316,6 +316,101 @@ class Certificate(models.Model):
         return self.revoked_at is not None
 
 
+class Question(models.Model):
+    """A question of a topic's questionnaire, answered before and after a training of that topic: data that the
+    trainers write, with its options and which one is right."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    text = models.CharField(_("question"), max_length=300)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+
+    def __str__(self):
+        return self.text
+
+
+class Option(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
+    text = models.CharField(_("option"), max_length=200)
+    is_correct = models.BooleanField(_("correct"), default=False)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("option")
+        verbose_name_plural = _("options")
+
+    def __str__(self):
+        return self.text
+
+
+class Phase(models.TextChoices):
+    BEFORE = "pre", _("Before the training")
+    AFTER = "post", _("After the training")
+
+
+class QuestionnaireResponse(models.Model):
+    """An attendee's answers to the topic's questionnaire before or after the training, and their score."""
+
+    attendee = models.ForeignKey(Attendee, on_delete=models.CASCADE, related_name="questionnaires")
+    phase = models.CharField(_("when"), max_length=4, choices=Phase.choices)
+    answers = models.JSONField(default=dict)  # {question id: option id}
+    score = models.PositiveSmallIntegerField(_("right answers"))
+    out_of = models.PositiveSmallIntegerField(_("questions"))
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["attendee", "phase"], name="questionnaire_once_per_phase")
+        ]
+        verbose_name = _("questionnaire answers")
+        verbose_name_plural = _("questionnaire answers")
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.score / self.out_of) if self.out_of else 0
+
+
+class StaffTraining(models.Model):
+    """A module of the staff's own professionalisation taken by a staff member (the 5-module diploma with TERFU
+    A.C., a course elsewhere): dates, hours and the certificate received. The director sees the team's record."""
+
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="own_trainings"
+    )
+    title = models.CharField(_("module or course"), max_length=200)
+    provider = models.CharField(_("given by"), max_length=150, blank=True)
+    topic = models.ForeignKey(Topic, verbose_name=_("topic"), on_delete=models.PROTECT, null=True, blank=True)
+    started_on = models.DateField(_("started on"))
+    finished_on = models.DateField(_("finished on"), null=True, blank=True)
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
+    certificate_received = models.BooleanField(_("certificate received"), default=False)
+    training = models.ForeignKey(
+        Training, on_delete=models.SET_NULL, null=True, blank=True, related_name="staff_records"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-started_on"]
+        verbose_name = _("staff training")
+        verbose_name_plural = _("staff training")
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.finished_on and self.started_on and self.finished_on < self.started_on:
+            raise ValidationError({"finished_on": _("It cannot finish before it starts.")})
+        if self.hours is not None and self.hours <= 0:
+            raise ValidationError({"hours": _("The hours must be more than zero.")})
+
+
 # --- Superación en acción: productive-project courses for women in violence or vulnerability -----------------
 #
 # A woman takes part as a ``people.Person`` (the holder of her case file), never through the case itself: the

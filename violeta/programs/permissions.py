@@ -15,3 +15,8 @@ def is_program_staff(user) -> bool:
 def require_program_staff(user) -> None:
     if not is_program_staff(user):
         raise PermissionDenied
+
+
+# Everyone who works at the institute keeps a record of her own training (professionalisation); partners' liaisons
+# and merchants are not the institute's staff.
+STAFF_ROLES = frozenset(set(Role) - {Role.LIAISON, Role.MERCHANT})

@@ -9,11 +9,14 @@ from django.db.models import Count, Max, Min, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
+from violeta.accounts.models import Role
 from violeta.audit.models import Action
 from violeta.audit.services import audit_denied, audit_many, audit_record
+from violeta.core.tokens import token_hash
 from violeta.programs.models import (
     Attendance,
     Attendee,
+    Certificate,
     Organization,
     Training,
     TrainingSession,
@@ -116,6 +119,7 @@ class AttendeeRow:
     attendee: Attendee
     attended: int
     sessions: int
+    certificate: Certificate | None = None
 
     @property
     def rate(self) -> int:
@@ -133,8 +137,12 @@ def training_attendees(user, training: Training) -> list[AttendeeRow]:
             attended=Count("attendance", filter=Q(attendance__present=True), distinct=True)
         ).order_by("full_name")
     )
+    certificates = {c.attendee_id: c for c in Certificate.objects.filter(attendee__training=training)}
     audit_many(actor=user, action=Action.VIEW, objects=attendees, detail=f"asistentes de {training.pk}")
-    return [AttendeeRow(attendee=a, attended=a.attended, sessions=held) for a in attendees]
+    return [
+        AttendeeRow(attendee=a, attended=a.attended, sessions=held, certificate=certificates.get(a.pk))
+        for a in attendees
+    ]
 
 
 def roll_call(user, session: TrainingSession) -> list[tuple[Attendee, bool | None]]:
@@ -162,3 +170,106 @@ def sessions_prefetch():
     return Prefetch(
         "sessions", queryset=TrainingSession.objects.select_related("trainer").order_by("starts_at")
     )
+
+
+def training_for_signup(token: str) -> Training | None:
+    """The training whose current public sign-up link is ``token`` (open or closed), or None."""
+    if not token or len(token) > 64:
+        return None
+    return (
+        Training.objects.select_related("organization", "topic")
+        .filter(signup_token_hash=token_hash(token))
+        .first()
+    )
+
+
+def certificate_by_token(token: str) -> Certificate | None:
+    """Public verification: the certificate whose QR carries ``token``, or None. Audited as an anonymous read."""
+    if not token or len(token) > 64:
+        return None
+    certificate = (
+        Certificate.objects.select_related("attendee__training")
+        .filter(verify_token_hash=token_hash(token))
+        .first()
+    )
+    if certificate is not None:
+        audit_record(
+            actor=None, action=Action.VIEW, obj=certificate, detail="verificación pública", actor_label="QR"
+        )
+    return certificate
+
+
+def access_certificate(user, training: Training, pk: int) -> Certificate:
+    certificate = None
+    if is_program_staff(user):
+        certificate = (
+            Certificate.objects.select_related("attendee").filter(pk=pk, attendee__training=training).first()
+        )
+    if certificate is None:
+        _refuse(user, "programs.certificate", pk)
+    audit_record(actor=user, action=Action.VIEW, obj=certificate, detail="constancia")
+    return certificate
+
+
+@dataclass(frozen=True)
+class PhaseSummary:
+    answered: int
+    percent: int | None  # the average share of right answers
+
+
+def questionnaire_summary(training: Training) -> dict:
+    """How the attendees did before and after, and the change in points (only who answered both counts)."""
+    from violeta.programs.models import Phase, QuestionnaireResponse
+
+    rows = list(
+        QuestionnaireResponse.objects.filter(attendee__training=training).values(
+            "attendee_id", "phase", "score", "out_of"
+        )
+    )
+
+    def summary(phase, only=None):
+        chosen = [r for r in rows if r["phase"] == phase and (only is None or r["attendee_id"] in only)]
+        if not chosen:
+            return PhaseSummary(0, None)
+        return PhaseSummary(
+            len(chosen), round(100 * sum(r["score"] for r in chosen) / sum(r["out_of"] for r in chosen))
+        )
+
+    both = {r["attendee_id"] for r in rows if r["phase"] == Phase.BEFORE} & {
+        r["attendee_id"] for r in rows if r["phase"] == Phase.AFTER
+    }
+    paired_before, paired_after = summary(Phase.BEFORE, both), summary(Phase.AFTER, both)
+    change = None
+    if both:
+        change = paired_after.percent - paired_before.percent
+    return {
+        "before": summary(Phase.BEFORE),
+        "after": summary(Phase.AFTER),
+        "paired": len(both),
+        "change": change,
+    }
+
+
+def questionnaire_status(user, training: Training, phase: str) -> list[tuple[Attendee, int | None]]:
+    """Each attendee and her score in ``phase`` (None: not answered yet); an audited read of the list."""
+    from violeta.programs.models import QuestionnaireResponse
+
+    scores = {
+        r.attendee_id: r
+        for r in QuestionnaireResponse.objects.filter(attendee__training=training, phase=phase)
+    }
+    attendees = list(training.attendees.order_by("full_name"))
+    audit_many(
+        actor=user, action=Action.VIEW, objects=attendees, detail=f"cuestionario {phase} de {training.pk}"
+    )
+    return [(a, scores.get(a.pk)) for a in attendees]
+
+
+def staff_training_records(user):
+    """The staff's own training: each staff member sees hers, the director the whole team's."""
+    from violeta.programs.models import StaffTraining
+
+    rows = StaffTraining.objects.select_related("staff", "topic").order_by("staff__full_name", "-started_on")
+    if user.role != Role.DIRECTOR:
+        rows = rows.filter(staff=user)
+    return list(rows)

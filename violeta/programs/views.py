@@ -1,27 +1,40 @@
 """Program staff's pages: their sessions, trainings with sessions, attendees and roll call, organisations."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from violeta.accounts.permissions import staff_required
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
-from violeta.programs import selectors, services
+from violeta.core.middleware import client_ip
+from violeta.core.ratelimit import hit
+from violeta.programs import documents, selectors, services, spreadsheet
 from violeta.programs.forms import (
     AgreementForm,
+    AnswersForm,
     AttendeeForm,
     ContactForm,
+    ImportForm,
     OrganizationForm,
+    PublicSignupForm,
+    QuestionForm,
+    RevokeForm,
     SessionForm,
+    SignupOpenForm,
+    StaffTrainingForm,
     TrainingForm,
 )
-from violeta.programs.models import OrganizationKind, Program
-from violeta.programs.permissions import PROGRAM_ROLES
+from violeta.programs.models import OrganizationKind, Phase, Program, RegisteredBy, Topic
+from violeta.programs.permissions import PROGRAM_ROLES, STAFF_ROLES
 
 
 def _url(target) -> str:
@@ -84,12 +97,150 @@ def training_create(request):
 @staff_required(PROGRAM_ROLES)
 def training_detail(request, pk):
     training = selectors.access_training(request.user, pk)
+    signup_url = ""
+    if training.signup_is_open():
+        signup_url = request.build_absolute_uri(reverse("programs:signup", args=[training.signup_token]))
     context = {
         "training": training,
         "sessions": list(training.sessions.select_related("trainer")),
         "attendees": selectors.training_attendees(request.user, training),
+        "signup_url": signup_url,
+        "questionnaires": selectors.questionnaire_summary(training),
+        "has_questionnaire": training.topic.questions.filter(is_active=True).exists(),
+        "signup_form": SignupOpenForm(),
+        "revoke_form": RevokeForm(),
     }
     return render_page(request, "programs/training_detail.html", context)
+
+
+@staff_required(PROGRAM_ROLES)
+@require_POST
+def signup_open(request, pk):
+    training = selectors.access_training(request.user, pk, detail="abrir registro")
+    form = SignupOpenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.signup_open(training=training, by=request.user, closes_at=form.cleaned_data["closes_at"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The sign-up link is open. Share it with the organisation."))
+    else:
+        messages.error(request, _("Give the date and time the sign-up closes."))
+    return redirect("programs:training_detail", pk=training.pk)
+
+
+@staff_required(PROGRAM_ROLES)
+@require_POST
+def signup_close(request, pk):
+    training = selectors.access_training(request.user, pk, detail="cerrar registro")
+    services.signup_close(training=training, by=request.user)
+    messages.success(request, _("The sign-up link is closed."))
+    return redirect("programs:training_detail", pk=training.pk)
+
+
+@staff_required(PROGRAM_ROLES)
+@require_POST
+def certificates_issue(request, pk):
+    training = selectors.access_training(request.user, pk, detail="emitir constancias")
+    try:
+        issued = services.certificates_issue(training=training, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if issued:
+            messages.success(
+                request,
+                ngettext("%(n)s certificate issued.", "%(n)s certificates issued.", len(issued))
+                % {"n": len(issued)},
+            )
+        else:
+            messages.info(request, _("Nobody else met the attendance the certificate needs."))
+    return redirect("programs:training_detail", pk=training.pk)
+
+
+@staff_required(PROGRAM_ROLES)
+def certificate_pdf(request, pk, certificate_pk):
+    training = selectors.access_training(request.user, pk, detail="constancia")
+    certificate = selectors.access_certificate(request.user, training, certificate_pk)
+    response = HttpResponse(documents.certificate_pdf(certificate), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="constancia-{certificate.folio}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@staff_required(PROGRAM_ROLES)
+@require_POST
+def certificate_revoke(request, pk, certificate_pk):
+    training = selectors.access_training(request.user, pk, detail="revocar constancia")
+    certificate = selectors.access_certificate(request.user, training, certificate_pk)
+    form = RevokeForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Say why the certificate is revoked."))
+        services.certificate_revoke(
+            certificate=certificate, by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Certificate %(folio)s revoked.") % {"folio": certificate.folio})
+    return redirect("programs:training_detail", pk=training.pk)
+
+
+# --- Public: the sign-up link and the certificate's verification ------------------------------------------
+
+SIGNUPS_PER_HOUR_IP = 30
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def signup(request, token):
+    """The public sign-up of a training, on a phone: unguessable link, closes at its date, limited per address."""
+    training = selectors.training_for_signup(token)
+    if training is None:
+        return render_page(
+            request, "programs/signup_closed.html", {"public": True, "unknown": True}, status=404
+        )
+    if not training.signup_is_open():
+        return render_page(
+            request, "programs/signup_closed.html", {"public": True, "training": training}, status=410
+        )
+    form = PublicSignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if hit(f"signup:{client_ip(request) or '-'}", 3600, prefix="programs:rl") > SIGNUPS_PER_HOUR_IP:
+            form.add_error(None, _("Too many sign-ups from this connection. Try again in a while."))
+        else:
+            try:
+                services.attendee_register(
+                    training=training, registered_by=RegisteredBy.PUBLIC_LINK, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                return render_page(
+                    request, "programs/signup_done.html", {"public": True, "training": training}
+                )
+    context = {"public": True, "training": training, "form": form, "sessions": list(training.sessions.all())}
+    response = render_page(request, "programs/signup.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@login_not_required
+def certificate_verify(request, token):
+    """Public: whoever holds the certificate checks it. Her name, the training, its hours and date; nothing else."""
+    certificate = selectors.certificate_by_token(token)
+    status = 200 if certificate and not certificate.is_revoked else 404 if certificate is None else 410
+    response = render_page(
+        request,
+        "programs/certificate_verify.html",
+        {"public": True, "certificate": certificate},
+        status=status,
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @staff_required(PROGRAM_ROLES)
@@ -122,6 +273,68 @@ def attendee_create(request, pk):
         back=lambda _attendee: ("programs:training_detail", training.pk),
         cancel=("programs:training_detail", training.pk),
     )
+
+
+IMPORT_SALT = "violeta.programs.import"
+IMPORT_MAX_AGE = 3600
+
+
+@staff_required(PROGRAM_ROLES)
+@require_http_methods(["GET", "POST"])
+def attendee_import(request, pk):
+    """Upload a spreadsheet of attendees: a preview of every row, the bad ones with what is wrong, nothing saved."""
+    training = selectors.access_training(request.user, pk, detail="importar asistentes")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    rows, payload = None, ""
+    if request.method == "POST" and form.is_valid():
+        already = {
+            spreadsheet.fold_name(name) for name in training.attendees.values_list("full_name", flat=True)
+        }
+        try:
+            rows = spreadsheet.read_attendees(form.cleaned_data["file"], already=already)
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            good = [row.data for row in rows if row.ok]
+            payload = signing.dumps({"training": training.pk, "rows": good}, salt=IMPORT_SALT, compress=True)
+    context = {
+        "training": training,
+        "form": form,
+        "rows": rows,
+        "good": sum(1 for row in rows or () if row.ok),
+        "bad": [row for row in rows or () if not row.ok],
+        "payload": payload,
+    }
+    return render_page(request, "programs/attendee_import.html", context)
+
+
+@staff_required(PROGRAM_ROLES)
+@require_POST
+def attendee_import_confirm(request, pk):
+    """Register the good rows of the preview the user saw (signed, so nothing else can be slipped in)."""
+    training = selectors.access_training(request.user, pk, detail="importar asistentes")
+    try:
+        data = signing.loads(request.POST.get("payload", ""), salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE)
+        if data.get("training") != training.pk:
+            raise signing.BadSignature
+    except signing.BadSignature:
+        messages.error(request, _("The preview expired or was altered: upload the spreadsheet again."))
+        return redirect("programs:attendee_import", pk=training.pk)
+    try:
+        imported = services.attendees_import(training=training, by=request.user, rows=data["rows"])
+    except ValidationError as exc:
+        messages.error(
+            request,
+            _("Nothing was registered: %(why)s Upload the spreadsheet again.")
+            % {"why": " ".join(exc.messages)},
+        )
+        return redirect("programs:attendee_import", pk=training.pk)
+    messages.success(
+        request,
+        ngettext("%(n)s attendee registered.", "%(n)s attendees registered.", len(imported))
+        % {"n": len(imported)},
+    )
+    return redirect("programs:training_detail", pk=training.pk)
 
 
 @staff_required(PROGRAM_ROLES)
@@ -238,3 +451,107 @@ def agreement_create(request, pk):
         back=lambda _agreement: ("programs:organization_detail", organization.pk),
         cancel=("programs:organization_detail", organization.pk),
     )
+
+
+# --- Questionnaires before and after ------------------------------------------------------------------------
+
+
+@staff_required(PROGRAM_ROLES)
+def topic_list(request):
+    topics = Topic.objects.annotate(question_count=Count("questions", filter=Q(questions__is_active=True)))
+    return render_page(request, "programs/topic_list.html", {"topics": topics})
+
+
+@staff_required(PROGRAM_ROLES)
+@require_http_methods(["GET", "POST"])
+def topic_detail(request, pk):
+    topic = get_object_or_404(Topic, pk=pk)
+    form = QuestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.question_add(
+                topic=topic,
+                by=request.user,
+                text=form.cleaned_data["text"],
+                options=form.options(),
+                correct=form.cleaned_data["correct"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Question added."))
+            return redirect("programs:topic_detail", pk=topic.pk)
+    questions = topic.questions.filter(is_active=True).prefetch_related("options")
+    return render_page(
+        request, "programs/topic_detail.html", {"topic": topic, "questions": questions, "form": form}
+    )
+
+
+@staff_required(PROGRAM_ROLES)
+@require_http_methods(["GET", "POST"])
+def questionnaire(request, pk, phase):
+    """Typing in the answers on paper, one attendee at a time, before or after the training."""
+    if phase not in Phase.values:
+        raise Http404
+    training = selectors.access_training(request.user, pk, detail=f"cuestionario {phase}")
+    questions = services.questionnaire_of(training)
+    status = selectors.questionnaire_status(request.user, training, phase)
+    attendee, form = None, None
+    chosen = request.POST.get("attendee") or request.GET.get("attendee")
+    if chosen and str(chosen).isdigit():
+        attendee = selectors.access_attendee(request.user, training, int(chosen))
+        previous = next((response for a, response in status if a.pk == attendee.pk), None)
+        form = AnswersForm(
+            request.POST or None, questions=questions, initial_answers=previous.answers if previous else None
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                response = services.questionnaire_record(
+                    attendee=attendee, phase=phase, answers=form.answers(), by=request.user
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s: %(score)s of %(out_of)s right.")
+                    % {"name": attendee.full_name, "score": response.score, "out_of": response.out_of},
+                )
+                following = next((a for a, r in status if r is None and a.pk != attendee.pk), None)
+                url = reverse("programs:questionnaire", args=[training.pk, phase])
+                return redirect(f"{url}?attendee={following.pk}" if following else url)
+    context = {
+        "training": training,
+        "phase": phase,
+        "phase_label": Phase(phase).label,
+        "questions": questions,
+        "status": status,
+        "attendee": attendee,
+        "form": form,
+    }
+    return render_page(request, "programs/questionnaire.html", context)
+
+
+# --- The staff's own training -------------------------------------------------------------------------------
+
+
+@staff_required(STAFF_ROLES)
+@require_http_methods(["GET", "POST"])
+def staff_training(request):
+    """Her own professionalisation record, and a form to add to it; the director sees the whole team's."""
+    form = StaffTrainingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.staff_training_record(staff=request.user, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("programs:staff_training")
+    records = selectors.staff_training_records(request.user)
+    team = {}
+    for record in records:
+        team.setdefault(record.staff, []).append(record)
+    totals = {staff: sum(r.hours for r in rows) for staff, rows in team.items()}
+    context = {"form": form, "team": [(staff, rows, totals[staff]) for staff, rows in team.items()]}
+    return render_page(request, "programs/staff_training.html", context)

@@ -204,3 +204,12 @@ def test_a_future_birth_date_is_refused_with_a_clear_message_not_an_age_of_zero(
     assert "tienes 0" not in page
     assert response.context["form"].has_error("birth_date")
     assert not CardApplication.objects.exists()
+
+
+def test_a_form_error_speaks_to_her_as_tu(client, db):
+    """Issue 16, finding 4 (a sibling): the error summary of her application said "Revise…" (usted)."""
+    response = client.post(APPLY, form_data(phone=""))
+    body = response.content.decode()
+    assert "Revisa los campos marcados: no se guardó nada." in body
+    assert "Revise los campos" not in body
+    assert not CardApplication.objects.exists()

@@ -154,6 +154,34 @@ RULES = {
             "attendee_pk": w["programs"]["attendee"],
         },
     ),
+    "programs:attendee_import": program_page(kwargs=lambda w: {"pk": w["programs"]["training"]}),
+    "programs:attendee_import_confirm": program_page(
+        method="post", ok=(302,), kwargs=lambda w: {"pk": w["programs"]["training"]}
+    ),
+    "programs:questionnaire": program_page(
+        kwargs=lambda w: {"pk": w["programs"]["training"], "phase": "pre"}
+    ),
+    "programs:topic_list": program_page(),
+    "programs:topic_detail": program_page(kwargs=lambda w: {"pk": w["programs"]["topic"]}),
+    "programs:staff_training": page(LOGGED_IN - {"dif_liaison", "merchant"}),
+    "programs:signup_open": program_page(
+        method="post", ok=(302,), kwargs=lambda w: {"pk": w["programs"]["training"]}
+    ),
+    "programs:signup_close": program_page(
+        method="post", ok=(302,), kwargs=lambda w: {"pk": w["programs"]["training"]}
+    ),
+    "programs:certificates_issue": program_page(
+        method="post", ok=(302,), kwargs=lambda w: {"pk": w["programs"]["training"]}
+    ),
+    "programs:certificate_pdf": program_page(
+        ok=(404,),  # the matrix's training has no certificate yet: reached, and the selector says so
+        kwargs=lambda w: {"pk": w["programs"]["training"], "certificate_pk": 999999},
+    ),
+    "programs:certificate_revoke": program_page(
+        method="post", ok=(404,), kwargs=lambda w: {"pk": w["programs"]["training"], "certificate_pk": 999999}
+    ),
+    "programs:signup": SKIP_KEYED,  # public on purpose, reached through the training's unguessable link
+    "programs:certificate_verify": SKIP_KEYED,  # public on purpose: the certificate's QR
     "programs:organization_list": program_page(),
     "programs:organization_create": program_page(),
     "programs:organization_detail": program_page(kwargs=lambda w: {"pk": w["programs"]["organization"]}),

@@ -7,7 +7,12 @@ from pathlib import Path
 
 import violeta
 
-PDF_TEMPLATES = {"referrals/letter.html", "card/card_pdf.html", "privacy/export_summary.html"}
+PDF_TEMPLATES = {
+    "referrals/letter.html",
+    "card/card_pdf.html",
+    "privacy/export_summary.html",
+    "programs/certificate_pdf.html",
+}
 
 
 def test_no_page_template_relies_on_an_inline_style():

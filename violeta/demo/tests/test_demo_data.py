@@ -56,6 +56,10 @@ def test_demo_data_builds_once_and_is_idempotent(db):
     assert Training.objects.values("program").distinct().count() == 5
     assert Attendance.objects.filter(present=True).count() > 100
     assert upcoming_sessions(User.objects.get(email__startswith="capacitacion@"))
+    from violeta.programs.models import Certificate, QuestionnaireResponse, StaffTraining
+
+    assert Certificate.objects.count() > 20 and QuestionnaireResponse.objects.count() > 40
+    assert StaffTraining.objects.values("staff").distinct().count() >= 5
     # Superación en acción: a closed group with outcomes to follow up, and one in progress with a waiting list
     from violeta.programs.models import Enrollment, EnrollmentStatus
 

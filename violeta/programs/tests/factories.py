@@ -61,6 +61,7 @@ def matrix_world(trainer) -> dict:
     school = organization(trainer)
     course = training(trainer, organization=school)
     return {
+        "topic": course.topic.pk,
         "organization": school.pk,
         "training": course.pk,
         "session": session(course, trainer).pk,
