@@ -1,6 +1,9 @@
-"""Superación en acción in a real Chromium, as the coordinator works it: she enrols two women from their case files
-(one refused until her consent is recorded), takes the roll of a class on a tablet, closes the group and records
-an outcome with its follow-up date; the women's case pages show it."""
+"""Journey (issue 17): Superación en acción as the coordinator works it, in a real Chromium. She enrols two women
+from their case files (one refused until her consent is recorded), takes the roll of a class on a tablet, closes
+the group and records an outcome with its follow-up date; the woman's case page shows it to her case team.
+
+Personas: the legal area's coordinator (desktop, then a tablet); the two women's case files are opened by a
+lawyer of her area beforehand."""
 
 import re
 from datetime import timedelta
