@@ -85,6 +85,10 @@ SECTIONS = {
     "privacy.arcorequest": gettext_lazy("Her ARCO requests"),
     "privacy.personblock": gettext_lazy("Blocking of her data"),
     "privacy.rectificationnotice": gettext_lazy("Rectifications passed on to institutions"),
+    "programs.enrollment": gettext_lazy("Superación en acción courses she enrolled in"),
+    "programs.enrollmentattendance": gettext_lazy("Her attendance at the courses' classes"),
+    "programs.externallink": gettext_lazy("Links with other actors made through the courses"),
+    "programs.visitconsultation": gettext_lazy("Consultations given at her workplace (IMM en tu empresa)"),
 }
 # Models that point at her but whose rows are not exported, and why.
 EXCLUDED: dict[str, str] = {

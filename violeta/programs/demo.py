@@ -17,7 +17,7 @@ from violeta.cases.demo import Clock
 from violeta.cases.models import ACTIVE_STATUSES
 from violeta.cases.selectors import visible_cases
 from violeta.core.demo import SEED, Demo
-from violeta.programs import services, visits
+from violeta.programs import course_demo, services, visits
 from violeta.programs.models import (
     AgeGroup,
     EventKind,
@@ -250,6 +250,8 @@ def load(demo: Demo) -> None:
     demo.counts["trainings"] += 1
     company_visits(demo, trainer, [org for org in organizations if org.grupo_index])
     campaign_16_days(demo, trainer)
+    # Superación en acción: its groups, built after the case files (programs/course_demo.py).
+    course_demo.load(demo)
 
 
 # (days ago, what was offered, women reached, consultations: (staff login, summary))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from violeta.programs import views, visit_views
+from violeta.programs import course_views, views, visit_views
 
 app_name = "programs"
 
@@ -62,4 +62,37 @@ urlpatterns = [
     path("campanas/nueva/", visit_views.campaign_create, name="campaign_create"),
     path("campanas/<int:pk>/", visit_views.campaign_detail, name="campaign_detail"),
     path("campanas/<int:pk>/eventos/nuevo/", visit_views.campaign_event_create, name="campaign_event_create"),
+    # Superación en acción
+    path("cursos/", course_views.course_list, name="course_list"),
+    path("cursos/nuevo/", course_views.course_create, name="course_create"),
+    path("cursos/<int:pk>/", course_views.course_detail, name="course_detail"),
+    path("cursos/<int:pk>/grupos/nuevo/", course_views.cohort_create, name="cohort_create"),
+    path("cursos/grupos/<int:pk>/", course_views.cohort_detail, name="cohort_detail"),
+    path(
+        "cursos/grupos/<int:pk>/clases/nueva/",
+        course_views.cohort_session_create,
+        name="cohort_session_create",
+    ),
+    path(
+        "cursos/grupos/<int:pk>/clases/<int:session_pk>/lista/",
+        course_views.cohort_roll_call,
+        name="cohort_roll_call",
+    ),
+    path(
+        "cursos/grupos/<int:pk>/clases/<int:session_pk>/lista/<int:enrollment_pk>/",
+        course_views.cohort_attendance_mark,
+        name="cohort_attendance_mark",
+    ),
+    path("cursos/grupos/<int:pk>/cerrar/", course_views.cohort_complete, name="cohort_complete"),
+    path("cursos/inscripciones/<int:pk>/", course_views.enrollment_detail, name="enrollment_detail"),
+    path(
+        "cursos/inscripciones/<int:pk>/resultado/", course_views.enrollment_outcome, name="enrollment_outcome"
+    ),
+    path(
+        "cursos/inscripciones/<int:pk>/vinculos/nuevo/",
+        course_views.enrollment_link_create,
+        name="enrollment_link_create",
+    ),
+    path("cursos/inscripciones/<int:pk>/baja/", course_views.enrollment_withdraw, name="enrollment_withdraw"),
+    path("cursos/inscribir/<str:folio>/", course_views.course_enroll, name="course_enroll"),
 ]

@@ -35,6 +35,7 @@ from violeta.cases.tests.factories import CaseFactory
 from violeta.conftest import make_user
 from violeta.legal.tests.factories import document_kwargs, hearing_kwargs, matter_kwargs
 from violeta.privacy.tests.factories import matrix_kwargs as privacy_kwargs
+from violeta.programs.tests.course_factories import matrix_world as courses_world
 from violeta.programs.tests.factories import matrix_world as programs_world
 from violeta.referrals.tests.factories import referral_world
 from violeta.violence.tests.factories import matrix_kwargs as violence_kwargs
@@ -202,6 +203,36 @@ RULES = {
     "programs:campaign_create": program_page(),
     "programs:campaign_detail": program_page(kwargs=lambda w: {"pk": w["programs"]["campaign"]}),
     "programs:campaign_event_create": program_page(kwargs=lambda w: {"pk": w["programs"]["campaign"]}),
+    # Superación en acción: the courses' pages are program staff's; the enrolment is made from her case file
+    "programs:course_list": program_page(),
+    "programs:course_create": program_page(),
+    "programs:course_detail": program_page(kwargs=lambda w: {"pk": w["courses"]["course"]}),
+    "programs:cohort_create": program_page(kwargs=lambda w: {"pk": w["courses"]["course"]}),
+    "programs:cohort_detail": program_page(kwargs=lambda w: {"pk": w["courses"]["cohort"]}),
+    "programs:cohort_session_create": program_page(kwargs=lambda w: {"pk": w["courses"]["cohort"]}),
+    "programs:cohort_roll_call": program_page(
+        kwargs=lambda w: {"pk": w["courses"]["cohort"], "session_pk": w["courses"]["session"]}
+    ),
+    "programs:cohort_attendance_mark": program_page(
+        method="post",
+        ok=(400,),  # reached: without "present" it says what is missing
+        kwargs=lambda w: {
+            "pk": w["courses"]["cohort"],
+            "session_pk": w["courses"]["session"],
+            "enrollment_pk": w["courses"]["enrollment"],
+        },
+    ),
+    "programs:cohort_complete": program_page(
+        method="post", ok=(302,), kwargs=lambda w: {"pk": w["courses"]["cohort"]}
+    ),
+    "programs:enrollment_detail": program_page(kwargs=lambda w: {"pk": w["courses"]["enrollment"]}),
+    "programs:enrollment_outcome": program_page(kwargs=lambda w: {"pk": w["courses"]["enrollment"]}),
+    "programs:enrollment_link_create": program_page(kwargs=lambda w: {"pk": w["courses"]["enrollment"]}),
+    "programs:enrollment_withdraw": program_page(
+        method="post", ok=(302,), kwargs=lambda w: {"pk": w["courses"]["enrollment"]}
+    ),
+    # whoever may see her case file (the trainer never does)
+    "programs:course_enroll": case_object(CASE_TEAM),
     "favicon": PUBLIC,
     # django-allauth: sign-in, password reset and MFA pages
     "account_login": PUBLIC,
@@ -566,6 +597,9 @@ def world(module_db, people):
         "pk_staff": people["sysadmin"].pk,
         "case": case,
         "programs": programs_world(people["trainer"]),
+        "courses": courses_world(
+            trainer=people["trainer"], coordinator=people["coordinator"], case=case, by=lawyer
+        ),
     }
 
 

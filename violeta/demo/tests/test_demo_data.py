@@ -60,6 +60,13 @@ def test_demo_data_builds_once_and_is_idempotent(db):
 
     assert Certificate.objects.count() > 20 and QuestionnaireResponse.objects.count() > 40
     assert StaffTraining.objects.values("staff").distinct().count() >= 5
+    # Superación en acción: a closed group with outcomes to follow up, and one in progress with a waiting list
+    from violeta.programs.models import Enrollment, EnrollmentStatus
+
+    enrolments = Enrollment.objects.all()
+    assert enrolments.filter(status=EnrollmentStatus.COMPLETED, follow_up_on__isnull=False).exists()
+    assert enrolments.filter(status=EnrollmentStatus.WAITING).count() == 2
+    assert enrolments.filter(status=EnrollmentStatus.ENROLLED, attendance__present=True).exists()
 
     # IMM en tu empresa: two visits to Grupo INDEX companies, their consultations in the women's case files;
     # the 16 días de activismo with its events and their reach

@@ -242,3 +242,31 @@ def test_visit_pages_read_a_bounded_number_of_queries(client, trainer, lawyer, d
         for url in urls:
             with django_assert_max_num_queries(25):
                 assert client.get(url).status_code == 200
+
+
+def test_her_erasure_takes_the_visit_link_with_her_consultation(trainer, lawyer):
+    """A consultation given at a visit is hers: her erasure removes it, and the visit keeps only its count."""
+    from violeta.privacy.services.erasure import person_erase
+
+    company = factories.company(trainer, name="Manufacturas del Norte")
+    visit = visits.visit_create(
+        by=trainer,
+        organization=company,
+        visited_on=timezone.localdate(),
+        offered_legal=True,
+        women_reached=10,
+    )
+    case = CaseFactory(opened_by=lawyer)
+    visits.visit_consultation_record(
+        visit=visit,
+        case=case,
+        by=lawyer,
+        started_at=now_minute(),
+        duration_minutes=30,
+        summary="Orientación laboral.",
+    )
+    assert VisitConsultation.objects.count() == 1
+    person_erase(person=case.holder, detail="prueba")
+    assert not VisitConsultation.objects.exists()
+    visit.refresh_from_db()
+    assert visit.consultation_count == 1
