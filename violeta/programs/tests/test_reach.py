@@ -80,3 +80,53 @@ def test_grouping_by_something_unknown_is_refused(known):
     start, end = known
     with pytest.raises(ValueError):
         reach(start=start, end=end, group_by=("name",))
+
+
+def test_reach_counts_the_courses_the_company_visits_and_the_campaigns_too(
+    known, trainer, coordinator, lawyer
+):
+    """The four sources in one period: 5 from trainings (above), 1 woman in a course (30 to 44 at her class),
+    12 women at a company visit, and a campaign event's 7 women and 3 men."""
+    from datetime import date
+
+    from violeta.cases.tests.factories import CaseFactory
+    from violeta.people.tests.factories import PersonFactory
+    from violeta.programs import courses, visits
+    from violeta.programs.tests import course_factories
+
+    start, end = known
+    group = course_factories.cohort(
+        course_factories.course(trainer, trade="Repostería"), trainer, coordinator=coordinator
+    )
+    her = CaseFactory(opened_by=lawyer, holder=PersonFactory(birth_date=date(end.year - 35, 1, 1)))
+    enrolled = courses.enroll(cohort=group, case=her, by=lawyer, consent=True)
+    not_yet = CaseFactory(opened_by=lawyer)
+    courses.enroll(cohort=group, case=not_yet, by=lawyer, consent=True)  # enrolled, but came to no class
+    session = course_factories.cohort_session(group, trainer, days_from_now=-1)
+    courses.course_attendance_mark(session=session, enrollment=enrolled, present=True, by=trainer)
+    company = factories.organization(trainer, name="Ensambles del Norte", kind=OrganizationKind.COMPANY)
+    visits.visit_create(
+        by=trainer,
+        organization=company,
+        visited_on=end - timedelta(days=2),
+        offered_talk=True,
+        women_reached=12,
+    )
+    campaign = visits.campaign_create(by=trainer, name="16 días de activismo", starts_on=start, ends_on=end)
+    visits.campaign_event_add(
+        campaign=campaign,
+        by=trainer,
+        title="Marcha",
+        kind="march",
+        held_on=end - timedelta(days=1),
+        place="Plaza de Armas",
+        reach={("mujer", "18-29"): 7, ("hombre", "30-44"): 3},
+    )
+    by_program = {r["program"]: r["people"] for r in reach(start=start, end=end)}
+    assert by_program == {"transversalidad": 3, "empresa": 2 + 12, "superacion": 1, "campana": 10}
+    superacion = reach(start=start, end=end, group_by=("program", "topic", "age_group"), sources=("courses",))
+    assert superacion == [{"program": "superacion", "topic": "Repostería", "age_group": "30-44", "people": 1}]
+    by_sex = {r["sex"]: r["people"] for r in reach(start=start, end=end, group_by=("sex",))}
+    assert by_sex == {"mujer": 4 + 1 + 12 + 7, "hombre": 1 + 3}
+    assert reach_total(start=start, end=end) == 5 + 1 + 12 + 10
+    assert reach_total(start=start, end=end, sources=("visits", "campaigns")) == 22
