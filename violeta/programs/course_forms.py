@@ -5,7 +5,8 @@ from django.db.models import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 
 from violeta.accounts.models import Role, User
-from violeta.core.forms import BootstrapFormMixin, DateInput, DateTimeInput
+from violeta.core.forms import BootstrapFormMixin, DateInput, DateTimeInput, PhoneField
+from violeta.core.validators import validate_birth_date
 from violeta.programs.forms import TrainerChoiceField
 from violeta.programs.models import ExternalLinkKind, Outcome
 
@@ -108,3 +109,28 @@ class ExternalLinkForm(BootstrapFormMixin, forms.Form):
         label=_("Name"), max_length=150, help_text=_("The employer, the credit program, the school.")
     )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class NewParticipantForm(BootstrapFormMixin, forms.Form):
+    """A woman who comes to the course without a case file: only what tells her apart, and her consent."""
+
+    given_names = forms.CharField(label=_("Given name(s)"), max_length=100)
+    first_surname = forms.CharField(label=_("First surname"), max_length=80)
+    second_surname = forms.CharField(label=_("Second surname"), max_length=80, required=False)
+    birth_date = forms.DateField(
+        label=_("Date of birth"), required=False, widget=DateInput(), validators=[validate_birth_date]
+    )
+    phone = PhoneField(label=_("Phone"), required=False, help_text=_("For example 614 490 0789."))
+    consent = forms.BooleanField(
+        label=_("She agrees to take part in the course and that its staff know her name and her attendance."),
+        required=False,
+        help_text=_("Ask her before enrolling her: without her consent she is not enrolled."),
+    )
+    existing_person = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    confirm_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def person_data(self) -> dict:
+        return {
+            k: self.cleaned_data.get(k)
+            for k in ("given_names", "first_surname", "second_surname", "birth_date", "phone")
+        }

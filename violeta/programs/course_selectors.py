@@ -4,6 +4,7 @@ woman is her name, her place in the group, her attendance and her outcome: never
 
 Her case page shows her participation to whoever may see the case (``case_enrollments``)."""
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
@@ -105,6 +106,10 @@ class EnrollmentRow:
     attended: int
     held: int
     min_percent: int
+    # The accompaniment she received from the case's areas while the course ran: (area, consultations), read
+    # from her case file (never copied into the course); filled for her case page only.
+    accompaniment: tuple = ()
+    links: tuple = ()
 
     @property
     def rate(self) -> int:
@@ -184,7 +189,24 @@ def case_enrollments(user, case) -> list[EnrollmentRow] | None:
         )
         .order_by("-enrolled_at", "-id")
     )
-    return [
-        EnrollmentRow(e, e.attended if e.is_seated else 0, e.held or 0, e.cohort.min_attendance_percent)
-        for e in enrollments
-    ]
+    enrollments = list(enrollments.prefetch_related("links"))
+    consultations = list(case.consultations.values_list("started_at", "area__name"))
+    rows = []
+    for e in enrollments:
+        start, end = e.cohort.starts_on, e.cohort.ends_on
+        during = Counter(
+            area
+            for started_at, area in consultations
+            if start <= timezone.localtime(started_at).date() <= end
+        )
+        rows.append(
+            EnrollmentRow(
+                e,
+                e.attended if e.is_seated else 0,
+                e.held or 0,
+                e.cohort.min_attendance_percent,
+                accompaniment=tuple(sorted(during.items())),
+                links=tuple(e.links.all()),
+            )
+        )
+    return rows

@@ -3,7 +3,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,6 +13,7 @@ from violeta.accounts.permissions import staff_required
 from violeta.cases.selectors import access_case
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
+from violeta.people.selectors import DUPLICATE_KEYS, duplicate_candidates, duplicate_matches
 from violeta.programs import course_selectors as selectors
 from violeta.programs import courses as services
 from violeta.programs.course_forms import (
@@ -21,6 +22,7 @@ from violeta.programs.course_forms import (
     CourseForm,
     EnrollForm,
     ExternalLinkForm,
+    NewParticipantForm,
     OutcomeForm,
 )
 from violeta.programs.models import EnrollmentStatus
@@ -81,6 +83,7 @@ def cohort_detail(request, pk):
         "seated": [r for r in rows if r.enrollment.is_seated],
         "waiting": [r for r in rows if r.enrollment.status == EnrollmentStatus.WAITING],
         "withdrawn": [r for r in rows if r.enrollment.status == EnrollmentStatus.WITHDRAWN],
+        "can_enroll_new": request.user.role in services.NEW_PARTICIPANT_ROLES,
     }
     return render_page(request, "programs/course_cohort.html", context)
 
@@ -237,3 +240,43 @@ def course_enroll(request, folio):
             return redirect("cases:detail", case.folio)
     context = {"form": form, "case": case}
     return render_page(request, "programs/course_enroll.html", context)
+
+
+@staff_required(services.NEW_PARTICIPANT_ROLES)
+@require_http_methods(["GET", "POST"])
+def cohort_enroll_new(request, pk):
+    """Enrol a woman who has no case file: the intake's duplicate check first, then "Es ella" or a new person."""
+    cohort = selectors.access_cohort(request.user, pk)
+    form = NewParticipantForm(request.POST or None)
+    matches = []
+    if request.method == "POST" and form.is_valid():
+        typed = {k: form.cleaned_data.get(k) for k in DUPLICATE_KEYS if k in form.cleaned_data}
+        candidates = duplicate_candidates(**typed)
+        chosen = form.cleaned_data.get("existing_person")
+        person = None
+        if chosen:
+            # "Es ella" only for someone the check itself offered: never an arbitrary record by its id.
+            person = next((c.person for c in candidates if c.person.pk == chosen), None)
+            if person is None:
+                raise Http404
+        if person or not candidates or form.cleaned_data.get("confirm_new"):
+            try:
+                enrollment = services.enroll_new_participant(
+                    cohort=cohort,
+                    by=request.user,
+                    consent=form.cleaned_data["consent"],
+                    person=person,
+                    person_data=None if person else form.person_data(),
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s is enrolled (%(status)s).")
+                    % {"name": enrollment.person.full_name, "status": enrollment.get_status_display()},
+                )
+                return redirect("programs:cohort_detail", pk=cohort.pk)
+        matches = duplicate_matches(request.user, candidates, phone=typed.get("phone"))
+    context = {"cohort": cohort, "form": form, "candidates": matches}
+    return render_page(request, "programs/course_enroll_new.html", context)

@@ -23,9 +23,10 @@ from violeta.accounts.models import Role
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
 from violeta.cases.selectors import can_view_case
+from violeta.cases.services import active_case_of
 from violeta.notifications.services import notifications_cancel, notify
 from violeta.people.models import ConsentPurpose
-from violeta.people.services import consent_record
+from violeta.people.services import consent_record, person_create
 from violeta.programs.models import (
     SEATED,
     Cohort,
@@ -112,15 +113,7 @@ def _seated_count(cohort: Cohort) -> int:
     return cohort.enrollments.filter(status__in=SEATED).count()
 
 
-@transaction.atomic
-def enroll(*, cohort: Cohort, case, by, consent: bool) -> Enrollment:
-    """Enrol the holder of ``case`` in ``cohort``: in a place if there is one, otherwise on the waiting list.
-
-    ``by`` must be able to see the case file; ``consent`` says that she agreed to take part (her consent is then
-    recorded, scoped to the program). Without it nothing is stored.
-    """
-    if not can_view_case(by, case):
-        raise PermissionDenied
+def _require_consent(consent: bool) -> None:
     if not consent:
         raise ValidationError(
             {
@@ -130,12 +123,13 @@ def enroll(*, cohort: Cohort, case, by, consent: bool) -> Enrollment:
             },
             code="consent_required",
         )
-    if not case.is_active:
-        raise ValidationError(_("The case file is closed: reopen it to enrol her."))
-    cohort = Cohort.objects.select_for_update().select_related("course").get(pk=cohort.pk)
+
+
+def _seat(cohort: Cohort, person, *, by, case_id: int | None) -> Enrollment:
+    """Her place in the group (or on its waiting list), with her consent recorded: the common part of both ways
+    of enrolling. The caller holds the group's row lock and checked who may enrol her."""
     if cohort.closed_at is not None or cohort.ends_on < timezone.localdate():
         raise ValidationError({"cohort": _("This group is already over: choose another one.")})
-    person = case.holder
     existing = Enrollment.objects.filter(cohort=cohort, person=person).first()
     if existing is not None and existing.status != EnrollmentStatus.WITHDRAWN:
         raise ValidationError(
@@ -150,7 +144,7 @@ def enroll(*, cohort: Cohort, case, by, consent: bool) -> Enrollment:
         purpose=ConsentPurpose.CARE,
         granted=True,
         scope=consent_scope(cohort),
-        case_id=case.pk,
+        case_id=case_id,
     )
     status = EnrollmentStatus.ENROLLED if _seated_count(cohort) < cohort.seats else EnrollmentStatus.WAITING
     enrollment = existing or Enrollment(cohort=cohort, person=person)
@@ -162,10 +156,52 @@ def enroll(*, cohort: Cohort, case, by, consent: bool) -> Enrollment:
         actor=by,
         action=Action.CREATE if existing is None else Action.UPDATE,
         obj=enrollment,
-        case_id=case.pk,
+        case_id=case_id,
         detail=f"{status} grupo {cohort.pk}",
     )
     return enrollment
+
+
+@transaction.atomic
+def enroll(*, cohort: Cohort, case, by, consent: bool) -> Enrollment:
+    """Enrol the holder of ``case`` in ``cohort``: in a place if there is one, otherwise on the waiting list.
+
+    ``by`` must be able to see the case file; ``consent`` says that she agreed to take part (her consent is then
+    recorded, scoped to the program). Without it nothing is stored.
+    """
+    if not can_view_case(by, case):
+        raise PermissionDenied
+    _require_consent(consent)
+    if not case.is_active:
+        raise ValidationError(_("The case file is closed: reopen it to enrol her."))
+    cohort = Cohort.objects.select_for_update().select_related("course").get(pk=cohort.pk)
+    return _seat(cohort, case.holder, by=by, case_id=case.pk)
+
+
+# Who enrols a woman who comes to the course without a case file: the coordination and the director, who may
+# see the intake's duplicate check (the trainer may not: it is a window on the whole registry).
+NEW_PARTICIPANT_ROLES = frozenset({Role.COORDINATOR, Role.DIRECTOR})
+
+
+@transaction.atomic
+def enroll_new_participant(
+    *, cohort: Cohort, by, consent: bool, person=None, person_data: dict | None = None
+) -> Enrollment:
+    """Enrol a woman who has no case file: ``person`` when the duplicate check found her ("Es ella"), otherwise
+    a new person registered from ``person_data``. A woman with an active case file is enrolled from it, by who
+    may see it, so that nobody reaches a case through a course."""
+    if by.role not in NEW_PARTICIPANT_ROLES:
+        raise PermissionDenied
+    _require_consent(consent)
+    cohort = Cohort.objects.select_for_update().select_related("course").get(pk=cohort.pk)
+    if person is not None:
+        if active_case_of(person) is not None:
+            raise ValidationError(
+                _("She has an active case file: her team enrols her from it."), code="case_active_exists"
+            )
+    else:
+        person = person_create(by=by, **(person_data or {}))
+    return _seat(cohort, person, by=by, case_id=None)
 
 
 @transaction.atomic

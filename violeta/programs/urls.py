@@ -84,6 +84,7 @@ urlpatterns = [
         name="cohort_attendance_mark",
     ),
     path("cursos/grupos/<int:pk>/cerrar/", course_views.cohort_complete, name="cohort_complete"),
+    path("cursos/grupos/<int:pk>/inscribir/", course_views.cohort_enroll_new, name="cohort_enroll_new"),
     path("cursos/inscripciones/<int:pk>/", course_views.enrollment_detail, name="enrollment_detail"),
     path(
         "cursos/inscripciones/<int:pk>/resultado/", course_views.enrollment_outcome, name="enrollment_outcome"

@@ -222,6 +222,8 @@ RULES = {
             "enrollment_pk": w["courses"]["enrollment"],
         },
     ),
+    "programs:cohort_enroll_new": page({"coordinator", "director"})
+    | {"kwargs": lambda w: {"pk": w["courses"]["cohort"]}},
     "programs:cohort_complete": program_page(
         method="post", ok=(302,), kwargs=lambda w: {"pk": w["courses"]["cohort"]}
     ),

@@ -403,3 +403,91 @@ def test_her_case_page_reads_her_courses_in_a_bounded_number_of_queries(
         assert f"Oficio {n}" in page and "1 de 1 clases (100 %)" in page
         counts.append(len(done.captured_queries))
     assert counts[0] == counts[1] == counts[2]
+
+
+# --- A woman without a case file ----------------------------------------------------------------------------
+
+NEW = {
+    "given_names": "Yolanda",
+    "first_surname": "Carrasco",
+    "second_surname": "Bustillos",
+    "birth_date": "1988-03-14",
+}
+
+
+def test_a_coordinator_enrols_a_new_participant_after_the_duplicate_check(client, group, coordinator):
+    from violeta.people.models import Consent, Person
+
+    client.force_login(coordinator)
+    url = reverse("programs:cohort_enroll_new", args=[group.pk])
+    response = client.post(url, NEW)  # no consent: refused, nothing stored
+    assert "sin su consentimiento no se inscribe" in response.content.decode()
+    assert not Person.objects.filter(first_surname="Carrasco").exists() and not Enrollment.objects.exists()
+    response = client.post(url, {**NEW, "consent": "on"})
+    assert response.status_code == 302
+    yolanda = Person.objects.get(first_surname="Carrasco")
+    enrollment = Enrollment.objects.get(person=yolanda)
+    assert enrollment.status == EnrollmentStatus.ENROLLED and enrollment.consent.granted
+    assert Consent.objects.filter(person=yolanda).count() == 1
+
+
+def test_the_duplicate_check_finds_her_and_this_is_her_enrols_the_existing_record(client, group, coordinator):
+    from violeta.people.models import Person
+    from violeta.people.tests.factories import PersonFactory
+
+    her = PersonFactory(given_names="Yolanda", first_surname="Carrasco", second_surname="Bustillos")
+    client.force_login(coordinator)
+    url = reverse("programs:cohort_enroll_new", args=[group.pk])
+    page = client.post(url, {**NEW, "given_names": "YOLANDA", "consent": "on"}).content.decode()
+    assert "Puede que ya esté registrada" in page and her.full_name in page
+    assert not Enrollment.objects.exists()
+    response = client.post(url, {**NEW, "consent": "on", "existing_person": her.pk})
+    assert response.status_code == 302
+    assert (
+        Enrollment.objects.get().person == her
+        and Person.objects.filter(first_surname="Carrasco").count() == 1
+    )
+    # an id the check did not offer is refused
+    other = PersonFactory(given_names="Otra", first_surname="Persona")
+    assert client.post(url, {**NEW, "consent": "on", "existing_person": other.pk}).status_code == 404
+
+
+def test_a_woman_with_an_active_case_is_enrolled_by_her_team_not_here(client, group, coordinator, lawyer):
+    case = _case(lawyer)
+    her = case.holder
+    client.force_login(coordinator)
+    url = reverse("programs:cohort_enroll_new", args=[group.pk])
+    data = {
+        "given_names": her.given_names,
+        "first_surname": her.first_surname,
+        "second_surname": her.second_surname,
+        "consent": "on",
+        "existing_person": her.pk,
+    }
+    page = client.post(url, data).content.decode()
+    assert "su equipo la inscribe desde él" in page
+    assert not Enrollment.objects.exists()
+
+
+def test_the_trainer_does_not_see_the_registry_through_this_page(client, group, trainer):
+    client.force_login(trainer)
+    assert client.get(reverse("programs:cohort_enroll_new", args=[group.pk])).status_code == 404
+
+
+def test_her_case_page_shows_the_accompaniment_from_the_case_areas_while_the_course_ran(
+    client, group, lawyer, trainer
+):
+    """Linked to the case's areas, not copied: the course keeps no notes of its own about her care."""
+    from violeta.cases.tests.factories import record_consultation
+
+    case = _case(lawyer)
+    her = courses.enroll(cohort=group, case=case, by=lawyer, consent=True)
+    record_consultation(case, lawyer, summary="Orientación sobre pensión alimenticia.")
+    courses.external_link_add(enrollment=her, by=trainer, kind=ExternalLinkKind.SCHOOL, name="CECATI 41")
+    client.force_login(lawyer)
+    page = client.get(reverse("cases:detail", args=[case.folio])).content.decode()
+    assert "Acompañamiento mientras duró el curso:" in page and "(1 atención)" in page
+    assert "CECATI 41" in page
+    client.force_login(trainer)  # the trainer sees the course, never the case's care
+    detail = client.get(reverse("programs:enrollment_detail", args=[her.pk])).content.decode()
+    assert "pensión alimenticia" not in detail and "Acompañamiento mientras duró el curso" not in detail
