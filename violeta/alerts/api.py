@@ -26,6 +26,7 @@ from violeta.alerts.services import accounts as account_services
 from violeta.alerts.services import alerts as alert_services
 from violeta.alerts.services import contacts as contact_services
 from violeta.core.idempotency import idempotent
+from violeta.core.schemas import Integer, Number
 from violeta.core.validators import mask_phone
 from violeta.messaging.text import fit
 
@@ -95,8 +96,8 @@ class RegisterOut(Schema):
 class MeIn(Schema):
     display_name: str | None = Field(None, max_length=60)
     disguise: Disguise | None = None
-    countdown_seconds: int | None = Field(None, description="3 to 30")
-    update_interval_seconds: int | None = Field(None, description="30 to 900")
+    countdown_seconds: Integer | None = Field(None, description="3 to 30")
+    update_interval_seconds: Integer | None = Field(None, description="30 to 900")
 
 
 class ContactIn(Schema):
@@ -131,9 +132,9 @@ class AlertOut(Schema):
 
 
 class LocationIn(Schema):
-    lat: float
-    lon: float
-    accuracy: float = Field(description="Metres, as the browser reports it")
+    lat: Number
+    lon: Number
+    accuracy: Number = Field(description="Metres, as the browser reports it")
     captured_at: datetime | None = Field(None, description="When the phone took the fix; now when absent")
 
 

@@ -16,6 +16,7 @@ from violeta.card.models import Branch
 from violeta.card.services.validation import card_validate, merchant_account_of
 from violeta.core.errors import ApiError
 from violeta.core.middleware import client_ip
+from violeta.core.schemas import Integer
 
 router = Router(tags=["tarjeta"], auth=django_auth)
 
@@ -23,7 +24,7 @@ router = Router(tags=["tarjeta"], auth=django_auth)
 class ValidateIn(Schema):
     number: str = Field("", max_length=25, description="The 16 digits printed on the card (spaces allowed)")
     token: str = Field("", max_length=64, description="The token the card's QR carries")
-    branch_id: int | None = Field(
+    branch_id: Integer | None = Field(
         None, description="The branch validating, when the account has no fixed one"
     )
 
@@ -40,7 +41,7 @@ class Error(Schema):
 
 @router.post(
     "/validate",
-    response={200: ValidateOut, 400: Error, 403: Error, 429: Error},
+    response={200: ValidateOut, 400: Error, 401: Error, 403: Error, 429: Error},
     url_name="card_validate",
     summary="Validar una tarjeta",
 )

@@ -81,3 +81,18 @@ def test_a_location_time_without_a_zone_is_read_as_utc(her):  # noqa: F811
     response = _locate(her, alert, captured_at=naive.isoformat())
     assert response.status_code == 201, response.content
     assert AlertLocation.objects.get().captured_at == naive.replace(tzinfo=UTC)
+
+
+@pytest.mark.parametrize("field, value", [("lon", True), ("lat", "28.63"), ("accuracy", False)])
+def test_a_position_must_be_made_of_numbers(her, field, value):  # noqa: F811
+    """Found by the schema fuzzing: ``"lon": true`` was taken as 1.0 (a position off the coast of Africa)."""
+    alert = raise_alert(her)
+    response = _locate(her, alert, **{field: value})
+    assert response.status_code in (400, 422), response.content
+    assert not AlertLocation.objects.exists()
+
+
+def test_her_settings_take_whole_numbers_only(her):  # noqa: F811
+    response = her.call("patch", "/me", {"countdown_seconds": "10"})
+    assert response.status_code in (400, 422), response.content
+    assert MiaAccount.objects.get().countdown_seconds != 10

@@ -194,3 +194,17 @@ def test_validation_queries_are_bounded(client, till, card, django_assert_max_nu
     with django_assert_max_num_queries(28):
         response = by_number(client, card.number)
     assert response.status_code == 200
+
+
+def test_api_without_a_session_is_401_as_documented_and_a_branch_is_a_whole_number(client, till, card):
+    """Found by the schema fuzzing: the 401 of a till that is not signed in was not in the operation's
+    documented answers, and ``"branch_id": "1"`` was read as the number 1."""
+    from violeta.api import api
+
+    operation = api.get_openapi_schema()["paths"]["/api/v1/card/validate"]["post"]
+    assert 401 in operation["responses"] or "401" in operation["responses"]
+    response = client.post(API, {"number": card.number}, content_type="application/json")
+    assert response.status_code == 401 and response.json()["code"]
+    client.force_login(till)
+    response = client.post(API, {"number": card.number, "branch_id": "1"}, content_type="application/json")
+    assert response.status_code in (400, 422)

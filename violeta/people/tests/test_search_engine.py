@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from violeta.people.selectors import duplicate_candidates, person_search
+from violeta.people.services import person_update
 from violeta.people.tests.factories import PersonFactory
 from violeta.people.tests.test_matching import PEOPLE
 
@@ -17,6 +18,14 @@ def people(db):
     return {
         " ".join(n): PersonFactory(given_names=n[0], first_surname=n[1], second_surname=n[2]) for n in PEOPLE
     }
+
+
+def _born_long_before(people, by) -> None:
+    """The fixture's people are born at random: two other Marías born within a year of 1990 (about one run in
+    twenty) made even the search narrowed by her birth date too broad. Born long before, they leave her alone
+    in the window the narrowing looks at."""
+    for other in people.values():
+        person_update(person=other, by=by, birth_date=datetime.date(1960, 6, 1))
 
 
 @pytest.mark.parametrize(
@@ -64,8 +73,9 @@ def test_a_too_broad_search_says_so_and_drops_nobody_silently(people, director, 
     assert person_search(director, "María Ortega")[0] == people["María de Jesús Ortega Quintero"]
 
 
-def test_a_too_broad_name_at_intake_is_narrowed_by_her_birth_date(people, settings):
+def test_a_too_broad_name_at_intake_is_narrowed_by_her_birth_date(people, director, settings):
     born = datetime.date(1990, 3, 4)
+    _born_long_before(people, director)
     her = PersonFactory(given_names="María", first_surname="Ochoa", second_surname="", birth_date=born)
     settings.PEOPLE_SEARCH_CANDIDATE_LIMIT = 3
     assert duplicate_candidates(given_names="María").too_broad
@@ -92,6 +102,7 @@ def test_a_too_broad_name_with_a_birth_date_in_the_search_box_is_narrowed_and_sa
     people, director, client, settings
 ):
     born = datetime.date(1990, 3, 4)
+    _born_long_before(people, director)
     her = PersonFactory(given_names="María", first_surname="Ochoa", second_surname="", birth_date=born)
     settings.PEOPLE_SEARCH_CANDIDATE_LIMIT = 3
     assert person_search(director, "María").too_broad
