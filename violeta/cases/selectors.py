@@ -53,6 +53,8 @@ def can_view_case(user, case: Case | int | None) -> bool:
     """Whether the user may see this case (a Case or its id): the one predicate every app asks."""
     if case is None:
         return False
+    if isinstance(case, Case) and getattr(case, "_seen_by", None) == getattr(user, "pk", False):
+        return True  # ``access_case`` found it among this user's cases in this request: no second query
     pk = case if isinstance(case, int) else case.pk
     return visible_cases(user).filter(pk=pk).exists()
 
@@ -80,6 +82,7 @@ def access_case(user, folio: str, *, detail: str = "expediente", for_update: boo
         audit_denied(actor=user, object_type="cases.case", object_id=folio, case_id=existing)
         raise Http404
     audit_record(actor=user, action=Action.VIEW, obj=case, case_id=case.pk, detail=detail)
+    case._seen_by = user.pk  # what ``can_view_case`` would ask again for the sections of her page
     return case
 
 

@@ -190,6 +190,8 @@ def case_enrollments(user, case) -> list[EnrollmentRow] | None:
         .order_by("-enrolled_at", "-id")
     )
     enrollments = list(enrollments.prefetch_related("links"))
+    if not enrollments:
+        return []  # most case files: no course, no more queries
     consultations = list(case.consultations.values_list("started_at", "area__name"))
     rows = []
     for e in enrollments:
