@@ -11,13 +11,10 @@ What exists before: the affiliated business, its branch and the till account lin
 """
 
 import re
-import time
 
 import pytest
-from django.db import OperationalError
 from playwright.sync_api import expect
 
-from violeta.alerts.tests.factories import run_tasks
 from violeta.card.models import (
     ApplicationEvent,
     ApplicationStatus,
@@ -32,40 +29,11 @@ from violeta.card.tests import factories
 from violeta.cases.tests.test_browser import sign_in
 from violeta.messaging.backends.file import read_all
 from violeta.testing.browser import LOCALE, PHONE, TIMEZONE, database_turn, horizontal_overflow
+from violeta.tests.journeys.outbox import until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 HER_PHONE = "+526144900789"
-
-
-def run_outbox() -> None:
-    """The task worker and the SMS sender, once, as their processes would run (one synchronous round each).
-
-    On SQLite the test database is shared in memory with the live server's thread, and its tables lock without
-    waiting: when a request holds one, try again a moment later (a bound on retrying, not a timing assertion)."""
-    for _attempt in range(40):
-        try:
-            with database_turn():
-                run_tasks()
-            return
-        except OperationalError as exc:
-            if "locked" not in str(exc):
-                raise
-            time.sleep(0.05)
-    raise AssertionError("the database stayed locked")
-
-
-def until(predicate, *, what: str, timeout: float = 30.0):
-    """Run the outbox and check, until ``predicate()`` gives something truthy (bounded wait, not an assertion)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        run_outbox()
-        result = predicate()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.2)
 
 
 def test_she_applies_the_office_issues_her_card_and_a_business_validates_it(

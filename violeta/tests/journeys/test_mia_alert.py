@@ -11,21 +11,19 @@ What exists before: her case file at the institute (opened by the lawyer), the s
 """
 
 import re
-import time
 from collections import Counter
 
 import pytest
-from django.db import OperationalError
 from playwright.sync_api import expect
 
 from violeta.alerts.models import Alert, AlertLocation, AlertStatus, EmergencyContact, Outcome
-from violeta.alerts.tests.factories import run_tasks
 from violeta.cases.tests.factories import CaseFactory
 from violeta.cases.tests.test_browser import sign_in
 from violeta.messaging.backends.file import read_all
 from violeta.messaging.models import Message, MessageKind, MessageStatus
 from violeta.notifications.models import Notification
 from violeta.testing.browser import DESKTOP, LOCALE, PHONE, TIMEZONE, database_turn, horizontal_overflow
+from violeta.tests.journeys.outbox import run_outbox, until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,37 +39,6 @@ WHERE = {"latitude": 28.6353, "longitude": -106.0889, "accuracy": 20}
 def mia_screen_fits(page) -> None:
     """Her app's screens at 390 px: nothing wider than the phone (issue 16, finding 7)."""
     assert horizontal_overflow(page) == 0, page.url
-
-
-def run_outbox() -> None:
-    """The task worker and the SMS sender, once, as their processes would run (one synchronous round each).
-
-    On SQLite the test database is shared in memory with the live server's thread, and its tables lock without
-    waiting: when a request holds one, try again a moment later (a bound on retrying, not a timing assertion)."""
-    for _attempt in range(40):
-        try:
-            with database_turn():
-                run_tasks()
-            return
-        except OperationalError as exc:
-            if "locked" not in str(exc):
-                raise
-            time.sleep(0.05)
-    raise AssertionError("the database stayed locked")
-
-
-def until(predicate, *, what: str, timeout: float = 30.0):
-    """Run the outbox and check, until ``predicate()`` gives something truthy (bounded wait, not an assertion)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        run_outbox()
-        with database_turn():
-            result = predicate()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.2)
 
 
 def test_her_alert_reaches_her_contacts_and_the_console_links_it_to_her_case(
