@@ -144,5 +144,9 @@ class PausingFileBackend(FileBackend):
 
     @staticmethod
     def _pause(idempotency_key: str) -> None:
-        Path(os.environ["MIA_TEST_SMS_MARKER"]).write_text(idempotency_key)
+        # Written whole or not at all (a reader polling for the file once saw it empty, before the text).
+        marker = Path(os.environ["MIA_TEST_SMS_MARKER"])
+        partial = marker.with_name(marker.name + ".partial")
+        partial.write_text(idempotency_key)
+        os.replace(partial, marker)
         time.sleep(120)
