@@ -24,6 +24,7 @@ rather than reloading it for each persona: the module serves it from its own liv
 per-test flush of transactional tests, and puts the database back as the migrations left it when it ends.
 """
 
+import logging
 import re
 import threading
 from collections import deque
@@ -119,6 +120,8 @@ NOT_FOLLOWED = re.compile(
     r"|/documento/\d+/$|\.webmanifest$|/sw\.js$|/static/|/media/"
 )
 SEGMENT_ID = re.compile(r"\d|^[0-9a-f-]{32,36}$|^[\w-]{20,}$")
+
+logger = logging.getLogger(__name__)
 
 
 def pattern(url: str) -> str:
@@ -300,7 +303,10 @@ def crawl(browser, base, persona, starts, *, sign_in=None):
                 if key not in seen:
                     seen.add(key)
                     queue.append(link)
-        print(f"\n{persona}: {visited} pages, {len(seen)} patterns seen:", *sorted(seen), sep="\n  ")
+        # URL patterns only (ids, folios and tokens normalised away): no personal data in the log
+        logger.info(
+            "%s: %s pages, %s patterns seen: %s", persona, visited, len(seen), ", ".join(sorted(seen))
+        )
         return failures, visited
     finally:
         context.close()
