@@ -10,6 +10,7 @@ import itertools
 import os
 import re
 import secrets
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -146,7 +147,9 @@ class PausingFileBackend(FileBackend):
     def _pause(idempotency_key: str) -> None:
         # Written whole or not at all (a reader polling for the file once saw it empty, before the text).
         marker = Path(os.environ["MIA_TEST_SMS_MARKER"])
-        partial = marker.with_name(marker.name + ".partial")
+        # One temporary file per thread: the sender sends in parallel, and a shared one was moved away under
+        # another thread (FileNotFoundError, a failed send the restarted sender then waited a backoff out).
+        partial = marker.with_name(f"{marker.name}.{threading.get_ident()}.partial")
         partial.write_text(idempotency_key)
         os.replace(partial, marker)
         time.sleep(120)
