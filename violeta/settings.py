@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "violeta.card",
     "violeta.programs",
     "violeta.privacy",
+    "violeta.reports",
     "violeta.demo",  # the top layer: loads every app's demo data (manage.py demo_data)
 ]
 

@@ -36,6 +36,7 @@ urlpatterns = [
     path("tarjeta/", include("violeta.card.urls")),
     path("privacidad/", include("violeta.privacy.urls")),
     path("programas/", include("violeta.programs.urls")),
+    path("estadisticas/", include("violeta.reports.urls")),
     path("api/v1/", api.urls),
     path(
         "favicon.ico",
