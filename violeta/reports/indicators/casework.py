@@ -8,14 +8,15 @@ median is computed on each database is said there).
 
 from datetime import timedelta
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db import models
+from django.db.models import Count, F, FilteredRelation, Max, Min, Q
 from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy as _
 
 from violeta.accounts.models import Area, User
-from violeta.cases.models import Case, CaseTeamMember, CloseReason, Consultation
+from violeta.cases.models import Case, CaseTeamMember, CloseReason
 from violeta.reports.indicators.base import Column, Filters, Kind, Rule, Table, case_q, indicator
-from violeta.reports.indicators.casefile import Summary, case_scope, durations, in_area, open_at
+from violeta.reports.indicators.casefile import Summary, case_scope, durations, open_at
 
 SECTION = _("Case management")
 FILTERS = ("period", "area", "neighborhood", "age_group")
@@ -50,9 +51,8 @@ def case_load(filters: Filters, rule: Rule) -> Table:
     members = CaseTeamMember.objects.filter(open_at(until, "case__")).filter(case_q(filters, rule, "case__"))
     if filters.area:
         members = members.filter(area__code=filters.area)
-    counted = list(
-        members.values("area_id", "user_id").annotate(cases=Count("case", distinct=True)).order_by()
-    )
+    # One row per case and person (a unique constraint): counting rows counts cases.
+    counted = list(members.values("area_id", "user_id").annotate(cases=Count("pk")).order_by())
     areas = dict(Area.objects.values_list("pk", "name"))
     names = dict(
         User.objects.filter(pk__in={row["user_id"] for row in counted}).values_list("pk", "full_name")
@@ -74,41 +74,32 @@ def case_load(filters: Filters, rule: Rule) -> Table:
     )
 
 
-def _first_consultation(area: Area | None = None) -> Subquery:
-    rows = Consultation.objects.filter(case=OuterRef("pk"))
-    if area is not None:
-        rows = rows.filter(area=area)
-    return Subquery(rows.order_by("started_at").values("started_at")[:1])
-
-
 @indicator(
     "time_to_first_consultation",
     _("Time from intake to first consultation"),
     SECTION,
     filters=FILTERS,
     description=_(
-        "Case files opened in the period: days from the opening to the first consultation (in any area, and in "
-        "each area for the cases with that area on their team), whenever it came; a consultation given before "
-        "the file was typed in counts as no wait. Waiting: cases with no such consultation yet."
+        "Case files opened in the period: days from the opening to the first consultation (with an area: the "
+        "first of that area, in the cases with the area on their team), whenever it came; a consultation given "
+        "before the file was typed in counts as no wait. Waiting: cases with no such consultation yet."
     ),
 )
 def time_to_first_consultation(filters: Filters, rule: Rule) -> Table:
     since, until = filters.bounds()
-    cohort = Case.objects.filter(opened_at__gte=since, opened_at__lt=until).filter(case_scope(filters, rule))
-    groups: list[tuple[str, object, Area | None]] = []
-    if not filters.area:
-        groups.append((str(_("Any area")), cohort, None))
-    for area in Area.objects.filter(Q(code=filters.area) if filters.area else Q(is_active=True)):
-        groups.append((area.name, cohort.filter(in_area(area.code)), area))
-    rows = []
-    for label, cases, area in groups:
-        cases = cases.annotate(first=_first_consultation(area))
-        waiting = cases.filter(first__isnull=True).count()
-        attended = cases.filter(first__isnull=False)
-        summary = durations(attended, Greatest("first", "opened_at") - F("opened_at")).get(None)
-        if summary is None and not waiting:
-            continue
-        rows.append([label, *_times(summary), waiting])
+    in_area_chosen = Q(consultations__area__code=filters.area) if filters.area else None
+    cases = (
+        Case.objects.filter(opened_at__gte=since, opened_at__lt=until)
+        .filter(case_scope(filters, rule))
+        .annotate(first=Min("consultations__started_at", filter=in_area_chosen))
+    )
+    # Never below zero; and null while she waits (PostgreSQL's GREATEST would skip the null, SQLite's keep it).
+    wait = models.Case(models.When(first__lt=F("opened_at"), then=F("opened_at")), default=F("first")) - F(
+        "opened_at"
+    )
+    found = durations(cases, wait, waiting=Count("pk", filter=Q(first__isnull=True))).get(None)
+    area = Area.objects.filter(code=filters.area).first() if filters.area else None
+    label = area.name if area else str(_("Any area"))
     return Table(
         slug="time_to_first_consultation",
         title=str(_("Time from intake to first consultation")),
@@ -117,7 +108,8 @@ def time_to_first_consultation(filters: Filters, rule: Rule) -> Table:
             *_time_columns(),
             Column("waiting", str(_("Waiting"))),
         ],
-        rows=rows,
+        # No row when no case of the cohort has had its first consultation yet (a mean of nothing).
+        rows=[[label, *_times(found), found.extra["waiting"]]] if found else [],
         additive=False,
     )
 
@@ -167,16 +159,20 @@ WITHOUT_CONSULTATION_DAYS = (30, 60, 90)
 )
 def without_consultation(filters: Filters, rule: Rule) -> Table:
     _since, until = filters.bounds()
-    last = Consultation.objects.filter(case=OuterRef("pk"), started_at__lt=until)
-    if filters.area:
-        last = last.filter(area__code=filters.area)
-    last_contact = Greatest(
-        "opened_at", Coalesce(Subquery(last.order_by("-started_at").values("started_at")[:1]), "opened_at")
+    # Only the consultations of the longest span matter: with none in it, her last contact is older than every
+    # threshold whenever her opening is. The span goes in the join, so the database reads only those.
+    window = Q(
+        consultations__started_at__gte=until - timedelta(days=max(WITHOUT_CONSULTATION_DAYS)),
+        consultations__started_at__lt=until,
     )
+    if filters.area:
+        window &= Q(consultations__area=Area.objects.filter(code=filters.area).first())
     counted = (
         Case.objects.filter(open_at(until))
         .filter(case_scope(filters, rule))
-        .annotate(last_contact=last_contact)
+        .annotate(recent=FilteredRelation("consultations", condition=window))
+        .annotate(last=Max("recent__started_at"))
+        .annotate(last_contact=Greatest("opened_at", Coalesce("last", "opened_at")))
         .aggregate(
             **{
                 f"days_{days}": Count("pk", filter=Q(last_contact__lt=until - timedelta(days=days)))

@@ -6,8 +6,8 @@ colonia, age group, consent and, when chosen, the area on the case's team). Figu
 at the cases open at that moment (``casefile.open_at``).
 """
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
@@ -186,14 +186,13 @@ def risk_levels(filters: Filters, rule: Rule) -> Table:
     )
 
 
-def _rank(instruments, instrument_field: str, level_field: str) -> Case:
-    """The level's place in its instrument (0 = lowest), or null for a level the instrument does not have."""
-    whens = [
-        When(Q(**{instrument_field: instrument.pk, level_field: level["code"]}), then=Value(place))
-        for instrument in instruments
+def _ranks() -> dict[tuple[int, str], int]:
+    """Each level's place in its instrument (0 = lowest), by ``(instrument id, level code)``."""
+    return {
+        (instrument.pk, level["code"]): place
+        for instrument in RiskInstrument.objects.all()
         for place, level in enumerate(instrument.levels)
-    ]
-    return Case(*whens, default=None, output_field=IntegerField())
+    }
 
 
 @indicator(
@@ -208,30 +207,37 @@ def _rank(instruments, instrument_field: str, level_field: str) -> Case:
 )
 def risk_change(filters: Filters, rule: Rule) -> Table:
     since, until = filters.bounds()
-    first = RiskAssessment.objects.filter(case=OuterRef("case")).order_by("assessed_at", "pk")
-    instruments = list(RiskInstrument.objects.all())
-    rows = (
+    earlier = RiskAssessment.objects.filter(case=OuterRef("case")).filter(
+        Q(assessed_at__lt=OuterRef("assessed_at"))
+        | Q(assessed_at=OuterRef("assessed_at"), pk__lt=OuterRef("pk"))
+    )
+    # Her first assessment as one value, "instrument id:level", so that the database looks it up once per case;
+    # the cases are then counted by (first, latest) pair: a handful of groups, compared here.
+    first = (
+        RiskAssessment.objects.filter(case=OuterRef("case"))
+        .order_by("assessed_at", "pk")
+        .annotate(key=Concat(Cast("instrument_id", CharField()), Value(":"), "final_level"))
+        .values("key")[:1]
+    )
+    pairs = (
         latest_assessments(until, since)
+        .filter(Exists(earlier))
         .filter(case_scope(filters, rule, "case__"))
-        .annotate(
-            first_pk=Subquery(first.values("pk")[:1]),
-            first_instrument=Subquery(first.values("instrument_id")[:1]),
-            first_level=Subquery(first.values("final_level")[:1]),
-        )
-        .exclude(first_pk=F("pk"))
-        .annotate(
-            was=_rank(instruments, "first_instrument", "first_level"),
-            now=_rank(instruments, "instrument_id", "final_level"),
-        )
+        .annotate(first=Subquery(first))
+        .values("first", "instrument_id", "final_level")
+        .annotate(cases=Count("pk"))
+        .order_by()
     )
-    comparable = Q(first_instrument=F("instrument_id"), was__isnull=False, now__isnull=False)
-    counted = rows.aggregate(
-        rose=Count("pk", filter=comparable & Q(now__gt=F("was"))),
-        same=Count("pk", filter=comparable & Q(now=F("was"))),
-        fell=Count("pk", filter=comparable & Q(now__lt=F("was"))),
-        total=Count("pk"),
-    )
-    compared = counted["rose"] + counted["same"] + counted["fell"]
+    ranks = _ranks()
+    counted = {"rose": 0, "same": 0, "fell": 0, "other": 0}
+    for pair in pairs:
+        instrument, _colon, level = (pair["first"] or "").partition(":")
+        was = ranks.get((int(instrument or 0), level))
+        now = ranks.get((pair["instrument_id"], pair["final_level"]))
+        if int(instrument or 0) != pair["instrument_id"] or was is None or now is None:
+            counted["other"] += pair["cases"]
+        else:
+            counted["rose" if now > was else "same" if now == was else "fell"] += pair["cases"]
     return _table(
         "risk_change",
         _("Change of risk level"),
@@ -240,7 +246,7 @@ def risk_change(filters: Filters, rule: Rule) -> Table:
             [str(_("Rose")), counted["rose"]],
             [str(_("Stayed the same")), counted["same"]],
             [str(_("Fell")), counted["fell"]],
-            [str(_("Not comparable (another instrument)")), counted["total"] - compared],
+            [str(_("Not comparable (another instrument)")), counted["other"]],
         ],
     )
 
