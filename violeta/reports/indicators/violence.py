@@ -351,8 +351,7 @@ def safety_plans(filters: Filters, rule: Rule) -> Table:
             Column("with_plan", str(_("With a safety plan"))),
             Column("percent", str(_("Percentage with a safety plan")), Kind.PERCENT),
         ],
-        rows,
-        additive=False,
+        rows,  # a case is in one row: its latest level
     )
 
 

@@ -210,6 +210,7 @@ def test_safety_plans_of_the_high_risk_cases_open_at_the_periods_end(lawyer):
     assessed(fay, lawyer, made_up, at(2, 12), HIGH)  # December
 
     table = get("safety_plans")(NOVEMBER)
+    assert table.additive
     assert [c.kind for c in table.value_columns] == ["count", "count", "percent"]
     assert table.as_dict() == {
         ("PRUEBA-CORTA", "Alto"): {"cases": 2, "with_plan": 1, "percent": 50.0},
