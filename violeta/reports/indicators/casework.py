@@ -30,9 +30,7 @@ def _time_columns() -> list[Column]:
     ]
 
 
-def _times(summary: Summary | None) -> list:
-    if summary is None:
-        return [0, None, None]
+def _times(summary: Summary) -> list:
     return [summary.count, summary.mean_days, summary.median_days]
 
 
@@ -93,11 +91,10 @@ def time_to_first_consultation(filters: Filters, rule: Rule) -> Table:
         .filter(case_scope(filters, rule))
         .annotate(first=Min("consultations__started_at", filter=in_area_chosen))
     )
-    # Never below zero; and null while she waits (PostgreSQL's GREATEST would skip the null, SQLite's keep it).
-    wait = models.Case(models.When(first__lt=F("opened_at"), then=F("opened_at")), default=F("first")) - F(
-        "opened_at"
-    )
-    found = durations(cases, wait, waiting=Count("pk", filter=Q(first__isnull=True))).get(None)
+    # Never before the opening; and null while she waits (PostgreSQL's GREATEST would skip a null).
+    attended = models.Case(models.When(first__lt=F("opened_at"), then=F("opened_at")), default=F("first"))
+    waiting = Count("pk", filter=Q(first__isnull=True))
+    found = durations(cases, attended - F("opened_at"), waiting=waiting).get(None)
     area = Area.objects.filter(code=filters.area).first() if filters.area else None
     label = area.name if area else str(_("Any area"))
     return Table(
