@@ -214,6 +214,7 @@ class Table:
     rows: list[list]
     rule: str = Rule.INTERNAL
     additive: bool = True
+    row_totals: bool = False  # the count columns split one whole (e.g. modalities): each row gets a total too
     chart: str = "bar"
     note: str = ""
     ignored: tuple[str, ...] = ()  # the filters chosen that this figure does not apply
