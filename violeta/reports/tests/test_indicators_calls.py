@@ -61,6 +61,8 @@ def test_calls_by_hour_of_the_day_in_local_time(calls):
     }
     statistics = get("calls_by_hour")(NOVEMBER, Rule.STATISTICS).as_dict()
     assert statistics[("08:00",)] == {"calls": 0, "within": 0, "outside": 0}
+    second = get("calls_by_hour")(Filters(start=datetime.date(2026, 11, 2), end=datetime.date(2026, 11, 2)))
+    assert second.as_dict()[("10:00",)] == {"calls": 1, "within": 1, "outside": 0}
 
 
 def test_calls_by_weekday(calls):
@@ -73,3 +75,13 @@ def test_calls_by_weekday(calls):
         ("Sábado",): {"calls": 1, "within": 0, "outside": 1},
         ("Domingo",): {"calls": 0, "within": 0, "outside": 0},
     }
+    weekend = Filters(start=datetime.date(2026, 11, 5), end=datetime.date(2026, 11, 8))
+    assert get("calls_by_weekday")(weekend).as_dict()[("Sábado",)] == {"calls": 1, "within": 0, "outside": 1}
+    assert get("calls_by_weekday")(weekend).as_dict()[("Lunes",)] == {"calls": 0, "within": 0, "outside": 0}
+
+
+def test_calls_say_which_chosen_filters_they_ignore(calls):
+    table = get("calls_by_line")(NOVEMBER.but(age_group="18-29", area="juridica"))
+    assert table.ignored == ("area", "age_group")
+    # The figures are those of every call: the filters they ignore change nothing.
+    assert table.as_dict()[VIOLENCE] == {"calls": 4, "within": 1, "outside": 3}

@@ -157,6 +157,10 @@ def test_reach_by_sex_and_age_group(programs, period):
     }
     statistics = get("program_reach_profile")(period, Rule.STATISTICS).as_dict()
     assert statistics[("Mujer", "18 a 29")] == {"people": 6}
+    assert get("program_reach_profile")(period.but(program="campana")).as_dict() == {
+        ("Mujer", "18 a 29"): {"people": 5},
+        ("Hombre", "18 a 29"): {"people": 3},
+    }
 
 
 def test_completion_of_trainings_and_courses(programs, period):

@@ -91,6 +91,9 @@ def test_referrals_by_state_show_every_state_a_sent_referral_can_be_in(referrals
     statistics = get("referrals_by_status")(NOVEMBER, Rule.STATISTICS).as_dict()
     assert statistics[("Recibida",)] == {"referrals": 2}
     assert statistics[("Atendida",)] == {"referrals": 0}
+    legal = get("referrals_by_status")(NOVEMBER.but(area="juridica")).as_dict()
+    assert legal[("Enviada a la institución",)] == {"referrals": 0}  # R4 was the psychologist's
+    assert legal[("Rechazada",)] == {"referrals": 1}
 
 
 def test_time_to_answer_is_the_median_and_mean_days_from_sending_to_the_first_answer(referrals):
