@@ -31,8 +31,12 @@ def sent(filters: Filters, rule: Rule):
 
 
 def _institution_names() -> dict[int, str]:
+    """Each institution's name with its acronym, once (some names already carry it: "… (CAPPSI)")."""
     return {
-        institution.pk: str(institution) for institution in Institution.objects.only("name", "short_name")
+        institution.pk: institution.name
+        if f"({institution.short_name})" in institution.name
+        else str(institution)
+        for institution in Institution.objects.only("name", "short_name")
     }
 
 

@@ -120,3 +120,12 @@ def test_with_no_referral_answered_the_times_are_empty(referrals):
     assert get("referral_answer_time")(december).as_dict() == {
         ("Todas las instituciones",): {"answered": 0, "median_days": None, "mean_days": None}
     }
+
+
+def test_an_institution_whose_name_carries_its_acronym_is_not_given_it_twice(lawyer):
+    cappsi = institution("cappsi", name="Centro de Atención Psicológica (CAPPSI)")
+    referral = refer(CaseFactory(opened_by=lawyer, team=(lawyer,)), lawyer, cappsi)
+    sent_on(referral, at(12))
+    assert get("referrals_by_institution")(NOVEMBER).as_dict() == {
+        ("Centro de Atención Psicológica (CAPPSI)",): {"referrals": 1, "answered": 0, "waiting": 1}
+    }
