@@ -13,10 +13,10 @@ part is the console: an alert nobody acknowledges, or cancelled with the duress 
 they close it; the third time measured is from that escalation to its closing by staff.
 """
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, Min, Q
 from django.utils.translation import gettext_lazy as _
 
-from violeta.alerts.models import Alert, AlertMessage, AlertRecipient, AlertStatus, Outcome
+from violeta.alerts.models import Alert, AlertStatus, Outcome
 from violeta.reports.indicators.base import Column, Filters, Kind, Rule, Table, indicator, statistics_allowed
 from violeta.reports.indicators.timing import SecondsBetween, rounded, summary
 
@@ -74,10 +74,6 @@ def mia_alerts(filters: Filters, rule: Rule) -> Table:
     )
 
 
-def _first(rows, field: str):
-    return Subquery(rows.filter(alert=OuterRef("pk")).order_by(field).values(field)[:1])
-
-
 @indicator(
     "mia_response_times",
     _("MIA response times"),
@@ -90,23 +86,22 @@ def _first(rows, field: str):
     ),
 )
 def mia_response_times(filters: Filters, rule: Rule) -> Table:
-    alerts = raised(filters, rule)
-    first_sms = _first(AlertMessage.objects.filter(message__sent_at__isnull=False), "message__sent_at")
-    first_ack = _first(AlertRecipient.objects.filter(acknowledged_at__isnull=False), "acknowledged_at")
+    # Narrow rows (its id and start only): each first moment is one grouped join, not a subquery per alert.
+    alerts = raised(filters, rule).values("pk", "started_at")
     measures = [
         (
             _("From the alert to its first text message sent"),
-            alerts,
-            SecondsBetween(first_sms, F("started_at")),
+            alerts.annotate(first=Min("message_links__message__sent_at")),
+            SecondsBetween(F("first"), F("started_at")),
         ),
         (
             _("From the alert to the first acknowledgement by a contact"),
-            alerts,
-            SecondsBetween(first_ack, F("started_at")),
+            alerts.annotate(first=Min("recipients__acknowledged_at")),
+            SecondsBetween(F("first"), F("started_at")),
         ),
         (
             _("From the escalation to the closing by staff"),
-            alerts.filter(escalated_at__isnull=False, closed_by__isnull=False),
+            raised(filters, rule).filter(escalated_at__isnull=False, closed_by__isnull=False),
             SecondsBetween(F("ended_at"), F("escalated_at")),
         ),
     ]
