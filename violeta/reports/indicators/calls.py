@@ -50,7 +50,7 @@ def _counted(filters: Filters, rule: Rule, by) -> dict:
 def _columns(first: Column) -> list[Column]:
     return [
         first,
-        Column("calls", str(_("Calls"))),
+        Column("calls", str(_("Calls")), sum_of=("within", "outside")),
         Column("within", str(_("Within office hours"))),
         Column("outside", str(_("Outside office hours"))),
     ]

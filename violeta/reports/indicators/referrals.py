@@ -70,7 +70,7 @@ def referrals_by_institution(filters: Filters, rule: Rule) -> Table:
         title=str(_("Referrals by institution")),
         columns=[
             Column("institution", str(_("Institution")), Kind.LABEL),
-            Column("referrals", str(_("Referrals sent"))),
+            Column("referrals", str(_("Referrals sent")), sum_of=("answered", "waiting")),
             Column("answered", str(pgettext_lazy("column of counts", "Answered"))),
             Column("waiting", str(_("Awaiting an answer"))),
         ],
