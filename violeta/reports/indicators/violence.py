@@ -6,6 +6,7 @@ colonia, age group, consent and, when chosen, the area on the case's team). Figu
 at the cases open at that moment (``casefile.open_at``).
 """
 
+from django.db import connection
 from django.db.models import CharField, Count, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils.translation import gettext_lazy as _
@@ -45,8 +46,10 @@ def incidents(filters: Filters, rule: Rule):
 
 
 def _of_type(code: str) -> Q:
-    # ``types`` is a JSON list of codes. Matching the quoted code in its text works on SQLite and PostgreSQL
-    # alike (no code is contained in another once quoted); ``contains`` on a JSON field is PostgreSQL-only.
+    """``types`` (a JSON list of codes) holds ``code``: PostgreSQL's containment (``@>``, no text made); SQLite
+    has none, so there the quoted code is looked for in the list's text (no code is inside another, quoted)."""
+    if connection.vendor == "postgresql":
+        return Q(types__contains=[code])
     return Q(types__icontains=f'"{code}"')
 
 
