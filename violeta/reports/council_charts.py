@@ -67,7 +67,11 @@ def chart_data(protected: Protected) -> Data | None:
     whole = next((c for c in columns if c.kind == Kind.COUNT and c.sum_of), None)
     if whole is not None:
         keys = [c.key for c in columns]
-        values = [keys.index(key) for key in whole.sum_of if key in keys]
+        parts = [keys.index(key) for key in whole.sum_of if key in keys]
+        if any(row[i] for row in protected.rows for i in parts):
+            values = parts
+        else:  # every part withheld (or zero): the whole alone, still worth a chart
+            values, whole = [keys.index(whole.key)], None
     series = [Series(str(columns[i].label), [row[i] for row in protected.rows]) for i in values]
     return Data(categories, series, parts=protected.table.row_totals or whole is not None)
 

@@ -129,3 +129,23 @@ def test_a_column_declared_as_the_sum_of_others_is_drawn_as_its_parts_stacked():
         svg.count(">Llamadas<") == 1 and ">En horario<" in svg
     )  # the title only: the legend names the parts
     assert len(widths(svg)) == 4 + 2
+
+
+def test_when_every_part_is_withheld_the_whole_is_drawn_alone():
+    table = Table(
+        "calls",
+        "Llamadas",
+        [
+            Column("line", "Línea", Kind.LABEL),
+            Column("calls", "Llamadas", sum_of=("within", "outside")),
+            Column("within", "En horario"),
+            Column("outside", "Fuera de horario"),
+        ],
+        [["Violencia", 18, 14, 4], ["Jurídico", 16, 14, 2]],
+        chart="stacked",
+    )
+    protected = protect(table)
+    assert all(row[2] is None and row[3] is None for row in protected.rows)
+    svg = chart_svg(protected)
+    assert len(widths(svg)) == 2 and ">18<" in svg and ">16<" in svg
+    assert ">4<" not in svg and ">14<" not in svg
