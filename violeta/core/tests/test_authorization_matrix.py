@@ -519,6 +519,9 @@ RULES = {
     "privacy:breach_detail": {**page({"director"}), "kwargs": privacy_kwargs("breach")},
     "privacy:liaison_notices": page({"dif_liaison"}),
     "privacy:liaison_notice": {**page({"dif_liaison"}), "kwargs": privacy_kwargs("notice")},
+    # The council report: coordinators and the director generate it; only the director writes its narrative.
+    "reports:council": page({"coordinator", "director"}),
+    "reports:council_narrative": page({"director"}),
 }
 
 
