@@ -180,7 +180,10 @@ def test_a_failure_at_row_4000_of_5000_leaves_nothing(director, monkeypatch):
     assert job.stored_name == ""
 
 
+@pytest.mark.django_db(transaction=True)
 def test_progress_is_readable_while_the_import_runs(coordinator, monkeypatch):
+    """Read back, from the test's own connection, while the import's transaction is still open: on SQLite from
+    the progress file, on PostgreSQL from the job row another connection updated (``dataimport.progress``)."""
     job = prepared(coordinator)
     seen = []
 
