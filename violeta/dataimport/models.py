@@ -17,6 +17,7 @@ from violeta.people.models import Person
 
 class JobStatus(models.TextChoices):
     MAPPING = "mapping", _("Waiting for the column map")
+    CHECKING = "checking", _("Checking every row")
     PREVIEW = "preview", _("Preview")
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Importing")
@@ -25,7 +26,8 @@ class JobStatus(models.TextChoices):
     ABANDONED = "abandoned", _("Abandoned")
 
 
-OPEN_STATUSES = (JobStatus.MAPPING, JobStatus.PREVIEW)
+OPEN_STATUSES = (JobStatus.MAPPING, JobStatus.CHECKING, JobStatus.PREVIEW)
+WORKING_STATUSES = (JobStatus.CHECKING, JobStatus.QUEUED, JobStatus.RUNNING)
 FINISHED_STATUSES = (JobStatus.DONE, JobStatus.FAILED, JobStatus.ABANDONED)
 
 

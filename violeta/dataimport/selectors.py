@@ -40,6 +40,17 @@ def access_job(user, pk: int, *, detail: str = "") -> ImportJob:
     return job
 
 
+def job_for_polling(user, pk: int) -> ImportJob:
+    """The import for its progress bar, polled every second: the same rule as ``access_job``, a refusal audited,
+    but the read itself not (status and counts, no personal data; and on SQLite a write per poll would wait
+    for the import's transaction)."""
+    job = visible_jobs(user).filter(pk=pk).first()
+    if job is None:
+        audit_denied(actor=user, object_type="dataimport.importjob", object_id=pk)
+        raise Http404
+    return job
+
+
 @dataclass
 class PreviewRow:
     number: int

@@ -9,6 +9,7 @@ or is abandoned (``_discard_file``).
 import hashlib
 import logging
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,7 +25,7 @@ from violeta.cases.models import ACTIVE_STATUSES, Case
 from violeta.core.tasks import enqueue
 from violeta.dataimport import progress, reader, validation
 from violeta.dataimport.fields import propose_mapping
-from violeta.dataimport.models import ImportJob, JobStatus
+from violeta.dataimport.models import OPEN_STATUSES, ImportJob, JobStatus
 from violeta.dataimport.roles import IMPORT_ROLES
 from violeta.dataimport.storage import import_storage
 from violeta.dataimport.writer import ImportFailed, write_rows
@@ -38,8 +39,8 @@ def _require(by) -> None:
         raise PermissionDenied
 
 
-def _require_open(job: ImportJob) -> None:
-    if not job.is_open:
+def _require_open(job: ImportJob, *statuses) -> None:
+    if job.status not in (statuses or OPEN_STATUSES):
         raise ValidationError(_("This import can no longer be changed."), code="not_open")
 
 
@@ -128,21 +129,74 @@ def job_upload(*, by, file) -> ImportJob:
 
 @transaction.atomic
 def job_map(*, job: ImportJob, by, mapping: dict[str, str]) -> ImportJob:
-    """Confirm the column map, check every row and look for each woman among the people already registered.
-
-    The rows are not kept: the preview reads the file again. What is kept: which rows have problems, and for each
-    woman (her first row) the ids of the people who may be her, with the default choice (link when the CURP is
-    the same, otherwise create her)."""
+    """Confirm the column map and queue the check of every row (``job_check_run``, a background task: a file of
+    thousands of rows takes longer than a page may)."""
     _require(by)
-    _require_open(job)
+    _require_open(job, JobStatus.MAPPING, JobStatus.PREVIEW)
     errors = validation.mapping_errors(mapping)
     if errors:
         raise ValidationError(errors, code="mapping")
-    headers, table = job_table(job)
-    rows = validation.check_rows(headers, table, mapping)
+    from violeta.dataimport.tasks import job_check_task
+
+    job.mapping = mapping
+    job.status = JobStatus.CHECKING
+    job.progress_done, job.progress_total = 0, job.row_count
+    job.failure = ""
+    result = enqueue(job_check_task, job.pk)
+    job.task_id = str(getattr(result, "id", "") or "")
+    job.save(update_fields=["mapping", "status", "progress_done", "progress_total", "failure", "task_id"])
+    audit_record(actor=by, action=Action.UPDATE, obj=job, detail="importación: mapa de columnas confirmado")
+    return job
+
+
+def job_check_run(*, job_id: int) -> ImportJob:
+    """Check every row and look for each woman among the people already registered (the people app's duplicate
+    detection). Safe to run twice (a job not being checked is left alone).
+
+    The rows are not kept: the preview reads the file again. What is kept: which rows have problems, and for each
+    woman (her first row) the ids of the people who may be her, with the default choice (link when the CURP is
+    the same, otherwise create her). Progress is written as it goes (``progress``)."""
+    job = ImportJob.objects.select_related("created_by").filter(pk=job_id, status=JobStatus.CHECKING).first()
+    if job is None:
+        return ImportJob.objects.get(pk=job_id)
+    reporter = progress.Reporter(job.pk, job.row_count)
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            headers, table = job_table(job)
+            rows = validation.check_rows(headers, table, job.mapping)
+            candidates, choices = _look_for_them(rows, reporter)
+        with transaction.atomic():
+            job.candidates, job.choices, job.excluded = candidates, choices, []
+            _check_links(job, rows)
+            job.error_rows = [row.number for row in rows if not row.ok]
+            job.status = JobStatus.PREVIEW
+            job.progress_done = job.row_count
+            job.save()
+            audit_record(
+                actor=job.created_by,
+                action=Action.UPDATE,
+                obj=job,
+                detail=f"importación revisada: {len(job.error_rows)} filas con problemas, "
+                f"{len(candidates)} posibles registros existentes",
+            )
+    except Exception as exc:
+        logger.exception("import %s: the check failed", job.pk)  # the job id only: never data from the file
+        why = (
+            " ".join(exc.messages)
+            if isinstance(exc, ValidationError)
+            else _("The file could not be checked.")
+        )
+        ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.MAPPING, failure=why[:500])
+    finally:
+        reporter.close()
+    return ImportJob.objects.get(pk=job.pk)
+
+
+def _look_for_them(rows: list[validation.Row], report) -> tuple[dict, dict]:
     candidates, choices = {}, {}
     seen = set()
-    for row in rows:
+    for done, row in enumerate(rows, start=1):
+        report(done)
         if row.person_key in seen:
             continue
         seen.add(row.person_key)
@@ -160,29 +214,14 @@ def job_map(*, job: ImportJob, by, mapping: dict[str, str]) -> ImportJob:
             candidates[str(row.number)] = [c.person.pk for c in found]
             same_curp = [c.person.pk for c in found if v["curp"] and c.person.curp == v["curp"]]
             choices[str(row.number)] = same_curp[0] if same_curp else 0
-    job.mapping = mapping
-    job.candidates = candidates
-    job.choices = choices
-    job.excluded = []
-    _check_links(job, rows)
-    job.error_rows = [row.number for row in rows if not row.ok]
-    job.status = JobStatus.PREVIEW
-    job.save(update_fields=["mapping", "error_rows", "candidates", "choices", "excluded", "status"])
-    audit_record(
-        actor=by,
-        action=Action.UPDATE,
-        obj=job,
-        detail=f"importación: mapa de columnas; {len(job.error_rows)} filas con problemas, "
-        f"{len(candidates)} posibles registros existentes",
-    )
-    return job
+    return candidates, choices
 
 
 @transaction.atomic
 def job_choose(*, job: ImportJob, by, choices: dict[int, int]) -> ImportJob:
     """For each woman (her first row): link to one of the people shown as possibly her (an id), or create her (0)."""
     _require(by)
-    _require_open(job)
+    _require_open(job, JobStatus.PREVIEW)
     for row, person_id in choices.items():
         allowed = job.candidates.get(str(row))
         if allowed is None or (person_id and person_id not in allowed):
@@ -206,7 +245,7 @@ def job_choose(*, job: ImportJob, by, choices: dict[int, int]) -> ImportJob:
 def job_exclude(*, job: ImportJob, by, rows: set[int], exclude: bool = True) -> ImportJob:
     """Leave rows out of the import (or put them back)."""
     _require(by)
-    _require_open(job)
+    _require_open(job, JobStatus.PREVIEW)
     current = set(job.excluded)
     current = current | set(rows) if exclude else current - set(rows)
     job.excluded = sorted(current)
@@ -336,3 +375,26 @@ def _fail(job: ImportJob, by, why: str) -> None:
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "failure", "finished_at"])
     audit_record(actor=by, action=Action.UPDATE, obj=job, detail="importación fallida: nada se importó")
+
+
+def stale_uploads_prune() -> int:
+    """Retention: imports left in the column map or the preview for more than DATAIMPORT_STALE_HOURS are
+    abandoned and their files deleted (a periodic job of the sender, ``apps.py``). Each one is its own
+    transaction, audited as the system's act. Returns how many."""
+    limit = timezone.now() - timedelta(hours=settings.DATAIMPORT_STALE_HOURS)
+    count = 0
+    for job in ImportJob.objects.filter(status__in=OPEN_STATUSES, created_at__lt=limit):
+        with transaction.atomic():
+            job.status = JobStatus.ABANDONED
+            job.finished_at = timezone.now()
+            job.save(update_fields=["status", "finished_at"])
+            _discard_file(job)
+            audit_record(
+                actor=None,
+                actor_label="sistema",
+                action=Action.UPDATE,
+                obj=job,
+                detail="importación sin terminar: abandonada y archivo eliminado por retención",
+            )
+        count += 1
+    return count

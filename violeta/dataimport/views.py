@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -16,7 +17,7 @@ from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
 from violeta.dataimport import progress, selectors, services
 from violeta.dataimport.forms import MappingForm, UploadForm
-from violeta.dataimport.models import JobStatus
+from violeta.dataimport.models import WORKING_STATUSES, JobStatus
 from violeta.dataimport.roles import IMPORT_ROLES
 
 ONLY_PROBLEMS = "dataimport_only_problems"
@@ -46,7 +47,7 @@ def upload(request):
 @require_http_methods(["GET", "POST"])
 def mapping(request, pk):
     job = selectors.access_job(request.user, pk, detail="mapa de columnas")
-    if not job.is_open:
+    if job.status not in (JobStatus.MAPPING, JobStatus.PREVIEW):
         return redirect("dataimport:detail", pk=job.pk)
     form = MappingForm(request.POST or None, headers=job.headers, initial_mapping=job.mapping)
     if request.method == "POST" and form.is_valid():
@@ -55,7 +56,7 @@ def mapping(request, pk):
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            return redirect("dataimport:preview", pk=job.pk)
+            return redirect("dataimport:detail", pk=job.pk)
     return render_page(request, "dataimport/mapping.html", {"job": job, "form": form})
 
 
@@ -64,7 +65,9 @@ def mapping(request, pk):
 def preview(request, pk):
     job = selectors.access_job(request.user, pk, detail="vista previa")
     if job.status != JobStatus.PREVIEW:
-        return redirect("dataimport:mapping" if job.is_open else "dataimport:detail", pk=job.pk)
+        return redirect(
+            "dataimport:mapping" if job.status == JobStatus.MAPPING else "dataimport:detail", pk=job.pk
+        )
     if request.method == "POST":  # the "only rows with problems" switch, kept in the session
         request.session[ONLY_PROBLEMS] = request.POST.get("only_problems") == "1"
         return redirect("dataimport:preview", pk=job.pk)
@@ -144,8 +147,9 @@ def abandon(request, pk):
 
 def _progress_context(job) -> dict:
     done, total = progress.read(job)
-    percent = int(done * 100 / total) if total else (100 if job.status == JobStatus.DONE else 0)
-    return {"job": job, "done": done, "total": total, "percent": percent}
+    percent = min(100, int(done * 100 / total)) if total else (100 if job.status == JobStatus.DONE else 0)
+    working = job.status in WORKING_STATUSES
+    return {"job": job, "done": done, "total": total, "percent": percent, "working": working}
 
 
 @staff_required(IMPORT_ROLES)
@@ -156,8 +160,13 @@ def job_detail(request, pk):
 
 @staff_required(IMPORT_ROLES)
 def job_progress(request, pk):
-    """The progress bar alone, polled by htmx while the import is queued or running."""
-    job = selectors.access_job(request.user, pk, detail="progreso")
+    """The progress bar alone, polled by htmx while the rows are checked or the import queued or running; when
+    the check is done, the browser goes on to the preview."""
+    job = selectors.job_for_polling(request.user, pk)
+    if job.status == JobStatus.PREVIEW and getattr(request, "htmx", False):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse("dataimport:preview", args=[job.pk])
+        return response
     return render_page(request, "dataimport/job_detail.html", _progress_context(job), partial="progress")
 
 

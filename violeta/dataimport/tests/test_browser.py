@@ -29,6 +29,9 @@ def test_preview_import_and_progress_bar(page, live_server, coordinator, setting
     expect(page.get_by_role("heading", name="Columnas del archivo")).to_be_visible()
     expect(page.get_by_label("CURP")).to_have_value("curp")  # proposed from the header
     page.get_by_role("button", name="Revisar todas las filas").click()
+    expect(page.get_by_text("Revisando todas las filas")).to_be_visible()
+    with database_turn():
+        run_tasks()  # the worker checks the rows; the page, polling, goes on to the preview
 
     expect(page.get_by_role("heading", name="Vista previa de la importación")).to_be_visible()
     expect(page.get_by_text("Fila 7, columna «Fecha de atención»: «ayer» no es una fecha.")).to_be_visible()

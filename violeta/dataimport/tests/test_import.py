@@ -46,8 +46,10 @@ ROWS = [
 
 
 def prepared(by, rows=ROWS):
+    """Uploaded, mapped as proposed, and checked (the worker's task, run here)."""
     job = services.job_upload(by=by, file=xlsx_upload(rows))
-    return services.job_map(job=job, by=by, mapping=job.mapping)
+    job = services.job_map(job=job, by=by, mapping=job.mapping)
+    return services.job_check_run(job_id=job.pk)
 
 
 def run(job, by):
@@ -157,6 +159,7 @@ def test_a_failure_at_row_4000_of_5000_leaves_nothing(director, monkeypatch):
     rows = sample_rows(rows=5000, bad=0, seed=4)
     job = services.job_upload(by=director, file=xlsx_upload(rows, headers=HEADERS))
     job = services.job_map(job=job, by=director, mapping=job.mapping)
+    job = services.job_check_run(job_id=job.pk)
     assert job.error_rows == []
     services.job_start(job=job, by=director)
     # The first row of a woman at or after row 4,000 (data row i is spreadsheet row i + 2).
@@ -216,3 +219,18 @@ def test_the_report_lists_what_was_created_and_linked(coordinator, director, cli
     ]
     assert AuditEvent.objects.filter(action=Action.EXPORT, object_type="dataimport.importjob").count() == 1
     assert existing.pk in ImportedRecord.objects.values_list("person_id", flat=True)
+
+
+def test_an_import_left_unfinished_loses_its_file_after_a_day(coordinator, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    old, recent = prepared(coordinator), prepared(coordinator)
+    ImportJob.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=25))
+    old_file = Path(settings.DATAIMPORT_ROOT) / old.stored_name
+    assert services.stale_uploads_prune() == 1
+    assert not old_file.exists()
+    assert ImportJob.objects.get(pk=old.pk).status == JobStatus.ABANDONED
+    assert ImportJob.objects.get(pk=recent.pk).status == JobStatus.PREVIEW
+    assert (Path(settings.DATAIMPORT_ROOT) / recent.stored_name).exists()

@@ -27,8 +27,12 @@ def test_a_coordinator_uploads_maps_previews_and_starts_an_import(coordinator, c
 
     form = {f"col_{i}": key for i, key in job.mapping.items()}
     response = client.post(reverse("dataimport:mapping", args=[job.pk]), form)
-    assert response["Location"] == reverse("dataimport:preview", args=[job.pk])
-    page = client.get(response["Location"]).content.decode()
+    assert response["Location"] == reverse("dataimport:detail", args=[job.pk])
+    assert ImportJob.objects.get().status == JobStatus.CHECKING  # every row is checked by the worker
+    services.job_check_run(job_id=job.pk)
+    polled = client.get(reverse("dataimport:progress", args=[job.pk]), headers={"HX-Request": "true"})
+    assert polled["HX-Redirect"] == reverse("dataimport:preview", args=[job.pk])  # on to the preview
+    page = client.get(polled["HX-Redirect"]).content.decode()
     assert "Fila 7, columna «Fecha de atención»: «ayer» no es una fecha." in page
     assert 'data-errors="1"' in page
 
@@ -69,6 +73,7 @@ def test_a_csv_with_semicolons_in_windows_encoding_is_read(coordinator):
     upload = csv_upload([ana("A-1", "10/01/2023")], delimiter=";", encoding="cp1252")
     job = services.job_upload(by=coordinator, file=upload)
     job = services.job_map(job=job, by=coordinator, mapping=job.mapping)
+    job = services.job_check_run(job_id=job.pk)
     assert job.row_count == 1 and job.error_rows == []
     assert services.job_rows(job)[0].values["first_surname"] == "López"
 
