@@ -164,7 +164,7 @@ def job_progress(request, pk):
     the check is done, the browser goes on to the preview."""
     job = selectors.job_for_polling(request.user, pk)
     if job.status == JobStatus.PREVIEW and getattr(request, "htmx", False):
-        response = HttpResponse(status=204)
+        response = HttpResponse()  # htmx ignores the headers of a 204
         response["HX-Redirect"] = reverse("dataimport:preview", args=[job.pk])
         return response
     return render_page(request, "dataimport/job_detail.html", _progress_context(job), partial="progress")
