@@ -93,9 +93,9 @@ def _check_links(job: ImportJob, rows: list[validation.Row]) -> None:
             )
 
 
-@transaction.atomic
 def job_upload(*, by, file) -> ImportJob:
-    """Keep the spreadsheet in the private folder and propose a column map from its headers."""
+    """Keep the spreadsheet in the private folder and propose a column map from its headers. The file is read
+    before the transaction (seconds for thousands of rows: on SQLite nobody else may write meanwhile)."""
     _require(by)
     reader.check_size(file.size or 0)
     kind = reader.detect_kind(file, file.name)
@@ -107,23 +107,27 @@ def job_upload(*, by, file) -> ImportJob:
     file.seek(0)
     stored = import_storage.save(f"{uuid.uuid4().hex}.{kind}", file)
     try:
-        job = ImportJob.objects.create(
-            created_by=by,
-            original_name=(file.name or "archivo")[-200:],
-            stored_name=stored,
-            kind=kind,
-            size=file.size,
-            sha256=digest.hexdigest(),
-            headers=[str(h)[:120] for h in headers],
-            mapping=propose_mapping(headers),
-            row_count=len(rows),
-        )
-        audit_record(
-            actor=by, action=Action.CREATE, obj=job, detail=f"importación: archivo de {len(rows)} filas"
-        )
+        with transaction.atomic():
+            job = _job_create(by, file, stored, kind, digest.hexdigest(), headers, len(rows))
     except BaseException:
         import_storage.delete(stored)
         raise
+    return job
+
+
+def _job_create(by, file, stored, kind, sha256, headers, row_count) -> ImportJob:
+    job = ImportJob.objects.create(
+        created_by=by,
+        original_name=(file.name or "archivo")[-200:],
+        stored_name=stored,
+        kind=kind,
+        size=file.size,
+        sha256=sha256,
+        headers=[str(h)[:120] for h in headers],
+        mapping=propose_mapping(headers),
+        row_count=row_count,
+    )
+    audit_record(actor=by, action=Action.CREATE, obj=job, detail=f"importación: archivo de {row_count} filas")
     return job
 
 
@@ -217,9 +221,10 @@ def _look_for_them(rows: list[validation.Row], report) -> tuple[dict, dict]:
     return candidates, choices
 
 
-@transaction.atomic
 def job_choose(*, job: ImportJob, by, choices: dict[int, int]) -> ImportJob:
-    """For each woman (her first row): link to one of the people shown as possibly her (an id), or create her (0)."""
+    """For each woman (her first row): link to one of the people shown as possibly her (an id), or create her (0).
+    The rows are checked again (links to a woman with an open case file) before the transaction, which only
+    saves: reading the file takes seconds, and on SQLite nobody else may write during a transaction."""
     _require(by)
     _require_open(job, JobStatus.PREVIEW)
     for row, person_id in choices.items():
@@ -230,33 +235,34 @@ def job_choose(*, job: ImportJob, by, choices: dict[int, int]) -> ImportJob:
             )
         job.choices[str(row)] = person_id
     _refresh_errors(job)
-    job.save(update_fields=["choices", "error_rows"])
     linked = sum(1 for pk in choices.values() if pk)
-    audit_record(
-        actor=by,
-        action=Action.UPDATE,
-        obj=job,
-        detail=f"importación: {linked} vinculadas a registros existentes, {len(choices) - linked} nuevas",
-    )
+    with transaction.atomic():
+        job.save(update_fields=["choices", "error_rows"])
+        audit_record(
+            actor=by,
+            action=Action.UPDATE,
+            obj=job,
+            detail=f"importación: {linked} vinculadas a registros existentes, {len(choices) - linked} nuevas",
+        )
     return job
 
 
-@transaction.atomic
 def job_exclude(*, job: ImportJob, by, rows: set[int], exclude: bool = True) -> ImportJob:
-    """Leave rows out of the import (or put them back)."""
+    """Leave rows out of the import (or put them back); the rows are checked again before the transaction."""
     _require(by)
     _require_open(job, JobStatus.PREVIEW)
     current = set(job.excluded)
     current = current | set(rows) if exclude else current - set(rows)
     job.excluded = sorted(current)
-    job.error_rows = [row.number for row in job_rows(job) if not row.ok]
-    job.save(update_fields=["excluded", "error_rows"])
-    audit_record(
-        actor=by,
-        action=Action.UPDATE,
-        obj=job,
-        detail=f"importación: {len(rows)} filas {'excluidas' if exclude else 'incluidas de nuevo'}",
-    )
+    _refresh_errors(job)
+    with transaction.atomic():
+        job.save(update_fields=["excluded", "error_rows"])
+        audit_record(
+            actor=by,
+            action=Action.UPDATE,
+            obj=job,
+            detail=f"importación: {len(rows)} filas {'excluidas' if exclude else 'incluidas de nuevo'}",
+        )
     return job
 
 

@@ -134,3 +134,21 @@ def test_rows_are_grouped_into_women_and_case_files():
     assert len({r.person_key for r in rows}) == 2
     assert rows[0].case_key == rows[1].case_key != rows[2].case_key
     assert rows[0].person_key == rows[1].person_key == rows[2].person_key != rows[3].person_key
+
+
+def test_postal_codes_and_lengths_are_checked():
+    headers = ["Nombre", "Apellido paterno", "Colonia", "CP", "Motivo"]
+    table = [
+        (2, ["Ana", "López", "Bellavista", "31628", ""]),  # the postal code tells which Bellavista
+        (3, ["Ana", "López", "Cerro de la Cruz", "31050", ""]),
+        (4, ["Ana", "López", "", "3105", ""]),
+        (5, ["Ana" * 40, "López", "", "", "x" * 2001]),
+    ]
+    rows = {r.number: r for r in check_rows(headers, table, propose_mapping(headers))}
+    assert rows[2].ok and rows[2].values["postal_code"] == "31628"
+    assert rows[3].errors == ["Fila 3, columna «CP»: El código postal de Cerro de la Cruz es 31460."]
+    assert rows[4].errors == ["Fila 4, columna «CP»: El código postal tiene 5 dígitos."]
+    assert rows[5].errors == [
+        "Fila 5, columna «Nombre»: el texto tiene más de 100 caracteres.",
+        "Fila 5, columna «Motivo»: el texto tiene más de 2000 caracteres.",
+    ]

@@ -93,3 +93,26 @@ def test_another_coordinator_gets_404_on_an_import_and_its_report(coordinator, d
     )
     sign_in(client, director)
     assert client.get(reverse("dataimport:detail", args=[job.pk])).status_code == 200
+
+
+def test_the_map_says_what_it_lacks(coordinator, client):
+    job = services.job_upload(by=coordinator, file=xlsx_upload(ROWS))
+    client.force_login(coordinator)
+    form = {f"col_{i}": key for i, key in job.mapping.items() if key != "first_surname"}
+    page = client.post(reverse("dataimport:mapping", args=[job.pk]), form).content.decode()
+    assert "Elija la columna que contiene «Primer apellido»." in page
+    assert ImportJob.objects.get().status == JobStatus.MAPPING
+
+
+def test_the_list_and_the_preview_read_a_bounded_number_of_queries(
+    coordinator, client, django_assert_max_num_queries
+):
+    from violeta.dataimport.tests.test_import import prepared
+
+    for _ in range(3):
+        job = prepared(coordinator)
+    client.force_login(coordinator)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("dataimport:list")).status_code == 200
+    with django_assert_max_num_queries(25):
+        assert client.get(reverse("dataimport:preview", args=[job.pk])).status_code == 200
