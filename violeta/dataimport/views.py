@@ -160,10 +160,13 @@ def job_detail(request, pk):
 
 @staff_required(IMPORT_ROLES)
 def job_progress(request, pk):
-    """The progress bar alone, polled by htmx while the rows are checked or the import queued or running; when
-    the check is done, the browser goes on to the preview."""
+    """The progress bar alone, polled by htmx while the rows are checked or the import queued or running.
+
+    When the check is done, the poll gets the partial without polling (that stops it) and the partial asks once
+    (``X-Violeta-Go``) to be sent on to the preview: a redirect answered to the poll itself would be repeated by
+    every poll while the preview loads, each one restarting the navigation."""
     job = selectors.job_for_polling(request.user, pk)
-    if job.status == JobStatus.PREVIEW and getattr(request, "htmx", False):
+    if job.status == JobStatus.PREVIEW and request.headers.get("X-Violeta-Go") == "1":
         response = HttpResponse()  # htmx ignores the headers of a 204
         response["HX-Redirect"] = reverse("dataimport:preview", args=[job.pk])
         return response

@@ -30,9 +30,13 @@ def test_a_coordinator_uploads_maps_previews_and_starts_an_import(coordinator, c
     assert response["Location"] == reverse("dataimport:detail", args=[job.pk])
     assert ImportJob.objects.get().status == JobStatus.CHECKING  # every row is checked by the worker
     services.job_check_run(job_id=job.pk)
-    polled = client.get(reverse("dataimport:progress", args=[job.pk]), headers={"HX-Request": "true"})
-    assert polled["HX-Redirect"] == reverse("dataimport:preview", args=[job.pk])  # on to the preview
-    page = client.get(polled["HX-Redirect"]).content.decode()
+    progress_url = reverse("dataimport:progress", args=[job.pk])
+    polled = client.get(progress_url, headers={"HX-Request": "true"})
+    assert "every 1s" not in polled.content.decode()  # checked: the polling stops…
+    assert "X-Violeta-Go" in polled.content.decode()  # …and the partial asks once to go on
+    go = client.get(progress_url, headers={"HX-Request": "true", "X-Violeta-Go": "1"})
+    assert go["HX-Redirect"] == reverse("dataimport:preview", args=[job.pk])
+    page = client.get(go["HX-Redirect"]).content.decode()
     assert "Fila 7, columna «Fecha de atención»: «ayer» no es una fecha." in page
     assert 'data-errors="1"' in page
 
