@@ -345,13 +345,7 @@ MEDIA_ROOT = Path(os.environ.get("VIOLETA_MEDIA_ROOT", VAR_DIR / "media"))
 # Uploaded case documents: a private folder outside MEDIA and STATIC, served only by documents:download.
 DOCUMENTS_ROOT = Path(os.environ.get("VIOLETA_DOCUMENTS_ROOT", VAR_DIR / "documents"))
 DOCUMENTS_MAX_BYTES = int(os.environ.get("DOCUMENTS_MAX_BYTES", str(10 * 1024 * 1024)))
-# Spreadsheets of earlier records being imported (violeta/dataimport): private, deleted when the import ends.
 DATAIMPORT_ROOT = Path(os.environ.get("VIOLETA_DATAIMPORT_ROOT", VAR_DIR / "private" / "imports"))
-DATAIMPORT_MAX_BYTES = int(os.environ.get("DATAIMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
-DATAIMPORT_MAX_ROWS = int(os.environ.get("DATAIMPORT_MAX_ROWS", "10000"))
-DATAIMPORT_STALE_HOURS = int(
-    os.environ.get("DATAIMPORT_STALE_HOURS", "24")
-)  # an unfinished import's file goes
 
 # --- Cache: shared by every process (rate limits must hold across gunicorn workers) -----------------------
 # Redis when REDIS_URL (or CACHE_URL) is set; otherwise a table in the main database, created by a migration of

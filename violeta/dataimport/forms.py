@@ -1,8 +1,8 @@
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from violeta.core.forms import BootstrapFormMixin
+from violeta.dataimport import conf
 from violeta.dataimport.fields import FIELDS
 
 
@@ -17,8 +17,8 @@ class UploadForm(BootstrapFormMixin, forms.Form):
             "Excel (.xlsx, its first sheet) or CSV; up to %(limit)s MB and %(rows)s rows. The first row must hold "
             "the column names."
         ) % {
-            "limit": f"{settings.DATAIMPORT_MAX_BYTES / 1_048_576:g}",
-            "rows": f"{settings.DATAIMPORT_MAX_ROWS:,}",
+            "limit": f"{conf.get('DATAIMPORT_MAX_BYTES') / 1_048_576:g}",
+            "rows": f"{conf.get('DATAIMPORT_MAX_ROWS'):,}",
         }
 
 

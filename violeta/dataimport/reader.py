@@ -8,10 +8,10 @@ import io
 from datetime import date, datetime
 from pathlib import PurePath
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from violeta.dataimport import conf
 from violeta.documents import filetypes
 
 BINARY_MAGIC = (
@@ -28,7 +28,7 @@ BINARY_MAGIC = (
 def _too_large(size: int):
     return ValidationError(
         _("The file is too large (%(size)s MB). The limit is %(limit)s MB: split it in several files.")
-        % {"size": f"{size / 1_048_576:.1f}", "limit": f"{settings.DATAIMPORT_MAX_BYTES / 1_048_576:g}"},
+        % {"size": f"{size / 1_048_576:.1f}", "limit": f"{conf.get('DATAIMPORT_MAX_BYTES') / 1_048_576:g}"},
         code="too_large",
     )
 
@@ -111,7 +111,7 @@ def _xlsx_rows(fileobj, limit: int):
 def read_table(fileobj, kind: str) -> tuple[list[str], list[tuple[int, list]]]:
     """The header row's names and the data rows as ``(row number as the spreadsheet numbers it, cells)``;
     blank rows are skipped. Raises a ValidationError past the row limit or without a header row."""
-    limit = settings.DATAIMPORT_MAX_ROWS
+    limit = conf.get("DATAIMPORT_MAX_ROWS")
     fileobj.seek(0)
     reader = _xlsx_rows if kind == "xlsx" else _csv_rows
     headers: list[str] | None = None
@@ -137,5 +137,5 @@ def read_table(fileobj, kind: str) -> tuple[list[str], list[tuple[int, list]]]:
 
 
 def check_size(size: int) -> None:
-    if size > settings.DATAIMPORT_MAX_BYTES:
+    if size > conf.get("DATAIMPORT_MAX_BYTES"):
         raise _too_large(size)

@@ -23,7 +23,7 @@ from violeta.audit.models import Action
 from violeta.audit.services import audit_record
 from violeta.cases.models import ACTIVE_STATUSES, Case
 from violeta.core.tasks import enqueue
-from violeta.dataimport import progress, reader, validation
+from violeta.dataimport import conf, progress, reader, validation
 from violeta.dataimport.fields import propose_mapping
 from violeta.dataimport.models import OPEN_STATUSES, ImportJob, JobStatus
 from violeta.dataimport.roles import IMPORT_ROLES
@@ -387,7 +387,7 @@ def stale_uploads_prune() -> int:
     """Retention: imports left in the column map or the preview for more than DATAIMPORT_STALE_HOURS are
     abandoned and their files deleted (a periodic job of the sender, ``apps.py``). Each one is its own
     transaction, audited as the system's act. Returns how many."""
-    limit = timezone.now() - timedelta(hours=settings.DATAIMPORT_STALE_HOURS)
+    limit = timezone.now() - timedelta(hours=conf.get("DATAIMPORT_STALE_HOURS"))
     count = 0
     for job in ImportJob.objects.filter(status__in=OPEN_STATUSES, created_at__lt=limit):
         with transaction.atomic():
