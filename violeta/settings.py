@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "violeta.programs",
     "violeta.privacy",
     "violeta.reports",
+    "violeta.dataimport",
     "violeta.demo",  # the top layer: loads every app's demo data (manage.py demo_data)
 ]
 
@@ -344,6 +345,7 @@ MEDIA_ROOT = Path(os.environ.get("VIOLETA_MEDIA_ROOT", VAR_DIR / "media"))
 # Uploaded case documents: a private folder outside MEDIA and STATIC, served only by documents:download.
 DOCUMENTS_ROOT = Path(os.environ.get("VIOLETA_DOCUMENTS_ROOT", VAR_DIR / "documents"))
 DOCUMENTS_MAX_BYTES = int(os.environ.get("DOCUMENTS_MAX_BYTES", str(10 * 1024 * 1024)))
+DATAIMPORT_ROOT = Path(os.environ.get("VIOLETA_DATAIMPORT_ROOT", VAR_DIR / "private" / "imports"))
 
 # --- Cache: shared by every process (rate limits must hold across gunicorn workers) -----------------------
 # Redis when REDIS_URL (or CACHE_URL) is set; otherwise a table in the main database, created by a migration of
