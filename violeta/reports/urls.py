@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401  (the dashboard, exports and downloads add their paths here)
+from django.urls import path
+
+from violeta.reports import views_exports
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("descargas/", views_exports.export_page, name="exports"),
+    path("descargas/cifras/", views_exports.export_download, name="export_download"),
+    path("descargas/banavim/", views_exports.banavim_download, name="banavim_download"),
+]

@@ -519,6 +519,11 @@ RULES = {
     "privacy:breach_detail": {**page({"director"}), "kwargs": privacy_kwargs("breach")},
     "privacy:liaison_notices": page({"dif_liaison"}),
     "privacy:liaison_notice": {**page({"dif_liaison"}), "kwargs": privacy_kwargs("notice")},
+    # Statistics downloads: figures for coordinators and the director; BANAVIM (case-level) for the director.
+    # An empty POST is a form with errors (400); the download itself is tested in reports/tests.
+    "reports:exports": page({"coordinator", "director"}),
+    "reports:export_download": page({"coordinator", "director"}, method="post", ok=(400,)),
+    "reports:banavim_download": page({"director"}, method="post", ok=(400,)),
 }
 
 
