@@ -194,3 +194,15 @@ def test_the_chunks_cover_every_incident(world, monkeypatch):
     monkeypatch.setattr(banavim, "CHUNK", 1)
     assert len(as_dicts()) == 3
     assert Case.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_the_queries_do_not_grow_with_the_rows(world, lawyer, django_assert_max_num_queries):
+    # The areas, the incidents, then one query per related table for the whole chunk: aggressors (the link and
+    # the rows), consultations, orders, risk assessments, safety plans.
+    with django_assert_max_num_queries(8):
+        assert len(as_dicts()) == 3
+    for _ in range(5):
+        record_incident(world["cases"]["bea"], lawyer)
+    with django_assert_max_num_queries(8):
+        assert len(as_dicts()) == 8
