@@ -6,7 +6,8 @@ Every figure that leaves Violeta (the exports, the council report, public figure
    5 by default) is not published. Zero is published (nobody to protect); so are totals at or above the
    threshold.
 2. **Secondary suppression**: the published totals are equations (a column's cells add up to its total; with
-   ``Table.row_totals``, a row's cells add up to the row's total, and the totals to the grand total). A hidden
+   ``Table.row_totals``, a row's cells add up to the row's total, and the totals to the grand total; a column
+   with ``Column.sum_of`` adds up other columns in every row). A hidden
    cell must not be recoverable from them — not only "the total minus the others" but through any combination
    of equations (two hidden cells joined only through a third row or column are still recoverable). The test is
    exact: a hidden value is determined exactly when its unit vector lies in the span of the equations' rows over
@@ -73,7 +74,13 @@ def protect(table: Table, limit: int | None = None) -> Protected:
     with_totals = table.additive and bool(rows) and bool(counts)
     by_rows = with_totals and table.row_totals and len(counts) > 1
 
-    grid = _Grid(rows, counts, with_totals, by_rows)
+    keys = [column.key for column in table.columns]
+    sums = [
+        (i, [keys.index(part) for part in column.sum_of])
+        for i, column in enumerate(table.columns)
+        if column.sum_of
+    ]
+    grid = _Grid(rows, counts, with_totals, by_rows, sums)
     primary = {cell for cell, value in grid.values.items() if _small(value, limit)}
     hidden = set(primary)
     while True:
@@ -117,12 +124,14 @@ class _Grid:
     """The count cells and published totals of a table as unknowns and equations. A cell is
     ``(kind, row, column)``: ``("cell", r, c)``, ``("coltotal", 0, c)``, ``("rowtotal", r, 0)``, ``("grand", 0, 0)``."""
 
-    def __init__(self, rows: list[list], counts: list[int], with_totals: bool, by_rows: bool):
+    def __init__(self, rows: list[list], counts: list[int], with_totals: bool, by_rows: bool, sums=()):
         self.values: dict[tuple, int] = {}
         self.equations: list[tuple[list[tuple], tuple]] = []  # (parts, total)
         for r, row in enumerate(rows):
             for c in counts:
                 self.values[("cell", r, c)] = int(row[c] or 0)
+            for whole, parts in sums:  # a column that adds up others, in every row
+                self.equations.append(([("cell", r, c) for c in parts], ("cell", r, whole)))
         if with_totals:
             for c in counts:
                 parts = [("cell", r, c) for r in range(len(rows))]

@@ -195,9 +195,13 @@ class Kind(models.TextChoices):
 
 @dataclass(frozen=True)
 class Column:
+    """``sum_of``: the keys of the columns this one adds up in every row (calls = within + outside office hours):
+    disclosure control must know it, or a hidden part is the published whole minus the others."""
+
     key: str
     label: str
     kind: str = Kind.COUNT
+    sum_of: tuple[str, ...] = ()
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """Primary and secondary suppression, checked by an attacker who tries every table the published figures allow."""
 
+import itertools
 import random
 
 import pytest
@@ -160,3 +161,40 @@ def test_random_tables_never_leak(seed):
             if 0 < row[c] < 5:
                 assert (r, c) in protected.positions
     assert recoverable(protected, original, limit=limit) == set()
+
+
+def test_a_column_that_adds_up_others_is_an_equation_too():
+    # Calls = within + outside office hours, in every row: hiding "outside = 2" alone leaks (7 - 5).
+    columns = [
+        Column("line", "Línea", Kind.LABEL),
+        Column("calls", "Llamadas", sum_of=("within", "outside")),
+        Column("within", "En horario"),
+        Column("outside", "Fuera de horario"),
+    ]
+    original = Table("calls", "Llamadas", columns, [["Línea 1", 7, 5, 2], ["Línea 2", 30, 20, 10]])
+    protected = protect(original, 5)
+    assert (0, 3) in protected.positions
+    hidden_in_row = {c for r, c in protected.positions if r == 0}
+    assert len(hidden_in_row) >= 2  # the small part and at least one more of its row
+    # An attacker using the row's sum as well as the column totals recovers nothing.
+    assert _recoverable_with_row_sums(protected, original) == set()
+
+
+def _recoverable_with_row_sums(protected, original):
+    """Every filling of the hidden cells (0..40) consistent with the column totals and calls = within + outside."""
+    hidden = sorted(protected.positions)
+    seen = {cell: set() for cell in hidden}
+    for values in itertools.product(range(41), repeat=len(hidden)):
+        grid = [list(row) for row in protected.rows]
+        for (r, c), value in zip(hidden, values, strict=True):
+            grid[r][c] = value
+        if any(row[1] != row[2] + row[3] for row in grid):
+            continue
+        if any(
+            protected.total_row[c] is not None and sum(row[c] for row in grid) != protected.total_row[c]
+            for c in (1, 2, 3)
+        ):
+            continue
+        for cell, value in zip(hidden, values, strict=True):
+            seen[cell].add(value)
+    return {(r, c) for (r, c), found in seen.items() if len(found) == 1 and original.rows[r][c] != 0}
