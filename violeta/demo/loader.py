@@ -24,7 +24,6 @@ from violeta.privacy import demo as privacy
 from violeta.programs import demo as programs
 from violeta.psychology import demo as psychology
 from violeta.referrals import demo as referrals
-from violeta.reports import demo as reports
 from violeta.socialwork import demo as socialwork
 from violeta.violence import demo as violence
 
@@ -43,7 +42,6 @@ LOADERS = (
     ("card", card.load),
     ("programs", programs.load),
     ("privacy", privacy.load),
-    ("reports", reports.load),
 )
 
 
