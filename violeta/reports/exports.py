@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
@@ -31,8 +32,10 @@ from openpyxl.utils import get_column_letter
 from violeta.accounts.models import Area
 from violeta.people.models import Neighborhood
 from violeta.programs.models import AgeGroup, Program
-from violeta.reports.disclosure import HIDDEN_MARK, Protected, note, protect
-from violeta.reports.indicators import INDICATORS, Filters, Kind, Rule
+from violeta.reports.disclosure import HIDDEN_MARK, Protected, note, protect, threshold
+from violeta.reports.indicators import INDICATORS, Filters, Kind, Rule, Table
+
+logger = logging.getLogger(__name__)
 
 DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -121,7 +124,24 @@ def protected_tables(filters: Filters, slugs: Iterable[str] | None = None) -> li
     """The indicators asked for (every one when ``slugs`` is None), computed with the statistics rule and
     protected: the only way figures get into an export."""
     chosen = list(INDICATORS) if slugs is None else [slug for slug in slugs if slug in INDICATORS]
-    return [protect(INDICATORS[slug](filters, Rule.STATISTICS)) for slug in chosen]
+    return [_protected(INDICATORS[slug](filters, Rule.STATISTICS)) for slug in chosen]
+
+
+def _protected(table: Table) -> Protected:
+    """``protect``, failing closed: a table the disclosure control cannot settle leaves with every figure
+    withheld (its labels only), and the failure is logged, rather than the whole export failing."""
+    try:
+        return protect(table)
+    except ValueError:
+        logger.exception("disclosure control failed on %s: every figure withheld", table.slug)
+    labels = len(table.label_columns)
+    rows = [[*row[:labels], *([None] * (len(row) - labels))] for row in table.rows]
+    hidden = Protected(table=table, rows=rows, threshold=threshold())
+    hidden.positions = {(r, c) for r in range(len(rows)) for c in range(labels, len(table.columns))}
+    hidden.hidden = len(hidden.positions)
+    if table.additive and rows:
+        hidden.total_row = ["" if c < labels else None for c in range(len(table.columns))]
+    return hidden
 
 
 def header(protected: Protected) -> list[str]:
@@ -180,11 +200,11 @@ def sheet_name(title: str, used: set[str]) -> str:
     """A worksheet name Excel accepts: at most 31 characters, none of ``[]:*?/\\``, unique in the workbook
     (case-insensitively), with `` (2)``, `` (3)``… when two titles cut to the same name."""
     base = " ".join(str(title).translate(SHEET_NAME_FORBIDDEN).split()).strip("'") or _("Sheet")
-    name, n = base[:SHEET_NAME_MAX], 1
+    name, n = base[:SHEET_NAME_MAX].rstrip(), 1
     while name.lower() in used:
         n += 1
         suffix = f" ({n})"
-        name = base[: SHEET_NAME_MAX - len(suffix)] + suffix
+        name = base[: SHEET_NAME_MAX - len(suffix)].rstrip() + suffix
     used.add(name.lower())
     return name
 

@@ -107,6 +107,9 @@ def test_sheet_names_are_short_unique_and_allowed():
     assert all(len(name) <= 31 for name in names)
     assert len({name.lower() for name in names}) == 3
     assert not any(ch in names[2] for ch in "[]:*?/\\")
+    assert (
+        sheet_name("Personas alcanzadas por sexo y grupo de edad", used) == "Personas alcanzadas por sexo y"
+    )
 
 
 @pytest.mark.django_db
@@ -167,3 +170,24 @@ def test_every_indicator_is_exported_when_none_is_chosen(november):
     assert [t.table.slug for t in tables] == list(INDICATORS)
     assert all(t.table.rule == Rule.STATISTICS for t in tables)
     assert len(read_xlsx(to_xlsx(tables, NOVEMBER)).sheetnames) == len(INDICATORS)
+
+
+@pytest.mark.django_db
+def test_a_figure_the_disclosure_control_cannot_settle_leaves_with_every_figure_withheld(
+    november, monkeypatch
+):
+    from violeta.reports import exports
+
+    def fails(table, limit=None):
+        raise ValueError("no complementary cell")
+
+    monkeypatch.setattr(exports, "protect", fails)
+    (protected,) = protected_tables(NOVEMBER, ["consultations"])
+    rows = read_csv(to_csv([protected], NOVEMBER))
+    body = {tuple(row[:2]): row[2] for row in rows if len(row) == 3}
+    assert body == {
+        ("Área", "Modalidad"): "Atenciones",
+        ("Jurídica", "Presencial"): "*",
+        ("Psicológica", "Por teléfono"): "*",
+        ("Total", ""): "*",
+    }
