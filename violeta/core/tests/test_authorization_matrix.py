@@ -535,6 +535,11 @@ RULES = {
     "dataimport:detail": {**page(IMPORTERS), "kwargs": import_kwargs},
     "dataimport:progress": {**page(IMPORTERS), "kwargs": import_kwargs},
     "dataimport:report": {**page(IMPORTERS, ok=(302,)), "kwargs": import_kwargs},  # re-authentication first
+    # Statistics downloads: figures for coordinators and the director; BANAVIM (case-level) for the director.
+    # An empty POST is a form with errors (400); the download itself is tested in reports/tests.
+    "reports:exports": page({"coordinator", "director"}),
+    "reports:export_download": page({"coordinator", "director"}, method="post", ok=(400,)),
+    "reports:banavim_download": page({"director"}, method="post", ok=(400,)),
 }
 
 
