@@ -2,7 +2,7 @@
 
 Every figure that leaves Violeta (the exports, the council report, public figures) goes through ``protect``:
 
-1. **Primary suppression**: a count cell from 1 to ``threshold - 1`` (``settings.REPORTS_SUPPRESSION_THRESHOLD``,
+1. **Primary suppression**: a count cell from 1 to ``threshold - 1`` (``REPORTS_SUPPRESSION_THRESHOLD``, ``reports/conf.py``,
    5 by default) is not published. Zero is published (nobody to protect); so are totals at or above the
    threshold.
 2. **Secondary suppression**: the published totals are equations (a column's cells add up to its total; with
@@ -26,9 +26,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from violeta.reports import conf
 from violeta.reports.indicators.base import Kind, Table
 
 HIDDEN_MARK = "*"  # how a hidden cell reads; ``note()`` explains it under the table
@@ -42,7 +42,7 @@ def note(limit: int | None = None) -> str:
 
 
 def threshold() -> int:
-    return int(getattr(settings, "REPORTS_SUPPRESSION_THRESHOLD", 5))
+    return int(conf.get("REPORTS_SUPPRESSION_THRESHOLD"))
 
 
 @dataclass
