@@ -156,7 +156,8 @@ class ApiErrorMiddleware:
 
 
 class SecurityHeadersMiddleware:
-    """Content-Security-Policy with no third-party origin, and no caching of pages that show personal data."""
+    """Content-Security-Policy with no third-party origin (but the map tiles an institute configures, images
+    only), and no caching of pages that show personal data."""
 
     csp = (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -165,6 +166,11 @@ class SecurityHeadersMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        # A configured map's tiles (settings.CSP_IMG_ORIGINS) are the one exception, for images only.
+        extra = " ".join(getattr(settings, "CSP_IMG_ORIGINS", ()))
+        self.csp = (
+            self.csp.replace("img-src 'self' data:;", f"img-src 'self' data: {extra};") if extra else self.csp
+        )
 
     def __call__(self, request):
         response = _clear_site_data(request, self.get_response(request))

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from violeta.reports import views_council
+from violeta.reports import views, views_council
 
 app_name = "reports"
 
 urlpatterns: list = [
     path("informe-cabildo/", views_council.council, name="council"),
     path("informe-cabildo/narrativa/", views_council.council_narrative, name="council_narrative"),
+    path("", views.dashboard, name="dashboard"),
+    path("colonias.geojson", views.colonias_shapes, name="colonias"),
 ]

@@ -81,6 +81,7 @@ CARD_OFFICE = {"card_office", "director"}
 PRIVACY_OFFICERS = {"coordinator", "director"}
 # An import of earlier records: who uploaded it (the coordinator persona, in the matrix) and the director.
 IMPORTERS = {"coordinator", "director"}
+STATISTICS = {"coordinator", "director"}
 PROGRAM_STAFF = {"trainer", "coordinator", "director"}
 # The staff of the areas (programs' visits: who gives a consultation at a company), and with program staff, who
 # reaches the visits.
@@ -535,6 +536,9 @@ RULES = {
     "dataimport:detail": {**page(IMPORTERS), "kwargs": import_kwargs},
     "dataimport:progress": {**page(IMPORTERS), "kwargs": import_kwargs},
     "dataimport:report": {**page(IMPORTERS, ok=(302,)), "kwargs": import_kwargs},  # re-authentication first
+    # statistics (issue 18): the dashboard (aggregates only) and its map's colonias (geography, no figure)
+    "reports:dashboard": page(STATISTICS),
+    "reports:colonias": page(STATISTICS),
 }
 
 
