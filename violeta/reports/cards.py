@@ -149,9 +149,9 @@ def chart_data(table: Table) -> tuple[dict | None, str]:
     """The chart's data (``labels`` and ``datasets``) and a note when it shows only part of the table.
 
     The plotted columns are the value columns of the first one's kind (counts are not drawn beside
-    percentages). One label column: a category per row, a series per plotted column. Two label columns and one
-    value (area × modality): a category per first label, a series per second label. No label column: a
-    category per value column."""
+    percentages). A ``stacked`` chart of two label columns and one value (area × modality): a category per
+    first label, a series (stacked) per second label. Otherwise a category per row, its labels joined
+    (colonia · postal code), and a series per plotted column. No label column: a category per value column."""
     if table.chart not in CHARTS or not table.rows or not table.value_columns:
         return None, ""
     kind = table.value_columns[0].kind
@@ -164,7 +164,7 @@ def chart_data(table: Table) -> tuple[dict | None, str]:
             {"label": table.title, "data": [_number(row[index[c.key]]) for c in plotted]}
             for row in table.rows
         ]
-    elif len(label_at) == 2 and len(plotted) == 1:
+    elif len(label_at) == 2 and len(plotted) == 1 and table.chart == "stacked":
         categories, series, cells = [], [], {}
         for row in table.rows:
             first, second = str(row[label_at[0]]), str(row[label_at[1]])
@@ -189,9 +189,12 @@ def chart_data(table: Table) -> tuple[dict | None, str]:
     pie = table.chart == "pie"
     if pie:
         datasets = datasets[:1]
+    stacked = table.chart == "stacked"
     return {
         "type": {"pie": "pie", "line": "line"}.get(table.chart, "bar"),
-        "stacked": table.chart == "stacked" and len(datasets) > 1,
+        "stacked": stacked and len(datasets) > 1,
+        # the series need naming when there are several, or when they are the second label (modality)
+        "legend": pie or len(datasets) > 1 or (stacked and len(label_at) == 2),
         "horizontal": not pie and table.chart != "line" and len(categories) > HORIZONTAL_FROM,
         "percent": kind == Kind.PERCENT,
         "title": table.title,

@@ -54,7 +54,7 @@
       animation: false,
       indexAxis: spec.horizontal ? "y" : "x",
       plugins: {
-        legend: { display: pie || datasets.length > 1, position: "bottom" },
+        legend: { display: spec.legend, position: "bottom" },
         tooltip: {
           callbacks: {
             label: function (context) {
