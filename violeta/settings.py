@@ -10,7 +10,6 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -433,7 +432,9 @@ def env_float(name: str, default: float) -> float:
 # Statistics (violeta/reports, docs/reports.md): a count from 1 to this minus one never leaves the system in an
 # export, the council report or a public figure (primary suppression; secondary suppression protects it).
 REPORTS_SUPPRESSION_THRESHOLD = int(os.environ.get("REPORTS_SUPPRESSION_THRESHOLD", "5"))
-
+REPORTS_COLONIAS_GEOJSON = os.environ.get("REPORTS_COLONIAS_GEOJSON", "")  # map: docs/dashboard.md
+REPORTS_MAP_TILES_URL = os.environ.get("REPORTS_MAP_TILES_URL", "")  # its origin joins the CSP's img-src
+REPORTS_MAP_ATTRIBUTION = os.environ.get("REPORTS_MAP_ATTRIBUTION", "")  # the credit the tiles ask for
 
 # The outbox's sender process (manage.py messaging_sender; docs/deployment.md). Every timing from the environment.
 MESSAGING = {
@@ -501,30 +502,6 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "violeta@localhost")
 # Seconds an SMTP server may take to answer: the outbox's alarms and the escalation e-mail from the console's poll
 # and the sender, which must not hang on a mail server that does not answer (Django's default waits forever).
 EMAIL_TIMEOUT = env_float("EMAIL_TIMEOUT", 10)
-
-# --- Statistics dashboard: the map of colonias (violeta/reports/colonias.py, docs/dashboard.md) ---------------
-# A GeoJSON FeatureCollection of the municipality's colonias (properties "codigo_postal" and "asentamiento", as
-# SEPOMEX names them). Empty: the figure by colonia is a table and a bar chart, without a map.
-REPORTS_COLONIAS_GEOJSON = os.environ.get("REPORTS_COLONIAS_GEOJSON", "")
-# The map tiles under the colonias ("https://tile.openstreetmap.org/{z}/{x}/{y}.png"), and the credit their
-# provider requires. Empty: no tiles (an intranet without internet); the colonias are drawn on a blank map.
-REPORTS_MAP_TILES_URL = os.environ.get("REPORTS_MAP_TILES_URL", "")
-REPORTS_MAP_ATTRIBUTION = os.environ.get("REPORTS_MAP_ATTRIBUTION", "")
-
-
-def _csp_origin(url_template: str) -> str:
-    """The origin a URL template loads from, as the Content-Security-Policy writes it ("{s}." any subdomain)."""
-    parts = urlsplit(url_template)
-    if parts.scheme not in ("https", "http") or not parts.netloc:
-        raise ImproperlyConfigured(f"not an http(s) address: {url_template!r}")
-    host = parts.netloc.replace("{s}", "*")
-    if "{" in host:
-        raise ImproperlyConfigured(f"only {{s}} may vary in the host of {url_template!r}")
-    return f"{parts.scheme}://{host}"
-
-
-# Origins besides Violeta's own that pages may load images from (core.middleware.SecurityHeadersMiddleware).
-CSP_IMG_ORIGINS = [_csp_origin(REPORTS_MAP_TILES_URL)] if REPORTS_MAP_TILES_URL else []
 
 # --- Security ----------------------------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

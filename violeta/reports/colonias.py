@@ -14,7 +14,7 @@ that cannot be read, means no map: the page shows the table and the chart and no
 ``settings.REPORTS_MAP_TILES_URL`` is the template of the tiles under the shapes (for example
 ``https://tile.openstreetmap.org/{z}/{x}/{y}.png``); empty, the shapes are drawn on a blank background, which
 suits an intranet without internet. Its origin is added to the Content-Security-Policy's ``img-src``
-(``settings.CSP_IMG_ORIGINS``). ``REPORTS_MAP_ATTRIBUTION`` is the credit the tiles' provider requires.
+(``core.middleware.SecurityHeadersMiddleware``). ``REPORTS_MAP_ATTRIBUTION`` is the credit the tiles' provider requires.
 """
 
 from __future__ import annotations

@@ -6,9 +6,9 @@ import json
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from violeta.core.middleware import csp_origin
 from violeta.reports.colonias import key
 from violeta.reports.tests.test_dashboard import NOVEMBER, URL, town  # noqa: F401  (the fixture)
-from violeta.settings import _csp_origin
 
 SQUARE = {
     "type": "Polygon",
@@ -101,20 +101,19 @@ def test_with_a_geojson_the_map_counts_the_women_of_each_colonia(client, directo
 @pytest.mark.django_db
 def test_configured_tiles_are_allowed_by_the_csp_for_images_only(client, director, settings):
     assert (
-        _csp_origin("https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png")
-        == "https://*.tile.openstreetmap.org"
+        csp_origin("https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png") == "https://*.tile.openstreetmap.org"
     )
     assert (
-        _csp_origin("https://mapas.chihuahua.gob.mx/teselas/{z}/{x}/{y}.png")
+        csp_origin("https://mapas.chihuahua.gob.mx/teselas/{z}/{x}/{y}.png")
         == "https://mapas.chihuahua.gob.mx"
     )
     for bad in ("javascript:alert(1)", "/teselas/{z}/{x}/{y}.png", "https://{a}.example.org/{z}.png"):
         with pytest.raises(ImproperlyConfigured):
-            _csp_origin(bad)
+            csp_origin(bad)
 
     client.force_login(director)
     assert "img-src 'self' data:;" in client.get(URL)["Content-Security-Policy"]
-    settings.CSP_IMG_ORIGINS = ["https://*.tile.openstreetmap.org"]
+    settings.REPORTS_MAP_TILES_URL = "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png"
     client.handler.load_middleware()  # the policy is built when the middleware is
     csp = client.get(URL)["Content-Security-Policy"]
     assert "img-src 'self' data: https://*.tile.openstreetmap.org;" in csp
