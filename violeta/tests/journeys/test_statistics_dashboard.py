@@ -47,7 +47,7 @@ def canvases_drawn(page) -> list[bool]:
 
 
 def test_the_director_sees_every_figure_and_filters_by_colonia_and_age_group(
-    page, live_server, shots, director, lawyer, settings, tmp_path
+    page, phone_page, live_server, shots, director, lawyer, settings, tmp_path
 ):
     first, _last = last_full_month()
     with database_turn():
@@ -129,3 +129,10 @@ def test_the_director_sees_every_figure_and_filters_by_colonia_and_age_group(
     expect(page.get_by_label("Grupo de edad")).to_have_value("18-29")
     assert all(canvases_drawn(page))
     assert not problems, problems
+
+    # --- On her phone the same page fits the screen: the tables scroll in their boxes, the charts shrink -----
+    sign_in(phone_page, live_server, director)
+    phone_page.goto(address)
+    expect(phone_page.locator("#figure-women_by_neighborhood table")).to_be_attached()
+    expect(phone_page.locator("canvas[data-chart]").first).to_be_visible()
+    assert horizontal_overflow(phone_page) == 0
