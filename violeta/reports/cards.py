@@ -149,7 +149,7 @@ def chart_data(table: Table) -> tuple[dict | None, str]:
     """The chart's data (``labels`` and ``datasets``) and a note when it shows only part of the table.
 
     The plotted columns are the value columns of the first one's kind (counts are not drawn beside
-    percentages). A ``stacked`` chart of two label columns and one value (area × modality): a category per
+    percentages; a stacked chart leaves out a column that adds up others). A ``stacked`` chart of two label columns and one value (area × modality): a category per
     first label, a series (stacked) per second label. Otherwise a category per row, its labels joined
     (colonia · postal code), and a series per plotted column. No label column: a category per value column."""
     if table.chart not in CHARTS or not table.rows or not table.value_columns:
@@ -157,6 +157,10 @@ def chart_data(table: Table) -> tuple[dict | None, str]:
     kind = table.value_columns[0].kind
     index = {column.key: i for i, column in enumerate(table.columns)}
     plotted = [c for c in table.value_columns if c.kind == kind]
+    if table.chart == "stacked":
+        # Stacked, the parts make up the whole: a column that adds up others (``sum_of``) would count twice.
+        keys = {c.key for c in plotted}
+        plotted = [c for c in plotted if not (c.sum_of and set(c.sum_of) <= keys)] or plotted
     label_at = [index[c.key] for c in table.label_columns]
     if not label_at:
         categories = [c.label for c in plotted]

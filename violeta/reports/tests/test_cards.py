@@ -122,3 +122,19 @@ def test_many_categories_lie_down_and_the_chart_shows_the_first_ones_saying_so()
 def test_no_chart_when_the_table_asks_for_none_or_is_empty():
     assert chart_data(table([LABEL, COUNT], [["A", 1]], chart="none")) == (None, "")
     assert chart_data(table([LABEL, COUNT], [])) == (None, "")
+
+
+def test_a_stacked_chart_stacks_the_parts_and_leaves_out_the_column_that_is_their_sum():
+    calls = Column("calls", "Llamadas", sum_of=("within", "outside"))
+    parts = [Column("within", "En horario"), Column("outside", "Fuera del horario")]
+    one = table([LABEL, calls, *parts], [["09:00", 6, 6, 0], ["20:00", 2, 0, 2]], chart="stacked")
+    chart, _note = chart_data(one)
+    assert [d["label"] for d in chart["datasets"]] == ["En horario", "Fuera del horario"]
+    assert chart["stacked"] is True
+    # side by side (not stacked) the whole is drawn beside its parts
+    one.chart = "bar"
+    assert [d["label"] for d in chart_data(one)[0]["datasets"]] == [
+        "Llamadas",
+        "En horario",
+        "Fuera del horario",
+    ]

@@ -110,9 +110,10 @@ def test_the_director_sees_every_figure_and_filters_by_colonia_and_age_group(
     assert horizontal_overflow(page) == 0
 
     # --- She filters by colonia and age group: the figures change in place, the address does not -------------
-    page.get_by_label("Colonia", exact=True).select_option(label="Centro Prueba (31000)")
-    page.get_by_label("Grupo de edad").select_option(label="18 a 29")
-    page.get_by_role("button", name="Ver las cifras").click()
+    filters = page.locator("#dashboard-filters")
+    filters.get_by_label("Colonia", exact=True).select_option(label="Centro Prueba (31000)")
+    filters.get_by_label("Grupo de edad", exact=True).select_option(label="18 a 29")
+    filters.get_by_role("button", name="Ver las cifras").click()
     expect(by_colonia.get_by_role("row", name=re.compile(r"Centro Prueba 31000 1"))).to_be_visible()
     expect(by_colonia.get_by_role("row", name=re.compile(r"Total"))).to_have_count(0)
     expect(
@@ -126,7 +127,9 @@ def test_the_director_sees_every_figure_and_filters_by_colonia_and_age_group(
     # --- A reload shows the same figures (the filters are kept in her session) --------------------------------
     page.reload()
     expect(by_colonia.get_by_role("row", name=re.compile(r"Centro Prueba 31000 1"))).to_be_visible()
-    expect(page.get_by_label("Grupo de edad")).to_have_value("18-29")
+    expect(page.locator("#dashboard-filters").get_by_label("Grupo de edad", exact=True)).to_have_value(
+        "18-29"
+    )
     assert all(canvases_drawn(page))
     assert not problems, problems
 
