@@ -65,6 +65,11 @@ class Card:
         return str(self.indicator.description)
 
     @property
+    def wide(self) -> bool:
+        """A table of many columns takes the larger share of the card, its chart the smaller."""
+        return len(self.table.columns) > 3
+
+    @property
     def chart_id(self) -> str:
         return f"chart-{self.slug}"
 
