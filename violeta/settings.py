@@ -432,9 +432,6 @@ def env_float(name: str, default: float) -> float:
 # Statistics (violeta/reports, docs/reports.md): a count from 1 to this minus one never leaves the system in an
 # export, the council report or a public figure (primary suppression; secondary suppression protects it).
 REPORTS_SUPPRESSION_THRESHOLD = int(os.environ.get("REPORTS_SUPPRESSION_THRESHOLD", "5"))
-REPORTS_COLONIAS_GEOJSON = os.environ.get("REPORTS_COLONIAS_GEOJSON", "")  # map: docs/dashboard.md
-REPORTS_MAP_TILES_URL = os.environ.get("REPORTS_MAP_TILES_URL", "")  # its origin joins the CSP's img-src
-REPORTS_MAP_ATTRIBUTION = os.environ.get("REPORTS_MAP_ATTRIBUTION", "")  # the credit the tiles ask for
 
 # The outbox's sender process (manage.py messaging_sender; docs/deployment.md). Every timing from the environment.
 MESSAGING = {

@@ -1,5 +1,6 @@
 import functools
 import ipaddress
+import os
 import re
 import time
 import uuid
@@ -180,7 +181,8 @@ class SecurityHeadersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         # The one exception, for images only: the tiles of the statistics dashboard's map, when configured.
-        tiles = getattr(settings, "REPORTS_MAP_TILES_URL", "")
+        # (from the environment; a setting of the same name overrides it, as reports.colonias.setting reads it)
+        tiles = getattr(settings, "REPORTS_MAP_TILES_URL", os.environ.get("REPORTS_MAP_TILES_URL", ""))
         if tiles:
             self.csp = self.csp.replace("img-src 'self' data:;", f"img-src 'self' data: {csp_origin(tiles)};")
 

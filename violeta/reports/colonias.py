@@ -1,6 +1,9 @@
 """The map of the figure by colonia: the institute's own GeoJSON of its colonias, when it supplies one.
 
-``settings.REPORTS_COLONIAS_GEOJSON`` is the path of a GeoJSON ``FeatureCollection`` whose features are the
+The three settings come from the environment (settings.py is at its length limit), and a Django setting of the
+same name overrides them (tests): ``setting(name)``.
+
+``REPORTS_COLONIAS_GEOJSON`` is the path of a GeoJSON ``FeatureCollection`` whose features are the
 colonias' shapes (polygons or multipolygons, longitude/latitude in WGS 84). Each feature is matched to the
 colonias Violeta knows (``people.Neighborhood``, from SEPOMEX) by two properties named as SEPOMEX names them:
 
@@ -11,7 +14,7 @@ Other properties are dropped: the page receives only the shape, the name and the
 without both properties, or whose geometry is missing, is left out (and counted in the log). No file, or a file
 that cannot be read, means no map: the page shows the table and the chart and nothing fails.
 
-``settings.REPORTS_MAP_TILES_URL`` is the template of the tiles under the shapes (for example
+``REPORTS_MAP_TILES_URL`` is the template of the tiles under the shapes (for example
 ``https://tile.openstreetmap.org/{z}/{x}/{y}.png``); empty, the shapes are drawn on a blank background, which
 suits an intranet without internet. Its origin is added to the Content-Security-Policy's ``img-src``
 (``core.middleware.SecurityHeadersMiddleware``). ``REPORTS_MAP_ATTRIBUTION`` is the credit the tiles' provider requires.
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -44,8 +48,16 @@ def key(postal_code, name) -> str:
     return f"{str(postal_code or '').strip().zfill(5)}|{folded}"
 
 
+def setting(name: str) -> str:
+    """``REPORTS_COLONIAS_GEOJSON``, ``REPORTS_MAP_TILES_URL``, ``REPORTS_MAP_ATTRIBUTION``: a Django setting of
+    that name, else the environment, else empty."""
+    if hasattr(settings, name):
+        return str(getattr(settings, name) or "")
+    return os.environ.get(name, "")
+
+
 def _path() -> Path | None:
-    configured = getattr(settings, "REPORTS_COLONIAS_GEOJSON", "")
+    configured = setting("REPORTS_COLONIAS_GEOJSON")
     return Path(configured) if configured else None
 
 
@@ -119,8 +131,8 @@ def map_for(table: Table) -> dict | None:
             counts[key(postal_code, name)] = counts.get(key(postal_code, name), 0) + women
     return {
         "shapes": reverse("reports:colonias"),
-        "tiles": getattr(settings, "REPORTS_MAP_TILES_URL", ""),
-        "attribution": getattr(settings, "REPORTS_MAP_ATTRIBUTION", ""),
+        "tiles": setting("REPORTS_MAP_TILES_URL"),
+        "attribution": setting("REPORTS_MAP_ATTRIBUTION"),
         "label": table.value_columns[0].label if table.value_columns else "",
         "counts": counts,
     }

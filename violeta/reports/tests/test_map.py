@@ -118,3 +118,14 @@ def test_configured_tiles_are_allowed_by_the_csp_for_images_only(client, directo
     csp = client.get(URL)["Content-Security-Policy"]
     assert "img-src 'self' data: https://*.tile.openstreetmap.org;" in csp
     assert "script-src 'self';" in csp and "connect-src 'self';" in csp
+
+
+@pytest.mark.django_db
+def test_the_map_is_configured_from_the_environment(client, director, town, monkeypatch, tmp_path):  # noqa: F811
+    path = geojson(tmp_path, [feature(codigo_postal="31000", asentamiento="Centro Prueba")])
+    monkeypatch.setenv("REPORTS_COLONIAS_GEOJSON", path)
+    monkeypatch.setenv("REPORTS_MAP_TILES_URL", "https://teselas.example.org/{z}/{x}/{y}.png")
+    client.force_login(director)
+    response = client.post(URL, NOVEMBER, follow=True)
+    assert map_data(response.content.decode())["tiles"] == "https://teselas.example.org/{z}/{x}/{y}.png"
+    assert "img-src 'self' data: https://teselas.example.org;" in response["Content-Security-Policy"]
