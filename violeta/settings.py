@@ -433,6 +433,7 @@ def env_float(name: str, default: float) -> float:
 # export, the council report or a public figure (primary suppression; secondary suppression protects it).
 REPORTS_SUPPRESSION_THRESHOLD = int(os.environ.get("REPORTS_SUPPRESSION_THRESHOLD", "5"))
 
+
 # The outbox's sender process (manage.py messaging_sender; docs/deployment.md). Every timing from the environment.
 MESSAGING = {
     # A claimed message is held this long; after it, a sweep asks the provider and records or resends it. Must
