@@ -1,6 +1,6 @@
 from django.urls import path
 
-from violeta.reports import views_council, views_exports
+from violeta.reports import views, views_council, views_exports
 
 app_name = "reports"
 
@@ -10,4 +10,6 @@ urlpatterns: list = [
     path("descargas/", views_exports.export_page, name="exports"),
     path("descargas/cifras/", views_exports.export_download, name="export_download"),
     path("descargas/banavim/", views_exports.banavim_download, name="banavim_download"),
+    path("", views.dashboard, name="dashboard"),
+    path("colonias.geojson", views.colonias_shapes, name="colonias"),
 ]

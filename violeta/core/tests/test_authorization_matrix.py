@@ -81,6 +81,7 @@ CARD_OFFICE = {"card_office", "director"}
 PRIVACY_OFFICERS = {"coordinator", "director"}
 # An import of earlier records: who uploaded it (the coordinator persona, in the matrix) and the director.
 IMPORTERS = {"coordinator", "director"}
+STATISTICS = {"coordinator", "director"}
 PROGRAM_STAFF = {"trainer", "coordinator", "director"}
 # The staff of the areas (programs' visits: who gives a consultation at a company), and with program staff, who
 # reaches the visits.
@@ -540,6 +541,9 @@ RULES = {
     "reports:exports": page({"coordinator", "director"}),
     "reports:export_download": page({"coordinator", "director"}, method="post", ok=(400,)),
     "reports:banavim_download": page({"director"}, method="post", ok=(400,)),
+    # statistics (issue 18): the dashboard (aggregates only) and its map's colonias (geography, no figure)
+    "reports:dashboard": page(STATISTICS),
+    "reports:colonias": page(STATISTICS),
 }
 
 
