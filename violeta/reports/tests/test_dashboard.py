@@ -266,3 +266,52 @@ def test_the_page_costs_the_indicators_queries_and_a_fixed_few_more(
         client.get(URL)
     with django_assert_max_num_queries(len(indicators) + 10):
         client.post(URL, {**NOVEMBER, "neighborhood": town["centro"].pk}, HTTP_HX_REQUEST="true")
+
+
+class ExportForms(HTMLParser):
+    """Each card's download form: ``{slug: {field: value}}`` (the hidden inputs it posts)."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.forms: dict[str, dict] = {}
+        self.current = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("data-exports"):
+            self.current = self.forms[attrs["data-exports"]] = {"_action": attrs["action"]}
+        elif tag == "input" and self.current is not None and attrs.get("type") == "hidden":
+            self.current[attrs["name"]] = attrs.get("value", "")
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.current = None
+
+
+@pytest.mark.django_db
+def test_each_card_downloads_its_figure_with_the_filters_shown_as_it_leaves_the_institute(
+    client, director, town
+):
+    """The card's XLSX button posts its indicator and the filters on screen (never in the URL); the file counts
+    under the consent rule with small counts withheld, whatever rule the screen shows."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    client.force_login(director)
+    page = client.post(URL, {**NOVEMBER, "neighborhood": town["dale"].pk}, follow=True).content.decode()
+    forms = ExportForms(page).forms
+    assert set(forms) >= set(INDICATORS)
+    posted = forms["women_by_neighborhood"]
+    action = posted.pop("_action")
+    assert "?" not in action
+    assert posted["x-neighborhood"] == str(town["dale"].pk)
+    assert posted["x-start"] == "2026-11-01" and posted["x-end"] == "2026-11-30"
+    response = client.post(action, {**posted, "x-format": "xlsx"})
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(response.content)).worksheets[0]
+    cells = [cell for row in sheet.iter_rows(values_only=True) for cell in row if cell is not None]
+    assert "Dale Prueba" in cells
+    assert 1 not in cells  # Carla alone: one woman, withheld
+    assert AuditEvent.objects.filter(action=Action.EXPORT, actor=director).exists()
