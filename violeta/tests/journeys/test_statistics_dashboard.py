@@ -107,6 +107,9 @@ def test_the_director_sees_every_figure_and_filters_by_colonia_and_age_group(
     # the colonias on the map (no tiles configured: the shapes alone)
     expect(by_colonia.locator(".leaflet-interactive")).to_have_count(2)
     shots(page, "tablero")
+    shots(page, "tablero-inicio", full_page=False)  # what the director sees first (the README's)
+    by_colonia.scroll_into_view_if_needed()
+    shots(page, "tablero-colonias", full_page=False)
     assert horizontal_overflow(page) == 0
 
     # --- She filters by colonia and age group: the figures change in place, the address does not -------------
