@@ -6,6 +6,7 @@ import io
 
 import openpyxl
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from violeta.cases.tests.test_browser import sign_in
@@ -33,6 +34,10 @@ def test_the_director_downloads_figures_and_the_banavim_export(
     assert [c.value for c in sheet[1]] == ["Área", "Modalidad", "Atenciones"]
 
     banavim = page.locator("form", has=page.get_by_role("heading", name="Exportación al BANAVIM"))
+    # The form opens on the last full month; this world's incidents were recorded today.
+    today = timezone.localdate()
+    banavim.get_by_label("Desde").fill(today.replace(day=1).isoformat())
+    banavim.get_by_label("Hasta").fill(today.isoformat())
     banavim.get_by_label("Formato").select_option("csv")
     with page.expect_download() as download:
         banavim.get_by_role("button", name="Descargar la exportación al BANAVIM").click()
