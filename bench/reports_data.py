@@ -501,7 +501,7 @@ class Builder:
     # --- Case files and consultations --------------------------------------------------------------------------
 
     def case_files(self) -> None:
-        from violeta.cases.models import Case, CaseParty, CaseTeamMember, CloseReason
+        from violeta.cases.models import Case, CaseEvent, CaseParty, CaseTeamMember, CloseReason
 
         rng = self.rng
         n = self.n_cases
@@ -520,6 +520,7 @@ class Builder:
         reason = self.copier.sealed(Case, "reason", "Motivo de la atención")
         channels = {"own": 45, "phone": 20, "referred": 20, "company": 5, "mia": 3, "other": 7}
         closes = [c.value for c in CloseReason]
+        events = []
 
         def rows():
             for i, pk in enumerate(self.case_ids):
@@ -550,6 +551,15 @@ class Builder:
                 self.case_closed.append(closed)
                 self.case_team.append(team)
                 self.case_priority.append(priority)
+                # The timeline lines the figures read: opened, closed, reopened (a closing before a reopening).
+                by = team[0]
+                events.append((pk, opened, "opened", by))
+                if status == "reopened" or (closed and rng.random() < 0.1):
+                    earlier = self.moment(opened, closed or NOW)
+                    again = self.moment(earlier, closed or NOW)
+                    events.extend([(pk, earlier, "closed", by), (pk, again, "reopened", by)])
+                if closed:
+                    events.append((pk, closed, "closed", by))
                 yield (
                     pk,
                     f"B{pk:09d}",
@@ -587,6 +597,7 @@ class Builder:
             ],
             rows(),
         )
+        self.copier.copy(CaseEvent, ["case_id", "at", "kind", "actor_id"], iter(events))
         self.copier.copy(
             CaseParty,
             ["case_id", "person_id", "relation", "added_at"],
@@ -1256,6 +1267,9 @@ class Builder:
         n = self.size["card_applications"]
         issued = []
 
+        # Women with a case file who applied: each once (one open application per CURP).
+        applicants = rng.sample(range(len(self.person_ids)), k=min(len(self.person_ids), n // 2 + 1))
+
         def applications():
             for k in range(n):
                 pk = first_app + k
@@ -1264,8 +1278,8 @@ class Builder:
                     rng, {"delivered": 80, "rejected": 8, "received": 6, "missing_documents": 6}, 1
                 )[0]
                 # Half the applicants are women with a case file (the same CURP), half are not.
-                if rng.random() < 0.5:
-                    h = rng.randrange(len(self.person_ids))
+                if rng.random() < 0.5 and applicants:
+                    h = applicants.pop()
                     curp, birth = (
                         f"BNCH{self.first_person + h:010d}MCHR",
                         self.person_birth[h] or date(1985, 5, 5),
@@ -1435,11 +1449,15 @@ class Builder:
             CampaignEvent,
             Certificate,
             Cohort,
+            CohortSession,
+            CompanyVisit,
             Course,
             Enrollment,
+            EnrollmentAttendance,
             EventReach,
             Organization,
             Program,
+            QuestionnaireResponse,
             Topic,
             Training,
             TrainingSession,
@@ -1468,8 +1486,12 @@ class Builder:
         statuses = {"completed": 55, "not_completed": 15, "withdrawn": 10, "enrolled": 15, "waiting": 5}
         outcomes = ["employed", "own_business", "studies", "other", ""]
 
+        first_enrollment = next_id(Enrollment)
+        seated = []
+
         def enrollments():
             seen = set()
+            pk = first_enrollment
             for _k in range(self.size["enrollments"]):
                 cohort = rng.choice(cohorts)
                 h = rng.randrange(len(self.person_ids))
@@ -1478,10 +1500,14 @@ class Builder:
                     continue
                 seen.add((cohort.pk, person))
                 status = _weighted(rng, statuses, 1)[0]
+                pk += 1
+                if status in ("completed", "not_completed", "enrolled"):
+                    seated.append((pk - 1, cohort.pk, status))
                 at = datetime.combine(cohort.starts_on, datetime.min.time(), UTC) - timedelta(
                     days=rng.randint(1, 30)
                 )
                 yield (
+                    pk - 1,
                     cohort.pk,
                     person,
                     status,
@@ -1495,6 +1521,7 @@ class Builder:
         self.copier.copy(
             Enrollment,
             [
+                "id",
                 "cohort_id",
                 "person_id",
                 "status",
@@ -1506,6 +1533,31 @@ class Builder:
             ],
             enrollments(),
         )
+        # Eight classes a group, weekly; the seated women were present at 80 % of them (the completed at more).
+        first_class = next_id(CohortSession)
+        classes = {}
+
+        def class_rows():
+            pk = first_class
+            for cohort in cohorts:
+                classes[cohort.pk] = []
+                for week in range(8):
+                    start = self.day_time(cohort.starts_on + timedelta(days=7 * week))
+                    classes[cohort.pk].append(pk)
+                    yield (pk, cohort.pk, start, start + timedelta(hours=3))
+                    pk += 1
+
+        self.copier.copy(CohortSession, ["id", "cohort_id", "starts_at", "ends_at"], class_rows())
+
+        def presence():
+            for enrollment, cohort, status in seated:
+                rate = {"completed": 0.95, "not_completed": 0.4, "enrolled": 0.8}[status]
+                for session in classes[cohort]:
+                    yield (session, enrollment, rng.random() < rate, rng.choice(self.trainers))
+
+        self.copier.copy(
+            EnrollmentAttendance, ["session_id", "enrollment_id", "present", "recorded_by_id"], presence()
+        )
         organizations = Organization.objects.bulk_create(
             Organization(
                 name=f"Organización {k}",
@@ -1513,6 +1565,17 @@ class Builder:
                 created_by_id=creator,
             )
             for k in range(100)
+        )
+        CompanyVisit.objects.bulk_create(
+            CompanyVisit(
+                organization=rng.choice(organizations),
+                visited_on=self.opening_day(),
+                offered_talk=True,
+                offered_legal=rng.random() < 0.5,
+                women_reached=rng.randint(5, 80),
+                created_by_id=creator,
+            )
+            for _k in range(max(10, self.n_cases // 600))
         )
         topics = list(Topic.objects.values_list("pk", flat=True)) or [
             Topic.objects.create(code=f"tema-{k}", name=f"Tema {k}").pk for k in range(6)
@@ -1573,6 +1636,20 @@ class Builder:
             Certificate,
             ["attendee_id", "folio", "hours", "completed_on", "issued_by_id", "verify_token_hash"],
             iter(certificates),
+        )
+        # Questionnaires before and after, for 40 % of the attendees (some answered only the first).
+        answers = []
+        for k in range(self.size["attendees"]):
+            if rng.random() < 0.4:
+                before = rng.randint(2, 8)
+                answers.append((first_attendee + k, "pre", before, 10, rng.choice(self.trainers)))
+                if rng.random() < 0.85:
+                    after = min(10, before + rng.randint(0, 4))
+                    answers.append((first_attendee + k, "post", after, 10, rng.choice(self.trainers)))
+        self.copier.copy(
+            QuestionnaireResponse,
+            ["attendee_id", "phase", "score", "out_of", "recorded_by_id"],
+            iter(answers),
         )
         campaigns = Campaign.objects.bulk_create(
             Campaign(
