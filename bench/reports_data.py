@@ -535,7 +535,7 @@ class Builder:
                 opened = self.day_time(day)
                 age = (LAST_DAY - day).days
                 closed = None
-                if rng.random() < (0.75 if age > 365 else 0.3 * age / 365):
+                if rng.random() < (0.95 if age > 365 else 0.6 * age / 365):
                     closed = min(opened + timedelta(days=rng.expovariate(1 / 120)), NOW)
                 status = "closed" if closed else rng.choice(["open", "open", "follow_up", "reopened"])
                 priority = rng.random() < 0.07
