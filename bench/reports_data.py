@@ -616,7 +616,8 @@ class Builder:
 
     def consultations(self) -> None:
         """Every case file but 3 % has a first consultation within a month of opening (60 % the same day); the
-        remaining consultations fall on random case files, between opening and closing (or today)."""
+        remaining consultations fall on random case files, after the opening (exponentially, a mean of 90 days)
+        and before the closing (or today)."""
         from violeta.cases.models import Consultation
 
         rng = self.rng
@@ -634,8 +635,11 @@ class Builder:
                 if is_first:
                     at = opened + (timedelta(0) if rng.random() < 0.6 else timedelta(days=rng.randint(1, 30)))
                     at = min(at, NOW)
-                else:
-                    at = self.moment(opened, self.case_closed[i] or NOW)
+                else:  # follow-ups thin out after the opening (a mean of 90 days), within the case's life
+                    end = self.case_closed[i] or NOW
+                    at = opened + timedelta(days=rng.expovariate(1 / 90))
+                    if at > end:
+                        at = self.moment(opened, end)
                 user = rng.choice(self.case_team[i])
                 yield (
                     self.first_case + i,
