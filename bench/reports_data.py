@@ -617,29 +617,32 @@ class Builder:
     def consultations(self) -> None:
         """Every case file but 3 % has a first consultation within a month of opening (60 % the same day); the
         remaining consultations fall on random case files, after the opening (exponentially, a mean of 90 days)
-        and before the closing (or today)."""
+        and before the closing (or today): a month's volume grows with the institute, not piled on the last."""
         from violeta.cases.models import Consultation
 
         rng = self.rng
         n = self.n_cases
         with_first = [i for i in range(n) if rng.random() < 0.97]
-        extra = rng.choices(range(n), k=max(0, self.n_consultations - len(with_first)))
+        # Follow-ups thin out after the opening (a mean of 90 days). One that would fall after the closing, or
+        # after today (a recent case's future), goes to another case file: the total stays as asked.
+        extra = []
+        while len(extra) < self.n_consultations - len(with_first):
+            i = rng.randrange(n)
+            at = self.case_opened[i] + timedelta(days=rng.expovariate(1 / 90))
+            if at <= (self.case_closed[i] or NOW):
+                extra.append((i, at))
+        extra.sort()
         user_area = {u: a for a, users in self.area_staff.items() for u in users}
         modalities = {"in_person": 70, "phone": 18, "video": 7, "company": 5}
         summary = self.copier.sealed(Consultation, "summary", "Resumen de la consulta")
         self.consulted = with_first
 
         def rows():
-            for i, is_first in [(i, True) for i in with_first] + [(i, False) for i in sorted(extra)]:
+            for i, at in [(i, None) for i in with_first] + extra:
                 opened = self.case_opened[i]
-                if is_first:
+                if at is None:  # her first consultation
                     at = opened + (timedelta(0) if rng.random() < 0.6 else timedelta(days=rng.randint(1, 30)))
                     at = min(at, NOW)
-                else:  # follow-ups thin out after the opening (a mean of 90 days), within the case's life
-                    end = self.case_closed[i] or NOW
-                    at = opened + timedelta(days=rng.expovariate(1 / 90))
-                    if at > end:
-                        at = self.moment(opened, end)
                 user = rng.choice(self.case_team[i])
                 yield (
                     self.first_case + i,
