@@ -120,6 +120,9 @@ def main() -> None:
     parser.add_argument("--only", action="append", help="an indicator's slug (repeatable); default: all")
     parser.add_argument("--combo", action="append", help="a combination's label prefix (repeatable)")
     parser.add_argument("--explain", action="store_true", help="print the plans of the figures over target")
+    parser.add_argument(
+        "--markdown", action="store_true", help="end with a table (one row per indicator) for bench/README.md"
+    )
     args = parser.parse_args()
 
     built = ensure(args.db)
@@ -135,6 +138,7 @@ def main() -> None:
     print(header)
     print("-" * len(header))
     worst_p95, worst_ratio, misses = 0.0, 0.0, []
+    cells: dict[str, list[str]] = {}
     began = time.perf_counter()
     for indicator in chosen:
         for label, filters, rule in measured:
@@ -145,6 +149,7 @@ def main() -> None:
 
                 connection.close()  # a failed statement leaves the transaction aborted
                 print(f"{indicator.slug[:28]:<28} {label:<24} failed: {exc!r}"[:200], flush=True)
+                cells.setdefault(indicator.slug, []).append("failed")
                 misses.append((indicator.slug, label))
                 continue
             p50, p95 = percentile(selector_ms, 50), percentile(selector_ms, 95)
@@ -158,6 +163,8 @@ def main() -> None:
                 flush=True,
             )
             worst_p95, worst_ratio = max(worst_p95, p95), max(worst_ratio, ratio)
+            cell = f"{p95:,.0f} / {s95:,.0f}"
+            cells.setdefault(indicator.slug, []).append(f"**{cell}**" if over else cell)
             if over:
                 misses.append((indicator.slug, label))
                 if args.explain:
@@ -170,6 +177,11 @@ def main() -> None:
     for slug, label in misses:
         print(f"  over target: {slug} / {label}")
     print(f"after: {_uptime()}")
+    if args.markdown:
+        print("\n| indicator | " + " | ".join(label for label, _f, _r in measured) + " |")
+        print("|---|" + "---|" * len(measured))
+        for slug, row in cells.items():
+            print(f"| `{slug}` | " + " | ".join(row) + " |")
 
 
 if __name__ == "__main__":
