@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "violeta.programs",
     "violeta.privacy",
     "violeta.reports",
+    "violeta.dataimport",
     "violeta.demo",  # the top layer: loads every app's demo data (manage.py demo_data)
 ]
 
@@ -344,6 +345,7 @@ MEDIA_ROOT = Path(os.environ.get("VIOLETA_MEDIA_ROOT", VAR_DIR / "media"))
 # Uploaded case documents: a private folder outside MEDIA and STATIC, served only by documents:download.
 DOCUMENTS_ROOT = Path(os.environ.get("VIOLETA_DOCUMENTS_ROOT", VAR_DIR / "documents"))
 DOCUMENTS_MAX_BYTES = int(os.environ.get("DOCUMENTS_MAX_BYTES", str(10 * 1024 * 1024)))
+DATAIMPORT_ROOT = Path(os.environ.get("VIOLETA_DATAIMPORT_ROOT", VAR_DIR / "private" / "imports"))
 
 # --- Cache: shared by every process (rate limits must hold across gunicorn workers) -----------------------
 # Redis when REDIS_URL (or CACHE_URL) is set; otherwise a table in the main database, created by a migration of
@@ -425,6 +427,11 @@ TWILIO_API_BASE = os.environ.get("TWILIO_API_BASE", "https://api.twilio.com")
 
 def env_float(name: str, default: float) -> float:
     return float(os.environ.get(name, default))
+
+
+# Statistics (violeta/reports, docs/reports.md): a count from 1 to this minus one never leaves the system in an
+# export, the council report or a public figure (primary suppression; secondary suppression protects it).
+REPORTS_SUPPRESSION_THRESHOLD = int(os.environ.get("REPORTS_SUPPRESSION_THRESHOLD", "5"))
 
 
 # The outbox's sender process (manage.py messaging_sender; docs/deployment.md). Every timing from the environment.

@@ -37,6 +37,7 @@ urlpatterns = [
     path("privacidad/", include("violeta.privacy.urls")),
     path("programas/", include("violeta.programs.urls")),
     path("estadisticas/", include("violeta.reports.urls")),
+    path("importar/", include("violeta.dataimport.urls")),
     path("api/v1/", api.urls),
     path(
         "favicon.ico",

@@ -14,6 +14,7 @@ without a case (registered for a course or the card) are registered here too, at
 Leaves in the registry ``cases.clock``, which the area apps loaded later use for their own steps.
 """
 
+import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -346,6 +347,11 @@ class _CaseFiles:
             "arrival_detail": detail,
             "reason": rng.choice(REASONS[topic]),
             "team": tuple(team_members),
+            # Most agree to the statistical use of their data; some refuse, some were not asked. Drawn apart from
+            # ``rng`` so the rest of the demo stays the same.
+            "statistics_consent": random.Random(opened_at.isoformat()).choices(  # noqa: S311
+                (True, False, None), weights=(75, 10, 15)
+            )[0],
         }
         if woman is None:
             kwargs["person_data"], kwargs["safe_contact"] = data

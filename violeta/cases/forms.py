@@ -57,6 +57,19 @@ class IntakeCaseForm(BootstrapFormMixin, forms.Form):
             "required": _("The case file cannot be opened unless the privacy notice is accepted.")
         },
     )
+    # Issue 18: figures that leave the institute count only women who agreed. Unanswered records nothing.
+    statistics_consent = forms.TypedChoiceField(
+        label=_("Does she agree that her data, without her name, count in the institute's statistics?"),
+        choices=[("yes", _("Yes, she agrees")), ("no", _("No, she does not agree"))],
+        coerce=lambda answer: answer == "yes",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Figures for the municipal council and the national data bank (BANAVIM) count only women who agree. "
+            "She may change her mind at any time."
+        ),
+    )
     # The notice the form showed (its hash): the intake records that very text, and refuses a stale one.
     privacy_notice_sha256 = forms.CharField(
         required=True,

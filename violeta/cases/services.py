@@ -30,8 +30,8 @@ from violeta.cases.models import (
 )
 from violeta.cases.permissions import can_manage_team
 from violeta.notifications.services import notify
-from violeta.people.models import Person
-from violeta.people.services import person_create, privacy_notice_accept, privacy_notice_check
+from violeta.people.models import ConsentPurpose, Person
+from violeta.people.services import consent_record, person_create, privacy_notice_accept, privacy_notice_check
 
 BREAK_GLASS_HOURS = 4
 
@@ -215,6 +215,7 @@ def intake_register(
     team: tuple = (),
     source: str = intake.FRONT_DESK,
     origin=None,
+    statistics_consent: bool | None = None,
 ) -> Case:
     """The first interview (primera entrevista): registers her (or uses the existing record) and opens the case.
 
@@ -223,7 +224,8 @@ def intake_register(
     with its text. The one way to open a case from any source: at the front desk (``source=FRONT_DESK``, no
     origin), or from ``origin`` of a registered ``source`` (``"call"``: a logged phone call, ``"inbound_referral"``:
     a partner's referral; see ``cases.intake``), which is linked back to the new case. Everything happens in one
-    transaction, the link back included: if any part fails, nothing is saved.
+    transaction, the link back included: if any part fails, nothing is saved. ``statistics_consent`` is her answer
+    to the statistical use of her data (``None``: not asked, nothing recorded): a consent granted or refused.
     """
     privacy_notice_check(accepted=privacy_notice_accepted, sha256=privacy_notice_sha256)
     if (person is None) == (person_data is None):
@@ -244,6 +246,14 @@ def intake_register(
     privacy_notice_accept(
         person=person, by=by, accepted=privacy_notice_accepted, sha256=privacy_notice_sha256, case_id=case.pk
     )
+    if statistics_consent is not None:
+        consent_record(
+            person=person,
+            by=by,
+            purpose=ConsentPurpose.STATISTICS,
+            granted=statistics_consent,
+            case_id=case.pk,
+        )
     if link is not None:
         link(origin=origin, case=case, by=by)
     return case

@@ -125,6 +125,7 @@ def intake(request, source: str = "", pk=None):
                     arrival_detail=case_form.cleaned_data["arrival_detail"],
                     reason=case_form.cleaned_data["reason"],
                     team=tuple(case_form.cleaned_data["team"]),
+                    statistics_consent=case_form.cleaned_data["statistics_consent"],
                 )
             except ValidationError as exc:
                 # Not a dead end when she already has an active case: her case, if the desk may see it (and

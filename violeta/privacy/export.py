@@ -96,6 +96,9 @@ EXCLUDED: dict[str, str] = {
     # deleted with her record.
     "people.personnameword": "derived search index of the names in her registration data",
     "people.personnamepair": "derived search index of the names in her registration data (pairs of words)",
+    # Which spreadsheet row of an import became her record: provenance for the import's report. What it points
+    # at (her registration, case file, consultations) is exported in those sections; deleted with her record.
+    "dataimport.importedrecord": "provenance of an import (the row and earlier folio her case file came from)",
 }
 
 # Fields that are not hers to read: hashes of PINs and tokens, unguessable link tokens, internal search keys.

@@ -89,10 +89,11 @@ def _trainings(since, until):
         )
 
 
-def _courses(since, until):
+def _courses(since, until, women: Q):
     present = Q(present=True, session__starts_at__gte=since, session__starts_at__lt=until)
     rows = (
         EnrollmentAttendance.objects.filter(present)
+        .filter(women)
         .values("enrollment_id", "enrollment__person__birth_date", "enrollment__cohort__course__trade")
         .annotate(first_seen=Min("session__starts_at"))
     )
@@ -148,16 +149,24 @@ def _campaigns(start, end):
 
 
 def reach(
-    *, start: date, end: date, group_by: tuple[str, ...] = ("program",), sources: tuple[str, ...] = SOURCES
+    *,
+    start: date,
+    end: date,
+    group_by: tuple[str, ...] = ("program",),
+    sources: tuple[str, ...] = SOURCES,
+    course_women: Q | None = None,
 ) -> list[dict]:
-    """People reached between ``start`` and ``end`` (both included), grouped by ``group_by``, most first."""
+    """People reached between ``start`` and ``end`` (both included), grouped by ``group_by``, most first.
+
+    ``course_women``: which of the courses' women count (a condition on ``EnrollmentAttendance``, e.g. the
+    statistics consent of ``enrollment__person``); all of them when ``None``."""
     unknown = (set(group_by) - set(GROUPS)) | (set(sources) - set(SOURCES))
     if unknown:
         raise ValueError(f"cannot count reach by {sorted(unknown)}")
     since, until = _bounds(start, end)
     readers = {
         "trainings": lambda: _trainings(since, until),
-        "courses": lambda: _courses(since, until),
+        "courses": lambda: _courses(since, until, course_women or Q()),
         "visits": lambda: _visits(start, end),
         "campaigns": lambda: _campaigns(start, end),
     }

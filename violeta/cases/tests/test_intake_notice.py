@@ -99,3 +99,28 @@ def test_the_service_refuses_a_notice_that_is_not_the_current_one(receptionist, 
         )
     assert "aviso de privacidad" in exc.value.messages[0]
     assert Person.objects.count() == 0 and PrivacyNoticeAcceptance.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("answer", "recorded"),
+    [("yes", True), ("no", False), ("", None)],
+)
+def test_the_intake_asks_whether_her_data_may_count_in_statistics_and_records_her_answer(
+    client, receptionist, answer, recorded
+):
+    """Issue 18, item 2: only women who consented are counted in figures that leave the institute, so the
+    intake asks (she may leave it unanswered: then nothing is recorded and she counts in internal figures only)."""
+    client.force_login(receptionist)
+    body = client.get(reverse("cases:intake")).content.decode()
+    assert 'name="c-statistics_consent"' in body
+    response = client.post(reverse("cases:intake"), intake_data(**{"c-statistics_consent": answer}))
+    assert response.status_code == 302
+    person = Person.objects.get()
+    consents = Consent.objects.filter(person=person, purpose="statistics")
+    if recorded is None:
+        assert not consents.exists()
+    else:
+        assert [(c.granted, c.recorded_by) for c in consents] == [(recorded, receptionist)]
+        assert AuditEvent.objects.filter(
+            action=Action.CREATE, object_type="people.consent", detail="statistics"
+        ).exists()

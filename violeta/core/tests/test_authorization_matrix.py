@@ -33,6 +33,7 @@ from violeta.alerts.tests.factories import mia_alert
 from violeta.audit.models import Action, AuditEvent
 from violeta.cases.tests.factories import CaseFactory
 from violeta.conftest import make_user
+from violeta.dataimport.tests.factories import matrix_kwargs as import_kwargs
 from violeta.legal.tests.factories import document_kwargs, hearing_kwargs, matter_kwargs
 from violeta.privacy.tests.factories import matrix_kwargs as privacy_kwargs
 from violeta.programs.tests.course_factories import matrix_world as courses_world
@@ -78,6 +79,8 @@ APPOINTMENT_SEERS = {"receptionist", "lawyer", "coordinator", "director"}
 CALL_DESK = {"receptionist", "coordinator", "director"}
 CARD_OFFICE = {"card_office", "director"}
 PRIVACY_OFFICERS = {"coordinator", "director"}
+# An import of earlier records: who uploaded it (the coordinator persona, in the matrix) and the director.
+IMPORTERS = {"coordinator", "director"}
 PROGRAM_STAFF = {"trainer", "coordinator", "director"}
 # The staff of the areas (programs' visits: who gives a consultation at a company), and with program staff, who
 # reaches the visits.
@@ -519,6 +522,19 @@ RULES = {
     "privacy:breach_detail": {**page({"director"}), "kwargs": privacy_kwargs("breach")},
     "privacy:liaison_notices": page({"dif_liaison"}),
     "privacy:liaison_notice": {**page({"dif_liaison"}), "kwargs": privacy_kwargs("notice")},
+    # The council report: coordinators and the director generate it; only the director writes its narrative.
+    "reports:council": page({"coordinator", "director"}),
+    "reports:council_narrative": page({"director"}),
+    "dataimport:list": page(IMPORTERS),
+    "dataimport:upload": page(IMPORTERS),
+    "dataimport:mapping": {**page(IMPORTERS), "kwargs": import_kwargs},
+    "dataimport:preview": {**page(IMPORTERS, ok=(200, 302)), "kwargs": import_kwargs},
+    "dataimport:rows_update": {**page(IMPORTERS, method="post", ok=(302,)), "kwargs": import_kwargs},
+    "dataimport:start": {**page(IMPORTERS, method="post", ok=(302,)), "kwargs": import_kwargs},
+    "dataimport:abandon": {**page(IMPORTERS, method="post", ok=(302,)), "kwargs": import_kwargs},
+    "dataimport:detail": {**page(IMPORTERS), "kwargs": import_kwargs},
+    "dataimport:progress": {**page(IMPORTERS), "kwargs": import_kwargs},
+    "dataimport:report": {**page(IMPORTERS, ok=(302,)), "kwargs": import_kwargs},  # re-authentication first
 }
 
 
@@ -882,6 +898,11 @@ CASE_MODELS = {
     "privacy.rectificationnotice": case_model(
         "the ARCO request's handler, and the liaisons of the institution that received her referral only",
         [],  # tested by violeta/privacy/tests (another institution's liaison gets 404, audited)
+    ),
+    "dataimport.importedrecord": case_model(
+        "the import's report, for who uploaded it and the director; an import opens new case files only (never "
+        "under the internal protocol), so the report shows no case its reader could not have opened",
+        [],  # tested by violeta/dataimport/tests/test_views.py (another coordinator gets 404, audited)
     ),
     "notifications.notification": case_model(
         "her own, and only while she may see the case it is about (created for, and shown to, no one else)",

@@ -195,9 +195,13 @@ class Kind(models.TextChoices):
 
 @dataclass(frozen=True)
 class Column:
+    """``sum_of``: the keys of the columns this one adds up in every row (calls = within + outside office hours):
+    disclosure control must know it, or a hidden part is the published whole minus the others."""
+
     key: str
     label: str
     kind: str = Kind.COUNT
+    sum_of: tuple[str, ...] = ()
 
 
 @dataclass
@@ -214,6 +218,7 @@ class Table:
     rows: list[list]
     rule: str = Rule.INTERNAL
     additive: bool = True
+    row_totals: bool = False  # the count columns split one whole (e.g. modalities): each row gets a total too
     chart: str = "bar"
     note: str = ""
     ignored: tuple[str, ...] = ()  # the filters chosen that this figure does not apply

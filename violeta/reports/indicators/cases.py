@@ -59,6 +59,10 @@ def women_attended(filters: Filters, rule: Rule) -> Table:
     _("Consultations by area and modality"),
     SECTION,
     filters=("period", "area", "neighborhood", "age_group"),
+    description=_(
+        "Consultations given in the period (by the day they took place), by the area that gave them and how: in "
+        "person, by phone, by video call or at her workplace."
+    ),
 )
 def consultations_by_area(filters: Filters, rule: Rule) -> Table:
     counted = consultations(filters, rule).values("area_id", "modality").annotate(n=Count("pk"))
