@@ -16,6 +16,8 @@ PACKAGES=(
   "bootstrap 5.3.9 sha512-20cU0rcfw8WdxtVbmfU+xT2EjvVTw9Ror/h1Qvd7DXCujRg8OO9mdBCsmTHdJFf3BuadmBNJtgIuUXsBqSkk/w=="
   "htmx.org 2.0.11 sha512-Thx/WtpeOQqSrqBCw/A1cwGJGg4UrVa3+sW0GmrM3p4gJgO89ecH4qtbnyzDDWFvBTqjnIMCgELTNt636dtamA=="
   "bootstrap-icons 1.11.4 sha512-P/3I5KsoS8tDvpBLolRBZnRkkKysUXM8Rm00nnazHY+eZ/o/smJZEDPbKI+d+XZLWdiaYDBB+ikUiCl7BogyKg=="
+  "chart.js 4.5.1 sha512-GIjfiT9dbmHRiYi6Nl2yFCq7kkwdkp1W/lp2J99rX0yo9tgJGn3lKQATztIjb5tVtevcBtIdICNWqlq5+E8/Pw=="
+  "leaflet 1.9.4 sha512-nxS1ynzJOmOlHp+iL3FyWqK89GtNL8U8rvlMOsQdTTssxZwCXh8N2NB3GDQOL+YR3XnWyZAxwQixURb+FA74PA=="
 )
 
 # Which files of each package we keep: "source-in-package destination-under-$DEST". Source maps are kept
@@ -40,6 +42,24 @@ files_for() {
       echo "font/fonts/bootstrap-icons.woff2 bootstrap-icons/font/fonts/bootstrap-icons.woff2"
       echo "font/fonts/bootstrap-icons.woff bootstrap-icons/font/fonts/bootstrap-icons.woff"
       echo "LICENSE bootstrap-icons/LICENSE"
+      ;;
+    chart.js)
+      # The UMD build defines window.Chart: no module loader, no build step (static/js/charts.js draws with it).
+      echo "dist/chart.umd.min.js chart.js/chart.umd.min.js"
+      echo "dist/chart.umd.min.js.map chart.js/chart.umd.min.js.map"
+      echo "LICENSE.md chart.js/LICENSE.md"
+      ;;
+    leaflet)
+      # The CSS loads its images from "images/…" relative to itself: keep that layout.
+      echo "dist/leaflet.js leaflet/leaflet.js"
+      echo "dist/leaflet.js.map leaflet/leaflet.js.map"
+      echo "dist/leaflet.css leaflet/leaflet.css"
+      echo "dist/images/layers.png leaflet/images/layers.png"
+      echo "dist/images/layers-2x.png leaflet/images/layers-2x.png"
+      echo "dist/images/marker-icon.png leaflet/images/marker-icon.png"
+      echo "dist/images/marker-icon-2x.png leaflet/images/marker-icon-2x.png"
+      echo "dist/images/marker-shadow.png leaflet/images/marker-shadow.png"
+      echo "LICENSE leaflet/LICENSE"
       ;;
     *) echo "no file list for $1" >&2; return 1 ;;
   esac

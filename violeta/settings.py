@@ -429,9 +429,9 @@ def env_float(name: str, default: float) -> float:
     return float(os.environ.get(name, default))
 
 
-# Statistics (violeta/reports, docs/reports.md): a count from 1 to this minus one never leaves the system in an
-# export, the council report or a public figure (primary suppression; secondary suppression protects it).
-REPORTS_SUPPRESSION_THRESHOLD = int(os.environ.get("REPORTS_SUPPRESSION_THRESHOLD", "5"))
+# Statistics: the other settings are in reports/conf.py. The BANAVIM export's pseudonym key (reports/banavim.py; docs/deployment.md): its own secret, never SECRET_KEY.
+_dev_pseudonym_key = "" if PRODUCTION else _dev_secret("pseudonym_key", lambda: secrets.token_urlsafe(48))
+REPORTS_PSEUDONYM_KEY = os.environ.get("REPORTS_PSEUDONYM_KEY", _dev_pseudonym_key)
 
 
 # The outbox's sender process (manage.py messaging_sender; docs/deployment.md). Every timing from the environment.

@@ -1,13 +1,16 @@
 import functools
 import ipaddress
+import os
 import re
 import time
 import uuid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import resolve_url
 from django.utils.translation import gettext as _
@@ -155,8 +158,20 @@ class ApiErrorMiddleware:
         return response
 
 
+def csp_origin(url_template: str) -> str:
+    """The origin a URL template loads from, as a Content-Security-Policy writes it (``{s}.``: any subdomain)."""
+    parts = urlsplit(url_template)
+    host = parts.netloc.replace("{s}", "*")
+    if parts.scheme not in ("https", "http") or not host or "{" in host:
+        raise ImproperlyConfigured(
+            f"not an http(s) address whose host varies by {{s}} at most: {url_template!r}"
+        )
+    return f"{parts.scheme}://{host}"
+
+
 class SecurityHeadersMiddleware:
-    """Content-Security-Policy with no third-party origin, and no caching of pages that show personal data."""
+    """Content-Security-Policy with no third-party origin (but the map tiles an institute configures, images
+    only), and no caching of pages that show personal data."""
 
     csp = (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -165,6 +180,11 @@ class SecurityHeadersMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        # The one exception, for images only: the tiles of the statistics dashboard's map, when configured.
+        # (from the environment; a setting of the same name overrides it, as reports.colonias.setting reads it)
+        tiles = getattr(settings, "REPORTS_MAP_TILES_URL", os.environ.get("REPORTS_MAP_TILES_URL", ""))
+        if tiles:
+            self.csp = self.csp.replace("img-src 'self' data:;", f"img-src 'self' data: {csp_origin(tiles)};")
 
     def __call__(self, request):
         response = _clear_site_data(request, self.get_response(request))

@@ -9,12 +9,13 @@ two people share one) and ``people.privacy_notice_sha256`` (the notice in force,
 """
 
 import unicodedata
+import zlib
 from datetime import date, timedelta
 
 from stdnum.mx import curp as stdnum_curp
 
 from violeta.core.demo import Demo
-from violeta.people.models import Gender, Neighborhood, Person, PhoneChoice
+from violeta.people.models import Gender, Neighborhood, Person, PhoneChoice, Schooling
 from violeta.people.privacy_notice import current_notice
 
 BEST_HOURS = [
@@ -33,6 +34,17 @@ SAFE_NOTES = [
 CODE_WORDS = ["pregunte por la tanda", "recado de la escuela", "cita del dentista", "pedido de catálogo"]
 DISABILITIES = ["Motriz", "Auditiva", "Visual", "Psicosocial"]
 ABBREVIATED_NAMES = ["Ma. Guadalupe", "Ma. de Jesús", "Ma. del Carmen", "Ma. Elena", "Ma. Teresa"]
+
+# Roughly how schooling is spread among the women the institute serves (secondary the most common).
+SCHOOLING_MIX = (
+    [Schooling.NONE] * 1
+    + [Schooling.PRIMARY] * 4
+    + [Schooling.SECONDARY] * 6
+    + [Schooling.UPPER_SECONDARY] * 4
+    + [Schooling.HIGHER] * 3
+    + [Schooling.POSTGRADUATE] * 1
+    + [""] * 1  # not asked
+)
 
 
 def load(demo: Demo) -> None:
@@ -138,6 +150,8 @@ def woman_data(demo: Demo, opened: date) -> tuple[dict, dict]:
             data["indigenous_language"] = "rarámuri"
     if rng.random() < 0.05:
         data["disability"] = rng.choice(DISABILITIES)
+    # Picked from her name, not from the shared random stream: the rest of the demo stays as it was.
+    data["schooling"] = SCHOOLING_MIX[zlib.crc32(f"{given} {first}".encode()) % len(SCHOOLING_MIX)]
     return data, _safe_contact(demo, data)
 
 

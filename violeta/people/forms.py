@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from violeta.core.forms import BootstrapFormMixin, CurpField, DateInput, PhoneField
 from violeta.core.validators import validate_birth_date, validate_not_future
 from violeta.people.matching import split_birth_date
-from violeta.people.models import Consent, ConsentPurpose, Gender, Neighborhood, PhoneChoice
+from violeta.people.models import Consent, ConsentPurpose, Gender, Neighborhood, PhoneChoice, Schooling
 
 
 class PersonForm(BootstrapFormMixin, forms.Form):
@@ -51,6 +51,12 @@ class PersonForm(BootstrapFormMixin, forms.Form):
         label=_("Indigenous language she speaks"), required=False, max_length=80
     )
     disability = forms.CharField(label=_("Disability"), required=False, max_length=120)
+    schooling = forms.ChoiceField(
+        label=_("Schooling"),
+        required=False,
+        choices=[("", _("— Not asked —")), *Schooling.choices],
+        help_text=_("The highest level she completed."),
+    )
 
     def clean(self):
         data = super().clean()

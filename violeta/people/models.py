@@ -43,6 +43,18 @@ class Gender(models.TextChoices):
     UNDISCLOSED = "undisclosed", _("Prefers not to say")
 
 
+class Schooling(models.TextChoices):
+    """The highest level of schooling completed, as INEGI and the BANAVIM ask for it (Mexican levels)."""
+
+    NONE = "none", _("No schooling")
+    PRIMARY = "primary", _("Primary school")
+    SECONDARY = "secondary", _("Secondary school")
+    UPPER_SECONDARY = "upper_secondary", _("Upper secondary (high school)")
+    HIGHER = "higher", _("Higher education (degree)")
+    POSTGRADUATE = "postgraduate", _("Postgraduate")
+    UNKNOWN = "unknown", _("Does not know")
+
+
 class Person(models.Model):
     """A person known to the institute: the woman served (usuaria), and also her children or others in a case.
 
@@ -73,6 +85,7 @@ class Person(models.Model):
     indigenous_people = models.CharField(_("indigenous people (self-identified)"), max_length=80, blank=True)
     indigenous_language = models.CharField(_("indigenous language she speaks"), max_length=80, blank=True)
     disability = models.CharField(_("disability"), max_length=120, blank=True)
+    schooling = models.CharField(_("schooling"), max_length=16, choices=Schooling.choices, blank=True)
     name_normalized = models.CharField(max_length=300, editable=False, db_index=True)
     created_at = models.DateTimeField(_("registered on"), default=timezone.now)
     created_by = models.ForeignKey(

@@ -46,6 +46,7 @@ PERSON_FIELDS = (
     "indigenous_people",
     "indigenous_language",
     "disability",
+    "schooling",
 )
 SAFE_CONTACT_FIELDS = (
     "phone_choice",

@@ -2,7 +2,7 @@
 
 Every figure that leaves Violeta (the exports, the council report, public figures) goes through ``protect``:
 
-1. **Primary suppression**: a count cell from 1 to ``threshold - 1`` (``settings.REPORTS_SUPPRESSION_THRESHOLD``,
+1. **Primary suppression**: a count cell from 1 to ``threshold - 1`` (``REPORTS_SUPPRESSION_THRESHOLD``, ``reports/conf.py``,
    5 by default) is not published. Zero is published (nobody to protect); so are totals at or above the
    threshold.
 2. **Secondary suppression**: the published totals are equations (a column's cells add up to its total; with
@@ -26,9 +26,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from violeta.reports import conf
 from violeta.reports.indicators.base import Kind, Table
 
 HIDDEN_MARK = "*"  # how a hidden cell reads; ``note()`` explains it under the table
@@ -42,7 +42,7 @@ def note(limit: int | None = None) -> str:
 
 
 def threshold() -> int:
-    return int(getattr(settings, "REPORTS_SUPPRESSION_THRESHOLD", 5))
+    return int(conf.get("REPORTS_SUPPRESSION_THRESHOLD"))
 
 
 @dataclass
@@ -184,7 +184,7 @@ class _Grid:
 
     def complement(self, cell: tuple, hidden: set[tuple]) -> tuple:
         """The published cell to hide beside ``cell``: the smallest one sharing an equation with it (a body cell
-        before a total); the equation's total when nothing else is left."""
+        before a total; the equation's total when nothing else is left), else the smallest anywhere that frees it."""
         candidates = []
         for parts, total in self.equations:
             members = [*parts, total]
@@ -201,11 +201,23 @@ class _Grid:
                             other,
                         )
                     )
-        if not candidates:
+        if candidates:
+            return min(candidates)[-1]
+        # Every cell of its own lines is hidden, yet other lines pin it down (a total that is the difference of
+        # two published totals): hide the smallest published cell anywhere that leaves it undetermined.
+        elsewhere = sorted(
+            (other[0] != "cell", self.values[other] == 0, self.values[other], other)
+            for other in self.values
+            if other not in hidden and other not in self.forced_zero
+        )
+        if not elsewhere:
             raise ValueError(
                 f"no complementary cell for {cell}"
-            )  # cannot happen: the total is always a candidate
-        return min(candidates)[-1]
+            )  # cannot happen: something published pins it
+        for *_rank, other in elsewhere:
+            if cell not in self.determined(hidden | {other}):
+                return other
+        return elsewhere[0][-1]
 
 
 def _reduced(matrix: list[list[Fraction]]) -> list[tuple[int, list[Fraction]]]:

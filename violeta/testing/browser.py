@@ -150,7 +150,7 @@ def screenshots_root() -> Path:
 
 @pytest.fixture
 def shots(request):
-    """``shots(page, "name")`` saves the whole page as ``<root>/<journey>/<name>.png`` and returns the path.
+    """``shots(page, "name")`` saves the whole page (``full_page=False``: what the window shows) as ``<root>/<journey>/<name>.png`` and returns the path.
 
     ``<journey>`` is the test module's name without ``test_``; names are unique within a module.
     """
@@ -158,9 +158,9 @@ def shots(request):
     folder = screenshots_root() / journey
     folder.mkdir(parents=True, exist_ok=True)
 
-    def shot(page, name: str) -> Path:
+    def shot(page, name: str, *, full_page: bool = True) -> Path:
         path = folder / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=full_page)
         return path
 
     return shot

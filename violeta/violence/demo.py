@@ -67,6 +67,7 @@ def load(demo: Demo) -> None:
             by=lawyer,
             relationship="boss" if index == 5 else ("ex_partner" if index % 2 else "partner"),
             age_range="30_44",
+            schooling=("secondary", "upper_secondary", "primary", "higher", "unknown", "secondary")[index],
             lives_with_her="no" if index % 2 else "yes",
             weapons_access="yes" if index == 0 else "unknown",
             substance_use="yes" if index in (0, 2) else "no",

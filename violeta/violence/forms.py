@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from violeta.core.forms import BootstrapFormMixin, DateInput
 from violeta.core.validators import validate_not_future
-from violeta.people.models import Neighborhood
+from violeta.people.models import Neighborhood, Schooling
 from violeta.violence.models import (
     Aggressor,
     DatePrecision,
@@ -81,6 +81,7 @@ class AggressorForm(ViolenceForm):
     )
     sex = forms.ChoiceField(label=_("Sex"), choices=Aggressor.Sex.choices, initial=Aggressor.Sex.MAN)
     age_range = forms.ChoiceField(label=_("Age range"), choices=Aggressor.AgeRange.choices, initial="unknown")
+    schooling = forms.ChoiceField(label=_("Schooling"), choices=Schooling.choices, initial=Schooling.UNKNOWN)
     lives_with_her = forms.ChoiceField(
         label=_("Lives with her"), choices=YesNoUnknown.choices, initial="unknown"
     )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from violeta.cases.models import Case
 from violeta.core.crypto import EncryptedTextField
-from violeta.people.models import Neighborhood
+from violeta.people.models import Neighborhood, Schooling
 
 # Orders last up to 60 days from the grant and may be extended once by up to 30 (LGAMVLV).
 ORDER_MAX_DAYS = 60
@@ -119,6 +119,9 @@ class Aggressor(models.Model):
     relationship = models.CharField(_("relationship to her"), max_length=20, choices=Relationship.choices)
     sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices, default=Sex.MAN)
     age_range = models.CharField(_("age range"), max_length=10, choices=AgeRange.choices, default="unknown")
+    schooling = models.CharField(
+        _("schooling"), max_length=16, choices=Schooling.choices, default=Schooling.UNKNOWN
+    )
     lives_with_her = models.CharField(
         _("lives with her"), max_length=8, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN
     )

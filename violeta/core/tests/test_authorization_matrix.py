@@ -81,6 +81,7 @@ CARD_OFFICE = {"card_office", "director"}
 PRIVACY_OFFICERS = {"coordinator", "director"}
 # An import of earlier records: who uploaded it (the coordinator persona, in the matrix) and the director.
 IMPORTERS = {"coordinator", "director"}
+STATISTICS = {"coordinator", "director"}
 PROGRAM_STAFF = {"trainer", "coordinator", "director"}
 # The staff of the areas (programs' visits: who gives a consultation at a company), and with program staff, who
 # reaches the visits.
@@ -535,6 +536,14 @@ RULES = {
     "dataimport:detail": {**page(IMPORTERS), "kwargs": import_kwargs},
     "dataimport:progress": {**page(IMPORTERS), "kwargs": import_kwargs},
     "dataimport:report": {**page(IMPORTERS, ok=(302,)), "kwargs": import_kwargs},  # re-authentication first
+    # Statistics downloads: figures for coordinators and the director; BANAVIM (case-level) for the director.
+    # An empty POST is a form with errors (400); the download itself is tested in reports/tests.
+    "reports:exports": page({"coordinator", "director"}),
+    "reports:export_download": page({"coordinator", "director"}, method="post", ok=(400,)),
+    "reports:banavim_download": page({"director"}, method="post", ok=(400,)),
+    # statistics (issue 18): the dashboard (aggregates only) and its map's colonias (geography, no figure)
+    "reports:dashboard": page(STATISTICS),
+    "reports:colonias": page(STATISTICS),
 }
 
 

@@ -12,6 +12,7 @@ PDF_TEMPLATES = {
     "card/card_pdf.html",
     "privacy/export_summary.html",
     "programs/certificate_pdf.html",
+    "reports/council/report.html",
 }
 
 

@@ -20,6 +20,7 @@ from violeta.reports.indicators.base import (  # noqa: F401  (the package's inte
 
 # Each module registers its indicators when imported; the order here is the dashboard's.
 from violeta.reports.indicators import cases  # noqa: F401  isort: skip
+from violeta.reports.indicators import territory  # noqa: F401  isort: skip
 from violeta.reports.indicators import violence  # noqa: F401  isort: skip
 from violeta.reports.indicators import referrals  # noqa: F401  isort: skip
 from violeta.reports.indicators import legal  # noqa: F401  isort: skip

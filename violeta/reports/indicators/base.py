@@ -133,17 +133,22 @@ def age_group_q(person_prefix: str, group: str, on: date) -> Q:
     the person (``""`` for a Person queryset, ``"case__holder__"`` for consultations)."""
     low, high = AGE_BOUNDS[group]
     p = person_prefix
-    # Born after this day she is younger than ``low``; born on or before it she is at least ``low``.
-    born_by = _years_before(on, low)
-    by_birth = Q(**{f"{p}birth_date__lte": born_by})
-    if high is not None:
-        by_birth &= Q(**{f"{p}birth_date__gt": _years_before(on, high + 1)})
-    by_birth &= Q(**{f"{p}birth_date__isnull": False})
+    by_birth = born_in_group_q(f"{p}birth_date", group, on) & Q(**{f"{p}birth_date__isnull": False})
     # The approximate age moves on one year per calendar year since it was recorded.
     approx = Q(**{f"{p}birth_date__isnull": True, f"{p}approximate_age__isnull": False})
     approx &= Q(**{f"{p}age_recorded_on__isnull": False})
     estimated = F(f"{p}approximate_age") + on.year - ExtractYear(f"{p}age_recorded_on")
     return by_birth | (approx & _between(estimated, low, high))
+
+
+def born_in_group_q(field: str, group: str, on: date) -> Q:
+    """Her age on ``on``, from the birth date at ``field``, falls in ``group``. Born after the day ``low`` years
+    before ``on`` she is younger than ``low``; born on or before it, at least ``low``."""
+    low, high = AGE_BOUNDS[group]
+    condition = Q(**{f"{field}__lte": _years_before(on, low)})
+    if high is not None:
+        condition &= Q(**{f"{field}__gt": _years_before(on, high + 1)})
+    return condition
 
 
 def _between(expression, low: int, high: int | None) -> Q:

@@ -9,20 +9,18 @@ Colonia and age group are the holder's, as her application gives them (her age f
 day of the period).
 """
 
-from datetime import date
-
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from violeta.card.models import Card, CardStatus, CardUse, MerchantCategory, ValidationResult
 from violeta.people.models import Person
 from violeta.reports.indicators.base import (
-    AGE_BOUNDS,
     Column,
     Filters,
     Kind,
     Rule,
     Table,
+    born_in_group_q,
     indicator,
     statistics_allowed,
 )
@@ -47,22 +45,6 @@ def holder_q(filters: Filters, rule: Rule, card_prefix: str = "") -> Q:
         refused = Person.objects.filter(curp=OuterRef(f"{application}curp")).filter(~Q(statistics_allowed()))
         condition &= ~Exists(refused)
     return condition
-
-
-def born_in_group_q(field: str, group: str, on: date) -> Q:
-    """Her age on ``on``, from the birth date at ``field``, falls in the age group ``group``."""
-    low, high = AGE_BOUNDS[group]
-    condition = Q(**{f"{field}__lte": _years_before(on, low)})
-    if high is not None:
-        condition &= Q(**{f"{field}__gt": _years_before(on, high + 1)})
-    return condition
-
-
-def _years_before(on: date, years: int) -> date:
-    try:
-        return on.replace(year=on.year - years)
-    except ValueError:  # 29 February
-        return on.replace(year=on.year - years, day=28)
 
 
 @indicator(

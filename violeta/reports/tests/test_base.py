@@ -128,3 +128,14 @@ def test_a_figure_says_which_chosen_filters_it_ignores():
     assert "program" not in INDICATORS["consultations"].filters
     with pytest.raises(ValueError):
         Filters(start=datetime.date(2026, 2, 1), end=datetime.date(2026, 1, 1))
+
+
+def test_docs_reports_lists_every_indicator():
+    """docs/reports.md's catalogue (``manage.py reports_catalogue``) stays true: every registered indicator."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    text = (Path(settings.BASE_DIR) / "docs" / "reports.md").read_text(encoding="utf-8")
+    missing = [slug for slug in INDICATORS if f"| `{slug}` |" not in text]
+    assert missing == []

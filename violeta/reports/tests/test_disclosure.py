@@ -180,11 +180,11 @@ def test_a_column_that_adds_up_others_is_an_equation_too():
     assert _recoverable_with_row_sums(protected, original) == set()
 
 
-def _recoverable_with_row_sums(protected, original):
-    """Every filling of the hidden cells (0..40) consistent with the column totals and calls = within + outside."""
+def _recoverable_with_row_sums(protected, original, limit: int = 40):
+    """Every filling of the hidden cells (0..limit) consistent with the column totals and whole = sum of parts."""
     hidden = sorted(protected.positions)
     seen = {cell: set() for cell in hidden}
-    for values in itertools.product(range(41), repeat=len(hidden)):
+    for values in itertools.product(range(limit + 1), repeat=len(hidden)):
         grid = [list(row) for row in protected.rows]
         for (r, c), value in zip(hidden, values, strict=True):
             grid[r][c] = value
@@ -198,3 +198,19 @@ def _recoverable_with_row_sums(protected, original):
         for cell, value in zip(hidden, values, strict=True):
             seen[cell].add(value)
     return {(r, c) for (r, c), found in seen.items() if len(found) == 1 and original.rows[r][c] != 0}
+
+
+def test_a_total_pinned_down_only_through_other_columns_gets_a_complement_elsewhere():
+    # waiting = referrals - answered in every row, so its total (1, hidden) is 13 - 12 from the other two
+    # totals, although every cell of its own column is hidden or forced: the complement comes from elsewhere.
+    columns = [
+        Column("institution", "Institución", Kind.LABEL),
+        Column("referrals", "Enviadas", sum_of=("answered", "waiting")),
+        Column("answered", "Respondidas"),
+        Column("waiting", "En espera"),
+    ]
+    original = Table("r", "Canalizaciones", columns, [["A", 6, 5, 1], ["B", 7, 7, 0]])
+    protected = protect(original, 5)
+    assert protected.total_row[3] is None
+    assert (0, 3) in protected.positions
+    assert _recoverable_with_row_sums(protected, original, limit=13) == set()
