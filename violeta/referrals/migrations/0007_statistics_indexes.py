@@ -7,8 +7,6 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0009_statistics_indexes'),
-        ('people', '0008_statistics_indexes'),
         ('referrals', '0006_referral_shared_contact'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

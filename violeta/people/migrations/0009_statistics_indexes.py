@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0007_colonias_accents'),
+        ('people', '0008_person_schooling'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

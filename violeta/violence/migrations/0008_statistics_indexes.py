@@ -7,9 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0009_statistics_indexes'),
-        ('people', '0008_statistics_indexes'),
-        ('violence', '0006_trafficking_lines_are_violence_lines'),
+        ('violence', '0007_aggressor_schooling'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
