@@ -163,6 +163,14 @@ class Consultation(models.Model):
 
     class Meta:
         ordering = ["-started_at", "-id"]
+        # For the statistics (bench/README.md, "reports_dashboard.py"): a period's consultations read from the
+        # index alone, and a case's first, last or earlier consultation found without sorting them.
+        indexes = [
+            models.Index(
+                fields=["started_at"], include=["case", "area", "modality"], name="consultation_started"
+            ),
+            models.Index(fields=["case", "started_at"], name="consultation_case_started"),
+        ]
         verbose_name = _("consultation")
         verbose_name_plural = _("consultations")
 
@@ -228,6 +236,9 @@ class CaseEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+        # For the statistics (bench/README.md): whether a case was closed at a moment, from its closings and
+        # reopenings.
+        indexes = [models.Index(fields=["case", "kind", "at"], name="case_event_kind_at")]
 
 
 class CaseAccessGrant(models.Model):

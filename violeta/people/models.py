@@ -245,6 +245,16 @@ class Consent(models.Model):
 
     class Meta:
         ordering = ["-given_on", "-id"]
+        # For the statistics (bench/README.md): her latest statistics consent (reports.indicators.base
+        # .statistics_allowed) read from a small index of the statistics consents alone.
+        indexes = [
+            models.Index(
+                fields=["person", "given_on", "id"],
+                include=["granted", "revoked_at"],
+                condition=models.Q(purpose="statistics"),
+                name="consent_statistics_latest",
+            )
+        ]
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
 

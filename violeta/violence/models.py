@@ -191,6 +191,8 @@ class ViolenceIncident(models.Model):
 
     class Meta:
         ordering = ["-occurred_on", "-id"]
+        # For the statistics (bench/README.md): the incidents recorded in a period.
+        indexes = [models.Index(fields=["recorded_at"], name="incident_recorded_at")]
         verbose_name = _("violence incident")
         verbose_name_plural = _("violence incidents")
 
@@ -269,6 +271,8 @@ class RiskAssessment(models.Model):
 
     class Meta:
         ordering = ["-assessed_at", "-id"]
+        # For the statistics (bench/README.md): a case's first or latest assessment.
+        indexes = [models.Index(fields=["case", "assessed_at"], name="assessment_case_at")]
         verbose_name = _("risk assessment")
         verbose_name_plural = _("risk assessments")
 
@@ -415,5 +419,7 @@ class PriorityChange(models.Model):
 
     class Meta:
         ordering = ["-changed_at", "-id"]
+        # For the statistics (bench/README.md): a case's latest priority change.
+        indexes = [models.Index(fields=["case", "changed_at"], name="priority_change_case_at")]
         verbose_name = _("priority change")
         verbose_name_plural = _("priority changes")
