@@ -21,7 +21,7 @@ def application_modules():
 
 def test_the_modules_are_found():
     modules = {path.relative_to(PACKAGE).as_posix() for path in application_modules()}
-    assert {"settings.py", "cases/services.py", "messaging/sender.py"} <= modules
+    assert {"settings/__init__.py", "cases/services.py", "messaging/sender.py"} <= modules
     assert not any("/tests/" in name or "/migrations/" in name for name in modules)
 
 

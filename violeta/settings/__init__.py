@@ -1,4 +1,8 @@
-"""Violeta's one settings module: everything that differs between machines comes from the environment.
+"""Violeta's settings: everything that differs between machines comes from the environment.
+
+A package split by concern: env.py (paths, the environment, helpers), messaging.py (SMS, the outbox's sender,
+MIA); the rest is here. An app's own settings may live in its conf.py (reports, dataimport), read from the
+environment the same way; a setting of the same name here overrides them.
 
 Development needs nothing set: the database is an SQLite file under var/, and the secret key and the
 encryption keys are generated once into var/. Production (VIOLETA_ENV=production) needs them given and
@@ -15,34 +19,21 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("VIOLETA_VAR_DIR", BASE_DIR / "var"))
-
-ENV = os.environ.get("VIOLETA_ENV", "development")
-PRODUCTION = ENV == "production"
-TESTING = os.environ.get("VIOLETA_TESTING") == "1"
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-def _dev_secret(filename: str, make) -> str:
-    """A secret generated once into var/ for development, so restarts keep sessions and encrypted data."""
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    path = VAR_DIR / filename
-    if not path.exists():
-        path.write_text(make())
-        path.chmod(0o600)
-    return path.read_text().strip()
-
+from violeta.settings.env import (
+    BASE_DIR,
+    PRODUCTION,
+    VAR_DIR,
+    _dev_secret,
+    env_bool,
+    env_float,
+    env_list,
+)
+from violeta.settings.env import (
+    ENV as ENV,
+)
+from violeta.settings.env import (
+    TESTING as TESTING,
+)
 
 # Off unless a developer turns it on (DEBUG=1): `make run` answers as the institute sees Violeta, with its own
 # 404, 403, 400 and 500 pages in Spanish, never Django's English debug pages listing every URL (issue 16).
@@ -408,86 +399,8 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db
 # prune_task_results, run by the sender's periodic jobs; `manage.py prune_db_task_results` by hand).
 TASKS_RESULT_RETENTION_DAYS = int(os.environ.get("TASKS_RESULT_RETENTION_DAYS", "7"))
 
-# --- SMS (MIA) ---------------------------------------------------------------------------------------------
-# Like EMAIL_BACKEND: console (development), file (JSON lines, shared by web and worker), locmem (tests), or
-# Twilio's REST API in production.
-SMS_BACKEND = os.environ.get(
-    "SMS_BACKEND",
-    "violeta.messaging.backends.twilio.TwilioBackend"
-    if PRODUCTION
-    else "violeta.messaging.backends.console.ConsoleBackend",
-)
-SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", str(VAR_DIR / "sms.jsonl"))
-TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
-TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
-TWILIO_FROM = os.environ.get("TWILIO_FROM", "")
-TWILIO_MESSAGING_SERVICE_SID = os.environ.get("TWILIO_MESSAGING_SERVICE_SID", "")
-TWILIO_API_BASE = os.environ.get("TWILIO_API_BASE", "https://api.twilio.com")
-
-
-def env_float(name: str, default: float) -> float:
-    return float(os.environ.get(name, default))
-
-
-# Statistics: the other settings are in reports/conf.py. The BANAVIM export's pseudonym key (reports/banavim.py; docs/deployment.md): its own secret, never SECRET_KEY.
-_dev_pseudonym_key = "" if PRODUCTION else _dev_secret("pseudonym_key", lambda: secrets.token_urlsafe(48))
-REPORTS_PSEUDONYM_KEY = os.environ.get("REPORTS_PSEUDONYM_KEY", _dev_pseudonym_key)
-
-
-# The outbox's sender process (manage.py messaging_sender; docs/deployment.md). Every timing from the environment.
-MESSAGING = {
-    # A claimed message is held this long; after it, a sweep asks the provider and records or resends it. Must
-    # exceed SEND_TIMEOUT_SECONDS: a request still waiting for its answer is never recovered under it.
-    "LEASE_SECONDS": env_float("MESSAGING_LEASE_SECONDS", 15),
-    # One provider request waits this long for its answer; then the message's fate is "unknown" (asked later).
-    "SEND_TIMEOUT_SECONDS": env_float("MESSAGING_SEND_TIMEOUT_SECONDS", 10),
-    # After a refusal: BACKOFF * 2^(attempt - 1), at most BACKOFF_MAX; after MAX_ATTEMPTS it gives up.
-    "BACKOFF_SECONDS": env_float("MESSAGING_BACKOFF_SECONDS", 15),
-    "BACKOFF_MAX_SECONDS": env_float("MESSAGING_BACKOFF_MAX_SECONDS", 15 * 60),
-    "MAX_ATTEMPTS": int(os.environ.get("MESSAGING_MAX_ATTEMPTS", "6")),
-    # Requests in flight at once in one sender (threads; each waits on the network, not the CPU).
-    "CONCURRENCY": int(os.environ.get("MESSAGING_CONCURRENCY", "256")),
-    # How often the sender looks for due messages without a wake-up (PostgreSQL wakes it at once on commit).
-    "POLL_SECONDS": env_float(
-        "MESSAGING_POLL_SECONDS", 0.1 if DATABASES["default"]["ENGINE"].endswith("sqlite3") else 1.0
-    ),
-    # How often expired leases are swept, and how often the sender writes its heartbeat.
-    "SWEEP_SECONDS": env_float("MESSAGING_SWEEP_SECONDS", 2),
-    "HEARTBEAT_SECONDS": env_float("MESSAGING_HEARTBEAT_SECONDS", 5),
-    # /readyz and messaging_check: the sender is down when its last beat is older than this, and a due message
-    # older than DUE_MAX_AGE_SECONDS means the outbox is not moving.
-    "HEARTBEAT_MAX_AGE_SECONDS": env_float("MESSAGING_HEARTBEAT_MAX_AGE_SECONDS", 30),
-    "DUE_MAX_AGE_SECONDS": env_float("MESSAGING_DUE_MAX_AGE_SECONDS", 30),
-    # The MIA console's poll runs the alarms check (e-mail to the monitors on duty) at most this often.
-    "ALARM_CHECK_SECONDS": env_float("MESSAGING_ALARM_CHECK_SECONDS", 10),
-    # After a database error the sender waits, doubling up to this, and reconnects.
-    "RECONNECT_MAX_SECONDS": env_float("MESSAGING_RECONNECT_MAX_SECONDS", 5),
-    # A provider that reports delivery: a sent message without a report after this long is asked about.
-    "DELIVERY_TIMEOUT_SECONDS": env_float("MESSAGING_DELIVERY_TIMEOUT_SECONDS", 10 * 60),
-    # Messages claimed by one sender query.
-    "CLAIM_MAX": int(os.environ.get("MESSAGING_CLAIM_MAX", "200")),
-}
-MIA = {
-    "OTP_TTL_SECONDS": 10 * 60,
-    "OTP_MAX_ATTEMPTS": 5,
-    "OTP_MAX_PER_HOUR": 3,
-    "OTP_RESEND_SECONDS": 60,
-    # Codes sent per source address (the institute must not be made to text strangers in bulk), and in all per
-    # hour as a circuit breaker; over a limit the API answers 429 and sends nothing.
-    "OTP_MAX_PER_HOUR_IP": int(os.environ.get("MIA_OTP_MAX_PER_HOUR_IP", "5")),
-    "OTP_MAX_PER_DAY_IP": int(os.environ.get("MIA_OTP_MAX_PER_DAY_IP", "15")),
-    "OTP_MAX_PER_HOUR_TOTAL": int(os.environ.get("MIA_OTP_MAX_PER_HOUR_TOTAL", "300")),
-    # Invitations a woman's account may send per day (adding and removing contacts must not text strangers).
-    "INVITATIONS_PER_DAY": int(os.environ.get("MIA_INVITATIONS_PER_DAY", "10")),
-    "PIN_MAX_FAILURES": 5,
-    # A location's time may be this far from the server's clock (before the alert, or ahead of now).
-    "LOCATION_CLOCK_SKEW_SECONDS": 5 * 60,
-    "MAX_CONTACTS": 5,
-    "ESCALATE_AFTER_SECONDS": int(os.environ.get("MIA_ESCALATE_AFTER_SECONDS", "180")),
-    # Alerts raised by one run of the escalation sweep (the sender runs it every second).
-    "ESCALATION_SWEEP_MAX": 500,
-    "LOCATION_RETENTION_DAYS": int(os.environ.get("MIA_LOCATION_RETENTION_DAYS", "90")),
-}
+# --- SMS (MIA), the outbox's sender, MIA: violeta/settings/messaging.py --------------------------------------
+from violeta.settings.messaging import *  # noqa: E402, F403
 
 # --- E-mail ------------------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(
@@ -564,6 +477,10 @@ LOGGING = {
         "violeta.audit": {"handlers": list(_AUDIT_HANDLERS), "level": "INFO", "propagate": False},
     },
 }
+
+# Statistics: the other settings are in reports/conf.py. The BANAVIM export's pseudonym key (reports/banavim.py; docs/deployment.md): its own secret, never SECRET_KEY.
+_dev_pseudonym_key = "" if PRODUCTION else _dev_secret("pseudonym_key", lambda: secrets.token_urlsafe(48))
+REPORTS_PSEUDONYM_KEY = os.environ.get("REPORTS_PSEUDONYM_KEY", _dev_pseudonym_key)
 
 # --- The institute: place-specific facts are configuration ------------------------------------------------
 INSTITUTE = {

@@ -1,0 +1,77 @@
+"""The SMS provider, the outbox's sender and MIA's limits: a part of the settings (violeta/settings/__init__.py)."""
+
+import os
+
+from violeta.settings.env import PRODUCTION, VAR_DIR, env_float
+
+_SQLITE = os.environ.get("DATABASE_URL", "sqlite").startswith("sqlite")
+
+# --- SMS (MIA) ---------------------------------------------------------------------------------------------
+# Like EMAIL_BACKEND: console (development), file (JSON lines, shared by web and worker), locmem (tests), or
+# Twilio's REST API in production.
+SMS_BACKEND = os.environ.get(
+    "SMS_BACKEND",
+    "violeta.messaging.backends.twilio.TwilioBackend"
+    if PRODUCTION
+    else "violeta.messaging.backends.console.ConsoleBackend",
+)
+SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", str(VAR_DIR / "sms.jsonl"))
+TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
+TWILIO_FROM = os.environ.get("TWILIO_FROM", "")
+TWILIO_MESSAGING_SERVICE_SID = os.environ.get("TWILIO_MESSAGING_SERVICE_SID", "")
+TWILIO_API_BASE = os.environ.get("TWILIO_API_BASE", "https://api.twilio.com")
+
+
+# The outbox's sender process (manage.py messaging_sender; docs/deployment.md). Every timing from the environment.
+MESSAGING = {
+    # A claimed message is held this long; after it, a sweep asks the provider and records or resends it. Must
+    # exceed SEND_TIMEOUT_SECONDS: a request still waiting for its answer is never recovered under it.
+    "LEASE_SECONDS": env_float("MESSAGING_LEASE_SECONDS", 15),
+    # One provider request waits this long for its answer; then the message's fate is "unknown" (asked later).
+    "SEND_TIMEOUT_SECONDS": env_float("MESSAGING_SEND_TIMEOUT_SECONDS", 10),
+    # After a refusal: BACKOFF * 2^(attempt - 1), at most BACKOFF_MAX; after MAX_ATTEMPTS it gives up.
+    "BACKOFF_SECONDS": env_float("MESSAGING_BACKOFF_SECONDS", 15),
+    "BACKOFF_MAX_SECONDS": env_float("MESSAGING_BACKOFF_MAX_SECONDS", 15 * 60),
+    "MAX_ATTEMPTS": int(os.environ.get("MESSAGING_MAX_ATTEMPTS", "6")),
+    # Requests in flight at once in one sender (threads; each waits on the network, not the CPU).
+    "CONCURRENCY": int(os.environ.get("MESSAGING_CONCURRENCY", "256")),
+    # How often the sender looks for due messages without a wake-up (PostgreSQL wakes it at once on commit).
+    "POLL_SECONDS": env_float("MESSAGING_POLL_SECONDS", 0.1 if _SQLITE else 1.0),
+    # How often expired leases are swept, and how often the sender writes its heartbeat.
+    "SWEEP_SECONDS": env_float("MESSAGING_SWEEP_SECONDS", 2),
+    "HEARTBEAT_SECONDS": env_float("MESSAGING_HEARTBEAT_SECONDS", 5),
+    # /readyz and messaging_check: the sender is down when its last beat is older than this, and a due message
+    # older than DUE_MAX_AGE_SECONDS means the outbox is not moving.
+    "HEARTBEAT_MAX_AGE_SECONDS": env_float("MESSAGING_HEARTBEAT_MAX_AGE_SECONDS", 30),
+    "DUE_MAX_AGE_SECONDS": env_float("MESSAGING_DUE_MAX_AGE_SECONDS", 30),
+    # The MIA console's poll runs the alarms check (e-mail to the monitors on duty) at most this often.
+    "ALARM_CHECK_SECONDS": env_float("MESSAGING_ALARM_CHECK_SECONDS", 10),
+    # After a database error the sender waits, doubling up to this, and reconnects.
+    "RECONNECT_MAX_SECONDS": env_float("MESSAGING_RECONNECT_MAX_SECONDS", 5),
+    # A provider that reports delivery: a sent message without a report after this long is asked about.
+    "DELIVERY_TIMEOUT_SECONDS": env_float("MESSAGING_DELIVERY_TIMEOUT_SECONDS", 10 * 60),
+    # Messages claimed by one sender query.
+    "CLAIM_MAX": int(os.environ.get("MESSAGING_CLAIM_MAX", "200")),
+}
+MIA = {
+    "OTP_TTL_SECONDS": 10 * 60,
+    "OTP_MAX_ATTEMPTS": 5,
+    "OTP_MAX_PER_HOUR": 3,
+    "OTP_RESEND_SECONDS": 60,
+    # Codes sent per source address (the institute must not be made to text strangers in bulk), and in all per
+    # hour as a circuit breaker; over a limit the API answers 429 and sends nothing.
+    "OTP_MAX_PER_HOUR_IP": int(os.environ.get("MIA_OTP_MAX_PER_HOUR_IP", "5")),
+    "OTP_MAX_PER_DAY_IP": int(os.environ.get("MIA_OTP_MAX_PER_DAY_IP", "15")),
+    "OTP_MAX_PER_HOUR_TOTAL": int(os.environ.get("MIA_OTP_MAX_PER_HOUR_TOTAL", "300")),
+    # Invitations a woman's account may send per day (adding and removing contacts must not text strangers).
+    "INVITATIONS_PER_DAY": int(os.environ.get("MIA_INVITATIONS_PER_DAY", "10")),
+    "PIN_MAX_FAILURES": 5,
+    # A location's time may be this far from the server's clock (before the alert, or ahead of now).
+    "LOCATION_CLOCK_SKEW_SECONDS": 5 * 60,
+    "MAX_CONTACTS": 5,
+    "ESCALATE_AFTER_SECONDS": int(os.environ.get("MIA_ESCALATE_AFTER_SECONDS", "180")),
+    # Alerts raised by one run of the escalation sweep (the sender runs it every second).
+    "ESCALATION_SWEEP_MAX": 500,
+    "LOCATION_RETENTION_DAYS": int(os.environ.get("MIA_LOCATION_RETENTION_DAYS", "90")),
+}
