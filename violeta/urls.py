@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from violeta.accounts import views as accounts_views
 from violeta.api import api
 from violeta.cases import views_audit as cases_audit_views
+from violeta.portal import views as portal_views
 
 # The director's audit pages, under one namespace: the log's flagged events (accounts) and one case's trail
 # (cases). Neither lives in ``audit``, which sits below the apps that know roles and cases.
@@ -14,7 +15,8 @@ audit_patterns = [
 ]
 
 urlpatterns = [
-    path("", accounts_views.home, name="home"),
+    # A visitor reads the public site's home; a signed-in staff member lands where her role works.
+    path("", portal_views.root, name="home"),
     # Before allauth's own: staff cannot add or change their e-mail address (the administrator sets it).
     path("cuenta/email/", accounts_views.email_closed, name="account_email_closed"),
     path("cuenta/", include("allauth.urls")),
@@ -38,6 +40,7 @@ urlpatterns = [
     path("programas/", include("violeta.programs.urls")),
     path("estadisticas/", include("violeta.reports.urls")),
     path("importar/", include("violeta.dataimport.urls")),
+    path("", include("violeta.portal.urls")),
     path("api/v1/", api.urls),
     path(
         "favicon.ico",

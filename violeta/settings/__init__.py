@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "violeta.privacy",
     "violeta.reports",
     "violeta.dataimport",
+    "violeta.portal",
     "violeta.demo",  # the top layer: loads every app's demo data (manage.py demo_data)
 ]
 
@@ -167,6 +168,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "violeta.core.context_processors.institute",
                 "violeta.notifications.context_processors.notices",
+                "violeta.portal.context_processors.public_site",
             ],
         },
     },
@@ -481,6 +483,9 @@ LOGGING = {
 # Statistics: the other settings are in reports/conf.py. The BANAVIM export's pseudonym key (reports/banavim.py; docs/deployment.md): its own secret, never SECRET_KEY.
 _dev_pseudonym_key = "" if PRODUCTION else _dev_secret("pseudonym_key", lambda: secrets.token_urlsafe(48))
 REPORTS_PSEUDONYM_KEY = os.environ.get("REPORTS_PSEUDONYM_KEY", _dev_pseudonym_key)
+
+# --- The public site (violeta/portal): where the quick exit takes her, a neutral page (weather, news) ----------
+PUBLIC_EXIT_URL = os.environ.get("PUBLIC_EXIT_URL", "https://www.google.com/search?q=clima+chihuahua")
 
 # --- The institute: place-specific facts are configuration ------------------------------------------------
 INSTITUTE = {
