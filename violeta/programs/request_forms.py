@@ -11,6 +11,16 @@ from violeta.programs.models import REQUEST_KINDS, Organization, RequestStatus, 
 HONEYPOT = "website"
 
 
+class PublicPhoneField(PhoneField):
+    """The phone field of a public form: the same parsing, its error spoken as tú."""
+
+    def clean(self, value):
+        try:
+            return super().clean(value)
+        except ValidationError as exc:
+            raise ValidationError(_("Write your phone with 10 digits, for example 614 490 0789.")) from exc
+
+
 class TrainingRequestForm(forms.Form):
     organization_name = forms.CharField(
         label=_("Organisation"),
@@ -27,7 +37,9 @@ class TrainingRequestForm(forms.Form):
         max_length=120,
         error_messages={"required": _("Write your name so we know who to ask for.")},
     )
-    phone = PhoneField(label=_("Phone"), required=False, help_text=_("10 digits, for example 614 490 0789."))
+    phone = PublicPhoneField(
+        label=_("Phone"), required=False, help_text=_("10 digits, for example 614 490 0789.")
+    )
     email = forms.EmailField(
         label=_("E-mail"),
         required=False,

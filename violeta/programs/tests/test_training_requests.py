@@ -64,6 +64,7 @@ def test_an_organisation_requests_a_training_and_the_trainers_are_told(client, t
         ({"people": ""}, "people", "Escribe cuántas personas asistirían"),
         ({"people": "0"}, "people", "Escribe al menos 1 persona."),
         ({"email": "no-es-correo"}, "email", "Escribe un correo válido"),
+        ({"phone": "12"}, "phone", "Escribe tu teléfono con 10 dígitos"),
         ({"phone": "", "email": ""}, None, "Danos un teléfono o un correo"),
     ],
 )
