@@ -5,7 +5,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from violeta.core.forms import BootstrapFormMixin
-from violeta.portal.models import Entry, SiteContact
+from violeta.portal.models import Entry, EntryKind, SiteContact
+
+OFFERING_KINDS = (EntryKind.SERVICE, EntryKind.PROGRAM)
 
 MARKDOWN_HELP = _(
     "Markdown: **bold**, *italics*, lists with “- ”, links as [text](https://…) or [call](tel:…)."
@@ -35,6 +37,19 @@ class EntryForm(BootstrapFormMixin, forms.Form):
         if entry is not None and entry.kind == "text":
             for name in ("offers", "audience", "how_to"):
                 del self.fields[name]
+
+
+class NewEntryForm(EntryForm):
+    """A new service or program page: its address on the site and its kind, then the same fields."""
+
+    slug = forms.SlugField(
+        label=_("Address on the site"),
+        max_length=60,
+        help_text=_("Lowercase letters, digits and hyphens: it becomes /servicios/<address>/."),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=[(k.value, k.label) for k in OFFERING_KINDS])
+
+    field_order = ["slug", "kind"]
 
 
 class ContactForm(BootstrapFormMixin, forms.Form):

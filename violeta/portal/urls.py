@@ -15,6 +15,7 @@ urlpatterns = [
     path("capacitaciones/solicitud-recibida/", views.training_request_thanks, name="training_request_thanks"),
     # staff: the director and the coordinators edit the site
     path("sitio-publico/", staff_views.entries, name="staff_entries"),
+    path("sitio-publico/nuevo/", staff_views.entry_create, name="staff_entry_create"),
     path("sitio-publico/contacto/", staff_views.contact, name="staff_contact"),
     path("sitio-publico/<int:pk>/", staff_views.entry_edit, name="staff_entry_edit"),
     path("sitio-publico/<int:pk>/historial/", staff_views.entry_history, name="staff_entry_history"),

@@ -281,6 +281,7 @@ RULES = {
     "portal:training_request_thanks": PUBLIC,
     "portal:staff_entries": page(SITE_EDITORS),
     "portal:staff_contact": page(SITE_EDITORS),
+    "portal:staff_entry_create": page(SITE_EDITORS),
     "portal:staff_entry_edit": page(SITE_EDITORS, kwarg=None)
     | {"kwargs": lambda world: {"pk": site_entry_pk()}},
     "portal:staff_entry_history": page(SITE_EDITORS, kwarg=None)

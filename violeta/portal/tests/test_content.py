@@ -145,3 +145,27 @@ def test_staff_list_and_edit_pages_have_a_bounded_number_of_queries(
     entry = Entry.objects.get(slug="juridica")
     with django_assert_max_num_queries(12):
         assert client.get(reverse("portal:staff_entry_history", args=[entry.pk])).status_code == 200
+
+
+def test_a_new_service_is_created_unpublished_then_published(client, director):
+    client.force_login(director)
+    data = {
+        "slug": "asesoria-en-linea",
+        "kind": "service",
+        "title": "Asesoría en línea",
+        "offers": "Por *Zoom*.",
+        "order": "5",
+    }
+    response = client.post(reverse("portal:staff_entry_create"), {**data, "save": "1"})
+    assert response.status_code == 302
+    entry = Entry.objects.get(slug="asesoria-en-linea")
+    assert entry.revisions.count() == 1 and not entry.is_published
+    client.logout()
+    assert client.get(reverse("portal:service", args=["asesoria-en-linea"])).status_code == 404
+    services.entry_save(by=director, entry=entry, **{**entry.snapshot(), "is_published": True})
+    assert (
+        "<em>Zoom</em>" in client.get(reverse("portal:service", args=["asesoria-en-linea"])).content.decode()
+    )
+    client.force_login(director)
+    again = client.post(reverse("portal:staff_entry_create"), {**data, "save": "1"})
+    assert again.status_code == 200 and Entry.objects.filter(slug="asesoria-en-linea").count() == 1
