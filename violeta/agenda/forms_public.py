@@ -92,6 +92,9 @@ class CallbackRequestForm(forms.Form):
         for name in ("name", "code_word", "best_time", "website"):
             self.fields[name].widget.attrs["autocomplete"] = "off"
         self.fields["website"].widget.attrs["tabindex"] = "-1"
+        for name, field in self.fields.items():
+            if field.help_text:
+                field.widget.attrs["aria-describedby"] = f"id_{name}_help"
         phone = self.fields["phone"].widget
         phone.input_type = "tel"
         phone.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
@@ -105,6 +108,17 @@ class CallbackRequestForm(forms.Form):
                 _("This is not a phone number we can call. Write 10 digits, for example 614 490 0789."),
                 code="phone",
             ) from exc
+
+    def full_clean(self):
+        super().full_clean()
+        # Each input names its help and its error (ids as in agenda/public/_field.html), for screen readers.
+        for name, field in self.fields.items():
+            ids = [f"id_{name}_help"] if field.help_text else []
+            if name in self.errors:
+                ids.append(f"id_{name}_error")
+                field.widget.attrs["aria-invalid"] = "true"
+            if ids:
+                field.widget.attrs["aria-describedby"] = " ".join(ids)
 
     def is_bot(self) -> bool:
         return bool(self.cleaned_data.get("website"))
