@@ -123,3 +123,42 @@ def test_she_asks_for_a_call_and_the_front_desk_calls_her_back(
         # nothing was ever sent to her
         assert Message.objects.count() == 0
         assert mail.outbox == []
+
+
+def test_a_coordinator_changes_a_line_and_the_public_page_shows_it_at_once(
+    page, live_server, shots, coordinator
+):
+    with database_turn():
+        _agenda_defaults.seed(apps, None)
+    _sign_in(page, live_server, coordinator)
+    page.goto(live_server.url + "/agenda/llamadas/")
+    page.get_by_role("link", name="Horario, días inhábiles y líneas").click()
+    expect(page.get_by_role("heading", name="Horario, días inhábiles y líneas", level=1)).to_be_visible()
+    # Saturday mornings open; a closing time before the opening one is refused first
+    page.get_by_label("Abierto el sábado").check()
+    page.get_by_label("Abre el sábado").fill("10:00")
+    page.get_by_label("Cierra el sábado").fill("09:00")
+    page.get_by_role("button", name="Guardar horario").click()
+    expect(page.get_by_text("La hora de cierre debe ser posterior a la de apertura.")).to_be_visible()
+    page.get_by_label("Abierto el sábado").check()
+    page.get_by_label("Abre el sábado").fill("09:00")
+    page.get_by_label("Cierra el sábado").fill("13:00")
+    page.get_by_role("button", name="Guardar horario").click()
+    expect(page.get_by_text("Horario guardado.")).to_be_visible()
+    shots(page, "horario")
+    assert horizontal_overflow(page) == 0
+
+    page.get_by_role("link", name="Editar Atención en situación de violencia").click()
+    page.get_by_label("Número").fill("614 222 3344")
+    page.get_by_role("button", name="Guardar línea").click()
+    expect(page.get_by_text("Línea telefónica guardada.")).to_be_visible()
+
+    page.goto(live_server.url + "/contacto/llamame/")
+    expect(page.get_by_role("link", name=re.compile("614 222 3344"))).to_have_attribute(
+        "href", "tel:+526142223344"
+    )
+    with database_turn():
+        from violeta.agenda.models import OfficeHours
+
+        saturday = OfficeHours.objects.get(weekday=5)
+        assert (saturday.opens.hour, saturday.closes.hour) == (9, 13)
