@@ -177,6 +177,8 @@ def load(demo: Demo) -> None:
             organization=organizations[org_index] if org_index is not None else None,
             modality=Modality.ONLINE if program == Program.STAFF else Modality.IN_PERSON,
             hours=2 * sessions,
+            # The internal protocol is renewed every year: its certificates say until when they are valid.
+            certificate_valid_months=12 if program == Program.INTERNAL_PROTOCOL else None,
         )
         first = (now - timedelta(days=30 * months_ago)).replace(hour=rng.choice([9, 10, 16]))
         held = []

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from violeta.programs.models.trainings import Organization, OrganizationKind, Topic, Training
 
@@ -20,7 +21,7 @@ REQUEST_KINDS = [
 
 
 class RequestStatus(models.TextChoices):
-    NEW = "new", _("New")
+    NEW = "new", pgettext_lazy("training request status", "New")
     CONTACTED = "contacted", _("Contacted")
     SCHEDULED = "scheduled", _("Scheduled as a training")
     DECLINED = "declined", _("Declined")

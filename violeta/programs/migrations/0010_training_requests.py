@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0008_merge'),
+        ('programs', '0009_certificate_validity'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
