@@ -44,7 +44,7 @@ def _lines() -> dict:
 
 @login_not_required
 def services(request):
-    return render(request, "portal/services.html", {"offerings": selectors.offerings()})
+    return render(request, "portal/services.html", {"offerings": selectors.offerings(), **_lines()})
 
 
 @login_not_required

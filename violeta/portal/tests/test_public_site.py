@@ -3,13 +3,14 @@ another origin, stays within 150 KB transferred on a first load, does not scroll
 "abierto ahora" at a fixed time; an organisation sends a training request. Screenshots for the README."""
 
 import importlib
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from violeta.agenda.models import Holiday
 from violeta.portal import selectors
 from violeta.portal.data.seed import load
 from violeta.portal.models import Entry, Revision, SiteContact
@@ -88,3 +89,14 @@ def test_an_organisation_requests_a_training_from_a_phone(phone_page, live_serve
     shots(phone_page, "solicitud-recibida")
     with database_turn():
         assert TrainingRequest.objects.get().organization_name == "Escuela Primaria Benito Juárez"
+
+
+def test_the_services_page_says_open_now_and_closed_on_a_holiday(phone_page, live_server, site):
+    phone_page.goto(live_server.url + "/servicios/")
+    expect(phone_page.locator(".status-open")).to_have_text("Abierto ahora, hasta las 15:00")
+    with database_turn():
+        Holiday.objects.update_or_create(date=date(2026, 12, 7), defaults={"name": "Día de prueba"})
+    phone_page.reload()
+    expect(phone_page.locator(".status-closed")).to_have_text(
+        "Cerrado hoy (Día de prueba), abre mañana a las 9:00"
+    )
