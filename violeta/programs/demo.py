@@ -28,6 +28,7 @@ from violeta.programs.models import (
     Sex,
     Topic,
 )
+from violeta.programs.training_requests import training_request_handle, training_request_submit
 
 ORGANIZATIONS = [
     ("Escuela Secundaria Técnica 45", OrganizationKind.SCHOOL, "", False),
@@ -254,6 +255,30 @@ def load(demo: Demo) -> None:
     campaign_16_days(demo, trainer)
     # Superación en acción: its groups, built after the case files (programs/course_demo.py).
     course_demo.load(demo)
+    training_requests_demo(trainer)
+
+
+def training_requests_demo(trainer) -> None:
+    """Two requests from the public site (issue 19): one new, one the trainer already called back. No random
+    draws: the data of the loaders after this one does not move."""
+    training_request_submit(
+        organization_name="Preparatoria Comercial del Centro",
+        kind=OrganizationKind.SCHOOL,
+        contact_name="Lucía Ramírez",
+        phone="+526144151234",
+        topic=Topic.objects.filter(is_active=True).first(),
+        people=60,
+        preferred_dates="Mañanas de la próxima semana",
+        message="Queremos una plática sobre noviazgo sin violencia para el alumnado de primer semestre.",
+    )
+    called = training_request_submit(
+        organization_name="Asociación Mujeres del Desierto",
+        kind=OrganizationKind.ASSOCIATION,
+        contact_name="Elena Chávez",
+        email="contacto@mujeresdeldesierto.example",
+        people=20,
+    )
+    training_request_handle(request=called, by=trainer, status="contacted", note="Llamamos; esperan fechas.")
 
 
 # (days ago, what was offered, women reached, consultations: (staff login, summary))

@@ -84,6 +84,7 @@ PRIVACY_OFFICERS = {"coordinator", "director"}
 IMPORTERS = {"coordinator", "director"}
 STATISTICS = {"coordinator", "director"}
 PROGRAM_STAFF = {"trainer", "coordinator", "director"}
+SITE_EDITORS = {"coordinator", "director"}  # the public site's content (issue 19)
 # The staff of the areas (programs' visits: who gives a consultation at a company), and with program staff, who
 # reaches the visits.
 AREA_STAFF = {"lawyer", "outsider", "psychologist", "social_worker", "coordinator"}
@@ -96,6 +97,34 @@ def program_page(*, method="get", ok=(200,), kwargs=None):
     if kwargs:
         rule["kwargs"] = kwargs
     return rule
+
+
+def site_entry_pk():
+    from violeta.portal.models import Entry
+
+    return Entry.objects.get(slug="juridica").pk
+
+
+def site_revision_pk():
+    from violeta.portal.models import Revision
+
+    return Revision.objects.filter(entry__slug="juridica").order_by("number").first().pk
+
+
+def training_request_pk():
+    """A training request as an organisation sends it from the public site (made on demand)."""
+    from violeta.programs.models import TrainingRequest
+
+    found = TrainingRequest.objects.first()
+    if found is None:
+        found = TrainingRequest.objects.create(
+            organization_name="Escuela de la matriz",
+            kind="school",
+            contact_name="Contacto",
+            people=10,
+            phone="+526141234567",
+        )
+    return found.pk
 
 
 def role_grant_pk(world):
@@ -214,6 +243,8 @@ RULES = {
     ),
     "programs:signup": SKIP_KEYED,  # public on purpose, reached through the training's unguessable link
     "programs:certificate_verify": SKIP_KEYED,  # public on purpose: the certificate's QR
+    "programs:training_request_list": program_page(),
+    "programs:training_request_detail": program_page(kwargs=lambda w: {"pk": training_request_pk()}),
     "programs:organization_list": program_page(),
     "programs:organization_create": program_page(),
     "programs:organization_detail": program_page(kwargs=lambda w: {"pk": w["programs"]["organization"]}),
@@ -265,6 +296,22 @@ RULES = {
     "programs:course_enroll": case_object(CASE_TEAM),
     "favicon": PUBLIC,
     "portal:safe_browsing": PUBLIC,
+    # the public site (issue 19): public on purpose; its content is edited by the director and coordinators
+    "portal:services": PUBLIC,
+    "portal:service": {"kind": "public", "kwargs": lambda world: {"slug": "juridica"}},
+    "portal:contact": PUBLIC,
+    "portal:verify": PUBLIC,
+    "portal:training_request": PUBLIC,
+    "portal:training_request_thanks": PUBLIC,
+    "portal:staff_entries": page(SITE_EDITORS),
+    "portal:staff_contact": page(SITE_EDITORS),
+    "portal:staff_entry_create": page(SITE_EDITORS),
+    "portal:staff_entry_edit": page(SITE_EDITORS, kwarg=None)
+    | {"kwargs": lambda world: {"pk": site_entry_pk()}},
+    "portal:staff_entry_history": page(SITE_EDITORS, kwarg=None)
+    | {"kwargs": lambda world: {"pk": site_entry_pk()}},
+    "portal:staff_entry_restore": page(SITE_EDITORS, method="post", ok=(302,))
+    | {"kwargs": lambda world: {"pk": site_entry_pk(), "revision": site_revision_pk()}},
     # django-allauth: sign-in, password reset and MFA pages
     "account_login": PUBLIC,
     "account_logout": PUBLIC,
@@ -752,7 +799,8 @@ def test_closed_pages_answer_404_to_everyone(name, persona, client, people, db_i
 
 @pytest.mark.parametrize("name", sorted(n for n, r in RULES.items() if r["kind"] == "public"))
 def test_public_pages_answer_anonymous(name, client, world, db_in_module):
-    response = client.get("/favicon.ico") if name == "favicon" else client.get(reverse(name))
+    url = "/favicon.ico" if name == "favicon" else url_for(name, world, RULES[name])
+    response = client.get(url)
     assert response.status_code in (
         200,
         302,
