@@ -33,7 +33,7 @@ urlpatterns = [
     path("juridico/", include("violeta.legal.urls")),
     path("documentos/", include("violeta.documents.urls")),
     path("violencia/", include("violeta.violence.urls")),
-    path("agenda/", include("violeta.agenda.urls")),
+    path("", include("violeta.agenda.urls")),  # /agenda/… for staff, /contacto/llamame/ public
     path("canalizaciones/", include("violeta.referrals.urls")),
     path("tarjeta/", include("violeta.card.urls")),
     path("privacidad/", include("violeta.privacy.urls")),

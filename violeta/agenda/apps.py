@@ -8,7 +8,11 @@ class AgendaConfig(AppConfig):
 
     def ready(self):
         from violeta.agenda import intake
+        from violeta.agenda.callbacks import callback_requests_erase
+        from violeta.core import periodic
 
         # A logged phone call opens a prefilled intake interview; the new case is linked back to it in the
         # intake's transaction (cases.intake).
         intake.register()
+        # What she wrote in a handled callback request is erased after the retention days (agenda/conf.py).
+        periodic.register("agenda.callback_requests_erase", 3600, callback_requests_erase)

@@ -11,6 +11,7 @@ from datetime import datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 
+from violeta.agenda.callbacks import callback_request_submit
 from violeta.agenda.hours import office_hours_problem
 from violeta.agenda.models import CallAction, PhoneCall, PhoneLine
 from violeta.agenda.services import appointment_book, phone_call_log
@@ -105,3 +106,21 @@ def load(demo: Demo) -> None:
             continue
         demo.counts["appointments"] += 1
         break
+    # Two women asked on the public site to be called back, each saying how it is safe (the front desk's list).
+    for fields in (
+        {
+            "kind": "call",
+            "name": "Rosa",
+            "phone": "614 321 7788",
+            "best_time": "De 10:00 a 12:00",
+            "code_word": "girasol",
+        },
+        {
+            "kind": "appointment",
+            "phone": "614 555 0142",
+            "may_leave_message": True,
+            "reason": "Orientación sobre pensión",
+        },
+    ):
+        callback_request_submit(**{"may_leave_message": False, "may_send_sms": False, **fields})
+        demo.counts["callback_requests"] += 1

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from violeta.accounts.models import Area
 from violeta.core.crypto import EncryptedTextField
@@ -217,3 +218,63 @@ class PhoneCall(models.Model):
     @property
     def is_anonymous(self) -> bool:
         return self.caller_name.strip().lower() in ("", ANONYMOUS_CALLER, "anonima")
+
+
+class CallbackKind(models.TextChoices):
+    CALL = "call", _("A call")
+    APPOINTMENT = "appointment", _("An appointment")
+
+
+class CallbackStatus(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("callback request status", "Pending")
+    NO_ANSWER = "no_answer", pgettext_lazy("callback request status", "No answer, to try again")
+    DONE = "done", pgettext_lazy("callback request status", "Called back")
+    CANCELLED = "cancelled", pgettext_lazy("callback request status", "Cancelled")
+
+
+# Waiting for the front desk: shown in the phone-lines log, oldest first.
+CALLBACK_OPEN = (CallbackStatus.PENDING, CallbackStatus.NO_ANSWER)
+
+
+class CallbackRequest(models.Model):
+    """A woman asked on the public site to be called (or given an appointment), and said how it is safe.
+
+    Everything she wrote is encrypted at rest. Her yes/no choices (a message, an SMS) stay plain: they name no
+    one. Once handled, her fields are erased after ``AGENDA_CALLBACK_RETENTION_DAYS`` (``callback_requests_erase``,
+    a periodic job); the row stays as a count. Nothing is ever sent to her from it.
+    """
+
+    kind = models.CharField(_("she asks for"), max_length=12, choices=CallbackKind.choices)
+    name = EncryptedTextField(_("how to call her"), blank=True)
+    phone = EncryptedTextField(_("phone to call"), blank=True)
+    may_leave_message = models.BooleanField(_("a message may be left"), default=False)
+    may_send_sms = models.BooleanField(_("an SMS may be sent"), default=False)
+    best_time = EncryptedTextField(_("best days and hours"), blank=True)
+    code_word = EncryptedTextField(_("code word"), blank=True)
+    reason = EncryptedTextField(_("reason"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=CallbackStatus.choices, default=CallbackStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("calls without answer"), default=0)
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now, db_index=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    call = models.ForeignKey(
+        PhoneCall, on_delete=models.SET_NULL, null=True, blank=True, related_name="callback_requests"
+    )
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("callback request")
+        verbose_name_plural = _("callback requests")
+        indexes = [models.Index(fields=["status", "created_at"], name="callback_status_created")]
+
+    def __str__(self):
+        return f"{timezone.localtime(self.created_at):%d/%m/%Y %H:%M} · {self.get_status_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in CALLBACK_OPEN

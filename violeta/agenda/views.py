@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -13,13 +14,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from violeta.accounts.models import AREA_ROLES
 from violeta.accounts.permissions import staff_required
-from violeta.agenda import selectors, services, sources
+from violeta.agenda import callbacks, selectors, services, sources
 from violeta.agenda.forms import AgendaFilterForm, AppointmentForm, PhoneCallForm, RescheduleForm, next_slot
 from violeta.agenda.models import AppointmentModality, CallAction, PhoneLine
 from violeta.cases.forms import ConsultationForm
 from violeta.cases.selectors import access_case
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
+from violeta.core.validators import format_phone
 
 
 def _scope_and_day(request):
@@ -253,17 +255,36 @@ def appointment_consultation(request, pk):
 def call_list(request):
     line = request.GET.get("line", "")[:30]
     calls = selectors.calls_recent(request.user, line_code=line)
-    context = {"calls": calls, "lines": PhoneLine.objects.all(), "line": line}
+    context = {
+        "calls": calls,
+        "lines": PhoneLine.objects.all(),
+        "line": line,
+        # The requests from the public site waiting for a call (the desk, coordination, direction; audited).
+        "callbacks": callbacks.callbacks_pending(request.user),
+        "may_handle_callbacks": callbacks.may_handle_callbacks(request.user),
+    }
     return render_page(request, "agenda/call_list.html", context, partial="rows")
 
 
 @staff_required(selectors.CALL_ROLES)
 @require_http_methods(["GET", "POST"])
 def call_create(request):
-    form = PhoneCallForm(request.POST or None)
+    """Log a call; from a callback request (``?callback=``) the form is prefilled and the call linked to it."""
+    callback = None
+    if request.GET.get("callback"):
+        callback = callbacks.access_callback(
+            request.user, request.GET["callback"], detail="llamada de vuelta"
+        )
+    initial = {}
+    if callback is not None:
+        initial = {"caller_name": callback.name[:60], "reason": callback.reason}
+    form = PhoneCallForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            call = services.phone_call_log(by=request.user, **form.cleaned_data)
+            with transaction.atomic():
+                call = services.phone_call_log(by=request.user, **form.cleaned_data)
+                if callback is not None:
+                    callbacks.callback_called(request=callback, call=call, by=request.user)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -271,7 +292,33 @@ def call_create(request):
             if call.action == CallAction.APPOINTMENT:
                 return redirect(reverse("agenda:appointment_create") + "?" + urlencode({"call": call.pk}))
             return redirect("agenda:call_detail", pk=call.pk)
-    return render_page(request, "agenda/call_form.html", {"form": form})
+    context = {"form": form, "callback": callback}
+    if callback is not None:
+        context["callback_choices"] = callbacks.safe_contact_choices(callback)
+        context["callback_phone"] = format_phone(callback.phone)
+    return render_page(request, "agenda/call_form.html", context)
+
+
+def _callback_action(service, done_message):
+    @staff_required(callbacks.CALLBACK_ROLES)
+    @require_POST
+    def view(request, pk):
+        callback = callbacks.access_callback(request.user, pk, detail="cambio de estado")
+        try:
+            service(request=callback, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, done_message())
+        return redirect("agenda:calls")
+
+    return view
+
+
+callback_no_answer = _callback_action(
+    callbacks.callback_no_answer, lambda: _("Marked: she did not answer. The request stays pending.")
+)
+callback_cancel = _callback_action(callbacks.callback_cancel, lambda: _("Callback request cancelled."))
 
 
 @staff_required(selectors.CALL_ROLES)

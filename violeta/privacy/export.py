@@ -67,6 +67,7 @@ SECTIONS = {
     "documents.document": gettext_lazy("Documents"),
     "agenda.appointment": gettext_lazy("Appointments"),
     "agenda.phonecall": gettext_lazy("Phone calls"),
+    "agenda.callbackrequest": gettext_lazy("Her requests to be called back, from the public site"),
     "referrals.referral": gettext_lazy("Referrals to other institutions"),
     "referrals.referralevent": gettext_lazy("Steps of the referrals"),
     "referrals.inboundreferral": gettext_lazy("Referrals received from other institutions"),

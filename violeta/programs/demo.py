@@ -28,6 +28,7 @@ from violeta.programs.models import (
     Sex,
     Topic,
 )
+from violeta.programs.training_requests import training_request_handle, training_request_submit
 
 ORGANIZATIONS = [
     ("Escuela Secundaria Técnica 45", OrganizationKind.SCHOOL, "", False),
@@ -176,6 +177,8 @@ def load(demo: Demo) -> None:
             organization=organizations[org_index] if org_index is not None else None,
             modality=Modality.ONLINE if program == Program.STAFF else Modality.IN_PERSON,
             hours=2 * sessions,
+            # The internal protocol is renewed every year: its certificates say until when they are valid.
+            certificate_valid_months=12 if program == Program.INTERNAL_PROTOCOL else None,
         )
         first = (now - timedelta(days=30 * months_ago)).replace(hour=rng.choice([9, 10, 16]))
         held = []
@@ -252,6 +255,30 @@ def load(demo: Demo) -> None:
     campaign_16_days(demo, trainer)
     # Superación en acción: its groups, built after the case files (programs/course_demo.py).
     course_demo.load(demo)
+    training_requests_demo(trainer)
+
+
+def training_requests_demo(trainer) -> None:
+    """Two requests from the public site (issue 19): one new, one the trainer already called back. No random
+    draws: the data of the loaders after this one does not move."""
+    training_request_submit(
+        organization_name="Preparatoria Comercial del Centro",
+        kind=OrganizationKind.SCHOOL,
+        contact_name="Lucía Ramírez",
+        phone="+526144151234",
+        topic=Topic.objects.filter(is_active=True).first(),
+        people=60,
+        preferred_dates="Mañanas de la próxima semana",
+        message="Queremos una plática sobre noviazgo sin violencia para el alumnado de primer semestre.",
+    )
+    called = training_request_submit(
+        organization_name="Asociación Mujeres del Desierto",
+        kind=OrganizationKind.ASSOCIATION,
+        contact_name="Elena Chávez",
+        email="contacto@mujeresdeldesierto.example",
+        people=20,
+    )
+    training_request_handle(request=called, by=trainer, status="contacted", note="Llamamos; esperan fechas.")
 
 
 # (days ago, what was offered, women reached, consultations: (staff login, summary))

@@ -68,6 +68,13 @@ class TrainingForm(BootstrapFormMixin, forms.Form):
     min_attendance_percent = forms.IntegerField(
         label=_("Attendance needed for the certificate (%)"), min_value=1, max_value=100, initial=80
     )
+    certificate_valid_months = forms.IntegerField(
+        label=_("Certificate valid for (months)"),
+        min_value=1,
+        max_value=120,
+        required=False,
+        help_text=_("Leave empty if the certificate does not expire."),
+    )
     trainer = TrainerChoiceField(label=_("Trainer in charge"), queryset=program_staff())
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False

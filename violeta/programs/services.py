@@ -4,6 +4,7 @@ Every function takes keyword arguments, runs in one transaction, validates with 
 audit log in the same transaction (docs/adding-a-model.md).
 """
 
+import calendar
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -259,6 +260,11 @@ def certificates_issue(*, training: Training, by) -> list[Certificate]:
         raise ValidationError(_("Certificates are issued once the last session has been held."))
     total = len(sessions)
     completed_on = timezone.localtime(max(s.ends_at for s in sessions)).date()
+    valid_until = (
+        add_months(completed_on, training.certificate_valid_months)
+        if training.certificate_valid_months
+        else None
+    )
     eligible = (
         training.attendees.filter(certificate__isnull=True)
         .annotate(attended=Count("attendance", filter=Q(attendance__present=True)))
@@ -273,6 +279,7 @@ def certificates_issue(*, training: Training, by) -> list[Certificate]:
             folio=certificate_folio(attendee, completed_on),
             hours=training.hours,
             completed_on=completed_on,
+            valid_until=valid_until,
             issued_by=by,
         )
         certificate.full_clean(exclude=["verify_token_hash"])
@@ -280,6 +287,13 @@ def certificates_issue(*, training: Training, by) -> list[Certificate]:
         audit_record(actor=by, action=Action.CREATE, obj=certificate, detail=f"constancia de {training.pk}")
         issued.append(certificate)
     return issued
+
+
+def add_months(day, months: int):
+    """The same day ``months`` later; the month's last day when it has fewer days (31 January + 1 = 28 February)."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @transaction.atomic

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from violeta.programs import course_views, views, visit_views
+from violeta.programs import course_views, request_views, views, visit_views
 
 app_name = "programs"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("solicitudes/", request_views.request_list, name="training_request_list"),
+    path("solicitudes/<int:pk>/", request_views.request_detail, name="training_request_detail"),
     path("capacitaciones/", views.training_list, name="training_list"),
     path("capacitaciones/nueva/", views.training_create, name="training_create"),
     path("capacitaciones/<int:pk>/", views.training_detail, name="training_detail"),

@@ -231,7 +231,10 @@ def signup(request, token):
 def certificate_verify(request, token):
     """Public: whoever holds the certificate checks it. Her name, the training, its hours and date; nothing else."""
     certificate = selectors.certificate_by_token(token)
-    status = 200 if certificate and not certificate.is_revoked else 404 if certificate is None else 410
+    if certificate is None:
+        status = 404
+    else:
+        status = 410 if certificate.is_revoked or certificate.is_expired() else 200
     response = render_page(
         request,
         "programs/certificate_verify.html",

@@ -77,12 +77,14 @@ LOGGED_IN = set(PERSONAS) - {"anonymous"}
 CONSOLE = {"alert_monitor", "director"}
 APPOINTMENT_SEERS = {"receptionist", "lawyer", "coordinator", "director"}
 CALL_DESK = {"receptionist", "coordinator", "director"}
+OFFICE_EDITORS = {"coordinator", "director"}
 CARD_OFFICE = {"card_office", "director"}
 PRIVACY_OFFICERS = {"coordinator", "director"}
 # An import of earlier records: who uploaded it (the coordinator persona, in the matrix) and the director.
 IMPORTERS = {"coordinator", "director"}
 STATISTICS = {"coordinator", "director"}
 PROGRAM_STAFF = {"trainer", "coordinator", "director"}
+SITE_EDITORS = {"coordinator", "director"}  # the public site's content (issue 19)
 # The staff of the areas (programs' visits: who gives a consultation at a company), and with program staff, who
 # reaches the visits.
 AREA_STAFF = {"lawyer", "outsider", "psychologist", "social_worker", "coordinator"}
@@ -97,6 +99,34 @@ def program_page(*, method="get", ok=(200,), kwargs=None):
     return rule
 
 
+def site_entry_pk():
+    from violeta.portal.models import Entry
+
+    return Entry.objects.get(slug="juridica").pk
+
+
+def site_revision_pk():
+    from violeta.portal.models import Revision
+
+    return Revision.objects.filter(entry__slug="juridica").order_by("number").first().pk
+
+
+def training_request_pk():
+    """A training request as an organisation sends it from the public site (made on demand)."""
+    from violeta.programs.models import TrainingRequest
+
+    found = TrainingRequest.objects.first()
+    if found is None:
+        found = TrainingRequest.objects.create(
+            organization_name="Escuela de la matriz",
+            kind="school",
+            contact_name="Contacto",
+            people=10,
+            phone="+526141234567",
+        )
+    return found.pk
+
+
 def role_grant_pk(world):
     """A role request by the administrator in the world, waiting for the director (made on demand)."""
     from violeta.accounts.models import Role, User
@@ -105,6 +135,29 @@ def role_grant_pk(world):
     admin = User.objects.get(pk=world["pk_staff"])
     user = User.objects.create_user("solicitud@imm.test", None, full_name="Solicitud", role=Role.TRAINER)
     return grant_request(by=admin, user=user, role=Role.RECEPTION).pk
+
+
+def callback_pk():
+    """A callback request from the public site, waiting for the call desk (made on demand)."""
+    from violeta.agenda.callbacks import callback_request_submit
+
+    return callback_request_submit(
+        kind="call", phone="6143217788", may_leave_message=False, may_send_sms=False
+    ).pk
+
+
+def holiday_pk():
+    from datetime import date
+
+    from violeta.agenda.models import Holiday
+
+    return Holiday.objects.get_or_create(date=date(2099, 12, 31), defaults={"name": "Prueba"})[0].pk
+
+
+def line_pk():
+    from violeta.agenda.models import PhoneLine
+
+    return PhoneLine.objects.order_by("pk").first().pk
 
 
 def page(allowed, *, method="get", ok=(200,), kwarg=None):
@@ -190,6 +243,8 @@ RULES = {
     ),
     "programs:signup": SKIP_KEYED,  # public on purpose, reached through the training's unguessable link
     "programs:certificate_verify": SKIP_KEYED,  # public on purpose: the certificate's QR
+    "programs:training_request_list": program_page(),
+    "programs:training_request_detail": program_page(kwargs=lambda w: {"pk": training_request_pk()}),
     "programs:organization_list": program_page(),
     "programs:organization_create": program_page(),
     "programs:organization_detail": program_page(kwargs=lambda w: {"pk": w["programs"]["organization"]}),
@@ -241,6 +296,22 @@ RULES = {
     "programs:course_enroll": case_object(CASE_TEAM),
     "favicon": PUBLIC,
     "portal:safe_browsing": PUBLIC,
+    # the public site (issue 19): public on purpose; its content is edited by the director and coordinators
+    "portal:services": PUBLIC,
+    "portal:service": {"kind": "public", "kwargs": lambda world: {"slug": "juridica"}},
+    "portal:contact": PUBLIC,
+    "portal:verify": PUBLIC,
+    "portal:training_request": PUBLIC,
+    "portal:training_request_thanks": PUBLIC,
+    "portal:staff_entries": page(SITE_EDITORS),
+    "portal:staff_contact": page(SITE_EDITORS),
+    "portal:staff_entry_create": page(SITE_EDITORS),
+    "portal:staff_entry_edit": page(SITE_EDITORS, kwarg=None)
+    | {"kwargs": lambda world: {"pk": site_entry_pk()}},
+    "portal:staff_entry_history": page(SITE_EDITORS, kwarg=None)
+    | {"kwargs": lambda world: {"pk": site_entry_pk()}},
+    "portal:staff_entry_restore": page(SITE_EDITORS, method="post", ok=(302,))
+    | {"kwargs": lambda world: {"pk": site_entry_pk(), "revision": site_revision_pk()}},
     # django-allauth: sign-in, password reset and MFA pages
     "account_login": PUBLIC,
     "account_logout": PUBLIC,
@@ -458,6 +529,20 @@ RULES = {
     "agenda:call_create": page(CASE_ROLE_PERSONAS),
     "agenda:call_stats": page(CALL_DESK),
     "agenda:call_detail": case_object(CALL_DESK, kwarg="call"),
+    # her callback request from the public site (public on purpose; no case): the call desk handles it; the
+    # director and the coordinators edit the office hours, holidays and phone lines the public site shows.
+    "agenda:callback_request": PUBLIC,
+    "agenda:callback_thanks": PUBLIC,
+    "agenda:callback_no_answer": page(CALL_DESK, method="post", ok=(302,))
+    | {"kwargs": lambda w: {"pk": callback_pk()}},
+    "agenda:callback_cancel": page(CALL_DESK, method="post", ok=(302,))
+    | {"kwargs": lambda w: {"pk": callback_pk()}},
+    "agenda:office_hours": page(OFFICE_EDITORS),
+    "agenda:holiday_add": page(OFFICE_EDITORS, method="post", ok=(400,)),  # reached: empty, it says what
+    "agenda:holiday_remove": page(OFFICE_EDITORS, method="post", ok=(302,))
+    | {"kwargs": lambda w: {"pk": holiday_pk()}},
+    "agenda:line_create": page(OFFICE_EDITORS),
+    "agenda:line_edit": page(OFFICE_EDITORS) | {"kwargs": lambda w: {"pk": line_pk()}},
     # referrals: the case team reaches a referral through its case; a partner's liaison only the ones sent to her
     # institution (never the case file); the letter's QR opens a public page by an unguessable token.
     "referrals:institutions": page(CASE_ROLE_PERSONAS | {"sysadmin"}),
@@ -714,7 +799,8 @@ def test_closed_pages_answer_404_to_everyone(name, persona, client, people, db_i
 
 @pytest.mark.parametrize("name", sorted(n for n, r in RULES.items() if r["kind"] == "public"))
 def test_public_pages_answer_anonymous(name, client, world, db_in_module):
-    response = client.get("/favicon.ico") if name == "favicon" else client.get(reverse(name))
+    url = "/favicon.ico" if name == "favicon" else url_for(name, world, RULES[name])
+    response = client.get(url)
     assert response.status_code in (
         200,
         302,
@@ -898,6 +984,11 @@ CASE_MODELS = {
     ),
     "agenda.phonecall": case_model(
         "the call desk or who took it, AND the case's rule", ["agenda:call_detail"]
+    ),
+    "agenda.callbackrequest": case_model(
+        "the call desk's while it waits (agenda.callbacks.callbacks_pending); it shows no case: the call logged for it "
+        "(one hop to a case) is linked when she is called back, and the request leaves the list then",
+        [],  # tested by violeta/agenda/tests/test_callbacks.py (area staff never see it; handled ones give 404)
     ),
     "alerts.alert": case_model(
         "the emergency console's (monitors, director); its case's folio only for who may see the case",

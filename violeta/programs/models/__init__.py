@@ -29,6 +29,7 @@ from violeta.programs.models.outreach import (  # noqa: F401
     EventReach,
     VisitConsultation,
 )
+from violeta.programs.models.requests import REQUEST_KINDS, RequestStatus, TrainingRequest  # noqa: F401
 from violeta.programs.models.trainings import (  # noqa: F401
     AgeGroup,
     Agreement,

@@ -148,6 +148,13 @@ class Training(models.Model):
     min_attendance_percent = models.PositiveSmallIntegerField(
         _("attendance needed for the certificate (%)"), default=80
     )
+    # Some certificates must be renewed (the internal protocol, yearly): empty, they never expire.
+    certificate_valid_months = models.PositiveSmallIntegerField(
+        _("certificate valid for (months)"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty if the certificate does not expire."),
+    )
     trainer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("trainer in charge"),
@@ -186,6 +193,14 @@ class Training(models.Model):
             raise ValidationError({"min_attendance_percent": _("Give a percentage between 1 and 100.")})
         if self.hours is not None and self.hours <= 0:
             raise ValidationError({"hours": _("The hours must be more than zero.")})
+        if self.certificate_valid_months is not None and not 1 <= self.certificate_valid_months <= 120:
+            raise ValidationError(
+                {
+                    "certificate_valid_months": _(
+                        "Give a validity between 1 and 120 months, or leave it empty."
+                    )
+                }
+            )
 
 
 class TrainingSession(models.Model):
@@ -285,6 +300,7 @@ class Certificate(models.Model):
     folio = models.CharField(_("folio"), max_length=20, unique=True)
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
     completed_on = models.DateField(_("completed on"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)  # None: it never expires
     issued_at = models.DateTimeField(default=timezone.now)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
@@ -314,6 +330,10 @@ class Certificate(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+    def is_expired(self, today=None) -> bool:
+        """Past its validity (the day itself is still valid); a certificate without one never expires."""
+        return self.valid_until is not None and self.valid_until < (today or timezone.localdate())
 
 
 class Question(models.Model):

@@ -2,6 +2,7 @@
 to the public verification page, which shows only name, training, hours and date; forged and revoked ones fail."""
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -113,3 +114,41 @@ def test_staff_issue_from_the_training_page_and_download_the_pdf(client, trainer
     assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF-")
     client.force_login(lawyer)
     assert client.get(pdf_url).status_code == 404
+
+
+def test_a_certificate_of_a_training_with_a_validity_expires_and_then_does_not_verify(client, trainer, ended):
+    """The internal protocol asks public servants to renew it yearly: a training may give its certificates a
+    validity in months. Until that day the verification says until when; after it, 410 and 'expired'."""
+    training, sessions, _rosa, _luis = ended
+    services.training_update(training=training, by=trainer, certificate_valid_months=12)
+    certificate = services.certificates_issue(training=training, by=trainer)[0]
+    completed = sessions[-1].ends_at.astimezone().date()
+    assert certificate.valid_until == completed.replace(year=completed.year + 1)
+    url = reverse("programs:certificate_verify", args=[certificate.verify_token])
+    page = client.get(url).content.decode()
+    assert 'data-verify="valid"' in page and "Vigente hasta" in page
+    assert "Vigente hasta" in documents.certificate_html(certificate)  # the PDF says it too
+
+    Certificate.objects.filter(pk=certificate.pk).update(valid_until=date.today() - timedelta(days=1))
+    response = client.get(url)
+    page = response.content.decode()
+    assert response.status_code == 410
+    assert 'data-verify="expired"' in page and "venció el" in page and "no es válida" in page
+    assert 'data-verify="valid"' not in page
+
+
+def test_without_a_validity_a_certificate_never_expires(client, trainer, ended):
+    training, *_rest = ended
+    certificate = services.certificates_issue(training=training, by=trainer)[0]
+    assert certificate.valid_until is None and not certificate.is_expired()
+    page = client.get(
+        reverse("programs:certificate_verify", args=[certificate.verify_token])
+    ).content.decode()
+    assert 'data-verify="valid"' in page and "Vigente hasta" not in page
+
+
+def test_the_validity_must_be_a_sensible_number_of_months(trainer):
+    training = factories.training(trainer)
+    for months in (0, 121):
+        with pytest.raises(ValidationError):
+            services.training_update(training=training, by=trainer, certificate_valid_months=months)
