@@ -186,13 +186,24 @@ class SecurityHeadersMiddleware:
         if tiles:
             self.csp = self.csp.replace("img-src 'self' data:;", f"img-src 'self' data: {csp_origin(tiles)};")
 
+    # Only MIA (her app) asks for her location, when she raises an alert; no other page may.
+    location_prefix = "/mia/"
+
     def __call__(self, request):
         response = _clear_site_data(request, self.get_response(request))
         response.setdefault("Content-Security-Policy", self.csp)
-        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
-        if self._private(request):
+        location = "(self)" if request.path_info.startswith(self.location_prefix) else "()"
+        response.setdefault("Permissions-Policy", f"camera=(), microphone=(), geolocation={location}")
+        if self._private(request) or self._public_page(request, response):
             response["Cache-Control"] = "no-store"
         return response
+
+    def _public_page(self, request, response) -> bool:
+        """A page of the public site (any HTML page but MIA's, which caches its own shell): never kept by the
+        browser, so a shared or checked phone does not hold it and Back after the quick exit fetches it again."""
+        return response.get("Content-Type", "").startswith("text/html") and not request.path_info.startswith(
+            self.location_prefix
+        )
 
     @staticmethod
     def _private(request) -> bool:

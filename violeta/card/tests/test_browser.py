@@ -22,7 +22,7 @@ def test_quick_exit_replaces_the_page(page, live_server):
     _neutral_site(page)
     page.goto(live_server.url + "/tarjeta/comercios/")
     page.goto(live_server.url + "/tarjeta/solicitar/")
-    page.get_by_role("link", name="Salida rápida").click()
+    page.get_by_role("link", name="Salida rápida", exact=True).click()
     expect(page).to_have_url(f"{NEUTRAL}search?q=clima+chihuahua")
     page.go_back()
     assert "/tarjeta/solicitar/" not in page.url  # the form is not one step back in the history
