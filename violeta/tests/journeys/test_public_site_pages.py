@@ -1,6 +1,8 @@
-"""Journey: every page of the public site on a phone (issue 19), in Chromium: each page renders its content,
-loads nothing from another origin, stays within 150 KB transferred on a first load, does not scroll sideways; the contact page says
-"abierto ahora" at a fixed time; an organisation sends a training request. Screenshots for the README."""
+"""Journey: every page of the public site on a phone (issue 19), in Chromium.
+
+Each page renders its content, loads nothing from another origin, stays within 150 KB transferred on a first
+load and does not scroll sideways; the contact page says "abierto ahora" at a fixed time; an organisation sends
+a training request. Screenshots for the README."""
 
 import importlib
 from datetime import date, datetime
