@@ -78,6 +78,7 @@ class Tally:
 
     pages: int = 0
     violations: int = 0
+    known: int = 0  # violations a test let through as known (the crawl's KNOWN): counted, and said
     groups: set[str] = field(default_factory=set)
 
     def add(self, url: str, found: int) -> None:
@@ -88,11 +89,13 @@ class Tally:
         if not self.pages:
             return None
         personas = sorted(self.groups - {"public"})
-        who = [f"{len(personas)} personas"] if personas else []
+        who = [f"{len(personas)} persona{'s' if len(personas) > 1 else ''}"] if personas else []
         who += ["the public site"] if "public" in self.groups else []
         groups = f" ({' and '.join(who)})" if who else ""
+        known = f" ({self.known} of them known exceptions)" if self.known else ""
         return (
-            f"axe-core: {self.pages} pages checked{groups}, {self.violations} serious or critical violations"
+            f"axe-core: {self.pages} pages checked{groups}, "
+            f"{self.violations} serious or critical violations{known}"
         )
 
 

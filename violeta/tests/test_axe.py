@@ -67,3 +67,5 @@ def test_the_summary_says_how_many_pages_and_for_whom():
     assert tally.summary() == (
         "axe-core: 2 pages checked (2 personas and the public site), 2 serious or critical violations"
     )
+    tally.known = 1
+    assert tally.summary().endswith("2 serious or critical violations (1 of them known exceptions)")
