@@ -65,10 +65,11 @@ def describe(violation: dict) -> str:
     return f"axe {violation['id']} ({violation['impact']}): {targets}{extra} — {violation['help']}"
 
 
-def check(page) -> list[str]:
-    """One line per serious or critical violation on ``page``; empty when axe finds none. Counted in ``tally``."""
+def check(page, *, again: bool = False) -> list[str]:
+    """One line per serious or critical violation on ``page``; empty when axe finds none. Counted in ``tally``
+    (``again``: the same page checked once more, at another width: its violations count, not the page)."""
     found = [describe(violation) for violation in violations(page)]
-    tally.add(page.url, len(found))
+    tally.add(page.url, len(found), again=again)
     return found
 
 
@@ -81,8 +82,8 @@ class Tally:
     known: int = 0  # violations a test let through as known (the crawl's KNOWN): counted, and said
     groups: set[str] = field(default_factory=set)
 
-    def add(self, url: str, found: int) -> None:
-        self.pages += 1
+    def add(self, url: str, found: int, *, again: bool = False) -> None:
+        self.pages += 0 if again else 1
         self.violations += found
 
     def summary(self) -> str | None:

@@ -12,9 +12,9 @@ page is checked for:
 - English: common English UI words and Django's default English messages, in the page's text (hidden text
   too: a collapsed menu or a closed dropdown is still read once opened), its ``<title>`` and its
   ``placeholder``/``aria-label``/``title``/``alt`` attributes;
-- accessibility (issue 19): axe-core's WCAG 2.0, 2.1 and 2.2 A and AA rules, at 1280 px, as the page was opened;
-  any serious or critical violation is a problem (violeta/testing/axe.py). The session's summary prints how
-  many pages axe checked.
+- accessibility (issue 19): axe-core's WCAG 2.0, 2.1 and 2.2 A and AA rules, at 1280 px as the page was opened
+  and again at 390 px (the collapsed menu, the stacked columns); any serious or critical violation is a problem
+  (violeta/testing/axe.py). The session's summary prints how many pages axe checked.
 
 Not followed: sign-out, downloads (PDF, CSV...), links to other sites, forms (nothing is posted). Failures of
 every page are collected and reported together, one line each (persona, width, URL, problem).
@@ -47,12 +47,18 @@ PAGE_LIMIT = 150  # URL patterns per persona: every page the navigation reaches,
 # Known exceptions: (URL pattern, width, problem prefix) -> why. Each one is a bug being fixed elsewhere (the
 # public pages move onto public/base.html in issue 19; whoever lands that removes the entry with the fix).
 KNOWN: dict[tuple[str, str, str], str] = {
-    ("/aviso-de-privacidad/simplificado/imprimir/", "1280", "axe color-contrast"): (
-        "the link in the alert is Bootstrap's blue on the info box (3.9:1): class alert-link, or the public base"
-    ),
-    ("/tarjeta/mi-tarjeta/{}/", "1280", "axe aria-prohibited-attr"): (
-        "card/holder_card.html: an aria-label on a plain <div class=card-qr>: it needs role=img"
-    ),
+    **{
+        ("/aviso-de-privacidad/simplificado/imprimir/", width, "axe color-contrast"): (
+            "the link in the alert is Bootstrap's blue on the info box (3.9:1): class alert-link, or the public base"
+        )
+        for width in ("1280", "390")
+    },
+    **{
+        ("/tarjeta/mi-tarjeta/{}/", width, "axe aria-prohibited-attr"): (
+            "card/holder_card.html: an aria-label on a plain <div class=card-qr>: it needs role=img"
+        )
+        for width in ("1280", "390")
+    },
 }
 
 # Whole English words that a Spanish screen never shows (none of them is a Spanish word: "no", "a", "me" or
@@ -278,6 +284,8 @@ def _problems(page, url):
             if overflow > 1:
                 culprits = ", ".join(page.evaluate(STICKING_OUT))
                 problems[width].append(f"scrolls sideways by {overflow} px ({culprits})")
+            if width != "1280":  # the collapsed menu, the stacked columns and a finger's targets
+                problems[width] += axe.check(page, again=True)
         page.set_viewport_size(DESKTOP)
     return problems, links
 
