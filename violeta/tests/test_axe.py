@@ -69,3 +69,47 @@ def test_the_summary_says_how_many_pages_and_for_whom():
     )
     tally.known = 1
     assert tally.summary().endswith("2 serious or critical violations (1 of them known exceptions)")
+
+
+SCROLL_REGIONS = axe.AXE_SOURCE.parents[2] / "js" / "scroll-regions.js"
+
+WIDE_TABLE = """<!DOCTYPE html><html lang="es-MX"><head><meta charset="utf-8"><title>Prueba</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body><main><h1>Prueba</h1><h2>Llamadas por día</h2>
+<div class="table-responsive" id="box"><table><tr>{cells}</tr></table></div>
+<script src="/scroll-regions.js"></script></main></body></html>"""
+
+
+@pytest.mark.browser
+def test_a_table_that_scrolls_sideways_is_reachable_with_the_keyboard_only_while_it_scrolls(browser):
+    """static/js/scroll-regions.js, the fix for axe's scrollable-region-focusable on phones."""
+    cells = "".join(f"<td>columna-número-{n}</td>" for n in range(12))
+    html = WIDE_TABLE.format(cells=cells)
+    style = "#box { overflow-x: auto; } td { white-space: nowrap; }"
+    context = browser.new_context(locale=LOCALE, timezone_id=TIMEZONE, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+
+    def serve(route):
+        url = route.request.url
+        if url.endswith("/scroll-regions.js"):
+            route.fulfill(body=SCROLL_REGIONS.read_text(), headers={"Content-Type": "text/javascript"})
+        elif url.endswith("/violeta.css"):
+            route.fulfill(body=style, headers={"Content-Type": "text/css"})
+        else:
+            page_html = html.replace("</title>", '</title><link rel="stylesheet" href="/violeta.css">')
+            route.fulfill(
+                body=page_html, headers={"Content-Type": "text/html", "Content-Security-Policy": CSP}
+            )
+
+    page.route("http://violeta.test/**", serve)
+    try:
+        page.goto("http://violeta.test/")
+        box = page.locator("#box")
+        assert box.get_attribute("tabindex") == "0"
+        assert (box.get_attribute("role"), box.get_attribute("aria-label")) == ("region", "Llamadas por día")
+        assert axe.violations(page) == []
+        page.set_viewport_size({"width": 2400, "height": 844})
+        page.wait_for_function("() => !document.getElementById('box').hasAttribute('tabindex')")
+        assert box.get_attribute("role") is None
+    finally:
+        context.close()
