@@ -128,6 +128,8 @@ STICKING_OUT = """() => {
     return `<${node.tagName.toLowerCase()}${classes}> "${node.textContent.trim().slice(0, 40)}"`;
   });
 }"""
+# Two animation frames: the page's ResizeObserver callbacks have run after a change of the viewport.
+SETTLED = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
 LINKS = """() => Array.from(document.querySelectorAll('a[href]'))
   .filter((a) => !a.hasAttribute('download'))
   .map((a) => a.href)"""
@@ -285,6 +287,7 @@ def _problems(page, url):
                 culprits = ", ".join(page.evaluate(STICKING_OUT))
                 problems[width].append(f"scrolls sideways by {overflow} px ({culprits})")
             if width != "1280":  # the collapsed menu, the stacked columns and a finger's targets
+                page.evaluate(SETTLED)  # what the page does on a resize (scroll-regions.js) is done first
                 problems[width] += axe.check(page, again=True)
         page.set_viewport_size(DESKTOP)
     return problems, links
