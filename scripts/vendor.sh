@@ -18,6 +18,7 @@ PACKAGES=(
   "bootstrap-icons 1.11.4 sha512-P/3I5KsoS8tDvpBLolRBZnRkkKysUXM8Rm00nnazHY+eZ/o/smJZEDPbKI+d+XZLWdiaYDBB+ikUiCl7BogyKg=="
   "chart.js 4.5.1 sha512-GIjfiT9dbmHRiYi6Nl2yFCq7kkwdkp1W/lp2J99rX0yo9tgJGn3lKQATztIjb5tVtevcBtIdICNWqlq5+E8/Pw=="
   "leaflet 1.9.4 sha512-nxS1ynzJOmOlHp+iL3FyWqK89GtNL8U8rvlMOsQdTTssxZwCXh8N2NB3GDQOL+YR3XnWyZAxwQixURb+FA74PA=="
+  "axe-core 4.14.1 sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ=="
 )
 
 # Which files of each package we keep: "source-in-package destination-under-$DEST". Source maps are kept
@@ -60,6 +61,11 @@ files_for() {
       echo "dist/images/marker-icon-2x.png leaflet/images/marker-icon-2x.png"
       echo "dist/images/marker-shadow.png leaflet/images/marker-shadow.png"
       echo "LICENSE leaflet/LICENSE"
+      ;;
+    axe-core)
+      # Used only by the browser tests (violeta/testing/axe.py injects it into the page): no page loads it.
+      echo "axe.min.js axe-core/axe.min.js"
+      echo "LICENSE axe-core/LICENSE"
       ;;
     *) echo "no file list for $1" >&2; return 1 ;;
   esac

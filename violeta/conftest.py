@@ -8,7 +8,7 @@ from violeta.accounts.models import Area, Role, User
 from violeta.people import neighborhoods
 from violeta.people.models import Neighborhood
 
-pytest_plugins = ["violeta.testing.browser"]
+pytest_plugins = ["violeta.testing.browser", "violeta.testing.axe"]
 
 if django_settings.USING_POSTGRES:
     # Between transactional tests the runner empties every table with one TRUNCATE; the audit log's TRUNCATE
