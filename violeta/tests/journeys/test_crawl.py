@@ -44,22 +44,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 PAGE_LIMIT = 150  # URL patterns per persona: every page the navigation reaches, with room to spare
 
-# Known exceptions: (URL pattern, width, problem prefix) -> why. Each one is a bug being fixed elsewhere (the
-# public pages move onto public/base.html in issue 19; whoever lands that removes the entry with the fix).
-KNOWN: dict[tuple[str, str, str], str] = {
-    **{
-        ("/aviso-de-privacidad/simplificado/imprimir/", width, "axe color-contrast"): (
-            "the link in the alert is Bootstrap's blue on the info box (3.9:1): class alert-link, or the public base"
-        )
-        for width in ("1280", "390")
-    },
-    **{
-        ("/tarjeta/mi-tarjeta/{}/", width, "axe aria-prohibited-attr"): (
-            "card/holder_card.html: an aria-label on a plain <div class=card-qr>: it needs role=img"
-        )
-        for width in ("1280", "390")
-    },
-}
+# Known exceptions: (URL pattern, width, problem prefix) -> why. Each one is a bug being fixed elsewhere; none
+# today (the public pages' two axe findings went with their move onto public/base.html, issue 19).
+KNOWN: dict[tuple[str, str, str], str] = {}
 
 # Whole English words that a Spanish screen never shows (none of them is a Spanish word: "no", "a", "me" or
 # "son" are not here). Case-sensitive where the lowercase form could be a name or an abbreviation.
