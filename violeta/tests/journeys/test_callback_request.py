@@ -17,6 +17,7 @@ from violeta.agenda.models import CallbackRequest, CallbackStatus, PhoneCall
 from violeta.conftest import PASSWORD
 from violeta.messaging.models import Message
 from violeta.testing.browser import database_turn, horizontal_overflow
+from violeta.tests.journeys.callback import CHOICES, fill_callback_request
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,13 +53,7 @@ def test_she_asks_for_a_call_and_the_front_desk_calls_her_back(
     with database_turn():
         assert CallbackRequest.objects.count() == 0
 
-    her.get_by_label("Que me llamen").check()
-    her.get_by_label("¿Cómo te llamamos?").fill("Rosa")
-    her.get_by_label("Teléfono donde podemos llamarte").fill("614 321 7788")
-    her.get_by_role("group", name="Si no contestas, ¿podemos dejarte un mensaje?").get_by_label("No").check()
-    her.get_by_role("group", name="¿Podemos enviarte un mensaje de texto (SMS)?").get_by_label("No").check()
-    her.get_by_label("Días u horas que te convienen").fill("de 10:00 a 12:00")
-    her.get_by_label("Una palabra clave").fill("girasol")
+    fill_callback_request(her)
     shots(her, "formulario")
     assert horizontal_overflow(her) == 0
     her.get_by_role("button", name="Enviar mi solicitud").click()
@@ -79,9 +74,7 @@ def test_she_asks_for_a_call_and_the_front_desk_calls_her_back(
     expect(section).to_be_visible()
     item = section.get_by_role("listitem").filter(has_text="girasol")
     choices = item.locator("strong.callback-choices")
-    expect(choices).to_have_text(
-        "No dejar mensaje · No enviar SMS · Mejor: de 10:00 a 12:00 · Palabra clave: girasol"
-    )
+    expect(choices).to_have_text(CHOICES)
     number = item.get_by_role("link", name="614 321 7788")
     expect(number).to_have_attribute("href", "tel:+526143217788")
     # bold choices come before the number in the reading order

@@ -27,6 +27,7 @@ from violeta.portal import selectors
 from violeta.portal.data.seed import load
 from violeta.portal.models import Entry, Revision, SiteContact
 from violeta.testing.browser import LOCALE, PHONE, TIMEZONE, database_turn, horizontal_overflow
+from violeta.tests.journeys.callback import CHOICES, fill_callback_request
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -96,13 +97,7 @@ def test_she_reads_the_services_asks_for_a_call_and_leaves_quickly(
     her.goto(base + "/")
     her.get_by_role("link", name=re.compile("Pide que te llamemos")).first.click()
     expect(her.get_by_role("heading", name="Pide que te llamemos")).to_be_visible()
-    her.get_by_label("Que me llamen").check()
-    her.get_by_label("¿Cómo te llamamos?").fill("Rosa")
-    her.get_by_label("Teléfono donde podemos llamarte").fill("614 321 7788")
-    her.get_by_role("group", name="Si no contestas, ¿podemos dejarte un mensaje?").get_by_label("No").check()
-    her.get_by_role("group", name="¿Podemos enviarte un mensaje de texto (SMS)?").get_by_label("No").check()
-    her.get_by_label("Días u horas que te convienen").fill("de 10:00 a 12:00")
-    her.get_by_label("Una palabra clave").fill("girasol")
+    fill_callback_request(her)
     her.get_by_role("button", name="Enviar mi solicitud").click()
     expect(her.get_by_role("heading", name="Recibimos tu solicitud")).to_be_visible()
     assert "614" not in her.url and "girasol" not in her.url  # nothing about her in the address
@@ -119,9 +114,7 @@ def test_she_reads_the_services_asks_for_a_call_and_leaves_quickly(
         .get_by_role("listitem")
         .filter(has_text="girasol")
     )
-    expect(item.locator("strong.callback-choices")).to_have_text(
-        "No dejar mensaje · No enviar SMS · Mejor: de 10:00 a 12:00 · Palabra clave: girasol"
-    )
+    expect(item.locator("strong.callback-choices")).to_have_text(CHOICES)
     expect(item.get_by_role("link", name="614 321 7788")).to_have_attribute("href", "tel:+526143217788")
     assert item.evaluate(
         "el => el.querySelector('strong.callback-choices')"
