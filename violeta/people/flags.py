@@ -1,0 +1,86 @@
+"""Flags beside her name wherever it appears to staff: high risk, a protection order in force, "no llamar",
+"no dejar mensaje", the internal protocol, children in the case. So nobody phones her the wrong way or misses a
+risk. A registry the people app owns.
+
+The facts behind the flags belong to apps above people (cases, violence), which people never imports. Each
+registers its source here from its ``AppConfig.ready``::
+
+    flags.register("violence.protection_orders", for_people=orders_in_force)
+
+``for_people(user, person_ids) -> dict[int, list[Flag]]``:
+
+- only facts ``user`` may know: a flag that comes from a case is shown only to those who may see that case
+  (``cases.selectors.case_visible_q``), so a flag never tells anyone about a case hidden from them (an
+  internal-protocol case, a blocked record);
+- a **bounded number of queries** for any number of people (a list of 500 names costs the same queries as one).
+
+``flags_for(user, people)`` asks every source once and returns ``{person_id: [Flag, ...]}`` in a fixed order
+(most serious first); ``annotate(user, people)`` sets ``person.flags`` on each object for the templates
+(``people/_flags.html``). Registering a name again replaces it.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+DANGER = "danger"
+WARNING = "warning"
+INFO = "info"
+_LEVEL_ORDER = {DANGER: 0, WARNING: 1, INFO: 2}
+
+
+@dataclass(frozen=True)
+class Flag:
+    code: str  # "high_risk", "protection_order", "no_call", "no_message", "internal_protocol", "children"
+    label: str  # short, shown beside her name ("Riesgo alto", "No llamar")
+    level: str = INFO  # DANGER, WARNING or INFO: its colour and its place in the row
+    title: str = ""  # a longer explanation for the tooltip and screen readers, no detail of her story
+
+    def sort_key(self):
+        return (_LEVEL_ORDER.get(self.level, 9), self.code)
+
+
+_SOURCES: dict[str, Callable[..., dict[int, list[Flag]]]] = {}
+
+
+def register(name: str, *, for_people: Callable[..., dict[int, list[Flag]]]) -> None:
+    """Add (or replace) a source of flags."""
+    _SOURCES[name] = for_people
+
+
+def registered() -> list[str]:
+    return list(_SOURCES)
+
+
+def _ids(people: Iterable) -> list[int]:
+    ids = []
+    for p in people:
+        pk = p if isinstance(p, int) else getattr(p, "pk", None)
+        if pk is not None and pk not in ids:
+            ids.append(pk)
+    return ids
+
+
+def flags_for(user, people: Iterable) -> dict[int, list[Flag]]:
+    """``{person_id: flags}`` for people (objects or ids), each list in a fixed order, no flag twice."""
+    ids = _ids(people)
+    result: dict[int, list[Flag]] = {pk: [] for pk in ids}
+    if not ids:
+        return result
+    for source in _SOURCES.values():
+        for pk, flags in source(user, ids).items():
+            if pk in result:
+                result[pk].extend(flags)
+    for pk, flags in result.items():
+        seen: dict[str, Flag] = {}
+        for flag in sorted(flags, key=Flag.sort_key):
+            seen.setdefault(flag.code, flag)
+        result[pk] = list(seen.values())
+    return result
+
+
+def annotate(user, people: Iterable) -> None:
+    """Set ``flags`` on each person object (for the templates); a bounded number of queries for the lot."""
+    people = [p for p in people if p is not None]
+    flags = flags_for(user, people)
+    for person in people:
+        person.flags = flags.get(person.pk, [])
