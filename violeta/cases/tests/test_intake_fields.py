@@ -252,3 +252,33 @@ def test_a_date_value_is_checked_against_sense(director):
     day = _field(director, "Fecha", "date")
     today = datetime.date.today()
     assert intake_fields.check_value(day, today.isoformat()) == today.isoformat()
+
+
+def test_the_configuration_page_moves_fields_and_its_queries_do_not_grow(
+    client, django_assert_max_num_queries, sysadmin, director
+):
+    client.force_login(sysadmin)
+    url = reverse("cases:intake_fields")
+    with django_assert_max_num_queries(15) as few:
+        assert client.get(url).status_code == 200
+    for n in range(10):
+        _field(director, f"Campo {n}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(url).content.decode()
+    assert "Campo 9" in page
+    move = reverse("cases:intake_field_move", kwargs={"name": "schooling"})
+    assert client.post(move, {"direction": "up"}).status_code == 302
+    names = [s.name for s in intake_fields.field_settings()]
+    assert names.index("schooling") == len(names) - 2
+    assert AuditEvent.objects.filter(actor=sysadmin, object_id="schooling").exists()
+
+
+def test_a_field_retired_from_its_page_is_no_longer_asked(client, director, receptionist):
+    field = _field(director)
+    client.force_login(director)
+    url = reverse("cases:custom_field_edit", kwargs={"pk": field.pk})
+    response = client.post(url, {"label": "Ocupación", "kind": "text", "order": 0, "at_intake": "on"})
+    assert response.status_code == 302
+    field.refresh_from_db()
+    assert not field.active
+    assert "Ocupación" not in _intake_page(client, receptionist)
