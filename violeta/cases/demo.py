@@ -239,6 +239,7 @@ class Clock:
 
 def load(demo: Demo) -> None:
     _CaseFiles(demo).build()
+    _intake_fields(demo)
 
 
 class _CaseFiles:
@@ -439,3 +440,30 @@ def number_folios() -> None:
     Case.objects.bulk_update(cases, ["folio"])
     for year, last in per_year.items():
         FolioCounter.objects.update_or_create(year=year, defaults={"last": last})
+
+
+# The institute's own intake field (issue 20): one of its own, answered in some active case files. No random
+# draws, so the data of the loaders after this one does not move.
+MIGRATION_OPTIONS = (
+    "Nacional",
+    "Migrante en tránsito",
+    "Migrante residente",
+    "Refugiada o solicitante de asilo",
+)
+
+
+def _intake_fields(demo: Demo) -> None:
+    from violeta.cases import field_services
+    from violeta.cases.models import ACTIVE_STATUSES
+
+    migration = field_services.custom_field_create(
+        by=demo["accounts.users"]["direccion"],
+        label="Situación migratoria",
+        kind="choice",
+        options="\n".join(MIGRATION_OPTIONS),
+        help_text="Como ella la describe.",
+    )
+    active = Case.objects.filter(status__in=ACTIVE_STATUSES).select_related("opened_by").order_by("pk")
+    for index, case in enumerate(active[::4]):
+        value = MIGRATION_OPTIONS[0] if index % 3 else MIGRATION_OPTIONS[1 + index % 3]
+        field_services.intake_values_record(case=case, by=case.opened_by, values={migration.pk: value})

@@ -270,3 +270,6 @@ class InternalProtocolDesignation(models.Model):
     class Meta:
         verbose_name = _("internal protocol designation")
         verbose_name_plural = _("internal protocol designations")
+
+
+from violeta.cases.field_models import CustomField, CustomFieldValue, IntakeFieldSetting  # noqa: E402, F401

@@ -37,3 +37,13 @@ def is_protocol_staff(user) -> bool:
     if not is_case_staff(user):
         return False
     return user.role == Role.DIRECTOR or InternalProtocolDesignation.objects.filter(user=user).exists()
+
+
+def can_edit_custom_values(user, case: Case) -> bool:
+    """Who records the institute's own fields of an active case ("Datos adicionales"): its team, the
+    coordination of an area on the team, the director."""
+    if not (is_case_staff(user) and case.is_active):
+        return False
+    if user.role == Role.DIRECTOR or case.team_members.filter(user=user).exists():
+        return True
+    return user.role == Role.COORDINATOR and case.team_members.filter(area_id=user.area_id).exists()

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from violeta.accounts.models import AREA_ROLES, CASE_ROLES, INTAKE_ROLES, Area, Role
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
-from violeta.cases import intake, permissions, signals
+from violeta.cases import field_services, intake, permissions, signals
 from violeta.cases.models import (
     ACTIVE_STATUSES,
     AreaNote,
@@ -216,6 +216,7 @@ def intake_register(
     source: str = intake.FRONT_DESK,
     origin=None,
     statistics_consent: bool | None = None,
+    custom_values: dict[int, str] | None = None,
 ) -> Case:
     """The first interview (primera entrevista): registers her (or uses the existing record) and opens the case.
 
@@ -226,6 +227,7 @@ def intake_register(
     a partner's referral; see ``cases.intake``), which is linked back to the new case. Everything happens in one
     transaction, the link back included: if any part fails, nothing is saved. ``statistics_consent`` is her answer
     to the statistical use of her data (``None``: not asked, nothing recorded): a consent granted or refused.
+    ``custom_values`` answers the institute's own intake fields (field id → text; ``cases.intake_fields``).
     """
     privacy_notice_check(accepted=privacy_notice_accepted, sha256=privacy_notice_sha256)
     if (person is None) == (person_data is None):
@@ -243,6 +245,8 @@ def intake_register(
         arrival_detail=arrival_detail,
         team=team,
     )
+    if custom_values is not None:
+        field_services.intake_values_record(case=case, by=by, values=custom_values)
     privacy_notice_accept(
         person=person, by=by, accepted=privacy_notice_accepted, sha256=privacy_notice_sha256, case_id=case.pk
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from violeta.cases import views, views_internal_protocol
+from violeta.cases import views, views_fields, views_internal_protocol
 
 app_name = "cases"
 urlpatterns = [
@@ -14,6 +14,11 @@ urlpatterns = [
         views_internal_protocol.designations,
         name="protocol_designations",
     ),
+    path("campos-de-entrevista/", views_fields.intake_fields_page, name="intake_fields"),
+    path("campos-de-entrevista/propios/nuevo/", views_fields.custom_field_edit, name="custom_field_create"),
+    path("campos-de-entrevista/propios/<int:pk>/", views_fields.custom_field_edit, name="custom_field_edit"),
+    path("campos-de-entrevista/<str:name>/", views_fields.intake_field_edit, name="intake_field_edit"),
+    path("campos-de-entrevista/<str:name>/mover/", views_fields.intake_field_move, name="intake_field_move"),
     path("<str:folio>/", views.case_detail, name="detail"),
     path("<str:folio>/atenciones/nueva/", views.consultation_create, name="consultation_create"),
     path("<str:folio>/cerrar/", views.case_close, name="close"),
@@ -21,6 +26,7 @@ urlpatterns = [
     path("<str:folio>/equipo/", views.case_team_add, name="team_add"),
     path("<str:folio>/equipo/<int:user_id>/quitar/", views.case_team_remove, name="team_remove"),
     path("<str:folio>/personas/nueva/", views.case_party_add, name="party_add"),
+    path("<str:folio>/datos-adicionales/", views_fields.custom_values_edit, name="custom_values"),
     path(
         "<str:folio>/protocolo-interno/",
         views_internal_protocol.internal_protocol_open,

@@ -9,7 +9,7 @@ from violeta.accounts.decorators import recent_authentication_required
 from violeta.accounts.models import AREA_ROLES, INTAKE_ROLES, Role
 from violeta.accounts.permissions import CASE_ROLES, staff_required
 from violeta.cases import intake as intake_sources
-from violeta.cases import permissions, selectors, services
+from violeta.cases import intake_fields, permissions, selectors, services
 from violeta.cases.forms import (
     BreakGlassForm,
     CaseFilterForm,
@@ -20,6 +20,7 @@ from violeta.cases.forms import (
     ReopenForm,
     TeamAddForm,
 )
+from violeta.cases.intake_fields import CustomValuesForm
 from violeta.cases.models import Case
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
@@ -71,11 +72,16 @@ def _intake_origin(request, source: str, pk) -> tuple[str, object]:
 
 
 def _intake_forms(request, initial: intake_sources.IntakeInitial):
+    """The intake's forms, shaped by the institute (``cases.intake_fields``): its optional fields hidden,
+    required, relabelled and ordered as configured, and its own fields (prefix ``x``)."""
     data = request.POST if request.method == "POST" else None
+    person_form = PersonForm(data, prefix="p", initial=initial.person)
+    person_form.optional_fields = intake_fields.shape_person_form(person_form, intake_fields.field_settings())
     return (
-        PersonForm(data, prefix="p", initial=initial.person),
+        person_form,
         SafeContactForm(data, prefix="s", initial={"phone_choice": "main", **initial.safe_contact}),
         IntakeCaseForm(data, prefix="c", initial=initial.case),
+        CustomValuesForm(data, prefix="x", definitions=intake_fields.custom_fields(at_intake=True)),
     )
 
 
@@ -96,10 +102,11 @@ def intake(request, source: str = "", pk=None):
         if origin is not None
         else intake_sources.IntakeInitial()
     )
-    person_form, safe_form, case_form = _intake_forms(request, initial)
+    person_form, safe_form, case_form, custom_form = _intake_forms(request, initial)
     matches = []
     active_case, join_person, origin_linked = None, None, ""
-    if request.method == "POST" and all(f.is_valid() for f in (person_form, safe_form, case_form)):
+    forms = (person_form, safe_form, case_form, custom_form)
+    if request.method == "POST" and all(f.is_valid() for f in forms):
         person_data = person_form.cleaned_data
         existing_id = case_form.cleaned_data.get("existing_person")
         typed = {k: person_data.get(k) for k in DUPLICATE_KEYS}
@@ -126,6 +133,7 @@ def intake(request, source: str = "", pk=None):
                     reason=case_form.cleaned_data["reason"],
                     team=tuple(case_form.cleaned_data["team"]),
                     statistics_consent=case_form.cleaned_data["statistics_consent"],
+                    custom_values=custom_form.values(),
                 )
             except ValidationError as exc:
                 # Not a dead end when she already has an active case: her case, if the desk may see it (and
@@ -150,6 +158,8 @@ def intake(request, source: str = "", pk=None):
         "person_form": person_form,
         "safe_form": safe_form,
         "case_form": case_form,
+        "custom_form": custom_form,
+        "optional_fields": [person_form[name] for name in person_form.optional_fields],
         "candidates": matches,
         "active_case": active_case,
         "origin_linked": origin_linked,

@@ -46,6 +46,7 @@ SECTIONS = {
     "cases.areanote": gettext_lazy("Area notes"),
     "cases.caseevent": gettext_lazy("Case timeline"),
     "cases.caseaccessgrant": gettext_lazy("Emergency accesses to her case files"),
+    "cases.customfieldvalue": gettext_lazy("Additional details of her case files"),
     "violence.aggressor": gettext_lazy("Aggressors"),
     "violence.violenceincident": gettext_lazy("Violence incidents"),
     "violence.riskassessment": gettext_lazy("Risk assessments"),
@@ -233,6 +234,7 @@ class _Labels:
                 "accounts.area",
                 "referrals.institution",
                 "psychology.scale",
+                "cases.customfield",
             ):
                 self.cache[label] = {obj.pk: str(obj) for obj in model.objects.all()}
             else:

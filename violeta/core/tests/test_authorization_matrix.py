@@ -160,6 +160,17 @@ def line_pk():
     return PhoneLine.objects.order_by("pk").first().pk
 
 
+def custom_field_pk():
+    """One of the institute's own intake fields (made on demand)."""
+    from violeta.cases.field_models import CustomField
+
+    found = CustomField.objects.first()
+    if found is None:
+        director = make_user("campos@imm.test", Role.DIRECTOR)
+        found = CustomField.objects.create(label="Ocupación", kind="text", created_by=director)
+    return found.pk
+
+
 def page(allowed, *, method="get", ok=(200,), kwarg=None):
     """A page for some roles: the rest get 403 (signed in) or the login page (anonymous)."""
     return {"kind": "page", "allowed": set(allowed), "method": method, "ok": ok, "kwarg": kwarg}
@@ -409,6 +420,19 @@ RULES = {
     "cases:party_add": case_object(CASE_TEAM),
     "cases:internal_protocol": case_object({"director"}),  # and the staff designated for the protocol
     "cases:protocol_designations": page({"director"}),
+    # The intake each institute shapes (issue 20): its configuration, and a case's additional details.
+    "cases:intake_fields": page({"director", "sysadmin"}),
+    "cases:intake_field_edit": {**page({"director", "sysadmin"}), "kwargs": lambda w: {"name": "schooling"}},
+    "cases:intake_field_move": {
+        **page({"director", "sysadmin"}, method="post", ok=(302,)),  # no direction posted: nothing moves
+        "kwargs": lambda w: {"name": "schooling"},
+    },
+    "cases:custom_field_create": page({"director", "sysadmin"}),
+    "cases:custom_field_edit": {
+        **page({"director", "sysadmin"}),
+        "kwargs": lambda w: {"pk": custom_field_pk()},
+    },
+    "cases:custom_values": case_object(CASE_TEAM),
     # psychological care: psychology on the case team and the director read it; the rest of the team gets 404.
     # Social work: the team reads it (notes hidden); only social work on the team writes (not on this case).
     "psychology:my_plans": page({"psychologist"}),
@@ -971,6 +995,9 @@ CASE_MODELS = {
     "cases.areanote": case_model("the case, and only the note's area", CASE_PAGES),
     "cases.caseevent": case_model("the case, and each line only for its section's readers", CASE_PAGES),
     "cases.caseaccessgrant": case_model("never listed; it widens visible_cases for its holder", CASE_PAGES),
+    "cases.customfieldvalue": case_model(
+        "read with the case; edited by its team", [*CASE_PAGES, "cases:custom_values"]
+    ),
     "agenda.appointment": case_model(
         "her agendas (agenda_appointments_in_reach) AND the case's rule; else only busy time",
         [
