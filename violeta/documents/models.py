@@ -87,6 +87,12 @@ class Document(models.Model):
         return self.title
 
     @property
+    def format_label(self) -> str:
+        """The stored file's format in capitals, as people name it (PDF, JPEG, OGG...)."""
+        suffix = self.file.name.rsplit(".", 1)[-1] if "." in self.file.name else ""
+        return "JPEG" if suffix == "jpg" else suffix.upper()
+
+    @property
     def is_evidence(self) -> bool:
         return bool(self.evidence_kind)
 
