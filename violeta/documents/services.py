@@ -249,6 +249,13 @@ def document_served(*, by, document: Document, inline: bool) -> CustodyEntry:
     return _custody(document, by=by, kind=CustodyKind.VIEWED if inline else CustodyKind.DOWNLOADED)
 
 
+def custody_served_elsewhere(*, by, document: Document) -> CustodyEntry:
+    """The custody line of a download served by an app above through its own permission-checked, audited view
+    (the referrals app's counter-referral letter, which the receiving institution's liaison downloads without
+    seeing the case). The caller has checked the permission and audited the export."""
+    return _custody(document, by=by, kind=CustodyKind.DOWNLOADED, detail=_("through the referral"))
+
+
 @transaction.atomic
 def custody_copy_given(*, by, document: Document, recipient: str, reason: str, at=None) -> CustodyEntry:
     """A copy was given to a prosecutor, a court or another authority: to whom, when, by whom and why."""

@@ -378,3 +378,23 @@ def test_the_item_page_and_the_case_page_in_bounded_queries(client, lawyer, djan
         make_evidence(case, lawyer)
     with django_assert_max_num_queries(len(before.captured_queries)):
         assert "Evidencia" in client.get(case_url).content.decode()
+
+
+def test_evidence_and_its_custody_are_in_her_complete_export(lawyer, director):
+    import json
+    import zipfile
+
+    from violeta.privacy.export import build_export
+
+    case = CaseFactory(opened_by=lawyer)
+    document = make_evidence(case, lawyer, kind=EvidenceKind.PHOTO, file=upload("a.jpg", photo_with_gps()))
+    custody_copy_given(by=lawyer, document=document, recipient="Fiscalía", reason="Carpeta de investigación")
+    content, counts = build_export(case.holder, generated_by=director)
+    assert counts["documents.document"] == 1 and counts["documents.custodyentry"] == 2
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        data = json.loads(archive.read("datos.json"))
+        custody = data["secciones"]["documents.custodyentry"]["registros"]
+        assert {row["reason"] for row in custody} >= {"Carpeta de investigación"}
+        exported = data["secciones"]["documents.document"]["registros"][0]
+        assert exported["original_sha256"] == document.original_sha256
+        assert archive.read(exported["archivo"]) == stored_bytes(document)  # the copy without her location
