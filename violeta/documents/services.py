@@ -17,7 +17,7 @@ from violeta.cases.models import EventKind
 from violeta.cases.selectors import can_view_case
 from violeta.cases.services import case_event_record
 from violeta.core.validators import validate_not_future
-from violeta.documents import attachers, filetypes, images
+from violeta.documents import attachers, audio, filetypes, images
 from violeta.documents.models import CustodyEntry, CustodyKind, Document, EvidenceKind, TakenAtSource
 from violeta.documents.selectors import can_read_document
 from violeta.documents.storage import private_storage
@@ -119,7 +119,8 @@ def document_upload(
     """Keep an uploaded file in the private folder under a random name, attached to the case (or its matter).
 
     Images (JPEG, PNG, HEIC) are stored re-encoded from their pixels, without EXIF, GPS, XMP, comments or text
-    chunks (HEIC as JPEG); the SHA-256 of the uploaded original and of the stored copy are both recorded. With
+    chunks (HEIC as JPEG); M4A and MP3 lose their tags, not a byte of sound (``audio``); the SHA-256 of the
+    uploaded original and of the stored copy are both recorded. With
     ``evidence_kind`` it is an evidence item, with the date it was taken (hers, or the photo's EXIF date) and who
     received it. The first line of its chain of custody is written here.
 
@@ -146,6 +147,7 @@ def document_upload(
         kind = filetypes.detect(file, file.name)
         _check_size(file, kind)
         clean = images.clean_image(file, kind.extension) if kind.is_image else None
+        tags_removed = audio.clean_audio(file, kind.extension) if kind.is_audio else None
     except ValidationError as exc:
         raise ValidationError({"file": exc.messages}) from exc
     evidence = _evidence_fields(
@@ -161,6 +163,13 @@ def document_upload(
     if clean is not None:
         content, extension, content_type = ContentFile(clean.content), clean.extension, clean.content_type
         sha256, size = hashlib.sha256(clean.content).hexdigest(), len(clean.content)
+    elif tags_removed is not None:
+        content, extension, content_type = (
+            ContentFile(tags_removed.content),
+            kind.extension,
+            kind.content_type,
+        )
+        sha256, size = hashlib.sha256(tags_removed.content).hexdigest(), len(tags_removed.content)
     else:
         content, extension, content_type = file, kind.extension, kind.content_type
         sha256, size = original_sha256, file.size
@@ -178,7 +187,7 @@ def document_upload(
             size=size,
             sha256=sha256,
             original_sha256=original_sha256,
-            metadata_removed=bool(clean and clean.had_metadata),
+            metadata_removed=bool(clean and clean.had_metadata) or tags_removed is not None,
             uploaded_by=by,
             uploaded_at=now,
             **evidence,

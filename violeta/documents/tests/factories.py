@@ -107,13 +107,19 @@ def _box(kind: bytes, payload: bytes) -> bytes:
     return struct.pack(">I4s", 8 + len(payload), kind) + payload
 
 
-def mp4(handlers=(b"soun",), brand: bytes = b"M4A ") -> bytes:
-    """An ISO BMFF file with one track per handler: ``soun`` alone is an M4A voice memo; ``vide`` is a video."""
+LOCATION = b"+28.6312-106.0889+1420.000/"
+
+
+def mp4(handlers=(b"soun",), brand: bytes = b"M4A ", *, location: bool = False) -> bytes:
+    """An ISO BMFF file with one track per handler: ``soun`` alone is an M4A voice memo; ``vide`` is a video.
+    With ``location``, the place of the recording as Voice Memos writes it (``moov/udta/©xyz``)."""
     ftyp = _box(b"ftyp", brand + b"\x00\x00\x02\x00" + brand + b"isommp42")
     tracks = b"".join(
         _box(b"trak", _box(b"mdia", _box(b"hdlr", b"\x00" * 8 + handler + b"\x00" * 12 + b"\x00")))
         for handler in handlers
     )
+    if location:
+        tracks += _box(b"udta", _box(b"\xa9xyz", struct.pack(">HH", len(LOCATION), 0x15C7) + LOCATION))
     return ftyp + _box(b"moov", tracks) + _box(b"mdat", zlib.compress(b"\x00" * 64))
 
 

@@ -13,6 +13,7 @@ from PIL import ExifTags, Image
 
 from violeta.audit.models import Action, AuditEvent
 from violeta.cases.tests.factories import CaseFactory
+from violeta.documents.filetypes import detect
 from violeta.documents.models import CustodyEntry, CustodyKind, Document, EvidenceKind, TakenAtSource
 from violeta.documents.services import (
     custody_copy_given,
@@ -21,6 +22,7 @@ from violeta.documents.services import (
 )
 from violeta.documents.storage import private_storage
 from violeta.documents.tests.factories import (
+    LOCATION,
     heic_photo,
     make_evidence,
     mp3,
@@ -141,7 +143,6 @@ def test_a_broken_image_is_refused_in_spanish(lawyer):
         ("nota-de-voz.ogg", ogg_opus(), "audio/ogg"),
         ("PTT-20261120.opus", ogg_opus(), "audio/ogg"),
         ("grabacion.m4a", mp4(), "audio/mp4"),
-        ("mensaje.mp3", mp3(), "audio/mpeg"),
         ("sin-etiqueta.mp3", mp3(id3=False), "audio/mpeg"),
     ],
 )
@@ -151,6 +152,28 @@ def test_audio_is_accepted_by_its_bytes_and_stored_as_received(lawyer, name, con
     assert document.content_type == content_type
     assert document.sha256 == document.original_sha256 == sha(content)
     assert not document.metadata_removed and document.evidence_kind == EvidenceKind.AUDIO
+
+
+def test_a_voice_memos_location_is_removed_without_touching_the_sound(lawyer):
+    original = mp4(location=True)
+    assert LOCATION in original
+    document = make_evidence(CaseFactory(opened_by=lawyer), lawyer, file=upload("Grabación.m4a", original))
+    stored = stored_bytes(document)
+    assert LOCATION not in stored and b"\xa9xyz" not in stored
+    assert len(stored) == len(original)  # boxes renamed "free" and zeroed: no offset moved
+    mdat = original.index(b"mdat") - 4
+    assert stored[mdat:] == original[mdat:]  # the sound (mdat) untouched
+    assert detect(io.BytesIO(stored), "copia.m4a").content_type == "audio/mp4"  # still a voice memo
+    assert document.metadata_removed
+    assert document.original_sha256 == sha(original) and document.sha256 == sha(stored)
+
+
+def test_an_mp3s_id3_tags_are_cut_off_and_the_frames_kept(lawyer):
+    frames = mp3(id3=False)
+    original = mp3() + b"TAG" + b"Maria Lopez".ljust(125, b"\x00")
+    document = make_evidence(CaseFactory(opened_by=lawyer), lawyer, file=upload("mensaje.mp3", original))
+    assert stored_bytes(document) == frames
+    assert document.metadata_removed and document.original_sha256 == sha(original) != document.sha256
 
 
 @pytest.mark.parametrize(
