@@ -73,7 +73,11 @@ def test_a_voice_note_and_a_photo_become_evidence_without_her_location(
     expect(page.get_by_text("El original traía datos ocultos")).to_be_visible()
     preview = page.get_by_role("img", name=re.compile("Vista previa de la evidencia"))
     expect(preview).to_be_visible()
-    assert preview.evaluate("img => img.complete && img.naturalWidth") == 64
+    # the preview loads (through the audited view) before anything else is clicked: it is a custody line
+    page.wait_for_function(
+        "() => { const img = document.querySelector('#contenido img.img-fluid');"
+        " return img && img.complete && img.naturalWidth === 64; }"
+    )
     photo_hash = hashlib.sha256(photo.read_bytes()).hexdigest()
     expect(page.locator("#hash-original")).to_have_text(photo_hash)  # the file on her phone
     expect(
