@@ -53,3 +53,16 @@ def case_documents(user, case) -> list[Document]:
 def matter_documents(matter) -> list[Document]:
     """The documents of a legal matter, for its page; ``access_matter`` came first."""
     return list(matter.documents.select_related("uploaded_by").order_by("-uploaded_at", "-id"))
+
+
+def document_custody(document: Document) -> list:
+    """Its chain of custody, oldest first, for its page; ``access_document`` came first."""
+    return list(document.custody.select_related("by").order_by("at", "id"))
+
+
+def case_staff(case, user) -> list:
+    """Who may be named as having received evidence: the case's team, and the user herself."""
+    members = [member.user for member in case.team_members.select_related("user").order_by("user__full_name")]
+    if all(member.pk != user.pk for member in members):
+        members.insert(0, user)
+    return members

@@ -66,6 +66,7 @@ SECTIONS = {
     "socialwork.application": gettext_lazy("Applications on her behalf"),
     "socialwork.orientation": gettext_lazy("Orientations"),
     "documents.document": gettext_lazy("Documents"),
+    "documents.custodyentry": gettext_lazy("Chain of custody of the documents and evidence"),
     "agenda.appointment": gettext_lazy("Appointments"),
     "agenda.phonecall": gettext_lazy("Phone calls"),
     "agenda.callbackrequest": gettext_lazy("Her requests to be called back, from the public site"),

@@ -16,6 +16,7 @@ from violeta.cases.permissions import is_protocol_staff
 from violeta.cases.selectors import access_case
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
+from violeta.documents.services import custody_served_elsewhere
 from violeta.documents.storage import private_storage
 from violeta.referrals import documents, network, selectors, services
 from violeta.referrals import inbound as inbound_referrals
@@ -320,6 +321,7 @@ def _counter_letter_response(request, referral):
         case_id=referral.case_id,
         detail="carta de contrarreferencia (descarga)",
     )
+    custody_served_elsewhere(by=request.user, document=document)
     response = FileResponse(
         private_storage.open(document.file.name, "rb"),
         as_attachment=True,

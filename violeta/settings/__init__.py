@@ -338,6 +338,9 @@ MEDIA_ROOT = Path(os.environ.get("VIOLETA_MEDIA_ROOT", VAR_DIR / "media"))
 # Uploaded case documents: a private folder outside MEDIA and STATIC, served only by documents:download.
 DOCUMENTS_ROOT = Path(os.environ.get("VIOLETA_DOCUMENTS_ROOT", VAR_DIR / "documents"))
 DOCUMENTS_MAX_BYTES = int(os.environ.get("DOCUMENTS_MAX_BYTES", str(10 * 1024 * 1024)))
+# Evidence: photos straight from a phone and voice messages or recordings are larger than scanned paper.
+DOCUMENTS_IMAGE_MAX_BYTES = int(os.environ.get("DOCUMENTS_IMAGE_MAX_BYTES", str(20 * 1024 * 1024)))
+DOCUMENTS_AUDIO_MAX_BYTES = int(os.environ.get("DOCUMENTS_AUDIO_MAX_BYTES", str(25 * 1024 * 1024)))
 DATAIMPORT_ROOT = Path(os.environ.get("VIOLETA_DATAIMPORT_ROOT", VAR_DIR / "private" / "imports"))
 
 # --- Cache: shared by every process (rate limits must hold across gunicorn workers) -----------------------

@@ -34,6 +34,7 @@ from violeta.audit.models import Action, AuditEvent
 from violeta.cases.tests.factories import CaseFactory
 from violeta.conftest import make_user
 from violeta.dataimport.tests.factories import matrix_kwargs as import_kwargs
+from violeta.documents.tests.factories import evidence_kwargs
 from violeta.legal.tests.factories import document_kwargs, hearing_kwargs, matter_kwargs
 from violeta.privacy.tests.factories import matrix_kwargs as privacy_kwargs
 from violeta.programs.tests.course_factories import matrix_world as courses_world
@@ -532,6 +533,13 @@ RULES = {
     # documents: a case's documents for its team (a legal matter's, for those who read the matter)
     "documents:upload": case_object(CASE_TEAM),
     "documents:download": {**case_object(CASE_TEAM), "kwargs": document_kwargs},
+    # evidence (issue 20): the item's page, its inline view, integrity, copies given, its details
+    "documents:evidence_upload": case_object(CASE_TEAM),
+    "documents:detail": {**case_object(CASE_TEAM), "kwargs": document_kwargs},
+    "documents:view": {**case_object(CASE_TEAM), "kwargs": evidence_kwargs},
+    "documents:verify": {**case_object(CASE_TEAM, method="post", ok=(302,)), "kwargs": document_kwargs},
+    "documents:copy_given": {**case_object(CASE_TEAM, method="post"), "kwargs": document_kwargs},
+    "documents:evidence_edit": {**case_object(CASE_TEAM), "kwargs": evidence_kwargs},
     # agenda: the world's appointment is the lawyer's on the case, booked by reception; the call was taken by
     # reception. Area staff see their own agenda, coordinators their area's, reception and the director all.
     "agenda:week": page(CASE_ROLE_PERSONAS),
@@ -1039,8 +1047,19 @@ CASE_MODELS = {
         [],  # tested by test_restricted_case_notices_reach_nobody_outside_the_protocol
     ),
     "documents.document": case_model(
-        "the case's rule (a legal matter's: who reads the matter)", ["documents:download", "documents:upload"]
+        "the case's rule (a legal matter's: who reads the matter)",
+        [
+            "documents:download",
+            "documents:upload",
+            "documents:evidence_upload",
+            "documents:detail",
+            "documents:view",
+            "documents:verify",
+            "documents:copy_given",
+            "documents:evidence_edit",
+        ],
     ),
+    "documents.custodyentry": case_model("through its document", ["documents:detail"]),
     "legal.legalmatter": case_model(
         "the legal area and the director, on cases they may see (legal.selectors.visible_matters)",
         ["legal:matter_detail", "legal:matter_edit", "legal:matter_stage", "legal:matter_create"],

@@ -13,12 +13,13 @@ from violeta.cases.models import CaseEvent, EventKind
 from violeta.cases.tests.factories import CaseFactory
 from violeta.documents.models import Document
 from violeta.documents.storage import private_storage
+from violeta.documents.tests.factories import photo_with_gps, png_with_text
 from violeta.legal.tests.factories import TINY_PDF, make_document, make_matter, pdf_file
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 40
+PNG = png_with_text()  # real images: a stored image is re-encoded from its pixels (see test_evidence.py)
+JPEG = photo_with_gps()
 
 
 def office(entries: dict[str, bytes], name: str) -> SimpleUploadedFile:
@@ -218,7 +219,9 @@ def test_case_page_lists_documents_in_bounded_queries(client, lawyer, django_ass
 
 
 def test_a_huge_request_is_refused_before_it_is_read(client, lawyer, settings):
-    settings.DOCUMENTS_MAX_BYTES = 1024
+    settings.DOCUMENTS_MAX_BYTES = settings.DOCUMENTS_IMAGE_MAX_BYTES = settings.DOCUMENTS_AUDIO_MAX_BYTES = (
+        1024
+    )
     case = CaseFactory(opened_by=lawyer)
     client.force_login(lawyer)
     big = pdf_file(content=TINY_PDF + b"0" * 200_000)

@@ -291,9 +291,10 @@ def test_demo_builds_matters_hearings_and_documents_through_the_services(lawyer,
     assert counts["legal_matters"] == 4 == LegalMatter.objects.count()
     assert Hearing.objects.filter(starts_at__gt=timezone.now()).count() == counts["hearings"] >= 3
     assert pending(lawyer).exists()
-    assert Document.objects.count() == counts["documents"] == 4
-    for document in Document.objects.all():
+    assert Document.objects.count() == counts["documents"] == 8  # two PDFs and two evidence items each
+    for document in Document.objects.filter(evidence_kind=""):
         assert private_storage.open(document.file.name).read(5) == b"%PDF-"
+    assert Document.objects.exclude(evidence_kind="").count() == 4
 
 
 def test_the_reminder_reaches_the_lawyers_inbox_and_mail_when_its_time_comes(client, lawyer, mailoutbox):

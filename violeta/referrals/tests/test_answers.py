@@ -85,6 +85,9 @@ def test_counter_referral_with_a_pdf_letter(client, case, social_worker, lawyer,
     ).exists()
     detail = client.get(reverse("referrals:detail", kwargs={"folio": referral.folio})).content.decode()
     assert reverse("referrals:counter_letter", kwargs={"folio": referral.folio}) in detail
+    # both downloads are in the letter's chain of custody (documents.CustodyEntry)
+    downloads = document.custody.filter(kind="downloaded").values_list("by", flat=True)
+    assert sorted(downloads) == sorted([liaison.pk, lawyer.pk])
 
 
 @pytest.mark.parametrize(
