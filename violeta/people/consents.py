@@ -62,7 +62,9 @@ def consent_in_force(person: Person | int, purpose: str, *, on: date | None = No
     return consent if consent is not None and consent.in_force(on) else None
 
 
-def consent_refusal(consent: Consent | None, purpose: str, *, action: str, on: date | None = None) -> str | None:
+def consent_refusal(
+    consent: Consent | None, purpose: str, *, action: str, on: date | None = None
+) -> str | None:
     """Why an action that needs ``consent`` (of ``purpose``) must not happen now, in Spanish; ``None`` if it may.
 
     ``action`` completes "register a new one before …" ("enviar", "inscribirla")."""

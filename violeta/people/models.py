@@ -321,11 +321,7 @@ class Consent(models.Model):
 
     def in_force(self, on: date | None = None) -> bool:
         on = on or timezone.localdate()
-        return (
-            self.granted
-            and self.revoked_at is None
-            and (self.expires_on is None or on < self.expires_on)
-        )
+        return self.granted and self.revoked_at is None and (self.expires_on is None or on < self.expires_on)
 
     @property
     def is_active(self) -> bool:

@@ -211,20 +211,28 @@ def consent_record(
 
 
 @transaction.atomic
-def consent_withdraw(*, consent: Consent, by, means: str, note: str = "", case_id: int | None = None) -> Consent:
+def consent_withdraw(
+    *, consent: Consent, by, means: str, note: str = "", case_id: int | None = None
+) -> Consent:
     """She withdraws a consent: dated, by whom and how she said it. It takes effect at once: every app checks
     the consent when it acts (``people.consents``), and ``signals.consent_withdrawn`` lets the apps that hold
     something on it (a course place, a queued reminder) let it go in this same transaction."""
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if not consent.granted or consent.revoked_at is not None:
-        raise ValidationError(_("This consent is not in force: there is nothing to withdraw."), code="not_granted")
+        raise ValidationError(
+            _("This consent is not in force: there is nothing to withdraw."), code="not_granted"
+        )
     if means not in WithdrawalMeans.values:
         raise ValidationError({"means": _("Say how she withdrew her consent.")})
     consent.revoked_at, consent.revoked_by = timezone.now(), by
     consent.withdrawal_means, consent.withdrawal_note = means, note.strip()[:1000]
     consent.save(update_fields=["revoked_at", "revoked_by", "withdrawal_means", "withdrawal_note"])
     audit_record(
-        actor=by, action=Action.UPDATE, obj=consent, case_id=case_id, detail=f"consentimiento retirado ({means})"
+        actor=by,
+        action=Action.UPDATE,
+        obj=consent,
+        case_id=case_id,
+        detail=f"consentimiento retirado ({means})",
     )
     signals.consent_withdrawn.send(sender=Consent, consent=consent, by=by)
     return consent
@@ -241,7 +249,9 @@ def consent_validity_set(*, by, purpose: str, months: int | None) -> ConsentVali
     validity.months, validity.updated_by = months, by
     validity.full_clean()
     validity.save()
-    audit_record(actor=by, action=Action.UPDATE, obj=validity, detail=f"vigencia de consentimiento: {purpose}")
+    audit_record(
+        actor=by, action=Action.UPDATE, obj=validity, detail=f"vigencia de consentimiento: {purpose}"
+    )
     return validity
 
 

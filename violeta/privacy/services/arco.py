@@ -269,7 +269,10 @@ def arco_oppose(*, request: ArcoRequest, by, kinds: list[str]) -> ArcoRequest:
             # A withdrawal like any other (people.services.consent_withdraw): dated, by whom, how (ARCO), and
             # the apps holding something on it let it go at once.
             consent_withdraw(
-                consent=consent, by=by, means=WithdrawalMeans.ARCO, note=f"{request.folio}: oposición ({kind})"
+                consent=consent,
+                by=by,
+                means=WithdrawalMeans.ARCO,
+                note=f"{request.folio}: oposición ({kind})",
             )
         for purpose in purposes:
             consent_record(
