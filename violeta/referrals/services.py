@@ -325,6 +325,9 @@ def _send(referral: Referral, *, by, override_reason: str) -> None:
     if referral.status != ReferralStatus.DRAFT:
         raise ValidationError(_("Only a draft can be sent."), code="invalid_transition")
     override_reason = override_reason.strip()
+    if referral.consent_id is not None:
+        # Read her consent now, not as it was when the draft was loaded: a withdrawal takes effect at once.
+        referral.consent = Consent.objects.get(pk=referral.consent_id)
     if not has_referral_consent(referral):
         if by.role not in OVERRIDE_ROLES and referral.consent_id is not None:
             # Her consent lapsed or she withdrew it since the draft was written: checked now, at sending.
