@@ -8,5 +8,5 @@ from django.dispatch import Signal
 
 # She withdrew a consent (``people.services.consent_withdraw``, an ARCO opposition included), after the consent
 # row and its audit record are written. Sent with ``consent=`` (the Consent) and ``by=`` (who recorded it).
-# Programs ends her place in a course held on that consent; agenda drops the SMS reminders still queued for her.
+# Programs ends her place in a course held on that consent.
 consent_withdrawn = Signal()
