@@ -407,9 +407,7 @@ RULES = {
     "people:consent_withdraw": case_object(
         CASE_TEAM, kwarg="pk", method="post", ok=(200, 302), kwargs=lambda w: consent_kwargs(w)
     ),
-    "people:consent_signature": case_object(
-        CASE_TEAM, kwarg="pk", kwargs=lambda w: consent_kwargs(w)
-    ),
+    "people:consent_signature": case_object(CASE_TEAM, kwarg="pk", kwargs=lambda w: consent_kwargs(w)),
     "people:consent_validity": page({"director"}),
     # the privacy notices (LGPDPPSO): public on purpose, the law asks that anyone can read them
     "privacy_notice:integral": PUBLIC,
