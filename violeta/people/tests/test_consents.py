@@ -249,3 +249,16 @@ def test_the_consent_pages_query_counts_are_bounded(client, lawyer, django_asser
     with django_assert_max_num_queries(25):
         url = reverse("people:consent_detail", kwargs={"pk": case.holder.pk, "consent_pk": consent.pk})
         assert client.get(url).status_code == 200
+
+
+def test_without_javascript_the_form_offers_only_verbal_consent_and_the_script_is_a_static_file(
+    client, lawyer
+):
+    case = CaseFactory(opened_by=lawyer)
+    client.force_login(lawyer)
+    page = client.get(reverse("people:consent_add", kwargs={"pk": case.holder.pk})).content.decode()
+    assert 'value="signature" id="id_method_signature" disabled data-signature-option' in page
+    assert 'class="d-none my-2" data-signature-pad' in page  # the canvas appears only when the script runs
+    assert 'value="verbal" id="id_method_verbal" checked' in page
+    assert "people/signature.js" in page and "<script>" not in page
+    assert "Vigencia predeterminada de cada finalidad" in page and "12 meses" in page
