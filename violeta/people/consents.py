@@ -7,7 +7,7 @@ a consent is missing, expired or withdrawn ("El consentimiento para canalizar ve
 nuevo antes de enviar."). Apps check it at the moment they act (sending a referral or its letter, an SMS
 reminder, counting her in statistics, enrolling her in a course, linking MIA), never only when the thing was
 created; a withdrawal therefore takes effect at once everywhere. Apps that keep something alive on a consent
-(a place in a course, a queued reminder) also listen to ``people.signals.consent_withdrawn``.
+(a place in a course) also listen to ``people.signals.consent_withdrawn``.
 
 ``default_expiry(purpose, given_on)``: the expiry a new consent gets from the purpose's default validity
 (``ConsentValidity``, edited by the director).

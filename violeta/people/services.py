@@ -216,7 +216,7 @@ def consent_withdraw(
 ) -> Consent:
     """She withdraws a consent: dated, by whom and how she said it. It takes effect at once: every app checks
     the consent when it acts (``people.consents``), and ``signals.consent_withdrawn`` lets the apps that hold
-    something on it (a course place, a queued reminder) let it go in this same transaction."""
+    something on it (a course place) let it go in this same transaction."""
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if not consent.granted or consent.revoked_at is not None:
         raise ValidationError(
