@@ -29,7 +29,8 @@ from violeta.messaging.models import MessageKind
 from violeta.messaging.services import message_queue
 from violeta.messaging.text import to_gsm7
 from violeta.notifications.services import notifications_cancel, notify
-from violeta.people.models import Person, SafeContactPreference
+from violeta.people.consents import consent_in_force
+from violeta.people.models import ConsentPurpose, Person, SafeContactPreference
 
 # A booking may start a little in the past (the form is filled while she waits at the desk).
 PAST_GRACE = timedelta(minutes=15)
@@ -332,7 +333,8 @@ def appointment_reminders_send(*, now: datetime | None = None) -> int:
     """The day-before SMS for tomorrow's scheduled appointments whose woman allows SMS. Safe to run twice.
 
     Each appointment is looked at once (``reminder_checked_at``), under its row lock: sent when her safe-contact
-    preferences allow SMS to a safe number, deliberately not sent otherwise. Returns how many were queued.
+    preferences allow SMS to a safe number and her SMS consent is in force at this moment
+    (``people.consents.consent_in_force``), deliberately not sent otherwise. Returns how many were queued.
     """
     now = now or timezone.now()
     start, end = selectors.local_day_bounds(timezone.localtime(now).date() + timedelta(days=1))
@@ -359,7 +361,13 @@ def appointment_reminders_send(*, now: datetime | None = None) -> int:
                     .filter(person_id=appointment.person_id)
                     .first()
                 )
-            if preference is not None and preference.allows_sms():
+            # Her SMS consent is checked now, when the reminder goes: one she withdrew, or that lapsed, since the
+            # appointment was booked stops it.
+            if (
+                preference is not None
+                and preference.allows_sms()
+                and consent_in_force(appointment.person_id, ConsentPurpose.SMS, on=timezone.localdate(now))
+            ):
                 appointment.reminder_sms = message_queue(
                     kind=MessageKind.REMINDER, to=preference.safe_phone, body=reminder_text(appointment)
                 )

@@ -2,9 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from violeta.core.forms import BootstrapFormMixin, CurpField, DateInput, PhoneField
-from violeta.core.validators import validate_birth_date, validate_not_future
+from violeta.core.validators import validate_birth_date
 from violeta.people.matching import split_birth_date
-from violeta.people.models import Consent, ConsentPurpose, Gender, Neighborhood, PhoneChoice, Schooling
+from violeta.people.models import Gender, Neighborhood, PhoneChoice, Schooling
 
 
 class PersonForm(BootstrapFormMixin, forms.Form):
@@ -85,18 +85,6 @@ class SafeContactForm(BootstrapFormMixin, forms.Form):
         help_text=_("To confirm you are speaking with her, or for her to signal that she cannot talk."),
     )
     notes = forms.CharField(label=_("Instructions"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class ConsentForm(BootstrapFormMixin, forms.ModelForm):
-    class Meta:
-        model = Consent
-        fields = ["purpose", "granted", "given_on", "scope"]
-        widgets = {"given_on": DateInput()}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["purpose"].choices = ConsentPurpose.choices
-        self.fields["given_on"].validators.append(validate_not_future)
 
 
 class SearchForm(forms.Form):

@@ -231,17 +231,75 @@ class ConsentPurpose(models.TextChoices):
     MIA_LINK = "mia_link", _("Link the MIA app to her case file")
 
 
+class ConsentMethod(models.TextChoices):
+    """How she gave it, when recorded at the desk: her signature drawn on the tablet, or aloud before a witness.
+    Consents recorded by another step (the intake's answer, a referral's box, a course) leave it blank."""
+
+    SIGNATURE = "signature", _("Her signature, drawn at the desk")
+    VERBAL = "verbal", _("Verbal consent, before a witness")
+
+
+class WithdrawalMeans(models.TextChoices):
+    """How she said she withdraws a consent."""
+
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("By phone")
+    WRITING = "writing", _("In writing")
+    ARCO = "arco", _("ARCO opposition")
+
+
+def consent_in_force_q(on: date, prefix: str = "") -> models.Q:
+    """The consents in force on ``on``: granted, not withdrawn, and not expired (``expires_on`` is the first day
+    it no longer holds). ``prefix`` is the path to the consent (``"consent__"`` from a referral)."""
+    p = prefix
+    return models.Q(**{f"{p}granted": True, f"{p}revoked_at__isnull": True}) & (
+        models.Q(**{f"{p}expires_on__isnull": True}) | models.Q(**{f"{p}expires_on__gt": on})
+    )
+
+
+class ConsentQuerySet(models.QuerySet):
+    def in_force(self, on: date | None = None):
+        return self.filter(consent_in_force_q(on or timezone.localdate()))
+
+
 class Consent(models.Model):
-    """A consent she gave (or refused): for what, when, how far it reaches, and who recorded it."""
+    """A consent she gave (or refused): for what, when, how far it reaches, until when, and who recorded it.
+
+    It holds while it is granted, not withdrawn (``revoked_at``: when she withdrew it, ``revoked_by``, how she
+    said it) and not expired (``expires_on``: the day it lapses; filled from the purpose's default validity,
+    ``ConsentValidity``). Given at the desk, her signature (a PNG drawn on the tablet, encrypted at rest and shown
+    only through an audited view) or her verbal consent before a named witness is kept with it."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
     purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose.choices)
     granted = models.BooleanField(_("granted"), default=True)
     given_on = models.DateField(_("date"), default=timezone.localdate)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
     scope = models.CharField(_("scope"), max_length=255, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
+    method = models.CharField(_("how she gave it"), max_length=12, choices=ConsentMethod.choices, blank=True)
+    # Her signature: the PNG drawn on the tablet, base64, encrypted at rest (core.crypto); its SHA-256 in clear.
+    signature_png = EncryptedTextField(blank=True)
+    signature_sha256 = models.CharField(max_length=64, blank=True)
+    witness = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("witness"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     revoked_at = models.DateTimeField(_("revoked on"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawal_means = models.CharField(
+        _("how she withdrew it"), max_length=12, choices=WithdrawalMeans.choices, blank=True
+    )
+    withdrawal_note = EncryptedTextField(_("what she said"), blank=True)
+
+    objects = ConsentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-given_on", "-id"]
@@ -250,7 +308,7 @@ class Consent(models.Model):
         indexes = [
             models.Index(
                 fields=["person", "given_on", "id"],
-                include=["granted", "revoked_at"],
+                include=["granted", "revoked_at", "expires_on"],
                 condition=models.Q(purpose="statistics"),
                 name="consent_statistics_latest",
             )
@@ -261,9 +319,45 @@ class Consent(models.Model):
     def __str__(self):
         return f"{self.get_purpose_display()} ({self.given_on:%d/%m/%Y})"
 
+    def in_force(self, on: date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.granted and self.revoked_at is None and (self.expires_on is None or on < self.expires_on)
+
     @property
     def is_active(self) -> bool:
-        return self.granted and self.revoked_at is None
+        """In force today: granted, not withdrawn, not expired."""
+        return self.in_force()
+
+    @property
+    def state(self) -> str:
+        """``refused``, ``withdrawn``, ``expired``, ``expires`` (in force, with an expiry) or ``in_force``."""
+        if not self.granted:
+            return "refused"
+        if self.revoked_at is not None:
+            return "withdrawn"
+        if self.expires_on is not None:
+            return "expires" if timezone.localdate() < self.expires_on else "expired"
+        return "in_force"
+
+
+class ConsentValidity(models.Model):
+    """How long a consent for one purpose holds by default (months; none: until she withdraws it). Data the
+    director edits; it fills the expiry when a consent is recorded, and the person recording it may change it."""
+
+    purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose.choices, unique=True)
+    months = models.PositiveSmallIntegerField(_("validity in months"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["purpose"]
+        verbose_name = _("default validity of a consent")
+        verbose_name_plural = _("default validity of consents")
+
+    def __str__(self):
+        return f"{self.get_purpose_display()}: {self.months or '-'}"
 
 
 class PrivacyNoticeText(models.Model):

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from violeta.audit.models import Action
 from violeta.audit.services import audit_denied, audit_many, audit_record
 from violeta.core.validators import parse_curp, parse_phone
-from violeta.people import matching, visibility
-from violeta.people.models import Person
+from violeta.people import matching, signature, visibility
+from violeta.people.models import Consent, Person
 
 
 @dataclass
@@ -262,3 +262,27 @@ def person_search(user, query: str, *, limit: int = SEARCH_LIMIT) -> SearchResul
     )
     audit_many(actor=user, action=Action.VIEW, objects=results, detail="resultado de búsqueda")
     return results
+
+
+def access_consent(user, person_pk: int, consent_pk: int, *, detail: str = "consentimiento") -> Consent:
+    """One of her consents, if the user may see her; otherwise 404 (audited). The read is audited."""
+    person = access_person(user, person_pk, detail=detail)
+    consent = (
+        Consent.objects.filter(person=person, pk=consent_pk)
+        .select_related("recorded_by", "witness", "revoked_by")
+        .first()
+    )
+    if consent is None:
+        audit_denied(actor=user, object_type="people.consent", object_id=consent_pk)
+        raise Http404
+    audit_record(actor=user, action=Action.VIEW, obj=consent, detail=detail)
+    consent.person = person
+    return consent
+
+
+def access_consent_signature(user, person_pk: int, consent_pk: int) -> bytes:
+    """Her signature on a consent (PNG bytes), read through the audit log; 404 if there is none to see."""
+    consent = access_consent(user, person_pk, consent_pk, detail="firma del consentimiento")
+    if not consent.signature_png:
+        raise Http404
+    return signature.decode(consent.signature_png)

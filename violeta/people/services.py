@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,14 +17,19 @@ from violeta.core.validators import (
     validate_birth_date,
     validate_not_future,
 )
+from violeta.people import signals, signature
+from violeta.people.consents import default_expiry
 from violeta.people.models import (
     Consent,
+    ConsentMethod,
     ConsentPurpose,
+    ConsentValidity,
     Neighborhood,
     Person,
     PrivacyNoticeAcceptance,
     PrivacyNoticeText,
     SafeContactPreference,
+    WithdrawalMeans,
 )
 from violeta.people.name_index import index_person
 from violeta.people.privacy_notice import PrivacyNotice, current_notice
@@ -147,6 +152,9 @@ def safe_contact_set(*, person: Person, by, case_id: int | None = None, **fields
     return prefs
 
 
+_DEFAULT = object()
+
+
 @transaction.atomic
 def consent_record(
     *,
@@ -156,21 +164,95 @@ def consent_record(
     granted: bool = True,
     scope: str = "",
     given_on: date | None = None,
+    expires_on=_DEFAULT,
+    method: str = "",
+    signature_png: bytes | None = None,
+    witness=None,
     case_id: int | None = None,
 ) -> Consent:
+    """Record a consent she gave or refused. Without ``expires_on`` a granted consent gets its purpose's default
+    validity (``ConsentValidity``); ``expires_on=None`` means until she withdraws it. ``method``: her signature
+    drawn at the desk (``signature_png``, a checked PNG: ``people.signature``) or verbal consent before a
+    ``witness`` (a staff member other than who records it)."""
+    given_on = given_on or timezone.localdate()
     check_dates({"given_on": (validate_not_future, given_on)})
+    if expires_on is _DEFAULT:
+        expires_on = default_expiry(purpose, given_on) if granted else None
+    if expires_on is not None and expires_on <= given_on:
+        raise ValidationError({"expires_on": _("The expiry must be after the date she gave it.")})
     consent = Consent(
         person=person,
         purpose=purpose,
         granted=granted,
         scope=scope,
         recorded_by=by,
-        given_on=given_on or timezone.localdate(),
+        given_on=given_on,
+        expires_on=expires_on if granted else None,
+        method=method,
     )
+    if method == ConsentMethod.SIGNATURE:
+        if not signature_png:
+            raise ValidationError({"signature": _("Ask her to sign in the box, or choose verbal consent.")})
+        signature.check_png(signature_png)
+        consent.signature_png, consent.signature_sha256 = signature.encode(signature_png)
+    elif method == ConsentMethod.VERBAL:
+        if witness is None:
+            raise ValidationError({"witness": _("Name the staff member who witnessed her verbal consent.")})
+        if witness == by or not (witness.is_active and witness.works_on_cases):
+            raise ValidationError(
+                {"witness": _("The witness is another active staff member, not who records the consent.")}
+            )
+        consent.witness = witness
     consent.full_clean()
     consent.save()
-    audit_record(actor=by, action=Action.CREATE, obj=consent, case_id=case_id, detail=purpose)
+    detail = purpose + (f" ({method})" if method else "")
+    audit_record(actor=by, action=Action.CREATE, obj=consent, case_id=case_id, detail=detail)
     return consent
+
+
+@transaction.atomic
+def consent_withdraw(
+    *, consent: Consent, by, means: str, note: str = "", case_id: int | None = None
+) -> Consent:
+    """She withdraws a consent: dated, by whom and how she said it. It takes effect at once: every app checks
+    the consent when it acts (``people.consents``), and ``signals.consent_withdrawn`` lets the apps that hold
+    something on it (a course place) let it go in this same transaction."""
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if not consent.granted or consent.revoked_at is not None:
+        raise ValidationError(
+            _("This consent is not in force: there is nothing to withdraw."), code="not_granted"
+        )
+    if means not in WithdrawalMeans.values:
+        raise ValidationError({"means": _("Say how she withdrew her consent.")})
+    consent.revoked_at, consent.revoked_by = timezone.now(), by
+    consent.withdrawal_means, consent.withdrawal_note = means, note.strip()[:1000]
+    consent.save(update_fields=["revoked_at", "revoked_by", "withdrawal_means", "withdrawal_note"])
+    audit_record(
+        actor=by,
+        action=Action.UPDATE,
+        obj=consent,
+        case_id=case_id,
+        detail=f"consentimiento retirado ({means})",
+    )
+    signals.consent_withdrawn.send(sender=Consent, consent=consent, by=by)
+    return consent
+
+
+@transaction.atomic
+def consent_validity_set(*, by, purpose: str, months: int | None) -> ConsentValidity:
+    """The director sets how long a consent for ``purpose`` holds by default (``None``: no expiry)."""
+    if not getattr(by, "is_director", False):
+        raise PermissionDenied
+    if months is not None and not 1 <= months <= 120:
+        raise ValidationError({"months": _("Between 1 and 120 months, or empty for no expiry.")})
+    validity, _created = ConsentValidity.objects.select_for_update().get_or_create(purpose=purpose)
+    validity.months, validity.updated_by = months, by
+    validity.full_clean()
+    validity.save()
+    audit_record(
+        actor=by, action=Action.UPDATE, obj=validity, detail=f"vigencia de consentimiento: {purpose}"
+    )
+    return validity
 
 
 def privacy_notice_check(*, accepted: bool, sha256: str) -> PrivacyNotice:

@@ -15,7 +15,7 @@ from violeta.accounts.permissions import CASE_ROLES, staff_required
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
 from violeta.people import selectors, services, visibility
-from violeta.people.forms import ConsentForm, PersonForm, SafeContactForm, SearchForm
+from violeta.people.forms import PersonForm, SafeContactForm, SearchForm
 from violeta.people.privacy_notice import current_notice
 from violeta.people.services import PERSON_FIELDS
 
@@ -38,7 +38,7 @@ def person_detail(request, pk):
     context = {
         "person": person,
         "safe_contact": getattr(person, "safe_contact", None),
-        "consents": person.consents.select_related("recorded_by"),
+        "consents": person.consents.select_related("recorded_by", "witness"),
         "cases": cases,
     }
     return render_page(request, "people/person_detail.html", context)
@@ -78,20 +78,6 @@ def safe_contact_edit(request, pk):
         return redirect("people:detail", pk=person.pk)
     return render_page(
         request, "people/person_subform.html", {"person": person, "form": form, "title": _("Safe contact")}
-    )
-
-
-@staff_required(CASE_ROLES)
-@require_http_methods(["GET", "POST"])
-def consent_add(request, pk):
-    person = selectors.access_person(request.user, pk, detail="consentimientos")
-    form = ConsentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.consent_record(person=person, by=request.user, **form.cleaned_data)
-        messages.success(request, _("Consent recorded."))
-        return redirect("people:detail", pk=person.pk)
-    return render_page(
-        request, "people/person_subform.html", {"person": person, "form": form, "title": _("Record consent")}
     )
 
 

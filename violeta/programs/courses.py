@@ -209,6 +209,10 @@ def withdraw(*, enrollment: Enrollment, by, reason: str = "") -> Enrollment | No
     """She leaves the group (or the waiting list); a place she frees goes to the first one waiting, who is
     returned (``None`` when nobody was promoted)."""
     require_program_staff(by)
+    return _leave(enrollment, by=by, reason=reason)
+
+
+def _leave(enrollment: Enrollment, *, by, reason: str) -> Enrollment | None:
     cohort = Cohort.objects.select_for_update().get(pk=enrollment.cohort_id)
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     if enrollment.status not in (EnrollmentStatus.ENROLLED, EnrollmentStatus.WAITING):
@@ -222,18 +226,31 @@ def withdraw(*, enrollment: Enrollment, by, reason: str = "") -> Enrollment | No
     )
     if not freed or cohort.closed_at is not None or _seated_count(cohort) >= cohort.seats:
         return None
-    first = (
+    # The place goes to the first one waiting whose consent is in force now (issue 20): a consent that lapsed or
+    # that she withdrew while she waited does not enrol her.
+    waiting = (
         cohort.enrollments.select_for_update()
         .filter(status=EnrollmentStatus.WAITING)
+        .select_related("consent")
         .order_by("enrolled_at", "id")
-        .first()
     )
+    first = next((e for e in waiting if e.consent.in_force()), None)
     if first is None:
         return None
     first.status = EnrollmentStatus.ENROLLED
     first.save(update_fields=["status"])
     audit_record(actor=by, action=Action.UPDATE, obj=first, detail=f"de lista de espera al grupo {cohort.pk}")
     return first
+
+
+def on_consent_withdrawn(sender, *, consent, by, **kwargs) -> None:
+    """She withdrew the consent a place in a course (or on its waiting list) stands on: she leaves it at once
+    (``people.signals.consent_withdrawn``, connected in ``ProgramsConfig.ready``)."""
+    held = Enrollment.objects.filter(
+        consent=consent, status__in=(EnrollmentStatus.ENROLLED, EnrollmentStatus.WAITING)
+    )
+    for enrollment in held:
+        _leave(enrollment, by=by, reason="retiró su consentimiento")
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from violeta.accounts.models import AREA_ROLES, Role
 from violeta.audit.models import Action
@@ -22,6 +23,7 @@ from violeta.cases.services import case_event_record
 from violeta.core.tasks import enqueue
 from violeta.core.validators import format_phone
 from violeta.notifications.services import notify
+from violeta.people.consents import consent_refusal
 from violeta.people.models import Consent, ConsentPurpose, Person, PhoneChoice
 from violeta.people.services import consent_record
 from violeta.referrals.models import (
@@ -303,15 +305,36 @@ def referral_cancel(*, referral: Referral, by, reason: str) -> Referral:
 
 
 def has_referral_consent(referral: Referral) -> bool:
+    """Her consent to this referral is in force now: granted, not withdrawn, not expired."""
     consent = referral.consent
     return bool(consent and consent.purpose == ConsentPurpose.REFERRAL and consent.is_active)
+
+
+def referral_consent_refusal(referral: Referral, *, action) -> str | None:
+    """Why the referral may not be acted on now for want of her consent (Spanish), or ``None``. A referral sent
+    without her consent on an authorised override stays as it was authorised."""
+    if referral.overridden_by_id is not None:
+        return None
+    consent = referral.consent if referral.consent_id else None
+    if consent is not None and consent.purpose != ConsentPurpose.REFERRAL:
+        consent = None
+    return consent_refusal(consent, ConsentPurpose.REFERRAL, action=action)
 
 
 def _send(referral: Referral, *, by, override_reason: str) -> None:
     if referral.status != ReferralStatus.DRAFT:
         raise ValidationError(_("Only a draft can be sent."), code="invalid_transition")
     override_reason = override_reason.strip()
+    if referral.consent_id is not None:
+        # Read her consent now, not as it was when the draft was loaded: a withdrawal takes effect at once.
+        referral.consent = Consent.objects.get(pk=referral.consent_id)
     if not has_referral_consent(referral):
+        if by.role not in OVERRIDE_ROLES and referral.consent_id is not None:
+            # Her consent lapsed or she withdrew it since the draft was written: checked now, at sending.
+            raise ValidationError(
+                referral_consent_refusal(referral, action=pgettext("before", "sending")),
+                code="consent_not_in_force",
+            )
         if by.role not in OVERRIDE_ROLES:
             raise ValidationError(
                 _(

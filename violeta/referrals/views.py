@@ -5,6 +5,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from violeta.accounts.decorators import recent_authentication_required
@@ -349,6 +350,10 @@ def referral_letter(request, folio):
     referral = selectors.access_referral(request.user, folio, detail="oficio de canalización")
     if referral.status in UNSENT:
         raise Http404
+    refusal = services.referral_consent_refusal(referral, action=pgettext("before", "printing the letter"))
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("referrals:detail", folio=referral.folio)
     return _letter_response(request, referral)
 
 
@@ -408,6 +413,10 @@ def liaison_detail(request, folio):
 def liaison_letter(request, folio):
     """The letter her institution received, for its own file."""
     referral = selectors.access_referral_for_liaison(request.user, folio, detail="oficio (enlace)")
+    refusal = services.referral_consent_refusal(referral, action=pgettext("before", "printing the letter"))
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("referrals:liaison_detail", folio=referral.folio)
     return _letter_response(request, referral)
 
 

@@ -4,6 +4,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -18,7 +19,8 @@ from violeta.messaging.models import Message, MessageKind
 from violeta.messaging.sender import deliver_due
 from violeta.messaging.text import is_single_gsm7_segment
 from violeta.notifications.models import Notification
-from violeta.people.models import SafeContactPreference
+from violeta.people.models import ConsentPurpose, SafeContactPreference, WithdrawalMeans
+from violeta.people.services import consent_record, consent_withdraw
 
 pytestmark = pytest.mark.django_db
 
@@ -29,9 +31,13 @@ def case(lawyer, receptionist):
 
 
 def allow_sms(person, allowed=True, phone_choice="main"):
+    """Her safe-contact rule for SMS, and (when allowed) her SMS consent, as the intake records both."""
     SafeContactPreference.objects.update_or_create(
         person=person, defaults={"may_sms": allowed, "phone_choice": phone_choice}
     )
+    if allowed:
+        by = person.created_by or get_user_model().objects.filter(is_active=True).first()
+        consent_record(person=person, by=by, purpose=ConsentPurpose.SMS)
 
 
 # --- Office hours and holidays -----------------------------------------------------------------------------
@@ -316,6 +322,33 @@ def test_reminder_goes_only_where_she_allows_sms_with_neutral_text(
     # through the outbox's sender to the gateway
     deliver_due()
     assert [m["body"] for m in sms_memory] == ["Recordatorio: cita manana a las 10:00."]
+
+
+def test_reminder_not_sent_when_her_sms_consent_was_withdrawn_after_booking(receptionist, lawyer, case):
+    allow_sms(case.holder, True)
+    appointment = _tomorrow_booking(receptionist, lawyer, case)
+    consent = case.holder.consents.get(purpose=ConsentPurpose.SMS)
+    consent_withdraw(consent=consent, by=receptionist, means=WithdrawalMeans.PHONE)
+
+    assert services.appointment_reminders_send() == 0
+    assert Message.objects.count() == 0
+    appointment.refresh_from_db()
+    assert appointment.reminder_sms is None and appointment.reminder_checked_at is not None
+
+
+def test_reminder_not_sent_when_her_sms_consent_lapsed(receptionist, lawyer, case):
+    SafeContactPreference.objects.filter(person=case.holder).update(may_sms=True, phone_choice="main")
+    today = timezone.localdate()
+    consent_record(
+        person=case.holder,
+        by=receptionist,
+        purpose=ConsentPurpose.SMS,
+        given_on=today - timedelta(days=400),
+        expires_on=today,
+    )
+    _tomorrow_booking(receptionist, lawyer, case)
+    assert services.appointment_reminders_send() == 0
+    assert Message.objects.count() == 0
 
 
 def test_no_reminder_without_preferences_or_safe_phone(receptionist, lawyer, psychologist, case):

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from violeta.alerts.models import MiaAccount, MiaDevice, PhoneVerification
 from violeta.alerts.services.common import conf, phone_field, sms_queue
@@ -27,6 +28,7 @@ from violeta.core import context, ratelimit
 from violeta.core.tokens import token_hash
 from violeta.messaging.models import MessageKind
 from violeta.messaging.text import fit
+from violeta.people.consents import consent_refusal, latest_consent
 from violeta.people.models import ConsentPurpose
 
 logger = logging.getLogger(__name__)
@@ -231,13 +233,15 @@ def settings_update(*, account: MiaAccount, **fields) -> MiaAccount:
 @transaction.atomic
 def account_link_person(*, person, phone: str, by) -> MiaAccount:
     """Staff link her MIA account to her record, so her alerts reach her case team. Only with her consent."""
-    consented = person.consents.filter(
-        purpose=ConsentPurpose.MIA_LINK, granted=True, revoked_at__isnull=True
-    ).exists()
-    if not consented:
+    # Her latest MIA consent must be in force now: not refused, withdrawn or expired (issue 20).
+    latest = latest_consent(person, ConsentPurpose.MIA_LINK)
+    if latest is None:
         raise ValidationError(
             _("First record her consent to link the MIA app to her case file."), code="consent_required"
         )
+    refusal = consent_refusal(latest, ConsentPurpose.MIA_LINK, action=pgettext("before", "linking it"))
+    if refusal:
+        raise ValidationError(refusal, code="consent_required")
     account = MiaAccount.objects.select_for_update().filter(phone=phone_field(phone), is_active=True).first()
     if account is None:
         raise ValidationError({"phone": _("No MIA account uses that number.")})

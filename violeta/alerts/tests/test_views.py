@@ -636,6 +636,24 @@ def test_staff_link_her_mia_app_to_her_record_only_with_her_consent(client, lawy
     assert AuditEvent.objects.filter(object_type="alerts.miaaccount", object_id=str(account.pk)).exists()
 
 
+def test_her_mia_app_is_not_linked_once_she_withdrew_that_consent(client, lawyer):
+    from violeta.alerts.tests.factories import mia_account
+    from violeta.cases.tests.factories import CaseFactory
+    from violeta.people.models import WithdrawalMeans
+    from violeta.people.services import consent_record, consent_withdraw
+
+    person = CaseFactory(opened_by=lawyer).holder
+    account = mia_account()
+    consent = consent_record(person=person, by=lawyer, purpose="mia_link", scope="Vincular su app MIA")
+    consent_withdraw(consent=consent, by=lawyer, means=WithdrawalMeans.IN_PERSON)
+    client.force_login(lawyer)
+    response = client.post(reverse("alerts:person_link", kwargs={"pk": person.pk}), {"phone": account.phone})
+    assert response.status_code == 200
+    assert "retiró el consentimiento" in response.content.decode()
+    account.refresh_from_db()
+    assert account.person is None
+
+
 @pytest.mark.parametrize("how", ["confirmed by the team", "linked by the director"])
 def test_a_linked_alert_is_a_line_on_her_case_timeline(client, alert_monitor, director, lawyer, how):
     """Issue 16 (journey MIA → case): once linked, the alert showed nowhere on her case file; now the case's

@@ -200,7 +200,7 @@ def test_case_list_queries_do_not_grow_with_cases(
     assert response.context["page"].paginator.count == 33
 
 
-def test_safe_contact_and_consent_are_recorded_from_the_person_page(client, lawyer):
+def test_safe_contact_and_consent_are_recorded_from_the_person_page(client, lawyer, receptionist):
     person = CaseFactory(opened_by=lawyer).holder
     client.force_login(lawyer)
     url = reverse("people:safe_contact", kwargs={"pk": person.pk})
@@ -213,7 +213,15 @@ def test_safe_contact_and_consent_are_recorded_from_the_person_page(client, lawy
     assert person.safe_contact.code_word == "girasol"
     response = client.post(
         reverse("people:consent_add", kwargs={"pk": person.pk}),
-        {"purpose": "sms", "granted": "on", "given_on": "2026-11-20", "scope": "Recordatorios de cita"},
+        {
+            "purpose": "sms",
+            "granted": "on",
+            "given_on": "2026-11-20",
+            "scope": "Recordatorios de cita",
+            # issue 20: given at the desk, verbally before a witness (or signed on the tablet)
+            "method": "verbal",
+            "witness": receptionist.pk,
+        },
     )
     assert response.status_code == 302
     assert person.consents.filter(purpose="sms", granted=True).exists()

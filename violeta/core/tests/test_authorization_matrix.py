@@ -112,6 +112,27 @@ def site_revision_pk():
     return Revision.objects.filter(entry__slug="juridica").order_by("number").first().pk
 
 
+def consent_kwargs(world):
+    """One of the case holder's consents (made on demand): with her signature for the signature's view."""
+    from violeta.people.models import Consent
+    from violeta.people.signature import encode
+    from violeta.people.tests.test_consents import signature_png
+
+    person_pk = world["pk_person"]
+    consent = Consent.objects.filter(person_id=person_pk, purpose="referral", signature_sha256__gt="").first()
+    if consent is None:
+        data, digest = encode(signature_png())
+        consent = Consent.objects.create(
+            person_id=person_pk,
+            purpose="referral",
+            recorded_by=world["case"].opened_by,
+            method="signature",
+            signature_png=data,
+            signature_sha256=digest,
+        )
+    return {"pk": person_pk, "consent_pk": consent.pk}
+
+
 def training_request_pk():
     """A training request as an organisation sends it from the public site (made on demand)."""
     from violeta.programs.models import TrainingRequest
@@ -394,6 +415,12 @@ RULES = {
     "people:edit": case_object(CASE_TEAM, kwarg="pk"),
     "people:safe_contact": case_object(CASE_TEAM, kwarg="pk"),
     "people:consent_add": case_object(CASE_TEAM, kwarg="pk"),
+    "people:consent_detail": case_object(CASE_TEAM, kwarg="pk", kwargs=lambda w: consent_kwargs(w)),
+    "people:consent_withdraw": case_object(
+        CASE_TEAM, kwarg="pk", method="post", ok=(200, 302), kwargs=lambda w: consent_kwargs(w)
+    ),
+    "people:consent_signature": case_object(CASE_TEAM, kwarg="pk", kwargs=lambda w: consent_kwargs(w)),
+    "people:consent_validity": page({"director"}),
     # the privacy notices (LGPDPPSO): public on purpose, the law asks that anyone can read them
     "privacy_notice:integral": PUBLIC,
     "privacy_notice:simplified": PUBLIC,
@@ -972,7 +999,14 @@ def test_a_mia_token_opens_no_staff_page(client, world, db_in_module):
 # --- every model that points at a case ----------------------------------------------------------------------------
 
 CASE_PAGES = ["cases:detail"]
-PERSON_PAGES = ["people:detail", "people:edit", "people:safe_contact", "people:consent_add"]
+PERSON_PAGES = [
+    "people:detail",
+    "people:edit",
+    "people:safe_contact",
+    "people:consent_add",
+    "people:consent_detail",
+    "people:consent_signature",
+]
 AGENDA_LISTS = ["agenda:week", "agenda:day"]
 
 

@@ -271,7 +271,7 @@ def test_a_consent_dated_in_the_future_is_refused(receptionist):
 
 
 def test_the_consent_form_refuses_a_future_date_on_the_field():
-    from violeta.people.forms import ConsentForm
+    from violeta.people.consent_forms import ConsentForm
 
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     form = ConsentForm(

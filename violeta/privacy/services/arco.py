@@ -22,8 +22,8 @@ from violeta.accounts.models import Role
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
 from violeta.notifications.services import notifications_cancel, notify
-from violeta.people.models import ConsentPurpose, Person
-from violeta.people.services import consent_record, safe_contact_set
+from violeta.people.models import ConsentPurpose, Person, WithdrawalMeans
+from violeta.people.services import consent_record, consent_withdraw, safe_contact_set
 from violeta.privacy import clock, export
 from violeta.privacy.models import ArcoRequest, ArcoRight, ArcoStatus, Opposition, PersonBlock
 from violeta.privacy.permissions import is_privacy_officer, require_officer
@@ -262,15 +262,17 @@ def arco_oppose(*, request: ArcoRequest, by, kinds: list[str]) -> ArcoRequest:
     if not kinds:
         raise ValidationError({"kinds": _("Choose at least one processing she opposes.")})
     person = request.person
-    now = timezone.now()
     for kind in kinds:
         purposes = OPPOSITION_CONSENTS[kind]
         revoked = person.consents.filter(purpose__in=purposes, revoked_at__isnull=True, granted=True)
         for consent in revoked:
-            consent.revoked_at = now
-            consent.save(update_fields=["revoked_at"])
-            audit_record(
-                actor=by, action=Action.UPDATE, obj=consent, detail=f"revocado por oposición ({kind})"
+            # A withdrawal like any other (people.services.consent_withdraw): dated, by whom, how (ARCO), and
+            # the apps holding something on it let it go at once.
+            consent_withdraw(
+                consent=consent,
+                by=by,
+                means=WithdrawalMeans.ARCO,
+                note=f"{request.folio}: oposición ({kind})",
             )
         for purpose in purposes:
             consent_record(

@@ -132,3 +132,28 @@ def test_her_export_asks_to_reauthenticate_sixteen_minutes_after_sign_in(world, 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_reauthenticate"))
     assert not AuditEvent.objects.filter(action=Action.EXPORT).exists()
+
+
+def test_her_export_carries_her_consents_expiry_withdrawal_and_signature(lawyer, receptionist, director):
+    """Issue 20: a consent's expiry, its withdrawal (when, how, what she said) and her signature are hers."""
+    import base64
+
+    from violeta.cases.tests.factories import CaseFactory
+    from violeta.people.models import WithdrawalMeans
+    from violeta.people.services import consent_record, consent_withdraw
+    from violeta.people.tests.test_consents import signature_png
+
+    person = CaseFactory(opened_by=lawyer).holder
+    png = signature_png()
+    consent = consent_record(
+        person=person, by=lawyer, purpose="referral", method="signature", signature_png=png
+    )
+    consent_withdraw(
+        consent=consent, by=receptionist, means=WithdrawalMeans.PHONE, note="Ya no desea compartir."
+    )
+    _archive, data = _open(arco_export(request=arco(person, director), by=director))
+    rows = data["secciones"]["people.consent"]["registros"]
+    row = next(r for r in rows if r.get("signature_sha256") == consent.signature_sha256)
+    assert row["expires_on"] and row["withdrawal_note"] == "Ya no desea compartir."
+    assert row["withdrawal_means"] and row["revoked_at"]
+    assert base64.b64decode(row["signature_png"]) == png

@@ -80,6 +80,36 @@ def test_a_full_group_puts_her_on_the_waiting_list_and_a_withdrawal_promotes_the
     }
 
 
+def test_a_waiting_woman_whose_consent_lapsed_or_was_withdrawn_is_not_given_the_place(group, lawyer, trainer):
+    first, _second, lapsed, withdrawn, in_force = (
+        courses.enroll(cohort=group, case=_case(lawyer), by=lawyer, consent=True) for _n in range(5)
+    )
+    Consent.objects.filter(pk=lapsed.consent_id).update(expires_on=timezone.localdate())
+    Consent.objects.filter(pk=withdrawn.consent_id).update(revoked_at=timezone.now())
+
+    promoted = courses.withdraw(enrollment=first, by=trainer)
+
+    assert promoted == in_force
+    lapsed.refresh_from_db()
+    withdrawn.refresh_from_db()
+    assert lapsed.status == withdrawn.status == EnrollmentStatus.WAITING
+
+
+def test_withdrawing_her_consent_ends_her_place_at_once_and_frees_it(group, lawyer):
+    from violeta.people.models import WithdrawalMeans
+    from violeta.people.services import consent_withdraw
+
+    first, _second, waiting = (
+        courses.enroll(cohort=group, case=_case(lawyer), by=lawyer, consent=True) for _n in range(3)
+    )
+    consent_withdraw(consent=first.consent, by=lawyer, means=WithdrawalMeans.PHONE)
+
+    first.refresh_from_db()
+    waiting.refresh_from_db()
+    assert first.status == EnrollmentStatus.WITHDRAWN
+    assert waiting.status == EnrollmentStatus.ENROLLED
+
+
 def test_the_group_capacity_overrides_the_course(trainer, coordinator, lawyer):
     group = factories.cohort(
         factories.course(trainer, capacity=1), trainer, coordinator=coordinator, capacity=3

@@ -251,3 +251,53 @@ def test_demo_referrals(db):
     assert Referral.objects.filter(status="rejected", events__from_status="received").exists()
     assert InboundReferral.objects.filter(status="pending").exists()
     assert Referral.objects.filter(institution__code="oic", case__is_internal_protocol=True).exists()
+
+
+# --- Issue 20: her consent is checked when the referral is sent, and when its letter is printed ---------------
+
+
+def test_a_draft_whose_consent_lapsed_is_refused_at_sending_with_the_date(case, social_worker, dif):
+    from violeta.people.models import Consent
+
+    draft = refer(case, social_worker, dif, send=False)
+    lapsed_on = timezone.localdate() - timedelta(days=2)
+    Consent.objects.filter(pk=draft.consent_id).update(
+        given_on=lapsed_on - timedelta(days=365), expires_on=lapsed_on
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.referral_send(referral=draft, by=social_worker)
+    assert refused.value.messages == [
+        f"El consentimiento para canalizar venció el {lapsed_on:%d/%m/%Y}; registre uno nuevo antes de enviar."
+    ]
+    draft.refresh_from_db()
+    assert draft.status == ReferralStatus.DRAFT and draft.sent_at is None
+
+
+def test_a_draft_whose_consent_she_withdrew_is_refused_at_sending(case, social_worker, dif):
+    from violeta.people.models import WithdrawalMeans
+    from violeta.people.services import consent_withdraw
+
+    draft = refer(case, social_worker, dif, send=False)
+    consent_withdraw(consent=draft.consent, by=social_worker, means=WithdrawalMeans.PHONE)
+    with pytest.raises(ValidationError) as refused:
+        services.referral_send(referral=draft, by=social_worker)
+    assert refused.value.code == "consent_not_in_force"
+    assert "retiró el consentimiento para canalizar" in refused.value.messages[0]
+    draft.refresh_from_db()
+    assert draft.status == ReferralStatus.DRAFT
+
+
+def test_the_letter_of_a_sent_referral_is_refused_once_she_withdrew_her_consent(
+    client, case, social_worker, dif
+):
+    from django.urls import reverse
+
+    from violeta.people.models import WithdrawalMeans
+    from violeta.people.services import consent_withdraw
+
+    referral = refer(case, social_worker, dif)
+    consent_withdraw(consent=referral.consent, by=social_worker, means=WithdrawalMeans.IN_PERSON)
+    client.force_login(social_worker)
+    response = client.get(reverse("referrals:letter", kwargs={"folio": referral.folio}), follow=True)
+    assert "application/pdf" not in response["Content-Type"]
+    assert "retiró el consentimiento para canalizar" in response.content.decode()

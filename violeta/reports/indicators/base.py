@@ -6,7 +6,7 @@ lists them in ``Indicator.filters`` (the dashboard says which filters a figure i
 
 **The consent rule** (issue 18, item 2). ``Rule.INTERNAL`` counts every case: figures for the institute's own
 staff. ``Rule.STATISTICS`` counts only women whose latest statistics consent (``ConsentPurpose.STATISTICS``) is
-granted and not revoked: every figure that leaves the institute (exports, the council report, public figures).
+granted, not withdrawn and not expired: every figure that leaves the institute (exports, the council report, public figures).
 Each ``Table`` carries the rule it was computed with, and says so.
 
 **Her age group** is her age on the last day of the period (or today, if earlier): from her birth date, or from
@@ -110,7 +110,9 @@ class Rule(models.TextChoices):
 def statistics_allowed(person_ref: str = "pk") -> Exists:
     """An expression, true when the person at ``person_ref`` (an ``OuterRef`` path from the outer query) may be
     counted in figures that leave the institute: her latest statistics consent (by date, then by when it was
-    recorded) is granted and not revoked. A later refusal or an opposition (ARCO) wins over an older consent."""
+    recorded) is granted, not withdrawn and not expired today (issue 20: a consent lapses on its ``expires_on``).
+    A later refusal or an opposition (ARCO) wins over an older consent. Still one subquery, on the index
+    ``consent_statistics_latest`` (which includes ``expires_on``)."""
     later = Consent.objects.filter(
         person=OuterRef("person"),
         purpose=ConsentPurpose.STATISTICS,
@@ -120,7 +122,7 @@ def statistics_allowed(person_ref: str = "pk") -> Exists:
         purpose=ConsentPurpose.STATISTICS,
         granted=True,
         revoked_at__isnull=True,
-    ).filter(~Exists(later))
+    ).filter(Q(expires_on__isnull=True) | Q(expires_on__gt=timezone.localdate()), ~Exists(later))
     return Exists(latest_granted)
 
 

@@ -41,6 +41,28 @@ def allowed_ids() -> set[int]:
 
 
 @pytest.mark.django_db
+def test_statistics_stop_counting_her_when_her_consent_lapses_or_is_withdrawn(lawyer, receptionist):
+    from violeta.people.models import WithdrawalMeans
+    from violeta.people.services import consent_record, consent_withdraw
+
+    today = timezone.localdate()
+    lapsed, lapses_tomorrow, withdrawn = PersonFactory.create_batch(3)
+    for person, expires in ((lapsed, today), (lapses_tomorrow, today + datetime.timedelta(days=1))):
+        consent_record(
+            person=person,
+            by=lawyer,
+            purpose=ConsentPurpose.STATISTICS,
+            given_on=today - datetime.timedelta(days=30),
+            expires_on=expires,
+        )
+    given = consent_record(person=withdrawn, by=lawyer, purpose=ConsentPurpose.STATISTICS)
+    assert allowed_ids() == {lapses_tomorrow.pk, withdrawn.pk}
+
+    consent_withdraw(consent=given, by=receptionist, means=WithdrawalMeans.IN_PERSON)
+    assert allowed_ids() == {lapses_tomorrow.pk}
+
+
+@pytest.mark.django_db
 def test_only_her_latest_statistics_consent_decides(lawyer):
     never, granted, revoked, refused_later, granted_again, same_day = PersonFactory.create_batch(6)
     consent(granted, lawyer)
