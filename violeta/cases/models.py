@@ -219,6 +219,8 @@ class EventKind(models.TextChoices):
     DOCUMENT = "document", _("Document")
     REFERRAL = "referral", _("Referral")
     ALERT = "alert", _("MIA alert")
+    CASE_PLAN = "case_plan", _("Case plan")
+    APPROVAL = "approval", _("Approval")
 
 
 class CaseEvent(models.Model):
@@ -270,3 +272,8 @@ class InternalProtocolDesignation(models.Model):
     class Meta:
         verbose_name = _("internal protocol designation")
         verbose_name_plural = _("internal protocol designations")
+
+
+# The case plan (cases/plan_models.py) and approvals (cases/approval_models.py), in their own modules.
+from violeta.cases.approval_models import ApprovalRequest, ApprovalRule  # noqa: E402, F401
+from violeta.cases.plan_models import CasePlan, PlanGoal, PlanRevision, PlanService  # noqa: E402, F401
