@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from violeta.accounts.models import Area
 from violeta.core.crypto import EncryptedTextField
@@ -16,7 +17,7 @@ from violeta.core.crypto import EncryptedTextField
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PENDING = "pending", _("Pending approval")
-    APPROVED = "approved", _("Approved")
+    APPROVED = "approved", pgettext_lazy("case plan status", "Approved")
 
 
 class CasePlan(models.Model):
@@ -58,8 +59,8 @@ class PlanGoal(models.Model):
 class ServiceStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     IN_PROGRESS = "in_progress", _("In progress")
-    DONE = "done", _("Done")
-    CANCELLED = "cancelled", _("Cancelled")
+    DONE = "done", pgettext_lazy("plan service status", "Done")
+    CANCELLED = "cancelled", pgettext_lazy("plan service status", "Cancelled")
 
 
 OPEN_SERVICE_STATUSES = (ServiceStatus.PLANNED, ServiceStatus.IN_PROGRESS)

@@ -15,6 +15,7 @@ from violeta.cases.approval_models import ApprovalRequest, ApprovalRule, Approva
 from violeta.cases.models import CaseStatus, CaseTeamMember, EventKind
 from violeta.cases.plan_models import CasePlan, PlanRevision, PlanStatus, ServiceStatus
 from violeta.cases.tests.factories import CaseFactory
+from violeta.cases.tests.plan_factories import a_plan
 from violeta.conftest import make_user
 from violeta.notifications.models import Notification
 
@@ -28,19 +29,6 @@ def case(lawyer, psychologist, coordinator):
 
 def set_rule(step, approver):
     ApprovalRule.objects.update_or_create(step=step, defaults={"approver": approver})
-
-
-def a_plan(case, by, *, target=None):
-    goal = plan_services.plan_goal_save(case=case, by=by, area=by.area, description="Obtener la guarda y custodia")
-    service = plan_services.plan_service_save(
-        case=case,
-        by=by,
-        goal=goal,
-        description="Demanda de guarda y custodia",
-        responsible=by,
-        target_date=target or timezone.localdate() + timedelta(days=30),
-    )
-    return goal, service
 
 
 # --- the rules -------------------------------------------------------------------------------------------------
@@ -88,14 +76,21 @@ def test_self_approval_is_refused_even_for_the_director(case, lawyer, director):
     with pytest.raises(ValidationError) as exc:
         approvals.approval_decide(request=own, by=director, approve=True)
     assert "su propia solicitud" in exc.value.messages[0] or "own request" in exc.value.messages[0]
-    assert AuditEvent.objects.filter(action=Action.ACCESS_DENIED, object_type="cases.approvalrequest").count() == 2
+    assert (
+        AuditEvent.objects.filter(action=Action.ACCESS_DENIED, object_type="cases.approvalrequest").count()
+        == 2
+    )
 
 
 def test_returned_with_a_comment_then_requested_again_then_approved(case, lawyer, coordinator):
     first = approvals.case_close_request(case=case, by=lawyer, reason="no_contact")
     with pytest.raises(ValidationError):
-        approvals.approval_decide(request=first, by=coordinator, approve=False, comment="")  # a comment is needed
-    approvals.approval_decide(request=first, by=coordinator, approve=False, comment="Intente contactarla otra vez.")
+        approvals.approval_decide(
+            request=first, by=coordinator, approve=False, comment=""
+        )  # a comment is needed
+    approvals.approval_decide(
+        request=first, by=coordinator, approve=False, comment="Intente contactarla otra vez."
+    )
     first.refresh_from_db()
     case.refresh_from_db()
     assert first.status == RequestStatus.RETURNED and first.comment == "Intente contactarla otra vez."
@@ -159,7 +154,9 @@ def test_plan_written_submitted_returned_changed_and_approved(case, lawyer, coor
     assert plan.status == PlanStatus.PENDING
     with pytest.raises(ValidationError):  # nothing changes while it waits
         plan_services.plan_goal_save(case=case, by=lawyer, area=lawyer.area, description="Otra meta")
-    approvals.approval_decide(request=request, by=coordinator, approve=False, comment="Falta la meta de vivienda.")
+    approvals.approval_decide(
+        request=request, by=coordinator, approve=False, comment="Falta la meta de vivienda."
+    )
     plan.refresh_from_db()
     assert plan.status == PlanStatus.DRAFT
     plan_services.plan_goal_save(case=case, by=lawyer, area=lawyer.area, description="Vivienda segura")
@@ -184,7 +181,9 @@ def test_plan_written_submitted_returned_changed_and_approved(case, lawyer, coor
     )
     plan.refresh_from_db()
     assert plan.status == PlanStatus.APPROVED
-    plan_services.plan_goal_save(case=case, by=lawyer, area=lawyer.area, description="Meta cambiada", goal=goal)
+    plan_services.plan_goal_save(
+        case=case, by=lawyer, area=lawyer.area, description="Meta cambiada", goal=goal
+    )
     plan.refresh_from_db()
     assert plan.status == PlanStatus.DRAFT
 
@@ -264,7 +263,9 @@ def test_plan_pages_are_404_for_who_cannot_see_the_case(client, case, lawyer, ou
 
 def test_closing_from_the_page_waits_and_the_badge_shows(client, case, lawyer, coordinator):
     client.force_login(lawyer)
-    response = client.post(reverse("cases:close", kwargs={"folio": case.folio}), {"close_reason": "concluded"})
+    response = client.post(
+        reverse("cases:close", kwargs={"folio": case.folio}), {"close_reason": "concluded"}
+    )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == CaseStatus.OPEN
@@ -278,7 +279,8 @@ def test_closing_from_the_page_waits_and_the_badge_shows(client, case, lawyer, c
     client.force_login(coordinator)
     assert case.folio in client.get(reverse("cases:approvals")).content.decode()
     response = client.post(
-        reverse("cases:approval", kwargs={"pk": request.pk}), {"decision": "return", "comment": "Falta el cierre."}
+        reverse("cases:approval", kwargs={"pk": request.pk}),
+        {"decision": "return", "comment": "Falta el cierre."},
     )
     assert response.status_code == 302
     assert ApprovalRequest.objects.get(pk=request.pk).status == RequestStatus.RETURNED
@@ -287,7 +289,7 @@ def test_closing_from_the_page_waits_and_the_badge_shows(client, case, lawyer, c
 def test_the_director_edits_the_rules_page(client, director):
     client.force_login(director)
     assert client.get(reverse("cases:approval_rules")).status_code == 200
-    data = {step: "director" for step in ApprovalStep.values}
+    data = dict.fromkeys(ApprovalStep.values, "director")
     data["case_closure"] = "none"
     assert client.post(reverse("cases:approval_rules"), data).status_code == 302
     assert approvals.approver_for("case_closure") == "none"
@@ -297,7 +299,9 @@ def test_the_director_edits_the_rules_page(client, director):
 # --- Mis pendientes --------------------------------------------------------------------------------------------
 
 
-def test_pending_sources_are_registered_and_bounded(lawyer, coordinator, director, django_assert_max_num_queries):
+def test_pending_sources_are_registered_and_bounded(
+    lawyer, coordinator, director, django_assert_max_num_queries
+):
     assert {"cases.approvals", "cases.plan_services"} <= set(pending.registered())
     yesterday = timezone.localdate() - timedelta(days=1)
     cases = [CaseFactory(opened_by=lawyer) for _ in range(55)]
