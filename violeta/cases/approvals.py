@@ -316,10 +316,12 @@ def access_approval(user, pk: int) -> ApprovalRequest:
     return request
 
 
-def case_requests(case: Case) -> list[ApprovalRequest]:
-    """The case's requests, newest first (shown with the case, already audited by ``access_case``)."""
+def case_waiting(case: Case) -> list[ApprovalRequest]:
+    """The case's requests that wait (shown with the case, already audited by ``access_case``)."""
     return list(
-        case.approval_requests.select_related("requested_by", "decided_by").order_by("-requested_at", "-id")
+        case.approval_requests.filter(status=RequestStatus.PENDING)
+        .select_related("requested_by")
+        .order_by("requested_at", "id")
     )
 
 

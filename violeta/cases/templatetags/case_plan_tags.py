@@ -16,10 +16,8 @@ def case_plan_section(context):
     user = request.user
     if user.role not in AREA_ROLES and user.role != Role.DIRECTOR:
         return None
-    requests = approvals.case_requests(case)
     return {
         "plan": plan.plan_of(case),
-        "waiting": [r for r in requests if r.is_pending],
-        "recent": requests[:5],
+        "waiting": approvals.case_waiting(case),
         "can_write": plan.may_write_plan(user, case),
     }

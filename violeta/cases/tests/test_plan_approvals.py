@@ -321,3 +321,13 @@ def test_pending_sources_are_registered_and_bounded(
     assert len(services) == 55 and all(i.is_overdue(today) for i in services)
     assert len(plan_services.pending_plan_services(coordinator, scope="area", today=today)) == 55
     assert plan_services.pending_plan_services(coordinator, scope="mine", today=today) == []
+
+
+def test_coordinators_and_the_director_reach_the_approvals_from_the_menu(
+    client, coordinator, director, lawyer
+):
+    for user in (coordinator, director):
+        client.force_login(user)
+        assert reverse("cases:approvals") in client.get(reverse("cases:list")).content.decode()
+    client.force_login(lawyer)
+    assert reverse("cases:approvals") not in client.get(reverse("cases:list")).content.decode()
