@@ -14,6 +14,7 @@ from violeta.cases import plan as plan_services
 from violeta.cases.approval_models import ApprovalRequest, ApprovalRule, ApprovalStep, Approver, RequestStatus
 from violeta.cases.models import CaseStatus, CaseTeamMember, EventKind
 from violeta.cases.plan_models import CasePlan, PlanRevision, PlanStatus, ServiceStatus
+from violeta.cases.selectors import visible_cases
 from violeta.cases.tests.factories import CaseFactory
 from violeta.cases.tests.plan_factories import a_plan
 from violeta.conftest import make_user
@@ -108,10 +109,14 @@ def test_returned_with_a_comment_then_requested_again_then_approved(case, lawyer
     assert AuditEvent.objects.filter(object_type="cases.approvalrequest", action=Action.UPDATE).count() == 2
 
 
-def test_only_the_area_coordinator_or_the_director_decides(case, lawyer, coordinator, psychologist, director):
+def test_only_the_area_coordinator_or_the_director_decides(
+    case, lawyer, coordinator, psychologist, director, psychology_coordinator
+):
     other_coordinator = make_user("coordinacion.ts@imm.test", Role.COORDINATOR, "trabajo-social")
     request = approvals.case_close_request(case=case, by=lawyer, reason="concluded")
-    for who in (psychologist, other_coordinator):
+    # psychology's coordinator sees the case (psychology is on its team) but the lawyer asked for the legal area
+    assert case in visible_cases(psychology_coordinator)
+    for who in (psychologist, other_coordinator, psychology_coordinator):
         with pytest.raises(PermissionDenied):
             approvals.approval_decide(request=request, by=who, approve=True)
     assert approvals.may_decide(coordinator, request) and approvals.may_decide(director, request)
