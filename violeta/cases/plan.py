@@ -76,8 +76,9 @@ def _changed(plan: CasePlan, *, by, summary: str, substantive: bool = True) -> N
 
 
 def _check_responsible(case: Case, responsible) -> None:
-    if responsible is None or not responsible.is_active or responsible.role not in AREA_ROLES:
-        raise ValidationError({"responsible": _("Choose a professional of an area.")})
+    """The responsible professional attends the case: on its team, or coordinating one of its areas."""
+    if responsible is None or not responsible_choices(case).filter(pk=responsible.pk).exists():
+        raise ValidationError({"responsible": _("Choose a professional of an area who attends the case.")})
 
 
 @transaction.atomic

@@ -211,6 +211,21 @@ def test_plan_text_is_encrypted_and_writes_are_audited(case, lawyer):
     assert case.events.filter(kind=EventKind.CASE_PLAN).exists()
 
 
+def test_the_responsible_attends_the_case(case, lawyer, outsider, receptionist):
+    goal, _service = a_plan(case, lawyer)
+    for who in (outsider, receptionist):  # a lawyer not on the case; the front desk
+        with pytest.raises(ValidationError) as exc:
+            plan_services.plan_service_save(
+                case=case,
+                by=lawyer,
+                goal=goal,
+                description="Acompañamiento",
+                responsible=who,
+                target_date=timezone.localdate(),
+            )
+        assert "responsible" in exc.value.message_dict
+
+
 def test_reception_and_the_director_do_not_write_the_plan(case, receptionist, director):
     for who in (receptionist, director):
         with pytest.raises(PermissionDenied):
