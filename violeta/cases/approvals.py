@@ -152,6 +152,11 @@ def pending_request(case: Case, step: str) -> ApprovalRequest | None:
     return ApprovalRequest.objects.filter(case=case, step=step, status=RequestStatus.PENDING).first()
 
 
+def _event_kind(step: str) -> str:
+    """A risk override's lines are the violence section's (read only by its readers: cases.timeline)."""
+    return EventKind.RISK if step == ApprovalStep.RISK_OVERRIDE else EventKind.APPROVAL
+
+
 def _url(request: ApprovalRequest) -> str:
     return reverse("cases:approval", kwargs={"pk": request.pk})
 
@@ -190,7 +195,7 @@ def approval_request(
     case_event_record(
         case=case,
         by=by,
-        kind=EventKind.APPROVAL,
+        kind=_event_kind(step),
         description=_("%(step)s: approval requested") % {"step": label},
         area=by.area,
     )
@@ -245,7 +250,7 @@ def _decide(*, request: ApprovalRequest, by, approve: bool, comment: str) -> App
     case_event_record(
         case=request.case,
         by=by,
-        kind=EventKind.APPROVAL,
+        kind=_event_kind(request.step),
         description=(_("%(step)s: approved") if approve else _("%(step)s: returned with a comment"))
         % {"step": label},
         area=by.area,

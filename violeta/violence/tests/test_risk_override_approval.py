@@ -4,6 +4,7 @@ import pytest
 
 from violeta.cases import approvals
 from violeta.cases.approval_models import ApprovalRequest, ApprovalRule, ApprovalStep, RequestStatus
+from violeta.cases.models import EventKind
 from violeta.cases.tests.factories import CaseFactory
 from violeta.notifications.models import Notification
 from violeta.violence.models import RiskAssessment
@@ -39,6 +40,13 @@ def test_a_downward_override_waits_and_the_higher_level_stands(case, lawyer, coo
     request = ApprovalRequest.objects.get(case=case, step=ApprovalStep.RISK_OVERRIDE)
     assert request.is_pending and request.payload == {"assessment": assessment.pk, "level": "moderate"}
     assert Notification.objects.filter(recipient=coordinator, kind="cases.approval").exists()
+    # its timeline lines are the violence section's, which the front desk does not read
+    assert not case.events.filter(kind=EventKind.APPROVAL).exists()
+    assert case.events.filter(
+        kind=EventKind.RISK, description__contains="Nivel de riesgo bajado"
+    ).exists() or (
+        case.events.filter(kind=EventKind.RISK, description__contains="Risk level lowered").exists()
+    )
     approvals.approval_decide(request=request, by=coordinator, approve=True)
     assessment.refresh_from_db()
     assert assessment.final_level == "moderate" and not assessment.is_alarm
