@@ -20,3 +20,7 @@ class CasesConfig(AppConfig):
         targets.register_link("cases.case", lambda case: reverse("cases:detail", args=[case.folio]))
         # A person is seen by those who may see one of her cases.
         people_visibility.register_case_rule(visible_cases)
+        # Approvals of the case plan and the closings; their items (and overdue plan services) in Mis pendientes.
+        from violeta.cases import approvals
+
+        approvals.register_defaults()

@@ -240,6 +240,10 @@ class Clock:
 def load(demo: Demo) -> None:
     _CaseFiles(demo).build()
     _intake_fields(demo)
+    # The case plan and approvals (issue 20): after the case files, drawing nothing from the random source.
+    from violeta.cases import demo_plan
+
+    demo_plan.load(demo)
 
 
 class _CaseFiles:

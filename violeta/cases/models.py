@@ -219,6 +219,8 @@ class EventKind(models.TextChoices):
     DOCUMENT = "document", _("Document")
     REFERRAL = "referral", _("Referral")
     ALERT = "alert", _("MIA alert")
+    CASE_PLAN = "case_plan", _("Case plan")
+    APPROVAL = "approval", _("Approval")
 
 
 class CaseEvent(models.Model):
@@ -272,4 +274,8 @@ class InternalProtocolDesignation(models.Model):
         verbose_name_plural = _("internal protocol designations")
 
 
+# The case plan (cases/plan_models.py), approvals (cases/approval_models.py) and the intake's configurable and
+# custom fields (cases/field_models.py), in their own modules.
+from violeta.cases.approval_models import ApprovalRequest, ApprovalRule  # noqa: E402, F401
 from violeta.cases.field_models import CustomField, CustomFieldValue, IntakeFieldSetting  # noqa: E402, F401
+from violeta.cases.plan_models import CasePlan, PlanGoal, PlanRevision, PlanService  # noqa: E402, F401

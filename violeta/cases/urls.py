@@ -1,6 +1,6 @@
 from django.urls import path
 
-from violeta.cases import views, views_fields, views_internal_protocol
+from violeta.cases import views, views_approvals, views_fields, views_internal_protocol, views_plan
 
 app_name = "cases"
 urlpatterns = [
@@ -19,6 +19,9 @@ urlpatterns = [
     path("campos-de-entrevista/propios/<int:pk>/", views_fields.custom_field_edit, name="custom_field_edit"),
     path("campos-de-entrevista/<str:name>/", views_fields.intake_field_edit, name="intake_field_edit"),
     path("campos-de-entrevista/<str:name>/mover/", views_fields.intake_field_move, name="intake_field_move"),
+    path("aprobaciones/", views_approvals.approval_list, name="approvals"),
+    path("aprobaciones/configuracion/", views_approvals.approval_rules, name="approval_rules"),
+    path("aprobaciones/<int:pk>/", views_approvals.approval_detail, name="approval"),
     path("<str:folio>/", views.case_detail, name="detail"),
     path("<str:folio>/atenciones/nueva/", views.consultation_create, name="consultation_create"),
     path("<str:folio>/cerrar/", views.case_close, name="close"),
@@ -32,4 +35,15 @@ urlpatterns = [
         views_internal_protocol.internal_protocol_open,
         name="internal_protocol",
     ),
+    path("<str:folio>/plan/", views_plan.plan_detail, name="plan"),
+    path("<str:folio>/plan/imprimir/", views_plan.plan_print, name="plan_print"),
+    path("<str:folio>/plan/solicitar-aprobacion/", views_plan.plan_submit, name="plan_submit"),
+    path("<str:folio>/plan/metas/nueva/", views_plan.goal_edit, name="plan_goal_add"),
+    path("<str:folio>/plan/metas/<int:goal_id>/", views_plan.goal_edit, name="plan_goal_edit"),
+    path(
+        "<str:folio>/plan/metas/<int:goal_id>/servicios/nuevo/",
+        views_plan.service_edit,
+        name="plan_service_add",
+    ),
+    path("<str:folio>/plan/servicios/<int:service_id>/", views_plan.service_edit, name="plan_service_edit"),
 ]

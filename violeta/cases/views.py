@@ -8,8 +8,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from violeta.accounts.decorators import recent_authentication_required
 from violeta.accounts.models import AREA_ROLES, INTAKE_ROLES, Role
 from violeta.accounts.permissions import CASE_ROLES, staff_required
+from violeta.cases import approvals, intake_fields, permissions, selectors, services
 from violeta.cases import intake as intake_sources
-from violeta.cases import intake_fields, permissions, selectors, services
 from violeta.cases.forms import (
     BreakGlassForm,
     CaseFilterForm,
@@ -252,13 +252,27 @@ def case_close(request, folio):
     form = CloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_close(case=case, by=request.user, reason=form.cleaned_data["close_reason"])
+            waiting = approvals.case_close_request(
+                case=case, by=request.user, reason=form.cleaned_data["close_reason"]
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, _("Case file closed."))
+            if waiting is None:
+                messages.success(request, _("Case file closed."))
+            else:
+                messages.success(
+                    request, _("Closing requested: the case file stays open until it is approved.")
+                )
             return redirect("cases:detail", folio=case.folio)
-    return render_page(request, "cases/case_status_form.html", {"case": case, "form": form, "closing": True})
+    context = {
+        "case": case,
+        "form": form,
+        "closing": True,
+        "needs_approval": approvals.approver_for(approvals.closure_step(case)) != "none",
+        "waiting": approvals.pending_request(case, approvals.closure_step(case)),
+    }
+    return render_page(request, "cases/case_status_form.html", context)
 
 
 @staff_required(CLOSE_ROLES)

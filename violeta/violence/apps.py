@@ -24,6 +24,11 @@ class ViolenceConfig(AppConfig):
             },
             rule=_violence_rule,
         )
+        # A risk level lowered below the score waits for approval when the institute configures it so.
+        from violeta.cases import approvals
+        from violeta.violence.services.risk import risk_override_apply
+
+        approvals.register("risk_override", apply=risk_override_apply)
 
 
 def _case_team_changed(sender, *, case, **kwargs):

@@ -143,6 +143,14 @@ def assessment_create(request, folio):
             _("Risk assessment recorded."),
         )
         if assessment:
+            chosen = form.cleaned_data["final_level"]
+            if chosen and assessment.final_level != chosen:
+                messages.info(
+                    request,
+                    _(
+                        "The lower level you chose waits for approval; meanwhile the level of the score stands."
+                    ),
+                )
             if assessment.is_alarm:
                 messages.warning(
                     request,

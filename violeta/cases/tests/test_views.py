@@ -144,6 +144,11 @@ def test_psychologist_records_a_consultation(client, lawyer, psychologist):
 
 
 def test_close_and_reopen_from_the_case_page(client, lawyer):
+    # The institute configured closings to take effect at once (by default they wait for approval:
+    # test_plan_approvals.py).
+    from violeta.cases.approval_models import ApprovalRule
+
+    ApprovalRule.objects.filter(step="case_closure").update(approver="none")
     case = CaseFactory(opened_by=lawyer)
     client.force_login(lawyer)
     response = client.post(

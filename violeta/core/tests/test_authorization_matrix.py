@@ -32,6 +32,7 @@ from violeta.agenda.tests.factories import agenda_world
 from violeta.alerts.tests.factories import mia_alert
 from violeta.audit.models import Action, AuditEvent
 from violeta.cases.tests.factories import CaseFactory
+from violeta.cases.tests.plan_factories import matrix_kwargs as plan_kwargs
 from violeta.conftest import make_user
 from violeta.dataimport.tests.factories import matrix_kwargs as import_kwargs
 from violeta.documents.tests.factories import evidence_kwargs
@@ -461,6 +462,18 @@ RULES = {
         "kwargs": lambda w: {"pk": custom_field_pk()},
     },
     "cases:custom_values": case_object(CASE_TEAM),
+    # the case plan and approvals (issue 20): the plan is read by the case's professionals and the director, and
+    # written by its area staff; a request is read with its case; the director sets which steps need approval
+    "cases:plan": case_object(CLOSERS),
+    "cases:plan_print": case_object(CLOSERS, kwargs=plan_kwargs("plan")),
+    "cases:plan_submit": case_object(AREA_TEAM, method="post", ok=(302,)),
+    "cases:plan_goal_add": case_object(AREA_TEAM),
+    "cases:plan_goal_edit": case_object(AREA_TEAM, kwargs=plan_kwargs("goal")),
+    "cases:plan_service_add": case_object(AREA_TEAM, kwargs=plan_kwargs("goal")),
+    "cases:plan_service_edit": case_object(AREA_TEAM, kwargs=plan_kwargs("service")),
+    "cases:approval": case_object(CLOSERS, kwargs=plan_kwargs("approval")),
+    "cases:approvals": page(AREA_STAFF | {"director"}),
+    "cases:approval_rules": page({"director"}),
     # psychological care: psychology on the case team and the director read it; the rest of the team gets 404.
     # Social work: the team reads it (notes hidden); only social work on the team writes (not on this case).
     "psychology:my_plans": page({"psychologist"}),
@@ -1040,6 +1053,19 @@ CASE_MODELS = {
     "cases.customfieldvalue": case_model(
         "read with the case; edited by its team", [*CASE_PAGES, "cases:custom_values"]
     ),
+    "cases.caseplan": case_model(
+        "read with the case by its professionals and the director",
+        [*CASE_PAGES, "cases:plan", "cases:plan_print"],
+    ),
+    "cases.plangoal": case_model(
+        "as the plan", ["cases:plan", "cases:plan_goal_edit", "cases:plan_service_add"]
+    ),
+    "cases.planservice": case_model("as the plan", ["cases:plan", "cases:plan_service_edit"]),
+    "cases.planrevision": case_model("as the plan (its history)", ["cases:plan"]),
+    "cases.approvalrequest": case_model(
+        "read with its case (cases.approvals.access_approval); decided by the area's coordinator or the director",
+        [*CASE_PAGES, "cases:approval"],
+    ),
     "agenda.appointment": case_model(
         "her agendas (agenda_appointments_in_reach) AND the case's rule; else only busy time",
         [
@@ -1162,6 +1188,7 @@ CASE_MODELS = {
 # Pages that list things from many cases: for a restricted case, nobody outside the protocol finds it there.
 LISTS = [
     "cases:list",
+    "cases:approvals",
     "agenda:week",
     "agenda:day",
     "agenda:calls",

@@ -48,6 +48,11 @@ def test_demo_data_builds_once_and_is_idempotent(db):
     assert hers - set(
         visible_cases(other).values_list("pk", flat=True)
     )  # cases one lawyer sees, the other not
+    # the case plan and approvals (issue 20): plans waiting for the legal coordinator, one closing too
+    from violeta.cases.approval_models import ApprovalRequest
+
+    assert ApprovalRequest.objects.filter(status="pending", step="case_plan").count() == 2
+    assert ApprovalRequest.objects.filter(status="pending", step__endswith="closure").count() == 1
 
     # programs: a year of trainings with attendance, and the demo trainer's coming sessions
     from violeta.programs.models import Attendance, Training

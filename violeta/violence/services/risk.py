@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
+from violeta.cases import approvals
+from violeta.cases.approval_models import ApprovalStep, Approver
 from violeta.cases.models import Case, EventKind
 from violeta.cases.services import case_event_record
 from violeta.notifications.services import notify
@@ -136,6 +138,12 @@ def risk_assessment_record(
     Unanswered items are "unknown", handled as the instrument's policy says (never as "no"). The final level
     may differ from the computed one only with a written reason; when too many answers are unknown for the
     instrument to give a level, the professional must choose one and say why.
+
+    A final level LOWER than the score's waits for approval when the institute configures the step
+    ``risk_override`` (``cases.approvals``): the assessment is recorded at once, but meanwhile the HIGHER level
+    (the score's) stands — it decides the alarm, the priority and the notices — and the lower one is asked for
+    in an approval request; once approved, ``risk_override_apply`` sets it (the priority, if marked, is lifted
+    only by judgement, as always). Raising the level never waits.
     """
     require_writer(by, WRITE_ROLES, case)
     if not instrument.is_active:
@@ -164,6 +172,11 @@ def risk_assessment_record(
         raise ValidationError(
             {"override_reason": _("Explain why the final level differs from the level of the score.")}
         )
+    requested = None
+    if _is_lower(instrument, final, result.computed_level) and (
+        approvals.approver_for(ApprovalStep.RISK_OVERRIDE) != Approver.NONE
+    ):
+        requested, final = final, result.computed_level  # the higher level stands until it is approved
     assessment = RiskAssessment.objects.create(
         case=case,
         instrument=instrument,
@@ -189,6 +202,14 @@ def risk_assessment_record(
         % {"instrument": instrument.code.upper(), "level": label},
         area=by.area,
     )
+    if requested is not None:
+        approvals.approval_request(
+            case=case,
+            step=ApprovalStep.RISK_OVERRIDE,
+            by=by,
+            payload={"assessment": assessment.pk, "level": requested},
+            note=reason,
+        )
     if assessment.is_alarm:
         _case_mark_priority(
             case, by=by, reason=_("Risk level %(level)s") % {"level": label}, assessment=assessment
@@ -205,3 +226,46 @@ def risk_assessment_record(
             case=case,
         )
     return assessment
+
+
+def _is_lower(instrument: RiskInstrument, level: str, than: str | None) -> bool:
+    """Whether ``level`` is below ``than`` in the instrument's levels (ordered from lowest to highest)."""
+    codes = [lvl["code"] for lvl in instrument.levels]
+    if not than or level not in codes or than not in codes:
+        return False
+    return codes.index(level) < codes.index(than)
+
+
+def risk_override_apply(request, by) -> None:
+    """Approval callback (``cases.approvals``, step ``risk_override``): the lower level asked for stands."""
+    assessment = (
+        RiskAssessment.objects.select_for_update()
+        .select_related("instrument", "case")
+        .filter(pk=request.payload.get("assessment"), case_id=request.case_id)
+        .first()
+    )
+    level = request.payload.get("level", "")
+    if assessment is None or assessment.instrument.level(level) is None:
+        raise ValidationError(_("The assessment of this request no longer exists."), code="no_assessment")
+    assessment.final_level = level
+    assessment.override_reason = request.note or _("Approved lower level")
+    assessment.is_alarm = assessment.instrument.is_alarm(level)
+    assessment.save(update_fields=["final_level", "override_reason", "is_alarm"])
+    audit_record(
+        actor=by,
+        action=Action.UPDATE,
+        obj=assessment,
+        case_id=request.case_id,
+        detail="nivel de riesgo aprobado",
+    )
+    case_event_record(
+        case=assessment.case,
+        by=by,
+        kind=EventKind.RISK,
+        description=_("%(instrument)s: lower level %(level)s approved")
+        % {
+            "instrument": assessment.instrument.code.upper(),
+            "level": assessment.instrument.level_label(level),
+        },
+        area=by.area,
+    )
