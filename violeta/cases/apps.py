@@ -20,3 +20,7 @@ class CasesConfig(AppConfig):
         targets.register_link("cases.case", lambda case: reverse("cases:detail", args=[case.folio]))
         # A person is seen by those who may see one of her cases.
         people_visibility.register_case_rule(visible_cases)
+        # Beside her name: internal protocol, children in the case; her reminders in "Mis pendientes".
+        from violeta.cases import flags
+
+        flags.register()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from violeta.cases import views, views_internal_protocol
+from violeta.cases import views, views_internal_protocol, views_pending
 
 app_name = "cases"
 urlpatterns = [
@@ -14,6 +14,8 @@ urlpatterns = [
         views_internal_protocol.designations,
         name="protocol_designations",
     ),
+    path("pendientes/", views_pending.my_pending, name="pending"),
+    path("pendientes/cuenta/", views_pending.pending_count, name="pending_count"),
     path("<str:folio>/", views.case_detail, name="detail"),
     path("<str:folio>/atenciones/nueva/", views.consultation_create, name="consultation_create"),
     path("<str:folio>/cerrar/", views.case_close, name="close"),
