@@ -159,7 +159,11 @@ def test_the_menu_loads_her_count(client, receptionist, psychologist):
     page = client.get(reverse("cases:list")).content.decode()
     assert reverse("cases:pending_count") in page and reverse("cases:pending") in page
     badge = client.get(reverse("cases:pending_count"), HTTP_HX_REQUEST="true").content.decode()
-    assert ">2<" in badge and "data-pending-count" in badge
+    assert (
+        ">2<" in badge
+        and "data-pending-count" in badge
+        and '2<span class="visually-hidden"> pendientes' in badge
+    )
     cache.clear()
     client.force_login(receptionist)
     assert "data-pending-count" not in client.get(reverse("cases:pending_count")).content.decode()
