@@ -83,7 +83,9 @@ def test_her_pending_work_shows_the_high_risk_case_without_contact_for_8_days(
     # The director gives high-risk cases 10 days: the case is no longer due.
     page.context.clear_cookies()
     sign_in(page, live_server, director)
-    expect(page.locator("#nav-pending")).to_be_attached()  # signed in, on her landing page (under "Seguimiento")
+    expect(
+        page.locator("#nav-pending")
+    ).to_be_attached()  # signed in, on her landing page (under "Seguimiento")
     page.goto(live_server.url + "/expedientes/pendientes/")
     expect(page.locator("#pending-list")).to_contain_text(high.folio)
     shots(page, "direccion")
