@@ -46,7 +46,8 @@ def _busy_blocks(request, scope, first_day, days):
 
 def _agenda_context(request, scope, first_day, days):
     appointments = selectors.agenda_appointments(request.user, scope, first_day=first_day, days=days)
-    flags.annotate(request.user, [a.person for a in appointments if a.person_id])
+    # Her flags beside her name (people.flags); a restricted appointment comes as busy time, without her.
+    flags.annotate(request.user, [a.person for a in appointments if getattr(a, "person_id", None)])
     blocks = _busy_blocks(request, scope, first_day, days)
     by_day = defaultdict(list)
     for appointment in appointments:
