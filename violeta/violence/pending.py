@@ -16,6 +16,7 @@ from violeta.cases.models import ACTIVE_STATUSES
 from violeta.cases.selectors import visible_cases
 from violeta.people import flags
 from violeta.violence.models import ProtectionOrder, RiskAssessment
+from violeta.violence.permissions import ORDER_ROLES
 from violeta.violence.selectors import EXPIRING_ROLES
 
 # An order in force is listed this many days before it ends; one still recorded as granted after its end is
@@ -40,6 +41,7 @@ def orders_expiring(user, *, scope, today) -> list[pending.PendingItem]:
         )
         .values("pk", "expiry", "case_id", "case__folio", "case__holder_id")
     )
+    may_edit = user.role in ORDER_ROLES  # the lawyers and coordinators update it; the director reads the case
     items = []
     for order in orders:
         expiry = order["expiry"]
@@ -53,7 +55,11 @@ def orders_expiring(user, *, scope, today) -> list[pending.PendingItem]:
                 kind_label=_("Protection order"),
                 title=title % {"date": date_format(expiry, "j \\d\\e F")},
                 due=expiry,
-                url=reverse("violence:order_edit", args=[order["case__folio"], order["pk"]]),
+                url=(
+                    reverse("violence:order_edit", args=[order["case__folio"], order["pk"]])
+                    if may_edit
+                    else reverse("cases:detail", args=[order["case__folio"]])
+                ),
                 folio=order["case__folio"],
                 case_id=order["case_id"],
                 person_id=order["case__holder_id"],

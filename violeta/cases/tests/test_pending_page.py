@@ -99,6 +99,21 @@ def test_protection_orders_ending_are_due_for_her_lawyers(receptionist, lawyer, 
 
 
 @pytest.mark.django_db
+def test_every_line_links_to_a_page_its_reader_may_open(client, receptionist, lawyer, coordinator, director):
+    from violeta.violence.tests.factories import granted_order
+
+    case = CaseFactory(opened_by=receptionist, team=(lawyer,))
+    record_consultation(case, lawyer, when=timezone.now() - timedelta(days=40))
+    granted_order(case, lawyer, granted_days_ago=55, lasts=60)
+    for user, scope in ((lawyer, "mine"), (coordinator, "area"), (director, "area")):
+        client.force_login(user)
+        items = pending.pending_items(user, scope=scope)
+        assert {i.kind for i in items} == {"follow_up", "protection_order"}, user
+        for item in items:
+            assert client.get(item.url).status_code == 200, (user, item.kind, item.url)
+
+
+@pytest.mark.django_db
 def test_hearings_of_this_week_are_due_for_the_responsible_lawyer(
     receptionist, lawyer, outsider, coordinator
 ):
