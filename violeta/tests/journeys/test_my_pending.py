@@ -19,7 +19,7 @@ from violeta.cases.models import Case
 from violeta.cases.tests.factories import CaseFactory, record_consultation
 from violeta.cases.tests.test_browser import sign_in
 from violeta.testing import axe
-from violeta.testing.browser import database_turn, horizontal_overflow
+from violeta.testing.browser import LOCALE, TIMEZONE, database_turn, horizontal_overflow
 from violeta.violence.models import RiskAssessment
 from violeta.violence.tests.factories import epv_r
 
@@ -44,7 +44,7 @@ def _seen_days_ago(opener, professional, *, days: int, level: str) -> Case:
 
 
 def test_her_pending_work_shows_the_high_risk_case_without_contact_for_8_days(
-    page, live_server, shots, receptionist, psychologist, director
+    browser, page, live_server, shots, receptionist, psychologist, director
 ):
     with database_turn():
         cache.clear()
@@ -80,19 +80,22 @@ def test_her_pending_work_shows_the_high_risk_case_without_contact_for_8_days(
     expect(page.get_by_role("heading", name=high.folio)).to_be_visible()
     expect(page.locator('[data-flag="high_risk"]').first).to_contain_text("Riesgo alto")
 
-    # The director gives high-risk cases 10 days: the case is no longer due.
-    page.context.clear_cookies()
-    sign_in(page, live_server, director)
-    expect(
-        page.locator("#nav-pending")
-    ).to_be_attached()  # signed in, on her landing page (under "Seguimiento")
-    page.goto(live_server.url + "/expedientes/pendientes/")
-    expect(page.locator("#pending-list")).to_contain_text(high.folio)
-    shots(page, "direccion")
-    page.get_by_role("link", name="Reglas de seguimiento").click()
-    page.get_by_label("Riesgo alto").fill("10")
-    page.get_by_role("button", name="Guardar").click()
-    expect(page.get_by_text("Reglas de seguimiento guardadas.")).to_be_visible()
-    assert axe.check(page) == []
-    page.goto(live_server.url + "/expedientes/pendientes/")
-    expect(page.locator("#pending-empty")).to_be_visible()
+    # The director gives high-risk cases 10 days: the case is no longer due. (Her own browser: the psychologist's
+    # last requests may still be answering, and would give her session back to a shared one.)
+    context = browser.new_context(locale=LOCALE, timezone_id=TIMEZONE)
+    try:
+        director_page = context.new_page()
+        sign_in(director_page, live_server, director)
+        expect(director_page.locator("#nav-pending")).to_be_attached()  # signed in (under "Seguimiento")
+        director_page.goto(live_server.url + "/expedientes/pendientes/")
+        expect(director_page.locator("#pending-list")).to_contain_text(high.folio)
+        shots(director_page, "direccion")
+        director_page.get_by_role("link", name="Reglas de seguimiento").click()
+        director_page.get_by_label("Riesgo alto").fill("10")
+        director_page.get_by_role("button", name="Guardar").click()
+        expect(director_page.get_by_text("Reglas de seguimiento guardadas.")).to_be_visible()
+        assert axe.check(director_page) == []
+        director_page.goto(live_server.url + "/expedientes/pendientes/")
+        expect(director_page.locator("#pending-empty")).to_be_visible()
+    finally:
+        context.close()
