@@ -22,6 +22,7 @@ from violeta.cases.selectors import access_case
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
 from violeta.core.validators import format_phone
+from violeta.people import flags
 
 
 def _scope_and_day(request):
@@ -45,6 +46,8 @@ def _busy_blocks(request, scope, first_day, days):
 
 def _agenda_context(request, scope, first_day, days):
     appointments = selectors.agenda_appointments(request.user, scope, first_day=first_day, days=days)
+    # Her flags beside her name (people.flags); a restricted appointment comes as busy time, without her.
+    flags.annotate(request.user, [a.person for a in appointments if getattr(a, "person_id", None)])
     blocks = _busy_blocks(request, scope, first_day, days)
     by_day = defaultdict(list)
     for appointment in appointments:
@@ -255,6 +258,10 @@ def appointment_consultation(request, pk):
 def call_list(request):
     line = request.GET.get("line", "")[:30]
     calls = selectors.calls_recent(request.user, line_code=line)
+    # Her flags beside the folio of a call linked to her case (people.flags: a bounded number of queries).
+    found = flags.flags_for(request.user, [call.case.holder_id for call in calls if call.case_id])
+    for call in calls:
+        call.flags = found.get(call.case.holder_id, []) if call.case_id else []
     context = {
         "calls": calls,
         "lines": PhoneLine.objects.all(),

@@ -24,3 +24,7 @@ class CasesConfig(AppConfig):
         from violeta.cases import approvals
 
         approvals.register_defaults()
+        # Beside her name: internal protocol, children in the case; her reminders in "Mis pendientes".
+        from violeta.cases import flags
+
+        flags.register()

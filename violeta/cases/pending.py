@@ -90,3 +90,84 @@ def pending_items(user, *, scope: str = MINE, today: date | None = None) -> list
     for source in _SOURCES.values():
         items.extend(source.items(user, scope=scope, today=today))
     return sorted(items, key=PendingItem.sort_key)
+
+
+# --- Helpers the sources share -------------------------------------------------------------------------------
+
+
+def may_see_area(user) -> bool:
+    """Whether the user has an area view: a coordinator (of her area's cases) or the director (of every case)."""
+    from violeta.accounts.models import Role
+
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.role == Role.DIRECTOR or (user.role == Role.COORDINATOR and bool(user.area_id))
+
+
+def scope_cases(user, scope: str):
+    """The cases a source looks at: ``mine``, those she is on the team of; ``area``, those her area attends (a
+    coordinator) or every case (the director). Always narrowed to the cases she may see."""
+    from django.db.models import Exists, OuterRef
+
+    from violeta.accounts.models import Role
+    from violeta.cases.models import Case, CaseTeamMember
+    from violeta.cases.selectors import visible_cases
+
+    cases = visible_cases(user)
+    if scope == MINE:
+        return cases.filter(Exists(CaseTeamMember.objects.filter(case=OuterRef("pk"), user_id=user.pk)))
+    if not may_see_area(user):
+        return Case.objects.none()
+    if user.role == Role.DIRECTOR:
+        return cases
+    return cases.filter(Exists(CaseTeamMember.objects.filter(case=OuterRef("pk"), area_id=user.area_id)))
+
+
+def count_for(user, *, today: date | None = None) -> int:
+    """How many things are due for her (her own scope), for the badge in the navigation: cached a minute."""
+    from django.core.cache import cache
+
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return 0
+    key = f"cases.pending.count:{user.pk}"
+    count = cache.get(key)
+    if count is None:
+        count = len(pending_items(user, scope=MINE, today=today))
+        cache.set(key, count, COUNT_CACHE_SECONDS)
+    return count
+
+
+COUNT_CACHE_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class PendingRow:
+    item: PendingItem
+    flags: list
+    overdue_days: int  # > 0: days overdue; 0: due today; < 0: days until due
+
+    @property
+    def due_in_days(self) -> int:
+        return -self.overdue_days
+
+
+def pending_page(user, *, scope: str = MINE, today: date | None = None) -> list[PendingRow]:
+    """ "Mis pendientes" as the page shows it: every item, the most urgent first, with her flags beside it
+    (``people.flags``: one round of queries for all the lines). Audited: one VIEW line per case listed."""
+    from violeta.audit.models import Action
+    from violeta.audit.services import audit_many
+    from violeta.cases.models import Case
+    from violeta.people import flags
+
+    today = today or timezone.localdate()
+    items = pending_items(user, scope=scope, today=today)
+    found = flags.flags_for(user, [i.person_id for i in items if i.person_id])
+    case_ids = list(dict.fromkeys(i.case_id for i in items if i.case_id))
+    audit_many(
+        actor=user,
+        action=Action.VIEW,
+        objects=[Case(pk=pk) for pk in case_ids],
+        detail="mis pendientes",
+        case_of=lambda case: case.pk,
+    )
+    return [PendingRow(item, found.get(item.person_id, []), (today - item.due_date).days) for item in items]

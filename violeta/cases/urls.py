@@ -1,6 +1,13 @@
 from django.urls import path
 
-from violeta.cases import views, views_approvals, views_fields, views_internal_protocol, views_plan
+from violeta.cases import (
+    views,
+    views_approvals,
+    views_fields,
+    views_internal_protocol,
+    views_pending,
+    views_plan,
+)
 
 app_name = "cases"
 urlpatterns = [
@@ -22,6 +29,8 @@ urlpatterns = [
     path("aprobaciones/", views_approvals.approval_list, name="approvals"),
     path("aprobaciones/configuracion/", views_approvals.approval_rules, name="approval_rules"),
     path("aprobaciones/<int:pk>/", views_approvals.approval_detail, name="approval"),
+    path("pendientes/", views_pending.my_pending, name="pending"),
+    path("pendientes/cuenta/", views_pending.pending_count, name="pending_count"),
     path("<str:folio>/", views.case_detail, name="detail"),
     path("<str:folio>/atenciones/nueva/", views.consultation_create, name="consultation_create"),
     path("<str:folio>/cerrar/", views.case_close, name="close"),

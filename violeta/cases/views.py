@@ -24,6 +24,7 @@ from violeta.cases.intake_fields import CustomValuesForm
 from violeta.cases.models import Case
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
+from violeta.people import flags
 from violeta.people.forms import PersonForm, SafeContactForm
 from violeta.people.selectors import (
     DUPLICATE_KEYS,
@@ -52,6 +53,7 @@ def case_list(request):
         page=request.GET.get("page"),
         per_page=PAGE_SIZE,
     )
+    flags.annotate(request.user, [case.holder for case in page.object_list])
     context = {"form": form, "page": page, "scope": scope, "status": status}
     return render_page(request, "cases/case_list.html", context, partial="results")
 
@@ -217,6 +219,7 @@ def intake_duplicates(request):
 def case_detail(request, folio):
     case = selectors.access_case(request.user, folio)
     page = selectors.case_page(request.user, case)
+    flags.annotate(request.user, [case.holder])
     context = {
         "case": case,
         "page": page,

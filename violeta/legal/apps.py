@@ -16,6 +16,10 @@ class LegalConfig(AppConfig):
         timeline.register_section(kinds={EventKind.LEGAL, EventKind.HEARING}, rule=_legal_rule)
         # The lawyers' hearings in the agenda, and no appointment booked over one.
         sources.register("legal.hearings", entries=hearings_for_agenda, clash=hearing_clash)
+        # "Mis pendientes": the hearings and deadlines of the coming week.
+        from violeta.legal import pending
+
+        pending.register()
 
 
 def _legal_rule(user, case):

@@ -15,3 +15,7 @@ class PeopleConfig(AppConfig):
         targets.register_link("people.person", lambda person: reverse("people:detail", args=[person.pk]))
         targets.register_name("people.search", lambda: _("Person search"))
         targets.register_name("people.duplicate_check", lambda: _("Duplicate check at intake"))
+        # Beside her name wherever staff see it: how (not) to contact her (people.flags).
+        from violeta.people import flags
+
+        flags.register("people.safe_contact", for_people=flags.safe_contact_flags)

@@ -84,3 +84,34 @@ def annotate(user, people: Iterable) -> None:
     flags = flags_for(user, people)
     for person in people:
         person.flags = flags.get(person.pk, [])
+
+
+# --- Her safe-contact rules (people's own source) -------------------------------------------------------------
+
+
+def safe_contact_flags(user, person_ids) -> dict[int, list[Flag]]:
+    """ "No llamar", "No dejar mensaje", "No enviar SMS" from her ``SafeContactPreference``, for the people the
+    user may see (one query). No flag without preferences recorded: the intake records them for everyone."""
+    from django.utils.translation import gettext as _
+
+    from violeta.people.models import PhoneChoice, SafeContactPreference
+    from violeta.people.selectors import visible_people
+
+    rows = SafeContactPreference.objects.filter(person_id__in=person_ids).filter(
+        person_id__in=visible_people(user).values("pk")
+    )
+    found: dict[int, list[Flag]] = {}
+    for pref in rows.only("id", "person_id", "phone_choice", "may_call", "may_leave_message", "may_sms"):
+        no_phone = pref.phone_choice == PhoneChoice.NONE
+        mine = found.setdefault(pref.person_id, [])
+        if no_phone or not pref.may_call:
+            mine.append(Flag("no_call", _("Do not call"), DANGER, _("It is not safe to phone her")))
+        elif not pref.may_leave_message:
+            mine.append(
+                Flag(
+                    "no_message", _("Do not leave a message"), WARNING, _("Do not leave her a voice message")
+                )
+            )
+        if no_phone or not pref.may_sms:
+            mine.append(Flag("no_sms", _("Do not send SMS"), WARNING, _("It is not safe to send her SMS")))
+    return found

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from violeta.accounts.permissions import CASE_ROLES, staff_required
 from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
-from violeta.people import selectors, services, visibility
+from violeta.people import flags, selectors, services, visibility
 from violeta.people.forms import PersonForm, SafeContactForm, SearchForm
 from violeta.people.privacy_notice import current_notice
 from violeta.people.services import PERSON_FIELDS
@@ -27,6 +27,7 @@ def person_search(request):
     # and a query string is ignored.
     form = SearchForm(request.POST if request.method == "POST" else None)
     results = selectors.person_search(request.user, form.cleaned_data["q"]) if form.is_valid() else []
+    flags.annotate(request.user, results)
     context = {"form": form, "results": results, "searched": bool(request.POST.get("q"))}
     return render_page(request, "people/search.html", context, partial="results")
 
@@ -35,6 +36,7 @@ def person_search(request):
 def person_detail(request, pk):
     person = selectors.access_person(request.user, pk)
     cases = visibility.cases_of(request.user, person)
+    flags.annotate(request.user, [person])
     context = {
         "person": person,
         "safe_contact": getattr(person, "safe_contact", None),

@@ -22,3 +22,7 @@ class ReferralsConfig(AppConfig):
         attachers.register("referrals.Referral", is_liaison_of)
         # The audit log links a line about a referral to the referral (whose page checks who may read it).
         targets.register_link("referrals.referral", lambda ref: reverse("referrals:detail", args=[ref.folio]))
+        # "Mis pendientes": referrals sent and not answered in time.
+        from violeta.referrals import pending
+
+        pending.register()

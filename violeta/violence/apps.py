@@ -30,6 +30,11 @@ class ViolenceConfig(AppConfig):
 
         approvals.register("risk_override", apply=risk_override_apply)
 
+        # "Mis pendientes": follow-ups by risk level and orders about to end; flags beside her name.
+        from violeta.violence import pending
+
+        pending.register()
+
 
 def _case_team_changed(sender, *, case, **kwargs):
     from violeta.violence.services.orders import case_team_changed

@@ -8,6 +8,7 @@ Everything here hangs off a ``cases.Case`` and is read only through ``violence.s
 from datetime import date
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -423,3 +424,33 @@ class PriorityChange(models.Model):
         indexes = [models.Index(fields=["case", "changed_at"], name="priority_change_case_at")]
         verbose_name = _("priority change")
         verbose_name_plural = _("priority changes")
+
+
+class FollowUpRule(models.Model):
+    """How many days an active case may go without a consultation before its team is told to follow her up
+    ("Mis pendientes"), per risk level: the level code of the risk instruments (``high``, ``moderate``,
+    ``low``) or ``none`` for a case never assessed. A priority case counts as ``high``. Data the director edits
+    (``violence.followups``); seeded with 7, 15, 30 and 30 days.
+    """
+
+    NO_ASSESSMENT = "none"
+
+    level = models.CharField(_("risk level"), max_length=20, unique=True)
+    label = models.CharField(_("name"), max_length=60)
+    days = models.PositiveSmallIntegerField(
+        _("days without a consultation"),
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("follow-up rule")
+        verbose_name_plural = _("follow-up rules")
+
+    def __str__(self):
+        return f"{self.label}: {self.days}"

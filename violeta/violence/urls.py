@@ -1,10 +1,11 @@
 from django.urls import path
 
-from violeta.violence import views
+from violeta.violence import views, views_followups
 
 app_name = "violence"
 urlpatterns = [
     path("ordenes-por-vencer/", views.expiring, name="expiring"),
+    path("reglas-de-seguimiento/", views_followups.followup_rules, name="followup_rules"),
     path("<str:folio>/hechos/nuevo/", views.incident_create, name="incident_create"),
     path("<str:folio>/hechos/<int:pk>/", views.incident_detail, name="incident_detail"),
     path("<str:folio>/agresores/nuevo/", views.aggressor_create, name="aggressor_create"),

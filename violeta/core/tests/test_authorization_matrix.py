@@ -474,6 +474,8 @@ RULES = {
     "cases:approval": case_object(CLOSERS, kwargs=plan_kwargs("approval")),
     "cases:approvals": page(AREA_STAFF | {"director"}),
     "cases:approval_rules": page({"director"}),
+    "cases:pending": page(CASE_ROLE_PERSONAS),  # issue 20: Mis pendientes
+    "cases:pending_count": page(CASE_ROLE_PERSONAS),  # its badge in the menu (htmx)
     # psychological care: psychology on the case team and the director read it; the rest of the team gets 404.
     # Social work: the team reads it (notes hidden); only social work on the team writes (not on this case).
     "psychology:my_plans": page({"psychologist"}),
@@ -514,6 +516,7 @@ RULES = {
     "alerts:case_link_review": page(CASE_ROLE_PERSONAS, kwarg="public_id", ok=(404,)),
     # violence, risk and protection: the professionals of the case's team (not the front desk); orders are legal's
     "violence:expiring": page({"lawyer", "outsider", "coordinator", "director"}),
+    "violence:followup_rules": page({"director"}),  # issue 20: days without contact per risk level
     "violence:incident_create": case_object(AREA_TEAM),
     "violence:incident_detail": case_object(CLOSERS, kwargs=violence_kwargs("incident")),
     "violence:aggressor_create": case_object(AREA_TEAM),
@@ -1197,6 +1200,7 @@ LISTS = [
     "referrals:inbound_list",
     "notifications:inbox",
     "violence:expiring",
+    "cases:pending",
     "psychology:my_plans",
     "socialwork:open_applications",
     "alerts:console",

@@ -1,0 +1,100 @@
+"""What the case file puts beside her name (``people.flags``): an internal-protocol case, children in the case;
+and her reminders in "Mis pendientes" (``cases.pending``: notices are an app below cases, which cannot register
+there itself). Registered from ``CasesConfig.ready``."""
+
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from violeta.cases import pending
+from violeta.cases.models import ACTIVE_STATUSES, CaseParty, Relation
+from violeta.cases.selectors import visible_cases
+from violeta.notifications import visibility as notice_visibility
+from violeta.notifications.models import Notification
+from violeta.people import flags
+
+CHILD_RELATIONS = (Relation.DAUGHTER, Relation.SON, Relation.MINOR_IN_CARE)
+# A notice delivered at least this long after it was written was scheduled: a reminder.
+REMINDER_MIN_DELAY = timezone.timedelta(minutes=5)
+
+
+def case_flags(user, person_ids) -> dict[int, list[flags.Flag]]:
+    """For the holders of the cases the user may see (one query): "Protocolo interno" for an internal-protocol
+    case (seen only by its designated staff and the director), "Con hijas o hijos" for an active case with
+    children or adolescents in it."""
+    children = CaseParty.objects.filter(case=OuterRef("pk"), relation__in=CHILD_RELATIONS)
+    rows = (
+        visible_cases(user)
+        .filter(holder_id__in=person_ids)
+        .annotate(children=Exists(children))
+        .filter(Q(is_internal_protocol=True) | Q(status__in=ACTIVE_STATUSES, children=True))
+        .values("holder_id", "is_internal_protocol", "children", "status")
+    )
+    found: dict[int, list[flags.Flag]] = {}
+    for row in rows:
+        mine = found.setdefault(row["holder_id"], [])
+        if row["is_internal_protocol"]:
+            mine.append(
+                flags.Flag(
+                    code="internal_protocol",
+                    label=_("Internal protocol"),
+                    level=flags.WARNING,
+                    title=_(
+                        "A case under the municipality's internal protocol: only designated staff see it"
+                    ),
+                )
+            )
+        if row["children"] and row["status"] in ACTIVE_STATUSES:
+            mine.append(
+                flags.Flag(
+                    code="children",
+                    label=_("Children in the case"),
+                    level=flags.INFO,
+                    title=_("Daughters, sons or minors in her care are part of the case"),
+                )
+            )
+    return found
+
+
+def reminders_due(user, *, scope, today) -> list[pending.PendingItem]:
+    """Her own reminders (notices given at a time set in advance: a hearing's eve, a plan's review) that have
+    come and she has not read, without those about a case she may no longer see. Two queries. Only ``mine``: a
+    reminder is nobody else's."""
+    if scope != pending.MINE or not user.is_authenticated:
+        return []
+    rows = (
+        Notification.objects.visible()
+        .filter(
+            recipient_id=user.pk, read_at__isnull=True, deliver_at__gte=F("created_at") + REMINDER_MIN_DELAY
+        )
+        .filter(notice_visibility.case_filter(user))
+        .only("id", "message", "url", "deliver_at", "case_id")
+        .order_by("deliver_at", "id")
+    )
+    notices = list(rows)
+    # The folio and holder of the cases they are about (one query): the line links to her case with her flags.
+    cases = {
+        pk: (folio, holder_id)
+        for pk, folio, holder_id in visible_cases(user)
+        .filter(pk__in={n.case_id for n in notices if n.case_id})
+        .values_list("pk", "folio", "holder_id")
+    }
+    return [
+        pending.PendingItem(
+            kind="reminder",
+            kind_label=_("Reminder"),
+            title=notice.message,
+            due=notice.deliver_at,
+            url=notice.url,
+            folio=cases.get(notice.case_id, ("", None))[0],
+            case_id=notice.case_id,
+            person_id=cases.get(notice.case_id, ("", None))[1],
+            weight=3,
+        )
+        for notice in notices
+    ]
+
+
+def register() -> None:
+    flags.register("cases.case", for_people=case_flags)
+    pending.register("notifications.reminders", items=reminders_due)

@@ -1,0 +1,32 @@
+"""Mis pendientes: everything due for a staff member (and, for a coordinator or the director, her area's), and
+the count beside the menu item."""
+
+from django.template.response import TemplateResponse
+
+from violeta.accounts.permissions import CASE_ROLES, staff_required
+from violeta.cases import pending
+from violeta.core.htmx import render_page
+
+
+@staff_required(CASE_ROLES)
+def my_pending(request):
+    """The list, the most urgent first; ``?scope=area`` for those with an area view."""
+    may_area = pending.may_see_area(request.user)
+    scope = request.GET.get("scope", "")
+    if scope not in pending.SCOPES or (scope == pending.AREA and not may_area):
+        scope = pending.AREA if may_area and request.user.is_director else pending.MINE
+    rows = pending.pending_page(request.user, scope=scope)
+    context = {
+        "rows": rows,
+        "scope": scope,
+        "may_area": may_area,
+        "overdue": sum(1 for row in rows if row.overdue_days > 0),
+    }
+    return render_page(request, "cases/pending.html", context, partial="results")
+
+
+@staff_required(CASE_ROLES)
+def pending_count(request):
+    """htmx, from the menu of every page: the badge with her count (cached a minute), loaded after the page so
+    no page pays for it."""
+    return TemplateResponse(request, "cases/_pending_count.html", {"count": pending.count_for(request.user)})

@@ -1,0 +1,50 @@
+"""What referrals put in "Mis pendientes" (``cases.pending``): referrals sent to a partner institution and not
+answered within its response time. Registered from ``ReferralsConfig.ready``."""
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from violeta.accounts.models import CASE_ROLES, Role
+from violeta.cases import pending
+from violeta.cases.selectors import visible_cases
+from violeta.referrals.models import AWAITING, Referral
+
+
+def referrals_overdue(user, *, scope, today) -> list[pending.PendingItem]:
+    """Sent, unanswered referrals past their answer date: those she sent or of the cases she attends
+    (``mine``), or of her area's cases (``area``). One query."""
+    if not (user.is_authenticated and user.role in CASE_ROLES):
+        return []
+    if scope == pending.MINE and user.role == Role.DIRECTOR:
+        return []
+    rows = Referral.objects.filter(status__in=AWAITING, due_at__lt=timezone.now())
+    if scope == pending.MINE:
+        rows = rows.filter(case__in=visible_cases(user).values("pk")).filter(
+            Q(created_by_id=user.pk) | Q(case__in=pending.scope_cases(user, scope).values("pk"))
+        )
+    else:
+        rows = rows.filter(case__in=pending.scope_cases(user, scope).values("pk"))
+    rows = rows.select_related("institution", "case").only(
+        "id", "folio", "due_at", "institution__short_name", "case__folio", "case__holder_id"
+    )
+    return [
+        pending.PendingItem(
+            kind="referral",
+            kind_label=_("Referral"),
+            title=_("Referral %(folio)s to %(institution)s without an answer")
+            % {"folio": referral.folio, "institution": referral.institution.short_name},
+            due=referral.due_at,
+            url=reverse("referrals:detail", args=[referral.folio]),
+            folio=referral.case.folio,
+            case_id=referral.case_id,
+            person_id=referral.case.holder_id,
+            weight=2,
+        )
+        for referral in rows.order_by("due_at", "id")
+    ]
+
+
+def register() -> None:
+    pending.register("referrals.overdue", items=referrals_overdue)
