@@ -1,5 +1,5 @@
-"""Journey: a lawyer writes the case plan of a high-risk case and asks to close it; the legal coordinator returns
-the closing with a comment, the lawyer asks again, and the coordinator approves the plan and the second request.
+"""Journey: a lawyer writes the case plan of a high-risk case and asks to close it; the legal coordinator finds
+both in "Mis pendientes", returns the closing with a comment, the lawyer asks again, and the coordinator approves the plan and the second request.
 
 Personas: the lawyer who attends the case (desktop) and the coordinator of the legal area (another desktop). The
 approval rules are the defaults the migration seeds (plan and closings: the area's coordinator).
@@ -102,13 +102,19 @@ def test_plan_and_closing_of_a_high_risk_case_wait_for_the_coordinator(
     context = browser.new_context(locale=LOCALE, timezone_id=TIMEZONE)
     coordination = context.new_page()
     sign_in(coordination, live_server, coordinator)
+    # first in "Mis pendientes", her one list of what is due, with the case's flags beside the folio
+    coordination.goto(f"{live_server.url}/expedientes/pendientes/")
+    waiting_rows = coordination.locator("#pending-list tr[data-kind='approval']").filter(has_text=case.folio)
+    expect(waiting_rows).to_have_count(2)
+    expect(waiting_rows.first.get_by_text("Riesgo alto")).to_be_visible()
+    shots(coordination, "mis-pendientes-coordinacion")
     coordination.goto(f"{live_server.url}/expedientes/aprobaciones/")
     mine = coordination.get_by_role("region", name=re.compile("Esperan su decisión"))
     expect(mine.get_by_role("listitem").filter(has_text=case.folio)).to_have_count(2)
     shots(coordination, "aprobaciones-coordinacion")
-    mine.get_by_role("listitem").filter(has_text="Cierre").get_by_role(
-        "link", name="Ver la solicitud"
-    ).click()
+    # the closing, opened from her list of what is due
+    coordination.goto(f"{live_server.url}/expedientes/pendientes/")
+    waiting_rows.filter(has_text="Cierre").get_by_role("link").first.click()
     _decide(coordination, approve=False)  # a return needs a comment
     expect(
         coordination.get_by_text("Escriba qué debe cambiar antes de solicitarla de nuevo.")
