@@ -208,9 +208,9 @@ def test_case_page_lists_documents_in_bounded_queries(client, lawyer, django_ass
     make_document(case, lawyer)
     client.force_login(lawyer)
     url = reverse("cases:detail", kwargs={"folio": case.folio})
-    # 30, and the timeline's section rules (psychology's area) asked once more, and three for her flags in the
-    # header (people.flags)
-    with django_assert_max_num_queries(35) as few:
+    # 30, and the timeline's section rules (psychology's area) asked once more, three for her flags in the header
+    # (people.flags), two for the case plan's section and two for the institute's own fields (Datos adicionales)
+    with django_assert_max_num_queries(39) as few:
         client.get(url)
     for index in range(10):
         make_document(case, lawyer, title=f"Documento {index}")

@@ -241,8 +241,9 @@ def test_page_queries_do_not_grow(client, case, social_worker, lawyer, django_as
     ]
     baseline = []
     for url in urls:
-        # 30, and three for her flags in the case page's header (people.flags)
-        with django_assert_max_num_queries(33) as few:
+        # 30, three for her flags in the case page's header (people.flags), and the case plan's section and the
+        # institute's own fields (Datos adicionales) on the case page: none of them grows with the records
+        with django_assert_max_num_queries(38) as few:
             assert client.get(url).status_code == 200
         baseline.append(len(few.captured_queries))
     for n in range(15):
