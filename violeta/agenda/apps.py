@@ -16,3 +16,8 @@ class AgendaConfig(AppConfig):
         intake.register()
         # What she wrote in a handled callback request is erased after the retention days (agenda/conf.py).
         periodic.register("agenda.callback_requests_erase", 3600, callback_requests_erase)
+        # Her SMS consent withdrawn: the reminders queued for her and not yet sent are taken back (people.signals).
+        from violeta.agenda.services import reminders_withdraw_for_consent
+        from violeta.people.signals import consent_withdrawn
+
+        consent_withdrawn.connect(reminders_withdraw_for_consent, dispatch_uid="agenda.reminders_withdraw")

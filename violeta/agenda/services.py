@@ -26,7 +26,7 @@ from violeta.audit.services import audit_record
 from violeta.cases.models import Case, EventKind
 from violeta.cases.services import case_event_record, consultation_record
 from violeta.messaging.models import MessageKind
-from violeta.messaging.services import message_queue
+from violeta.messaging.services import message_queue, messages_withdraw
 from violeta.messaging.text import to_gsm7
 from violeta.notifications.services import notifications_cancel, notify
 from violeta.people.consents import consent_in_force
@@ -383,6 +383,31 @@ def appointment_reminders_send(*, now: datetime | None = None) -> int:
             appointment.reminder_checked_at = now
             appointment.save(update_fields=["reminder_sms", "reminder_checked_at"])
     return sent
+
+
+def reminders_withdraw_for_consent(*, consent, by, **kwargs) -> int:
+    """Her SMS consent was withdrawn (``people.signals.consent_withdrawn``, in the withdrawal's transaction): the
+    reminders already queued for her and not yet claimed by the sender are taken back, so none goes out after
+    she said no. A reminder the sender already handed to the provider cannot be recalled. Returns how many."""
+    if consent.purpose != ConsentPurpose.SMS or consent_in_force(consent.person_id, ConsentPurpose.SMS):
+        return 0
+    queued = dict(
+        Appointment.objects.filter(person_id=consent.person_id, reminder_sms__isnull=False).values_list(
+            "reminder_sms_id", "pk"
+        )
+    )
+    withdrawn = messages_withdraw(list(queued))
+    if withdrawn:
+        appointments = Appointment.objects.filter(pk__in=[queued[m] for m in withdrawn])
+        for appointment in appointments:
+            audit_record(
+                actor=by,
+                action=Action.UPDATE,
+                obj=appointment,
+                case_id=appointment.case_id,
+                detail="recordatorio por SMS retirado con su consentimiento",
+            )
+    return len(withdrawn)
 
 
 # --- Phone calls ----------------------------------------------------------------------------------------------

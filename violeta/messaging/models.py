@@ -30,6 +30,8 @@ class MessageStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
     UNDELIVERED = "undelivered", _("Undelivered")
     GAVE_UP = "gave_up", _("Gave up")
+    # Taken back before the sender claimed it (her consent to SMS withdrawn): never sent, never retried.
+    WITHDRAWN = "withdrawn", _("Withdrawn before sending")
 
 
 DUE_STATUSES = (MessageStatus.PENDING, MessageStatus.FAILED)

@@ -55,6 +55,25 @@ def messages_queue(messages: list[Message]) -> list[Message]:
     return created
 
 
+def messages_withdraw(ids: list[int]) -> list[int]:
+    """Take back messages the sender has not claimed (pending, or failed and waiting for a retry): they are never
+    sent. One already claimed ("sending") or handed to the provider is left as it is, since it may be out. The
+    update is conditional on the status, so a sender claiming the row at the same moment wins or loses cleanly
+    (on PostgreSQL the claim's row lock makes this wait for it). Returns the ids withdrawn."""
+    if not ids:
+        return []
+    with transaction.atomic():
+        withdrawn = list(
+            Message.objects.select_for_update()
+            .filter(pk__in=ids, status__in=DUE_STATUSES)
+            .values_list("pk", flat=True)
+        )
+        Message.objects.filter(pk__in=withdrawn, status__in=DUE_STATUSES).update(
+            status=MessageStatus.WITHDRAWN, lease_until=None, last_error="withdrawn"
+        )
+    return withdrawn
+
+
 # --- Claiming and recording (the sender) -------------------------------------------------------------------------
 
 

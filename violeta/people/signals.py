@@ -8,5 +8,5 @@ from django.dispatch import Signal
 
 # She withdrew a consent (``people.services.consent_withdraw``, an ARCO opposition included), after the consent
 # row and its audit record are written. Sent with ``consent=`` (the Consent) and ``by=`` (who recorded it).
-# Programs ends her place in a course held on that consent.
+# Programs ends her place in a course held on that consent; the agenda takes back her SMS reminders still queued.
 consent_withdrawn = Signal()

@@ -336,6 +336,35 @@ def test_reminder_not_sent_when_her_sms_consent_was_withdrawn_after_booking(rece
     assert appointment.reminder_sms is None and appointment.reminder_checked_at is not None
 
 
+def test_a_queued_reminder_is_withdrawn_with_her_sms_consent(receptionist, lawyer, case, sms_memory):
+    """The reminder was queued (the provider is slow, the sender down); she withdraws her SMS consent before it
+    goes: it never goes. One already handed to the provider cannot be recalled and is left as it is."""
+    from violeta.messaging.models import MessageStatus
+
+    allow_sms(case.holder, True)
+    appointment = _tomorrow_booking(receptionist, lawyer, case)
+    assert services.appointment_reminders_send() == 1
+    queued = Message.objects.get()
+    other = CaseFactory(opened_by=lawyer)
+    allow_sms(other.holder, True)
+    _tomorrow_booking(receptionist, lawyer, other, hour=12)
+    assert services.appointment_reminders_send() == 1
+    theirs = Message.objects.exclude(pk=queued.pk).get()
+
+    consent = case.holder.consents.get(purpose=ConsentPurpose.SMS)
+    consent_withdraw(consent=consent, by=receptionist, means=WithdrawalMeans.PHONE)
+
+    queued.refresh_from_db()
+    assert queued.status == MessageStatus.WITHDRAWN
+    deliver_due()
+    assert [m["to"] for m in sms_memory] == [theirs.to_phone]  # only the other woman's reminder went out
+    appointment.refresh_from_db()
+    assert appointment.reminder_sms == queued
+    assert (
+        AuditEvent.objects.filter(detail="recordatorio por SMS retirado con su consentimiento").count() == 1
+    )
+
+
 def test_reminder_not_sent_when_her_sms_consent_lapsed(receptionist, lawyer, case):
     SafeContactPreference.objects.filter(person=case.holder).update(may_sms=True, phone_choice="main")
     today = timezone.localdate()
