@@ -42,8 +42,22 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+# What Violeta ships (the data migration people 0010 writes the same rows): a purpose with no row yet (a database
+# emptied between tests, a purpose added later) keeps these until the director sets it.
+SHIPPED_MONTHS = {ConsentPurpose.REFERRAL: 12, ConsentPurpose.SMS: 12}
+
+
 def default_months(purpose: str) -> int | None:
-    return ConsentValidity.objects.filter(purpose=purpose).values_list("months", flat=True).first()
+    """The purpose's default validity in months (``None``: until she withdraws it)."""
+    rows = list(ConsentValidity.objects.filter(purpose=purpose).values_list("months", flat=True)[:1])
+    return rows[0] if rows else SHIPPED_MONTHS.get(purpose)
+
+
+def default_validity() -> dict[str, int | None]:
+    """Every purpose's default validity as it stands (the director's rows over what Violeta ships)."""
+    table: dict[str, int | None] = {str(purpose): months for purpose, months in SHIPPED_MONTHS.items()}
+    table.update(ConsentValidity.objects.values_list("purpose", "months"))
+    return table
 
 
 def default_expiry(purpose: str, given_on: date) -> date | None:

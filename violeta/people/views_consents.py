@@ -15,7 +15,8 @@ from violeta.core.forms import apply_service_errors
 from violeta.core.htmx import render_page
 from violeta.people import selectors, services
 from violeta.people.consent_forms import ConsentForm, ConsentValidityForm, ConsentWithdrawForm
-from violeta.people.models import ConsentPurpose, ConsentValidity
+from violeta.people.consents import default_validity
+from violeta.people.models import ConsentPurpose
 
 
 @staff_required(CASE_ROLES)
@@ -32,7 +33,7 @@ def consent_add(request, pk):
         else:
             messages.success(request, _("Consent recorded."))
             return redirect("people:consent_detail", pk=person.pk, consent_pk=consent.pk)
-    validity = dict(ConsentValidity.objects.values_list("purpose", "months"))
+    validity = default_validity()
     defaults = [(label, validity.get(value)) for value, label in ConsentPurpose.choices]
     context = {"person": person, "form": form, "defaults": defaults, "title": _("Record consent")}
     return render_page(request, "people/consent_form.html", context)
@@ -77,7 +78,7 @@ def consent_signature(request, pk, consent_pk):
 @require_http_methods(["GET", "POST"])
 def consent_validity(request):
     """The director sets how long a consent for each purpose holds by default."""
-    current = dict(ConsentValidity.objects.values_list("purpose", "months"))
+    current = default_validity()
     form = ConsentValidityForm(request.POST or None, current=current)
     if request.method == "POST" and form.is_valid():
         for purpose, months in form.cleaned_data.items():

@@ -80,6 +80,21 @@ def test_a_consent_holds_until_the_day_it_expires(receptionist):
     assert consent.state == "expires"
 
 
+def test_a_purpose_without_its_row_keeps_what_violeta_ships_and_the_directors_row_wins(
+    receptionist, director
+):
+    """A database whose seeded rows are gone (emptied between browser tests) still gives a referral 12 months; a
+    row the director wrote, even "no expiry", wins over it."""
+    ConsentValidity.objects.all().delete()
+    person = PersonFactory()
+    given = datetime.date(2026, 3, 1)
+    sms = consent_record(person=person, by=receptionist, purpose=ConsentPurpose.SMS, given_on=given)
+    assert sms.expires_on == datetime.date(2027, 3, 1)
+    consent_validity_set(by=director, purpose=ConsentPurpose.SMS, months=None)
+    again = consent_record(person=person, by=receptionist, purpose=ConsentPurpose.SMS, given_on=given)
+    assert again.expires_on is None
+
+
 def test_the_director_edits_the_default_validity_and_nobody_else(client, director, lawyer):
     url = reverse("people:consent_validity")
     client.force_login(lawyer)
