@@ -78,7 +78,8 @@ def test_a_lapsed_consent_refuses_the_referral_and_her_drawn_signature_is_kept(
     expect(page.get_by_text("Consentimiento registrado.")).to_be_visible()
     signature = page.get_by_role("img", name="Su firma en este consentimiento")
     expect(signature).to_be_visible()
-    assert signature.evaluate("img => img.complete && img.naturalWidth > 0")
+    # decode() waits for the image to load (a slow server: it may not have yet) and fails if it is broken
+    assert signature.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
     expect(page.locator("h1")).to_contain_text(re.compile(r"vigente, vence el \d{2}/\d{2}/\d{4}"))
     shots(page, "consentimiento-firmado")
     assert horizontal_overflow(page) == 0
