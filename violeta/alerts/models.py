@@ -76,14 +76,31 @@ class PhoneVerification(models.Model):
     used_at = models.DateTimeField(null=True, blank=True)
 
 
+class ContactChannel(models.TextChoices):
+    """How a contact receives her alerts (WhatsApp only where the institute switched it on)."""
+
+    SMS = "sms", _("SMS")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    BOTH = "both", _("SMS and WhatsApp")
+
+
 class EmergencyContact(models.Model):
-    """A person of her support network (red de apoyo) who receives her alerts by SMS."""
+    """A person of her support network (red de apoyo) who receives her alerts by SMS, WhatsApp or both."""
 
     account = models.ForeignKey(MiaAccount, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(_("name"), max_length=60)
     phone = models.CharField(_("phone"), max_length=20, db_index=True)
     # The SHA-256 of the token in the invitation SMS's link (shown once; violeta.core.tokens).
     confirm_token_hash = models.CharField(max_length=64, unique=True)
+    channel = models.CharField(
+        _("receives alerts by"),
+        max_length=10,
+        choices=ContactChannel.choices,
+        default=ContactChannel.SMS,
+        db_default="sms",
+    )
+    # The one who gets a phone call when nobody acknowledges an alert (at most one per account).
+    is_principal = models.BooleanField(_("principal contact"), default=False, db_default=False)
     invited_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     removed_at = models.DateTimeField(null=True, blank=True)
@@ -95,7 +112,12 @@ class EmergencyContact(models.Model):
                 fields=["account", "phone"],
                 condition=models.Q(removed_at__isnull=True),
                 name="contact_unique_phone",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["account"],
+                condition=models.Q(removed_at__isnull=True, is_principal=True),
+                name="contact_one_principal",
+            ),
         ]
 
     def __str__(self):
@@ -128,6 +150,8 @@ class Alert(models.Model):
         max_length=10, choices=AlertStatus.choices, default=AlertStatus.ACTIVE, db_index=True
     )
     is_duress = models.BooleanField(_("duress"), default=False)
+    # A test she sent to check that her network receives it: "PRUEBA" in every message and in the console.
+    is_test = models.BooleanField(_("test"), default=False, db_default=False)
     started_at = models.DateTimeField(default=timezone.now, db_index=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
@@ -221,3 +245,38 @@ class AlertMessage(models.Model):
     recipient = models.ForeignKey(
         AlertRecipient, on_delete=models.CASCADE, null=True, blank=True, related_name="message_links"
     )
+
+
+class AlertEventKind(models.TextChoices):
+    """What else happened to an alert, beside its messages, locations and acknowledgements."""
+
+    FALLBACK = "fallback", _("Sent again by SMS")
+    VOICE_CALL = "voice_call", _("Voice call")
+    DISPATCH = "dispatch", _("Handed to 9-1-1")
+    TIMER = "timer", _("Trip timer")
+    NOTE = "note", _("Note")
+
+
+class AlertEvent(models.Model):
+    """A line of the alert's timeline in the console (``alerts.services.events.alert_event_record``): a fallback
+    SMS, a voice call and its outcome, a hand-off to 9-1-1, the trip timer that raised it. ``detail`` is shown to
+    the monitors: never where she is. ``message``: the outbox message it sent, whose state the console shows."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=12, choices=AlertEventKind.choices)
+    detail = models.CharField(max_length=200, blank=True)
+    message = models.ForeignKey(
+        "messaging.Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("alert event")
+        verbose_name_plural = _("alert events")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.at:%Y-%m-%d %H:%M:%S})"

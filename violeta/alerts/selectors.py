@@ -4,7 +4,14 @@ from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from violeta.accounts.models import Role
-from violeta.alerts.models import Alert, AlertLocation, AlertRecipient, AlertStatus, EmergencyContact
+from violeta.alerts.models import (
+    Alert,
+    AlertEvent,
+    AlertLocation,
+    AlertRecipient,
+    AlertStatus,
+    EmergencyContact,
+)
 from violeta.audit.models import Action
 from violeta.audit.services import audit_denied, audit_many, audit_record
 from violeta.cases.selectors import can_view_case
@@ -45,6 +52,7 @@ def access_alert(user, public_id) -> Alert:
                 Prefetch("recipients", queryset=AlertRecipient.objects.select_related("contact")),
                 Prefetch("locations", queryset=AlertLocation.objects.order_by("-captured_at", "-id")),
                 "messages",
+                Prefetch("events", queryset=AlertEvent.objects.select_related("message", "by")),
             )
             .filter(public_id=public_id)
             .first()

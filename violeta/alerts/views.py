@@ -316,6 +316,10 @@ def _timeline(alert, now) -> list[dict]:
     for recipient in alert.recipients.all():
         if recipient.acknowledged_at:
             events.append({"at": recipient.acknowledged_at, "kind": "ack", "recipient": recipient})
+    for event in alert.events.all():  # fallbacks, voice calls, hand-offs to 9-1-1, the trip timer
+        if event.message is not None:
+            event.message.masked_phone = mask_phone(event.message.to_phone)
+        events.append({"at": event.at, "kind": "event", "event": event})
     if alert.escalated_at:
         events.append({"at": alert.escalated_at, "kind": "escalation", "label": _escalation_label(alert)})
     if alert.ended_at:

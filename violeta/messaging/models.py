@@ -22,11 +22,23 @@ class MessageKind(models.TextChoices):
     REMINDER = "reminder", _("Reminder")
 
 
+class Channel(models.TextChoices):
+    """How a message travels; each has its backend (``violeta.messaging.backends``)."""
+
+    SMS = "sms", _("SMS")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    VOICE = "voice", _("Voice call")
+    WEBHOOK = "webhook", _("Webhook")
+    EMAIL = "email", _("E-mail")
+
+
 class MessageStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     DELIVERED = "delivered", _("Delivered")
+    # The provider says the person opened it (WhatsApp's read receipts): more final than delivered.
+    READ = "read", _("Read")
     FAILED = "failed", _("Failed")
     UNDELIVERED = "undelivered", _("Undelivered")
     GAVE_UP = "gave_up", _("Gave up")
@@ -46,7 +58,10 @@ class Message(models.Model):
     """
 
     kind = models.CharField(max_length=12, choices=MessageKind.choices)
-    to_phone = models.CharField(max_length=20)
+    # ``db_default`` too: the hot path's raw INSERT (alerts.services.alerts) may leave it out.
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.SMS, db_default="sms")
+    # A phone number for SMS, WhatsApp and voice; an address for e-mail; the destination's name for a webhook.
+    to_phone = models.CharField(max_length=254)
     body = EncryptedTextField()
     status = models.CharField(max_length=12, choices=MessageStatus.choices, default=MessageStatus.PENDING)
     attempt = models.PositiveSmallIntegerField(default=0)
@@ -59,6 +74,7 @@ class Message(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
     # When a sent message's delivery was last asked of the provider (backends that report delivery).
     checked_at = models.DateTimeField(null=True, blank=True)
     # When the monitors were told that it gave up (violeta.messaging.alarms), once.

@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from violeta.core import periodic
 from violeta.messaging import services
-from violeta.messaging.backends import BaseSmsBackend, SendResult, SmsError, SmsUnknown, get_backend
+from violeta.messaging.backends import Backends, BaseSmsBackend, SendResult, SmsError, SmsUnknown, backends_of
 from violeta.messaging.models import Message, SenderHeartbeat
 
 logger = logging.getLogger(__name__)
@@ -66,11 +66,13 @@ class Stats:
     job_errors: dict = field(default_factory=dict)
 
 
-def send_one(backend: BaseSmsBackend, message: Message) -> Outcome:
-    """Hand one claimed message to the provider (no database access: runs in the pool's threads)."""
+def send_one(backends: Backends, message: Message) -> Outcome:
+    """Hand one claimed message to its channel's provider (no database access: runs in the pool's threads)."""
     outcome = Outcome(message.pk, message.attempt)
     try:
-        outcome.result = backend.send(message.to_phone, message.body, message.idempotency_key)
+        outcome.result = backends.get(message.channel).send(
+            message.to_phone, message.body, message.idempotency_key
+        )
     except SmsUnknown as exc:
         outcome.unknown, outcome.error = True, str(exc) or "no answer in time"
     except SmsError as exc:
@@ -81,11 +83,13 @@ def send_one(backend: BaseSmsBackend, message: Message) -> Outcome:
     return outcome
 
 
-def lookup_one(backend: BaseSmsBackend, message: Message) -> Outcome:
+def lookup_one(backends: Backends, message: Message) -> Outcome:
     """Ask the provider whether an attempt whose fate is unknown went out (in the pool's threads)."""
     outcome = Outcome(message.pk, message.attempt, asked=message)
     try:
-        outcome.result = backend.lookup(message.idempotency_key, to=message.to_phone, body=message.body)
+        outcome.result = backends.get(message.channel).lookup(
+            message.idempotency_key, to=message.to_phone, body=message.body
+        )
     except SmsError as exc:
         outcome.unknown, outcome.error = True, str(exc)
     except Exception as exc:
@@ -94,12 +98,12 @@ def lookup_one(backend: BaseSmsBackend, message: Message) -> Outcome:
     return outcome
 
 
-def status_one(backend: BaseSmsBackend, silent: tuple[int, str]) -> Outcome:
+def status_one(backends: Backends, silent: tuple[int, str, str]) -> Outcome:
     """Ask the provider what became of a sent message with no delivery report (in the pool's threads)."""
-    message_id, provider_message_id = silent
+    message_id, provider_message_id, channel = silent
     outcome = Outcome(message_id, 0, status_of=provider_message_id)
     try:
-        outcome.provider_status = backend.status(provider_message_id)
+        outcome.provider_status = backends.get(channel).status(provider_message_id)
     except SmsError as exc:
         outcome.unknown, outcome.error = True, str(exc)
     except Exception as exc:
@@ -110,9 +114,17 @@ def status_one(backend: BaseSmsBackend, silent: tuple[int, str]) -> Outcome:
 
 class Sender:
     def __init__(
-        self, *, backend: BaseSmsBackend | None = None, concurrency: int | None = None, name: str = ""
+        self,
+        *,
+        backend: BaseSmsBackend | Backends | None = None,
+        concurrency: int | None = None,
+        name: str = "",
     ):
-        self.backend = backend or get_backend()
+        # One backend per channel (``backend``: the SMS one, or a ``Backends``); the others from the settings.
+        self.backends = backends_of(backend)
+        self.backends.get("sms")  # a misconfigured SMS provider shows at start, not at the first alert
+        # The channels whose provider reports delivery: their silent messages are asked about.
+        self.reporting = services.reporting_channels(self.backends)
         self.concurrency = concurrency or services.conf("CONCURRENCY")
         self.name = name or f"{socket.gethostname()}:{os.getpid()}"[:120]
         self.stats = Stats()
@@ -186,18 +198,20 @@ class Sender:
             self.beat()
         if force or self._due("leases", services.conf("SWEEP_SECONDS"), now):
             if self.pool is None:
-                self.stats.recovered += services.leases_sweep(self.backend)
+                self.stats.recovered += services.leases_sweep(self.backends)
             elif self.in_flight < self.concurrency:  # asked in the threads: the main loop never waits on it
                 taken = services.leases_take(limit=min(self.concurrency - self.in_flight, 200))
                 self.stats.recovered += len(taken)
                 self.in_flight += len(taken)
                 for message in taken:
                     self._submit(message, lookup_one)
-        if (force or self._due("delivery", 60, now)) and self.backend.reports_delivery:
+        if (force or self._due("delivery", 60, now)) and self.reporting:
             if self.pool is None:
-                services.delivery_sweep(self.backend)
+                services.delivery_sweep(self.backends)
             elif self.in_flight < self.concurrency:  # asked in the threads, like the leases
-                silent = services.delivery_take(limit=min(self.concurrency - self.in_flight, 100))
+                silent = services.delivery_take(
+                    limit=min(self.concurrency - self.in_flight, 100), channels=self.reporting
+                )
                 self.in_flight += len(silent)
                 for one in silent:
                     self._submit(one, status_one)
@@ -235,7 +249,7 @@ class Sender:
         self.housekeeping(force=True)
         claimed = self.claim()
         for message in claimed:
-            self.outcomes.put(send_one(self.backend, message))
+            self.outcomes.put(send_one(self.backends, message))
         self.record()
         return len(claimed)
 
@@ -246,7 +260,7 @@ class Sender:
             self.outcomes.put(future.result())
             self.wake.set()
 
-        self.pool.submit(job, self.backend, message).add_done_callback(done)
+        self.pool.submit(job, self.backends, message).add_done_callback(done)
 
     def _sleep_seconds(self) -> float:
         poll = services.conf("POLL_SECONDS")

@@ -16,8 +16,15 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from violeta.core.crypto import DecryptionError
-from violeta.messaging.backends import BaseSmsBackend, SendResult, SmsError
-from violeta.messaging.models import DUE_STATUSES, Message, MessageStatus, ProviderReport, SenderHeartbeat
+from violeta.messaging.backends import Backends, BaseSmsBackend, SendResult, SmsError, backends_of
+from violeta.messaging.models import (
+    DUE_STATUSES,
+    Channel,
+    Message,
+    MessageStatus,
+    ProviderReport,
+    SenderHeartbeat,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -41,9 +48,9 @@ def notify() -> None:
 # --- Queueing (the API of the other apps) -----------------------------------------------------------------------
 
 
-def message_queue(*, kind: str, to: str, body: str) -> Message:
+def message_queue(*, kind: str, to: str, body: str, channel: str = "sms") -> Message:
     """Put one message in the outbox, in the caller's transaction."""
-    message = Message.objects.create(kind=kind, to_phone=to, body=body)
+    message = Message.objects.create(kind=kind, to_phone=to, body=body, channel=channel)
     notify()
     return message
 
@@ -115,7 +122,7 @@ def claim(*, limit: int, now: datetime | None = None) -> list[Message]:
             Message.objects.select_for_update(skip_locked=True)
             .filter(status__in=DUE_STATUSES, next_attempt_at__lte=now)
             .order_by("next_attempt_at", "id")
-            .values_list("pk", "to_phone", "attempt", "kind")[:limit]
+            .values_list("pk", "to_phone", "attempt", "kind", "channel")[:limit]
         )
         if not due:
             return []
@@ -125,10 +132,11 @@ def claim(*, limit: int, now: datetime | None = None) -> list[Message]:
         )
         raw = _raw_bodies(ids)
         claimed = []
-        for pk, to_phone, attempt, kind in due:
+        for pk, to_phone, attempt, kind, channel in due:
             message = Message(
                 pk=pk,
                 kind=kind,
+                channel=channel,
                 to_phone=to_phone,
                 attempt=attempt + 1,
                 status=MessageStatus.SENDING,
@@ -162,7 +170,7 @@ PROVIDER_STATUSES = {
     "sending": MessageStatus.SENT,
     "sent": MessageStatus.SENT,
     "delivered": MessageStatus.DELIVERED,
-    "read": MessageStatus.DELIVERED,
+    "read": MessageStatus.READ,
     "failed": MessageStatus.FAILED,
     "undelivered": MessageStatus.UNDELIVERED,
     "canceled": MessageStatus.FAILED,
@@ -173,6 +181,7 @@ FINALITY = {
     MessageStatus.FAILED: 1,
     MessageStatus.UNDELIVERED: 1,
     MessageStatus.DELIVERED: 2,
+    MessageStatus.READ: 3,
 }
 
 
@@ -200,9 +209,16 @@ def _apply_status(message: Message, provider_status: str) -> None:
     if status is None or message.status not in (MessageStatus.SENT, MessageStatus.DELIVERED):
         return
     if message.status == MessageStatus.DELIVERED:
+        if status == MessageStatus.READ:  # read after delivered; nothing else undoes a delivery
+            message.status, message.provider_status, message.read_at = status, provider_status, timezone.now()
+            message.save(update_fields=["status", "provider_status", "read_at"])
         return
     message.provider_status = provider_status
-    if status == MessageStatus.DELIVERED:
+    if status == MessageStatus.READ:  # read implies delivered (the delivered report may come later, or never)
+        message.status = MessageStatus.READ
+        message.delivered_at = message.read_at = timezone.now()
+        message.save(update_fields=["status", "provider_status", "delivered_at", "read_at"])
+    elif status == MessageStatus.DELIVERED:
         message.status = MessageStatus.DELIVERED
         message.delivered_at = timezone.now()
         message.save(update_fields=["status", "provider_status", "delivered_at"])
@@ -321,7 +337,7 @@ def leases_take(*, now: datetime | None = None, limit: int = 200) -> list[Messag
             Message.objects.select_for_update(skip_locked=True)
             .filter(status=MessageStatus.SENDING, lease_until__lte=now)
             .order_by("lease_until")
-            .values_list("pk", "to_phone", "attempt", "last_error")[:limit]
+            .values_list("pk", "to_phone", "attempt", "last_error", "channel")[:limit]
         )
         if not rows:
             return []
@@ -329,8 +345,8 @@ def leases_take(*, now: datetime | None = None, limit: int = 200) -> list[Messag
         Message.objects.filter(pk__in=ids).update(lease_until=now + timedelta(seconds=conf("LEASE_SECONDS")))
         raw = _raw_bodies(ids)
     taken = []
-    for pk, to_phone, attempt, last_error in rows:
-        message = Message(pk=pk, to_phone=to_phone, attempt=attempt, last_error=last_error)
+    for pk, to_phone, attempt, last_error, channel in rows:
+        message = Message(pk=pk, to_phone=to_phone, attempt=attempt, last_error=last_error, channel=channel)
         message.status = MessageStatus.SENDING
         message._state.adding = False
         message.body = _decrypt(raw[pk]) or ""
@@ -352,15 +368,20 @@ def lookup_resolve(message: Message, found: SendResult | None) -> bool:
     )
 
 
-def leases_sweep(backend: BaseSmsBackend, *, now: datetime | None = None, limit: int = 200) -> int:
+def leases_sweep(
+    backend: BaseSmsBackend | Backends | None, *, now: datetime | None = None, limit: int = 200
+) -> int:
     """Recover, one after another, the messages whose lease ran out (``leases_take``, ``lookup_resolve``). If the
     provider cannot be asked, it is asked again when the new lease runs out: an unknown fate is never resent
     blindly. Returns how many were resolved. (The sender does the same with its threads.)"""
+    backends = backends_of(backend)
     expired = leases_take(now=now, limit=limit)
     resolved = 0
     for message in expired:
         try:
-            found = backend.lookup(message.idempotency_key, to=message.to_phone, body=message.body)
+            found = backends.get(message.channel).lookup(
+                message.idempotency_key, to=message.to_phone, body=message.body
+            )
         except SmsError:
             continue
         resolved += lookup_resolve(message, found)
@@ -369,23 +390,28 @@ def leases_sweep(backend: BaseSmsBackend, *, now: datetime | None = None, limit:
     return resolved
 
 
-def delivery_take(*, now: datetime | None = None, limit: int = 100) -> list[tuple[int, str]]:
+def delivery_take(
+    *, now: datetime | None = None, limit: int = 100, channels: list[str] | None = None
+) -> list[tuple[int, str, str]]:
     """Sent messages without a delivery report for ``DELIVERY_TIMEOUT``, marked as asked (``checked_at``) so each
-    is asked about once: ``[(id, provider id)]``."""
+    is asked about once: ``[(id, provider id, channel)]``. ``channels``: only those (the ones whose backend
+    reports delivery)."""
     now = now or timezone.now()
+    only = {"channel__in": channels} if channels is not None else {}
     with transaction.atomic():
         rows = list(
             Message.objects.select_for_update(skip_locked=True)
             .filter(
+                **only,
                 status=MessageStatus.SENT,
                 checked_at__isnull=True,
                 sent_at__lte=now - timedelta(seconds=conf("DELIVERY_TIMEOUT_SECONDS")),
             )
             .order_by("sent_at")
-            .values_list("pk", "provider_message_id")[:limit]
+            .values_list("pk", "provider_message_id", "channel")[:limit]
         )
         if rows:
-            Message.objects.filter(pk__in=[pk for pk, _sid in rows]).update(checked_at=now)
+            Message.objects.filter(pk__in=[row[0] for row in rows]).update(checked_at=now)
     return rows
 
 
@@ -399,15 +425,31 @@ def delivery_resolve(message_id: int, provider_status: str | None) -> None:
             _apply_status(message, provider_status)
 
 
-def delivery_sweep(backend: BaseSmsBackend, *, now: datetime | None = None, limit: int = 100) -> int:
+def reporting_channels(backends: Backends) -> list[str]:
+    """The channels whose backend reports delivery (made ones only: a channel never used has nothing sent)."""
+    reporting = []
+    for channel in Channel.values:
+        try:
+            if backends.get(channel).reports_delivery:
+                reporting.append(channel)
+        except (SmsError, ImportError):
+            continue
+    return reporting
+
+
+def delivery_sweep(
+    backend: BaseSmsBackend | Backends | None, *, now: datetime | None = None, limit: int = 100
+) -> int:
     """A provider that reports delivery said nothing for ``DELIVERY_TIMEOUT``: ask it for each message's status,
     once, one after another (the sender does the same in its threads). Returns how many were asked about."""
-    if not backend.reports_delivery:
+    backends = backends_of(backend)
+    channels = reporting_channels(backends)
+    if not channels:
         return 0
-    taken = delivery_take(now=now, limit=limit)
-    for message_id, provider_message_id in taken:
+    taken = delivery_take(now=now, limit=limit, channels=channels)
+    for message_id, provider_message_id, channel in taken:
         try:
-            provider_status = backend.status(provider_message_id)
+            provider_status = backends.get(channel).status(provider_message_id)
         except SmsError:
             continue
         delivery_resolve(message_id, provider_status)

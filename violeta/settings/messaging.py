@@ -2,7 +2,7 @@
 
 import os
 
-from violeta.settings.env import PRODUCTION, VAR_DIR, env_float
+from violeta.settings.env import PRODUCTION, VAR_DIR, env_bool, env_float
 
 _SQLITE = os.environ.get("DATABASE_URL", "sqlite").startswith("sqlite")
 
@@ -21,6 +21,17 @@ TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
 TWILIO_FROM = os.environ.get("TWILIO_FROM", "")
 TWILIO_MESSAGING_SERVICE_SID = os.environ.get("TWILIO_MESSAGING_SERVICE_SID", "")
 TWILIO_API_BASE = os.environ.get("TWILIO_API_BASE", "https://api.twilio.com")
+
+# --- The outbox's other channels (docs/messaging.md): WhatsApp, voice calls, webhooks, e-mail ----------------
+# Each has its backend, like SMS_BACKEND. The console/file/locmem backends serve every channel in development and
+# tests; production names the real ones (an institute switches a channel on in MIA below).
+_DEV_BACKEND = "violeta.messaging.backends.console.ConsoleBackend"
+MESSAGING_BACKENDS = {
+    "whatsapp": os.environ.get("WHATSAPP_BACKEND", _DEV_BACKEND),
+    "voice": os.environ.get("VOICE_BACKEND", _DEV_BACKEND),
+    "webhook": os.environ.get("WEBHOOK_BACKEND", _DEV_BACKEND),
+    "email": os.environ.get("EMAIL_MESSAGE_BACKEND", _DEV_BACKEND),
+}
 
 
 # The outbox's sender process (manage.py messaging_sender; docs/deployment.md). Every timing from the environment.
@@ -74,4 +85,21 @@ MIA = {
     # Alerts raised by one run of the escalation sweep (the sender runs it every second).
     "ESCALATION_SWEEP_MAX": 500,
     "LOCATION_RETENTION_DAYS": int(os.environ.get("MIA_LOCATION_RETENTION_DAYS", "90")),
+    # --- Beyond SMS (issue 21; docs/mia.md): each is configuration an institute switches on. ---------------
+    # WhatsApp as a contact's channel (MESSAGING_BACKENDS["whatsapp"]); a WhatsApp message not delivered within
+    # FALLBACK seconds is sent again by SMS, once.
+    "WHATSAPP_ENABLED": env_bool("MIA_WHATSAPP_ENABLED", False),
+    "WHATSAPP_FALLBACK_SECONDS": int(os.environ.get("MIA_WHATSAPP_FALLBACK_SECONDS", "30")),
+    # A voice call to her principal contact when nobody acknowledged an alert within this many seconds.
+    "VOICE_ENABLED": env_bool("MIA_VOICE_ENABLED", False),
+    "VOICE_AFTER_SECONDS": int(os.environ.get("MIA_VOICE_AFTER_SECONDS", "120")),
+    # "Acompáñame": a trip timer of MIN to MAX minutes that raises the alert by itself when it runs out.
+    "TIMER_MIN_MINUTES": int(os.environ.get("MIA_TIMER_MIN_MINUTES", "10")),
+    "TIMER_MAX_MINUTES": int(os.environ.get("MIA_TIMER_MAX_MINUTES", "120")),
+    # The hand-off to 9-1-1 / C4 (a webhook, or an e-mail or SMS to the dispatch desk), in parallel, never
+    # instead; AUTO: also by itself for women whose linked case is at high risk with a protection order in force.
+    "DISPATCH_CHANNEL": os.environ.get("MIA_DISPATCH_CHANNEL", ""),
+    "DISPATCH_TARGET": os.environ.get("MIA_DISPATCH_TARGET", ""),
+    "DISPATCH_SECRET": os.environ.get("MIA_DISPATCH_SECRET", ""),
+    "DISPATCH_AUTO": env_bool("MIA_DISPATCH_AUTO", False),
 }

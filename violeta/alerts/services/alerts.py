@@ -37,7 +37,7 @@ from violeta.alerts.models import (
     EmergencyContact,
     MiaAccount,
 )
-from violeta.alerts.services.common import conf, page_link, sms_queue
+from violeta.alerts.services.common import conf, page_link, sms_queue, test_mark
 from violeta.alerts.services.escalation import escalate
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
@@ -92,8 +92,10 @@ def _captured_at(value: datetime | None, alert: Alert) -> datetime:
     return min(value, now)
 
 
-def alert_raise(*, account: MiaAccount, client_id: str) -> tuple[Alert, bool]:
+def alert_raise(*, account: MiaAccount, client_id: str, test: bool = False) -> tuple[Alert, bool]:
     """She pressed the button. The first SMS to every contact is queued now, without waiting for a location.
+
+    ``test``: a test alert she sends to check that her network receives it; every message says "PRUEBA".
 
     ``client_id`` comes from the app: the same press retried (bad network) returns the same alert, also when
     the two arrive at the same instant (the unique constraint decides, and the loser returns the winner's).
@@ -104,10 +106,10 @@ def alert_raise(*, account: MiaAccount, client_id: str) -> tuple[Alert, bool]:
         raise ValidationError({"client_id": _("Missing alert identifier.")})
     try:
         if connection.vendor == "postgresql":
-            raised = _alert_raise_postgresql(account=account, client_id=client_id)
+            raised = _alert_raise_postgresql(account=account, client_id=client_id, test=test)
             if raised is not None:
                 return raised
-        return _alert_raise(account=account, client_id=client_id)
+        return _alert_raise(account=account, client_id=client_id, test=test)
     except IntegrityError:
         return Alert.objects.get(client_id=client_id, account=account), False
 
@@ -122,9 +124,10 @@ WITH c AS (
     SELECT id, phone, row_number() OVER (ORDER BY invited_at, id) AS n
     FROM alerts_emergencycontact WHERE account_id = %(account)s AND removed_at IS NULL
 ), a AS (
-    INSERT INTO alerts_alert (public_id, client_id, account_id, status, is_duress, started_at,
+    INSERT INTO alerts_alert (public_id, client_id, account_id, status, is_duress, is_test, started_at,
                               escalation_reason, outcome, outcome_note, escalate_at)
-    SELECT %(public_id)s, %(client_id)s, %(account)s, %(status)s, false, %(now)s, '', '', '', %(escalate_at)s
+    SELECT %(public_id)s, %(client_id)s, %(account)s, %(status)s, false, %(test)s, %(now)s, '', '', '',
+           %(escalate_at)s
     WHERE (SELECT count(*) FROM c) BETWEEN 1 AND %(slots)s
     ON CONFLICT ON CONSTRAINT alert_unique_client_id DO NOTHING
     RETURNING id
@@ -153,16 +156,18 @@ def _escalate_at(started: datetime) -> datetime:
 _TOKEN_MARK = "~" * 22  # as long as secrets.token_urlsafe(16); "~" is dropped from names by to_gsm7
 
 
-def _alert_texts(name: str, tokens: list[str]) -> list[str]:
+def _alert_texts(name: str, tokens: list[str], *, test: bool = False) -> list[str]:
     """The alert SMS for each recipient token: fitted once (the tokens have one length), then filled in."""
-    template = _("MIA ALERT: {name} needs help. Live location: {link}")
+    template = test_mark(_("MIA ALERT: {name} needs help. Live location: {link}"), test=test)
     text = fit(template, name=name, link=page_link("alerts:live", _TOKEN_MARK))
     if any(len(token) != len(_TOKEN_MARK) for token in tokens) or text.count(_TOKEN_MARK) != 1:
         return [fit(template, name=name, link=page_link("alerts:live", token)) for token in tokens]
     return [text.replace(_TOKEN_MARK, token) for token in tokens]
 
 
-def _alert_raise_postgresql(*, account: MiaAccount, client_id: str) -> tuple[Alert, bool] | None:
+def _alert_raise_postgresql(
+    *, account: MiaAccount, client_id: str, test: bool = False
+) -> tuple[Alert, bool] | None:
     """The hot path on PostgreSQL (benchmarked in bench/mia_alerts.py): ``_alert_raise`` in one statement.
 
     Returns None when the ORM path must decide: no contacts, or more contacts than slots.
@@ -171,12 +176,13 @@ def _alert_raise_postgresql(*, account: MiaAccount, client_id: str) -> tuple[Ale
     slots = max(conf("MAX_CONTACTS"), 5)
     tokens = [new_token(16) for _slot in range(slots)]
     body = Message._meta.get_field("body")
-    bodies = [body.get_prep_value(text) for text in _alert_texts(account.display_name, tokens)]
+    bodies = [body.get_prep_value(text) for text in _alert_texts(account.display_name, tokens, test=test)]
     public_id = uuid.uuid4()
     params = {
         "account": account.pk,
         "public_id": public_id,
         "client_id": client_id,
+        "test": test,
         "status": AlertStatus.ACTIVE.value,
         "now": now,
         "escalate_at": _escalate_at(now),
@@ -200,6 +206,7 @@ def _alert_raise_postgresql(*, account: MiaAccount, client_id: str) -> tuple[Ale
         client_id=client_id,
         account=account,
         status=AlertStatus.ACTIVE,
+        is_test=test,
         started_at=now,
         escalate_at=params["escalate_at"],
     )
@@ -209,7 +216,7 @@ def _alert_raise_postgresql(*, account: MiaAccount, client_id: str) -> tuple[Ale
 
 
 @transaction.atomic
-def _alert_raise(*, account: MiaAccount, client_id: str) -> tuple[Alert, bool]:
+def _alert_raise(*, account: MiaAccount, client_id: str, test: bool = False) -> tuple[Alert, bool]:
     """The hot path (benchmarked in bench/mia_alerts.py): a fixed number of statements whatever the contacts.
 
     One SELECT (her contacts) and four INSERTs: the alert, its recipients, its messages and their links. The
@@ -225,7 +232,7 @@ def _alert_raise(*, account: MiaAccount, client_id: str) -> tuple[Alert, bool]:
         raise ValidationError(_("Add at least one contact before using the alert."), code="no_contacts")
     now = timezone.now()
     alert = Alert.objects.create(
-        account=account, client_id=client_id, started_at=now, escalate_at=_escalate_at(now)
+        account=account, client_id=client_id, is_test=test, started_at=now, escalate_at=_escalate_at(now)
     )
     tokens = [new_token(16) for _contact in contacts]  # shown once: in each contact's SMS
     recipients = AlertRecipient.objects.bulk_create(
@@ -237,7 +244,9 @@ def _alert_raise(*, account: MiaAccount, client_id: str) -> tuple[Alert, bool]:
     messages = messages_queue(
         [
             Message(kind=MessageKind.ALERT, to_phone=contact.phone, body=body)
-            for contact, body in zip(contacts, _alert_texts(account.display_name, tokens), strict=True)
+            for contact, body in zip(
+                contacts, _alert_texts(account.display_name, tokens, test=test), strict=True
+            )
         ]
     )
     AlertMessage.objects.bulk_create(
@@ -266,13 +275,18 @@ def alert_locate(*, alert: Alert, lat, lon, accuracy, captured_at: datetime | No
             link = recipient_link(recipient)
             if link:
                 body = fit(
-                    _("MIA: the location of {name} is now on her page: {link}"),
+                    test_mark(
+                        _("MIA: the location of {name} is now on her page: {link}"), test=alert.is_test
+                    ),
                     name=alert.account.display_name,
                     link=link,
                 )
             else:
                 body = fit(
-                    _("MIA: the location of {name} is now on her page (the link of the first message)."),
+                    test_mark(
+                        _("MIA: the location of {name} is now on her page (the link of the first message)."),
+                        test=alert.is_test,
+                    ),
                     name=alert.account.display_name,
                 )
             sms_queue(
@@ -313,7 +327,10 @@ def alert_cancel(*, alert: Alert, pin: str) -> Alert:
             alert.purge_after = alert.ended_at + timedelta(days=conf("LOCATION_RETENTION_DAYS"))
             alert.save(update_fields=["status", "ended_at", "purge_after"])
             for recipient in alert.recipients.select_related("contact"):
-                body = fit(_("MIA: {name} cancelled her alert."), name=account.display_name)
+                body = fit(
+                    test_mark(_("MIA: {name} cancelled her alert."), test=alert.is_test),
+                    name=account.display_name,
+                )
                 sms_queue(
                     kind=MessageKind.CANCELLED,
                     to=recipient.contact.phone,

@@ -7,6 +7,7 @@ it announces (or not at all).
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from violeta.alerts.models import AlertMessage
 from violeta.core.validators import parse_phone
@@ -31,9 +32,15 @@ def phone_field(value: str) -> str:
         raise ValidationError({"phone": exc.messages}) from exc
 
 
-def sms_queue(*, kind: str, to: str, body: str, alert=None, recipient=None) -> Message:
+def test_mark(text: str, *, test: bool) -> str:
+    """The text of a message of a test alert begins with "PRUEBA", so that nobody takes it for a real one. Every
+    message of an alert goes through here (before ``fit``: the mark is never cut)."""
+    return _("TEST · %(text)s") % {"text": text} if test else text
+
+
+def sms_queue(*, kind: str, to: str, body: str, alert=None, recipient=None, channel: str = "sms") -> Message:
     """Put a message in the outbox (violeta.messaging), in the caller's transaction; link it to its alert."""
-    message = message_queue(kind=kind, to=to, body=body)
+    message = message_queue(kind=kind, to=to, body=body, channel=channel)
     if alert is not None:
         AlertMessage.objects.create(message=message, alert=alert, recipient=recipient)
     return message

@@ -1,4 +1,9 @@
-"""Text-message providers, chosen by ``settings.SMS_BACKEND`` in the manner of Django's EMAIL_BACKEND.
+"""Message providers, one per channel, chosen by settings in the manner of Django's EMAIL_BACKEND.
+
+Each outbox message has a ``channel`` (``violeta.messaging.models.Channel``: SMS, WhatsApp, voice call, webhook,
+e-mail) and the sender hands it to that channel's backend: ``settings.MESSAGING_BACKENDS[channel]`` (the SMS
+one is ``settings.SMS_BACKEND``). What ``body`` holds is the channel's business: the text of an SMS, the JSON of a
+WhatsApp template message or of a webhook's payload, the words of a voice call.
 
 Every backend has:
 - ``send(to, body, idempotency_key) -> SendResult``; raises ``SmsError`` when the provider refused or could not
@@ -10,6 +15,7 @@ Every backend has:
 A backend is called from the sender's threads, so it keeps no per-call state on the instance.
 """
 
+import threading
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -44,5 +50,45 @@ class BaseSmsBackend:
         return None
 
 
-def get_backend() -> BaseSmsBackend:
-    return import_string(settings.SMS_BACKEND)()
+def backend_path(channel: str = "sms") -> str:
+    if channel == "sms":
+        return settings.SMS_BACKEND
+    try:
+        return settings.MESSAGING_BACKENDS[channel]
+    except KeyError:
+        raise SmsError(f"no backend configured for channel {channel!r}") from None
+
+
+def get_backend(channel: str = "sms") -> BaseSmsBackend:
+    return import_string(backend_path(channel))()
+
+
+class Backends:
+    """The backend of each channel, made when first needed. ``sms`` (optional) replaces the SMS one: tests and
+    ``Sender(backend=...)`` give theirs. Safe to read from the sender's threads once made; a channel without a
+    configured backend raises ``SmsError`` (the message is retried, then gives up and the monitors are told)."""
+
+    def __init__(self, sms: BaseSmsBackend | None = None, **others: BaseSmsBackend):
+        self._made: dict[str, BaseSmsBackend] = dict(others)
+        if sms is not None:
+            self._made["sms"] = sms
+        self._lock = threading.Lock()
+
+    def get(self, channel: str = "sms") -> BaseSmsBackend:
+        backend = self._made.get(channel)
+        if backend is None:
+            with self._lock:
+                backend = self._made.get(channel)
+                if backend is None:
+                    backend = self._made[channel] = get_backend(channel)
+        return backend
+
+    def made(self) -> list[tuple[str, BaseSmsBackend]]:
+        return list(self._made.items())
+
+
+def backends_of(backend: "BaseSmsBackend | Backends | None") -> Backends:
+    """A ``Backends`` from what a caller passed: nothing (the settings), one backend (for SMS), or a ``Backends``."""
+    if isinstance(backend, Backends):
+        return backend
+    return Backends(sms=backend)
