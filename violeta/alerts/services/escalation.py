@@ -32,6 +32,9 @@ def _on_duty_emails() -> list[str]:
 
 def escalate(alert: Alert, *, reason: str, on_duty: list[str] | None = None) -> None:
     """Raise the alert in the console (once; duress again after silence) and e-mail the monitors on duty."""
+    # A test alert is hers to check her network: the institute is not called to it (but duress is never a test).
+    if alert.is_test and reason != "duress":
+        return
     # Duress outranks "no acknowledgement": an alert already raised for silence is raised again, as duress.
     if alert.escalated_at and not (reason == "duress" and alert.escalation_reason != "duress"):
         return
@@ -64,7 +67,7 @@ def escalation_sweep(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     silent = list(
         Alert.objects.select_for_update(skip_locked=True)
-        .filter(status=AlertStatus.ACTIVE, escalated_at__isnull=True, escalate_at__lte=now)
+        .filter(status=AlertStatus.ACTIVE, escalated_at__isnull=True, escalate_at__lte=now, is_test=False)
         .exclude(recipients__acknowledged_at__isnull=False)
         .order_by("pk")[: conf("ESCALATION_SWEEP_MAX")]
     )
