@@ -34,7 +34,7 @@
     contacts.forEach(function (contact) {
       var item = document.createElement("li");
       var acknowledged = contact.state === "acknowledged";
-      item.className = "list-group-item mia-ack" + (acknowledged ? " list-group-item-success" : "");
+      item.className = "list-group-item mia-contact-state" + (acknowledged ? " list-group-item-success mia-ack" : "");
       item.dataset.state = contact.state;
       var name = document.createElement("div");
       name.className = "fw-semibold";
