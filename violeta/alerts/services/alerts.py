@@ -294,14 +294,13 @@ def alert_locate(*, alert: Alert, lat, lon, accuracy, captured_at: datetime | No
                     ),
                     name=alert.account.display_name,
                 )
-            sms_queue(
-                kind=MessageKind.LOCATION,
-                to=recipient.contact.phone,
-                body=body,
-                alert=alert,
-                recipient=recipient,
-            )
+            _tell(recipient, kind=MessageKind.LOCATION, body=body)
     return location
+
+
+def _tell(recipient: AlertRecipient, *, kind: str, body: str) -> None:
+    """Queue a message of her alert to one of its contacts, linked to both (in the caller's transaction)."""
+    sms_queue(kind=kind, to=recipient.contact.phone, body=body, alert=recipient.alert, recipient=recipient)
 
 
 def alert_cancel(*, alert: Alert, pin: str) -> Alert:
@@ -342,13 +341,7 @@ def alert_end(alert: Alert, *, name: str) -> None:
     alert.save(update_fields=["status", "ended_at", "purge_after"])
     for recipient in alert.recipients.select_related("contact"):
         body = fit(test_mark(_("MIA: {name} cancelled her alert."), test=alert.is_test), name=name)
-        sms_queue(
-            kind=MessageKind.CANCELLED,
-            to=recipient.contact.phone,
-            body=body,
-            alert=alert,
-            recipient=recipient,
-        )
+        _tell(recipient, kind=MessageKind.CANCELLED, body=body)
 
 
 @transaction.atomic

@@ -6,6 +6,8 @@ ESCALATION_SWEEP_MAX alerts, locked in id order with SKIP LOCKED so that two swe
 all of them are raised or none. ``escalate`` opens no transaction: it writes in its caller's (the sweep, or
 ``alerts.alert_cancel`` with the duress PIN). The e-mail to the monitors on duty is not part of any transaction:
 it is sent once the transaction commits, and a failed e-mail is ignored (the console shows the alert anyway).
+A test alert (``practice``) is never escalated but for the duress PIN: it has no deadline, and ``escalate``
+refuses it.
 """
 
 from datetime import datetime
