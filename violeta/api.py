@@ -105,6 +105,7 @@ ERROR_CODES = {
     "otp_locked": (429, "Too many wrong codes: ask for a new one (429)."),
     "phone": (400, "The phone number is not valid, is hers, or is already a contact."),
     "code": (400, "The verification code is wrong or expired, or the number is not verified yet."),
+    "not_test": (400, "Only a test alert ends without the PIN (POST /mia/alerts/{id}/end-test)."),
     "pin": (400, "The PIN is not 4 to 8 digits, or it is wrong."),
     "duress_pin": (400, "The emergency PIN is not valid or equals the PIN."),
     "display_name": (400, "The name for the SMS is missing or too long."),

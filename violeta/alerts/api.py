@@ -25,6 +25,7 @@ from violeta.alerts.models import Alert, AlertStatus, AppDisguise, MiaAccount
 from violeta.alerts.services import accounts as account_services
 from violeta.alerts.services import alerts as alert_services
 from violeta.alerts.services import contacts as contact_services
+from violeta.alerts.services import practice as practice_services
 from violeta.core.idempotency import idempotent
 from violeta.core.schemas import Integer, Number
 from violeta.core.validators import mask_phone
@@ -110,6 +111,9 @@ class ContactOut(Schema):
     name: str
     phone_masked: str = Field(description="Only the last four digits: *** *** 0789")
     confirmed: bool
+    delivery_problem: bool = Field(
+        False, description="Two or more messages to this number were not delivered: she should check it"
+    )
 
 
 class FallbackOut(Schema):
@@ -122,6 +126,11 @@ class AlertIn(Schema):
     client_id: str = Field(
         min_length=8, max_length=64, description="Idempotency key made by the app (a UUID)"
     )
+    test: bool = Field(
+        False,
+        description="A test alert: every message says PRUEBA; the institute is not alerted; it ends without "
+        "the PIN (/alerts/{id}/end-test) or by itself after a few minutes",
+    )
 
 
 class AlertOut(Schema):
@@ -129,6 +138,7 @@ class AlertOut(Schema):
     status: Literal["active", "cancelled", "closed"]
     started_at: datetime
     update_interval_seconds: int
+    is_test: bool
 
 
 class LocationIn(Schema):
@@ -156,8 +166,29 @@ class AcknowledgementOut(Schema):
     at: datetime
 
 
+MessageState = Literal["sending", "sent", "delivered", "read", "failed"]
+
+
+class ContactMessageOut(Schema):
+    channel: str = Field(description="sms or whatsapp")
+    state: MessageState
+    fallback: bool = Field(description="The SMS sent again because a WhatsApp message was not delivered")
+
+
+class ContactStateOut(Schema):
+    name: str
+    state: MessageState | Literal["acknowledged"] = Field(
+        description="acknowledged once she answered, else the furthest any of her messages got"
+    )
+    acknowledged_at: datetime | None
+    messages: list[ContactMessageOut]
+
+
 class AlertStateOut(AlertOut):
     acknowledgements: list[AcknowledgementOut]
+    contacts: list[ContactStateOut] = Field(
+        description="Each contact and the state of her messages, as it happens"
+    )
 
 
 # --- Helpers ---------------------------------------------------------------------------------------------------
@@ -186,6 +217,7 @@ def _alert_out(alert: Alert) -> AlertOut:
         status=_app_status(alert),
         started_at=alert.started_at,
         update_interval_seconds=alert.account.update_interval_seconds,
+        is_test=alert.is_test,
     )
 
 
@@ -282,12 +314,13 @@ def me_update(request, payload: MeIn):
 # --- Contacts --------------------------------------------------------------------------------------------------
 
 
-def _contact_out(contact) -> ContactOut:
+def _contact_out(contact, failing: set[int] = frozenset()) -> ContactOut:
     return ContactOut(
         id=contact.pk,
         name=contact.name,
         phone_masked=mask_phone(contact.phone),
         confirmed=contact.confirmed_at is not None,
+        delivery_problem=contact.pk in failing,
     )
 
 
@@ -299,7 +332,9 @@ def _contact_out(contact) -> ContactOut:
 )
 def contacts(request):
     """Numbers are masked: the app never shows a whole number (see /contacts/fallback for the one exception)."""
-    return [_contact_out(c) for c in request.auth.contacts.filter(removed_at__isnull=True)]
+    contacts = list(request.auth.contacts.filter(removed_at__isnull=True))
+    failing = selectors.contacts_failing(contacts)
+    return [_contact_out(c, failing) for c in contacts]
 
 
 @router.post(
@@ -359,7 +394,9 @@ def alert_raise(request, payload: AlertIn):
     """The alert SMS to every contact is queued at once, before any location. Idempotent by ``client_id``:
     the same press sent again (bad network) answers 200 with the same alert."""
     try:
-        alert, created = alert_services.alert_raise(account=request.auth, client_id=payload.client_id)
+        alert, created = alert_services.alert_raise(
+            account=request.auth, client_id=payload.client_id, test=payload.test
+        )
     except (IntegrityError, Alert.DoesNotExist):  # another account's client_id: not hers to see
         raise Http404 from None
     return Status(201 if created else 200, _alert_out(alert))
@@ -375,15 +412,16 @@ def alert_state(request, alert_id: uuid.UUID):
     """Its status (a duress alert reads ``cancelled``), who acknowledged it, and how often to send the location.
     The app polls this every few seconds while the alert is on screen."""
     alert = _own_alert(request, alert_id)
-    acknowledgements = []
-    if not alert.is_duress:
-        recipients = alert.recipients.filter(acknowledged_at__isnull=False).select_related("contact")
+    acknowledgements, contacts = [], []
+    if not alert.is_duress:  # it reads as cancelled: nothing of it changes on her screen
+        contacts = selectors.alert_contact_states(alert)
         acknowledgements = [
-            AcknowledgementOut(name=r.contact.name, at=r.acknowledged_at)
-            for r in recipients.order_by("acknowledged_at")
+            AcknowledgementOut(name=c["name"], at=c["acknowledged_at"])
+            for c in sorted(contacts, key=lambda c: c["acknowledged_at"] or alert.started_at)
+            if c["acknowledged_at"]
         ]
     out = _alert_out(alert)
-    return AlertStateOut(**out.dict(), acknowledgements=acknowledgements)
+    return AlertStateOut(**out.dict(), acknowledgements=acknowledgements, contacts=contacts)
 
 
 @router.post(
@@ -419,3 +457,16 @@ def alert_cancel(request, alert_id: uuid.UUID, payload: CancelIn):
     alert = _own_alert(request, alert_id)
     alert_services.alert_cancel(alert=alert, pin=payload.pin)
     return CancelOut(status="cancelled")
+
+
+@router.post(
+    "/alerts/{alert_id}/end-test",
+    response={200: AlertOut, 400: Error, 401: Error, 404: Error},
+    summary="End a test alert (no PIN)",
+    url_name="mia_alert_test_end",
+)
+def alert_test_end(request, alert_id: uuid.UUID):
+    """A test alert ends without her PIN (nothing is at stake); her contacts are told, with "PRUEBA". A real
+    alert answers 400 (code ``not_test``): only her PIN ends it."""
+    alert = practice_services.alert_test_end(alert=_own_alert(request, alert_id))
+    return _alert_out(alert)

@@ -13,6 +13,10 @@ class AlertsConfig(AppConfig):
         # The safety net of every alert: raised in the console when nobody answered. Also run by
         # messaging_check (cron) when the sender is not running.
         periodic.register("alerts.escalation", 1, escalation_sweep, safety_net=True)
+        from violeta.alerts.services.practice import alert_tests_expire
+
+        # A test alert she forgot ends by itself after a few minutes (docs/mia.md, "Test alerts").
+        periodic.register("alerts.test_expiry", 15, alert_tests_expire)
 
         from django.db.models.signals import post_delete
 

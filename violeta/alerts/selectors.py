@@ -7,7 +7,9 @@ from violeta.accounts.models import Role
 from violeta.alerts.models import (
     Alert,
     AlertEvent,
+    AlertEventKind,
     AlertLocation,
+    AlertMessage,
     AlertRecipient,
     AlertStatus,
     EmergencyContact,
@@ -16,6 +18,7 @@ from violeta.audit.models import Action
 from violeta.audit.services import audit_denied, audit_many, audit_record
 from violeta.cases.selectors import can_view_case
 from violeta.core.tokens import token_hash
+from violeta.messaging.models import Channel, Message, MessageKind, MessageStatus
 
 CONSOLE_ROLES = frozenset({Role.ALERT_MONITOR, Role.DIRECTOR})
 
@@ -36,7 +39,9 @@ def console_alerts(user, *, include_closed: bool = False) -> list[Alert]:
             n_recipients=Count("recipients", distinct=True),
             n_acks=Count("recipients", filter=Q(recipients__acknowledged_at__isnull=False), distinct=True),
             last_location_at=Max("locations__captured_at"),
-        ).order_by("-is_duress", F("escalated_at").asc(nulls_last=True), "-started_at")[:200]
+        )
+        # Test alerts last: a test never hides a real alert, nor pushes one out of the 200 shown.
+        .order_by("is_test", "-is_duress", F("escalated_at").asc(nulls_last=True), "-started_at")[:200]
     )
     audit_many(actor=user, action=Action.VIEW, objects=alerts, detail="consola")
     return alerts
@@ -51,7 +56,10 @@ def access_alert(user, public_id) -> Alert:
             .prefetch_related(
                 Prefetch("recipients", queryset=AlertRecipient.objects.select_related("contact")),
                 Prefetch("locations", queryset=AlertLocation.objects.order_by("-captured_at", "-id")),
-                "messages",
+                Prefetch(
+                    "message_links",
+                    queryset=AlertMessage.objects.select_related("message").order_by("message_id"),
+                ),
                 Prefetch("events", queryset=AlertEvent.objects.select_related("message", "by")),
             )
             .filter(public_id=public_id)
@@ -133,3 +141,79 @@ def alert_for_link_review(user, public_id) -> Alert:
         actor=user, action=Action.VIEW, obj=alert, case_id=alert.pending_case_id, detail="revisar vinculación"
     )
     return alert
+
+
+# --- What she sees of her alert's messages (the app's "who has answered") --------------------------------------
+
+# A message's state in words she reads: sending, sent, delivered, read; failed for every way of not arriving.
+MESSAGE_STATE = {
+    MessageStatus.PENDING: "sending",
+    MessageStatus.SENDING: "sending",
+    MessageStatus.SENT: "sent",
+    MessageStatus.DELIVERED: "delivered",
+    MessageStatus.READ: "read",
+    MessageStatus.FAILED: "failed",
+    MessageStatus.UNDELIVERED: "failed",
+    MessageStatus.GAVE_UP: "failed",
+    MessageStatus.WITHDRAWN: "failed",
+}
+_STATE_RANK = ["failed", "sending", "sent", "delivered", "read"]
+NOT_ARRIVED = (MessageStatus.FAILED, MessageStatus.UNDELIVERED, MessageStatus.GAVE_UP)
+
+
+def alert_contact_states(alert: Alert) -> list[dict]:
+    """Per contact of her alert, in her contacts' order: ``name``, ``state`` (``acknowledged`` once she answered,
+    else the furthest any of her alert messages got), ``acknowledged_at`` and ``messages`` — each first message
+    of the alert to her (one per channel, and the SMS sent again when a WhatsApp was not delivered: ``fallback``,
+    marked by its ``AlertEvent``) with its ``channel`` and ``state``. Three queries whatever the contacts."""
+    recipients = list(alert.recipients.select_related("contact").order_by("contact__invited_at", "id"))
+    links = (
+        AlertMessage.objects.filter(alert=alert, message__kind=MessageKind.ALERT)
+        .select_related("message")
+        .order_by("message_id")
+    )
+    fallbacks = set(
+        alert.events.filter(kind=AlertEventKind.FALLBACK, message__isnull=False).values_list(
+            "message_id", flat=True
+        )
+    )
+    by_recipient: dict[int, list[dict]] = {}
+    for link in links:
+        by_recipient.setdefault(link.recipient_id, []).append(
+            {
+                "channel": link.message.channel,
+                "state": MESSAGE_STATE.get(link.message.status, "sending"),
+                "fallback": link.message_id in fallbacks,
+            }
+        )
+    states = []
+    for recipient in recipients:
+        messages = by_recipient.get(recipient.pk, [])
+        best = max((m["state"] for m in messages), key=_STATE_RANK.index, default="sending")
+        states.append(
+            {
+                "name": recipient.contact.name,
+                "state": "acknowledged" if recipient.acknowledged_at else best,
+                "acknowledged_at": recipient.acknowledged_at,
+                "messages": messages,
+            }
+        )
+    return states
+
+
+def contacts_failing(contacts: list[EmergencyContact]) -> set[int]:
+    """The ids of the contacts whose number did not receive two or more messages (failed, undelivered, gave up)
+    since she added them: the app asks her to check the number. One query (few messages fail: the status
+    index)."""
+    if not contacts:
+        return set()
+    rows = Message.objects.filter(
+        status__in=NOT_ARRIVED,
+        channel__in=(Channel.SMS, Channel.WHATSAPP),
+        to_phone__in={c.phone for c in contacts},
+        created_at__gte=min(c.invited_at for c in contacts),
+    ).values_list("to_phone", "created_at")
+    rows = list(rows)
+    return {
+        c.pk for c in contacts if sum(1 for phone, at in rows if phone == c.phone and at >= c.invited_at) >= 2
+    }

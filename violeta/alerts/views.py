@@ -24,7 +24,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from violeta.accounts.permissions import CASE_ROLES, staff_required
-from violeta.alerts import selectors
+from violeta.alerts import console_map, selectors
 from violeta.alerts.forms import AlertCloseForm
 from violeta.alerts.models import AlertStatus
 from violeta.alerts.selectors import CONSOLE_ROLES
@@ -311,8 +311,8 @@ def _timeline(alert, now) -> list[dict]:
     events = [{"at": alert.started_at, "kind": "start"}]
     for location in alert.locations.all():
         events.append({"at": location.captured_at, "kind": "location", "position": _position(location, now)})
-    for message in alert.messages.all():
-        events.append({"at": message.created_at, "kind": "message", "message": message})
+    for link in alert.message_links.all():
+        events.append({"at": link.message.created_at, "kind": "message", "message": link.message})
     for recipient in alert.recipients.all():
         if recipient.acknowledged_at:
             events.append({"at": recipient.acknowledged_at, "kind": "ack", "recipient": recipient})
@@ -334,16 +334,22 @@ def _detail_context(alert, form=None) -> dict:
     positions = [_position(location, now) for location in locations]
     recipients = list(alert.recipients.all())
     via = {"link": _("live page"), "sms": _("SMS reply")}
+    latest = {}  # each contact's latest message (the links come in message order)
+    for link in alert.message_links.all():
+        link.message.masked_phone = mask_phone(link.message.to_phone)
+        if link.recipient_id:
+            latest[link.recipient_id] = link.message
     for recipient in recipients:
         recipient.via_label = via.get(recipient.acknowledged_via, recipient.acknowledged_via)
-    for message in alert.messages.all():
-        message.masked_phone = mask_phone(message.to_phone)
+        recipient.latest_message = latest.get(recipient.pk)
     return {
         "alert": alert,
         "now": now,
         "position": positions[0] if positions else None,
         "positions": positions,
         "plot": _plot(positions[::-1]),
+        "trail": console_map.trail(positions[::-1]),
+        "map": console_map.config(),
         "recipients": recipients,
         "n_acks": sum(1 for r in recipients if r.acknowledged_at),
         "escalation_label": _escalation_label(alert) if alert.escalated_at else "",
@@ -357,7 +363,8 @@ def _detail_context(alert, form=None) -> dict:
 @require_GET
 def console_detail(request, public_id):
     alert = selectors.access_alert(request.user, public_id)
-    return render_page(request, "alerts/console/detail.html", _detail_context(alert), partial="timeline")
+    response = render_page(request, "alerts/console/detail.html", _detail_context(alert), partial="timeline")
+    return console_map.allow_tiles(response)
 
 
 @staff_required(CONSOLE_ROLES)

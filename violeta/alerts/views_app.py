@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from violeta.alerts.models import AppDisguise
@@ -38,7 +39,7 @@ def _disguise(request) -> AppDisguise:
     return AppDisguise(value) if value in AppDisguise.values else AppDisguise.MIA
 
 
-def _strings() -> dict[str, str]:
+def _strings() -> dict:
     """What mia.js shows, translated here (the script has no catalogue of its own)."""
     return {
         "network": _("No connection. Check your data or Wi-Fi and try again."),
@@ -65,6 +66,21 @@ def _strings() -> dict[str, str]:
         "noAcks": _("Nobody has answered yet."),
         "ackBy": _("%(name)s is on her way or contacting you (%(time)s)"),
         "ended": _("The alert has ended."),
+        # Per contact, the state of her messages (mia-trust.js), and the test alert.
+        "ackAt": _("confirmed at %(time)s: on her way or contacting you"),
+        "states": {
+            "sending": pgettext("message state", "sending…"),
+            "sent": pgettext("message state", "sent"),
+            "delivered": pgettext("message state", "delivered"),
+            "read": pgettext("message state", "read"),
+            "failed": pgettext("message state", "not delivered"),
+        },
+        "channels": {"sms": _("SMS"), "whatsapp": _("WhatsApp")},
+        "fallback": _("sent again by SMS"),
+        "deliveryProblem": _("We have not been able to deliver messages to this number; check it."),
+        "activeTitle": _("Alert active"),
+        "testTitle": _("Test alert"),
+        "testEnded": _("The test has ended. Your contacts were told."),
     }
 
 
@@ -136,6 +152,7 @@ def _shell() -> list[str]:
         reverse("alerts:app"),
         static("vendor/bootstrap/css/bootstrap.min.css"),
         static("alerts/mia.css"),
+        static("alerts/mia-trust.js"),
         static("alerts/mia.js"),
         *(static(d["icon"]) for d in DISGUISES.values()),
     ]

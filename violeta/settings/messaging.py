@@ -102,4 +102,10 @@ MIA = {
     "DISPATCH_TARGET": os.environ.get("MIA_DISPATCH_TARGET", ""),
     "DISPATCH_SECRET": os.environ.get("MIA_DISPATCH_SECRET", ""),
     "DISPATCH_AUTO": env_bool("MIA_DISPATCH_AUTO", False),
+    # A test alert (she checks that her network receives it) ends by itself after this many minutes.
+    "TEST_ALERT_MINUTES": int(os.environ.get("MIA_TEST_ALERT_MINUTES", "10")),
 }
+# The monitors' map of an alert's trail in the console: a tile URL template ({z}/{x}/{y}, {s} for subdomains) and
+# the credit its provider requires. Empty: no tiles, the console draws the trail without a street map.
+MIA_MAP_TILES_URL = os.environ.get("MIA_MAP_TILES_URL", "")
+MIA_MAP_ATTRIBUTION = os.environ.get("MIA_MAP_ATTRIBUTION", "")

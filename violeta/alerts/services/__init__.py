@@ -5,6 +5,7 @@
 - ``contacts``: her support network and its invitations.
 - ``alerts``: raising an alert, its locations, cancelling, acknowledgements (also by SMS reply) and closing.
 - ``escalation``: raising in the console the alerts nobody answered (run every second by the sender).
+- ``practice``: test alerts (she checks her network receives it): ending one without the PIN, and by itself.
 - ``retention``: deleting locations past their retention period.
 - ``common``: what they share (settings, phone parsing, links, queuing an SMS tied to its alert).
 

@@ -149,8 +149,9 @@ SELECT (SELECT id FROM a), (SELECT count(*) FROM c), (SELECT count(*) FROM (SELE
 """
 
 
-def _escalate_at(started: datetime) -> datetime:
-    return started + timedelta(seconds=conf("ESCALATE_AFTER_SECONDS"))
+def _escalate_at(started: datetime, *, test: bool = False) -> datetime | None:
+    """A test alert has no deadline: the sweep never raises it, nobody at the institute is e-mailed."""
+    return None if test else started + timedelta(seconds=conf("ESCALATE_AFTER_SECONDS"))
 
 
 _TOKEN_MARK = "~" * 22  # as long as secrets.token_urlsafe(16); "~" is dropped from names by to_gsm7
@@ -185,7 +186,7 @@ def _alert_raise_postgresql(
         "test": test,
         "status": AlertStatus.ACTIVE.value,
         "now": now,
-        "escalate_at": _escalate_at(now),
+        "escalate_at": _escalate_at(now, test=test),
         "slots": slots,
         "tokens": [token_hash(token) for token in tokens],
         "bodies": bodies,
@@ -232,7 +233,11 @@ def _alert_raise(*, account: MiaAccount, client_id: str, test: bool = False) -> 
         raise ValidationError(_("Add at least one contact before using the alert."), code="no_contacts")
     now = timezone.now()
     alert = Alert.objects.create(
-        account=account, client_id=client_id, is_test=test, started_at=now, escalate_at=_escalate_at(now)
+        account=account,
+        client_id=client_id,
+        is_test=test,
+        started_at=now,
+        escalate_at=_escalate_at(now, test=test),
     )
     tokens = [new_token(16) for _contact in contacts]  # shown once: in each contact's SMS
     recipients = AlertRecipient.objects.bulk_create(
@@ -289,14 +294,13 @@ def alert_locate(*, alert: Alert, lat, lon, accuracy, captured_at: datetime | No
                     ),
                     name=alert.account.display_name,
                 )
-            sms_queue(
-                kind=MessageKind.LOCATION,
-                to=recipient.contact.phone,
-                body=body,
-                alert=alert,
-                recipient=recipient,
-            )
+            _tell(recipient, kind=MessageKind.LOCATION, body=body)
     return location
+
+
+def _tell(recipient: AlertRecipient, *, kind: str, body: str) -> None:
+    """Queue a message of her alert to one of its contacts, linked to both (in the caller's transaction)."""
+    sms_queue(kind=kind, to=recipient.contact.phone, body=body, alert=recipient.alert, recipient=recipient)
 
 
 def alert_cancel(*, alert: Alert, pin: str) -> Alert:
@@ -322,25 +326,22 @@ def alert_cancel(*, alert: Alert, pin: str) -> Alert:
         account.pin_failures = 0 if right else account.pin_failures + 1
         account.save(update_fields=["pin_failures"])
         if right and alert.is_active and not alert.is_duress:
-            alert.status = AlertStatus.CANCELLED
-            alert.ended_at = timezone.now()
-            alert.purge_after = alert.ended_at + timedelta(days=conf("LOCATION_RETENTION_DAYS"))
-            alert.save(update_fields=["status", "ended_at", "purge_after"])
-            for recipient in alert.recipients.select_related("contact"):
-                body = fit(
-                    test_mark(_("MIA: {name} cancelled her alert."), test=alert.is_test),
-                    name=account.display_name,
-                )
-                sms_queue(
-                    kind=MessageKind.CANCELLED,
-                    to=recipient.contact.phone,
-                    body=body,
-                    alert=alert,
-                    recipient=recipient,
-                )
+            alert_end(alert, name=account.display_name)
     if not right:
         raise ValidationError({"pin": _("Wrong PIN.")})
     return alert
+
+
+def alert_end(alert: Alert, *, name: str) -> None:
+    """She ended the alert (her PIN, or a test alert's end): cancelled, and every contact is told so. In the
+    caller's transaction, with the alert locked."""
+    alert.status = AlertStatus.CANCELLED
+    alert.ended_at = timezone.now()
+    alert.purge_after = alert.ended_at + timedelta(days=conf("LOCATION_RETENTION_DAYS"))
+    alert.save(update_fields=["status", "ended_at", "purge_after"])
+    for recipient in alert.recipients.select_related("contact"):
+        body = fit(test_mark(_("MIA: {name} cancelled her alert."), test=alert.is_test), name=name)
+        _tell(recipient, kind=MessageKind.CANCELLED, body=body)
 
 
 @transaction.atomic

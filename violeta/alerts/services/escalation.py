@@ -6,6 +6,8 @@ ESCALATION_SWEEP_MAX alerts, locked in id order with SKIP LOCKED so that two swe
 all of them are raised or none. ``escalate`` opens no transaction: it writes in its caller's (the sweep, or
 ``alerts.alert_cancel`` with the duress PIN). The e-mail to the monitors on duty is not part of any transaction:
 it is sent once the transaction commits, and a failed e-mail is ignored (the console shows the alert anyway).
+A test alert (``practice``) is never escalated but for the duress PIN: it has no deadline, and ``escalate``
+refuses it.
 """
 
 from datetime import datetime
@@ -32,6 +34,9 @@ def _on_duty_emails() -> list[str]:
 
 def escalate(alert: Alert, *, reason: str, on_duty: list[str] | None = None) -> None:
     """Raise the alert in the console (once; duress again after silence) and e-mail the monitors on duty."""
+    # A test alert is hers to check her network: the institute is not called to it (but duress is never a test).
+    if alert.is_test and reason != "duress":
+        return
     # Duress outranks "no acknowledgement": an alert already raised for silence is raised again, as duress.
     if alert.escalated_at and not (reason == "duress" and alert.escalation_reason != "duress"):
         return
@@ -64,7 +69,7 @@ def escalation_sweep(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     silent = list(
         Alert.objects.select_for_update(skip_locked=True)
-        .filter(status=AlertStatus.ACTIVE, escalated_at__isnull=True, escalate_at__lte=now)
+        .filter(status=AlertStatus.ACTIVE, escalated_at__isnull=True, escalate_at__lte=now, is_test=False)
         .exclude(recipients__acknowledged_at__isnull=False)
         .order_by("pk")[: conf("ESCALATION_SWEEP_MAX")]
     )

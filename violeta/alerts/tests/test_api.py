@@ -263,7 +263,7 @@ def test_contacts_are_masked_and_at_most_five(client, sms_outbox):
         "*** *** 0104",
         "*** *** 0105",
     ]
-    assert all(set(c) == {"id", "name", "phone_masked", "confirmed"} for c in listed)
+    assert all(set(c) == {"id", "name", "phone_masked", "confirmed", "delivery_problem"} for c in listed)
     assert not any(c["confirmed"] for c in listed)
     assert "656" not in json.dumps(listed)
 

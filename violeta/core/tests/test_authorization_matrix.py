@@ -395,6 +395,7 @@ RULES = {
     "api:mia_alert_state": BEARER("get", kwargs={"alert_id": "public_id"}),
     "api:mia_alert_locate": BEARER("post", kwargs={"alert_id": "public_id"}),
     "api:mia_alert_cancel": BEARER("post", kwargs={"alert_id": "public_id"}),
+    "api:mia_alert_test_end": BEARER("post", kwargs={"alert_id": "public_id"}),
     # staff accounts
     "accounts:staff_list": page({"sysadmin"}),
     "accounts:staff_create": page({"sysadmin"}),
@@ -941,6 +942,7 @@ API_OPERATIONS = {
     ("GET", "/mia/alerts/{alert_id}"): "api:mia_alert_state",
     ("POST", "/mia/alerts/{alert_id}/locations"): "api:mia_alert_locate",
     ("POST", "/mia/alerts/{alert_id}/cancel"): "api:mia_alert_cancel",
+    ("POST", "/mia/alerts/{alert_id}/end-test"): "api:mia_alert_test_end",
     ("POST", "/card/validate"): "api:card_validate",
 }
 

@@ -373,6 +373,10 @@
       badge.textContent = contact.confirmed ? T.confirmed : T.pending;
       line.append(phone, badge);
       text.append(name, line);
+      var warning = window.MIATrust && window.MIATrust.contactWarning(contact, T);
+      if (warning) {
+        text.append(warning);
+      }
       var remove = document.createElement("button");
       remove.type = "button";
       remove.className = "btn btn-sm btn-outline-danger";
@@ -534,10 +538,13 @@
     }
   }
 
-  function fire() {
+  function fire(test) {
     stopCountdown();
     stopLocation();
     current = { client_id: uuid(), id: null, interval: (store.get(KEYS.me) || {}).update_interval_seconds || 120 };
+    if (test === true) {
+      current.test = true; // a test alert: "PRUEBA" in every message, ended without the PIN
+    }
     saveCurrent();
     showActive();
     raising.attempt = 0;
@@ -548,6 +555,10 @@
     show("active");
     $("fallback").hidden = true;
     $("cancel-pin").value = "";
+    var test = Boolean(current && current.test);
+    $("active-title").textContent = test ? T.testTitle : T.activeTitle;
+    $("test-active").hidden = !test;
+    $("form-cancel").hidden = test;
     renderAcks([]);
     setStatus(T.sending);
     $("location-status").textContent = "";
@@ -562,7 +573,7 @@
       return;
     }
     var alert = current;
-    api("POST", "/alerts", { client_id: alert.client_id })
+    api("POST", "/alerts", { client_id: alert.client_id, test: Boolean(alert.test) })
       .then(function (result) {
         if (current !== alert) {
           return;
@@ -611,22 +622,9 @@
     poll();
   }
 
-  function renderAcks(acks) {
-    var list = $("ack-list");
-    list.textContent = "";
-    if (!acks.length) {
-      var none = document.createElement("li");
-      none.className = "list-group-item text-body-secondary";
-      none.textContent = T.noAcks;
-      list.append(none);
-      return;
-    }
-    acks.forEach(function (ack) {
-      var item = document.createElement("li");
-      item.className = "list-group-item list-group-item-success mia-ack";
-      item.textContent = fmt(T.ackBy, { name: ack.name, time: clock(ack.at) });
-      list.append(item);
-    });
+  /** Each contact and the state of her messages (mia-trust.js builds the list). */
+  function renderAcks(contacts) {
+    window.MIATrust.renderStates($("ack-list"), contacts, T);
   }
 
   function poll() {
@@ -646,7 +644,7 @@
         if (!result.ok) {
           return;
         }
-        renderAcks(result.data.acknowledgements);
+        renderAcks(result.data.contacts || []);
         if (result.data.status !== "active") {
           stopLocation();
           finish(result.data.status === "closed" ? T.ended : "");
@@ -664,6 +662,30 @@
     $("cancelled-text").textContent = text || "";
     show("cancelled");
   }
+
+  $("btn-test").addEventListener("click", function () {
+    fire(true);
+  });
+
+  $("btn-test-end").addEventListener("click", function () {
+    if (!current || !current.id) {
+      showMessage(T.network);
+      return;
+    }
+    var alert = current;
+    api("POST", "/alerts/" + alert.id + "/end-test")
+      .then(function (result) {
+        if (!result.ok) {
+          apiError(null, result);
+          return;
+        }
+        stopLocation();
+        finish(T.testEnded);
+      })
+      .catch(function () {
+        showMessage(T.network);
+      });
+  });
 
   onSubmit($("form-cancel"), function (form) {
     if (!current || !current.id) {
