@@ -14,6 +14,17 @@ class AlertsConfig(AppConfig):
         # messaging_check (cron) when the sender is not running.
         periodic.register("alerts.escalation", 1, escalation_sweep, safety_net=True)
 
+        from violeta.alerts.services.voice import voice_outcome_record, voice_sweep
+        from violeta.messaging.models import Message
+        from violeta.messaging.signals import message_status_changed
+
+        # A voice call to her principal contact when nobody acknowledged (MIA["VOICE_ENABLED"]); its outcome on
+        # the alert's timeline.
+        periodic.register("alerts.voice", 1, voice_sweep, safety_net=True)
+        message_status_changed.connect(
+            voice_outcome_record, sender=Message, dispatch_uid="alerts.voice_outcome"
+        )
+
         from django.db.models.signals import post_delete
 
         from violeta.alerts.models import AlertMessage
