@@ -13,38 +13,24 @@ from violeta.messaging.backends.twilio_voice import TwilioVoiceBackend, twiml
 from violeta.messaging.models import Channel, Message, MessageKind, MessageStatus
 from violeta.messaging.sender import Sender
 from violeta.messaging.signals import message_status_changed
-from violeta.messaging.tests.test_twilio import drive, post_callback
-from violeta.testing.fake_twilio import CallbackInbox, FakeTwilio
+from violeta.messaging.tests.test_twilio import TOKEN, drive, post_callback, twilio  # noqa: F401 (a fixture)
+from violeta.testing.fake_twilio import CallbackInbox
 
 pytestmark = pytest.mark.django_db
 
-SID, TOKEN = "ACvoice000", "voice-auth-token"
 CONTACT = "+526144900111"
 WORDS = "Lupita necesita ayuda. Revisa el mensaje que te enviamos."
 
 
 @pytest.fixture
-def twilio(settings):
-    """The voice backend pointed at a fake; returns a function that starts one."""
+def voice(twilio, settings):  # noqa: F811 (test_twilio's fixture)
+    """test_twilio's fake and settings, with the voice backend and its number; returns a function that starts one."""
     settings.MESSAGING_BACKENDS = {
         **settings.MESSAGING_BACKENDS,
         "voice": "violeta.messaging.backends.twilio_voice.TwilioVoiceBackend",
     }
-    settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN = SID, TOKEN
-    settings.TWILIO_FROM, settings.TWILIO_VOICE_FROM = "+15005550006", "+15005550009"
-    settings.SITE_URL = "http://testserver"
-    settings.MESSAGING = {**settings.MESSAGING, "SEND_TIMEOUT_SECONDS": 0.5, "LEASE_SECONDS": 300}
-    started = []
-
-    def start(**options) -> FakeTwilio:
-        fake = FakeTwilio(account_sid=SID, auth_token=TOKEN, **options).start()
-        settings.TWILIO_API_BASE = fake.base_url
-        started.append(fake)
-        return fake
-
-    yield start
-    for fake in started:
-        fake.stop()
+    settings.TWILIO_VOICE_FROM = "+15005550009"
+    return twilio
 
 
 def queue_call(to: str = CONTACT) -> Message:
@@ -66,8 +52,8 @@ def settled() -> bool:
 # --- The backend alone ----------------------------------------------------------------------------------------
 
 
-def test_a_call_is_placed_with_the_words_in_mexican_spanish_and_its_callback(twilio):
-    fake = twilio()
+def test_a_call_is_placed_with_the_words_in_mexican_spanish_and_its_callback(voice):
+    fake = voice()
     result = TwilioVoiceBackend().send(CONTACT, WORDS, "1:1")
     [call] = fake.calls
     assert result.provider_message_id == call["sid"]
@@ -87,8 +73,8 @@ def test_the_words_cannot_break_out_of_the_twiml():
     )
 
 
-def test_a_refused_call_is_an_error_and_an_unanswered_one_is_looked_up(twilio):
-    fake = twilio(pattern=["fail", "timeout"], timeout_seconds=2)
+def test_a_refused_call_is_an_error_and_an_unanswered_one_is_looked_up(voice):
+    fake = voice(pattern=["fail", "timeout"], timeout_seconds=2)
     backend = TwilioVoiceBackend()
     with pytest.raises(SmsError) as refused:
         backend.send(CONTACT, WORDS, "1:1")
@@ -102,8 +88,8 @@ def test_a_refused_call_is_an_error_and_an_unanswered_one_is_looked_up(twilio):
 
 
 @pytest.mark.parametrize("outcome", ["answered", "busy", "no-answer", "failed"])
-def test_status_reads_the_calls_outcome(twilio, outcome):
-    fake = twilio(callbacks=True, call_outcome=outcome, deliver=lambda url, params, headers: 204)
+def test_status_reads_the_calls_outcome(voice, outcome):
+    fake = voice(callbacks=True, call_outcome=outcome, deliver=lambda url, params, headers: 204)
     backend = TwilioVoiceBackend()
     sid = backend.send(CONTACT, WORDS, "1:1").provider_message_id
     final = {"answered": "completed"}.get(outcome, outcome)
@@ -183,10 +169,10 @@ def test_a_forged_call_status_is_refused_and_changes_nothing(client, settings):
 
 @pytest.mark.parametrize(("outcome", "status"), [("answered", "delivered"), ("busy", "undelivered")])
 def test_the_sender_places_one_call_and_its_signed_callbacks_record_the_outcome(
-    twilio, client, outcome, status
+    voice, client, outcome, status
 ):
     inbox = CallbackInbox()
-    fake = twilio(callbacks=True, call_outcome=outcome, deliver=inbox.deliver)
+    fake = voice(callbacks=True, call_outcome=outcome, deliver=inbox.deliver)
     message = queue_call()
     final = {"answered": "completed"}.get(outcome, outcome)
     drive(
