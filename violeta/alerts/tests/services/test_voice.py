@@ -16,6 +16,7 @@ from violeta.alerts.services.voice import voice_sweep
 from violeta.alerts.tests.factories import mia_account, run_tasks
 from violeta.alerts.tests.services.helpers import spanish
 from violeta.messaging.backends import locmem
+from violeta.messaging.backends.twilio_voice import REPEAT, twiml
 from violeta.messaging.models import Channel, Message, MessageStatus
 
 pytestmark = pytest.mark.django_db
@@ -160,10 +161,12 @@ def test_the_call_says_her_chosen_name_and_nothing_else_of_hers(account, alert):
     principal(account)
     silent_for(alert, 121)
     voice_sweep()
-    body = calls().get().body
-    assert "Lupita" in body
-    for hers in (account.phone, account.phone[-4:], "http", "/a/"):
-        assert hers not in body
+    call = calls().get()
+    said = twiml(call.body)  # what Twilio is given to say
+    assert said.count("Lupita") == 2 * REPEAT
+    contacts = list(account.contacts.values_list("phone", flat=True))
+    for hers in (account.phone, account.phone[-4:], *contacts, "http", "/a/", "PRUEBA"):
+        assert hers not in said
 
 
 @pytest.mark.skipif(
