@@ -18,6 +18,17 @@ class AlertsConfig(AppConfig):
         # A test alert she forgot ends by itself after a few minutes (docs/mia.md, "Test alerts").
         periodic.register("alerts.test_expiry", 15, alert_tests_expire)
 
+        from violeta.alerts.services.voice import voice_outcome_record, voice_sweep
+        from violeta.messaging.models import Message
+        from violeta.messaging.signals import message_status_changed
+
+        # A voice call to her principal contact when nobody acknowledged (MIA["VOICE_ENABLED"]); its outcome on
+        # the alert's timeline.
+        periodic.register("alerts.voice", 1, voice_sweep, safety_net=True)
+        message_status_changed.connect(
+            voice_outcome_record, sender=Message, dispatch_uid="alerts.voice_outcome"
+        )
+
         from django.db.models.signals import post_delete
 
         from violeta.alerts.models import AlertMessage

@@ -174,6 +174,9 @@ class Alert(models.Model):
     purge_after = models.DateTimeField(null=True, blank=True, db_index=True)
     # When it is raised in the console if nobody has acknowledged it (the sender's escalation sweep).
     escalate_at = models.DateTimeField(null=True, blank=True)
+    # When the voice sweep decided this alert's one call to her principal contact (placed, or none for want of
+    # one): set once, by a conditional update, so two sweeps never call twice (alerts.services.voice).
+    voice_call_at = models.DateTimeField(null=True, blank=True)
     messages = models.ManyToManyField("messaging.Message", through="AlertMessage", related_name="+")
 
     class Meta:
@@ -187,7 +190,13 @@ class Alert(models.Model):
                 fields=["escalate_at"],
                 name="alert_escalation_due",
                 condition=models.Q(status="active", escalated_at__isnull=True),
-            )
+            ),
+            # What the voice sweep reads every second: active real alerts without their call yet, oldest first.
+            models.Index(
+                fields=["started_at"],
+                name="alert_voice_due",
+                condition=models.Q(status="active", is_test=False, voice_call_at__isnull=True),
+            ),
         ]
         verbose_name = _("alert")
         verbose_name_plural = _("alerts")

@@ -25,6 +25,7 @@ from violeta.messaging.models import (
     ProviderReport,
     SenderHeartbeat,
 )
+from violeta.messaging.signals import message_status_changed
 
 logger = logging.getLogger(__name__)
 
@@ -174,7 +175,17 @@ PROVIDER_STATUSES = {
     "failed": MessageStatus.FAILED,
     "undelivered": MessageStatus.UNDELIVERED,
     "canceled": MessageStatus.FAILED,
+    # A voice call's progress (Twilio's Calls API): answered is its delivery; busy and no answer its failures.
+    "initiated": MessageStatus.SENT,
+    "ringing": MessageStatus.SENT,
+    "in-progress": MessageStatus.DELIVERED,
+    "completed": MessageStatus.DELIVERED,
+    "busy": MessageStatus.UNDELIVERED,
+    "no-answer": MessageStatus.UNDELIVERED,
 }
+# Channels whose reported failure is final, never retried: a voice call that was busy, not answered or failed is
+# an answer (one call per alert; her contacts have the SMS and the console raises the alert anyway).
+NOT_RETRIED = {Channel.VOICE}
 # A later report never undoes a more final one (callbacks may arrive out of order).
 FINALITY = {
     MessageStatus.SENT: 0,
@@ -204,7 +215,15 @@ def _schedule_retry(
 
 
 def _apply_status(message: Message, provider_status: str) -> None:
-    """Apply a provider's status to a sent (or delivered) message, on a locked row."""
+    """Apply a provider's status to a sent (or delivered) message, on a locked row. When the message's state
+    changes, ``signals.message_status_changed`` is sent (in the same transaction)."""
+    before = message.status
+    _apply(message, provider_status)
+    if message.status != before:
+        message_status_changed.send(sender=Message, message=message, provider_status=provider_status)
+
+
+def _apply(message: Message, provider_status: str) -> None:
     status = PROVIDER_STATUSES.get(provider_status)
     if status is None or message.status not in (MessageStatus.SENT, MessageStatus.DELIVERED):
         return
@@ -222,6 +241,9 @@ def _apply_status(message: Message, provider_status: str) -> None:
         message.status = MessageStatus.DELIVERED
         message.delivered_at = timezone.now()
         message.save(update_fields=["status", "provider_status", "delivered_at"])
+    elif status in (MessageStatus.FAILED, MessageStatus.UNDELIVERED) and message.channel in NOT_RETRIED:
+        message.status = MessageStatus.UNDELIVERED
+        message.save(update_fields=["status", "provider_status"])
     elif status in (MessageStatus.FAILED, MessageStatus.UNDELIVERED):
         message.save(update_fields=["provider_status"])
         _schedule_retry(message, f"provider reported {provider_status}")

@@ -1,4 +1,4 @@
-"""The provider's webhooks: signed delivery reports."""
+"""The provider's webhooks: signed delivery reports of messages and of voice calls."""
 
 import logging
 
@@ -36,5 +36,21 @@ def status_callback(request):
     services.status_update(
         provider_message_id=request.POST.get("MessageSid", ""),
         provider_status=request.POST.get("MessageStatus", ""),
+    )
+    return HttpResponse(status=204)
+
+
+@csrf_exempt
+@login_not_required
+@require_POST
+def voice_status_callback(request):
+    """Progress of a voice call (initiated, ringing, in-progress, completed, busy, no-answer, failed, canceled),
+    signed like the SMS reports. The outcome changes the message's state, and the apps above hear of it
+    (``signals.message_status_changed``: MIA writes it on the alert's timeline)."""
+    if not signed_by_twilio(request):
+        return HttpResponseForbidden()
+    services.status_update(
+        provider_message_id=request.POST.get("CallSid", ""),
+        provider_status=request.POST.get("CallStatus", ""),
     )
     return HttpResponse(status=204)

@@ -21,6 +21,8 @@ TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
 TWILIO_FROM = os.environ.get("TWILIO_FROM", "")
 TWILIO_MESSAGING_SERVICE_SID = os.environ.get("TWILIO_MESSAGING_SERVICE_SID", "")
 TWILIO_API_BASE = os.environ.get("TWILIO_API_BASE", "https://api.twilio.com")
+# The number MIA's voice calls come from (VOICE_BACKEND twilio_voice.TwilioVoiceBackend); TWILIO_FROM when empty.
+TWILIO_VOICE_FROM = os.environ.get("TWILIO_VOICE_FROM", "")
 
 # --- The outbox's other channels (docs/messaging.md): WhatsApp, voice calls, webhooks, e-mail ----------------
 # Each has its backend, like SMS_BACKEND. The console/file/locmem backends serve every channel in development and

@@ -1,10 +1,16 @@
-"""A local fake of Twilio's Messages REST API, to break delivery on purpose (tests, scripts/faults, bench/).
+"""A local fake of Twilio's Messages and Calls REST APIs, to break delivery on purpose (tests, scripts/faults, bench/).
 
 What it serves (what ``violeta.messaging.backends.twilio.TwilioBackend`` calls):
 - ``POST /2010-04-01/Accounts/<sid>/Messages.json`` (form: To, Body, From or MessagingServiceSid, StatusCallback)
   → 201 ``{"sid": "SM…", "status": "queued", "to", "body", ...}``;
 - ``GET  /2010-04-01/Accounts/<sid>/Messages.json?To=…&PageSize=…`` → ``{"messages": [...]}``, newest first;
-- ``GET  /2010-04-01/Accounts/<sid>/Messages/<sid>.json`` → the message, with its current status.
+- ``GET  /2010-04-01/Accounts/<sid>/Messages/<sid>.json`` → the message, with its current status;
+- the same three for voice calls (``violeta.messaging.backends.twilio_voice``): ``POST …/Calls.json`` (To, From,
+  Twiml, StatusCallback, StatusCallbackEvent repeated) → 201 ``{"sid": "CA…", "status": "queued", ...}``;
+  ``GET …/Calls.json?To=…`` → ``{"calls": [...]}``; ``GET …/Calls/<sid>.json``. Accepted calls are in
+  ``FakeTwilio.calls`` (with the TwiML they were given, which Twilio never returns). Each call ends as
+  ``call_outcome`` says (``answered``, ``busy``, ``no-answer``, ``failed``; or a function of To); with
+  ``callbacks`` on, its signed progress callbacks follow the answer (only the events it asked for, as Twilio).
 
 Every message it *accepts* is recorded (``FakeTwilio.accepted``, and as JSON lines in ``log_path``): two accepted
 messages with the same (To, Body) are a duplicate, since every alert body carries a token of its own.
@@ -56,6 +62,15 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 BEHAVIOURS = ("ok", "fail", "slow", "timeout", "early_callback", "hold")
+# How a call ends, and the statuses its progress goes through (Twilio's call statuses).
+CALL_PROGRESS = {
+    "answered": ("initiated", "ringing", "in-progress", "completed"),
+    "busy": ("initiated", "ringing", "busy"),
+    "no-answer": ("initiated", "ringing", "no-answer"),
+    "failed": ("initiated", "failed"),
+}
+# The StatusCallbackEvent that asks for each status (every final status comes with "completed").
+CALL_EVENT = {"initiated": "initiated", "ringing": "ringing", "in-progress": "answered"}
 
 
 def sign(url: str, params: dict, token: str) -> str:
@@ -106,6 +121,7 @@ class FakeTwilio:
         callbacks: bool = False,
         callback_delay: float = 0.0,
         deliver: Callable[[str, dict, dict], object] = http_deliver,
+        call_outcome: str | Callable[[str], str] = "answered",
         log_path: str | None = None,
         seed: int = 0,
     ):
@@ -121,12 +137,14 @@ class FakeTwilio:
         self.pattern = pattern
         self.callbacks, self.callback_delay = callbacks, callback_delay
         self.deliver = deliver
+        self.call_outcome = call_outcome
         self.log_path = log_path
         self.random = random.Random(seed)  # noqa: S311 (seeded, repeatable draws of behaviour)
         self.lock = threading.Lock()
         self.requests = 0  # POSTs received
         self.counts: Counter = Counter()  # behaviour -> POSTs
         self.accepted: list[dict] = []  # every accepted message, in order
+        self.calls: list[dict] = []  # every accepted call, in order
         self.by_sid: dict[str, dict] = {}
         self.answered: list[str] = []  # sids whose POST was answered, in order
         self.callback_results: list[tuple[str, str, object]] = []  # (sid, status, what deliver returned)
@@ -202,6 +220,29 @@ class FakeTwilio:
             draw -= fraction
         return "ok"
 
+    def _accept_call(self, form: dict, events: list[str], behaviour: str) -> dict:
+        to = form.get("To", "")
+        outcome = self.call_outcome(to) if callable(self.call_outcome) else self.call_outcome
+        call = {
+            "sid": "CA" + uuid.uuid4().hex,
+            "account_sid": self.account_sid,
+            "to": to,
+            "from": form.get("From", ""),
+            "status": "queued",
+            "direction": "outbound-api",
+            "date_created": datetime.now(UTC).strftime("%a, %d %b %Y %H:%M:%S +0000"),
+            "status_callback": form.get("StatusCallback", ""),
+            "twiml": form.get("Twiml", ""),  # not Twilio's: what the call was told to say (tests read it)
+            "events": events,
+            "outcome": outcome,
+            "behaviour": behaviour,
+        }
+        with self.changed:
+            self.calls.append(call)
+            self.by_sid[call["sid"]] = call
+            self.changed.notify_all()
+        return call
+
     def _accept(self, form: dict, behaviour: str) -> dict:
         now = datetime.now(UTC)
         message = {
@@ -231,7 +272,26 @@ class FakeTwilio:
             message["status"] = status
         if not url:
             return
-        params = {
+        if message["sid"].startswith("CA"):  # a call's progress
+            params = {
+                "AccountSid": self.account_sid,
+                "ApiVersion": "2010-04-01",
+                "CallSid": message["sid"],
+                "CallStatus": status,
+                "CallbackSource": "call-progress-events",
+                "Direction": "outbound-api",
+                "From": message["from"],
+                "To": message["to"],
+            }
+        else:
+            params = self._message_params(message, status)
+        result = self.deliver(url, params, {"X-Twilio-Signature": sign(url, params, self.auth_token)})
+        with self.changed:
+            self.callback_results.append((message["sid"], status, result))
+            self.changed.notify_all()
+
+    def _message_params(self, message: dict, status: str) -> dict:
+        return {
             "AccountSid": self.account_sid,
             "ApiVersion": "2010-04-01",
             "From": message["from"],
@@ -241,17 +301,23 @@ class FakeTwilio:
             "SmsStatus": status,
             "To": message["to"],
         }
-        result = self.deliver(url, params, {"X-Twilio-Signature": sign(url, params, self.auth_token)})
-        with self.changed:
-            self.callback_results.append((message["sid"], status, result))
-            self.changed.notify_all()
 
     def _later_callbacks(self, message: dict) -> None:
+        statuses, final = ["sent", "delivered"], "delivered"
+        if message["sid"].startswith("CA"):  # a call reports only the events it asked for
+            progress = CALL_PROGRESS[message["outcome"]]
+            statuses = [
+                status for status in progress if CALL_EVENT.get(status, "completed") in message["events"]
+            ]
+            final = progress[-1]
+
         def run():
             if self.callback_delay:
                 time.sleep(self.callback_delay)
-            for status in ("sent", "delivered"):
+            for status in statuses:
                 self._callback(message, status)
+            with self.lock:
+                message["status"] = final
 
         threading.Thread(target=run, name="fake-twilio-callback", daemon=True).start()
 
@@ -279,8 +345,13 @@ class FakeTwilio:
                 parts = urllib.parse.urlsplit(self.path)
                 return parts.path, dict(urllib.parse.parse_qsl(parts.query))
 
-            def _base(self) -> str:
-                return f"/2010-04-01/Accounts/{fake.account_sid}/Messages"
+            def _resource(self, path: str) -> tuple[str, str]:
+                """("Messages" or "Calls", the rest of the path), or ("", "") for anything else."""
+                account = f"/2010-04-01/Accounts/{fake.account_sid}/"
+                for resource in ("Messages", "Calls"):
+                    if path.startswith(account + resource):
+                        return resource, path[len(account + resource) :]
+                return "", ""
 
             def _authorised(self) -> bool:
                 raw = f"{fake.account_sid}:{fake.auth_token}".encode()
@@ -293,16 +364,17 @@ class FakeTwilio:
                 path, query = self._path()
                 if not self._authorised():
                     return
-                if path == self._base() + ".json":
+                resource, rest = self._resource(path)
+                if resource and rest == ".json":
                     size = int(query.get("PageSize", 50))
                     with fake.lock:
-                        found = [m for m in reversed(fake.accepted) if m["to"] == query.get("To", m["to"])]
+                        items = fake.calls if resource == "Calls" else fake.accepted
+                        found = [m for m in reversed(items) if m["to"] == query.get("To", m["to"])]
                         page = [dict(m) for m in found[:size]]
-                    self._answer(200, {"messages": page, "page_size": size})
+                    self._answer(200, {resource.lower(): page, "page_size": size})
                     return
-                prefix = self._base() + "/"
-                if path.startswith(prefix) and path.endswith(".json"):
-                    sid = path[len(prefix) : -len(".json")]
+                if resource and rest.startswith("/") and rest.endswith(".json"):
+                    sid = rest[1 : -len(".json")]
                     with fake.lock:
                         message = dict(fake.by_sid[sid]) if sid in fake.by_sid else None
                     if message:
@@ -313,10 +385,12 @@ class FakeTwilio:
             def do_POST(self):
                 path, _query = self._path()
                 length = int(self.headers.get("Content-Length") or 0)
-                form = dict(urllib.parse.parse_qsl(self.rfile.read(length).decode()))
+                pairs = urllib.parse.parse_qsl(self.rfile.read(length).decode())
+                form = dict(pairs)
                 if not self._authorised():
                     return
-                if path != self._base() + ".json":
+                resource, rest = self._resource(path)
+                if rest != ".json":
                     self._answer(404, {"code": 20404, "message": "Not found", "status": 404})
                     return
                 with fake.lock:
@@ -329,15 +403,22 @@ class FakeTwilio:
                     code = 500 if number % 2 else 503
                     self._answer(code, {"code": 20500, "message": "Internal error", "status": code})
                     return
-                message = fake._accept(form, behaviour)
+                if resource == "Calls":
+                    events = [value for key, value in pairs if key == "StatusCallbackEvent"]
+                    message = fake._accept_call(form, events, behaviour)
+                else:
+                    message = fake._accept(form, behaviour)
                 if behaviour == "slow":
                     time.sleep(fake.slow_seconds)
                 elif behaviour == "timeout":
                     time.sleep(fake.timeout_seconds)
                 elif behaviour == "hold":
                     fake.released.wait()
-                elif behaviour == "early_callback":
-                    fake._callback(message, fake.early_status)
+                elif behaviour == "early_callback":  # a call's: its end
+                    early = (
+                        CALL_PROGRESS[message["outcome"]][-1] if resource == "Calls" else fake.early_status
+                    )
+                    fake._callback(message, early)
                 with fake.lock:
                     payload = dict(message)
                     if behaviour != "early_callback":
@@ -407,6 +488,7 @@ def main(argv=None) -> None:
     parser.add_argument("--early-status", default="delivered", choices=["delivered", "sent"])
     parser.add_argument("--callbacks", action="store_true", help="'sent' and 'delivered' after each answer")
     parser.add_argument("--callback-delay", type=float, default=0.2)
+    parser.add_argument("--call-outcome", default="answered", choices=list(CALL_PROGRESS))
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     fake = FakeTwilio(
@@ -423,6 +505,7 @@ def main(argv=None) -> None:
         early_status=args.early_status,
         callbacks=args.callbacks,
         callback_delay=args.callback_delay,
+        call_outcome=args.call_outcome,
         log_path=args.log,
         seed=args.seed,
     )

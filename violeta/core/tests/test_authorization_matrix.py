@@ -504,6 +504,7 @@ RULES = {
     "alerts:live_ack": SKIP_KEYED,
     "alerts:contact_confirm": SKIP_KEYED,
     "messaging:status": {"kind": "webhook"},
+    "messaging:voice_status": {"kind": "webhook"},  # a voice call's progress, signed like the SMS reports
     "messaging:healthz": PUBLIC,
     "messaging:readyz": PROBE,
     "alerts:sms_inbound": {"kind": "webhook"},

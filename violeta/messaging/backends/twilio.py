@@ -22,11 +22,14 @@ from django.utils import timezone
 
 from violeta.messaging.backends import BaseSmsBackend, SendResult, SmsError, SmsUnknown
 
-PATH = "/2010-04-01/Accounts/{sid}/Messages.json"
+PATH = "/2010-04-01/Accounts/{sid}/{resource}.json"
 
 
-def _api() -> str:
-    return settings.TWILIO_API_BASE.rstrip("/") + PATH.format(sid=settings.TWILIO_ACCOUNT_SID)
+def _api(resource: str = "Messages") -> str:
+    """The URL of one of the account's resources: ``Messages`` (SMS) or ``Calls`` (``twilio_voice``)."""
+    return settings.TWILIO_API_BASE.rstrip("/") + PATH.format(
+        sid=settings.TWILIO_ACCOUNT_SID, resource=resource
+    )
 
 
 def _auth_header() -> str:
@@ -84,7 +87,7 @@ class TwilioBackend(BaseSmsBackend):
     reports_delivery = True
 
     def _request(self, method: str, url: str, data: dict | None = None) -> dict:
-        body = urllib.parse.urlencode(data).encode() if data else None
+        body = urllib.parse.urlencode(data, doseq=True).encode() if data else None  # a list: repeated
         parts = urllib.parse.urlsplit(url)
         path = parts.path + (f"?{parts.query}" if parts.query else "")
         headers = {"Authorization": _auth_header(), "Accept": "application/json"}
