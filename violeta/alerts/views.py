@@ -311,7 +311,9 @@ def _timeline(alert, now) -> list[dict]:
     events = [{"at": alert.started_at, "kind": "start"}]
     for location in alert.locations.all():
         events.append({"at": location.captured_at, "kind": "location", "position": _position(location, now)})
-    shown = {event.message_id for event in alert.events.all()}  # a call or a fallback: its event's line shows it
+    shown = {
+        event.message_id for event in alert.events.all()
+    }  # a call or a fallback: its event's line shows it
     for link in alert.message_links.all():
         if link.message_id not in shown:
             events.append({"at": link.message.created_at, "kind": "message", "message": link.message})
