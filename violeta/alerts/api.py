@@ -86,6 +86,9 @@ class MeOut(Schema):
     update_interval_seconds: int
     has_duress_pin: bool
     max_contacts: int
+    contact_channels: list[str] = Field(
+        description="The channels she may choose for a contact (sms, whatsapp, both)"
+    )
 
 
 class RegisterOut(Schema):
@@ -100,9 +103,21 @@ class MeIn(Schema):
     update_interval_seconds: Integer | None = Field(None, description="30 to 900")
 
 
+ContactChannelName = Literal["sms", "whatsapp", "both"]
+
+
 class ContactIn(Schema):
     name: str = Field(max_length=60)
     phone: str = Field(max_length=40)
+    channel: ContactChannelName = Field(
+        "sms", description="How she receives the alerts (WhatsApp if enabled)"
+    )
+    principal: bool = Field(False, description="The one called when nobody answers; replaces the former")
+
+
+class ContactUpdateIn(Schema):
+    channel: ContactChannelName | None = None
+    principal: bool | None = None
 
 
 class ContactOut(Schema):
@@ -110,6 +125,8 @@ class ContactOut(Schema):
     name: str
     phone_masked: str = Field(description="Only the last four digits: *** *** 0789")
     confirmed: bool
+    channel: ContactChannelName
+    principal: bool
 
 
 class FallbackOut(Schema):
@@ -172,6 +189,7 @@ def _me(account: MiaAccount) -> MeOut:
         update_interval_seconds=account.update_interval_seconds,
         has_duress_pin=bool(account.duress_pin_hash),
         max_contacts=settings.MIA["MAX_CONTACTS"],
+        contact_channels=contact_services.contact_channels(),
     )
 
 
@@ -288,6 +306,8 @@ def _contact_out(contact) -> ContactOut:
         name=contact.name,
         phone_masked=mask_phone(contact.phone),
         confirmed=contact.confirmed_at is not None,
+        channel=contact.channel,
+        principal=contact.is_principal,
     )
 
 
@@ -311,7 +331,13 @@ def contacts(request):
 @idempotent
 def contact_add(request, payload: ContactIn):
     """Up to 5 (code ``max``). The contact receives an invitation SMS; replying or opening it confirms."""
-    contact = contact_services.contact_add(account=request.auth, name=payload.name, phone=payload.phone)
+    contact = contact_services.contact_add(
+        account=request.auth,
+        name=payload.name,
+        phone=payload.phone,
+        channel=payload.channel,
+        principal=payload.principal,
+    )
     return Status(201, _contact_out(contact))
 
 
@@ -344,6 +370,21 @@ def contacts_fallback(request):
 def contact_remove(request, contact_id: int):
     contact_services.contact_remove(account=request.auth, contact_id=contact_id)
     return Status(204, None)
+
+
+@router.patch(
+    "/contacts/{contact_id}",
+    response={200: ContactOut, 400: Error, 401: Error, 404: Error},
+    summary="Change a contact's channel, or make her the principal one",
+    url_name="mia_contact_update",
+)
+def contact_update(request, contact_id: int, payload: ContactUpdateIn):
+    """``channel``: sms, whatsapp or both (code ``channel`` when WhatsApp is not on); ``principal``: the one called
+    when nobody acknowledges an alert (at most one: making one principal unmarks the former)."""
+    contact = contact_services.contact_update(
+        account=request.auth, contact_id=contact_id, channel=payload.channel, principal=payload.principal
+    )
+    return Status(200, _contact_out(contact))
 
 
 # --- Alerts ----------------------------------------------------------------------------------------------------
