@@ -3,12 +3,22 @@
 import pytest
 
 from violeta.alerts.models import EmergencyContact
-from violeta.alerts.tests.test_api import her, sms_outbox  # noqa: F401 (fixtures)
+from violeta.alerts.tests.test_api import run_worker, sign_up, with_contacts
+from violeta.messaging.backends import locmem
 from violeta.messaging.models import Channel, Message, MessageKind
 
 pytestmark = pytest.mark.django_db
 
 PHONES = ["656 123 4511", "656 123 4512"]
+
+
+@pytest.fixture
+def her(client):
+    """Signed up through the API with two contacts by SMS (as test_api's ``her``)."""
+    api = sign_up(client, locmem.outbox)
+    with_contacts(api, 2)
+    run_worker()
+    return api
 
 
 @pytest.fixture

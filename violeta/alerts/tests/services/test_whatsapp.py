@@ -132,7 +132,9 @@ def test_a_whatsapp_message_carries_only_her_chosen_name_and_the_link(enabled, n
         else:
             [link] = link
             recipient = AlertMessage.objects.get(message=message).recipient
-            assert link.endswith(f"/a/{token_in(link)}/") and token_hash(token_in(link)) == recipient.token_hash
+            assert (
+                link.endswith(f"/a/{token_in(link)}/") and token_hash(token_in(link)) == recipient.token_hash
+            )
         assert "28.63" not in message.body and "106.07" not in message.body  # never where she is
         assert content["text"].startswith("PRUEBA") == test
 
