@@ -13,7 +13,8 @@ request's number, ``to`` and parameters):
 - ``fail``: answer 500, not accepted;
 - ``slow``: accept, answer after ``slow_seconds``;
 - ``timeout``: accept, answer after ``timeout_seconds`` (longer than the client waits);
-- ``report_failed``: accept and answer, then report "failed" (the number has no WhatsApp, say).
+- ``report_failed``: accept and answer, then report "failed" (the number has no WhatsApp, say);
+- ``silent``: accept and answer, and never report anything (the phone is off: it is never delivered).
 With ``callbacks`` on, accepted messages get signed status webhooks ("sent", "delivered", "read"; or "sent",
 "failed") at ``webhook_url``, each carrying the request's ``biz_opaque_callback_data``, signed with
 ``X-Hub-Signature-256`` (HMAC-SHA256 of the raw body with ``app_secret``). ``deliver(url, raw, headers)`` posts
@@ -48,7 +49,7 @@ from http.server import BaseHTTPRequestHandler
 
 from violeta.testing.fake_twilio import Server
 
-BEHAVIOURS = ("ok", "fail", "slow", "timeout", "report_failed")
+BEHAVIOURS = ("ok", "fail", "slow", "timeout", "report_failed", "silent")
 
 
 def sign(raw: bytes, secret: str) -> str:
@@ -102,6 +103,7 @@ class FakeWhatsApp:
         timeout_fraction: float = 0.0,
         timeout_seconds: float = 12.0,
         report_failed_fraction: float = 0.0,
+        silent_fraction: float = 0.0,
         pattern: list[str] | Callable[[int, str, list], str] | None = None,
         callbacks: bool = False,
         callback_delay: float = 0.0,
@@ -117,6 +119,7 @@ class FakeWhatsApp:
             ("slow", slow_fraction),
             ("timeout", timeout_fraction),
             ("report_failed", report_failed_fraction),
+            ("silent", silent_fraction),
         ]
         self.slow_seconds, self.timeout_seconds = slow_seconds, timeout_seconds
         self.pattern = pattern
@@ -289,7 +292,9 @@ class FakeWhatsApp:
                         "messages": [{"id": message["id"]}],
                     },
                 )
-                if fake.callbacks and fake.webhook_url:
+                if behaviour == "silent":
+                    pass
+                elif fake.callbacks and fake.webhook_url:
                     fake._later_reports(message, failed=behaviour == "report_failed")
                 elif behaviour == "report_failed" and fake.webhook_url:
                     fake._later_reports(message, failed=True)
@@ -310,6 +315,7 @@ def main(argv=None) -> None:
     parser.add_argument("--timeout-fraction", type=float, default=0.0)
     parser.add_argument("--timeout-seconds", type=float, default=12.0)
     parser.add_argument("--report-failed-fraction", type=float, default=0.0)
+    parser.add_argument("--silent-fraction", type=float, default=0.0, help="accepted, never reported")
     parser.add_argument("--callbacks", action="store_true", help="signed status webhooks after each answer")
     parser.add_argument("--callback-delay", type=float, default=0.2)
     parser.add_argument("--webhook-url", default="")
@@ -328,6 +334,7 @@ def main(argv=None) -> None:
         timeout_fraction=args.timeout_fraction,
         timeout_seconds=args.timeout_seconds,
         report_failed_fraction=args.report_failed_fraction,
+        silent_fraction=args.silent_fraction,
         callbacks=args.callbacks,
         callback_delay=args.callback_delay,
         webhook_url=args.webhook_url,

@@ -1105,6 +1105,7 @@ CASE_MODELS = {
     "alerts.alertlocation": case_model("through its alert", ["alerts:console_detail"]),
     "alerts.alertrecipient": case_model("through its alert", ["alerts:console_detail"]),
     "alerts.alertmessage": case_model("through its alert", ["alerts:console_timeline"]),
+    "alerts.alertevent": case_model("through its alert", ["alerts:console_timeline"]),
     "audit.auditevent": case_model("the director's audit pages only", ["audit:case"]),
     "privacy.rectificationnotice": case_model(
         "the ARCO request's handler, and the liaisons of the institution that received her referral only",
