@@ -13,10 +13,18 @@ What it measures (issue 3, "Performance"):
 4. The first SMS's floor: for each alert, its contacts' messages POSTed straight to the same fake at the same
    rate (no database, no sender), the first answer counted from the scheduled instant.
 
+5. With ``--whatsapp`` (issue 21): each account's contacts alternate WhatsApp and SMS (``--channels``); the fake
+   WhatsApp Cloud API runs as a process beside the fake Twilio, both answering after ``--latency`` (150 ms), and
+   sends signed status webhooks to the web; ``--silent-fraction`` of its messages are never reported delivered
+   and ``--report-failed-fraction`` are reported failed, so their SMS fallback goes out (the deadline is
+   ``--fallback-seconds``). Printed per channel: acceptance → first message handed to that provider, beside its
+   floor (the same POSTs straight to that fake), and each fallback SMS's delay past its deadline.
+
 PostgreSQL only (the production database). It creates and drops its own database. Run:
 
     .venv/bin/python bench/mia_alerts.py                  # defaults: 100/s for 20 s, 2 contacts, 1 sender
     .venv/bin/python bench/mia_alerts.py --slow-fraction 0.05 --slow-seconds 11
+    .venv/bin/python bench/mia_alerts.py --whatsapp --latency 0.15 --silent-fraction 0.05
 """
 
 import argparse
@@ -177,13 +185,19 @@ def main():
         " than the run puts the escalation checks inside it; nobody acknowledges, so every alert escalates",
     )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--whatsapp", action="store_true", help="WhatsApp on, with its fake (issue 21)")
+    parser.add_argument("--channels", default="whatsapp,sms", help="each contact's channel in turn")
+    parser.add_argument("--latency", type=float, default=0.0, help="both fakes answer after this (s)")
+    parser.add_argument("--silent-fraction", type=float, default=0.05, help="WhatsApp never reported")
+    parser.add_argument("--report-failed-fraction", type=float, default=0.02, help="WhatsApp reported failed")
+    parser.add_argument("--fallback-seconds", type=int, default=5, help="the SMS fallback's deadline")
     parser.add_argument(
         "--timeline", help="write each API request's scheduled second and latency to this file"
     )
     args = parser.parse_args()
 
     db = f"violeta_bench_{os.getpid()}"
-    fake_port = free_port()
+    fake_port, whatsapp_port = free_port(), free_port()
     var = Path(tempfile.mkdtemp(prefix="violeta-bench-"))
     env = {
         **os.environ,
@@ -199,11 +213,14 @@ def main():
         "MIA_ESCALATE_AFTER_SECONDS": str(args.escalate_after),
         "LOG_LEVEL": "WARNING",
     }
+    if args.whatsapp:
+        env.update(whatsapp_env(args, whatsapp_port))
     psql(f'CREATE DATABASE "{db}"')
     procs = []
     try:
         subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-        tokens = data("mia_data.py", args.accounts, args.contacts, env=env)
+        channels = [args.channels] if args.whatsapp else []
+        tokens = data("mia_data.py", args.accounts, args.contacts, *channels, env=env)
         web, base = gunicorn(env, args.web_workers)
         procs.append(web)
         for _ in range(args.workers):
@@ -226,9 +243,9 @@ def main():
                 "--auth-token",
                 "bench-token",
                 "--slow-fraction",
-                str(args.slow_fraction),
+                str(1.0 if args.latency else args.slow_fraction),  # every answer after --latency
                 "--slow-seconds",
-                str(args.slow_seconds),
+                str(args.latency or args.slow_seconds),
                 "--seed",
                 "1",
             ],
@@ -236,6 +253,8 @@ def main():
             env=env,
         )
         procs.append(fake)
+        if args.whatsapp:
+            procs.append(whatsapp_fake(args, whatsapp_port, base, env))
         url = f"{base}/api/v1/mia/alerts"
 
         def fire(i):
@@ -251,7 +270,7 @@ def main():
         # has been up a while is; these alerts are not counted (the first-SMS figure counts from run_started).
         with ThreadPoolExecutor(max_workers=4 * args.web_workers * 8) as pool:
             list(pool.map(fire, range(4 * args.web_workers * 8)))
-        meter = CpuMeter(db, procs[0].pid, [proc.pid for proc in procs[1:-1]])
+        meter = CpuMeter(db, procs[0].pid, [proc.pid for proc in procs[1 : 1 + args.workers]])
         time.sleep(4)  # the workers finish starting (imports, first connection)
         idle_before = meter.snapshot()
         time.sleep(3)  # the idle cost: workers polling an empty queue
@@ -272,10 +291,17 @@ def main():
         steal = (steal_ticks() - steal_before) / CLOCK_TICKS / (args.seconds * (os.cpu_count() or 1))
         # Let the senders drain (past the slow answers, the timeout and the sweep that recovers them).
         time.sleep(3 if not args.slow_fraction else args.slow_seconds + 6)
+        if args.whatsapp:  # the last fallbacks' deadlines, and a sweep's second
+            time.sleep(args.fallback_seconds + 2)
         busy = CpuMeter.delta(before, meter.snapshot())
         first_sms = script_output("mia_data.py", "first-sms", run_started, env=env)
         sql_ms = plain_sql(env["DATABASE_URL"], args.rate, args.seconds, args.contacts)
         floor_ms = provider_floor(env["TWILIO_API_BASE"], args.rate, args.seconds, args.contacts)
+        if args.whatsapp:
+            channel_lines = script_output(
+                "mia_data.py", "by-channel", run_started, args.fallback_seconds, env=env
+            )
+            whatsapp_floor_ms = whatsapp_floor(env["WHATSAPP_API_BASE"], args.rate, args.seconds)
     finally:
         stop(procs)
         if not args.keep:
@@ -297,6 +323,9 @@ def main():
     )
     print(first_sms.strip())
     print(summary("floor: first of the POSTs to the fake", floor_ms))
+    if args.whatsapp:
+        print(channel_lines.strip())
+        print(summary("floor: POSTs to the fake WhatsApp", whatsapp_floor_ms))
     alerts = len(api_ms)
     window = args.seconds + (3 if not args.slow_fraction else args.slow_seconds + 6)
     sent = re.search(r"n=\s*(\d+)", first_sms)
@@ -314,6 +343,71 @@ def main():
         "idle CPU (cores, senders waiting on an empty outbox): "
         + "  ".join(f"{part} {idle[part] / 3:.3f}" for part in idle)
     )
+
+
+def whatsapp_env(args, port):
+    return {
+        "MIA_WHATSAPP_ENABLED": "1",
+        "MIA_WHATSAPP_FALLBACK_SECONDS": str(args.fallback_seconds),
+        "WHATSAPP_BACKEND": "violeta.messaging.backends.whatsapp.WhatsAppBackend",
+        "WHATSAPP_API_BASE": f"http://127.0.0.1:{port}",
+        "WHATSAPP_TOKEN": "bench-whatsapp",
+        "WHATSAPP_PHONE_NUMBER_ID": "1234",
+        "WHATSAPP_APP_SECRET": "bench-secret",
+    }
+
+
+def whatsapp_fake(args, port, base, env):
+    """The fake WhatsApp Cloud API as a process, reporting statuses to the web's signed webhook."""
+    return subprocess.Popen(
+        [
+            PY,
+            "-m",
+            "violeta.testing.fake_whatsapp",
+            "--port",
+            str(port),
+            "--token",
+            "bench-whatsapp",
+            "--app-secret",
+            "bench-secret",
+            "--latency",
+            str(args.latency),
+            "--silent-fraction",
+            str(args.silent_fraction),
+            "--report-failed-fraction",
+            str(args.report_failed_fraction),
+            "--callbacks",
+            "--webhook-url",
+            f"{base}/mia/whatsapp/estado/",
+            "--seed",
+            "1",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+
+
+def whatsapp_floor(api_base, rate, seconds):
+    """The first WhatsApp's floor: one template message per alert POSTed straight to the fake, at the same rate."""
+    url = f"{api_base}/v21.0/1234/messages"
+
+    def fire(i):
+        body = {
+            "messaging_product": "whatsapp",
+            "to": f"52614{8000000 + i:07d}",
+            "type": "template",
+            "template": {"name": "floor", "components": [{"type": "body", "parameters": []}]},
+        }
+        request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST")
+        request.add_header("Authorization", "Bearer bench-whatsapp")
+        request.add_header("Content-Type", "application/json")
+        with urllib.request.urlopen(request, timeout=30) as response:
+            response.read()
+
+    latencies, errors = open_loop(rate, seconds, fire, concurrency=64)
+    if errors:
+        print("whatsapp floor errors:", errors[:3])
+    return latencies
 
 
 def plain_sql(database_url, rate, seconds, contacts):

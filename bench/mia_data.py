@@ -19,7 +19,8 @@ from violeta.core.tokens import token_hash  # noqa: E402
 from violeta.messaging.models import Message, MessageKind  # noqa: E402
 
 
-def accounts(n: int, contacts: int) -> list[str]:
+def accounts(n: int, contacts: int, channels: list[str] | None = None) -> list[str]:
+    """``channels``: each contact's channel in turn (sms, whatsapp, both); SMS when not given."""
     pin = make_password("1234")
     tokens = []
     for i in range(n):
@@ -32,6 +33,7 @@ def accounts(n: int, contacts: int) -> list[str]:
                 name=f"Contacto {j}",
                 phone=f"+52614{5000000 + i * 10 + j:07d}",
                 confirm_token_hash=token_hash(secrets.token_urlsafe(16)),
+                channel=channels[j % len(channels)] if channels else "sms",
             )
         raw = secrets.token_urlsafe(32)
         MiaDevice.objects.create(account=account, token_hash=token_hash(raw))
@@ -63,8 +65,49 @@ def first_sms(since: str) -> str:
     )
 
 
+def by_channel(since: str, fallback_seconds: float) -> str:
+    """Acceptance to the first message handed to each provider, per channel; and each SMS fallback's delay past
+    its deadline (a WhatsApp message never reported delivered) or past the failure that triggered it."""
+    from bench.harness import summary
+
+    started = dict(Alert.objects.filter(started_at__gte=since).values_list("id", "started_at"))
+    lines = []
+    messages = Message.objects.filter(kind=MessageKind.ALERT, alert_link__alert_id__in=list(started))
+    for channel in ("sms", "whatsapp"):
+        firsts: dict[int, float] = {}
+        rows = messages.filter(channel=channel, fallback_of__isnull=True, sent_at__isnull=False)
+        for alert_id, sent_at in rows.values_list("alert_link__alert_id", "sent_at"):
+            delay = (sent_at - started[alert_id]).total_seconds() * 1000
+            firsts[alert_id] = min(delay, firsts.get(alert_id, delay))
+        values = list(firsts.values())
+        label = f"acceptance → first {channel} handed over"
+        lines.append(summary(label, values) if values else f"{label}: none")
+    late, after_failure, unsent = [], [], 0
+    fallbacks = messages.filter(fallback_of__isnull=False).values_list(
+        "sent_at", "alert_link__alert_id", "fallback_of__status", "fallback_of__sent_at"
+    )
+    for sent_at, alert_id, status, original_sent in fallbacks:
+        if sent_at is None:
+            unsent += 1
+        elif status == "sent":  # accepted, never reported delivered: its deadline passed
+            deadline = started[alert_id].timestamp() + fallback_seconds
+            late.append((sent_at.timestamp() - deadline) * 1000)
+        elif original_sent is not None:  # reported failed (then withdrawn from its retries)
+            after_failure.append((sent_at - original_sent).total_seconds() * 1000)
+    lines.append(
+        summary("fallback SMS past its deadline", late) if late else "fallback SMS past its deadline: none"
+    )
+    if after_failure:
+        lines.append(summary("fallback SMS after a failed WhatsApp (from its send)", after_failure))
+    lines.append(f"{'fallback SMS not sent yet':<34} {unsent}")
+    return "\n".join(lines)
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "first-sms":
         print(first_sms(sys.argv[2]))
+    elif sys.argv[1] == "by-channel":
+        print(by_channel(sys.argv[2], float(sys.argv[3])))
     else:
-        print(json.dumps(accounts(int(sys.argv[1]), int(sys.argv[2]))))
+        channels = sys.argv[3].split(",") if len(sys.argv) > 3 else None
+        print(json.dumps(accounts(int(sys.argv[1]), int(sys.argv[2]), channels)))

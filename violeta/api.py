@@ -114,6 +114,7 @@ ERROR_CODES = {
     # MIA: contacts and alerts
     "name": (400, "The contact's name is missing."),
     "max": (400, "She already has the maximum number of contacts."),
+    "channel": (400, "The contact's channel is not available (WhatsApp is not switched on)."),
     "invitation_rate": (429, "Too many contacts added today (429, Retry-After)."),
     "no_contacts": (400, "An alert needs at least one contact."),
     "client_id": (400, "The alert's client_id is missing."),

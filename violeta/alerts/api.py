@@ -87,6 +87,9 @@ class MeOut(Schema):
     update_interval_seconds: int
     has_duress_pin: bool
     max_contacts: int
+    contact_channels: list[str] = Field(
+        description="The channels she may choose for a contact (sms, whatsapp, both)"
+    )
 
 
 class RegisterOut(Schema):
@@ -101,9 +104,21 @@ class MeIn(Schema):
     update_interval_seconds: Integer | None = Field(None, description="30 to 900")
 
 
+ContactChannelName = Literal["sms", "whatsapp", "both"]
+
+
 class ContactIn(Schema):
     name: str = Field(max_length=60)
     phone: str = Field(max_length=40)
+    channel: ContactChannelName = Field(
+        "sms", description="How she receives the alerts (WhatsApp if enabled)"
+    )
+    principal: bool = Field(False, description="The one called when nobody answers; replaces the former")
+
+
+class ContactUpdateIn(Schema):
+    channel: ContactChannelName | None = None
+    principal: bool | None = None
 
 
 class ContactOut(Schema):
@@ -114,6 +129,8 @@ class ContactOut(Schema):
     delivery_problem: bool = Field(
         False, description="Two or more messages to this number were not delivered: she should check it"
     )
+    channel: ContactChannelName
+    principal: bool
 
 
 class FallbackOut(Schema):
@@ -203,6 +220,7 @@ def _me(account: MiaAccount) -> MeOut:
         update_interval_seconds=account.update_interval_seconds,
         has_duress_pin=bool(account.duress_pin_hash),
         max_contacts=settings.MIA["MAX_CONTACTS"],
+        contact_channels=contact_services.contact_channels(),
     )
 
 
@@ -321,6 +339,8 @@ def _contact_out(contact, failing: set[int] = frozenset()) -> ContactOut:
         phone_masked=mask_phone(contact.phone),
         confirmed=contact.confirmed_at is not None,
         delivery_problem=contact.pk in failing,
+        channel=contact.channel,
+        principal=contact.is_principal,
     )
 
 
@@ -346,7 +366,13 @@ def contacts(request):
 @idempotent
 def contact_add(request, payload: ContactIn):
     """Up to 5 (code ``max``). The contact receives an invitation SMS; replying or opening it confirms."""
-    contact = contact_services.contact_add(account=request.auth, name=payload.name, phone=payload.phone)
+    contact = contact_services.contact_add(
+        account=request.auth,
+        name=payload.name,
+        phone=payload.phone,
+        channel=payload.channel,
+        principal=payload.principal,
+    )
     return Status(201, _contact_out(contact))
 
 
@@ -379,6 +405,21 @@ def contacts_fallback(request):
 def contact_remove(request, contact_id: int):
     contact_services.contact_remove(account=request.auth, contact_id=contact_id)
     return Status(204, None)
+
+
+@router.patch(
+    "/contacts/{contact_id}",
+    response={200: ContactOut, 400: Error, 401: Error, 404: Error},
+    summary="Change a contact's channel, or make her the principal one",
+    url_name="mia_contact_update",
+)
+def contact_update(request, contact_id: int, payload: ContactUpdateIn):
+    """``channel``: sms, whatsapp or both (code ``channel`` when WhatsApp is not on); ``principal``: the one called
+    when nobody acknowledges an alert (at most one: making one principal unmarks the former)."""
+    contact = contact_services.contact_update(
+        account=request.auth, contact_id=contact_id, channel=payload.channel, principal=payload.principal
+    )
+    return Status(200, _contact_out(contact))
 
 
 # --- Alerts ----------------------------------------------------------------------------------------------------

@@ -35,6 +35,12 @@ class AlertsConfig(AppConfig):
 
         post_delete.connect(_delete_message, sender=AlertMessage, dispatch_uid="alerts.delete_message")
 
+        from violeta.alerts.services.fallback import fallback_link
+        from violeta.messaging.fallback import fallback_queued
+
+        # The SMS that replaces a WhatsApp message not delivered in time: linked to its alert, on its timeline.
+        fallback_queued.connect(fallback_link, dispatch_uid="alerts.fallback_link")
+
 
 def _delete_message(sender, instance, **kwargs):
     """An alert's messages go with it (as when they were its rows): deleting an alert, or her data, deletes

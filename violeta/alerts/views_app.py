@@ -11,6 +11,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -81,6 +82,11 @@ def _strings() -> dict:
         "activeTitle": _("Alert active"),
         "testTitle": _("Test alert"),
         "testEnded": _("The test has ended. Your contacts were told."),
+        "channel_sms": _("SMS"),
+        "channel_whatsapp": _("WhatsApp"),
+        "channel_both": _("SMS and WhatsApp"),
+        "principal": _("Principal"),
+        "makePrincipal": _("Make principal"),
     }
 
 
@@ -97,6 +103,7 @@ def app(request):
         "manifest_url": reverse("alerts:manifest") + query,
         "disguises": [(d, d.label, DISGUISES[d]["icon"]) for d in AppDisguise],
         "i18n": _strings(),
+        "whatsapp": settings.MIA["WHATSAPP_ENABLED"],
     }
     return render(request, "alerts/app/app.html", context)
 
@@ -154,6 +161,7 @@ def _shell() -> list[str]:
         static("alerts/mia.css"),
         static("alerts/mia-trust.js"),
         static("alerts/mia.js"),
+        static("alerts/mia_contacts.js"),
         *(static(d["icon"]) for d in DISGUISES.values()),
     ]
 

@@ -79,6 +79,13 @@ class Message(models.Model):
     checked_at = models.DateTimeField(null=True, blank=True)
     # When the monitors were told that it gave up (violeta.messaging.alarms), once.
     alarm_sent_at = models.DateTimeField(null=True, blank=True)
+    # A message that goes again by SMS if not delivered by then (a WhatsApp one; violeta.messaging.fallback).
+    # Cleared when the fallback is queued or found unnecessary.
+    fallback_due_at = models.DateTimeField(null=True, blank=True)
+    # The SMS that replaced this one: unique, so a message falls back once whatever runs the sweep.
+    fallback_of = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="fallback"
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -94,6 +101,12 @@ class Message(models.Model):
             models.Index(fields=["lease_until"], name="message_leased", condition=Q(status="sending")),
             models.Index(fields=["sent_at"], name="message_unconfirmed", condition=Q(status="sent")),
             models.Index(fields=["status"], name="message_status"),
+            # What the fallback sweep reads every second: only messages whose fallback is still open.
+            models.Index(
+                fields=["fallback_due_at"],
+                name="message_fallback_due",
+                condition=Q(fallback_due_at__isnull=False),
+            ),
         ]
 
     def __str__(self):

@@ -49,9 +49,13 @@ def notify() -> None:
 # --- Queueing (the API of the other apps) -----------------------------------------------------------------------
 
 
-def message_queue(*, kind: str, to: str, body: str, channel: str = "sms") -> Message:
-    """Put one message in the outbox, in the caller's transaction."""
-    message = Message.objects.create(kind=kind, to_phone=to, body=body, channel=channel)
+def message_queue(
+    *, kind: str, to: str, body: str, channel: str = "sms", fallback_after: float | None = None
+) -> Message:
+    """Put one message in the outbox, in the caller's transaction. ``fallback_after``: seconds after which, not
+    delivered, it goes again by SMS, once (``violeta.messaging.fallback``; its body keeps the SMS text)."""
+    due = timezone.now() + timedelta(seconds=fallback_after) if fallback_after is not None else None
+    message = Message.objects.create(kind=kind, to_phone=to, body=body, channel=channel, fallback_due_at=due)
     notify()
     return message
 
@@ -506,6 +510,21 @@ def status_update(*, provider_message_id: str, provider_status: str) -> Message 
         report.provider_status = provider_status
         report.save(update_fields=["provider_status"])
     return None
+
+
+def whatsapp_report(*, provider_message_id: str, provider_status: str, idempotency_key: str = "") -> None:
+    """A WhatsApp status report. It carries the submission's idempotency key (``biz_opaque_callback_data``): a
+    submission whose answer never came (still "sending") is recorded as sent by its first report, so its fate
+    is settled without asking the provider (the Cloud API cannot be asked). Then the status is applied."""
+    message_id, _sep, attempt = idempotency_key.partition(":")
+    if provider_message_id and message_id.isdigit() and attempt.isdigit():
+        pk, attempt, wamid = int(message_id), int(attempt), provider_message_id.strip()[:64]
+        if not record_sent(pk, attempt, SendResult(provider_message_id=wamid)):
+            # recorded with an unknown fate by ``lookup`` meanwhile: now its id is known
+            Message.objects.filter(
+                pk=pk, attempt=attempt, status=MessageStatus.SENT, provider_message_id=""
+            ).update(provider_message_id=wamid)
+    status_update(provider_message_id=provider_message_id, provider_status=provider_status)
 
 
 def reports_prune(*, now: datetime | None = None) -> int:

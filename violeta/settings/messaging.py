@@ -24,6 +24,27 @@ TWILIO_API_BASE = os.environ.get("TWILIO_API_BASE", "https://api.twilio.com")
 # The number MIA's voice calls come from (VOICE_BACKEND twilio_voice.TwilioVoiceBackend); TWILIO_FROM when empty.
 TWILIO_VOICE_FROM = os.environ.get("TWILIO_VOICE_FROM", "")
 
+# --- WhatsApp Business Cloud API (violeta.messaging.backends.whatsapp; docs/messaging.md) ------------------------
+# Graph API base and version (a local fake in tests and benchmarks), the bearer token, the sending number's id, the
+# app secret that signs the status webhooks (X-Hub-Signature-256) and the token of the webhook's GET verification.
+WHATSAPP_API_BASE = os.environ.get("WHATSAPP_API_BASE", "https://graph.facebook.com")
+WHATSAPP_API_VERSION = os.environ.get("WHATSAPP_API_VERSION", "v21.0")
+WHATSAPP_TOKEN = os.environ.get("WHATSAPP_TOKEN", "")
+WHATSAPP_PHONE_NUMBER_ID = os.environ.get("WHATSAPP_PHONE_NUMBER_ID", "")
+WHATSAPP_APP_SECRET = os.environ.get("WHATSAPP_APP_SECRET", "")
+WHATSAPP_VERIFY_TOKEN = os.environ.get("WHATSAPP_VERIFY_TOKEN", "")
+# The approved template of each kind of message (language es_MX): its body parameters are her chosen name and,
+# but for "cancelled", the live page's link. A test alert's messages use the "_test" ones, whose text says PRUEBA.
+WHATSAPP_LANGUAGE = os.environ.get("WHATSAPP_LANGUAGE", "es_MX")
+WHATSAPP_TEMPLATES = {
+    "alert": os.environ.get("WHATSAPP_TEMPLATE_ALERT", "mia_alerta"),
+    "location": os.environ.get("WHATSAPP_TEMPLATE_LOCATION", "mia_ubicacion"),
+    "cancelled": os.environ.get("WHATSAPP_TEMPLATE_CANCELLED", "mia_cancelada"),
+    "alert_test": os.environ.get("WHATSAPP_TEMPLATE_ALERT_TEST", "mia_alerta_prueba"),
+    "location_test": os.environ.get("WHATSAPP_TEMPLATE_LOCATION_TEST", "mia_ubicacion_prueba"),
+    "cancelled_test": os.environ.get("WHATSAPP_TEMPLATE_CANCELLED_TEST", "mia_cancelada_prueba"),
+}
+
 # --- The outbox's other channels (docs/messaging.md): WhatsApp, voice calls, webhooks, e-mail ----------------
 # Each has its backend, like SMS_BACKEND. The console/file/locmem backends serve every channel in development and
 # tests; production names the real ones (an institute switches a channel on in MIA below).

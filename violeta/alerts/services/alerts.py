@@ -37,7 +37,16 @@ from violeta.alerts.models import (
     EmergencyContact,
     MiaAccount,
 )
-from violeta.alerts.services.common import conf, page_link, sms_queue, test_mark
+from violeta.alerts.services.common import (
+    channels_of,
+    conf,
+    contact_queue,
+    fallback_after,
+    page_link,
+    sms_queue,
+    test_mark,
+    whatsapp_body,
+)
 from violeta.alerts.services.escalation import escalate
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
@@ -45,7 +54,7 @@ from violeta.cases.models import EventKind
 from violeta.cases.services import case_event_record
 from violeta.core.tokens import new_token, token_hash
 from violeta.core.validators import parse_phone
-from violeta.messaging.models import Message, MessageKind, MessageStatus
+from violeta.messaging.models import Channel, Message, MessageKind, MessageStatus
 from violeta.messaging.services import CHANNEL, messages_queue
 from violeta.messaging.text import fit
 from violeta.notifications.services import notify
@@ -115,13 +124,14 @@ def alert_raise(*, account: MiaAccount, client_id: str, test: bool = False) -> t
 
 
 # The same writes as ``_alert_raise`` in one PostgreSQL statement (one round trip, no ORM): the alert, one
-# recipient, one outbox message and its link per active contact, and the NOTIFY that wakes the sender on commit.
+# recipient, one outbox message and its link per channel of each active contact (SMS, WhatsApp or both; a
+# WhatsApp-only contact's message with its SMS fallback deadline), and the NOTIFY that wakes the sender on commit.
 # Data-modifying CTEs run as one statement, so all of it commits together or not at all. The alert is inserted
 # only if she has between 1 and ``slots`` contacts (a token and a body were made for each slot) and not for a
 # press already recorded (ON CONFLICT on the (account, client_id) constraint).
 ALERT_RAISE_SQL = """
 WITH c AS (
-    SELECT id, phone, row_number() OVER (ORDER BY invited_at, id) AS n
+    SELECT id, phone, channel, row_number() OVER (ORDER BY invited_at, id) AS n
     FROM alerts_emergencycontact WHERE account_id = %(account)s AND removed_at IS NULL
 ), a AS (
     INSERT INTO alerts_alert (public_id, client_id, account_id, status, is_duress, is_test, started_at,
@@ -136,10 +146,15 @@ WITH c AS (
     SELECT a.id, c.id, (%(tokens)s::text[])[c.n], '' FROM a CROSS JOIN c
     RETURNING id, contact_id
 ), m AS (
-    INSERT INTO messaging_message (kind, to_phone, body, status, attempt, next_attempt_at, provider_message_id,
-                                   provider_status, last_error, created_at)
-    SELECT %(kind)s, c.phone, (%(bodies)s::text[])[c.n], %(pending)s, 0, %(now)s, '', '', '', %(now)s
-    FROM a CROSS JOIN c
+    INSERT INTO messaging_message (kind, channel, to_phone, body, status, attempt, next_attempt_at,
+                                   provider_message_id, provider_status, last_error, created_at, fallback_due_at)
+    SELECT %(kind)s, ch.channel, c.phone,
+           CASE WHEN ch.channel = 'whatsapp' THEN (%(wbodies)s::text[])[c.n] ELSE (%(bodies)s::text[])[c.n] END,
+           %(pending)s, 0, %(now)s, '', '', '', %(now)s,
+           CASE WHEN ch.channel = 'whatsapp' AND c.channel = 'whatsapp' THEN %(fallback_at)s::timestamptz END
+    FROM a CROSS JOIN c CROSS JOIN LATERAL unnest(CASE
+        WHEN NOT %(whatsapp)s OR c.channel = 'sms' THEN ARRAY['sms']
+        WHEN c.channel = 'both' THEN ARRAY['sms', 'whatsapp'] ELSE ARRAY['whatsapp'] END) AS ch(channel)
     RETURNING id, to_phone
 ), l AS (
     INSERT INTO alerts_alertmessage (message_id, alert_id, recipient_id)
@@ -166,6 +181,15 @@ def _alert_texts(name: str, tokens: list[str], *, test: bool = False) -> list[st
     return [text.replace(_TOKEN_MARK, token) for token in tokens]
 
 
+def _whatsapp_bodies(name: str, tokens: list[str], texts: list[str], *, test: bool) -> list[str]:
+    """The alert's WhatsApp message for each recipient token: her chosen name and her link, nothing else."""
+    link = page_link("alerts:live", _TOKEN_MARK)
+    return [
+        whatsapp_body(kind="alert", test=test, text=text, params=[name, link.replace(_TOKEN_MARK, token)])
+        for token, text in zip(tokens, texts, strict=True)
+    ]
+
+
 def _alert_raise_postgresql(
     *, account: MiaAccount, client_id: str, test: bool = False
 ) -> tuple[Alert, bool] | None:
@@ -177,7 +201,15 @@ def _alert_raise_postgresql(
     slots = max(conf("MAX_CONTACTS"), 5)
     tokens = [new_token(16) for _slot in range(slots)]
     body = Message._meta.get_field("body")
-    bodies = [body.get_prep_value(text) for text in _alert_texts(account.display_name, tokens, test=test)]
+    texts = _alert_texts(account.display_name, tokens, test=test)
+    bodies = [body.get_prep_value(text) for text in texts]
+    whatsapp = conf("WHATSAPP_ENABLED")
+    wbodies = []
+    if whatsapp:
+        wbodies = [
+            body.get_prep_value(text)
+            for text in _whatsapp_bodies(account.display_name, tokens, texts, test=test)
+        ]
     public_id = uuid.uuid4()
     params = {
         "account": account.pk,
@@ -190,6 +222,9 @@ def _alert_raise_postgresql(
         "slots": slots,
         "tokens": [token_hash(token) for token in tokens],
         "bodies": bodies,
+        "wbodies": wbodies,
+        "whatsapp": whatsapp,
+        "fallback_at": now + timedelta(seconds=conf("WHATSAPP_FALLBACK_SECONDS")),
         "kind": MessageKind.ALERT.value,
         "pending": MessageStatus.PENDING.value,
         "channel": CHANNEL,
@@ -246,18 +281,30 @@ def _alert_raise(*, account: MiaAccount, client_id: str, test: bool = False) -> 
             for contact, token in zip(contacts, tokens, strict=True)
         ]
     )
-    messages = messages_queue(
-        [
-            Message(kind=MessageKind.ALERT, to_phone=contact.phone, body=body)
-            for contact, body in zip(
-                contacts, _alert_texts(account.display_name, tokens, test=test), strict=True
+    texts = _alert_texts(account.display_name, tokens, test=test)
+    wbodies = texts
+    if conf("WHATSAPP_ENABLED"):
+        wbodies = _whatsapp_bodies(account.display_name, tokens, texts, test=test)
+    rows, of = [], []
+    for contact, recipient, text, wbody in zip(contacts, recipients, texts, wbodies, strict=True):
+        for channel in channels_of(contact.channel):
+            whatsapp = channel == Channel.WHATSAPP
+            delay = fallback_after(contact.channel) if whatsapp else None
+            rows.append(
+                Message(
+                    kind=MessageKind.ALERT,
+                    channel=channel,
+                    to_phone=contact.phone,
+                    body=wbody if whatsapp else text,
+                    fallback_due_at=now + timedelta(seconds=delay) if delay is not None else None,
+                )
             )
-        ]
-    )
+            of.append(recipient)
+    messages = messages_queue(rows)
     AlertMessage.objects.bulk_create(
         [
             AlertMessage(message=message, alert=alert, recipient=recipient)
-            for message, recipient in zip(messages, recipients, strict=True)
+            for message, recipient in zip(messages, of, strict=True)
         ]
     )
     return alert, True
@@ -278,29 +325,46 @@ def alert_locate(*, alert: Alert, lat, lon, accuracy, captured_at: datetime | No
     if first:
         for recipient in alert.recipients.select_related("contact"):
             link = recipient_link(recipient)
+            name = alert.account.display_name
             if link:
                 body = fit(
                     test_mark(
                         _("MIA: the location of {name} is now on her page: {link}"), test=alert.is_test
                     ),
-                    name=alert.account.display_name,
+                    name=name,
                     link=link,
                 )
-            else:
-                body = fit(
-                    test_mark(
-                        _("MIA: the location of {name} is now on her page (the link of the first message)."),
-                        test=alert.is_test,
-                    ),
-                    name=alert.account.display_name,
-                )
-            _tell(recipient, kind=MessageKind.LOCATION, body=body)
+                _tell(recipient, kind=MessageKind.LOCATION, body=body, params=[name, link])
+                continue
+            # Its link is no longer in the outbox: an SMS only (the WhatsApp template needs the link).
+            body = fit(
+                test_mark(
+                    _("MIA: the location of {name} is now on her page (the link of the first message)."),
+                    test=alert.is_test,
+                ),
+                name=name,
+            )
+            sms_queue(
+                kind=MessageKind.LOCATION,
+                to=recipient.contact.phone,
+                body=body,
+                alert=alert,
+                recipient=recipient,
+            )
     return location
 
 
-def _tell(recipient: AlertRecipient, *, kind: str, body: str) -> None:
-    """Queue a message of her alert to one of its contacts, linked to both (in the caller's transaction)."""
-    sms_queue(kind=kind, to=recipient.contact.phone, body=body, alert=recipient.alert, recipient=recipient)
+def _tell(recipient: AlertRecipient, *, kind: str, body: str, params: list[str]) -> None:
+    """Queue a message of her alert to one of its contacts on her channel(s), linked to both (in the caller's
+    transaction)."""
+    contact_queue(
+        kind=kind,
+        contact=recipient.contact,
+        text=body,
+        params=params,
+        alert=recipient.alert,
+        recipient=recipient,
+    )
 
 
 def alert_cancel(*, alert: Alert, pin: str) -> Alert:
@@ -341,7 +405,7 @@ def alert_end(alert: Alert, *, name: str) -> None:
     alert.save(update_fields=["status", "ended_at", "purge_after"])
     for recipient in alert.recipients.select_related("contact"):
         body = fit(test_mark(_("MIA: {name} cancelled her alert."), test=alert.is_test), name=name)
-        _tell(recipient, kind=MessageKind.CANCELLED, body=body)
+        _tell(recipient, kind=MessageKind.CANCELLED, body=body, params=[name])
 
 
 @transaction.atomic

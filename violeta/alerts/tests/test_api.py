@@ -163,6 +163,7 @@ def test_sign_up_end_to_end(client, sms_outbox):
         "update_interval_seconds": 120,
         "has_duress_pin": True,
         "max_contacts": 5,
+        "contact_channels": ["sms"],
     }
     me = Api(client, body["token"]).get("/me")
     assert me.status_code == 200 and me.json()["display_name"] == "Ana"
@@ -263,7 +264,10 @@ def test_contacts_are_masked_and_at_most_five(client, sms_outbox):
         "*** *** 0104",
         "*** *** 0105",
     ]
-    assert all(set(c) == {"id", "name", "phone_masked", "confirmed", "delivery_problem"} for c in listed)
+    assert all(
+        set(c) == {"id", "name", "phone_masked", "confirmed", "delivery_problem", "channel", "principal"}
+        for c in listed
+    )
     assert not any(c["confirmed"] for c in listed)
     assert "656" not in json.dumps(listed)
 

@@ -391,6 +391,7 @@ RULES = {
     "api:mia_contact_add": BEARER("post"),
     "api:mia_contacts_fallback": BEARER("get"),
     "api:mia_contact_remove": BEARER("delete", kwargs={"contact_id": 1}),
+    "api:mia_contact_update": BEARER("patch", kwargs={"contact_id": 1}),
     "api:mia_alert_raise": BEARER("post"),
     "api:mia_alert_state": BEARER("get", kwargs={"alert_id": "public_id"}),
     "api:mia_alert_locate": BEARER("post", kwargs={"alert_id": "public_id"}),
@@ -505,6 +506,7 @@ RULES = {
     "alerts:contact_confirm": SKIP_KEYED,
     "messaging:status": {"kind": "webhook"},
     "messaging:voice_status": {"kind": "webhook"},  # a voice call's progress, signed like the SMS reports
+    "messaging:whatsapp_status": {"kind": "meta_webhook"},  # GET: Meta's verification; POST: signed statuses
     "messaging:healthz": PUBLIC,
     "messaging:readyz": PROBE,
     "alerts:sms_inbound": {"kind": "webhook"},
@@ -908,6 +910,13 @@ def test_mia_public_api_refuses_empty_input_cleanly(name, client, db_in_module):
     assert "detail" in response.json()
 
 
+@pytest.mark.parametrize("name", sorted(n for n, r in RULES.items() if r["kind"] == "meta_webhook"))
+def test_meta_webhooks_refuse_unverified_requests(name, client, db_in_module, settings):
+    settings.WHATSAPP_APP_SECRET, settings.WHATSAPP_VERIFY_TOKEN = "secreto-de-prueba", "verifica"
+    assert client.get(reverse(name), {"hub.mode": "subscribe", "hub.verify_token": "otro"}).status_code == 403
+    assert client.post(reverse(name), "{}", content_type="application/json").status_code == 403
+
+
 @pytest.mark.parametrize("name", sorted(n for n, r in RULES.items() if r["kind"] == "webhook"))
 def test_webhooks_refuse_unsigned_requests(name, client, db_in_module, settings):
     settings.TWILIO_AUTH_TOKEN = "secreto-de-prueba"
@@ -939,6 +948,7 @@ API_OPERATIONS = {
     ("POST", "/mia/contacts"): "api:mia_contact_add",
     ("GET", "/mia/contacts/fallback"): "api:mia_contacts_fallback",
     ("DELETE", "/mia/contacts/{contact_id}"): "api:mia_contact_remove",
+    ("PATCH", "/mia/contacts/{contact_id}"): "api:mia_contact_update",
     ("POST", "/mia/alerts"): "api:mia_alert_raise",
     ("GET", "/mia/alerts/{alert_id}"): "api:mia_alert_state",
     ("POST", "/mia/alerts/{alert_id}/locations"): "api:mia_alert_locate",

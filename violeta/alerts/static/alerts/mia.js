@@ -385,6 +385,8 @@
         removeContact(contact);
       });
       item.append(text, remove);
+      // Other scripts add to a contact's row here (mia_contacts.js: her channel, the principal contact).
+      document.dispatchEvent(new CustomEvent("mia:contact", { detail: { contact: contact, item: item, line: line } }));
       list.append(item);
     });
     var me = store.get(KEYS.me) || {};
@@ -427,6 +429,12 @@
 
   onSubmit($("form-contact"), function (form) {
     var payload = { name: form.name.value.trim(), phone: form.phone.value.trim() };
+    if (form.channel) {
+      payload.channel = form.channel.value;
+    }
+    if (form.principal) {
+      payload.principal = form.principal.checked;
+    }
     return api("POST", "/contacts", payload).then(function (result) {
       if (!result.ok) {
         apiError(form, result);
@@ -922,6 +930,9 @@
       })
       .catch(function () {});
   }
+
+  // What mia_contacts.js (and other small scripts of the app) may call.
+  window.MIA = { api: api, loadContacts: loadContacts, showMessage: showMessage, T: T };
 
   start();
 })();
