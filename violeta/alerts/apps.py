@@ -14,6 +14,11 @@ class AlertsConfig(AppConfig):
         # messaging_check (cron) when the sender is not running.
         periodic.register("alerts.escalation", 1, escalation_sweep, safety_net=True)
 
+        from violeta.alerts.services.dispatch import dispatch_auto_sweep
+
+        # The automatic hand-off to 9-1-1 (MIA["DISPATCH_AUTO"]), never in the alert's hot path.
+        periodic.register("alerts.dispatch_auto", 1, dispatch_auto_sweep, safety_net=True)
+
         from django.db.models.signals import post_delete
 
         from violeta.alerts.models import AlertMessage
