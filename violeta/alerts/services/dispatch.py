@@ -84,9 +84,12 @@ def dispatch_body(channel: str, payload: dict) -> str:
     if channel == Channel.WEBHOOK:
         return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     where = _where_text(payload["location"])
-    if channel == Channel.SMS:
+    if channel == Channel.SMS:  # one segment: the place in short ("28.636123,-106.077123 +-12m 11:21")
+        spot = payload["location"]
+        if spot is not None:
+            where = f"{spot['lat']},{spot['lon']} +-{spot['accuracy_m']}m {spot['captured_at'][11:16]}"
         return fit(
-            _("MIA 9-1-1: {name} needs help. {where}. Live: {link}"),
+            _("MIA 9-1-1: {name} needs help. {where}. {link}"),
             name=payload["name"],
             where=to_gsm7(where),
             link=payload["live_url"],

@@ -1,6 +1,7 @@
 """The hand-off to 9-1-1 / C4: what it carries, once per alert, never for a test, and the automatic rule."""
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from django.utils import timezone
 from violeta.alerts.models import AlertDispatch, AlertEvent, AlertMessage
 from violeta.alerts.services.alerts import alert_close, alert_locate, alert_raise
 from violeta.alerts.services.dispatch import alert_dispatch, dispatch_auto_sweep
+from violeta.alerts.services.retention import locations_purge
 from violeta.alerts.tests.factories import mia_account
 from violeta.audit.models import AuditEvent
 from violeta.cases.tests.factories import CaseFactory
@@ -126,18 +128,19 @@ def test_nothing_is_sent_without_a_configured_channel(settings, alert, alert_mon
     assert not Message.objects.filter(kind=MessageKind.DISPATCH).exists()
 
 
-def test_by_sms_to_the_dispatch_desk_one_gsm7_segment_with_location_and_link(settings, alert, alert_monitor):
+def test_by_sms_to_the_dispatch_desk_one_gsm7_segment_with_location_and_link(settings, alert_monitor):
+    settings.SITE_URL = "https://violeta.institutomujeres.chihuahua.gob.mx"
     settings.MIA = {**settings.MIA, "DISPATCH_CHANNEL": "sms", "DISPATCH_TARGET": "+526144290000"}
-    alert_locate(alert=alert, lat=28.6361234, lon=-106.0771234, accuracy=12)
-    alert_dispatch(alert=alert, by=alert_monitor)
+    account = mia_account(display_name="María Guadalupe de los Ángeles")
+    alert, _created = alert_raise(account=account, client_id="press-sms")
+    alert_locate(alert=alert, lat=-28.6361234, lon=-106.0771234, accuracy=1250)
+    dispatch = alert_dispatch(alert=alert, by=alert_monitor)
     message = dispatch_message()
     assert (message.channel, message.to_phone) == ("sms", "+526144290000")
     assert is_single_gsm7_segment(message.body), message.body
-    assert (
-        "Lupita" in message.body
-        and "28.636123" in message.body
-        and "https://violeta.example/d/" in message.body
-    )
+    assert "Maria" in message.body and "-28.636123,-106.077123 +-1250m" in message.body
+    link = re.search(r"https://\S+/d/(\S+)/", message.body)
+    assert link and token_hash(link.group(1)) == dispatch.token_hash  # the whole link, never cut
 
 
 def test_by_email_a_text_with_the_same_facts(settings, alert, alert_monitor):
@@ -227,3 +230,17 @@ def test_an_order_extended_past_its_expiry_is_in_force(lawyer):
     ProtectionOrder.objects.update(extended_until=timezone.localdate() + timedelta(days=5))
     assert dispatch_auto_sweep() == 1
     assert AlertDispatch.objects.get().alert == alert
+
+
+def test_the_hand_offs_text_goes_with_her_locations_when_the_retention_period_is_over(alert, alert_monitor):
+    alert_locate(alert=alert, lat=28.6361234, lon=-106.0771234, accuracy=12)
+    alert_dispatch(alert=alert, by=alert_monitor)
+    Message.objects.filter(kind=MessageKind.DISPATCH).update(status="delivered")
+    alert_close(alert=alert, by=alert_monitor, outcome="police_attended")
+
+    locations_purge(now=timezone.now() + timedelta(days=1))
+    assert "28.636" in dispatch_message().body  # within the period: kept
+    locations_purge(now=timezone.now() + timedelta(days=365))
+    message = dispatch_message()
+    assert message.body == "" and message.status == "delivered"
+    assert AlertEvent.objects.get(alert=alert, kind="dispatch").message == message
