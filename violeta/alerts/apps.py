@@ -29,6 +29,11 @@ class AlertsConfig(AppConfig):
             voice_outcome_record, sender=Message, dispatch_uid="alerts.voice_outcome"
         )
 
+        from violeta.alerts.services.dispatch import dispatch_auto_sweep
+
+        # The automatic hand-off to 9-1-1 (MIA["DISPATCH_AUTO"]), never in the alert's hot path.
+        periodic.register("alerts.dispatch_auto", 1, dispatch_auto_sweep, safety_net=True)
+
         from django.db.models.signals import post_delete
 
         from violeta.alerts.models import AlertMessage

@@ -289,3 +289,32 @@ class AlertEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.at:%Y-%m-%d %H:%M:%S})"
+
+
+class AlertDispatch(models.Model):
+    """A hand-off of an alert to 9-1-1 / C4 (``alerts.services.dispatch``), in parallel with her contacts, never
+    instead: the outbox message that carried it (its delivery is tracked like any other), and the dispatcher's
+    own link to the live page (its SHA-256 only; valid while the alert is active). ``automatic``: sent by the
+    rule for high-risk cases with a protection order in force, at most once per alert (the constraint)."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="dispatches")
+    at = models.DateTimeField(default=timezone.now)
+    channel = models.CharField(max_length=10)
+    message = models.OneToOneField(
+        "messaging.Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    automatic = models.BooleanField(default=False)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["alert"], condition=models.Q(automatic=True), name="dispatch_automatic_once"
+            )
+        ]
+        verbose_name = _("hand-off to 9-1-1")
+        verbose_name_plural = _("hand-offs to 9-1-1")

@@ -6,6 +6,7 @@ from django.http import Http404
 from violeta.accounts.models import Role
 from violeta.alerts.models import (
     Alert,
+    AlertDispatch,
     AlertEvent,
     AlertEventKind,
     AlertLocation,
@@ -84,6 +85,18 @@ def live_recipient(token: str) -> AlertRecipient:
     if recipient is None:
         raise Http404
     return recipient
+
+
+def dispatch_by_token(token: str) -> AlertDispatch:
+    """The dispatcher's view of an alert handed to 9-1-1, by the token of its hand-off; 404 once it has ended."""
+    dispatch = (
+        AlertDispatch.objects.select_related("alert", "alert__account")
+        .filter(token_hash=token_hash(token), alert__status=AlertStatus.ACTIVE)
+        .first()
+    )
+    if dispatch is None:
+        raise Http404
+    return dispatch
 
 
 def invited_contact(token: str) -> EmergencyContact:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from violeta.alerts import views, views_app, views_staff
+from violeta.alerts import views, views_app, views_dispatch, views_staff
 
 app_name = "alerts"
 urlpatterns = [
@@ -13,6 +13,9 @@ urlpatterns = [
     path("a/<str:token>/estado/", views.live_state, name="live_state"),
     path("a/<str:token>/enterado/", views.live_ack, name="live_ack"),
     path("c/<str:token>/", views.contact_confirm, name="contact_confirm"),
+    # 9-1-1 / C4: the dispatcher's own link to the same live page (alerts.services.dispatch).
+    path("d/<str:token>/", views_dispatch.dispatch_live, name="dispatch_live"),
+    path("d/<str:token>/estado/", views_dispatch.dispatch_live_state, name="dispatch_live_state"),
     # The SMS provider's signed webhook for replies (delivery reports: violeta.messaging.urls).
     path("mia/sms/entrante/", views.sms_inbound, name="sms_inbound"),
     # Staff: link her app account to her record (with her consent).
@@ -23,5 +26,6 @@ urlpatterns = [
     path("mia/consola/<uuid:public_id>/", views.console_detail, name="console_detail"),
     path("mia/consola/<uuid:public_id>/linea/", views.console_timeline, name="console_timeline"),
     path("mia/consola/<uuid:public_id>/cerrar/", views.console_close, name="console_close"),
+    path("mia/consola/<uuid:public_id>/9-1-1/", views_dispatch.console_dispatch, name="console_dispatch"),
     path("mia/vinculaciones/<uuid:public_id>/", views.case_link_review, name="case_link_review"),
 ]

@@ -20,6 +20,8 @@ class MessageKind(models.TextChoices):
     LOCATION = "location", _("Location available")
     CANCELLED = "cancelled", _("Alert cancelled")
     REMINDER = "reminder", _("Reminder")
+    # An alert handed to 9-1-1 / C4 (a webhook, an e-mail or an SMS to the dispatch desk).
+    DISPATCH = "dispatch", _("Hand-off to 9-1-1")
 
 
 class Channel(models.TextChoices):

@@ -270,12 +270,22 @@ def record_sent(message_id: int, attempt: int, result: SendResult) -> bool:
         )
         if not updated:
             return False
+        _apply_final_answer(message_id, result)
         early = ProviderReport.objects.filter(provider_message_id=result.provider_message_id).first()
         if early is not None:
             message = Message.objects.select_for_update().defer("body").get(pk=message_id)
             _apply_status(message, early.provider_status)
             early.delete()
     return True
+
+
+def _apply_final_answer(message_id: int, result: SendResult) -> None:
+    """A provider whose answer is itself the delivery (a webhook's 2xx: the receiver has it) reports no more:
+    the message is delivered as it is recorded, in the same transaction."""
+    if PROVIDER_STATUSES.get(result.status) not in (MessageStatus.DELIVERED, MessageStatus.READ):
+        return
+    message = Message.objects.select_for_update().defer("body").get(pk=message_id)
+    _apply_status(message, result.status)
 
 
 # Rows are locked in id order before they are updated (as any two writers of the same rows must, not to deadlock);
@@ -320,7 +330,9 @@ def record_sent_many(accepted: list[tuple[int, int, SendResult]]) -> int:
             },
         )
         rows = cursor.fetchall()
+        results = {message_id: result for message_id, _attempt, result in accepted}
         for message_id, early in rows:
+            _apply_final_answer(message_id, results[message_id])
             if early:
                 message = Message.objects.select_for_update().defer("body").get(pk=message_id)
                 _apply_status(message, early)

@@ -52,8 +52,14 @@ _DEV_BACKEND = "violeta.messaging.backends.console.ConsoleBackend"
 MESSAGING_BACKENDS = {
     "whatsapp": os.environ.get("WHATSAPP_BACKEND", _DEV_BACKEND),
     "voice": os.environ.get("VOICE_BACKEND", _DEV_BACKEND),
-    "webhook": os.environ.get("WEBHOOK_BACKEND", _DEV_BACKEND),
-    "email": os.environ.get("EMAIL_MESSAGE_BACKEND", _DEV_BACKEND),
+    # The hand-off to 9-1-1 / C4 (MIA["DISPATCH_*"] below): a signed POST, or an e-mail through EMAIL_BACKEND.
+    "webhook": os.environ.get(
+        "WEBHOOK_BACKEND", "violeta.messaging.backends.webhook.WebhookBackend" if PRODUCTION else _DEV_BACKEND
+    ),
+    "email": os.environ.get(
+        "EMAIL_MESSAGE_BACKEND",
+        "violeta.messaging.backends.email.EmailBackend" if PRODUCTION else _DEV_BACKEND,
+    ),
 }
 
 

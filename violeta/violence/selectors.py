@@ -4,7 +4,7 @@
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -94,6 +94,28 @@ def latest_assessment(case: Case) -> RiskAssessment | None:
         .defer("override_reason", "notes")
         .order_by("-assessed_at", "-id")
         .first()
+    )
+
+
+def high_risk_with_order_in_force(person_ids) -> set[int]:
+    """Of these people, those holding a case whose current risk level (its latest assessment) is an alarm level
+    (high, extreme) and which has a protection order in force today: MIA hands their alerts to 9-1-1 by itself
+    when the institute turns that on. No one reads a case here: the answer is the people's ids only."""
+    if not person_ids:
+        return set()
+    latest_alarm = Subquery(
+        RiskAssessment.objects.filter(case=OuterRef("pk"))
+        .order_by("-assessed_at", "-id")
+        .values("is_alarm")[:1]
+    )
+    in_force = ProtectionOrder.objects.annotate(expiry=Coalesce(F("extended_until"), F("expires_on"))).filter(
+        case=OuterRef("pk"), status=ProtectionOrder.Status.GRANTED, expiry__gte=timezone.localdate()
+    )
+    return set(
+        Case.objects.filter(holder_id__in=person_ids)
+        .annotate(alarm=latest_alarm, order=Exists(in_force))
+        .filter(alarm=True, order=True)
+        .values_list("holder_id", flat=True)
     )
 
 

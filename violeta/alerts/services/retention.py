@@ -1,4 +1,5 @@
-"""Retention of MIA data: the locations of an alert are deleted once its retention period is over.
+"""Retention of MIA data: the locations of an alert are deleted once its retention period is over, and with them
+the text of its hand-offs to 9-1-1 (the only messages that carry a location; their state stays on the timeline).
 
 ``alert_cancel`` and ``alert_close`` set ``purge_after`` (LOCATION_RETENTION_DAYS); the ``locations_purge``
 task, the ``mia_purge`` command and the privacy app's ``retention_run`` delete what is past it.
@@ -11,10 +12,23 @@ from datetime import datetime
 from django.utils import timezone
 
 from violeta.alerts.models import AlertLocation
+from violeta.messaging.models import Message, MessageKind, MessageStatus
+
+# A message in one of these states is never sent again: its text is no longer needed.
+FINAL = (
+    MessageStatus.SENT,
+    MessageStatus.DELIVERED,
+    MessageStatus.READ,
+    MessageStatus.GAVE_UP,
+    MessageStatus.WITHDRAWN,
+)
 
 
 def locations_purge(*, now: datetime | None = None) -> int:
     """Delete the locations of alerts whose retention period is over. Returns how many were deleted."""
     now = now or timezone.now()
     deleted, _rows = AlertLocation.objects.filter(alert__purge_after__lte=now).delete()
+    Message.objects.filter(
+        kind=MessageKind.DISPATCH, alert_link__alert__purge_after__lte=now, status__in=FINAL
+    ).update(body="")
     return deleted

@@ -504,6 +504,8 @@ RULES = {
     "alerts:live_state": SKIP_KEYED,
     "alerts:live_ack": SKIP_KEYED,
     "alerts:contact_confirm": SKIP_KEYED,
+    "alerts:dispatch_live": SKIP_KEYED,
+    "alerts:dispatch_live_state": SKIP_KEYED,
     "messaging:status": {"kind": "webhook"},
     "messaging:voice_status": {"kind": "webhook"},  # a voice call's progress, signed like the SMS reports
     "messaging:whatsapp_status": {"kind": "meta_webhook"},  # GET: Meta's verification; POST: signed statuses
@@ -516,6 +518,7 @@ RULES = {
     "alerts:console_detail": page(CONSOLE, kwarg="public_id"),
     "alerts:console_timeline": page(CONSOLE, kwarg="public_id"),
     "alerts:console_close": page(CONSOLE, kwarg="public_id", method="post", ok=(200, 302)),
+    "alerts:console_dispatch": page(CONSOLE, kwarg="public_id", method="post", ok=(302,)),
     # the world's alert has no link asked for: every case role gets 404 (tested in alerts/tests/test_views.py)
     "alerts:case_link_review": page(CASE_ROLE_PERSONAS, kwarg="public_id", ok=(404,)),
     # violence, risk and protection: the professionals of the case's team (not the front desk); orders are legal's
@@ -1108,6 +1111,7 @@ CASE_MODELS = {
     "alerts.alertlocation": case_model("through its alert", ["alerts:console_detail"]),
     "alerts.alertrecipient": case_model("through its alert", ["alerts:console_detail"]),
     "alerts.alertmessage": case_model("through its alert", ["alerts:console_timeline"]),
+    "alerts.alertdispatch": case_model("through its alert", ["alerts:console_detail"]),
     "alerts.alertevent": case_model("through its alert", ["alerts:console_timeline"]),
     "audit.auditevent": case_model("the director's audit pages only", ["audit:case"]),
     "privacy.rectificationnotice": case_model(
