@@ -280,3 +280,12 @@ class AlertEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.at:%Y-%m-%d %H:%M:%S})"
+
+
+# "Acompáñame", the trip timer: its own module, part of this app's models.
+from violeta.alerts.timer_models import (  # noqa: E402, F401
+    TimerFollower,
+    TimerPosition,
+    TripTimer,
+    TripTimerStatus,
+)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from violeta.alerts import views, views_app, views_staff
+from violeta.alerts import views, views_app, views_staff, views_timer
 
 app_name = "alerts"
 urlpatterns = [
@@ -13,6 +13,9 @@ urlpatterns = [
     path("a/<str:token>/estado/", views.live_state, name="live_state"),
     path("a/<str:token>/enterado/", views.live_ack, name="live_ack"),
     path("c/<str:token>/", views.contact_confirm, name="contact_confirm"),
+    # "Acompáñame": a follower's view of her trip, by unguessable token.
+    path("acompaname/<str:token>/", views_timer.follow, name="timer_follow"),
+    path("acompaname/<str:token>/estado/", views_timer.follow_state, name="timer_follow_state"),
     # The SMS provider's signed webhook for replies (delivery reports: violeta.messaging.urls).
     path("mia/sms/entrante/", views.sms_inbound, name="sms_inbound"),
     # Staff: link her app account to her record (with her consent).

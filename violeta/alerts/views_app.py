@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from violeta.alerts.models import AppDisguise
+from violeta.alerts.views_timer import timer_strings
 
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "alerts"
 SCOPE = "/mia/"
@@ -81,6 +82,7 @@ def app(request):
         "manifest_url": reverse("alerts:manifest") + query,
         "disguises": [(d, d.label, DISGUISES[d]["icon"]) for d in AppDisguise],
         "i18n": _strings(),
+        "timer_i18n": timer_strings(),
     }
     return render(request, "alerts/app/app.html", context)
 
@@ -137,6 +139,7 @@ def _shell() -> list[str]:
         static("vendor/bootstrap/css/bootstrap.min.css"),
         static("alerts/mia.css"),
         static("alerts/mia.js"),
+        static("alerts/mia-timer.js"),
         *(static(d["icon"]) for d in DISGUISES.values()),
     ]
 

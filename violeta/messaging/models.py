@@ -20,6 +20,7 @@ class MessageKind(models.TextChoices):
     LOCATION = "location", _("Location available")
     CANCELLED = "cancelled", _("Alert cancelled")
     REMINDER = "reminder", _("Reminder")
+    TIMER = "timer", _("Trip timer: follow her")
 
 
 class Channel(models.TextChoices):

@@ -395,6 +395,10 @@ RULES = {
     "api:mia_alert_state": BEARER("get", kwargs={"alert_id": "public_id"}),
     "api:mia_alert_locate": BEARER("post", kwargs={"alert_id": "public_id"}),
     "api:mia_alert_cancel": BEARER("post", kwargs={"alert_id": "public_id"}),
+    "api:mia_timer_start": BEARER("post"),
+    "api:mia_timer_current": BEARER("get"),
+    "api:mia_timer_locate": BEARER("post", kwargs={"timer_id": "public_id"}),
+    "api:mia_timer_end": BEARER("post", kwargs={"timer_id": "public_id"}),
     # staff accounts
     "accounts:staff_list": page({"sysadmin"}),
     "accounts:staff_create": page({"sysadmin"}),
@@ -502,6 +506,8 @@ RULES = {
     "alerts:live_state": SKIP_KEYED,
     "alerts:live_ack": SKIP_KEYED,
     "alerts:contact_confirm": SKIP_KEYED,
+    "alerts:timer_follow": SKIP_KEYED,
+    "alerts:timer_follow_state": SKIP_KEYED,
     "messaging:status": {"kind": "webhook"},
     "messaging:healthz": PUBLIC,
     "messaging:readyz": PROBE,
@@ -941,6 +947,10 @@ API_OPERATIONS = {
     ("GET", "/mia/alerts/{alert_id}"): "api:mia_alert_state",
     ("POST", "/mia/alerts/{alert_id}/locations"): "api:mia_alert_locate",
     ("POST", "/mia/alerts/{alert_id}/cancel"): "api:mia_alert_cancel",
+    ("POST", "/mia/timers"): "api:mia_timer_start",
+    ("GET", "/mia/timers/current"): "api:mia_timer_current",
+    ("POST", "/mia/timers/{timer_id}/positions"): "api:mia_timer_locate",
+    ("POST", "/mia/timers/{timer_id}/end"): "api:mia_timer_end",
     ("POST", "/card/validate"): "api:card_validate",
 }
 
@@ -983,6 +993,8 @@ def test_a_mia_user_reaches_only_her_own(name, client, world, db_in_module):
     body = {
         "api:mia_alert_locate": {"lat": 28.6, "lon": -106.1, "accuracy": 10},
         "api:mia_alert_cancel": {"pin": "1234"},
+        "api:mia_timer_locate": {"lat": 28.6, "lon": -106.1, "accuracy": 10},
+        "api:mia_timer_end": {"pin": "1234"},
     }
     response = getattr(client, rule["method"])(
         reverse(name, kwargs=kwargs),
@@ -993,7 +1005,7 @@ def test_a_mia_user_reaches_only_her_own(name, client, world, db_in_module):
     if kwargs:
         assert response.status_code == 404, f"{name} with another woman's object: {response.status_code}"
     else:
-        assert response.status_code in (200, 201, 400, 409, 429), f"{name}: {response.status_code}"
+        assert response.status_code in (200, 201, 204, 400, 409, 429), f"{name}: {response.status_code}"
         assert world["alert"].account.display_name not in response.content.decode() or (
             world["alert"].account.display_name == account.display_name
         )

@@ -178,7 +178,7 @@
     document.querySelectorAll("[data-screen]").forEach(function (section) {
       section.hidden = section.id !== "screen-" + name;
     });
-    $("mia-nav").hidden = !(store.get(KEYS.token) && (name === "alert" || name === "contacts"));
+    $("mia-nav").hidden = !(store.get(KEYS.token) && ["alert", "contacts", "timer"].indexOf(name) >= 0);
     showMessage("");
     window.scrollTo(0, 0);
   }
@@ -187,6 +187,10 @@
     if (name === "contacts") {
       show("contacts");
       return loadContacts();
+    }
+    if (screens[name]) {
+      show(name);
+      return Promise.resolve(screens[name]());
     }
     show("alert");
     return Promise.resolve();
@@ -843,6 +847,42 @@
       }
     }, 5000);
   }
+
+  // --- For the other screens' scripts (mia-timer.js): the helpers they share, and a hook to show an alert ---
+
+  var screens = {}; // name -> function run when go(name) shows the screen "screen-<name>"
+
+  window.MIA = {
+    T: T,
+    api: api,
+    store: store,
+    show: show,
+    screens: screens,
+    fmt: fmt,
+    clock: clock,
+    uuid: uuid,
+    onSubmit: onSubmit,
+    apiError: apiError,
+    showMessage: showMessage,
+    /** Whether an alert is on screen (being raised or under way). */
+    alertOnScreen: function () {
+      return Boolean(current);
+    },
+    /** Show an alert the server raised (a timer that ran out) as if she had pressed the button; false when it
+     * is already on screen. */
+    resumeAlert: function (alert) {
+      if (current && current.id === alert.id) {
+        return false;
+      }
+      stopLocation();
+      current = { client_id: null, id: alert.id, interval: alert.update_interval_seconds };
+      saveCurrent();
+      showActive();
+      setStatus(T.sent);
+      startTracking();
+      return true;
+    },
+  };
 
   // --- Start -----------------------------------------------------------------------------------------------
 
