@@ -90,6 +90,7 @@ SECTIONS = {
     "alerts.alertrecipient": gettext_lazy("MIA alert recipients"),
     "alerts.alertlocation": gettext_lazy("MIA alert locations"),
     "alerts.alertmessage": gettext_lazy("Text messages (SMS) of her alerts"),
+    "alerts.alertevent": gettext_lazy("Timeline of her alerts (fallbacks, calls, hand-offs, timers)"),
     "alerts.triptimer": gettext_lazy("Her trip timers (Acompáñame)"),
     "alerts.timerfollower": gettext_lazy("Contacts who followed her trips"),
     "alerts.timerposition": gettext_lazy("Positions she shared during her trips"),

@@ -1107,6 +1107,10 @@ CASE_MODELS = {
     "alerts.alertlocation": case_model("through its alert", ["alerts:console_detail"]),
     "alerts.alertrecipient": case_model("through its alert", ["alerts:console_detail"]),
     "alerts.alertmessage": case_model("through its alert", ["alerts:console_timeline"]),
+    "alerts.alertevent": case_model("through its alert", ["alerts:console_timeline"]),
+    # One hop to a case through the alert it raised; shown only to her app (device token) and, without the case,
+    # to her followers by their token: the console shows the alert's timer line (alertevent).
+    "alerts.triptimer": case_model("her app's only (device token); the console sees its alert's line", []),
     "audit.auditevent": case_model("the director's audit pages only", ["audit:case"]),
     "privacy.rectificationnotice": case_model(
         "the ARCO request's handler, and the liaisons of the institution that received her referral only",
