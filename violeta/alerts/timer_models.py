@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from violeta.core.crypto import EncryptedTextField
+from violeta.alerts.positions import Position
 
 
 class TripTimerStatus(models.TextChoices):
@@ -78,19 +78,10 @@ class TimerFollower(models.Model):
         constraints = [models.UniqueConstraint(fields=["timer", "contact"], name="timer_follower_unique")]
 
 
-class TimerPosition(models.Model):
+class TimerPosition(Position):
     """A position her phone shared while the timer ran. Coordinates encrypted; accuracy and times are not."""
 
     timer = models.ForeignKey(TripTimer, on_delete=models.CASCADE, related_name="positions")
-    coordinates = EncryptedTextField()
-    accuracy_m = models.FloatField()
-    captured_at = models.DateTimeField()
-    received_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["-captured_at", "-id"]
-
-    @property
-    def lat_lon(self) -> tuple[float, float]:
-        lat, lon = self.coordinates.split(",")
-        return float(lat), float(lon)
+    class Meta(Position.Meta):
+        pass

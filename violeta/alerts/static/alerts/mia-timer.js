@@ -272,14 +272,7 @@
     if (!timerId || position.timestamp === geo.sentStamp) {
       return;
     }
-    var coords = position.coords;
-    var payload = {
-      lat: coords.latitude,
-      lon: coords.longitude,
-      accuracy: coords.accuracy || 0,
-      captured_at: new Date(position.timestamp).toISOString(),
-    };
-    MIA.api("POST", "/timers/" + timerId + "/positions", payload, MIA.uuid())
+    MIA.api("POST", "/timers/" + timerId + "/positions", MIA.fixPayload(position), MIA.uuid())
       .then(function (result) {
         if (geo.timerId !== timerId) {
           return;

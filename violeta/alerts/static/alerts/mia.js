@@ -799,6 +799,17 @@
     }
   }
 
+  /** A fix as the API takes it (an alert's location, a trip timer's position). */
+  function fixPayload(position) {
+    var coords = position.coords;
+    return {
+      lat: coords.latitude,
+      lon: coords.longitude,
+      accuracy: coords.accuracy || 0,
+      captured_at: new Date(position.timestamp).toISOString(),
+    };
+  }
+
   /** Sends a fix; ``key`` is given only when resending one that did not get through, so the server stores it
    * once even when the first answer was lost. */
   function sendFix(position, key) {
@@ -807,12 +818,7 @@
       return;
     }
     var coords = position.coords;
-    var payload = {
-      lat: coords.latitude,
-      lon: coords.longitude,
-      accuracy: coords.accuracy || 0,
-      captured_at: new Date(position.timestamp).toISOString(),
-    };
+    var payload = fixPayload(position);
     geo.sentAt = Date.now();
     key = key || uuid();
     api("POST", "/alerts/" + alertId + "/locations", payload, key)
@@ -864,6 +870,7 @@
     onSubmit: onSubmit,
     apiError: apiError,
     showMessage: showMessage,
+    fixPayload: fixPayload,
     /** Whether an alert is on screen (being raised or under way). */
     alertOnScreen: function () {
       return Boolean(current);
