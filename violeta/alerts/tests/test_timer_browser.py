@@ -82,3 +82,31 @@ def test_a_short_timer_survives_a_reload_and_the_server_fires_it(browser, live_s
         assert not problems, problems
     finally:
         context.close()
+
+
+def test_the_duress_pin_ends_it_on_screen_like_her_pin_and_raises_a_duress_alert(
+    browser, live_server, settings, tmp_path
+):
+    context, page = signed_up_page(
+        browser, live_server, settings, tmp_path, viewport=PHONE, is_mobile=True, has_touch=True
+    )
+    try:
+        screens = []
+        for pin in ("1234", "9999"):
+            page.locator("#mia-nav").get_by_role("button", name="Acompáñame").click()
+            expect(page.locator("#form-timer")).to_be_visible()
+            page.locator("#btn-timer-start").click()
+            expect(page.locator("#timer-running")).to_be_visible()
+            page.locator("#timer-pin").fill(pin)
+            page.locator("#btn-timer-end").click()
+            expect(page.locator("#mia-message")).to_contain_text("Temporizador terminado")
+            expect(page.locator("#form-timer")).to_be_visible()
+            screens.append(page.locator("main").inner_text())
+        assert screens[0] == screens[1]  # whoever forces her cannot tell the two apart
+        with database_turn():
+            statuses = list(TripTimer.objects.order_by("started_at").values_list("status", flat=True))
+            assert statuses == [TripTimerStatus.ENDED, TripTimerStatus.DURESS]
+            alert = Alert.objects.get()
+            assert alert.is_active and alert.is_duress and alert.escalation_reason == "duress"
+    finally:
+        context.close()

@@ -25,7 +25,7 @@
   }
 
   var state = { timer: null, offset: 0, tick: null, poll: null };
-  var geo = { timerId: null, watchId: null, latest: null, sentStamp: null, every: null, quiet: false };
+  var geo = { timerId: null, watchId: null, latest: null, sentStamp: null, every: null };
 
   // --- The countdown: the server's deadline against the server's clock ------------------------------------
 
@@ -209,10 +209,11 @@
       stop();
       // The same screen whichever PIN it was. Sharing goes on quietly until the server refuses a position:
       // after her PIN that is the very next one; after the duress PIN it is not (they go to the alert).
-      geo.quiet = true;
       probe();
       MIA.show("timer");
-      MIA.showMessage(TT.ended, "success");
+      return MIA.screens.timer().then(function () {
+        MIA.showMessage(TT.ended, "success");
+      });
     });
   });
 
@@ -224,7 +225,6 @@
     }
     stopSharing();
     geo.timerId = timerId;
-    geo.quiet = false;
     if (!("geolocation" in navigator)) {
       return;
     }
