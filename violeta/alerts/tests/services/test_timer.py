@@ -2,8 +2,11 @@
 fire early, it fires once, its alert's first messages are queued at once, the PINs end it (the duress PIN with a
 duress alert behind the same answer), and the followers' message carries only her chosen name and the link."""
 
+import io
+import json
 import re
 import threading
+import zipfile
 from datetime import timedelta
 
 import pytest
@@ -27,6 +30,8 @@ from violeta.alerts.tests.factories import mia_account
 from violeta.core import periodic
 from violeta.core.tokens import token_hash
 from violeta.messaging.models import Message, MessageKind
+from violeta.people.tests.factories import PersonFactory
+from violeta.privacy.export import build_export
 
 pytestmark = pytest.mark.django_db
 
@@ -246,3 +251,18 @@ def test_concurrent_sweeps_make_one_alert(settings):
     assert Alert.objects.count() == 5
     assert Message.objects.filter(kind=MessageKind.ALERT).count() == 10
     assert set(TripTimer.objects.values_list("status", flat=True)) == {TripTimerStatus.EXPIRED}
+
+
+def test_her_trips_and_their_positions_are_in_her_data_export(director):
+    person = PersonFactory()
+    account = mia_account(display_name="Lupita", person=person)
+    timer = start(account, followers=[account.contacts.first().pk])
+    timer_locate(timer=timer, lat=28.6353, lon=-106.0889, accuracy=15)
+    content, _counts = build_export(person, generated_by=director)
+    data = json.loads(zipfile.ZipFile(io.BytesIO(content)).read("datos.json"))
+    sections = data["secciones"]
+    for label in ("alerts.triptimer", "alerts.timerfollower", "alerts.timerposition"):
+        assert sections.get(label, {}).get("registros"), f"{label} missing from her export"
+    text = json.dumps(sections["alerts.timerposition"], ensure_ascii=False)
+    assert "28.635300,-106.088900" in text  # decrypted, hers to read
+    assert "token_hash" not in json.dumps(sections["alerts.timerfollower"])
