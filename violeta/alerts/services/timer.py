@@ -17,7 +17,6 @@ transaction commits, so the failure is counted (``pin_failures``, shared with ``
 import logging
 from datetime import datetime, timedelta
 
-from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -32,6 +31,7 @@ from violeta.alerts.models import (
     TripTimer,
     TripTimerStatus,
 )
+from violeta.alerts.services.accounts import pin_verdict
 from violeta.alerts.services.alerts import _captured_at, _coordinates, alert_locate, alert_raise
 from violeta.alerts.services.common import conf, page_link, sms_queue
 from violeta.alerts.services.escalation import escalate
@@ -160,15 +160,8 @@ def timer_end(*, timer: TripTimer, pin: str) -> TripTimer:
     with transaction.atomic():
         account = MiaAccount.objects.select_for_update().get(pk=timer.account_id)
         timer = TripTimer.objects.select_for_update().get(pk=timer.pk)
-        if account.pin_failures >= conf("PIN_MAX_FAILURES"):
-            raise ValidationError(
-                {
-                    "pin": ValidationError(
-                        _("Too many wrong PINs. The timer keeps running."), code="pin_locked"
-                    )
-                }
-            )
-        if account.duress_pin_hash and check_password(pin or "", account.duress_pin_hash):
+        verdict = pin_verdict(account, pin, locked=_("Too many wrong PINs. The timer keeps running."))
+        if verdict == "duress":
             if timer.is_active:
                 alert = _fire(
                     timer,
@@ -181,15 +174,12 @@ def timer_end(*, timer: TripTimer, pin: str) -> TripTimer:
                     alert.save(update_fields=["is_duress"])
                     escalate(alert, reason="duress")
             return timer
-        right = check_password(pin or "", account.pin_hash)
-        account.pin_failures = 0 if right else account.pin_failures + 1
-        account.save(update_fields=["pin_failures"])
-        if right and timer.is_active:
+        if verdict == "right" and timer.is_active:
             timer.status = TripTimerStatus.ENDED
             timer.ended_at = timezone.now()
             timer.purge_after = _retention(timer.ended_at)
             timer.save(update_fields=["status", "ended_at", "purge_after"])
-    if not right:
+    if verdict == "wrong":
         raise ValidationError({"pin": _("Wrong PIN.")})
     return timer
 
