@@ -118,7 +118,10 @@ ERROR_CODES = {
     "client_id": (400, "The alert's client_id is missing."),
     "location": (400, "The coordinates or the time of a location are not valid."),
     "inactive": (400, "The alert is no longer active."),
-    "pin_locked": (429, "Too many wrong PINs: the alert stays active (429, no Retry-After)."),
+    "pin_locked": (
+        429,
+        "Too many wrong PINs: the alert stays active, a trip timer keeps running (429, no Retry-After).",
+    ),
     # MIA: "Acompáñame", the trip timer
     "duration": (400, "The timer's duration is outside TIMER_MIN_MINUTES to TIMER_MAX_MINUTES."),
     "followers": (400, "A follower chosen is not one of her contacts."),
