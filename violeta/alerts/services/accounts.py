@@ -126,7 +126,6 @@ def _check_pin(pin: str, field: str = "pin") -> str:
     return pin
 
 
-@transaction.atomic
 def pin_verdict(account: MiaAccount, pin: str, *, locked: str) -> str:
     """Which of her PINs she typed to end something (an alert, a trip timer): "duress", "right" or "wrong".
 
@@ -144,6 +143,7 @@ def pin_verdict(account: MiaAccount, pin: str, *, locked: str) -> str:
     return "right" if right else "wrong"
 
 
+@transaction.atomic
 def account_register(
     *, phone: str, code: str, display_name: str, pin: str, duress_pin: str = "", disguise: str = "mia"
 ) -> tuple[MiaAccount, str]:

@@ -24,7 +24,9 @@
     return document.getElementById(id);
   }
 
-  var state = { timer: null, offset: 0, tick: null, poll: null };
+  // ``epoch`` changes whenever the screen starts or stops a timer: an answer to a question asked before that is
+  // stale (a "no timer" sent before the start must not stop the timer just started).
+  var state = { timer: null, offset: 0, tick: null, poll: null, epoch: 0 };
   var geo = { timerId: null, watchId: null, latest: null, sentStamp: null, every: null };
 
   // --- The countdown: the server's deadline against the server's clock ------------------------------------
@@ -49,6 +51,7 @@
   }
 
   function running(timer) {
+    state.epoch += 1;
     state.timer = timer;
     state.offset = Date.parse(timer.server_time) - Date.now();
     state.due = false;
@@ -65,6 +68,7 @@
   }
 
   function stop() {
+    state.epoch += 1;
     clearInterval(state.tick);
     clearTimeout(state.poll);
     state.timer = null;
@@ -79,8 +83,12 @@
 
   /** Asks the server for her timer: resumes a running one, shows the alert of one that ran out. */
   function check() {
+    var epoch = state.epoch;
     return MIA.api("GET", "/timers/current")
       .then(function (result) {
+        if (epoch !== state.epoch) {
+          return;
+        }
         if (result.status === 204) {
           if (state.timer) {
             stop();
@@ -121,16 +129,14 @@
 
   // --- Starting: how long, and who follows ------------------------------------------------------------------
 
+  TT.durations.forEach(function (d) {
+    var option = document.createElement("option");
+    option.value = d.seconds;
+    option.textContent = d.label;
+    $("timer-seconds").append(option);
+  });
+
   function renderForm(contacts) {
-    var select = $("timer-seconds");
-    if (!select.options.length) {
-      TT.durations.forEach(function (d) {
-        var option = document.createElement("option");
-        option.value = d.seconds;
-        option.textContent = d.label;
-        select.append(option);
-      });
-    }
     var box = $("timer-followers");
     box.textContent = "";
     contacts.forEach(function (contact) {
