@@ -120,7 +120,15 @@ ERROR_CODES = {
     "client_id": (400, "The alert's client_id is missing."),
     "location": (400, "The coordinates or the time of a location are not valid."),
     "inactive": (400, "The alert is no longer active."),
-    "pin_locked": (429, "Too many wrong PINs: the alert stays active (429, no Retry-After)."),
+    "pin_locked": (
+        429,
+        "Too many wrong PINs: the alert stays active, a trip timer keeps running (429, no Retry-After).",
+    ),
+    # MIA: "Acompáñame", the trip timer
+    "duration": (400, "The timer's duration is outside TIMER_MIN_MINUTES to TIMER_MAX_MINUTES."),
+    "followers": (400, "A follower chosen is not one of her contacts."),
+    "timer_active": (400, "She already has a timer running: end it first."),
+    "timer_ended": (400, "The timer has ended: no more positions for it."),
     # Card validation at a till
     "number": (400, "Neither the card number nor the QR token was sent."),
     "branch_id": (400, "The branch does not belong to the business."),
@@ -215,6 +223,7 @@ def unexpected(request, exc):
 
 
 api.add_router("/mia/", "violeta.alerts.api.router")
+api.add_router("/mia/", "violeta.alerts.api_timer.router")
 api.add_router("/card/", "violeta.card.api.router")
 
 

@@ -8,6 +8,7 @@ class AlertsConfig(AppConfig):
 
     def ready(self):
         from violeta.alerts.services.escalation import escalation_sweep
+        from violeta.alerts.services.timer import timer_sweep
         from violeta.core import periodic
 
         # The safety net of every alert: raised in the console when nobody answered. Also run by
@@ -33,12 +34,15 @@ class AlertsConfig(AppConfig):
 
         # The automatic hand-off to 9-1-1 (MIA["DISPATCH_AUTO"]), never in the alert's hot path.
         periodic.register("alerts.dispatch_auto", 1, dispatch_auto_sweep, safety_net=True)
+        # "Acompáñame": the server owns a trip timer's deadline; the alert is raised when it runs out.
+        periodic.register("alerts.timers", 1, timer_sweep, safety_net=True)
 
         from django.db.models.signals import post_delete
 
-        from violeta.alerts.models import AlertMessage
+        from violeta.alerts.models import AlertMessage, TimerFollower
 
         post_delete.connect(_delete_message, sender=AlertMessage, dispatch_uid="alerts.delete_message")
+        post_delete.connect(_delete_message, sender=TimerFollower, dispatch_uid="alerts.delete_timer_message")
 
         from violeta.alerts.services.fallback import fallback_link
         from violeta.messaging.fallback import fallback_queued
@@ -49,7 +53,7 @@ class AlertsConfig(AppConfig):
 
 def _delete_message(sender, instance, **kwargs):
     """An alert's messages go with it (as when they were its rows): deleting an alert, or her data, deletes
-    the outbox rows that carried her name and links."""
+    the outbox rows that carried her name and links. So does a trip timer's follower with her message."""
     from violeta.messaging.models import Message
 
     Message.objects.filter(pk=instance.message_id).delete()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from violeta.alerts.positions import Position
 from violeta.core.crypto import EncryptedTextField
 
 
@@ -225,22 +226,13 @@ class AlertRecipient(models.Model):
         constraints = [models.UniqueConstraint(fields=["alert", "contact"], name="recipient_unique")]
 
 
-class AlertLocation(models.Model):
-    """A position sent by her phone. The coordinates are encrypted; accuracy and times are not."""
+class AlertLocation(Position):
+    """A position sent by her phone during an alert. The coordinates are encrypted; accuracy and times are not."""
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="locations")
-    coordinates = EncryptedTextField()
-    accuracy_m = models.FloatField()
-    captured_at = models.DateTimeField()
-    received_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["-captured_at", "-id"]
-
-    @property
-    def lat_lon(self) -> tuple[float, float]:
-        lat, lon = self.coordinates.split(",")
-        return float(lat), float(lon)
+    class Meta(Position.Meta):
+        pass
 
 
 class AlertMessage(models.Model):
@@ -318,3 +310,12 @@ class AlertDispatch(models.Model):
         ]
         verbose_name = _("hand-off to 9-1-1")
         verbose_name_plural = _("hand-offs to 9-1-1")
+
+
+# "Acompáñame", the trip timer: its own module, part of this app's models.
+from violeta.alerts.timer_models import (  # noqa: E402, F401
+    TimerFollower,
+    TimerPosition,
+    TripTimer,
+    TripTimerStatus,
+)

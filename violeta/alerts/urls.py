@@ -1,6 +1,6 @@
 from django.urls import path
 
-from violeta.alerts import views, views_app, views_dispatch, views_staff
+from violeta.alerts import views, views_app, views_dispatch, views_staff, views_timer
 
 app_name = "alerts"
 urlpatterns = [
@@ -16,6 +16,9 @@ urlpatterns = [
     # 9-1-1 / C4: the dispatcher's own link to the same live page (alerts.services.dispatch).
     path("d/<str:token>/", views_dispatch.dispatch_live, name="dispatch_live"),
     path("d/<str:token>/estado/", views_dispatch.dispatch_live_state, name="dispatch_live_state"),
+    # "Acompáñame": a follower's view of her trip, by unguessable token.
+    path("acompaname/<str:token>/", views_timer.follow, name="timer_follow"),
+    path("acompaname/<str:token>/estado/", views_timer.follow_state, name="timer_follow_state"),
     # The SMS provider's signed webhook for replies (delivery reports: violeta.messaging.urls).
     path("mia/sms/entrante/", views.sms_inbound, name="sms_inbound"),
     # Staff: link her app account to her record (with her consent).

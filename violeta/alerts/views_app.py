@@ -22,6 +22,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from violeta.alerts.models import AppDisguise
+from violeta.alerts.views_timer import timer_strings
 
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "alerts"
 SCOPE = "/mia/"
@@ -104,6 +105,7 @@ def app(request):
         "disguises": [(d, d.label, DISGUISES[d]["icon"]) for d in AppDisguise],
         "i18n": _strings(),
         "whatsapp": settings.MIA["WHATSAPP_ENABLED"],
+        "timer_i18n": timer_strings(),
     }
     return render(request, "alerts/app/app.html", context)
 
@@ -162,6 +164,7 @@ def _shell() -> list[str]:
         static("alerts/mia-trust.js"),
         static("alerts/mia.js"),
         static("alerts/mia_contacts.js"),
+        static("alerts/mia-timer.js"),
         *(static(d["icon"]) for d in DISGUISES.values()),
     ]
 

@@ -22,6 +22,7 @@ class MessageKind(models.TextChoices):
     REMINDER = "reminder", _("Reminder")
     # An alert handed to 9-1-1 / C4 (a webhook, an e-mail or an SMS to the dispatch desk).
     DISPATCH = "dispatch", _("Hand-off to 9-1-1")
+    TIMER = "timer", _("Trip timer: follow her")
 
 
 class Channel(models.TextChoices):

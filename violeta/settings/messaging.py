@@ -125,6 +125,8 @@ MIA = {
     # "Acompáñame": a trip timer of MIN to MAX minutes that raises the alert by itself when it runs out.
     "TIMER_MIN_MINUTES": int(os.environ.get("MIA_TIMER_MIN_MINUTES", "10")),
     "TIMER_MAX_MINUTES": int(os.environ.get("MIA_TIMER_MAX_MINUTES", "120")),
+    # The timers' expiry sweep (every second) fires at most this many per round.
+    "TIMER_SWEEP_MAX": 500,
     # The hand-off to 9-1-1 / C4 (a webhook, or an e-mail or SMS to the dispatch desk), in parallel, never
     # instead; AUTO: also by itself for women whose linked case is at high risk with a protection order in force.
     "DISPATCH_CHANNEL": os.environ.get("MIA_DISPATCH_CHANNEL", ""),

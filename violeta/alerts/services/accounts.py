@@ -126,6 +126,23 @@ def _check_pin(pin: str, field: str = "pin") -> str:
     return pin
 
 
+def pin_verdict(account: MiaAccount, pin: str, *, locked: str) -> str:
+    """Which of her PINs she typed to end something (an alert, a trip timer): "duress", "right" or "wrong".
+
+    The caller holds ``account`` locked (select_for_update) in its transaction. A wrong PIN is counted and a
+    right one resets the count; after PIN_MAX_FAILURES wrong ones, whatever she types is refused with the
+    ``locked`` sentence (code ``pin_locked``): only staff can end it then.
+    """
+    if account.pin_failures >= conf("PIN_MAX_FAILURES"):
+        raise ValidationError({"pin": ValidationError(locked, code="pin_locked")})
+    if account.duress_pin_hash and check_password(pin or "", account.duress_pin_hash):
+        return "duress"
+    right = check_password(pin or "", account.pin_hash)
+    account.pin_failures = 0 if right else account.pin_failures + 1
+    account.save(update_fields=["pin_failures"])
+    return "right" if right else "wrong"
+
+
 @transaction.atomic
 def account_register(
     *, phone: str, code: str, display_name: str, pin: str, duress_pin: str = "", disguise: str = "mia"

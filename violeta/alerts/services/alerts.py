@@ -21,7 +21,6 @@ import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
@@ -37,6 +36,7 @@ from violeta.alerts.models import (
     EmergencyContact,
     MiaAccount,
 )
+from violeta.alerts.services.accounts import pin_verdict
 from violeta.alerts.services.common import (
     channels_of,
     conf,
@@ -376,22 +376,16 @@ def alert_cancel(*, alert: Alert, pin: str) -> Alert:
     with transaction.atomic():
         account = MiaAccount.objects.select_for_update().get(pk=alert.account_id)
         alert = Alert.objects.select_for_update().get(pk=alert.pk)
-        if account.pin_failures >= conf("PIN_MAX_FAILURES"):
-            raise ValidationError(
-                {"pin": ValidationError(_("Too many wrong PINs. The alert stays active."), code="pin_locked")}
-            )
-        if account.duress_pin_hash and check_password(pin or "", account.duress_pin_hash):
+        verdict = pin_verdict(account, pin, locked=_("Too many wrong PINs. The alert stays active."))
+        if verdict == "duress":
             if alert.is_active and not alert.is_duress:
                 alert.is_duress = True
                 alert.save(update_fields=["is_duress"])
                 escalate(alert, reason="duress")
             return alert
-        right = check_password(pin or "", account.pin_hash)
-        account.pin_failures = 0 if right else account.pin_failures + 1
-        account.save(update_fields=["pin_failures"])
-        if right and alert.is_active and not alert.is_duress:
+        if verdict == "right" and alert.is_active and not alert.is_duress:
             alert_end(alert, name=account.display_name)
-    if not right:
+    if verdict == "wrong":
         raise ValidationError({"pin": _("Wrong PIN.")})
     return alert
 

@@ -397,6 +397,10 @@ RULES = {
     "api:mia_alert_locate": BEARER("post", kwargs={"alert_id": "public_id"}),
     "api:mia_alert_cancel": BEARER("post", kwargs={"alert_id": "public_id"}),
     "api:mia_alert_test_end": BEARER("post", kwargs={"alert_id": "public_id"}),
+    "api:mia_timer_start": BEARER("post"),
+    "api:mia_timer_current": BEARER("get"),
+    "api:mia_timer_locate": BEARER("post", kwargs={"timer_id": "public_id"}),
+    "api:mia_timer_end": BEARER("post", kwargs={"timer_id": "public_id"}),
     # staff accounts
     "accounts:staff_list": page({"sysadmin"}),
     "accounts:staff_create": page({"sysadmin"}),
@@ -506,6 +510,8 @@ RULES = {
     "alerts:contact_confirm": SKIP_KEYED,
     "alerts:dispatch_live": SKIP_KEYED,
     "alerts:dispatch_live_state": SKIP_KEYED,
+    "alerts:timer_follow": SKIP_KEYED,
+    "alerts:timer_follow_state": SKIP_KEYED,
     "messaging:status": {"kind": "webhook"},
     "messaging:voice_status": {"kind": "webhook"},  # a voice call's progress, signed like the SMS reports
     "messaging:whatsapp_status": {"kind": "meta_webhook"},  # GET: Meta's verification; POST: signed statuses
@@ -957,6 +963,10 @@ API_OPERATIONS = {
     ("POST", "/mia/alerts/{alert_id}/locations"): "api:mia_alert_locate",
     ("POST", "/mia/alerts/{alert_id}/cancel"): "api:mia_alert_cancel",
     ("POST", "/mia/alerts/{alert_id}/end-test"): "api:mia_alert_test_end",
+    ("POST", "/mia/timers"): "api:mia_timer_start",
+    ("GET", "/mia/timers/current"): "api:mia_timer_current",
+    ("POST", "/mia/timers/{timer_id}/positions"): "api:mia_timer_locate",
+    ("POST", "/mia/timers/{timer_id}/end"): "api:mia_timer_end",
     ("POST", "/card/validate"): "api:card_validate",
 }
 
@@ -999,6 +1009,8 @@ def test_a_mia_user_reaches_only_her_own(name, client, world, db_in_module):
     body = {
         "api:mia_alert_locate": {"lat": 28.6, "lon": -106.1, "accuracy": 10},
         "api:mia_alert_cancel": {"pin": "1234"},
+        "api:mia_timer_locate": {"lat": 28.6, "lon": -106.1, "accuracy": 10},
+        "api:mia_timer_end": {"pin": "1234"},
     }
     response = getattr(client, rule["method"])(
         reverse(name, kwargs=kwargs),
@@ -1009,7 +1021,7 @@ def test_a_mia_user_reaches_only_her_own(name, client, world, db_in_module):
     if kwargs:
         assert response.status_code == 404, f"{name} with another woman's object: {response.status_code}"
     else:
-        assert response.status_code in (200, 201, 400, 409, 429), f"{name}: {response.status_code}"
+        assert response.status_code in (200, 201, 204, 400, 409, 429), f"{name}: {response.status_code}"
         assert world["alert"].account.display_name not in response.content.decode() or (
             world["alert"].account.display_name == account.display_name
         )
@@ -1113,6 +1125,9 @@ CASE_MODELS = {
     "alerts.alertmessage": case_model("through its alert", ["alerts:console_timeline"]),
     "alerts.alertdispatch": case_model("through its alert", ["alerts:console_detail"]),
     "alerts.alertevent": case_model("through its alert", ["alerts:console_timeline"]),
+    # One hop to a case through the alert it raised; shown only to her app (device token) and, without the case,
+    # to her followers by their token: the console shows the alert's timer line (alertevent).
+    "alerts.triptimer": case_model("her app's only (device token); the console sees its alert's line", []),
     "audit.auditevent": case_model("the director's audit pages only", ["audit:case"]),
     "privacy.rectificationnotice": case_model(
         "the ARCO request's handler, and the liaisons of the institution that received her referral only",

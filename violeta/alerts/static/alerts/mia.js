@@ -178,7 +178,7 @@
     document.querySelectorAll("[data-screen]").forEach(function (section) {
       section.hidden = section.id !== "screen-" + name;
     });
-    $("mia-nav").hidden = !(store.get(KEYS.token) && (name === "alert" || name === "contacts"));
+    $("mia-nav").hidden = !(store.get(KEYS.token) && ["alert", "contacts", "timer"].indexOf(name) >= 0);
     showMessage("");
     window.scrollTo(0, 0);
   }
@@ -187,6 +187,10 @@
     if (name === "contacts") {
       show("contacts");
       return loadContacts();
+    }
+    if (screens[name]) {
+      show(name);
+      return Promise.resolve(screens[name]());
     }
     show("alert");
     return Promise.resolve();
@@ -825,6 +829,17 @@
     }
   }
 
+  /** A fix as the API takes it (an alert's location, a trip timer's position). */
+  function fixPayload(position) {
+    var coords = position.coords;
+    return {
+      lat: coords.latitude,
+      lon: coords.longitude,
+      accuracy: coords.accuracy || 0,
+      captured_at: new Date(position.timestamp).toISOString(),
+    };
+  }
+
   /** Sends a fix; ``key`` is given only when resending one that did not get through, so the server stores it
    * once even when the first answer was lost. */
   function sendFix(position, key) {
@@ -833,12 +848,7 @@
       return;
     }
     var coords = position.coords;
-    var payload = {
-      lat: coords.latitude,
-      lon: coords.longitude,
-      accuracy: coords.accuracy || 0,
-      captured_at: new Date(position.timestamp).toISOString(),
-    };
+    var payload = fixPayload(position);
     geo.sentAt = Date.now();
     key = key || uuid();
     api("POST", "/alerts/" + alertId + "/locations", payload, key)
@@ -873,6 +883,45 @@
       }
     }, 5000);
   }
+
+  // --- For the app's other scripts (mia-timer.js, mia_contacts.js): the helpers they share, and a hook to show
+  // an alert ---
+
+  var screens = {}; // name -> function run when go(name) shows the screen "screen-<name>"
+
+  window.MIA = {
+    T: T,
+    api: api,
+    store: store,
+    show: show,
+    screens: screens,
+    fmt: fmt,
+    clock: clock,
+    uuid: uuid,
+    onSubmit: onSubmit,
+    apiError: apiError,
+    showMessage: showMessage,
+    loadContacts: loadContacts,
+    fixPayload: fixPayload,
+    /** Whether an alert is on screen (being raised or under way). */
+    alertOnScreen: function () {
+      return Boolean(current);
+    },
+    /** Show an alert the server raised (a timer that ran out) as if she had pressed the button; false when it
+     * is already on screen. */
+    resumeAlert: function (alert) {
+      if (current && current.id === alert.id) {
+        return false;
+      }
+      stopLocation();
+      current = { client_id: null, id: alert.id, interval: alert.update_interval_seconds };
+      saveCurrent();
+      showActive();
+      setStatus(T.sent);
+      startTracking();
+      return true;
+    },
+  };
 
   // --- Start -----------------------------------------------------------------------------------------------
 
@@ -930,9 +979,6 @@
       })
       .catch(function () {});
   }
-
-  // What mia_contacts.js (and other small scripts of the app) may call.
-  window.MIA = { api: api, loadContacts: loadContacts, showMessage: showMessage, T: T };
 
   start();
 })();
