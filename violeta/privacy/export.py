@@ -91,6 +91,7 @@ SECTIONS = {
     "alerts.alertlocation": gettext_lazy("MIA alert locations"),
     "alerts.alertmessage": gettext_lazy("Text messages (SMS) of her alerts"),
     "alerts.alertevent": gettext_lazy("Timeline of her alerts (fallbacks, calls, hand-offs, timers)"),
+    "alerts.alertdispatch": gettext_lazy("Hand-offs of her alerts to 9-1-1"),
     "alerts.triptimer": gettext_lazy("Her trip timers (Acompáñame)"),
     "alerts.timerfollower": gettext_lazy("Contacts who followed her trips"),
     "alerts.timerposition": gettext_lazy("Positions she shared during her trips"),
