@@ -13,4 +13,4 @@ class MessagingConfig(AppConfig):
 
         periodic.register("messaging.reports_prune", 3600, services.reports_prune)
         # A WhatsApp message not delivered in time goes again by SMS, once (also run by messaging_check).
-        periodic.register("messaging.fallbacks", 1, fallbacks_sweep, safety_net=True)
+        periodic.register("messaging.fallbacks", 0.25, fallbacks_sweep, safety_net=True)

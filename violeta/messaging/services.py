@@ -527,16 +527,24 @@ def status_update(*, provider_message_id: str, provider_status: str) -> Message 
 def whatsapp_report(*, provider_message_id: str, provider_status: str, idempotency_key: str = "") -> None:
     """A WhatsApp status report. It carries the submission's idempotency key (``biz_opaque_callback_data``): a
     submission whose answer never came (still "sending") is recorded as sent by its first report, so its fate
-    is settled without asking the provider (the Cloud API cannot be asked). Then the status is applied."""
+    is settled without asking the provider (the Cloud API cannot be asked). Then the status is applied.
+
+    The common case first: the message's id is recorded, and the report is applied in one transaction (three
+    reports arrive for every message — sent, delivered, read — so this path is the webhook's cost)."""
+    if status_update(provider_message_id=provider_message_id, provider_status=provider_status) is not None:
+        return
     message_id, _sep, attempt = idempotency_key.partition(":")
     if provider_message_id and message_id.isdigit() and attempt.isdigit():
         pk, attempt, wamid = int(message_id), int(attempt), provider_message_id.strip()[:64]
+        # Kept as an early report by ``status_update`` above: ``record_sent`` applies it with the id.
         if not record_sent(pk, attempt, SendResult(provider_message_id=wamid)):
-            # recorded with an unknown fate by ``lookup`` meanwhile: now its id is known
-            Message.objects.filter(
+            # recorded with an unknown fate by ``lookup`` meanwhile: now its id is known, and the report applies
+            updated = Message.objects.filter(
                 pk=pk, attempt=attempt, status=MessageStatus.SENT, provider_message_id=""
             ).update(provider_message_id=wamid)
-    status_update(provider_message_id=provider_message_id, provider_status=provider_status)
+            if updated:
+                status_update(provider_message_id=wamid, provider_status=provider_status)
+                ProviderReport.objects.filter(provider_message_id=wamid).delete()
 
 
 def reports_prune(*, now: datetime | None = None) -> int:
