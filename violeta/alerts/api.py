@@ -27,7 +27,7 @@ from violeta.alerts.services import alerts as alert_services
 from violeta.alerts.services import contacts as contact_services
 from violeta.alerts.services import practice as practice_services
 from violeta.core.idempotency import idempotent
-from violeta.core.schemas import Integer, Number
+from violeta.core.schemas import Boolean, Integer, Number
 from violeta.core.validators import mask_phone
 from violeta.messaging.text import fit
 
@@ -113,12 +113,12 @@ class ContactIn(Schema):
     channel: ContactChannelName = Field(
         "sms", description="How she receives the alerts (WhatsApp if enabled)"
     )
-    principal: bool = Field(False, description="The one called when nobody answers; replaces the former")
+    principal: Boolean = Field(False, description="The one called when nobody answers; replaces the former")
 
 
 class ContactUpdateIn(Schema):
     channel: ContactChannelName | None = None
-    principal: bool | None = None
+    principal: Boolean | None = None
 
 
 class ContactOut(Schema):
@@ -143,7 +143,7 @@ class AlertIn(Schema):
     client_id: str = Field(
         min_length=8, max_length=64, description="Idempotency key made by the app (a UUID)"
     )
-    test: bool = Field(
+    test: Boolean = Field(
         False,
         description="A test alert: every message says PRUEBA; the institute is not alerted; it ends without "
         "the PIN (/alerts/{id}/end-test) or by itself after a few minutes",

@@ -11,3 +11,4 @@ from pydantic import Strict
 
 Number = Annotated[float, Strict()]  # a JSON number (an integer is a number too); never a boolean or a string
 Integer = Annotated[int, Strict()]  # a JSON integer; never a boolean, a string or 1.0
+Boolean = Annotated[bool, Strict()]  # true or false; never 0, 1, "yes" or "true"

@@ -74,6 +74,9 @@ NOT_CREATING = {
     "/api/v1/mia/otp/verify",
     "/api/v1/mia/alerts",  # client_id in the body
     "/api/v1/mia/alerts/{alert_id}/cancel",
+    "/api/v1/mia/alerts/{alert_id}/end-test",  # ends a test alert: creates nothing
+    "/api/v1/mia/timers",  # client_id in the body, as the alert
+    "/api/v1/mia/timers/{timer_id}/end",  # ends a trip timer with her PIN, as the cancellation
     "/api/v1/card/validate",
 }
 
