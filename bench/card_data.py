@@ -25,6 +25,7 @@ from violeta.card.models import (  # noqa: E402
     MerchantAccount,
     MerchantCategory,
 )
+from violeta.core.tokens import token_hash  # noqa: E402
 from violeta.people.models import Neighborhood  # noqa: E402
 
 
@@ -50,20 +51,19 @@ def build(cards: int, tills: int) -> dict:
         ],
         batch_size=1000,
     )
-    issued = Card.objects.bulk_create(
-        [
-            Card(
-                application=application,
-                number=numbers.new_card_number(),
-                verify_token=numbers.new_token(),
-                holder_token=numbers.new_token(),
-                valid_from=today,
-                valid_until=today + timedelta(days=730),
-            )
-            for application in applications
-        ],
-        batch_size=1000,
-    )
+    issued = [
+        Card(
+            application=application,
+            number=numbers.new_card_number(),
+            valid_from=today,
+            valid_until=today + timedelta(days=730),
+        )
+        for application in applications
+    ]
+    for card in issued:  # what Card.save() fills, which bulk_create skips: the hashes of the derived tokens
+        card.verify_token_hash = token_hash(card.verify_token)
+        card.holder_token_hash = token_hash(card.holder_token)
+    Card.objects.bulk_create(issued, batch_size=1000)
     merchant = Merchant.objects.create(
         name="Comercio de prueba",
         category=MerchantCategory.objects.first(),
