@@ -1,6 +1,7 @@
 """What the benchmarks share: a database of their own, gunicorn, an open-loop load generator, percentiles."""
 
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -30,6 +31,25 @@ def summary(label, ms):
     )
 
 
+def server_env(db, var, twilio_port, **extra):
+    """The environment of a benchmark's servers: its PostgreSQL database, a var folder of its own, SMS through
+    the fake Twilio on ``twilio_port``, production's DEBUG off, kept connections; ``extra`` on top."""
+    return {
+        **os.environ,
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{db}",
+        "VIOLETA_VAR_DIR": str(var),
+        "SMS_BACKEND": "violeta.messaging.backends.twilio.TwilioBackend",
+        "TWILIO_ACCOUNT_SID": "ACbench",
+        "TWILIO_AUTH_TOKEN": "bench-token",
+        "TWILIO_FROM": "+15005550006",
+        "TWILIO_API_BASE": f"http://127.0.0.1:{twilio_port}",
+        "DEBUG": "0",
+        "CONN_MAX_AGE": "60",
+        "LOG_LEVEL": "WARNING",
+        **extra,
+    }
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -57,9 +77,10 @@ def data(script, *args, env):
     return json.loads(script_output(script, *args, env=env))
 
 
-def gunicorn(env, web_workers, threads=8):
+def gunicorn(env, web_workers, threads=8, keep_alive=None):
     """Start gunicorn (``web_workers`` processes × ``threads``) on a free port; return (process, base URL) once it
-    answers its liveness probe (/healthz: the process, not the sender)."""
+    answers its liveness probe (/healthz: the process, not the sender). ``keep_alive``: seconds an idle
+    connection is kept (gunicorn's default, 2 s, when not given)."""
     port = free_port()
     proc = subprocess.Popen(
         [
@@ -73,6 +94,7 @@ def gunicorn(env, web_workers, threads=8):
             str(threads),
             "--log-level",
             "warning",
+            *(["--keep-alive", str(keep_alive)] if keep_alive else []),
         ],
         cwd=ROOT,
         env=env,

@@ -55,6 +55,7 @@ from bench.harness import (
     percentile,
     psql,
     script_output,
+    server_env,
     stop,
     summary,
 )
@@ -199,20 +200,7 @@ def main():
     db = f"violeta_bench_{os.getpid()}"
     fake_port, whatsapp_port = free_port(), free_port()
     var = Path(tempfile.mkdtemp(prefix="violeta-bench-"))
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{db}",
-        "VIOLETA_VAR_DIR": str(var),
-        "SMS_BACKEND": "violeta.messaging.backends.twilio.TwilioBackend",
-        "TWILIO_ACCOUNT_SID": "ACbench",
-        "TWILIO_AUTH_TOKEN": "bench-token",
-        "TWILIO_FROM": "+15005550006",
-        "TWILIO_API_BASE": f"http://127.0.0.1:{fake_port}",
-        "DEBUG": "0",
-        "CONN_MAX_AGE": "60",
-        "MIA_ESCALATE_AFTER_SECONDS": str(args.escalate_after),
-        "LOG_LEVEL": "WARNING",
-    }
+    env = server_env(db, var, fake_port, MIA_ESCALATE_AFTER_SECONDS=str(args.escalate_after))
     if args.whatsapp:
         env.update(whatsapp_env(args, whatsapp_port))
     psql(f'CREATE DATABASE "{db}"')

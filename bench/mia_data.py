@@ -19,11 +19,12 @@ from violeta.core.tokens import token_hash  # noqa: E402
 from violeta.messaging.models import Message, MessageKind  # noqa: E402
 
 
-def accounts(n: int, contacts: int, channels: list[str] | None = None) -> list[str]:
-    """``channels``: each contact's channel in turn (sms, whatsapp, both); SMS when not given."""
+def accounts(n: int, contacts: int, channels: list[str] | None = None, first: int = 0) -> list[str]:
+    """``channels``: each contact's channel in turn (sms, whatsapp, both); SMS when not given. ``first``: the
+    number of the first account (its phone and its contacts' phones follow from it), to add more later."""
     pin = make_password("1234")
     tokens = []
-    for i in range(n):
+    for i in range(first, first + n):
         account = MiaAccount.objects.create(
             phone=f"+52614{1000000 + i:07d}", display_name=f"Usuaria {i}", pin_hash=pin
         )
