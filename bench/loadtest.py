@@ -98,7 +98,7 @@ def report(prefix, busy, seconds, load_before, load_after):
     failures += sum(int(row["Count"]) for row in exceptions)
     print(f"\nrequests {requests} in {seconds:.0f} s ({requests / seconds:.1f}/s); failures {failures}")
     for row in csv_rows(prefix, "failures"):
-        print(f"  FAILED {row['Occurrences']}× {row['Method']} {row['Name']}: {row['Error']}")
+        print(f"  FAILED {row['Occurrences']}× {row['Name']}: {row['Error']}")
     for row in exceptions:
         where = row["Traceback"].strip().splitlines()[-2:]
         print(f"  RAISED {row['Count']}× {row['Message']} at {' '.join(line.strip() for line in where)}")
@@ -126,6 +126,11 @@ def main():
     parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
     parser.add_argument("--mia", type=int, default=40, help="MIA accounts made for the run")
     parser.add_argument("--tills", type=int, default=8, help="merchants' tills made for the run")
+    parser.add_argument(
+        "--var-dir",
+        help="VIOLETA_VAR_DIR (its keys) for --db: the one the database was built with; default: the"
+        " environment's, else the checkout's var/",
+    )
     parser.add_argument("--out", help="where locust's CSVs go (default: a temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the new database afterwards")
     args = parser.parse_args()
@@ -133,8 +138,15 @@ def main():
     args.db = args.db or "violeta_bench_load"
 
     fake_port = free_port()
-    var = Path(tempfile.mkdtemp(prefix="violeta-load-"))
-    out = Path(args.out or var)
+    # The var folder holds the development keys (encryption, secret): an existing database needs the one it was
+    # built with (its encrypted fields, its cards' tokens); a new one gets a folder of its own.
+    if args.var_dir:
+        var = Path(args.var_dir)
+    elif args.db_given:
+        var = Path(os.environ.get("VIOLETA_VAR_DIR") or ROOT / "var")
+    else:
+        var = Path(tempfile.mkdtemp(prefix="violeta-load-"))
+    out = Path(args.out or tempfile.mkdtemp(prefix="violeta-loadtest-"))
     out.mkdir(parents=True, exist_ok=True)
     # gunicorn behind a reverse proxy on the same machine: each person's own address counts in the limits.
     env = server_env(args.db, var, fake_port, TRUSTED_PROXIES="127.0.0.1")
@@ -144,7 +156,7 @@ def main():
          "--tills", str(args.tills)],
         cwd=ROOT, env=env, check=True, capture_output=True, text=True,
     ).stdout  # fmt: skip
-    data_file = var / "loadtest-data.json"
+    data_file = out / "loadtest-data.json"
     data_file.write_text(made)
     procs = []
     try:
@@ -196,7 +208,8 @@ def main():
 
     print(
         f"\nLoad test: {args.users} people (started {args.spawn_rate:g}/s) for {args.minutes:g} min against"
-        f" gunicorn {args.web_workers} × {args.threads} threads, database {args.db}; locust's CSVs in {out}"
+        f" gunicorn {args.web_workers} × {args.threads} threads, database {args.db} (keys in {var});"
+        f" locust's CSVs in {out}"
     )
     requests, failures = report(prefix, busy, seconds, load_before, load_after)
     if locust.returncode not in (0, 1):
