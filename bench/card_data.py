@@ -30,7 +30,10 @@ from violeta.people.models import Neighborhood  # noqa: E402
 
 
 def build(cards: int, tills: int) -> dict:
-    """Bulk rows (this is load, not behaviour: the services are exercised by the tests)."""
+    """Bulk rows (this is load, not behaviour: the services are exercised by the tests). Run again on the same
+    database, it adds more beside those it made before (their CURPs and till e-mails are numbered on)."""
+    first_card = CardApplication.objects.filter(curp__startswith="BENCH").count()
+    first_till = User.objects.filter(email__regex=r"^caja[0-9]+@bench\.test$").count()
     colonia = Neighborhood.objects.filter(municipality="Chihuahua").first()
     today = timezone.localdate()
     applications = CardApplication.objects.bulk_create(
@@ -47,7 +50,7 @@ def build(cards: int, tills: int) -> dict:
                 channel="desk",
                 status="delivered",
             )
-            for i in range(cards)
+            for i in range(first_card, first_card + cards)
         ],
         batch_size=1000,
     )
@@ -72,7 +75,7 @@ def build(cards: int, tills: int) -> dict:
     )
     branch = Branch.objects.create(merchant=merchant, name="Matriz", address="Calle 2", neighborhood=colonia)
     sessions = []
-    for i in range(tills):
+    for i in range(first_till, first_till + tills):
         user = User.objects.create_user(
             f"caja{i}@bench.test", None, full_name=f"Caja {i}", role=Role.MERCHANT
         )

@@ -124,8 +124,9 @@ def main():
     parser.add_argument("--db", help="an existing database to run against (written to); default: a new one")
     parser.add_argument("--web-workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
-    parser.add_argument("--mia", type=int, default=40, help="MIA accounts made for the run")
-    parser.add_argument("--tills", type=int, default=8, help="merchants' tills made for the run")
+    # One account per simulated till and phone at most (their limits are per account): as many as people.
+    parser.add_argument("--mia", type=int, help="MIA accounts made for the run (default: --users)")
+    parser.add_argument("--tills", type=int, help="merchants' tills the run signs in as (default: --users)")
     parser.add_argument(
         "--var-dir",
         help="VIOLETA_VAR_DIR (its keys) for --db: the one the database was built with; default: the"
@@ -135,6 +136,7 @@ def main():
     parser.add_argument("--keep", action="store_true", help="keep the new database afterwards")
     args = parser.parse_args()
     args.db_given = bool(args.db)
+    args.mia, args.tills = args.mia or args.users, args.tills or args.users
     args.db = args.db or "violeta_bench_load"
 
     fake_port = free_port()
