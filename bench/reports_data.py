@@ -208,7 +208,11 @@ def ensure(
         f"  {table:<40} {rows:>12,} rows {builder.copier.seconds.get(table, 0):>7.1f} s"
         for table, rows in sorted(builder.copier.counts.items())
     )
-    return f"{counts}\n{db}: built {cases:,} cases and {consultations:,} consultations in {seconds:.0f} s"
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (
+        f"{counts}\n{db}: built {cases:,} cases and {consultations:,} consultations in {seconds:.0f} s"
+        f" ({time.process_time():.0f} s of this process's CPU; load average now {load})"
+    )
 
 
 # --- COPY with defaults ------------------------------------------------------------------------------------------
