@@ -438,6 +438,8 @@ class Builder:
         password = make_password(scale_data.PASSWORD)  # hashed once: every bench account logs in with it
         for user in users:
             user.password = password
+            # No second factor: the enrolment grace (accounts.mfa) must not end while the data is in use.
+            user.mfa_grace_until = scale_data.MFA_GRACE_UNTIL
         User.objects.bulk_create(users)
         users = list(User.objects.filter(email__endswith="@bench.test").order_by("pk"))
         self.areas = [a.pk for a in areas]

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 PASSWORD = "violeta-demo-2026"  # noqa: S105 (the demo password: every bench account logs in with it)
 LOCAL = timedelta(hours=-6)  # America/Chihuahua, no daylight saving time since 2022
 STAFF_TABLE = "bench_staff"
+MFA_GRACE_UNTIL = datetime(2099, 12, 31, tzinfo=UTC)  # bench accounts log in with the password alone
 
 
 # --- The name index, as people.services writes it -------------------------------------------------------------
