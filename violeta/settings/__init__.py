@@ -195,6 +195,15 @@ else:
     # index). Off for the application's connections; an analyst's own session may turn it on.
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = (options.get("options", "") + " -c jit=off").strip()
+# A PostgreSQL streaming replica for the statistics' reads (docs/deployment.md): the router sends the reports'
+# indicators there, never a write (violeta/core/db_router.py). In tests the alias mirrors default.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
+    )
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["violeta.core.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # While the database cannot be reached, pages and the API answer 503 with this Retry-After (violeta/core/errors.py).
 DATABASE_RETRY_AFTER_SECONDS = int(os.environ.get("DATABASE_RETRY_AFTER_SECONDS", "5"))
@@ -399,7 +408,26 @@ PRIVACY = {
 }
 
 # --- Background work ---------------------------------------------------------------------------------------
-TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# The database backend (django-tasks-db) by default: a task commits with the transaction that enqueues it, and
+# `manage.py db_worker` runs it. TASKS_BACKEND=rq (or django_tasks_rq.RQBackend) puts the tasks on RQ, in Redis
+# at RQ_REDIS_URL (else REDIS_URL), enqueued on commit (violeta/core/tasks.py), run by `manage.py rqworker
+# --job-class django_tasks_rq.Job --with-scheduler default` on any number of machines (docs/deployment.md).
+_TASKS_BACKENDS = {"db": "django_tasks_db.DatabaseBackend", "rq": "django_tasks_rq.RQBackend"}
+TASKS_BACKEND = _TASKS_BACKENDS.get(os.environ.get("TASKS_BACKEND", "db"), os.environ.get("TASKS_BACKEND"))
+TASKS = {"default": {"BACKEND": TASKS_BACKEND}}
+TASKS_ON_RQ = TASKS_BACKEND == "django_tasks_rq.RQBackend"
+if TASKS_ON_RQ:
+    _RQ_URL = os.environ.get("RQ_REDIS_URL") or os.environ.get("REDIS_URL")
+    if not _RQ_URL:
+        raise ImproperlyConfigured(
+            "TASKS_BACKEND=rq needs RQ_REDIS_URL (or REDIS_URL): the Redis that holds the tasks."
+        )
+    INSTALLED_APPS.append("django_rq")
+    TASKS["default"]["QUEUES"] = ["default"]
+    # A task that runs longer than this is stopped by its worker (the longest is an import of old records).
+    RQ_QUEUES = {
+        "default": {"URL": _RQ_URL, "DEFAULT_TIMEOUT": int(os.environ.get("RQ_JOB_TIMEOUT", "3600"))}
+    }
 # Finished (successful or failed) task results older than this are deleted every hour (violeta.core.tasks.
 # prune_task_results, run by the sender's periodic jobs; `manage.py prune_db_task_results` by hand).
 TASKS_RESULT_RETENTION_DAYS = int(os.environ.get("TASKS_RESULT_RETENTION_DAYS", "7"))
