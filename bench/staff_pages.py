@@ -173,9 +173,8 @@ def measure(client, url, runs):
         response = client.get(url)
     if response.status_code != 200:
         raise SystemExit(f"{url}: HTTP {response.status_code}")
-    statements = [
-        q["sql"] for q in captured.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")
-    ]
+    sent = [q["sql"] for q in captured.captured_queries]  # now: the next request empties the log
+    statements = [sql for sql in sent if sql.lstrip().upper().startswith("SELECT")]
     pid = connection.cursor().connection.info.backend_pid
     raw = connection.connection
     wall, sql, py_cpu, pg_cpu = [], [], [], []
@@ -191,7 +190,7 @@ def measure(client, url, runs):
                 cursor.execute(statement)
                 cursor.fetchall()
         sql.append((time.perf_counter() - t0) * 1000)
-    return wall, sql, py_cpu, pg_cpu, len(captured.captured_queries), statements
+    return wall, sql, py_cpu, pg_cpu, len(sent), statements
 
 
 def explain(statements) -> None:
@@ -233,13 +232,10 @@ def main() -> None:
 
     built = ensure(args.db)
     from django.conf import settings
-    from django.core.signals import request_started
-    from django.db import reset_queries
     from django.test import Client
     from django.test.utils import setup_test_environment
 
     setup_test_environment()  # the client's captured templates and ALLOWED_HOSTS
-    request_started.disconnect(reset_queries)  # the queries of a page are captured across its request
     settings.ALLOWED_HOSTS = ["*"]
     pro = ensure_professional(args.pro)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout
