@@ -19,7 +19,8 @@ every page it requests, and its professional's team rows), so by default it work
 ``violeta_bench_lists``, made once from ``violeta_bench_reports`` (``CREATE DATABASE … TEMPLATE``; nobody may be
 connected to the source at that moment) and migrated to this checkout (its indexes).
 
-Its professional: the staff member ``bench_pro300@bench.invalid`` (legal area), put on the team of 300 open case files by an
+Its professional: the one the data generator recorded with exactly 300 cases (``bench.scale_data``), if any;
+else the staff member ``bench_pro300@bench.invalid`` (legal area), put on the team of 300 open case files by an
 idempotent setup step; ``--pro EMAIL`` measures another one instead.
 
     .venv/bin/python bench/staff_pages.py                         # every page, 20 runs
@@ -71,8 +72,22 @@ def backend_cpu(pid: int) -> float:
         return 0.0
 
 
+def known_professional() -> str:
+    """The professional the data generator made with exactly 300 cases (``bench.scale_data``), if it did."""
+    try:
+        from bench.scale_data import staff_for_bench
+    except ImportError:
+        return ""
+    try:
+        return staff_for_bench().get("known", "")
+    except SystemExit:  # no bench staff recorded in this database
+        return ""
+
+
 def ensure_professional(username: str):
-    """The professional with ~300 cases: ``bench_pro300`` on the team of 300 open cases (idempotent)."""
+    """The professional with ~300 cases: ``username``, else the generator's, else ``bench_pro300`` put on the
+    team of 300 open cases (idempotent)."""
+    username = username or known_professional() or PRO_USERNAME
     from django.db import transaction
 
     from violeta.accounts.models import Area, Role, User
@@ -220,7 +235,9 @@ def main() -> None:
         "--source", default="violeta_bench_reports", help="copied to --db if missing ('': none)"
     )
     parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--pro", default=PRO_USERNAME, help="the professional's e-mail")
+    parser.add_argument(
+        "--pro", default="", help="the professional's e-mail (default: the generator's, or ours)"
+    )
     parser.add_argument("--only", action="append", help="a substring of the pages' labels (repeatable)")
     parser.add_argument(
         "--explain", action="store_true", help="plans of the costly statements of pages over target"
