@@ -5,6 +5,7 @@ one) in the shared counters (violeta.card.ratelimit, one round trip), apart from
 too; then it records the use and its audit record in one transaction.
 """
 
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -32,11 +33,35 @@ class Validation:
         return str(ValidationResult(self.result).label)
 
 
+# Each till account's business and branch, kept ACCOUNT_TTL seconds per process: looked up once per till, not on
+# every validation. Forgotten at once in the process that changes a business, a branch, an account or a user
+# (signals, violeta.card.apps); the other processes see the change within ACCOUNT_TTL seconds. Whether the
+# agreement is in force today is still decided on every validation, from the dates kept.
+ACCOUNT_TTL = 10.0
+_accounts: dict[int, tuple[float, MerchantAccount | None]] = {}
+
+
+def forget_merchant_accounts(**_kwargs) -> None:
+    _accounts.clear()
+
+
+def _account_of(user_id: int) -> MerchantAccount | None:
+    now = time.monotonic()
+    kept = _accounts.get(user_id)
+    if kept is not None and kept[0] > now:
+        return kept[1]
+    account = MerchantAccount.objects.select_related("merchant", "branch").filter(user_id=user_id).first()
+    if len(_accounts) > 10_000:
+        _accounts.clear()
+    _accounts[user_id] = (now + ACCOUNT_TTL, account)
+    return account
+
+
 def merchant_account_of(user) -> MerchantAccount:
     """The business a till account belongs to; refused if it has none or the agreement is not in force."""
     if not (user.is_authenticated and user.is_active and user.role == Role.MERCHANT):
         raise PermissionDenied
-    account = MerchantAccount.objects.select_related("merchant", "branch").filter(user=user).first()
+    account = _account_of(user.pk)
     if account is None or not account.merchant.is_affiliated():
         raise PermissionDenied
     return account
