@@ -348,6 +348,8 @@ DATAIMPORT_ROOT = Path(os.environ.get("VIOLETA_DATAIMPORT_ROOT", VAR_DIR / "priv
 # --- Cache: shared by every process (rate limits must hold across gunicorn workers) -----------------------
 # Redis when REDIS_URL (or CACHE_URL) is set; otherwise a table in the main database, created by a migration of
 # the card app (`createcachetable`). Never the per-process local-memory cache: each worker would count apart.
+# The rate-limit counters (violeta.core.ratelimit) use this Redis, or without it their own table, never the
+# database cache: it counts its whole table on every write.
 _CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL")
 if _CACHE_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}}
