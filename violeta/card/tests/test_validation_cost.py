@@ -12,6 +12,13 @@ from violeta.core import crypto
 API = "/api/v1/card/validate"
 
 
+@pytest.fixture(autouse=True)
+def _database_sessions_and_counters(settings):
+    """Statements are counted with sessions and counters in the database (with REDIS_URL set they leave it)."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
 @pytest.fixture
 def card(card_office):
     return factories.issued_card(card_office)
