@@ -125,6 +125,18 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_redis_cache():
+    """With REDIS_URL set (the suite run against a real Redis: use a database number of the tests' own), each test
+    starts from an empty cache, as the database cache does when its transaction rolls back: no rate-limit counter
+    or session of a previous test."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    if isinstance(caches["default"], RedisCache):
+        caches["default"].clear()  # FLUSHDB of that database number only
+
+
+@pytest.fixture(autouse=True)
 def _reference_data(request):
     """Transactional tests empty every table between tests, data migrations' rows included: put them back."""
     marker = request.node.get_closest_marker("django_db")

@@ -312,6 +312,8 @@ AXES_VERBOSE = False
 # after signing in however active (violeta.core.middleware.IdleTimeoutMiddleware).
 SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(15 * 60)))
 SESSION_ABSOLUTE_LIFETIME = int(os.environ.get("SESSION_ABSOLUTE_LIFETIME", str(10 * 60 * 60)))
+# The last request's time is written to the session at most once a minute, not on every request.
+SESSION_ACTIVITY_GRANULARITY = int(os.environ.get("SESSION_ACTIVITY_GRANULARITY", "60"))
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -355,9 +357,18 @@ DATAIMPORT_ROOT = Path(os.environ.get("VIOLETA_DATAIMPORT_ROOT", VAR_DIR / "priv
 # --- Cache: shared by every process (rate limits must hold across gunicorn workers) -----------------------
 # Redis when REDIS_URL (or CACHE_URL) is set; otherwise a table in the main database, created by a migration of
 # the card app (`createcachetable`). Never the per-process local-memory cache: each worker would count apart.
+# The rate-limit counters (violeta.core.ratelimit) use this Redis, or without it their own table, never the
+# database cache: it counts its whole table on every write.
 _CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL")
 if _CACHE_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}}
+    # Sessions in Redis too: read without a database query on every request. The cache engine, not cached_db:
+    # one copy only, so signing out (or ending her sessions) deletes the session where it is read, and no
+    # database copy can bring it back; if Redis is lost, every session is lost with it and staff sign in again
+    # (requests fail while it is down: none is let through). Redis must not evict keys at will (maxmemory-policy
+    # noeviction or volatile-*: every session key has its expiry) and should persist (appendonly) so a restart
+    # does not sign everyone out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     CACHES = {
         "default": {
