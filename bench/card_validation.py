@@ -149,7 +149,7 @@ def main():
     parser.add_argument("--invalid", type=float, default=0.1, help="share of unknown numbers")
     parser.add_argument("--web-workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument(
-        "--redis-url", default="redis://127.0.0.1:6379/14", help="a Redis database of its own"
+        "--redis-url", default="redis://127.0.0.1:6379/12", help="a Redis database of its own"
     )
     parser.add_argument("--no-redis", action="store_true", help="only the run without Redis")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
