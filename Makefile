@@ -12,11 +12,12 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 MANAGE := $(BIN)/python manage.py
 PYTEST_ARGS ?=
 
-.PHONY: help venv run test lint format vendor clean
+.PHONY: help venv run test bench lint format vendor clean
 
 help:
 	@echo "make run      migrate, load the demo data, start the worker, the sender and the server on http://127.0.0.1:8000/"
 	@echo "make test     run the tests (PYTEST_ARGS='-k …' to choose; DATABASE_URL=postgres://… for PostgreSQL)"
+	@echo "make bench    the benchmarks of docs/performance.md (SCALE=small|state, LOAD_MINUTES=10 adds the load test)"
 	@echo "make lint     ruff check, ruff format --check and lint-imports (the layers of docs/architecture.md)"
 	@echo "make format   ruff format and ruff check --fix"
 	@echo "make vendor   fetch the pinned front-end libraries into violeta/static/vendor/"
@@ -52,6 +53,11 @@ run: venv
 
 test: venv
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+SCALE ?= small
+LOAD_MINUTES ?= 0
+bench: venv
+	$(BIN)/python bench/all.py --scale $(SCALE) --load-minutes $(LOAD_MINUTES)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -1,9 +1,16 @@
-"""Data for bench/card_validation.py, run inside Django: cards, a business, till accounts with sessions."""
+"""Data for bench/card_validation.py, run inside Django: cards, a business, till accounts with sessions.
+
+``card_data.py CARDS TILLS`` makes the rows and a session per till; ``card_data.py sessions`` makes new
+sessions for the tills already there, in the session engine of the environment (the database, or Redis when
+REDIS_URL is set), so one data set serves both runs.
+"""
 
 import json
 import os
 import sys
+import time
 from datetime import date, timedelta
+from importlib import import_module
 
 import django
 
@@ -11,8 +18,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "violeta.settings")
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from violeta.accounts.models import Role, User  # noqa: E402
@@ -54,19 +61,18 @@ def build(cards: int, tills: int) -> dict:
         ],
         batch_size=1000,
     )
-    issued = [
-        Card(
+    cards_made = []
+    for application in applications:
+        card = Card(
             application=application,
             number=numbers.new_card_number(),
             valid_from=today,
             valid_until=today + timedelta(days=730),
         )
-        for application in applications
-    ]
-    for card in issued:  # what Card.save() fills, which bulk_create skips: the hashes of the derived tokens
-        card.verify_token_hash = token_hash(card.verify_token)
+        card.verify_token_hash = token_hash(card.verify_token)  # what Card.save() fills; bulk_create does not
         card.holder_token_hash = token_hash(card.holder_token)
-    Card.objects.bulk_create(issued, batch_size=1000)
+        cards_made.append(card)
+    issued = Card.objects.bulk_create(cards_made, batch_size=1000)
     merchant = Merchant.objects.create(
         name="Comercio de prueba",
         category=MerchantCategory.objects.first(),
@@ -74,20 +80,31 @@ def build(cards: int, tills: int) -> dict:
         agreement_start=today - timedelta(days=30),
     )
     branch = Branch.objects.create(merchant=merchant, name="Matriz", address="Calle 2", neighborhood=colonia)
-    sessions = []
     for i in range(first_till, first_till + tills):
         user = User.objects.create_user(
             f"caja{i}@bench.test", None, full_name=f"Caja {i}", role=Role.MERCHANT
         )
         MerchantAccount.objects.create(user=user, merchant=merchant, branch=branch)
-        session = SessionStore()
+    return {"numbers": [c.number for c in issued], "sessions": sessions()}
+
+
+def sessions() -> list[str]:
+    """A signed-in session per till account, as the sign-in leaves it (violeta.accounts.signals), just now."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    keys = []
+    for user in User.objects.filter(role=Role.MERCHANT, email__endswith="@bench.test").order_by("pk"):
+        session = store()
         session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session["violeta_signed_in_at"] = session["violeta_last_seen"] = int(time.time())
         session.create()
-        sessions.append(session.session_key)
-    return {"numbers": [c.number for c in issued], "sessions": sessions}
+        keys.append(session.session_key)
+    return keys
 
 
 if __name__ == "__main__":
-    print(json.dumps(build(int(sys.argv[1]), int(sys.argv[2]))))
+    if sys.argv[1] == "sessions":
+        print(json.dumps({"sessions": sessions()}))
+    else:
+        print(json.dumps(build(int(sys.argv[1]), int(sys.argv[2]))))

@@ -1,7 +1,6 @@
 """What the benchmarks share: a database of their own, gunicorn, an open-loop load generator, percentiles."""
 
 import json
-import os
 import signal
 import socket
 import subprocess
@@ -29,25 +28,6 @@ def summary(label, ms):
         f"{label:<34} n={len(ms):5d}  p50={percentile(ms, 50):7.2f} ms  p90={percentile(ms, 90):7.2f} ms  "
         f"p99={percentile(ms, 99):7.2f} ms  max={max(ms):7.2f} ms"
     )
-
-
-def server_env(db, var, twilio_port, **extra):
-    """The environment of a benchmark's servers: its PostgreSQL database, a var folder of its own, SMS through
-    the fake Twilio on ``twilio_port``, production's DEBUG off, kept connections; ``extra`` on top."""
-    return {
-        **os.environ,
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{db}",
-        "VIOLETA_VAR_DIR": str(var),
-        "SMS_BACKEND": "violeta.messaging.backends.twilio.TwilioBackend",
-        "TWILIO_ACCOUNT_SID": "ACbench",
-        "TWILIO_AUTH_TOKEN": "bench-token",
-        "TWILIO_FROM": "+15005550006",
-        "TWILIO_API_BASE": f"http://127.0.0.1:{twilio_port}",
-        "DEBUG": "0",
-        "CONN_MAX_AGE": "60",
-        "LOG_LEVEL": "WARNING",
-        **extra,
-    }
 
 
 def free_port():

@@ -34,8 +34,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import PY, ROOT, free_port, gunicorn, psql, server_env, stop
-from bench.mia_alerts import CpuMeter
+from bench.harness import PY, ROOT, free_port, gunicorn, psql, stop
+from bench.mia_alerts import CpuMeter, twilio_env
 
 
 def database(args, env):
@@ -151,7 +151,7 @@ def main():
     out = Path(args.out or tempfile.mkdtemp(prefix="violeta-loadtest-"))
     out.mkdir(parents=True, exist_ok=True)
     # gunicorn behind a reverse proxy on the same machine: each person's own address counts in the limits.
-    env = server_env(args.db, var, fake_port, TRUSTED_PROXIES="127.0.0.1")
+    env = {**twilio_env(args.db, var, fake_port), "CONN_MAX_AGE": "60", "TRUSTED_PROXIES": "127.0.0.1"}
     database(args, env)
     made = subprocess.run(
         [PY, "bench/loadtest/data.py", "--mia", str(args.mia),

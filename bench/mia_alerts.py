@@ -55,7 +55,6 @@ from bench.harness import (
     percentile,
     psql,
     script_output,
-    server_env,
     stop,
     summary,
 )
@@ -160,6 +159,22 @@ class Heartbeat(threading.Thread):
             self.longest = max(self.longest, time.perf_counter() - before - 0.005)
 
 
+def twilio_env(db, var, fake_port):
+    """The environment of the benchmark's processes: its own database and var/, SMS to the fake Twilio."""
+    return {
+        **os.environ,
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{db}",
+        "VIOLETA_VAR_DIR": str(var),
+        "SMS_BACKEND": "violeta.messaging.backends.twilio.TwilioBackend",
+        "TWILIO_ACCOUNT_SID": "ACbench",
+        "TWILIO_AUTH_TOKEN": "bench-token",
+        "TWILIO_FROM": "+15005550006",
+        "TWILIO_API_BASE": f"http://127.0.0.1:{fake_port}",
+        "DEBUG": "0",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rate", type=float, default=100)
@@ -200,7 +215,11 @@ def main():
     db = f"violeta_bench_{os.getpid()}"
     fake_port, whatsapp_port = free_port(), free_port()
     var = Path(tempfile.mkdtemp(prefix="violeta-bench-"))
-    env = server_env(db, var, fake_port, MIA_ESCALATE_AFTER_SECONDS=str(args.escalate_after))
+    env = {
+        **twilio_env(db, var, fake_port),
+        "CONN_MAX_AGE": "60",
+        "MIA_ESCALATE_AFTER_SECONDS": str(args.escalate_after),
+    }
     if args.whatsapp:
         env.update(whatsapp_env(args, whatsapp_port))
     psql(f'CREATE DATABASE "{db}"')

@@ -104,8 +104,21 @@ def by_channel(since: str, fallback_seconds: float) -> str:
     return "\n".join(lines)
 
 
+def raise_alerts(n: int) -> int:
+    """An alert for each of the first ``n`` accounts, through the service (its messages queued in the outbox,
+    none sent: bench/senders.py starts the senders on that backlog). Returns how many messages were queued."""
+    from violeta.alerts.services.alerts import alert_raise
+
+    before = Message.objects.count()
+    for account in MiaAccount.objects.order_by("pk")[:n]:
+        alert_raise(account=account, client_id=secrets.token_hex(8))
+    return Message.objects.count() - before
+
+
 if __name__ == "__main__":
-    if sys.argv[1] == "first-sms":
+    if sys.argv[1] == "raise":
+        print(raise_alerts(int(sys.argv[2])))
+    elif sys.argv[1] == "first-sms":
         print(first_sms(sys.argv[2]))
     elif sys.argv[1] == "by-channel":
         print(by_channel(sys.argv[2], float(sys.argv[3])))

@@ -9,18 +9,30 @@ cohorts and enrolments, trainings with attendees, sessions, attendance and certi
 other than the consultations scale with ``--cases``; ``SIZES`` says how.
 
 Rows go in with ``COPY`` (psycopg), with their ids chosen here, so the whole database builds in minutes. It is
-load, not behaviour: the services are bypassed, so there is no audit log, no timeline and no name index (person
-search will not find these women). Encrypted columns hold one valid ciphertext per column, the same for every row.
+load, not behaviour: the services are bypassed, so there is no audit log and no timeline beyond the case events
+the figures read. Derived columns are what the services write (``bench/scale_data.py``, tested against them in
+``bench/tests``): the name index (``people.name_index``'s own functions) and ``name_normalized``, each
+encrypted value encrypted for its row, card and referral token hashes (the models' keyed HMACs), folios and their
+counters, a safe-contact row per person. Names are drawn by ``violeta.testing.names`` (realistic Mexican names).
+
+Scales (``SCALES``, one table): the default (issue 18's statistics), ``--scale small`` and ``--scale state``
+(issue 22: 1,000,000 people, 300,000 case files, 3,000,000 consultations, agendas for a year, the staff the
+page benchmarks log in as — ``staff_for_bench()``). A ``--scale`` build ends by searching 20 of its women
+through ``people.selectors.person_search`` as the director: each must be in the first 10.
 
 Idempotent: a table ``bench_reports_built`` records what was built; a second run with the same sizes says so
 and does nothing. ``--rebuild`` drops the database first. Never a shared test database: its own, by default
-``violeta_bench_reports`` on the PostgreSQL of ``DATABASE_URL`` (or 127.0.0.1:5432, user postgres).
+``violeta_bench_reports`` (``violeta_bench_small``, ``violeta_bench_state`` for the scales) on the PostgreSQL of
+``DATABASE_URL`` (or 127.0.0.1:5432, user postgres).
 
     .venv/bin/python bench/reports_data.py                      # 300,000 cases, 1,000,000 consultations
-    .venv/bin/python bench/reports_data.py --cases 3000 --consultations 10000 --db violeta_bench_small
+    .venv/bin/python bench/reports_data.py --scale small        # 10,000 people, 3,000 cases: under a minute
+    .venv/bin/python bench/reports_data.py --scale state        # 1,000,000 people, 300,000 cases
+    .venv/bin/python bench/reports_data.py --cases 3000 --consultations 10000 --db violeta_bench_tiny
 
-From another benchmark: ``from bench.reports_data import ensure; ensure()`` (before ``django.setup()``: it points
-``DATABASE_URL`` at the benchmark's database, sets Django up and builds the data if needed).
+From another benchmark: ``from bench.reports_data import ensure; ensure()`` or ``ensure(scale="state")`` (before
+``django.setup()``: it points ``DATABASE_URL`` at the benchmark's database, sets Django up and builds the data if
+needed); then ``staff_for_bench()`` for the usernames (director, coordinators, the known professional).
 """
 
 from __future__ import annotations
@@ -63,7 +75,37 @@ SIZES = {
     "calls": 1.0,
     "enrollments": 0.05,
     "attendees": 0.2,
+    "appointments": 0,  # none by default (the statistics read none)
 }
+
+# Named scales (issue 22): one table. Each gives the case files and consultations and may fix any size of SIZES
+# outright (instead of per case file); ``professionals`` is per area, ``db`` the database it builds by default.
+SCALES = {
+    "reports": {"db": DEFAULT_DB, "cases": 300_000, "consultations": 1_000_000},  # issue 18's default
+    "state": {
+        "db": "violeta_bench_state",
+        "cases": 300_000,
+        "consultations": 3_000_000,
+        "people": 1_000_000,
+        "alerts": 100_000,
+        "card_applications": 250_000,  # 80 % delivered: about 200,000 cards
+        "referrals": 50_000,
+        "appointments": 240_000,  # a year: nine months past, three coming
+        "professionals": 40,
+    },
+    "small": {
+        "db": "violeta_bench_small",
+        "cases": 3_000,
+        "consultations": 30_000,
+        "people": 10_000,
+        "alerts": 1_000,
+        "card_applications": 2_500,
+        "referrals": 500,
+        "appointments": 2_400,
+        "professionals": 8,
+    },
+}
+KNOWN_CASES = 300  # the active case files of the known professional (``staff_for_bench()["known"]``)
 
 
 # --- The database ----------------------------------------------------------------------------------------------
@@ -112,11 +154,23 @@ def use_database(db: str = DEFAULT_DB, rebuild: bool = False) -> None:
 
 
 def ensure(
-    db: str = DEFAULT_DB, cases: int | None = None, consultations: int | None = None, rebuild: bool = False
+    db: str | None = None,
+    cases: int | None = None,
+    consultations: int | None = None,
+    rebuild: bool = False,
+    scale: str | None = None,
 ) -> str:
     """The benchmark's database with the data built (now or by an earlier run); Django set up. Returns what it did.
 
-    Sizes left out: whatever an earlier run built, else 300,000 case files and 1,000,000 consultations."""
+    ``scale``: a name of SCALES (its sizes and database). Sizes left out: whatever an earlier run built, else
+    300,000 case files and 1,000,000 consultations."""
+    sizes = dict(SCALES[scale]) if scale else {}
+    db = db or sizes.pop("db", DEFAULT_DB)
+    sizes.pop("db", None)
+    cases, consultations = (
+        cases or sizes.pop("cases", None),
+        consultations or sizes.pop("consultations", None),
+    )
     use_database(db, rebuild)
     import django
 
@@ -143,16 +197,40 @@ def ensure(
     if existing:
         raise SystemExit(f"{db} holds a partial build ({existing:,} consultations): use --rebuild")
     cases, consultations = cases or 300_000, consultations or 1_000_000
-    Builder(connection, cases, consultations).build()
+    builder = Builder(connection, cases, consultations, sizes=sizes)
+    builder.build()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     seconds = time.perf_counter() - started
     with connection.cursor() as cursor:
         cursor.execute("INSERT INTO bench_reports_built VALUES (%s, %s, %s)", [cases, consultations, seconds])
-    return f"{db}: built {cases:,} cases and {consultations:,} consultations in {seconds:.0f} s"
+    counts = "\n".join(
+        f"  {table:<40} {rows:>12,} rows {builder.copier.seconds.get(table, 0):>7.1f} s"
+        for table, rows in sorted(builder.copier.counts.items())
+    )
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (
+        f"{counts}\n{db}: built {cases:,} cases and {consultations:,} consultations in {seconds:.0f} s"
+        f" ({time.process_time():.0f} s of this process's CPU; load average now {load})"
+    )
 
 
 # --- COPY with defaults ------------------------------------------------------------------------------------------
+
+
+class Sealed:
+    """A value of an EncryptedTextField to encrypt per row, as the field does on save: its own nonce each time
+    (``core.crypto.encrypt`` with the field's column as context), never one ciphertext shared by every row."""
+
+    __slots__ = ("context", "text")
+
+    def __init__(self, field, text: str):
+        self.context, self.text = field._context(), text
+
+    def encrypt(self) -> str:
+        from violeta.core.crypto import encrypt
+
+        return encrypt(self.text, context=self.context)
 
 
 class Copier:
@@ -163,6 +241,7 @@ class Copier:
     def __init__(self, connection):
         self.connection = connection
         self.counts: dict[str, int] = {}
+        self.seconds: dict[str, float] = {}
 
     def constant(self, field):
         from django.utils import timezone
@@ -174,7 +253,7 @@ class Copier:
         elif field.null:
             value = None
         elif type(field).__name__ == "EncryptedTextField":
-            value = "—"  # one ciphertext for every row
+            return Sealed(field, "—")  # encrypted for each row
         elif field.blank and field.get_internal_type() in (
             "CharField",
             "TextField",
@@ -186,9 +265,9 @@ class Copier:
             raise ValueError(f"{field.model.__name__}.{field.name} needs a value")
         return field.get_db_prep_save(value, self.connection)
 
-    def sealed(self, model, name: str, text: str = "—") -> str:
-        """One valid ciphertext of ``text`` for ``model.name`` (an EncryptedTextField), to give every row."""
-        return model._meta.get_field(name).get_db_prep_save(text, self.connection)
+    def sealed(self, model, name: str, text: str = "—") -> Sealed:
+        """``text`` for ``model.name`` (an EncryptedTextField), encrypted by ``copy`` for each row on its own."""
+        return Sealed(model._meta.get_field(name), text)
 
     def copy(self, model, given: list[str], rows: Iterable[tuple]) -> int:
         from django.db import models
@@ -204,12 +283,20 @@ class Copier:
         columns = ", ".join(f'"{fields[name].column}"' for name in given) + "".join(
             f', "{f.column}"' for f in rest
         )
-        n = 0
+        n, started = 0, time.perf_counter()
+        sealed = None  # the positions of the encrypted values, found on the first row
         self.connection.ensure_connection()
         with self.connection.connection.cursor() as cursor:
             with cursor.copy(f'COPY "{meta.db_table}" ({columns}) FROM STDIN') as copy:
                 for row in rows:
-                    copy.write_row(row + constants)
+                    row += constants
+                    if sealed is None:
+                        sealed = [k for k, value in enumerate(row) if isinstance(value, Sealed)]
+                    if sealed:
+                        row = list(row)
+                        for k in sealed:
+                            row[k] = row[k].encrypt()
+                    copy.write_row(row)
                     n += 1
             if "id" in given and meta.pk.attname == "id":
                 cursor.execute(
@@ -218,6 +305,7 @@ class Copier:
                 )
         self.connection.connection.commit()
         self.counts[meta.db_table] = self.counts.get(meta.db_table, 0) + n
+        self.seconds[meta.db_table] = self.seconds.get(meta.db_table, 0) + time.perf_counter() - started
         return n
 
 
@@ -238,13 +326,25 @@ def _weighted(rng: random.Random, choices: dict, k: int) -> list:
     return rng.choices(list(choices), weights=list(choices.values()), k=k)
 
 
+def staff_for_bench() -> dict:
+    """Usernames by role of the bench staff of the database Django points at (see ``scale_data.staff_for_bench``)."""
+    from bench.scale_data import staff_for_bench as recorded
+
+    return recorded()
+
+
 class Builder:
-    def __init__(self, connection, cases: int, consultations: int, seed: int = SEED):
+    def __init__(
+        self, connection, cases: int, consultations: int, seed: int = SEED, sizes: dict | None = None
+    ):
         self.copier = Copier(connection)
         self.rng = random.Random(seed)
         self.n_cases = cases
         self.n_consultations = consultations
-        self.size = {name: max(1, round(per_case * cases)) for name, per_case in SIZES.items()}
+        self.size = {name: round(per_case * cases) for name, per_case in SIZES.items()}
+        self.size.update(sizes or {})
+        self.size = {name: max(1, n) if SIZES.get(name) else n for name, n in self.size.items()}
+        self.size.setdefault("professionals", 8)
 
     def log(self, what: str, started: float) -> None:
         sys.stderr.write(f"  {what} ({time.perf_counter() - started:.1f} s)\n")
@@ -266,6 +366,7 @@ class Builder:
             self.cards,
             self.calls,
             self.programs,
+            self.appointments,
         ):
             started = time.perf_counter()
             step()
@@ -292,6 +393,9 @@ class Builder:
     # --- Staff -----------------------------------------------------------------------------------------------
 
     def staff(self) -> None:
+        from django.contrib.auth.hashers import make_password
+
+        from bench import scale_data
         from violeta.accounts.models import Area, Role, User
 
         areas = list(Area.objects.filter(is_active=True).order_by("pk"))
@@ -309,7 +413,7 @@ class Builder:
             )
             users += [
                 User(email=f"{area.code}-{i}@bench.test", full_name=f"{area.name} {i}", role=role, area=area)
-                for i in range(8)
+                for i in range(self.size["professionals"])
             ]
         users += [
             User(email=f"recepcion-{i}@bench.test", full_name=f"Recepción {i}", role=Role.RECEPTION)
@@ -331,12 +435,24 @@ class Builder:
             User(email=f"comercio-{i}@bench.test", full_name=f"Comercio {i}", role=Role.MERCHANT)
             for i in range(4)
         ]
+        password = make_password(scale_data.PASSWORD)  # hashed once: every bench account logs in with it
         for user in users:
-            user.set_unusable_password()
+            user.password = password
+            # No second factor: the enrolment grace (accounts.mfa) must not end while the data is in use.
+            user.mfa_grace_until = scale_data.MFA_GRACE_UNTIL
         User.objects.bulk_create(users)
         users = list(User.objects.filter(email__endswith="@bench.test").order_by("pk"))
         self.areas = [a.pk for a in areas]
-        self.area_staff = {a.pk: [u.pk for u in users if u.area_id == a.pk] for a in areas}
+        self.user_area = {u.pk: u.area_id for u in users if u.area_id}
+        # The known professional (the first of psychology, else of the first area) gets her case files by hand
+        # (``known_cases``): she is left out of the random teams.
+        known_area = next((a.pk for a in areas if a.code == "psicologia"), self.areas[0])
+        self.known = next(u.pk for u in users if u.area_id == known_area and u.role != Role.COORDINATOR)
+        self.area_staff = {
+            a.pk: [u.pk for u in users if u.area_id == a.pk and u.pk != self.known] for a in areas
+        }
+        self.professionals = [u.pk for u in users if u.area_id and u.role != Role.COORDINATOR]
+        scale_data.record_staff(users, self.known)
         self.reception = [u.pk for u in users if u.role == Role.RECEPTION]
         self.monitors = [u.pk for u in users if u.role == Role.ALERT_MONITOR]
         self.card_office = [u.pk for u in users if u.role == Role.CARD_OFFICE]
@@ -350,8 +466,9 @@ class Builder:
     # --- People and consents -----------------------------------------------------------------------------------
 
     def people(self) -> None:
-        from violeta.core.text import normalize_name
-        from violeta.people.models import Neighborhood, Person
+        from bench import scale_data
+        from violeta.people.models import Neighborhood, Person, SafeContactPreference
+        from violeta.testing import names
 
         rng = self.rng
         colonias = list(
@@ -363,29 +480,6 @@ class Builder:
         rng.shuffle(ranks)
         self.colonias = colonias
         self.colonia_weights = [1 / r**0.8 for r in ranks]
-        given = [
-            "María",
-            "Guadalupe",
-            "Ana",
-            "Rosa",
-            "Laura",
-            "Patricia",
-            "Alejandra",
-            "Claudia",
-            "Sofía",
-            "Elena",
-        ]
-        surnames = [
-            "Hernández",
-            "García",
-            "Martínez",
-            "López",
-            "González",
-            "Pérez",
-            "Rodríguez",
-            "Sánchez",
-            "Ramírez",
-        ]
         n = self.size["people"]
         self.first_person = next_id(Person)
         self.person_ids = range(self.first_person, self.first_person + n)
@@ -393,6 +487,7 @@ class Builder:
         self.person_day = sorted(self.opening_day() for _ in range(n))
         self.person_colonia = rng.choices(colonias, weights=self.colonia_weights, k=n)
         self.person_birth = []
+        self.person_names = []
         address = self.copier.sealed(Person, "address", "Calle Bench 123")
 
         def rows():
@@ -406,7 +501,11 @@ class Builder:
                 elif kind < 0.95:
                     approx, recorded = age, day
                 self.person_birth.append(birth)
-                g, f, s = rng.choice(given), rng.choice(surnames), rng.choice(surnames)
+                drawn = names.person(
+                    rng
+                )  # realistic Mexican names (and some men: children, others in a case)
+                g, f, s = drawn.given_names, drawn.first_surname, drawn.second_surname
+                self.person_names.append((g, f, s))
                 colonia = self.person_colonia[i] if rng.random() < 0.93 else None
                 curp = f"BNCH{pk:010d}MCHR" if rng.random() < 0.6 else None
                 yield (
@@ -417,11 +516,11 @@ class Builder:
                     birth,
                     approx,
                     recorded,
-                    "woman",
+                    "woman" if drawn.sex == "M" else "man",
                     curp,
                     address,
                     colonia,
-                    normalize_name(f"{g} {f} {s}"),
+                    scale_data.name_normalized(g, f, s),
                     self.day_time(day),
                     rng.choice(self.reception),
                 )
@@ -446,6 +545,11 @@ class Builder:
             ],
             rows(),
         )
+        # What person_create writes with her: the words of her name (and their pairs), and her safe-contact row.
+        started = time.perf_counter()
+        scale_data.index_names(self.copier, self.first_person, self.person_names)
+        self.log("name index", started)
+        self.copier.copy(SafeContactPreference, ["person_id"], ((pk,) for pk in self.person_ids))
 
     def consents(self) -> None:
         """Privacy notice and care for every woman; statistics asked of 85 %, granted by 85 % of them, and of
@@ -501,13 +605,21 @@ class Builder:
     # --- Case files and consultations --------------------------------------------------------------------------
 
     def case_files(self) -> None:
+        from bench import scale_data
         from violeta.cases.models import Case, CaseEvent, CaseParty, CaseTeamMember, CloseReason
 
         rng = self.rng
         n = self.n_cases
-        people = len(self.person_ids)
-        # Her first case file opens the day she registered; the rest (returning women) later.
-        holders = list(range(people)) + [rng.randrange(people) for _ in range(n - people)]
+        # Her first case file opens the day she registered; the rest (returning women) later. Nine in ten case
+        # files are a woman's first; their holders are spread evenly over the people (registered in time order),
+        # the others (her children, women met by phone, at a course or for the card) hold none.
+        firsts = min(len(self.person_ids), round(SIZES["people"] * n))
+        spread = [k * len(self.person_ids) // firsts for k in range(firsts)]
+        holders = spread + [rng.choice(spread) for _ in range(n - firsts)]
+        people = firsts
+        self.case_active = []
+        with_active = set()
+        folios = scale_data.case_folios()
         self.first_case = next_id(Case)
         self.case_ids = range(self.first_case, self.first_case + n)
         self.case_holder, self.case_opened, self.case_closed, self.case_team, self.case_priority = (
@@ -535,9 +647,14 @@ class Builder:
                 opened = self.day_time(day)
                 age = (LAST_DAY - day).days
                 closed = None
-                if rng.random() < (0.95 if age > 365 else 0.6 * age / 365):
+                # One active case file per woman (case_open refuses a second): a returning woman's earlier one
+                # may still be active, then this one is closed.
+                if rng.random() < (0.95 if age > 365 else 0.6 * age / 365) or holders[i] in with_active:
                     closed = min(opened + timedelta(days=rng.expovariate(1 / 120)), NOW)
+                else:
+                    with_active.add(holders[i])
                 status = "closed" if closed else rng.choice(["open", "open", "follow_up", "reopened"])
+                self.case_active.append(closed is None)
                 priority = rng.random() < 0.07
                 area = rng.choice(self.areas)
                 team = [rng.choice(self.area_staff[area])]
@@ -562,7 +679,7 @@ class Builder:
                     events.append((pk, closed, "closed", by))
                 yield (
                     pk,
-                    f"B{pk:09d}",
+                    folios.next(opened),
                     status,
                     self.first_person + h,
                     _weighted(rng, channels, 1)[0],
@@ -597,13 +714,15 @@ class Builder:
             ],
             rows(),
         )
+        folios.save()
         self.copier.copy(CaseEvent, ["case_id", "at", "kind", "actor_id"], iter(events))
+        self.known_cases()
         self.copier.copy(
             CaseParty,
             ["case_id", "person_id", "relation", "added_at"],
             ((pk, self.case_holder[i], "holder", self.case_opened[i]) for i, pk in enumerate(self.case_ids)),
         )
-        user_area = {u: a for a, users in self.area_staff.items() for u in users}
+        user_area = self.user_area
 
         def members():
             for i, pk in enumerate(self.case_ids):
@@ -613,6 +732,16 @@ class Builder:
         self.copier.copy(
             CaseTeamMember, ["case_id", "user_id", "area_id", "added_at", "added_by_id"], members()
         )
+
+    def known_cases(self) -> None:
+        """The known professional is on the team of exactly KNOWN_CASES active case files (and of a few closed
+        ones, her history), drawn at random among all of them."""
+        active = [i for i, a in enumerate(self.case_active) if a]
+        closed = [i for i, a in enumerate(self.case_active) if not a]
+        if len(active) < KNOWN_CASES:
+            raise SystemExit(f"only {len(active)} active case files: too few for the known professional")
+        for i in self.rng.sample(active, KNOWN_CASES) + self.rng.sample(closed, min(len(closed), 50)):
+            self.case_team[i].append(self.known)
 
     def consultations(self) -> None:
         """Every case file but 3 % has a first consultation within a month of opening (60 % the same day); the
@@ -632,7 +761,7 @@ class Builder:
             if at <= (self.case_closed[i] or NOW):
                 extra.append((i, at))
         extra.sort()
-        user_area = {u: a for a, users in self.area_staff.items() for u in users}
+        user_area = self.user_area
         modalities = {"in_person": 70, "phone": 18, "video": 7, "company": 5}
         summary = self.copier.sealed(Consultation, "summary", "Resumen de la consulta")
         self.consulted = with_first
@@ -1011,6 +1140,8 @@ class Builder:
         self.copier.copy(MatterStageChange, ["matter_id", "stage", "at", "by_id"], iter(changes))
 
     def referrals(self) -> None:
+        from bench import scale_data
+        from violeta.core.tokens import token_hash
         from violeta.referrals.models import Institution, Referral
 
         rng = self.rng
@@ -1033,6 +1164,7 @@ class Builder:
         }
         outcomes = ["service_given", "ongoing", "referred_on", "declined", "not_applicable"]
         first = next_id(Referral)
+        folios = scale_data.referral_folios()
 
         def rows():
             for pk, i in enumerate(
@@ -1053,9 +1185,10 @@ class Builder:
                         closed = min(answered + timedelta(days=rng.randint(1, 60)), NOW)
                         outcome = rng.choice(outcomes) if status == "attended" else ""
                 person = self.case_holder[i]
+                folio = folios.next(created)
                 yield (
                     pk,
-                    f"RB{pk:09d}",
+                    folio,
                     self.first_case + i,
                     person,
                     rng.choices(institutions, weights)[0],
@@ -1069,7 +1202,7 @@ class Builder:
                     answered,
                     closed,
                     outcome,
-                    _token("ref", pk),
+                    token_hash(Referral(folio=folio).verify_token),  # as Referral.save derives it
                 )
 
         self.copier.copy(
@@ -1094,6 +1227,7 @@ class Builder:
             ],
             rows(),
         )
+        folios.save()
 
     # --- MIA -----------------------------------------------------------------------------------------------------
 
@@ -1250,6 +1384,8 @@ class Builder:
 
     def cards(self) -> None:
         from violeta.card.models import Branch, Card, CardApplication, CardUse, Merchant, MerchantCategory
+        from violeta.card.numbers import luhn_check_digit
+        from violeta.core.tokens import token_hash
 
         rng = self.rng
         categories = list(MerchantCategory.objects.values_list("pk", flat=True)) or [
@@ -1332,6 +1468,15 @@ class Builder:
             applications(),
         )
         card_issued = []
+        numbers_seen = set()
+
+        def rng_number() -> str:
+            """A random 16-digit number with its Luhn check digit, as card.numbers draws them (seeded here)."""
+            while True:
+                body = str(rng.randint(1, 9)) + f"{rng.randrange(10**14):014d}"
+                if body not in numbers_seen:
+                    numbers_seen.add(body)
+                    return body + luhn_check_digit(body)
 
         def cards():
             for k, (app, submitted) in enumerate(issued):
@@ -1340,12 +1485,14 @@ class Builder:
                 status = _weighted(rng, {"active": 88, "replaced": 4, "cancelled": 8}, 1)[0]
                 ended = self.moment(at, NOW) if status != "active" else None
                 card_issued.append((pk, at, ended))
+                number = rng_number()
+                card = Card(number=number)  # its tokens as Card.save derives them (keyed HMAC of the number)
                 yield (
                     pk,
                     app,
-                    f"{pk:016d}",
-                    _token("v", pk),
-                    _token("h", pk),
+                    number,
+                    token_hash(card.verify_token),
+                    token_hash(card.holder_token),
                     status,
                     at,
                     rng.choice(self.card_office),
@@ -1445,6 +1592,11 @@ class Builder:
             ],
             rows(),
         )
+
+    def appointments(self) -> None:
+        from bench.scale_data import appointments
+
+        appointments(self)
 
     # --- Programs ------------------------------------------------------------------------------------------------
 
@@ -1695,13 +1847,40 @@ class Builder:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--db", default=DEFAULT_DB, help="the benchmark's PostgreSQL database (created if missing)"
+        "--scale", choices=SCALES, help="a named scale (sizes and database): " + ", ".join(SCALES)
+    )
+    parser.add_argument(
+        "--db", help=f"the benchmark's PostgreSQL database (created if missing; {DEFAULT_DB})"
     )
     parser.add_argument("--cases", type=int, help="default 300,000 (or what the database holds)")
     parser.add_argument("--consultations", type=int, help="default 1,000,000 (or what the database holds)")
     parser.add_argument("--rebuild", action="store_true", help="drop the database first and build it again")
+    parser.add_argument("--no-check", action="store_true", help="skip the person-search check of a --scale")
     args = parser.parse_args()
-    print(ensure(args.db, args.cases, args.consultations, args.rebuild))
+    print(ensure(args.db, args.cases, args.consultations, args.rebuild, args.scale))
+    if args.scale:
+        from bench.scale_data import check_search
+
+        staff = staff_for_bench()
+        print(
+            f"staff (password {staff['password']}): director {staff['director']}, known professional "
+            f"{staff['known']} ({KNOWN_CASES} active case files, appointments this week)"
+        )
+        for area, users in staff["coordinators"].items():
+            print(
+                f"  coordinator {area}: {', '.join(users)}; {len(staff['professionals'][area])} professionals"
+            )
+        if not args.no_check:
+            started = time.perf_counter()
+            found, searched = check_search()
+            print(
+                f"person search as the director: {found} of {searched} generated women in the first 10 "
+                f"({time.perf_counter() - started:.1f} s)"
+            )
+            if found < searched:
+                raise SystemExit(
+                    "person search misses generated women: the name index is not as the services write it"
+                )
 
 
 if __name__ == "__main__":

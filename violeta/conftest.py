@@ -125,6 +125,18 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_redis_cache():
+    """With REDIS_URL set (the suite run against a real Redis: use a database number of the tests' own), each test
+    starts from an empty cache, as the database cache does when its transaction rolls back: no rate-limit counter
+    or session of a previous test."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    if isinstance(caches["default"], RedisCache):
+        caches["default"].clear()  # FLUSHDB of that database number only
+
+
+@pytest.fixture(autouse=True)
 def _reference_data(request):
     """Transactional tests empty every table between tests, data migrations' rows included: put them back."""
     marker = request.node.get_closest_marker("django_db")
@@ -132,3 +144,21 @@ def _reference_data(request):
         request.getfixturevalue("transactional_db")
         ensure_default_areas(Area)
         neighborhoods.load(Neighborhood, neighborhoods.read_csv())
+
+
+@pytest.fixture(autouse=True)
+def _tasks_on_rq():
+    """With TASKS_BACKEND=rq the tests' tasks go to the real Redis at RQ_REDIS_URL: a database number of its own
+    (not 0, which other programs use), emptied before each test so no job of one test runs in another."""
+    from violeta.testing.tasks import on_rq, rq_queue
+
+    if not on_rq():
+        yield
+        return
+    redis = rq_queue().connection
+    if redis.connection_pool.connection_kwargs.get("db", 0) == 0:
+        pytest.exit(
+            "TASKS_BACKEND=rq in tests needs RQ_REDIS_URL with a database of its own, e.g. redis://…/14"
+        )
+    redis.flushdb()
+    yield

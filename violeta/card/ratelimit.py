@@ -1,9 +1,9 @@
 """The card program's counters: violeta.core.ratelimit under the ``card:rl`` prefix."""
 
 from violeta.core import ratelimit
-from violeta.core.ratelimit import bump, read
+from violeta.core.ratelimit import bump, count, read
 
-__all__ = ["bump", "hit", "key", "read"]
+__all__ = ["bump", "count", "hit", "key", "read"]
 
 
 def key(name: str, window: int) -> str:

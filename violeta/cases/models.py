@@ -87,6 +87,8 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["-opened_at"]
+        # "Mis expedientes" and every coordinator's list read in this order, descending (keyset pages).
+        indexes = [models.Index(fields=["is_priority", "opened_at", "id"], name="case_list_order")]
         verbose_name = _("case file")
         verbose_name_plural = _("case files")
 

@@ -50,7 +50,7 @@ def case_list(request):
         scope=scope,
         status=status,
         query=filters.get("q", ""),
-        page=request.GET.get("page"),
+        cursor=request.GET.get("cursor"),
         per_page=PAGE_SIZE,
     )
     flags.annotate(request.user, [case.holder for case in page.object_list])

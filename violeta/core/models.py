@@ -19,3 +19,20 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self):
         return f"{self.scope[:8]} {self.status or 'en curso'}"
+
+
+class RateCounter(models.Model):
+    """One fixed-window counter of violeta.core.ratelimit when no Redis is configured.
+
+    ``key`` names the counter and its window (``card:rl:a:7:29412345``), so a new window is a new row and a row
+    is never reset; ``expires_at`` (Unix seconds) is when the periodic job may delete it. Counting is one
+    ``INSERT … ON CONFLICT (key) DO UPDATE … RETURNING`` statement that touches only its own rows, so a table
+    full of stale windows costs nothing until they are pruned.
+    """
+
+    key = models.CharField(max_length=200, primary_key=True)
+    count = models.BigIntegerField(default=0)
+    expires_at = models.BigIntegerField(db_index=True)
+
+    def __str__(self):
+        return f"{self.key}={self.count}"

@@ -21,12 +21,24 @@ def is_database(bound) -> bool:
     return type(bound.get_backend()).__name__ in DATABASE_BACKENDS
 
 
+class EnqueueOnCommit:
+    """The on-commit callback that hands a task to a backend outside the database (RQ). A class, not a lambda,
+    so a test whose transaction never commits can find these callbacks and stand in for the commit
+    (``violeta.testing.tasks.run_due_tasks``)."""
+
+    def __init__(self, bound, args, kwargs):
+        self.bound, self.args, self.kwargs = bound, args, kwargs
+
+    def __call__(self):
+        self.bound.enqueue(*self.args, **self.kwargs)
+
+
 def enqueue(task, *args, run_after: datetime | None = None, **kwargs):
     """Enqueue one task; returns its result handle with the database backend (None when deferred to commit)."""
     bound = _bind(task, run_after)
     if is_database(bound):
         return bound.enqueue(*args, **kwargs)
-    transaction.on_commit(lambda: bound.enqueue(*args, **kwargs))
+    transaction.on_commit(EnqueueOnCommit(bound, args, kwargs))
     return None
 
 

@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from violeta.accounts.permissions import Role, staff_required
+from violeta.core.db_router import replica_status
 from violeta.core.htmx import render_page
 from violeta.reports import cards, colonias
 from violeta.reports.forms import FiltersForm, recalled, remember
@@ -35,6 +36,7 @@ def dashboard(request):
         "rule": rule,
         "sections": cards.sections(filters, rule),
         "has_map": colonias.shapes() is not None,
+        "replica": replica_status(),  # where the figures were read, and how far behind (docs/deployment.md)
     }
     return render_page(request, "reports/dashboard.html", context, partial="figures")
 

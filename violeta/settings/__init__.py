@@ -195,6 +195,15 @@ else:
     # index). Off for the application's connections; an analyst's own session may turn it on.
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = (options.get("options", "") + " -c jit=off").strip()
+# A PostgreSQL streaming replica for the statistics' reads (docs/deployment.md): the router sends the reports'
+# indicators there, never a write (violeta/core/db_router.py). In tests the alias mirrors default.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
+    )
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["violeta.core.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # While the database cannot be reached, pages and the API answer 503 with this Retry-After (violeta/core/errors.py).
 DATABASE_RETRY_AFTER_SECONDS = int(os.environ.get("DATABASE_RETRY_AFTER_SECONDS", "5"))
@@ -303,6 +312,8 @@ AXES_VERBOSE = False
 # after signing in however active (violeta.core.middleware.IdleTimeoutMiddleware).
 SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(15 * 60)))
 SESSION_ABSOLUTE_LIFETIME = int(os.environ.get("SESSION_ABSOLUTE_LIFETIME", str(10 * 60 * 60)))
+# The last request's time is written to the session at most once a minute, not on every request.
+SESSION_ACTIVITY_GRANULARITY = int(os.environ.get("SESSION_ACTIVITY_GRANULARITY", "60"))
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -346,9 +357,18 @@ DATAIMPORT_ROOT = Path(os.environ.get("VIOLETA_DATAIMPORT_ROOT", VAR_DIR / "priv
 # --- Cache: shared by every process (rate limits must hold across gunicorn workers) -----------------------
 # Redis when REDIS_URL (or CACHE_URL) is set; otherwise a table in the main database, created by a migration of
 # the card app (`createcachetable`). Never the per-process local-memory cache: each worker would count apart.
+# The rate-limit counters (violeta.core.ratelimit) use this Redis, or without it their own table, never the
+# database cache: it counts its whole table on every write.
 _CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL")
 if _CACHE_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}}
+    # Sessions in Redis too: read without a database query on every request. The cache engine, not cached_db:
+    # one copy only, so signing out (or ending her sessions) deletes the session where it is read, and no
+    # database copy can bring it back; if Redis is lost, every session is lost with it and staff sign in again
+    # (requests fail while it is down: none is let through). Redis must not evict keys at will (maxmemory-policy
+    # noeviction or volatile-*: every session key has its expiry) and should persist (appendonly) so a restart
+    # does not sign everyone out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     CACHES = {
         "default": {
@@ -399,7 +419,26 @@ PRIVACY = {
 }
 
 # --- Background work ---------------------------------------------------------------------------------------
-TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# The database backend (django-tasks-db) by default: a task commits with the transaction that enqueues it, and
+# `manage.py db_worker` runs it. TASKS_BACKEND=rq (or django_tasks_rq.RQBackend) puts the tasks on RQ, in Redis
+# at RQ_REDIS_URL (else REDIS_URL), enqueued on commit (violeta/core/tasks.py), run by `manage.py rqworker
+# --job-class django_tasks_rq.Job --with-scheduler default` on any number of machines (docs/deployment.md).
+_TASKS_BACKENDS = {"db": "django_tasks_db.DatabaseBackend", "rq": "django_tasks_rq.RQBackend"}
+TASKS_BACKEND = _TASKS_BACKENDS.get(os.environ.get("TASKS_BACKEND", "db"), os.environ.get("TASKS_BACKEND"))
+TASKS = {"default": {"BACKEND": TASKS_BACKEND}}
+TASKS_ON_RQ = TASKS_BACKEND == "django_tasks_rq.RQBackend"
+if TASKS_ON_RQ:
+    _RQ_URL = os.environ.get("RQ_REDIS_URL") or os.environ.get("REDIS_URL")
+    if not _RQ_URL:
+        raise ImproperlyConfigured(
+            "TASKS_BACKEND=rq needs RQ_REDIS_URL (or REDIS_URL): the Redis that holds the tasks."
+        )
+    INSTALLED_APPS.append("django_rq")
+    TASKS["default"]["QUEUES"] = ["default"]
+    # A task that runs longer than this is stopped by its worker (the longest is an import of old records).
+    RQ_QUEUES = {
+        "default": {"URL": _RQ_URL, "DEFAULT_TIMEOUT": int(os.environ.get("RQ_JOB_TIMEOUT", "3600"))}
+    }
 # Finished (successful or failed) task results older than this are deleted every hour (violeta.core.tasks.
 # prune_task_results, run by the sender's periodic jobs; `manage.py prune_db_task_results` by hand).
 TASKS_RESULT_RETENTION_DAYS = int(os.environ.get("TASKS_RESULT_RETENTION_DAYS", "7"))

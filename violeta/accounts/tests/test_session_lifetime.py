@@ -65,3 +65,34 @@ def test_logout_tells_the_browser_to_clear_what_the_session_left(client, lawyer)
 def test_pages_other_than_logout_do_not_clear_site_data(client, lawyer):
     sign_in(client, lawyer)
     assert "Clear-Site-Data" not in client.get(reverse("cases:list"))
+
+
+def test_a_request_soon_after_the_last_does_not_write_the_session(client, lawyer, settings, monkeypatch):
+    """The last request's time is written at most once per SESSION_ACTIVITY_GRANULARITY, not on every request."""
+    sign_in(client, lawyer)
+    assert client.get(reverse("cases:list")).status_code == 200
+    store = type(client.session)  # the SessionStore of settings.SESSION_ENGINE
+    real_save, saves = store.save, []
+
+    def counted_save(self, *args, **kwargs):
+        saves.append(self.session_key)
+        return real_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(store, "save", counted_save)
+    assert client.get(reverse("cases:list")).status_code == 200
+    assert saves == []
+
+
+def test_a_request_after_the_granularity_renews_the_last_seen_time(client, lawyer, settings):
+    settings.SESSION_ACTIVITY_GRANULARITY = 60
+    sign_in(client, lawyer)
+    session = client.session
+    session["violeta_last_seen"] = int(time.time()) - 61
+    session.save()
+    assert client.get(reverse("cases:list")).status_code == 200
+    assert client.session["violeta_last_seen"] >= int(time.time()) - 1
+    session = client.session
+    session["violeta_last_seen"] = int(time.time()) - 30
+    session.save()
+    assert client.get(reverse("cases:list")).status_code == 200
+    assert client.session["violeta_last_seen"] <= int(time.time()) - 30  # within the granularity: kept

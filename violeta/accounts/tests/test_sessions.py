@@ -118,6 +118,7 @@ def test_changing_her_own_password_keeps_her_session(lawyer, lawyer_client):
     [
         "django.contrib.sessions.backends.db",
         "django.contrib.sessions.backends.cached_db",
+        "django.contrib.sessions.backends.cache",
         "django.contrib.sessions.backends.signed_cookies",
     ],
 )

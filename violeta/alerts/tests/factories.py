@@ -14,19 +14,17 @@ import threading
 import time
 from datetime import timedelta
 from pathlib import Path
-from unittest import mock
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.core.management import call_command
 from django.utils import timezone
-from django_tasks_db.management.commands import db_worker
 
 from violeta.alerts.models import Alert, EmergencyContact, MiaAccount
 from violeta.core.tokens import token_hash
 from violeta.messaging.backends.file import FileBackend
 from violeta.messaging.models import Message, MessageStatus
 from violeta.messaging.sender import deliver_due
+from violeta.testing.tasks import run_due_tasks
 
 _serial = itertools.count(1)
 
@@ -95,15 +93,12 @@ def mia_alert(account: MiaAccount | None = None, *, client_id: str | None = None
 
 
 def run_tasks() -> int:
-    """Run every task that is due, as ``manage.py db_worker`` does, and send every due message as the sender
-    does (``violeta.messaging.sender``, one synchronous round at a time, with its sweeps and periodic jobs:
-    expired leases, escalation). Returns how many messages were handed to the provider.
-
-    The worker closes "old" database connections between tasks; inside a test's transaction that would close
-    the test's own connection (PostgreSQL with CONN_MAX_AGE=0), so it is left open here.
+    """Run every task that is due, as the worker does (``manage.py db_worker``, or ``rqworker`` when the tasks
+    are on RQ: ``violeta.testing.tasks``), and send every due message as the sender does
+    (``violeta.messaging.sender``, one synchronous round at a time, with its sweeps and periodic jobs: expired
+    leases, escalation). Returns how many messages were handed to the provider.
     """
-    with mock.patch(f"{db_worker.__name__}.close_old_connections"):
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    run_due_tasks()
     return deliver_due()
 
 

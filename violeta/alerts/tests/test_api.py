@@ -24,7 +24,7 @@ from violeta.messaging.backends import locmem
 from violeta.messaging.models import Message, MessageKind
 from violeta.messaging.text import is_single_gsm7_segment
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.tasks, pytest.mark.django_db]
 
 API = "/api/v1/mia"
 HER_PHONE = "614 490 0789"

@@ -20,7 +20,7 @@ from violeta.messaging.backends.file import read_all
 from violeta.messaging.models import Message, MessageKind, MessageStatus
 from violeta.testing.browser import LOCALE, TIMEZONE, database_turn
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.tasks, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 HER_PHONE = "+526144900789"
 CONTACTS = [

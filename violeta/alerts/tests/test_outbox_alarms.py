@@ -15,7 +15,7 @@ from violeta.alerts.tests.factories import make_due, mia_alert, run_tasks
 from violeta.messaging import alarms
 from violeta.messaging.models import Message, MessageStatus, SenderHeartbeat
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.tasks, pytest.mark.django_db]
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from violeta.alerts.tests.test_api import her, raise_alert, sms_outbox  # noqa: 
 from violeta.messaging.models import Channel, Message, MessageKind, MessageStatus
 from violeta.messaging.services import status_update
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.tasks, pytest.mark.django_db]
 
 
 def _state(api, alert) -> dict:

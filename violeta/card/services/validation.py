@@ -1,10 +1,11 @@
 """Validation of a card at a merchant's till: what a merchant may ask and all she learns.
 
 ``merchant_account_of`` only reads. ``card_validate`` counts the attempt (and, after the look-up, a failed
-one) in the shared cache (violeta.card.ratelimit), apart from the transaction, so a refused attempt is counted
+one) in the shared counters (violeta.card.ratelimit, one round trip), apart from the transaction, so a refused attempt is counted
 too; then it records the use and its audit record in one transaction.
 """
 
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -32,30 +33,63 @@ class Validation:
         return str(ValidationResult(self.result).label)
 
 
+# Each till account's business and branch, kept ACCOUNT_TTL seconds per process: looked up once per till, not on
+# every validation. Forgotten at once in the process that changes a business, a branch, an account or a user
+# (signals, violeta.card.apps); the other processes see the change within ACCOUNT_TTL seconds. Whether the
+# agreement is in force today is still decided on every validation, from the dates kept.
+ACCOUNT_TTL = 10.0
+_accounts: dict[int, tuple[float, MerchantAccount | None]] = {}
+
+
+def forget_merchant_accounts(**_kwargs) -> None:
+    _accounts.clear()
+
+
+def _account_of(user_id: int) -> MerchantAccount | None:
+    now = time.monotonic()
+    kept = _accounts.get(user_id)
+    if kept is not None and kept[0] > now:
+        return kept[1]
+    account = MerchantAccount.objects.select_related("merchant", "branch").filter(user_id=user_id).first()
+    if len(_accounts) > 10_000:
+        _accounts.clear()
+    _accounts[user_id] = (now + ACCOUNT_TTL, account)
+    return account
+
+
 def merchant_account_of(user) -> MerchantAccount:
     """The business a till account belongs to; refused if it has none or the agreement is not in force."""
     if not (user.is_authenticated and user.is_active and user.role == Role.MERCHANT):
         raise PermissionDenied
-    account = MerchantAccount.objects.select_related("merchant", "branch").filter(user=user).first()
+    account = _account_of(user.pk)
     if account is None or not account.merchant.is_affiliated():
         raise PermissionDenied
     return account
 
 
 def _rate_limit(user, ip: str | None) -> tuple[list[str], dict[str, int]]:
-    """Count this attempt per account and per IP; refuse when over a limit. Returns the failure counters."""
+    """Count this attempt per account and per IP; refuse when over a limit. Returns the failure counters.
+
+    One round trip to the counters: the attempts are added and the failures read (a delta of 0) together.
+    """
     conf = settings.CARD
     attempts = [ratelimit.key(f"a:{user.pk}", 60)] + ([ratelimit.key(f"i:{ip}", 60)] if ip else [])
     failures = [ratelimit.key(f"fa:{user.pk}", 900)] + ([ratelimit.key(f"fi:{ip}", 900)] if ip else [])
-    counts = ratelimit.read(attempts + failures)
-    new = ratelimit.bump(counts, attempts, 60)
+    counts = ratelimit.count(dict.fromkeys(attempts, (1, 60)) | dict.fromkeys(failures, (0, 900)))
     limits = [conf["RATE_PER_MINUTE_ACCOUNT"], conf["RATE_PER_MINUTE_IP"]]
-    over = any(new[k] > limit for k, limit in zip(attempts, limits, strict=False))
+    over = any(counts[k] > limit for k, limit in zip(attempts, limits, strict=False))
     if over or max(counts[k] for k in failures) >= conf["FAILURES_PER_15_MINUTES"]:
         raise ValidationError(
             _("Too many validations in a short time. Wait a few minutes and try again."), code="card_rate"
         )
     return failures, counts
+
+
+def _cards():
+    """Cards with only what the answer needs: her given names, never her encrypted address (nothing decrypted)."""
+    return Card.objects.select_related("application").only(
+        "id", "status", "valid_from", "valid_until", "application__given_names"
+    )
 
 
 def card_validate(
@@ -79,12 +113,12 @@ def card_validate(
     card = None
     if token:
         method = "qr"
-        card = Card.objects.select_related("application").filter(Card.by_token("verify", token)).first()
+        card = _cards().filter(Card.by_token("verify", token)).first()
     else:
         method = "number"
         number = numbers.compact_number(number)
         if numbers.luhn_valid(number) and len(number) == 16:
-            card = Card.objects.select_related("application").filter(number=number).first()
+            card = _cards().filter(number=number).first()
     if card is None or card.status != CardStatus.ACTIVE:
         outcome = Validation(ValidationResult.NOT_VALID)
     elif card.is_expired() or card.valid_from > timezone.localdate():

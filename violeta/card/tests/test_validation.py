@@ -187,7 +187,7 @@ def test_anonymous_scan_asks_to_sign_in(client, card):
 def test_validation_queries_are_bounded(client, till, card, django_assert_max_num_queries):
     client.force_login(till)
     client.post(API, {"number": card.number}, content_type="application/json")  # warm the session
-    # session, user, account, 1 read + 2 writes of counters, card, use, audit, session save (+ savepoints)
+    # session, user, account, the counters (one statement), card, use, audit (+ savepoints); exact: test_validation_cost
     with django_assert_max_num_queries(24):
         response = client.post(API, {"number": card.number}, content_type="application/json")
     assert response.json()["result"] == "valid"

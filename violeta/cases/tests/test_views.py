@@ -202,7 +202,7 @@ def test_case_list_queries_do_not_grow_with_cases(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("cases:list"))
     assert response.status_code == 200
-    assert response.context["page"].paginator.count == 33
+    assert len(response.context["page"].object_list) == 25 and response.context["page"].has_next
 
 
 def test_safe_contact_and_consent_are_recorded_from_the_person_page(client, lawyer, receptionist):

@@ -11,7 +11,7 @@ from violeta.dataimport.tests.helpers import xlsx_bytes
 from violeta.dataimport.tests.test_import import ROWS, ana
 from violeta.testing.browser import database_turn
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.tasks, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_preview_import_and_progress_bar(page, live_server, coordinator, settings, tmp_path):

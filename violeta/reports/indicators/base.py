@@ -29,6 +29,7 @@ from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from violeta.core.db_router import replica_reads
 from violeta.people.models import Consent, ConsentPurpose
 from violeta.programs.models import AgeGroup
 
@@ -259,7 +260,9 @@ class Indicator:
     description: str = ""
 
     def __call__(self, filters: Filters, rule: Rule = Rule.INTERNAL) -> Table:
-        table = self.compute(filters, rule)
+        # Statistics read from the read replica when one is configured (violeta/core/db_router.py)
+        with replica_reads():
+            table = self.compute(filters, rule)
         table.rule = rule
         table.ignored = tuple(name for name in filters.chosen() if name not in self.filters)
         return table

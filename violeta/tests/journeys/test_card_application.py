@@ -31,7 +31,7 @@ from violeta.messaging.backends.file import read_all
 from violeta.testing.browser import LOCALE, PHONE, TIMEZONE, database_turn, horizontal_overflow
 from violeta.tests.journeys.outbox import until
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.tasks, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 HER_PHONE = "+526144900789"
 

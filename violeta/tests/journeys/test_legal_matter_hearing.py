@@ -14,7 +14,6 @@ from datetime import datetime, time, timedelta
 import pytest
 from django.apps import apps
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 from playwright.sync_api import expect
 
 from violeta.agenda.tests.factories import next_workday
@@ -30,8 +29,9 @@ from violeta.notifications.models import Notification
 from violeta.notifications.services import notifications_deliver_due
 from violeta.people.tests.factories import PersonFactory
 from violeta.testing.browser import database_turn, horizontal_overflow
+from violeta.testing.tasks import bring_forward
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.tasks, pytest.mark.django_db(transaction=True)]
 
 # Office hours and holidays are data a migration wrote; transactional tests empty every table between tests.
 _agenda_defaults = importlib.import_module("violeta.agenda.migrations.0002_office_hours_lines_holidays")
@@ -45,15 +45,7 @@ def _time_passes_until(notice: Notification) -> None:
     """The day before the hearing comes: the reminder and the worker's task that delivers it are due now."""
     now = timezone.now() - timedelta(seconds=1)
     Notification.objects.filter(pk=notice.pk).update(deliver_at=now)
-    tasks = [
-        row
-        for row in DBTaskResult.objects.filter(
-            started_at__isnull=True, task_path=notification_tasks.notification_deliver.module_path
-        )
-        if row.args_kwargs["args"] == [notice.pk]
-    ]
-    assert len(tasks) == 1
-    DBTaskResult.objects.filter(pk=tasks[0].pk).update(run_after=now)
+    assert bring_forward(notification_tasks.notification_deliver, [notice.pk]) == 1
 
 
 def test_lawyer_schedules_a_hearing_is_warned_and_is_reminded_the_day_before(

@@ -25,7 +25,7 @@ from violeta.notifications.models import Notification
 from violeta.testing.browser import DESKTOP, LOCALE, PHONE, TIMEZONE, database_turn, horizontal_overflow
 from violeta.tests.journeys.outbox import run_outbox, until
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.tasks, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 HER_PHONE = "+526144900789"
 CONTACTS = [

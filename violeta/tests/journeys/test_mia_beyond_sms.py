@@ -30,7 +30,7 @@ from violeta.testing.fake_twilio import FakeTwilio
 from violeta.testing.fake_whatsapp import FakeWhatsApp
 from violeta.tests.journeys.outbox import until
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.tasks, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 HER_PHONE = "+526144900791"
 WHATSAPP_CONTACT = ("Rosa Elena Domínguez", "656 123 4511", "+526561234511")

@@ -26,7 +26,7 @@ from violeta.messaging.models import Message, MessageKind
 from violeta.messaging.text import fit, is_single_gsm7_segment
 from violeta.testing.db import raw_column
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.tasks, pytest.mark.django_db]
 
 
 # --- The alert -------------------------------------------------------------------------------------------------

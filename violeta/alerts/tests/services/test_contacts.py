@@ -11,7 +11,7 @@ from violeta.messaging.backends import locmem
 from violeta.messaging.models import Message, MessageKind
 from violeta.messaging.text import is_single_gsm7_segment
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.tasks, pytest.mark.django_db]
 
 
 # --- Contacts --------------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from violeta.alerts.services.alerts import (
 from violeta.alerts.services.escalation import escalation_sweep
 from violeta.alerts.tests.factories import make_due, mia_account, run_tasks
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.tasks, pytest.mark.django_db]
 
 
 # --- Acknowledgement and escalation ----------------------------------------------------------------------------

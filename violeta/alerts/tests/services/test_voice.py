@@ -19,7 +19,7 @@ from violeta.messaging.backends import locmem
 from violeta.messaging.backends.twilio_voice import REPEAT, twiml
 from violeta.messaging.models import Channel, Message, MessageStatus
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.tasks, pytest.mark.django_db]
 
 CALL_TEXT = (
     "This is a message from MIA. %(name)s needs help. Check the message we sent you: it has the link to her page. "
