@@ -208,6 +208,27 @@ def visible_people(user) -> QuerySet[Person]:
     return Person.objects.filter(case_parties__case__in=cases, blocked_at__isnull=True).distinct()
 
 
+def visible_person_ids(user, person_ids) -> set[int]:
+    """Which of ``person_ids`` the user may see (``visible_people``'s rule), asked of these people only: their
+    cases (one query), then which of those cases she may see (one more). ``visible_people(user)`` as a subquery
+    made PostgreSQL hash every case she may see and every person (2-3 s for 25 flags at a state's scale)."""
+    ids = {pk for pk in person_ids if pk}
+    if not (ids and user.is_authenticated):
+        return set()
+    if user.is_director:
+        return set(Person.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    cases = visibility.visible_cases(user)
+    if cases is None:
+        return set()
+    parties = list(
+        Person.objects.filter(pk__in=ids, blocked_at__isnull=True, case_parties__isnull=False).values_list(
+            "pk", "case_parties__case_id"
+        )
+    )
+    seen = set(cases.filter(pk__in={case_id for _, case_id in parties}).values_list("pk", flat=True))
+    return {pk for pk, case_id in parties if case_id in seen}
+
+
 def access_person(user, pk: int, *, detail: str = "") -> Person:
     """The person, if the user may see her; otherwise 404 (never 403), and the refusal is audited."""
     person = visible_people(user).filter(pk=pk).select_related("neighborhood", "safe_contact").first()
