@@ -91,13 +91,15 @@ def annotate(user, people: Iterable) -> None:
 
 def safe_contact_flags(user, person_ids) -> dict[int, list[Flag]]:
     """ "No llamar", "No dejar mensaje", "No enviar SMS" from her ``SafeContactPreference``, for the people the
-    user may see (three queries). No flag without preferences recorded: the intake records them for everyone."""
+    user may see (one query). No flag without preferences recorded: the intake records them for everyone."""
     from django.utils.translation import gettext as _
 
     from violeta.people.models import PhoneChoice, SafeContactPreference
-    from violeta.people.selectors import visible_person_ids
+    from violeta.people.selectors import visible_people_among
 
-    rows = SafeContactPreference.objects.filter(person_id__in=visible_person_ids(user, person_ids))
+    rows = SafeContactPreference.objects.filter(
+        person_id__in=visible_people_among(user, person_ids).values("pk")
+    )
     found: dict[int, list[Flag]] = {}
     for pref in rows.only("id", "person_id", "phone_choice", "may_call", "may_leave_message", "may_sms"):
         no_phone = pref.phone_choice == PhoneChoice.NONE
