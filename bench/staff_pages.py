@@ -155,6 +155,7 @@ def pages(pro, only):
             Page(f"{who}: all active p100", coordinator, listed, walk=99),
             Page(f"{who}: priority", coordinator, "/expedientes/?scope=all&status=priority"),
             Page(f"{who}: search typo", coordinator, f"/personas/?q={typo}"),
+            Page(f"{who}: pendientes area", coordinator, "/expedientes/pendientes/?scope=area"),
         ]
     chosen += [
         Page("pro: mis expedientes", pro, "/expedientes/"),

@@ -368,7 +368,7 @@ def waiting_lists(user, *, limit: int = 200) -> tuple[list[ApprovalRequest], lis
     return mine, area
 
 
-def pending_approvals(user, *, scope, today) -> list[pending.PendingItem]:
+def pending_approvals(user, *, scope, today, limit=None) -> list[pending.PendingItem]:
     """Source of "Mis pendientes": approvals waiting (one query)."""
     return [
         pending.PendingItem(

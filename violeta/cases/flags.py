@@ -56,7 +56,7 @@ def case_flags(user, person_ids) -> dict[int, list[flags.Flag]]:
     return found
 
 
-def reminders_due(user, *, scope, today) -> list[pending.PendingItem]:
+def reminders_due(user, *, scope, today, limit=None) -> list[pending.PendingItem]:
     """Her own reminders (notices given at a time set in advance: a hearing's eve, a plan's review) that have
     come and she has not read, without those about a case she may no longer see. Two queries. Only ``mine``: a
     reminder is nobody else's."""

@@ -14,6 +14,9 @@ above cases, which never imports them. Each registers its source here from its `
 - A source applies the access rules (only cases ``user`` may see: ``cases.selectors.case_visible_q``) and
   runs a **bounded number of queries however many cases there are** (tested with 500 cases): no query per
   case, per hearing or per item.
+- ``limit`` (``None``: every item) bounds the work: a source that may have thousands (a coordinator's area at a
+  state's scale: 15,000 follow-ups) returns only its ``limit`` most urgent (by ``PendingItem.sort_key``) as an
+  ``Items`` whose ``total`` says how many it has in all, and builds no item (URL, title) it does not return.
 - An item carries no personal detail beyond the folio: the list is seen over a shoulder at the desk. Her
   flags (``people.flags``) are added by the page, not by the sources.
 
@@ -62,6 +65,20 @@ class PendingItem:
         return (self.due_date, self.weight, due.timestamp() if due else 0.0, self.folio, self.title)
 
 
+class Items(list):
+    """Items, the first ``limit`` of them when there were more: ``total`` is how many there are in all."""
+
+    def __init__(self, items=(), total: int | None = None):
+        super().__init__(items)
+        self.total = len(self) if total is None else total
+
+
+def most_urgent(rows, key, limit: int | None) -> tuple[list, int]:
+    """``rows`` sorted by ``key`` (urgency), the first ``limit`` of them (all with ``None``), and their number."""
+    ordered = sorted(rows, key=key)
+    return (ordered if limit is None else ordered[:limit]), len(ordered)
+
+
 @dataclass(frozen=True)
 class Source:
     name: str
@@ -80,16 +97,20 @@ def registered() -> list[str]:
     return list(_SOURCES)
 
 
-def pending_items(user, *, scope: str = MINE, today: date | None = None) -> list[PendingItem]:
+def pending_items(user, *, scope: str = MINE, today: date | None = None, limit: int | None = None) -> Items:
     """Every source's items for ``user`` in ``scope``, the most urgent first: overdue (the oldest first), then
-    by the day due, then by weight."""
+    by the day due, then by weight; only the first ``limit`` if given (``total``: how many in all)."""
     if scope not in SCOPES:
         raise ValueError(scope)
     today = today or timezone.localdate()
     items: list[PendingItem] = []
+    total = 0
     for source in _SOURCES.values():
-        items.extend(source.items(user, scope=scope, today=today))
-    return sorted(items, key=PendingItem.sort_key)
+        found = source.items(user, scope=scope, today=today, limit=limit)
+        items.extend(found)
+        total += getattr(found, "total", len(found))
+    items, _ = most_urgent(items, PendingItem.sort_key, limit)
+    return Items(items, total)
 
 
 # --- Helpers the sources share -------------------------------------------------------------------------------
@@ -132,7 +153,7 @@ def count_for(user, *, today: date | None = None) -> int:
     key = f"cases.pending.count:{user.pk}"
     count = cache.get(key)
     if count is None:
-        count = len(pending_items(user, scope=MINE, today=today))
+        count = pending_items(user, scope=MINE, today=today, limit=1).total
         cache.set(key, count, COUNT_CACHE_SECONDS)
     return count
 
@@ -151,16 +172,22 @@ class PendingRow:
         return -self.overdue_days
 
 
-def pending_page(user, *, scope: str = MINE, today: date | None = None) -> list[PendingRow]:
-    """ "Mis pendientes" as the page shows it: every item, the most urgent first, with her flags beside it
-    (``people.flags``: one round of queries for all the lines). Audited: one VIEW line per case listed."""
+# "Mis pendientes" shows the most urgent this many (and how many there are in all): a coordinator's area at a
+# state's scale has 15,000 follow-ups due, which no one reads down a page and which took seconds to build.
+PAGE_LIMIT = 200
+
+
+def pending_page(user, *, scope: str = MINE, today: date | None = None, limit: int | None = None) -> Items:
+    """ "Mis pendientes" as the page shows it: the ``limit`` most urgent items (``total``: how many in all), with
+    her flags beside them (``people.flags``: one round of queries for all the lines). Audited: one VIEW line per
+    case listed."""
     from violeta.audit.models import Action
     from violeta.audit.services import audit_many
     from violeta.cases.models import Case
     from violeta.people import flags
 
     today = today or timezone.localdate()
-    items = pending_items(user, scope=scope, today=today)
+    items = pending_items(user, scope=scope, today=today, limit=limit)
     found = flags.flags_for(user, [i.person_id for i in items if i.person_id])
     case_ids = list(dict.fromkeys(i.case_id for i in items if i.case_id))
     audit_many(
@@ -170,4 +197,7 @@ def pending_page(user, *, scope: str = MINE, today: date | None = None) -> list[
         detail="mis pendientes",
         case_of=lambda case: case.pk,
     )
-    return [PendingRow(item, found.get(item.person_id, []), (today - item.due_date).days) for item in items]
+    return Items(
+        [PendingRow(item, found.get(item.person_id, []), (today - item.due_date).days) for item in items],
+        items.total,
+    )

@@ -277,7 +277,7 @@ def overdue_services(user, *, scope: str, today: date):
     return qs.select_related("case", "responsible", "goal__area").order_by("target_date", "id")
 
 
-def pending_plan_services(user, *, scope, today) -> list[pending.PendingItem]:
+def pending_plan_services(user, *, scope, today, limit=None) -> list[pending.PendingItem]:
     """Source of "Mis pendientes": the plan's services past their target date (one query)."""
     return [
         pending.PendingItem(

@@ -71,7 +71,11 @@ case_visible_to = can_view_case
 def case_visible_q(user, field: str = "case") -> Q:
     """A filter for any model that points at a case through ``field`` (``"case"``, ``"matter__case"``): its rows
     about no case, or about a case the user may see. Every read of such a model narrows by it."""
-    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__in": visible_cases(user).values("pk")})
+    # EXISTS of the row's own case, probed per row (``pk <= case`` is true; being no equality, it keeps PostgreSQL
+    # from hashing first every case she may see — as ``case IN (visible cases)`` did: 300,000 cases tested for
+    # her week's 39 appointments, 1.8 s at a state's scale; docs/performance-pages.md).
+    own = visible_cases(user).filter(pk=OuterRef(field), pk__lte=OuterRef(field))
+    return Q(**{f"{field}__isnull": True}) | Q(Exists(own))
 
 
 def can_read_area_notes(user, area_id: int) -> bool:

@@ -15,9 +15,11 @@ def my_pending(request):
     scope = request.GET.get("scope", "")
     if scope not in pending.SCOPES or (scope == pending.AREA and not may_area):
         scope = pending.AREA if may_area and request.user.is_director else pending.MINE
-    rows = pending.pending_page(request.user, scope=scope)
+    rows = pending.pending_page(request.user, scope=scope, limit=pending.PAGE_LIMIT)
     context = {
         "rows": rows,
+        "total": rows.total,
+        "truncated": rows.total > len(rows),
         "scope": scope,
         "may_area": may_area,
         "overdue": sum(1 for row in rows if row.overdue_days > 0),

@@ -16,7 +16,7 @@ from violeta.legal.selectors import visible_matters
 WEEK_DAYS = 7
 
 
-def hearings_due(user, *, scope, today) -> list[pending.PendingItem]:
+def hearings_due(user, *, scope, today, limit=None) -> list[pending.PendingItem]:
     """Scheduled hearings and deadlines from today to a week ahead: of the matters she is responsible for
     (``mine``) or of every matter she may read in her area's cases (``area``). One query."""
     if scope == pending.MINE and user.role == Role.DIRECTOR:

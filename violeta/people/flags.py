@@ -95,10 +95,10 @@ def safe_contact_flags(user, person_ids) -> dict[int, list[Flag]]:
     from django.utils.translation import gettext as _
 
     from violeta.people.models import PhoneChoice, SafeContactPreference
-    from violeta.people.selectors import visible_people
+    from violeta.people.selectors import visible_people_among
 
-    rows = SafeContactPreference.objects.filter(person_id__in=person_ids).filter(
-        person_id__in=visible_people(user).values("pk")
+    rows = SafeContactPreference.objects.filter(
+        person_id__in=visible_people_among(user, person_ids).values("pk")
     )
     found: dict[int, list[Flag]] = {}
     for pref in rows.only("id", "person_id", "phone_choice", "may_call", "may_leave_message", "may_sms"):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -206,6 +206,26 @@ def visible_people(user) -> QuerySet[Person]:
         return Person.objects.none()
     # A blocked person (ARCO cancellation) is seen by the director only.
     return Person.objects.filter(case_parties__case__in=cases, blocked_at__isnull=True).distinct()
+
+
+def visible_people_among(user, person_ids) -> QuerySet[Person]:
+    """Those of ``person_ids`` the user may see (``visible_people``'s rule), asked of these people only: each of
+    their cases probed by id against the cases rule. ``visible_people(user)`` as a subquery made PostgreSQL hash
+    every case she may see and every person (2-3 s for 25 flags at a state's scale); this one stays bounded by
+    the ids, as a subquery too."""
+    ids = {pk for pk in person_ids if pk}
+    if not (ids and user.is_authenticated):
+        return Person.objects.none()
+    if user.is_director:
+        return Person.objects.filter(pk__in=ids)
+    cases = visibility.visible_cases(user)
+    if cases is None:
+        return Person.objects.none()
+    # ``pk <= case`` is true; being no equality, it keeps the probe from being turned into a hash of every case.
+    case = OuterRef("case_parties__case")
+    return Person.objects.filter(pk__in=ids, blocked_at__isnull=True).filter(
+        Exists(cases.filter(pk=case, pk__lte=case))
+    )
 
 
 def access_person(user, pk: int, *, detail: str = "") -> Person:

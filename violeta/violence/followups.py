@@ -5,11 +5,11 @@ The rule table (``FollowUpRule``) is data the director edits; a level missing fr
 case never assessed. A priority case counts as high risk, whatever its last assessment says.
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from violeta.accounts.models import AREA_ROLES, Role
 from violeta.audit.models import Action
 from violeta.audit.services import audit_record
 from violeta.cases import pending
-from violeta.cases.models import ACTIVE_STATUSES, CaseTeamMember
+from violeta.cases.models import ACTIVE_STATUSES, CaseTeamMember, Consultation
 from violeta.violence.models import FollowUpRule, RiskAssessment
 
 HIGH = "high"
@@ -81,25 +81,32 @@ def rules_update(*, by, days: dict[str, int]) -> list[FollowUpRule]:
     return changed
 
 
-def follow_ups_due(user, *, scope, today) -> list[pending.PendingItem]:
-    """Active cases in scope whose last consultation (or opening, if none) is older than their level's days.
+def follow_ups_due(user, *, scope, today, limit=None) -> list[pending.PendingItem]:
+    """Active cases in scope whose last consultation (or opening, if none) is older than their level's days:
+    the ``limit`` most urgent (``pending.Items``, with how many in all).
 
     Three queries however many cases: the rules, the cases (last consultation and last assessment as
-    subqueries), and in the area view who attends the ones due."""
+    subqueries), and in the area view who attends the ones listed."""
     if not (user.is_authenticated and user.role in FOLLOW_UP_ROLES):
         return []
     if scope == pending.MINE and user.role == Role.DIRECTOR:
         return []  # the director attends no case herself: her view is the area's (every case)
     days = rule_days()
     latest = RiskAssessment.objects.filter(case=OuterRef("pk")).order_by("-assessed_at", "-id")
+    # Her last consultation: one backward probe of ``consultation_case_started`` per case (a join and GROUP BY
+    # read every consultation of the area's cases: seconds for a coordinator at state scale).
+    last = Consultation.objects.filter(case=OuterRef("pk")).order_by("-started_at").values("started_at")[:1]
     rows = (
         pending.scope_cases(user, scope)
         .filter(status__in=ACTIVE_STATUSES)
         .annotate(
-            last_contact=Coalesce(Max("consultations__started_at"), "opened_at"),
+            last_contact=Coalesce(Subquery(last), "opened_at"),
             level=Subquery(latest.values("final_level")[:1]),
             alarm=Subquery(latest.values("is_alarm")[:1]),
         )
+        # None is due before its level's days have passed since her last contact, the shortest level's at least:
+        # the cases attended since are not read out (most of an area's, at a state's scale).
+        .filter(last_contact__lt=_midnight(today - timedelta(days=min(days.values()) - 1)))
         .values("pk", "folio", "holder_id", "is_priority", "last_contact", "level", "alarm")
     )
     due = []
@@ -111,8 +118,10 @@ def follow_ups_due(user, *, scope, today) -> list[pending.PendingItem]:
         due_on = since + timedelta(days=days[level])
         if due_on <= today:
             due.append((row, level, since, due_on))
+    # The order of ``PendingItem.sort_key`` (day due, weight, folio): only the items listed are built.
+    due, total = pending.most_urgent(due, lambda d: (d[3], WEIGHTS.get(d[1], 4), d[0]["folio"]), limit)
     owners = _owners(user, scope, [row["pk"] for row, *_ in due])
-    return [
+    items = [
         pending.PendingItem(
             kind="follow_up",
             kind_label=_("Follow-up"),
@@ -129,6 +138,11 @@ def follow_ups_due(user, *, scope, today) -> list[pending.PendingItem]:
         )
         for row, level, since, due_on in due
     ]
+    return pending.Items(items, total)
+
+
+def _midnight(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def _level_label(level: str) -> str:

@@ -25,8 +25,9 @@ ORDER_WARN_DAYS = 7
 ORDER_PAST_DAYS = 30
 
 
-def orders_expiring(user, *, scope, today) -> list[pending.PendingItem]:
-    """Granted orders of the cases in scope that end within ``ORDER_WARN_DAYS`` or ended lately. One query."""
+def orders_expiring(user, *, scope, today, limit=None) -> list[pending.PendingItem]:
+    """Granted orders of the cases in scope that end within ``ORDER_WARN_DAYS`` or ended lately: the ``limit``
+    soonest (``pending.Items``). One query."""
     if not (user.is_authenticated and user.role in EXPIRING_ROLES):
         return []
     if scope == pending.MINE and user.role == Role.DIRECTOR:
@@ -42,6 +43,7 @@ def orders_expiring(user, *, scope, today) -> list[pending.PendingItem]:
         .values("pk", "expiry", "case_id", "case__folio", "case__holder_id")
     )
     may_edit = user.role in ORDER_ROLES  # the lawyers and coordinators update it; the director reads the case
+    orders, total = pending.most_urgent(orders, lambda o: (o["expiry"], o["case__folio"]), limit)
     items = []
     for order in orders:
         expiry = order["expiry"]
@@ -66,7 +68,7 @@ def orders_expiring(user, *, scope, today) -> list[pending.PendingItem]:
                 weight=1,
             )
         )
-    return items
+    return pending.Items(items, total)
 
 
 def risk_flags(user, person_ids) -> dict[int, list[flags.Flag]]:
