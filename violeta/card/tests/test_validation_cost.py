@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from violeta.audit import chain
 from violeta.audit.models import AuditEvent
 from violeta.card.models import CardUse
 from violeta.card.tests import factories
@@ -50,6 +51,8 @@ def test_a_validation_is_five_round_trips_and_writes_no_session(client, till, ca
     assert not [s for s in sql if s.startswith("UPDATE")], sql
     assert CardUse.objects.count() == 2
     assert AuditEvent.objects.filter(object_type="card.card", action="view").count() == 2
+    report = chain.walk()  # the events inserted by written SQL hash and link as the model's would
+    assert report.ok and report.count == AuditEvent.objects.count() > 0, report.problems
 
 
 def test_an_unknown_number_costs_one_statement_more_and_no_audit(client, till, card):
