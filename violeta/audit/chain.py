@@ -77,11 +77,13 @@ def values_of(event) -> dict:
     return {name: getattr(event, name) for name in HASHED_FIELDS}
 
 
-def lock_tail() -> tuple[int, str]:
+def lock_tail(before: tuple[str, list] | None = None) -> tuple[int, str]:
     """Take the chain's lock for the rest of the transaction and return the tail's (seq, hash).
 
     Must run inside a transaction: the lock (and SQLite's write lock) is what stops two writers from both
-    chaining onto the same tail.
+    chaining onto the same tail. ``before`` is one statement of the caller's (SQL and parameters, returning no
+    rows) to run first in the same round trip: a write of the same transaction that needs no lock, so it costs
+    no round trip of its own and does not lengthen the lock's hold.
     """
     from violeta.audit.models import AuditEvent
 
@@ -92,11 +94,19 @@ def lock_tail() -> tuple[int, str]:
     ):
         # One round trip: the lock, then the tail read in its own statement (so with a snapshot taken after the
         # lock was granted, which sees the previous writer's committed row).
+        sql, params = f"SELECT pg_advisory_xact_lock(%s); {TAIL_SQL}", [ADVISORY_LOCK_KEY]
+        if before is not None:
+            sql, params = f"{before[0]}; {sql}", [*before[1], *params]
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT pg_advisory_xact_lock(%s); {TAIL_SQL}", [ADVISORY_LOCK_KEY])
+            cursor.execute(sql, params)
             cursor.nextset()
+            if before is not None:
+                cursor.nextset()
             tail = cursor.fetchone()
         return tuple(tail) if tail else (0, GENESIS)
+    if before is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(*before)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])

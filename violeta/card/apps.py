@@ -12,10 +12,14 @@ class CardConfig(AppConfig):
 
         from violeta.card.models import Branch, Merchant, MerchantAccount
         from violeta.card.services.validation import forget_merchant_accounts
+        from violeta.card.till_auth import forget_till_users
 
-        # The till accounts' businesses kept by merchant_account_of: forgotten when any of them changes.
+        # The till accounts' businesses kept by merchant_account_of and their users kept by TillUserMiddleware:
+        # forgotten when any of them changes.
         for model in (Merchant, Branch, MerchantAccount, get_user_model()):
             post_save.connect(forget_merchant_accounts, sender=model, dispatch_uid=f"card-accounts-{model}")
             post_delete.connect(
                 forget_merchant_accounts, sender=model, dispatch_uid=f"card-accounts-d-{model}"
             )
+            post_save.connect(forget_till_users, sender=model, dispatch_uid=f"card-users-{model}")
+            post_delete.connect(forget_till_users, sender=model, dispatch_uid=f"card-users-d-{model}")
