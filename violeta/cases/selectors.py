@@ -10,7 +10,7 @@ from django.utils import timezone
 from violeta.accounts.models import AREA_ROLES, CASE_ROLES, Role, User
 from violeta.audit.models import Action
 from violeta.audit.services import audit_denied, audit_many, audit_record
-from violeta.cases import timeline
+from violeta.cases import permissions, timeline
 from violeta.cases.keyset import KeysetPage, keyset_page
 from violeta.cases.models import (
     AreaNote,
@@ -120,6 +120,7 @@ def case_page(user, case: Case, *, events_limit: int = 100) -> CasePage:
     """Everything the case page shows, in a fixed number of queries whatever the case's size."""
     parties = list(case.parties.select_related("person").order_by("added_at"))
     team = list(case.team_members.select_related("user", "area").order_by("added_at"))
+    permissions.know_team(case, team)  # the panels' "is she on the team?" answered from these rows
     consultations = list(
         case.consultations.select_related("area", "attended_by").order_by("-started_at", "-id")
     )
