@@ -89,11 +89,14 @@ def flags_for(user, people: Iterable) -> dict[int, list[Flag]]:
 
 
 def annotate(user, people: Iterable) -> None:
-    """Set ``flags`` on each person object (for the templates); a bounded number of queries for the lot."""
+    """Set ``flags`` on each person object, and ``flags_html`` (people/_flags.html rendered once per person, for
+    lists that would include it on every line); a bounded number of queries for the lot."""
     people = [p for p in people if p is not None]
     flags = flags_for(user, people)
+    rendered = html_for(flags)
     for person in people:
         person.flags = flags.get(person.pk, [])
+        person.flags_html = rendered.get(person.pk, "")
 
 
 # --- Her safe-contact rules (people's own source) -------------------------------------------------------------
