@@ -95,7 +95,9 @@ def test_the_page_shows_fifty_and_see_more_gives_the_next_ones_none_twice(client
     everything = pending.pending_items(psychologist, limit=None)
     assert shown + rest == [i.folio for i in everything]
     # A page past the end lists nothing rather than failing; a page that is not a number is the first.
-    assert list(client.get(reverse("cases:pending"), {"page": "9"}).context["rows"]) == []
+    past = client.get(reverse("cases:pending"), {"page": "9"})
+    assert list(past.context["rows"]) == [] and 'id="pending-past-end"' in past.content.decode()
+    assert 'id="pending-empty"' not in past.content.decode()  # not "nothing is due": there are 53
     assert [
         r.item.folio for r in client.get(reverse("cases:pending"), {"page": "x"}).context["rows"]
     ] == shown
