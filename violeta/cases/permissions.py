@@ -3,8 +3,53 @@
 Which cases a user may *see* is ``selectors.visible_cases`` (a query); these are the rules about acting.
 """
 
-from violeta.accounts.models import AREA_ROLES, CASE_ROLES, Role
+from violeta.accounts.models import AREA_ROLES, CASE_ROLES, Area, Role
 from violeta.cases.models import Case, InternalProtocolDesignation
+
+
+def _memo(holder, name: str) -> dict:
+    """A dict kept on an object that lives for one request — the case ``access_case`` read, the request's user
+    — so a page's panels that ask the same thing ask the database once (never a cache across requests)."""
+    return holder.__dict__.setdefault(f"_memo_{name}", {})
+
+
+def is_on_team(user, case: Case) -> bool:
+    """Whether ``user`` is on the case's team: asked once per case object (the page's panels all ask it)."""
+    memo = _memo(case, "team_user")
+    if user.pk not in memo and case.__dict__.get("_memo_team_known"):
+        return False
+    if user.pk not in memo:
+        memo[user.pk] = case.team_members.filter(user_id=user.pk).exists()
+    return memo[user.pk]
+
+
+def know_team(case: Case, team) -> None:
+    """Remember, for this case object, the whole team just read (``case_page``): ``is_on_team`` and
+    ``is_area_on_team`` then answer from it without a query."""
+    _memo(case, "team_user").update({m.user_id: True for m in team})
+    _memo(case, "team_area").update({m.area_id: True for m in team if m.area_id})
+    case.__dict__["_memo_team_known"] = True
+
+
+def is_area_on_team(case: Case, area_id: int | None) -> bool:
+    """Whether the area is on the case's team (through any of its staff): asked once per case object."""
+    if not area_id:
+        return False
+    memo = _memo(case, "team_area")
+    if area_id not in memo and case.__dict__.get("_memo_team_known"):
+        return False
+    if area_id not in memo:
+        memo[area_id] = case.team_members.filter(area_id=area_id).exists()
+    return memo[area_id]
+
+
+def area_by_code(user, code: str) -> Area:
+    """The area with this code, read once per request's user (the psychology and social-work panels both ask
+    for their area to compare it with hers)."""
+    memo = _memo(user, "area_by_code")
+    if code not in memo:
+        memo[code] = Area.objects.get(code=code)
+    return memo[code]
 
 
 def is_case_staff(user) -> bool:
@@ -18,11 +63,8 @@ def can_manage_team(user, case: Case) -> bool:
     if user.role == Role.DIRECTOR:
         return True
     if user.role == Role.COORDINATOR:
-        return (
-            case.team_members.filter(area_id=user.area_id).exists()
-            or case.team_members.filter(user=user).exists()
-        )
-    return user.role in AREA_ROLES and case.team_members.filter(user=user).exists()
+        return is_area_on_team(case, user.area_id) or is_on_team(user, case)
+    return user.role in AREA_ROLES and is_on_team(user, case)
 
 
 def may_break_glass(user, case: Case) -> bool:
@@ -44,6 +86,6 @@ def can_edit_custom_values(user, case: Case) -> bool:
     coordination of an area on the team, the director."""
     if not (is_case_staff(user) and case.is_active):
         return False
-    if user.role == Role.DIRECTOR or case.team_members.filter(user=user).exists():
+    if user.role == Role.DIRECTOR or is_on_team(user, case):
         return True
-    return user.role == Role.COORDINATOR and case.team_members.filter(area_id=user.area_id).exists()
+    return user.role == Role.COORDINATOR and is_area_on_team(case, user.area_id)

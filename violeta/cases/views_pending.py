@@ -15,16 +15,32 @@ def my_pending(request):
     scope = request.GET.get("scope", "")
     if scope not in pending.SCOPES or (scope == pending.AREA and not may_area):
         scope = pending.AREA if may_area and request.user.is_director else pending.MINE
-    rows = pending.pending_page(request.user, scope=scope, limit=pending.PAGE_LIMIT)
+    page = _page(request)
+    offset = (page - 1) * pending.PAGE_LIMIT
+    rows = pending.pending_page(request.user, scope=scope, limit=pending.PAGE_LIMIT, offset=offset)
+    shown_to = offset + len(rows)
     context = {
         "rows": rows,
         "total": rows.total,
         "truncated": rows.total > len(rows),
+        "page": page,
+        "first_shown": offset + 1,
+        "last_shown": shown_to,
+        "next_page": page + 1 if rows.total > shown_to and page < pending.MAX_PAGES else None,
         "scope": scope,
         "may_area": may_area,
         "overdue": sum(1 for row in rows if row.overdue_days > 0),
     }
     return render_page(request, "cases/pending.html", context, partial="results")
+
+
+def _page(request) -> int:
+    """``?page=N`` ("Ver más"): 1 when absent or not a number, at most ``pending.MAX_PAGES``."""
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        return 1
+    return min(max(page, 1), pending.MAX_PAGES)
 
 
 @staff_required(CASE_ROLES)

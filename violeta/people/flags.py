@@ -60,6 +60,16 @@ def _ids(people: Iterable) -> list[int]:
     return ids
 
 
+def html_for(found: dict[int, list[Flag]]) -> dict[int, str]:
+    """``{person_id: her flags as people/_flags.html renders them}`` for those with any: a long list renders each
+    person's once instead of including the template on every line."""
+    from django.template.loader import render_to_string
+
+    return {
+        pk: render_to_string("people/_flags.html", {"flags": flags}) for pk, flags in found.items() if flags
+    }
+
+
 def flags_for(user, people: Iterable) -> dict[int, list[Flag]]:
     """``{person_id: flags}`` for people (objects or ids), each list in a fixed order, no flag twice."""
     ids = _ids(people)
@@ -79,11 +89,14 @@ def flags_for(user, people: Iterable) -> dict[int, list[Flag]]:
 
 
 def annotate(user, people: Iterable) -> None:
-    """Set ``flags`` on each person object (for the templates); a bounded number of queries for the lot."""
+    """Set ``flags`` on each person object, and ``flags_html`` (people/_flags.html rendered once per person, for
+    lists that would include it on every line); a bounded number of queries for the lot."""
     people = [p for p in people if p is not None]
     flags = flags_for(user, people)
+    rendered = html_for(flags)
     for person in people:
         person.flags = flags.get(person.pk, [])
+        person.flags_html = rendered.get(person.pk, "")
 
 
 # --- Her safe-contact rules (people's own source) -------------------------------------------------------------

@@ -15,7 +15,8 @@ from django.http import Http404
 from violeta.accounts.models import Area, Role
 from violeta.audit.models import Action
 from violeta.audit.services import audit_denied, audit_record, audited_page
-from violeta.cases.models import Case, CaseStatus, CaseTeamMember
+from violeta.cases.models import Case, CaseStatus
+from violeta.cases.permissions import area_by_code, is_on_team
 from violeta.cases.selectors import access_case, can_read_area_notes, visible_cases
 from violeta.psychology.models import (
     PSYCHOLOGY_AREA,
@@ -34,14 +35,14 @@ def psychology_area() -> Area:
 
 def is_psychology_staff(user) -> bool:
     """Psychology's own staff or its coordinator (the area rule of cases.selectors.can_read_area_notes)."""
-    return bool(user.area_id) and can_read_area_notes(user, psychology_area().pk)
+    return bool(user.area_id) and can_read_area_notes(user, area_by_code(user, PSYCHOLOGY_AREA).pk)
 
 
 def can_write_psychology(user, case: Case) -> bool:
     """Psychologists on the case team, and the psychology coordinator, keep the plan."""
     if not is_psychology_staff(user):
         return False
-    return user.role == Role.COORDINATOR or CaseTeamMember.objects.filter(case=case, user=user).exists()
+    return user.role == Role.COORDINATOR or is_on_team(user, case)
 
 
 def can_read_psychology(user, case: Case) -> bool:

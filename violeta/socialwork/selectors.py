@@ -12,7 +12,8 @@ from django.http import Http404
 from violeta.accounts.models import Area, Role
 from violeta.audit.models import Action
 from violeta.audit.services import audit_denied, audit_record, audited_page
-from violeta.cases.models import Case, CaseTeamMember
+from violeta.cases.models import Case
+from violeta.cases.permissions import area_by_code, is_on_team
 from violeta.cases.selectors import access_case, can_read_area_notes, visible_cases
 from violeta.socialwork.models import (
     SOCIAL_WORK_AREA,
@@ -32,14 +33,14 @@ def social_work_area() -> Area:
 
 def is_social_work_staff(user) -> bool:
     """Social work's own staff or its coordinator (the area rule of cases.selectors.can_read_area_notes)."""
-    return bool(user.area_id) and can_read_area_notes(user, social_work_area().pk)
+    return bool(user.area_id) and can_read_area_notes(user, area_by_code(user, SOCIAL_WORK_AREA).pk)
 
 
 def can_write_socialwork(user, case: Case) -> bool:
     """Social-work staff on the case team, and the social-work coordinator."""
     if not is_social_work_staff(user):
         return False
-    return user.role == Role.COORDINATOR or CaseTeamMember.objects.filter(case=case, user=user).exists()
+    return user.role == Role.COORDINATOR or is_on_team(user, case)
 
 
 def can_read_socialwork_notes(user, case: Case) -> bool:

@@ -74,3 +74,41 @@ def test_the_menu_count_counts_what_the_page_leaves_out(client, monkeypatch, rec
         stale(receptionist, psychologist, days)
     monkeypatch.setattr(pending, "PAGE_LIMIT", 1)
     assert pending.count_for(psychologist) == 3
+
+
+@pytest.mark.django_db
+def test_the_page_shows_fifty_and_see_more_gives_the_next_ones_none_twice(client, receptionist, psychologist):
+    assert pending.PAGE_LIMIT == 50
+    for days in range(31, 31 + 53):
+        stale(receptionist, psychologist, days)
+    client.force_login(psychologist)
+    first = client.get(reverse("cases:pending"))
+    body = first.content.decode()
+    shown = [row.item.folio for row in first.context["rows"]]
+    assert len(shown) == 50 and first.context["total"] == 53 and 'id="pending-truncated"' in body
+    assert 'id="pending-more"' in body and "page=2" in body
+    second = client.get(reverse("cases:pending"), {"page": "2"})
+    rest = [row.item.folio for row in second.context["rows"]]
+    assert len(rest) == 3 and not set(rest) & set(shown)
+    assert second.context["total"] == 53 and 'id="pending-more"' not in second.content.decode()
+    # The next page follows the first in urgency: the least overdue are left for it.
+    everything = pending.pending_items(psychologist, limit=None)
+    assert shown + rest == [i.folio for i in everything]
+    # A page past the end lists nothing rather than failing; a page that is not a number is the first.
+    past = client.get(reverse("cases:pending"), {"page": "9"})
+    assert list(past.context["rows"]) == [] and 'id="pending-past-end"' in past.content.decode()
+    assert 'id="pending-empty"' not in past.content.decode()  # not "nothing is due": there are 53
+    assert [
+        r.item.folio for r in client.get(reverse("cases:pending"), {"page": "x"}).context["rows"]
+    ] == shown
+
+
+@pytest.mark.django_db
+def test_each_line_shows_her_flags_without_an_include_per_line(client, receptionist, psychologist):
+    from violeta.people.models import SafeContactPreference
+
+    case = stale(receptionist, psychologist, 40)
+    SafeContactPreference.objects.update_or_create(person=case.holder, defaults={"may_call": False})
+    client.force_login(psychologist)
+    body = client.get(reverse("cases:pending")).content.decode()
+    assert 'data-flag="no_call"' in body

@@ -1,0 +1,54 @@
+"""The rule of which cases a user may see is built once per request, not by each section of a page (issue 22);
+what it answers is never stale: a change of role, area or state, a new grant, is seen at once."""
+
+import pytest
+from django.urls import reverse
+
+from violeta.accounts.models import Role
+from violeta.cases import selectors
+from violeta.cases.tests.factories import CaseFactory
+
+
+def counting(monkeypatch):
+    built = []
+    original = selectors._visible_cases
+
+    def wrapper(user, now):
+        built.append(user.pk)
+        return original(user, now)
+
+    monkeypatch.setattr(selectors, "_visible_cases", wrapper)
+    return built
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["cases:list", "cases:pending", "agenda:week"])
+def test_a_page_builds_her_visibility_rule_once(client, monkeypatch, receptionist, psychologist, url):
+    CaseFactory(opened_by=receptionist, team=(psychologist,))
+    client.force_login(psychologist)
+    client.get(reverse(url))  # the menu's cached counts filled
+    built = counting(monkeypatch)
+    assert client.get(reverse(url)).status_code == 200
+    assert built == [psychologist.pk]
+
+
+@pytest.mark.django_db
+def test_the_rule_follows_her_role_and_state_on_the_same_object(receptionist, psychologist):
+    case = CaseFactory(opened_by=receptionist, team=(receptionist,))
+    assert not selectors.visible_cases(psychologist).filter(pk=case.pk).exists()
+    psychologist.role = Role.DIRECTOR
+    assert selectors.visible_cases(psychologist).filter(pk=case.pk).exists()
+    psychologist.role, psychologist.is_active = Role.PSYCHOLOGY, False
+    assert not selectors.visible_cases(psychologist).exists()
+
+
+@pytest.mark.django_db
+def test_a_team_change_is_seen_by_the_rule_already_built(receptionist, psychologist):
+    from violeta.cases.models import CaseTeamMember
+
+    case = CaseFactory(opened_by=receptionist, team=(receptionist,))
+    assert list(selectors.visible_cases(psychologist)) == []
+    CaseTeamMember.objects.create(
+        case=case, user=psychologist, area_id=psychologist.area_id, added_by=receptionist
+    )
+    assert list(selectors.visible_cases(psychologist)) == [case]
