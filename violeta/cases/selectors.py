@@ -61,7 +61,7 @@ def _visible_cases(user, now) -> QuerySet[Case]:
         on_team |= Q(area_id=user.area_id)
     # One probe of the team's index per case read (``case_id <= id`` is true; being no equality, it keeps
     # PostgreSQL from hashing every team row of the area — 150,000 at state scale — before a list's first row:
-    # lists read the cases in their order and stop at 25; docs/performance-pages.md).
+    # lists read the cases in their order and stop at 25; docs/performance.md, "Staff pages").
     rule = Q(Exists(CaseTeamMember.objects.filter(on_team, case=OuterRef("pk"), case_id__lte=OuterRef("pk"))))
     rule |= Q(Exists(CaseAccessGrant.objects.filter(case=OuterRef("pk"), user=user, expires_at__gt=now)))
     # Internal-protocol cases: the designated staff see them all; nobody else does, whatever her other rights.
@@ -92,7 +92,7 @@ def case_visible_q(user, field: str = "case") -> Q:
     about no case, or about a case the user may see. Every read of such a model narrows by it."""
     # EXISTS of the row's own case, probed per row (``pk <= case`` is true; being no equality, it keeps PostgreSQL
     # from hashing first every case she may see — as ``case IN (visible cases)`` did: 300,000 cases tested for
-    # her week's 39 appointments, 1.8 s at a state's scale; docs/performance-pages.md).
+    # her week's 39 appointments, 1.8 s at a state's scale; docs/performance.md, "Staff pages").
     own = visible_cases(user).filter(pk=OuterRef(field), pk__lte=OuterRef(field))
     return Q(**{f"{field}__isnull": True}) | Q(Exists(own))
 
