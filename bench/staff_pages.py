@@ -174,7 +174,9 @@ def resolve(client, page) -> str:
         response = client.get(url)
         found = NEXT_LINK.search(response.content.decode())
         if not found:
-            raise SystemExit(f"{page.label}: no next link after {step + 1} pages")
+            # A smaller data set (--scale small) has fewer pages: its last one is measured, and said so.
+            print(f"{page.label}: only {step + 1} pages at this scale; the last one is measured")
+            return url
         href = unescape(found.group(1))
         url = (url.split("?")[0] if href.startswith("?") else "") + href
         if re.search(r"[?&]page=\d+", url):
