@@ -363,7 +363,7 @@ DATAIMPORT_ROOT = Path(os.environ.get("VIOLETA_DATAIMPORT_ROOT", VAR_DIR / "priv
 # database cache: it counts its whole table on every write.
 _CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL")
 if _CACHE_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}}
+    CACHES = {"default": {"BACKEND": "violeta.core.cache.RedisCache", "LOCATION": _CACHE_URL}}
     # Sessions in Redis too: read without a database query on every request. The cache engine, not cached_db:
     # one copy only, so signing out (or ending her sessions) deletes the session where it is read, and no
     # database copy can bring it back; if Redis is lost, every session is lost with it and staff sign in again

@@ -33,7 +33,7 @@ def store(request, settings, db):
     if request.param == "redis":
         _require_redis()
         settings.CACHES = {
-            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_TEST_URL}
+            "default": {"BACKEND": "violeta.core.cache.RedisCache", "LOCATION": REDIS_TEST_URL}
         }
         from django.core.cache import cache
 
