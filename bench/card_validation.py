@@ -6,7 +6,8 @@ request does the full work instead of a refusal.
 
 Run twice on one data set: without Redis (sessions and counters in PostgreSQL), then with ``REDIS_URL`` (both
 in Redis, database ``--redis-url``, flushed before and after: give it one nobody else uses). Each run, on its own
-gunicorn, measures closed loop (``--concurrency`` clients back to back for ``--seconds``):
+gunicorn, measures closed loop (``--concurrency`` clients back to back for ``--seconds``, each on one HTTP
+connection kept open, as a till's software keeps its own):
 1. the bound: ``POST /bench/noop`` (bench/card_urls.py), a signed-in POST with the same session, CSRF check and
    middleware that does nothing, on the same server;
 2. the validations;
@@ -21,6 +22,7 @@ PostgreSQL only (the production database); it creates and drops its own database
 """
 
 import argparse
+import http.client
 import json
 import os
 import random
@@ -29,7 +31,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -86,17 +87,31 @@ def measure(env, db, args, numbers, sessions):
     """One gunicorn with ``env``: the bound, then the validations; returns the printed lines' figures."""
     rng = random.Random(7)
     unknown = ["4539578763621486", "4111111111111111", "5555555555554444"]
-    proc, base = gunicorn(env, args.web_workers)
+    proc, base = gunicorn(env, args.web_workers, keep_alive=30)
+
+    local = threading.local()  # each client thread keeps its connection open, as a till's software does
+    host, port = base.removeprefix("http://").split(":")
 
     def post(path, body, i):
-        request = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST")
-        request.add_header("Content-Type", "application/json")
-        request.add_header("Cookie", f"sessionid={sessions[i % len(sessions)]}; csrftoken={CSRF}")
-        request.add_header("X-CSRFToken", CSRF)
-        with urllib.request.urlopen(request, timeout=10) as response:
-            result = json.loads(response.read())["result"]
-            if response.status != 200 or result not in ("valid", "not_valid"):
-                raise RuntimeError(f"{response.status} {result}")
+        conn = getattr(local, "conn", None)
+        if conn is None:
+            conn = local.conn = http.client.HTTPConnection(host, int(port), timeout=10)
+        headers = {
+            "Content-Type": "application/json",
+            "Cookie": f"sessionid={sessions[i % len(sessions)]}; csrftoken={CSRF}",
+            "X-CSRFToken": CSRF,
+        }
+        try:
+            conn.request("POST", path, body=json.dumps(body).encode(), headers=headers)
+            response = conn.getresponse()
+            payload = response.read()
+        except (OSError, http.client.HTTPException):
+            local.conn = None  # the server closed it: the next request opens another
+            conn.close()
+            raise
+        result = json.loads(payload).get("result") if response.status == 200 else None
+        if result not in ("valid", "not_valid"):
+            raise RuntimeError(f"{response.status} {result}")
 
     def noop(i):
         post("/bench/noop", {"number": numbers[i % len(numbers)]}, i)

@@ -15,6 +15,8 @@ audit_patterns = [
 ]
 
 urlpatterns = [
+    # First: the API is what tills and the MIA app call most, and Django tries the patterns in order.
+    path("api/v1/", api.urls),
     # A visitor reads the public site's home; a signed-in staff member lands where her role works.
     path("", portal_views.root, name="home"),
     # Before allauth's own: staff cannot add or change their e-mail address (the administrator sets it).
@@ -41,7 +43,6 @@ urlpatterns = [
     path("estadisticas/", include("violeta.reports.urls")),
     path("importar/", include("violeta.dataimport.urls")),
     path("", include("violeta.portal.urls")),
-    path("api/v1/", api.urls),
     path(
         "favicon.ico",
         login_not_required(RedirectView.as_view(url="/static/img/favicon.svg")),
