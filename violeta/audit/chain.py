@@ -69,6 +69,19 @@ def canonical(values: dict) -> bytes:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+def canonical_prefix(values: dict) -> bytes:
+    """``canonical(values)`` up to the event's sequence number, which sorts last (``"seq":N}``).
+
+    For the database to chain an event itself (``audit.services``, PostgreSQL outside a transaction): it appends
+    the number, ``}`` and the previous event's hash once it holds the lock, and hashes the same bytes as
+    ``event_hash``.
+    """
+    whole = canonical({**values, "seq": 0})
+    if not whole.endswith(b'"seq":0}'):
+        raise RuntimeError("the sequence number no longer sorts last in the canonical form")
+    return whole[: -len(b"0}")]
+
+
 def event_hash(values: dict, prev_hash: str) -> str:
     return hashlib.sha256(canonical(values) + prev_hash.encode()).hexdigest()
 

@@ -57,11 +57,83 @@ def _insert_one(event: AuditEvent) -> None:
     event._state.adding, event._state.db = False, connection.alias
 
 
+# The chain's own columns: filled by the database in ``_chained_insert_sql``.
+CHAIN_COLUMNS = ("seq", "prev_hash", "hash")
+
+
+@functools.cache
+def _chained_insert_sql() -> tuple[str, tuple]:
+    """PostgreSQL: the chain's lock and one event's INSERT in one round trip, the event chained by the database.
+
+    The INSERT runs after the lock, in a statement of its own (so with a snapshot that sees the previous writer's
+    committed row): it reads the tail and computes ``sha256(canonical + prev_hash)`` from the canonical bytes up
+    to the sequence number (``chain.canonical_prefix``): the bytes ``chain.event_hash`` hashes, as ``audit_verify``
+    checks. Parameters: the lock's key, the genesis hash, the event's other fields, the canonical prefix.
+    """
+    fields = tuple(
+        f for f in AuditEvent._meta.concrete_fields if not f.primary_key and f.attname not in CHAIN_COLUMNS
+    )
+    quote = connection.ops.quote_name
+    table, pk = quote(AuditEvent._meta.db_table), quote(AuditEvent._meta.pk.column)
+    columns = ", ".join(quote(f.column) for f in fields)
+    seq, prev_hash, digest = (quote(c) for c in CHAIN_COLUMNS)
+    marks = ", ".join(["%s"] * len(fields))
+    # Quoted names from the model's own metadata; every value is a parameter.
+    sql = (
+        "SELECT pg_advisory_xact_lock(%s); "  # noqa: S608
+        "WITH n AS (SELECT COALESCE(t.seq, 0) + 1 AS seq, COALESCE(t.hash, %s) AS prev"
+        f" FROM (SELECT 1) AS one LEFT JOIN LATERAL ({chain.TAIL_SQL}) AS t ON true) "
+        f"INSERT INTO {table} ({columns}, {seq}, {prev_hash}, {digest}) VALUES ({marks},"
+        " (SELECT seq FROM n), (SELECT prev FROM n),"
+        " (SELECT encode(sha256(%s || convert_to(n.seq::text || '}' || n.prev, 'UTF8')), 'hex') FROM n))"
+        f" RETURNING {pk}, {seq}, {prev_hash}, {digest}"
+    )
+    return sql, fields
+
+
+def _in_one_statement() -> bool:
+    """Whether an event can be chained and committed by one round trip: on PostgreSQL, outside a transaction
+    (several statements sent as one are one transaction there, committed at their end), with the client-side
+    binding that sends them as one."""
+    return (
+        connection.vendor == "postgresql"
+        and connection.get_autocommit()
+        and not connection.in_atomic_block
+        and not connection.settings_dict["OPTIONS"].get("server_side_binding")
+    )
+
+
+def _insert_chained(event: AuditEvent, before: tuple[str, list] | None) -> None:
+    """Lock, chain, insert and commit one event (and ``before``) in one round trip: the chain's lock is held
+    only while the database runs them, never across a round trip to this process."""
+    sql, fields = _chained_insert_sql()
+    params = [
+        chain.ADVISORY_LOCK_KEY,
+        chain.GENESIS,
+        *(f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields),
+        chain.canonical_prefix(chain.values_of(event)),
+    ]
+    if before is not None:
+        sql, params = f"{before[0]}; {sql}", [*before[1], *params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for _ in range(2 if before is not None else 1):
+            cursor.nextset()
+        event.pk, event.seq, event.prev_hash, event.hash = cursor.fetchone()
+    event._state.adding, event._state.db = False, connection.alias
+
+
 def _append(events: list[AuditEvent], before: tuple[str, list] | None = None) -> None:
     """Chain the events onto the tail and insert them in one statement, holding the chain's lock.
 
-    ``before``: one write of the caller's sent in the same round trip as the lock (``chain.lock_tail``)."""
+    ``before``: one write of the caller's sent in the same round trip as the lock (``chain.lock_tail``), and
+    committed with the events. One event outside a transaction on PostgreSQL: one round trip in all.
+    """
     if not events:
+        return
+    if len(events) == 1 and _in_one_statement():
+        _insert_chained(events[0], before)
+        _copy_on_commit(events)  # committed already: sent at once
         return
     with transaction.atomic(savepoint=False):
         chain.link(events, chain.lock_tail(before))

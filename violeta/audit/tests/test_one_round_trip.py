@@ -1,0 +1,112 @@
+"""On PostgreSQL outside a transaction, one event is locked, chained, inserted and committed in one round trip
+(issue 22): the chain's lock is held only while the database runs the statement, never across a round trip to
+the app, which under load waits for its turn at the interpreter. The database computes the hash from the
+canonical bytes the app sends; ``audit_verify`` recomputes every hash in Python."""
+
+import threading
+
+import pytest
+from django.conf import settings
+from django.db import IntegrityError, connection, connections
+from django.test.utils import CaptureQueriesContext
+
+from violeta.audit import chain
+from violeta.audit.models import Action, AuditEvent
+from violeta.audit.services import audit_record
+from violeta.core import context
+
+pytestmark = [
+    pytest.mark.skipif(not settings.USING_POSTGRES, reason="one statement is PostgreSQL's implicit transaction"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def _record(actor, **extra):
+    return audit_record(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="card.card",
+        object_id=extra.pop("object_id", 7),
+        detail=extra.pop("detail", "validación en comercio — señal ñ"),
+        **extra,
+    )
+
+
+def test_one_event_is_one_statement_and_chains_as_python_would(lawyer):
+    first = _record(lawyer)
+    token = context.bind(context.RequestContext(request_id="abc-123", ip="2001:db8::1"))
+    try:
+        with CaptureQueriesContext(connection) as sent:
+            event = _record(lawyer, case_id=42, flagged=True)
+    finally:
+        context.reset(token)
+    assert len(sent.captured_queries) == 1
+    assert not connection.in_atomic_block
+    assert (event.seq, event.prev_hash) == (first.seq + 1, first.hash)
+    assert event.hash == chain.event_hash(chain.values_of(event), first.hash)
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert (stored.seq, stored.prev_hash, stored.hash) == (event.seq, event.prev_hash, event.hash)
+    assert chain.event_hash(chain.values_of(stored), stored.prev_hash) == stored.hash
+    assert chain.walk().ok
+
+
+def test_the_first_event_links_to_the_genesis(lawyer):
+    assert not AuditEvent.objects.exists()
+    event = _record(lawyer)
+    assert (event.seq, event.prev_hash) == (1, chain.GENESIS)
+    assert chain.walk().ok
+
+
+def test_the_write_sent_before_commits_with_the_event_or_not_at_all(lawyer):
+    marker = ("INSERT INTO core_ratecounter (key, count, expires_at) VALUES (%s, %s, %s)", ["marca", 1, 0])
+    _record(lawyer, before=marker)
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT count FROM core_ratecounter WHERE key = 'marca'")
+        assert cursor.fetchall() == [(1,)]
+    # The event cannot commit (its actor does not exist: the foreign key is checked at commit), so neither does
+    # the write sent with it.
+    ghost = type(lawyer)(pk=987654, email="nadie@imm.test")
+    other = ("INSERT INTO core_ratecounter (key, count, expires_at) VALUES (%s, %s, %s)", ["otra", 1, 0])
+    count = AuditEvent.objects.count()
+    with pytest.raises(IntegrityError):
+        _record(ghost, before=other)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM core_ratecounter WHERE key = 'otra'")
+        assert cursor.fetchone() == (0,)
+    assert AuditEvent.objects.count() == count
+    assert chain.walk().ok
+
+
+def test_writers_in_many_threads_leave_one_unbroken_chain(lawyer):
+    errors = []
+
+    def write(n):
+        try:
+            for i in range(25):
+                _record(lawyer, object_id=n * 100 + i)
+        except Exception as exc:  # reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    seqs = list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True))
+    assert seqs == list(range(1, 201))
+    report = chain.walk()
+    assert report.ok, report.problems
+
+
+def test_inside_a_transaction_the_event_waits_for_its_commit(lawyer):
+    from django.db import transaction
+
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as sent:
+            event = _record(lawyer)
+        assert len(sent.captured_queries) == 2  # the lock with the tail, then the INSERT: the caller commits
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+    assert chain.walk().ok
