@@ -9,6 +9,7 @@ from violeta.core.validators import format_phone, parse_curp, parse_phone
 
 EMPTY_CHOICE = "-" * 9  # Django's empty choice, which reads as a glitch
 CHOICES_TEMPLATE = "core/widgets/choices.html"
+SELECT_TEMPLATE = "core/widgets/select.html"
 
 
 class CheckboxPicker(forms.CheckboxSelectMultiple):
@@ -52,6 +53,8 @@ class BootstrapFormMixin:
                 css = "form-check-input"
             elif isinstance(widget, forms.Select | forms.SelectMultiple):
                 css = "form-select"
+                if widget.template_name == forms.Select.template_name:  # the same for SelectMultiple
+                    widget.template_name = SELECT_TEMPLATE
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
