@@ -62,12 +62,19 @@ def _ids(people: Iterable) -> list[int]:
 
 def html_for(found: dict[int, list[Flag]]) -> dict[int, str]:
     """``{person_id: her flags as people/_flags.html renders them}`` for those with any: a long list renders each
-    person's once instead of including the template on every line."""
+    person's once instead of including the template on every line, and each distinct set of flags once."""
     from django.template.loader import render_to_string
 
-    return {
-        pk: render_to_string("people/_flags.html", {"flags": flags}) for pk, flags in found.items() if flags
-    }
+    # Many people carry the same flags ("No llamar" alone, say): each set is rendered once for all of them.
+    rendered: dict[tuple[Flag, ...], str] = {}
+    html = {}
+    for pk, flags in found.items():
+        if flags:
+            key = tuple(flags)
+            if key not in rendered:
+                rendered[key] = render_to_string("people/_flags.html", {"flags": flags})
+            html[pk] = rendered[key]
+    return html
 
 
 def flags_for(user, people: Iterable) -> dict[int, list[Flag]]:
