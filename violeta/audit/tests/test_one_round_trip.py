@@ -16,7 +16,9 @@ from violeta.audit.services import audit_record
 from violeta.core import context
 
 pytestmark = [
-    pytest.mark.skipif(not settings.USING_POSTGRES, reason="one statement is PostgreSQL's implicit transaction"),
+    pytest.mark.skipif(
+        not settings.USING_POSTGRES, reason="one statement is PostgreSQL's implicit transaction"
+    ),
     pytest.mark.django_db(transaction=True),
 ]
 
