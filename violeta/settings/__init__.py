@@ -372,8 +372,6 @@ if _CACHE_URL:
     # does not sign everyone out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
-    # Sessions in the database, read with one written statement (violeta/core/sessions.py).
-    SESSION_ENGINE = "violeta.core.sessions"
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",

@@ -116,7 +116,6 @@ def test_changing_her_own_password_keeps_her_session(lawyer, lawyer_client):
 @pytest.mark.parametrize(
     "engine",
     [
-        "violeta.core.sessions",
         "django.contrib.sessions.backends.db",
         "django.contrib.sessions.backends.cached_db",
         "django.contrib.sessions.backends.cache",
