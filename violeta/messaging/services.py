@@ -255,11 +255,32 @@ def _apply(message: Message, provider_status: str) -> None:
         message.save(update_fields=["provider_status"])
 
 
+# The key space of the locks that serialise a send's record with its delivery reports (any fixed 32-bit number).
+REPORT_LOCK_SPACE = 0x6D736772
+
+
+def _hold_reports_of(provider_ids: list[str]) -> None:
+    """PostgreSQL: until this transaction ends, hold one lock per provider id, so recording a send and a report
+    for the same id take turns. Otherwise a report arriving while the send's transaction is open sees no message
+    with its id (not committed yet) and is kept for later, while the send has already looked for early reports
+    and seen none: the report would stay stranded. Taken in a statement of its own, before the statements that
+    read: those then see what the other side committed. (SQLite's IMMEDIATE transactions take turns already.)"""
+    if connection.vendor != "postgresql" or not provider_ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, k) FROM"
+            " (SELECT DISTINCT hashtext(id) AS k FROM unnest(%s::text[]) AS id ORDER BY k) AS keys",
+            [REPORT_LOCK_SPACE, list(provider_ids)],
+        )
+
+
 def record_sent(message_id: int, attempt: int, result: SendResult) -> bool:
     """The provider accepted this attempt: record its id at once. A delivery report that arrived before it (kept
     in ``ProviderReport``) is applied in the same transaction. Returns False if the attempt no longer holds the
     message (recovered by a sweep meanwhile)."""
     with transaction.atomic():
+        _hold_reports_of([result.provider_message_id])
         updated = Message.objects.filter(pk=message_id, attempt=attempt, status=MessageStatus.SENDING).update(
             status=MessageStatus.SENT,
             provider_message_id=result.provider_message_id,
@@ -317,6 +338,7 @@ def record_sent_many(accepted: list[tuple[int, int, SendResult]]) -> int:
     if connection.vendor != "postgresql":
         return sum(record_sent(*one) for one in accepted)
     with transaction.atomic(), connection.cursor() as cursor:
+        _hold_reports_of([result.provider_message_id for _id, _attempt, result in accepted])
         cursor.execute(
             RECORD_SENT_SQL,
             {
@@ -505,6 +527,7 @@ def status_update(*, provider_message_id: str, provider_status: str) -> Message 
     provider_message_id = provider_message_id.strip()[:64]
     if not provider_message_id or provider_status not in PROVIDER_STATUSES:
         return None
+    _hold_reports_of([provider_message_id])
     message = (
         Message.objects.select_for_update()
         .defer("body")

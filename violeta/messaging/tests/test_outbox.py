@@ -18,7 +18,7 @@ from unittest import mock
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from violeta.messaging import services
@@ -285,6 +285,56 @@ def test_a_report_that_arrives_before_the_send_is_recorded_is_kept_and_applied()
     )  # out of order: not a downgrade
 
     assert services.record_sent(claimed.pk, claimed.attempt, SendResult("SMfast", "queued"))
+
+    message.refresh_from_db()
+    assert message.status == MessageStatus.DELIVERED
+    assert message.delivered_at is not None
+    assert not ProviderReport.objects.exists()
+
+
+def _waiting_on_a_lock(thread: threading.Thread) -> bool:
+    """Whether ``thread`` ended, or another backend of this database waits on a lock (where the report's
+    transaction must wait for the sender's)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            " AND wait_event_type = 'Lock'"
+        )
+        return not thread.is_alive() or cursor.fetchone()[0] > 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite's IMMEDIATE transactions serialise writers")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("record", ["record_sent", "record_sent_many"])
+def test_a_report_that_arrives_while_the_send_is_being_recorded_is_applied_not_stranded(record):
+    """Journey finding (CI, 2026-12-05): the provider's report came back while the sender's transaction
+    recording the id was still open. The report found no message with that id (not committed yet) and was kept
+    for later; the sender's statement had already looked for early reports and seen none. The message stayed
+    "sent" with its "delivered" report stranded, until the delivery check asked the provider minutes later (and
+    WhatsApp cannot be asked)."""
+    message = queue()
+    [claimed] = services.claim(limit=1)
+    done = threading.Event()
+
+    def report():
+        try:
+            services.status_update(provider_message_id="SMrace", provider_status="delivered")
+        finally:
+            connection.close()
+            done.set()
+
+    reporter = threading.Thread(target=report)
+    with transaction.atomic():  # the sender's transaction, held open after its write
+        if record == "record_sent":
+            assert services.record_sent(claimed.pk, claimed.attempt, SendResult("SMrace", "queued"))
+        else:
+            assert services.record_sent_many([(claimed.pk, claimed.attempt, SendResult("SMrace", "queued"))]) == 1
+        reporter.start()
+        deadline = time.monotonic() + 10
+        while not _waiting_on_a_lock(reporter) and time.monotonic() < deadline:
+            time.sleep(0.01)
+    assert done.wait(10)
+    reporter.join()
 
     message.refresh_from_db()
     assert message.status == MessageStatus.DELIVERED

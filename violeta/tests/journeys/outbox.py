@@ -6,6 +6,7 @@ import time
 from django.db import OperationalError
 
 from violeta.alerts.tests.factories import run_tasks
+from violeta.messaging.models import Message
 from violeta.testing.browser import database_turn
 
 
@@ -26,6 +27,21 @@ def run_outbox() -> None:
     raise AssertionError("the database stayed locked")
 
 
+def outbox_state() -> str:
+    """One line per message (kind, channel, status, attempt, what it falls back from, sent, last error): what a
+    timed-out wait prints, so a failure says where the messages stood."""
+    rows = Message.objects.order_by("id").values_list(
+        "id", "kind", "channel", "status", "attempt", "fallback_of_id", "sent_at", "last_error"
+    )
+    return (
+        "\n".join(
+            f"  #{pk} {kind}/{channel} {status} attempt={attempt} fallback_of={of} sent={sent} {error}".rstrip()
+            for pk, kind, channel, status, attempt, of, sent, error in rows
+        )
+        or "  (no messages)"
+    )
+
+
 def until(predicate, *, what: str, timeout: float = 30.0):
     """Run the outbox and check, until ``predicate()`` gives something truthy (bounded wait, not an assertion)."""
     deadline = time.monotonic() + timeout
@@ -36,5 +52,7 @@ def until(predicate, *, what: str, timeout: float = 30.0):
         if result:
             return result
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
+            with database_turn():
+                held = outbox_state()
+            raise AssertionError(f"timed out waiting for {what}; the outbox held:\n{held}")
         time.sleep(0.2)
