@@ -303,7 +303,9 @@ def _waiting_on_a_lock(thread: threading.Thread) -> bool:
         return not thread.is_alive() or cursor.fetchone()[0] > 0
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite's IMMEDIATE transactions serialise writers")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite's IMMEDIATE transactions serialise writers"
+)
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("record", ["record_sent", "record_sent_many"])
 def test_a_report_that_arrives_while_the_send_is_being_recorded_is_applied_not_stranded(record):
@@ -328,7 +330,10 @@ def test_a_report_that_arrives_while_the_send_is_being_recorded_is_applied_not_s
         if record == "record_sent":
             assert services.record_sent(claimed.pk, claimed.attempt, SendResult("SMrace", "queued"))
         else:
-            assert services.record_sent_many([(claimed.pk, claimed.attempt, SendResult("SMrace", "queued"))]) == 1
+            assert (
+                services.record_sent_many([(claimed.pk, claimed.attempt, SendResult("SMrace", "queued"))])
+                == 1
+            )
         reporter.start()
         deadline = time.monotonic() + 10
         while not _waiting_on_a_lock(reporter) and time.monotonic() < deadline:
