@@ -1,4 +1,5 @@
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,17 +11,30 @@ from violeta.people.models import Gender
 from violeta.people.privacy_notice import current_notice
 
 
-class StaffLabelMixin:
-    def label_from_instance(self, obj):
-        return f"{obj.full_name} · {obj.area or obj.get_role_display()}"
+def staff_label(full_name: str, area_name: str | None, role: str) -> str:
+    """How a member of staff is named in a select: her name, and her area (or her role, without one)."""
+    return f"{full_name} · {area_name or Role(role).label}"
 
 
-class StaffMultipleChoiceField(StaffLabelMixin, forms.ModelMultipleChoiceField):
-    pass
+class StaffChoiceIterator(ModelChoiceIterator):
+    """The options as ``(pk, label)`` from one plain query: no user (and area) object per member of staff, no
+    server-side cursor. A state's staff is hundreds of people, and the case page offers them all to its team."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pk, full_name, area_name, role in self.queryset.values_list(
+            "pk", "full_name", "area__name", "role"
+        ):
+            yield (pk, staff_label(full_name, area_name, role))
 
 
-class StaffChoiceField(StaffLabelMixin, forms.ModelChoiceField):
-    pass
+class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
+    iterator = StaffChoiceIterator
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    iterator = StaffChoiceIterator
 
 
 def case_staff():
