@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 from django.db import connections, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from violeta.accounts.models import User
 from violeta.core import db_router
@@ -99,7 +100,9 @@ def test_the_dashboard_reads_its_figures_on_the_replica_and_writes_only_on_defau
 
     # A write service while the replica is configured: every statement on default, none on the replica.
     with CaptureQueriesContext(connections[REPLICA]) as replica:
-        record_consultation(case, lawyer)
-        table = INDICATORS["consultations"](Filters(start=datetime.date.today(), end=datetime.date.today()))
+        consultation = record_consultation(case, lawyer)
+        # The day she was attended, in the institute's time (it began an hour ago: yesterday, just after midnight).
+        day = timezone.localtime(consultation.started_at).date()
+        table = INDICATORS["consultations"](Filters(start=day, end=day))
     assert writes(replica.captured_queries) == []
     assert table.rows  # the indicator's reads saw the committed consultation, on the replica
