@@ -7,8 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from violeta.core import periodic, ratelimit, tasks
+        from violeta.core import lookups, periodic, ratelimit, tasks
 
+        lookups.register()
         # Finished task results would otherwise pile up for ever (django-tasks-db keeps every one).
         periodic.register("tasks_prune", 3600, tasks.prune_task_results)
         # Rate-limit windows that have passed (the database counter only; Redis expires its own keys).

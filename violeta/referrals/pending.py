@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from violeta.accounts.models import CASE_ROLES, Role
 from violeta.cases import pending
+from violeta.cases.models import CaseTeamMember
 from violeta.cases.selectors import visible_cases
 from violeta.referrals.models import AWAITING, Referral
 
@@ -24,10 +25,11 @@ def referrals_overdue(user, *, scope, today, limit=None) -> list[pending.Pending
     if scope == pending.MINE:
         # Her cases' ids first (her team rows: one index range): the referrals are then read through their case and
         # author indexes; as a subquery, PostgreSQL walked every overdue referral of the institute (47,000 at
-        # state scale) testing each against her cases.
-        hers = list(pending.scope_cases(user, scope).order_by().values_list("pk", flat=True))
+        # state scale) testing each against her cases. The ids go as one array (``in_ids``: 350 of them as
+        # separate parameters cost ~4 ms of Python); the cases rule is applied once, below, to every row.
+        hers = list(CaseTeamMember.objects.filter(user_id=user.pk).values_list("case_id", flat=True))
         rows = rows.filter(case__in=visible_cases(user).values("pk")).filter(
-            Q(created_by_id=user.pk) | Q(case_id__in=hers)
+            Q(created_by_id=user.pk) | Q(case_id__in_ids=hers)
         )
     else:
         rows = rows.filter(case__in=pending.scope_cases(user, scope).values("pk"))
