@@ -111,7 +111,7 @@ def _coordinated_q(user) -> Q:
 
 def decidable_q(user) -> Q:
     """A filter of the pending requests ``user`` may decide (never her own)."""
-    if not (user.is_authenticated and user.is_active):
+    if not may_decide_any(user):
         return Q(pk__in=[])
     if user.role == Role.DIRECTOR:
         rule = Q(approver__in=[Approver.COORDINATOR, Approver.DIRECTOR])
@@ -338,6 +338,16 @@ def _area_q(user) -> Q | None:
     return None
 
 
+def may_decide_any(user) -> bool:
+    """Whether ``user``'s role may decide any request at all (``decidable_q`` is not empty): the director and
+    the coordinators of an area."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.role == Role.DIRECTOR or (user.role == Role.COORDINATOR and user.area_id))
+    )
+
+
 def waiting_requests(user, *, scope: str = pending.MINE) -> QuerySet[ApprovalRequest]:
     """Pending requests: ``mine`` those ``user`` may decide; ``area`` every one of her areas' cases."""
     qs = ApprovalRequest.objects.filter(
@@ -369,7 +379,10 @@ def waiting_lists(user, *, limit: int = 200) -> tuple[list[ApprovalRequest], lis
 
 
 def pending_approvals(user, *, scope, today, limit=None) -> list[pending.PendingItem]:
-    """Source of "Mis pendientes": approvals waiting (one query)."""
+    """Source of "Mis pendientes": approvals waiting (one query; none for staff who decide none: a
+    professional's page builds no query that is known to find nothing)."""
+    if not may_decide_any(user):
+        return []
     return [
         pending.PendingItem(
             kind="approval",

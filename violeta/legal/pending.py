@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from violeta.accounts.models import Role
 from violeta.cases import pending
 from violeta.legal.models import CLOSED_STAGES, Hearing, HearingKind, HearingStatus
-from violeta.legal.selectors import visible_matters
+from violeta.legal.selectors import can_read_matters, visible_matters
 
 WEEK_DAYS = 7
 
@@ -19,8 +19,8 @@ WEEK_DAYS = 7
 def hearings_due(user, *, scope, today, limit=None) -> list[pending.PendingItem]:
     """Scheduled hearings and deadlines from today to a week ahead: of the matters she is responsible for
     (``mine``) or of every matter she may read in her area's cases (``area``). One query."""
-    if scope == pending.MINE and user.role == Role.DIRECTOR:
-        return []
+    if (scope == pending.MINE and user.role == Role.DIRECTOR) or not can_read_matters(user):
+        return []  # outside the legal area nobody has matters: no query known to find nothing is built
     matters = visible_matters(user).exclude(stage__in=CLOSED_STAGES)
     if scope == pending.MINE:
         matters = matters.filter(responsible_id=user.pk)
