@@ -66,8 +66,9 @@ def test_week_with_500_appointments_renders_in_bounded_queries(
     client.force_login(receptionist)
     url = reverse("agenda:week") + f"?day={monday:%Y-%m-%d}&area=juridica"
     # 12, one for the appointments about cases she may not see (busy time), one for the audit chain's tail, and
-    # three for the flags beside her name (people.flags: risk and orders, the case file, safe contact)
-    with django_assert_max_num_queries(17):
+    # three for the flags beside her name (people.flags: risk and orders, the case file, safe contact), one for
+    # her break-glass grants and protocol designation (cases.selectors.visible_cases)
+    with django_assert_max_num_queries(18):
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count("appt-scheduled") == 500
@@ -309,8 +310,9 @@ def test_call_list_query_bounded(client, receptionist, django_assert_max_num_que
         log_call(by=receptionist, caller_name=f"N{n}")
         callback_request_submit(kind="call", phone="6143217788", may_leave_message=False, may_send_sms=False)
     client.force_login(receptionist)
-    # 10 for the calls, 3 for the pending callback requests (the rows; their audited read: chain head, insert)
-    with django_assert_max_num_queries(13):
+    # 10 for the calls, 3 for the pending callback requests (the rows; their audited read: chain head, insert),
+    # 1 for her break-glass grants and protocol designation (cases.selectors.visible_cases)
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("agenda:calls"))
     assert response.status_code == 200
     assert len(response.context["calls"]) == 30

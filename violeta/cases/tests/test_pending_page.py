@@ -265,6 +265,7 @@ def test_the_page_costs_a_bounded_number_of_queries_with_500_cases(
         assert all(any(f.code == "high_risk" for f in row.flags) for row in rows)
     client.force_login(psychologist)
     # The sources without the flags nor the audit (the referrals read her cases' ids first), and the cache's
-    # read and write (the database cache here).
-    with django_assert_max_num_queries(17):
+    # read and write (the database cache here), and whether she has a break-glass grant or a protocol designation
+    # (cases.selectors.visible_cases, once per request).
+    with django_assert_max_num_queries(18):
         assert ">250<" in client.get(reverse("cases:pending_count")).content.decode()

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from violeta.accounts.models import Role
 from violeta.cases import selectors
+from violeta.cases.internal_protocol import internal_protocol_designate, internal_protocol_revoke
 from violeta.cases.tests.factories import CaseFactory
 
 
@@ -52,3 +53,38 @@ def test_a_team_change_is_seen_by_the_rule_already_built(receptionist, psycholog
         case=case, user=psychologist, area_id=psychologist.area_id, added_by=receptionist
     )
     assert list(selectors.visible_cases(psychologist)) == [case]
+
+
+@pytest.mark.django_db
+def test_a_grant_or_designation_made_since_is_seen_by_the_same_user_object(receptionist, lawyer, director):
+    """The rule asks once whether she has a break-glass grant or a protocol designation and leaves out the
+    clauses she lacks; one made afterwards, in this process, is seen at once all the same."""
+    from violeta.cases.models import Case, CaseAccessGrant
+    from violeta.cases.services import case_break_glass
+
+    case = CaseFactory(opened_by=receptionist, team=(receptionist,))
+    protocol = CaseFactory(opened_by=receptionist, team=(receptionist,))
+    Case.objects.filter(pk=protocol.pk).update(is_internal_protocol=True)
+    assert list(selectors.visible_cases(lawyer)) == []
+    grant = case_break_glass(case=case, by=lawyer, reason="Riesgo inminente: llamó la policía")
+    assert list(selectors.visible_cases(lawyer)) == [case]
+    internal_protocol_designate(user=lawyer, by=director)
+    assert set(selectors.visible_cases(lawyer)) == {case, protocol}
+    CaseAccessGrant.objects.get(pk=grant.pk).delete()
+    internal_protocol_revoke(user=lawyer, by=director)
+    assert list(selectors.visible_cases(lawyer)) == []
+
+
+@pytest.mark.django_db
+def test_staff_without_exceptions_get_a_rule_without_their_clauses(receptionist, psychologist):
+    """Most staff have no grant and no designation: the rule that every page's queries carry has neither
+    clause (no subquery of grants, no designation InitPlan), and still hides internal-protocol cases."""
+    from violeta.cases.models import Case
+
+    mine = CaseFactory(opened_by=receptionist, team=(psychologist,))
+    protocol = CaseFactory(opened_by=receptionist, team=(psychologist,))
+    Case.objects.filter(pk=protocol.pk).update(is_internal_protocol=True)
+    sql = str(selectors.visible_cases(psychologist).query).lower()
+    assert "caseaccessgrant" not in sql
+    assert "internalprotocoldesignation" not in sql
+    assert list(selectors.visible_cases(psychologist)) == [mine]
