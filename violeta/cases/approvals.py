@@ -115,10 +115,8 @@ def decidable_q(user) -> Q:
         return Q(pk__in=[])
     if user.role == Role.DIRECTOR:
         rule = Q(approver__in=[Approver.COORDINATOR, Approver.DIRECTOR])
-    elif user.role == Role.COORDINATOR and user.area_id:
+    else:  # a coordinator of an area: the only other role ``may_decide_any`` admits
         rule = _coordinated_q(user)
-    else:
-        return Q(pk__in=[])
     return rule & Q(status=RequestStatus.PENDING) & ~Q(requested_by=user)
 
 

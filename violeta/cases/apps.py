@@ -10,10 +10,12 @@ class CasesConfig(AppConfig):
         from django.urls import reverse
 
         from violeta.audit import targets
-        from violeta.cases.selectors import visible_cases
+        from violeta.cases.selectors import connect_exception_signals, visible_cases
         from violeta.notifications import visibility
         from violeta.people import visibility as people_visibility
 
+        # A break-glass grant or a protocol designation saved or deleted: the memoised cases rules are rebuilt.
+        connect_exception_signals()
         # Notices about a case reach, and are shown to, only the staff who may see the case.
         visibility.register_case_rule(visible_cases)
         # The audit log links a line about a case to the case (whose page checks who may read it).

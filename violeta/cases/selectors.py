@@ -100,9 +100,11 @@ def _exceptions_changed(**kwargs) -> None:
     _exceptions_generation += 1
 
 
-for _model in (CaseAccessGrant, InternalProtocolDesignation):
-    for _signal in (post_save, post_delete):
-        _signal.connect(_exceptions_changed, sender=_model, dispatch_uid=f"visible_cases:{_model.__name__}")
+def connect_exception_signals() -> None:
+    """Bump the generation whenever a grant or a designation is saved or deleted (``CasesConfig.ready``)."""
+    for model in (CaseAccessGrant, InternalProtocolDesignation):
+        for signal in (post_save, post_delete):
+            signal.connect(_exceptions_changed, sender=model, dispatch_uid=f"visible_cases:{model.__name__}")
 
 
 def can_view_case(user, case: Case | int | None) -> bool:

@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from violeta.core import ratelimit
 from violeta.core.models import RateCounter
 
-REDIS_TEST_URL = "redis://127.0.0.1:6379/13"  # a database of the tests' own: only it is ever flushed
+# A database of the tests' own: only it is ever flushed. Two suites run side by side (.ci/run) each name their own.
+REDIS_TEST_URL = os.environ.get("VIOLETA_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 # No Redis: the counter uses its table.
 NO_REDIS = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -29,7 +30,7 @@ def _require_redis():
 
 @pytest.fixture(params=["table", "redis"])
 def store(request, settings, db):
-    """Each test once on the database counter and once on a real Redis (db 13, flushed before and after)."""
+    """Each test once on the database counter and once on a real Redis (``REDIS_TEST_URL``, flushed before and after)."""
     if request.param == "redis":
         _require_redis()
         settings.CACHES = {

@@ -23,10 +23,8 @@ def test_liaison_accepts_a_referral(page, live_server, dif_liaison, social_worke
     page.get_by_label("Contraseña").fill(PASSWORD)
     page.get_by_role("button", name="Entrar").click()
     expect(page.get_by_role("heading", name=re.compile("Canalizaciones a mi institución"))).to_be_visible()
-    page.screenshot(path="/tmp/referrals-inbox.png", full_page=True)
     page.get_by_role("link", name=referral.folio).click()
     expect(page.get_by_text("Necesita guardería para sus dos hijos.")).to_be_visible()
-    page.screenshot(path="/tmp/referrals-liaison-detail.png", full_page=True)
     page.get_by_role("button", name="Aceptar la canalización").click()
     expect(page.get_by_text("Registrado. Se avisó al equipo del expediente.")).to_be_visible()
     assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.RECEIVED
