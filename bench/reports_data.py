@@ -367,10 +367,19 @@ class Builder:
             self.calls,
             self.programs,
             self.appointments,
+            self.follow_up_state,
         ):
             started = time.perf_counter()
             step()
             self.log(step.__name__, started)
+
+    def follow_up_state(self) -> None:
+        """What each case's follow-up goes by ("Mis pendientes"), derived by the application's own code from the
+        consultations, assessments and priority flags written above (``violence.followups.refresh``)."""
+        from violeta.cases.models import Case
+        from violeta.violence import followups
+
+        followups.refresh(Case.objects.values_list("pk", flat=True))
 
     # A moment between two others, as an aware datetime in office-ish hours.
     def moment(self, first: datetime, last: datetime) -> datetime:

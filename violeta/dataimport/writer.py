@@ -24,6 +24,7 @@ from violeta.dataimport.models import ImportedRecord
 from violeta.dataimport.validation import Row
 from violeta.people.models import Neighborhood, Person
 from violeta.people.services import person_create
+from violeta.violence import followups
 
 
 class ImportFailed(Exception):
@@ -124,6 +125,8 @@ def _write_case(job, by, person, rows: list[Row], areas, counts, *, created: boo
         closed_at = max(moments[-1], opened_at) if moments else opened_at
         type(case).objects.filter(pk=case.pk).update(closed_at=closed_at)
         CaseEvent.objects.filter(case=case, kind=EventKind.CLOSED).update(at=closed_at)
+    # The opening and the consultations were written around save(): what her follow-up goes by, from them.
+    followups.refresh([case.pk])
     ImportedRecord.objects.create(
         job=job,
         row_number=rows[0].number,

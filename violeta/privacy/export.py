@@ -112,6 +112,9 @@ EXCLUDED: dict[str, str] = {
     # Which spreadsheet row of an import became her record: provenance for the import's report. What it points
     # at (her registration, case file, consultations) is exported in those sections; deleted with her record.
     "dataimport.importedrecord": "provenance of an import (the row and earlier folio her case file came from)",
+    # What her case's follow-up goes by (the day of her last contact, her level): derived from the consultations,
+    # assessments and priority exported in those sections; deleted with her case file.
+    "violence.followupstate": "derived from her consultations, risk assessments and priority (Mis pendientes)",
 }
 
 # Fields that are not hers to read: hashes of PINs and tokens, unguessable link tokens, internal search keys.

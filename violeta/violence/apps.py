@@ -35,6 +35,22 @@ class ViolenceConfig(AppConfig):
 
         pending.register()
 
+        # What each case's follow-up goes by, rewritten whenever a consultation, an assessment or the case changes.
+        from django.db.models.signals import post_delete, post_save
+
+        from violeta.cases.models import Case, Consultation
+        from violeta.violence import followups
+        from violeta.violence.models import RiskAssessment
+
+        post_save.connect(followups.case_saved, sender=Case, dispatch_uid="violence.followups.case")
+        for model in (Consultation, RiskAssessment):
+            post_save.connect(
+                followups.part_saved, sender=model, dispatch_uid=f"violence.followups.{model.__name__}"
+            )
+            post_delete.connect(
+                followups.part_deleted, sender=model, dispatch_uid=f"violence.followups.{model.__name__}"
+            )
+
 
 def _case_team_changed(sender, *, case, **kwargs):
     from violeta.violence.services.orders import case_team_changed

@@ -454,3 +454,36 @@ class FollowUpRule(models.Model):
 
     def __str__(self):
         return f"{self.label}: {self.days}"
+
+
+class FollowUpState(models.Model):
+    """What a case's follow-up goes by, kept beside it so "Mis pendientes" reads an index range instead of
+    probing every active case for its last consultation and its last assessment (a coordinator's area holds
+    tens of thousands at a state's scale).
+
+    One row per active case (none for a closed one). Facts only, never the rules: the day (the institute's) of
+    her last contact — her last consultation, else the
+    case's opening — and the level her follow-up goes by: ``high`` for a priority case or one whose last
+    assessment is an alarm, else that assessment's final level, ``none`` if never assessed. The director's rule
+    table turns them into a due day when the list is read, so editing a rule rewrites nothing.
+
+    Derived: ``violence.followups.refresh`` rewrites a case's row whenever one of its consultations, its
+    assessments or the case itself is saved or deleted (signals, ``ViolenceConfig.ready``); writers that go around
+    ``save()`` (the import's bulk inserts, the benchmarks' generator) call it themselves, and
+    ``manage.py followups_rebuild`` rebuilds every row and says how many were wrong.
+    """
+
+    case = models.OneToOneField(
+        Case, on_delete=models.CASCADE, primary_key=True, related_name="follow_up_state"
+    )
+    last_contact_on = models.DateField(_("last contact"))
+    level = models.CharField(_("risk level"), max_length=20)
+
+    class Meta:
+        verbose_name = _("follow-up state")
+        verbose_name_plural = _("follow-up states")
+        # Per level, the cases whose last contact is older than the level's days: a range, oldest first.
+        indexes = [models.Index(fields=["level", "last_contact_on"], name="followup_level_contact")]
+
+    def __str__(self):
+        return f"{self.case_id}: {self.level} {self.last_contact_on}"

@@ -1214,6 +1214,11 @@ CASE_MODELS = {
     ),
     "violence.traffickingscreening": case_model("as incidents", ["violence:screening_create"]),
     "violence.prioritychange": case_model("as incidents", ["violence:priority"]),
+    "violence.followupstate": case_model(
+        "read only by violence.followups.follow_ups_due, through cases.pending.scope_cases (the cases rule): "
+        "the follow-ups of Mis pendientes and its badge",
+        [],  # no page of its own: Mis pendientes is in LISTS (never shows a restricted case)
+    ),
     "programs.visitconsultation": case_model(
         "only through programs.visit_selectors.visit_consultations, for who may see the consultation's case; "
         "program staff see the visit's count",

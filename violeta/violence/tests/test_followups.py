@@ -20,7 +20,8 @@ def case_without_contact(opener, team, *, days, level=None, priority=False, by=N
     case = CaseFactory(opened_by=opener, team=team)
     record_consultation(case, by or team[0], when=timezone.now() - timedelta(days=days))
     if priority:
-        Case.objects.filter(pk=case.pk).update(is_priority=True)
+        case.is_priority = True
+        case.save(update_fields=["is_priority"])
     if level:
         RiskAssessment.objects.create(
             case=case,
@@ -75,9 +76,11 @@ def test_a_priority_case_counts_as_high_risk_whatever_its_assessment(receptionis
 @pytest.mark.django_db
 def test_a_case_never_assessed_nor_attended_counts_from_its_opening(receptionist, psychologist):
     case = CaseFactory(opened_by=receptionist, team=(psychologist,))
-    Case.objects.filter(pk=case.pk).update(opened_at=timezone.now() - timedelta(days=29))
+    case.opened_at = timezone.now() - timedelta(days=29)
+    case.save(update_fields=["opened_at"])
     assert folios(psychologist) == set()
-    Case.objects.filter(pk=case.pk).update(opened_at=timezone.now() - timedelta(days=31))
+    case.opened_at = timezone.now() - timedelta(days=31)
+    case.save(update_fields=["opened_at"])
     assert folios(psychologist) == {case.folio}
 
 
