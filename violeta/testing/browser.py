@@ -9,10 +9,17 @@ browsers, so no browser is fetched from the internet. Browser tests use pytest-d
 
 When Chromium is missing the tests are skipped, unless ``VIOLETA_REQUIRE_BROWSER=1`` (CI), which makes them
 fail: a browser test that silently never runs proves nothing.
+
+Browser turns: when ``VIOLETA_BROWSER_LOCK`` names a file, each browser test holds an exclusive lock on it
+(``flock``) from its set-up to its tear-down, so that test runs sharing the file (CI's two suites, side by side
+on two cores) never drive two Chromiums at once. The rest of each suite goes on meanwhile. The summary says how
+long this run waited for its turns.
 """
 
+import fcntl
 import os
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -48,6 +55,49 @@ def _unavailable(reason: str):
     if browser_required():
         pytest.fail(f"{reason} (VIOLETA_REQUIRE_BROWSER=1)", pytrace=False)
     pytest.skip(reason)
+
+
+class _Turns:
+    """How often and how long this run waited for the other run's browser test to end."""
+
+    waits = 0
+    waited = 0.0
+
+
+@contextmanager
+def browser_turn(path: str):
+    """Hold the exclusive lock on ``path`` for the block, waiting for whoever holds it (counted in ``_Turns``)."""
+    with open(path, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            started = time.monotonic()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            _Turns.waits += 1
+            _Turns.waited += time.monotonic() - started
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@pytest.fixture(autouse=True)
+def _browser_turn(request):
+    path = os.environ.get("VIOLETA_BROWSER_LOCK")
+    if not path or request.node.get_closest_marker("browser") is None:
+        yield
+        return
+    with browser_turn(path):
+        yield
+
+
+def pytest_terminal_summary(terminalreporter):
+    if os.environ.get("VIOLETA_BROWSER_LOCK"):
+        terminalreporter.write_sep("-", "browser turns")
+        terminalreporter.write_line(
+            f"browser tests waited {_Turns.waits} times for another run's, {_Turns.waited / 60:.1f} min in all "
+            f"({os.environ['VIOLETA_BROWSER_LOCK']})"
+        )
 
 
 @pytest.fixture(scope="session")
