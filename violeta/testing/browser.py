@@ -228,6 +228,21 @@ def phone_page(browser):
         context.close()
 
 
+def open_menu(page) -> None:
+    """On a narrow screen, open the navigation menu and wait until it has finished opening.
+
+    Bootstrap's collapse grows the menu for 0.35 s (class ``collapsing``), then marks it ``show``. A click on
+    one of its links during that animation was seen to be lost on a loaded machine (a journey stayed on the page
+    it was on), so a test clicks in the menu only once it is open — as a person taps once she sees it.
+    """
+    import re
+
+    from playwright.sync_api import expect
+
+    page.get_by_role("button", name="Menú").click()
+    expect(page.locator("#nav")).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
+
+
 def horizontal_overflow(page) -> int:
     """How many CSS pixels the page is wider than its viewport (0 when nothing scrolls sideways)."""
     return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")

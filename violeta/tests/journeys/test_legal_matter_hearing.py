@@ -28,7 +28,7 @@ from violeta.notifications import tasks as notification_tasks
 from violeta.notifications.models import Notification
 from violeta.notifications.services import notifications_deliver_due
 from violeta.people.tests.factories import PersonFactory
-from violeta.testing.browser import database_turn, horizontal_overflow
+from violeta.testing.browser import database_turn, horizontal_overflow, open_menu
 from violeta.testing.tasks import bring_forward
 
 pytestmark = [pytest.mark.browser, pytest.mark.tasks, pytest.mark.django_db(transaction=True)]
@@ -136,7 +136,7 @@ def test_lawyer_schedules_a_hearing_is_warned_and_is_reminded_the_day_before(
 
     # On her phone, on the way to court.
     sign_in(phone_page, live_server, lawyer)
-    phone_page.get_by_role("button", name="Menú").click()
+    open_menu(phone_page)
     expect(phone_page.locator("#nav-notices [data-unread]")).to_have_text("1 sin leer")
     phone_page.locator("#nav-notices").click()
     expect(phone_page.get_by_role("heading", name="Avisos")).to_be_visible()

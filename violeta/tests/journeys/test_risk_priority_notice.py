@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from violeta.cases.tests.factories import CaseFactory
 from violeta.cases.tests.test_browser import sign_in
 from violeta.conftest import make_user
-from violeta.testing.browser import database_turn, horizontal_overflow
+from violeta.testing.browser import database_turn, horizontal_overflow, open_menu
 from violeta.violence.tests.factories import epv_r, record_incident
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -77,7 +77,7 @@ def test_a_high_risk_assessment_makes_the_case_a_priority_and_tells_its_coordina
     # The legal area's coordinator, on her phone, sees the notice under the bell of the menu.
     coordination = phone_page
     sign_in(coordination, live_server, coordinator)
-    coordination.get_by_role("button", name="Menú").click()
+    open_menu(coordination)
     bell = coordination.locator("#nav-notices")
     expect(bell.locator("[data-unread]")).to_have_text(re.compile(r"^1"))
     bell.click()
