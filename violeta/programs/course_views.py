@@ -3,8 +3,9 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -27,7 +28,7 @@ from violeta.programs.course_forms import (
 )
 from violeta.programs.models import EnrollmentStatus
 from violeta.programs.permissions import PROGRAM_ROLES
-from violeta.programs.views import _form_page
+from violeta.programs.views import _form_page, roll_call_tap
 
 
 @staff_required(PROGRAM_ROLES)
@@ -119,21 +120,19 @@ def cohort_roll_call(request, pk, session_pk):
 @staff_required(PROGRAM_ROLES)
 @require_POST
 def cohort_attendance_mark(request, pk, session_pk, enrollment_pk):
-    """One tap of the roll call. Answers JSON, so the page can say what was saved and retry what was not."""
+    """One tap of the roll call (roll_call_tap says how it is answered)."""
     session = selectors.access_cohort_session(request.user, pk, session_pk)
     enrollment = selectors.access_enrollment(
         request.user, enrollment_pk, cohort=session.cohort, detail="pase de lista"
     )
-    present = request.POST.get("present")
-    if present not in ("1", "0"):
-        return JsonResponse({"detail": _("Say whether she was present or not.")}, status=400)
-    try:
-        row = services.course_attendance_mark(
-            session=session, enrollment=enrollment, present=present == "1", by=request.user
-        )
-    except ValidationError as exc:
-        return JsonResponse({"detail": " ".join(exc.messages)}, status=400)
-    return JsonResponse({"attendee": enrollment.pk, "present": row.present})
+    return roll_call_tap(
+        request,
+        mark=lambda present: services.course_attendance_mark(
+            session=session, enrollment=enrollment, present=present, by=request.user
+        ),
+        row_id=enrollment.pk,
+        back=reverse("programs:cohort_roll_call", args=[pk, session.pk]),
+    )
 
 
 @staff_required(PROGRAM_ROLES)

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -352,22 +352,46 @@ def roll_call(request, pk, session_pk):
     return render_page(request, "programs/roll_call.html", context)
 
 
+def roll_call_tap(request, *, mark, row_id, back):
+    """Answer one tap of a roll call (training or class). roll-call.js asks for JSON, so the page can say what was
+    saved and retry what was not; a tap made before the script ran (a slow tablet) or without JavaScript is a
+    plain form post, answered by going back to the roll call with a message, never a page of raw JSON.
+    `mark(present)` saves the tap and returns the stored row, or raises ValidationError."""
+    wants_json = request.get_preferred_type(["text/html", "application/json"]) == "application/json"
+    present = request.POST.get("present")
+    try:
+        if present not in ("1", "0"):
+            raise ValidationError(_("Say whether she was present or not."))
+        row = mark(present == "1")
+    except ValidationError as exc:
+        detail = " ".join(exc.messages)
+        if wants_json:
+            return JsonResponse({"detail": detail}, status=400)
+        messages.error(request, detail)
+        return HttpResponseRedirect(back, status=303)
+    if wants_json:
+        return JsonResponse({"attendee": row_id, "present": row.present})
+    # no name in the message: messages may travel in a cookie
+    messages.success(
+        request, _("Attendance saved: present.") if row.present else _("Attendance saved: absent.")
+    )
+    return HttpResponseRedirect(back, status=303)
+
+
 @staff_required(PROGRAM_ROLES)
 @require_POST
 def attendance_mark(request, pk, session_pk, attendee_pk):
-    """One tap of the roll call. Answers JSON, so the page can say what was saved and retry what was not."""
+    """One tap of the roll call (roll_call_tap says how it is answered)."""
     session = selectors.access_session(request.user, pk, session_pk)
     attendee = selectors.access_attendee(request.user, session.training, attendee_pk)
-    present = request.POST.get("present")
-    if present not in ("1", "0"):
-        return JsonResponse({"detail": _("Say whether she was present or not.")}, status=400)
-    try:
-        row = services.attendance_mark(
-            session=session, attendee=attendee, present=present == "1", by=request.user
-        )
-    except ValidationError as exc:
-        return JsonResponse({"detail": " ".join(exc.messages)}, status=400)
-    return JsonResponse({"attendee": attendee.pk, "present": row.present})
+    return roll_call_tap(
+        request,
+        mark=lambda present: services.attendance_mark(
+            session=session, attendee=attendee, present=present, by=request.user
+        ),
+        row_id=attendee.pk,
+        back=reverse("programs:roll_call", args=[pk, session.pk]),
+    )
 
 
 # --- Organisations ----------------------------------------------------------------------------------------

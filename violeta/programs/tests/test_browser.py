@@ -29,6 +29,8 @@ def test_roll_call_on_a_tablet_survives_a_lost_connection(browser, live_server, 
         page.get_by_role("link", name="Pasar lista").click()
         expect(page.get_by_role("heading", name="Pase de lista")).to_be_visible()
         assert horizontal_overflow(page) == 0
+        # the taps below are the script's (saved in the background, kept while offline): wait until it runs
+        expect(page.locator("[data-roll-call][data-ready]")).to_be_attached()
 
         page.get_by_role("button", name="Rosa Elena Quiñónez").click()
         expect(page.get_by_role("button", name="Rosa Elena Quiñónez")).to_contain_text("Presente")
@@ -61,5 +63,29 @@ def test_roll_call_on_a_tablet_survives_a_lost_connection(browser, live_server, 
         with database_turn():
             assert Attendance.objects.count() == 2
             assert not Attendance.objects.get(attendee=rosa).present
+    finally:
+        context.close()
+
+
+def test_a_tap_before_the_script_runs_is_saved_and_shown(browser, live_server, trainer):
+    """Without roll-call.js (a tablet still loading it, or scripts off) a tap is a plain form post: the roll
+    call comes back with the mark and a message, never a page of raw JSON."""
+    with database_turn():
+        training = factories.training(trainer, title="Prevención de la violencia en el noviazgo")
+        factories.session(training, trainer, days_from_now=0)
+        rosa = factories.attendee(training, trainer, full_name="Rosa Elena Quiñónez")
+    context = browser.new_context(
+        locale=LOCALE, timezone_id=TIMEZONE, viewport=TABLET, is_mobile=True, java_script_enabled=False
+    )
+    try:
+        page = context.new_page()
+        sign_in(page, live_server, trainer)
+        page.get_by_role("link", name="Pasar lista").click()
+        page.get_by_role("button", name="Rosa Elena Quiñónez").click()
+        expect(page.get_by_role("heading", name="Pase de lista")).to_be_visible()
+        expect(page.get_by_text("Asistencia guardada: presente.")).to_be_visible()
+        expect(page.get_by_role("button", name="Rosa Elena Quiñónez")).to_contain_text("Presente")
+        with database_turn():
+            assert Attendance.objects.get(attendee=rosa).present
     finally:
         context.close()

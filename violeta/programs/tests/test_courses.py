@@ -339,8 +339,15 @@ def test_the_roll_call_of_a_class_saves_each_tap(group, lawyer, trainer, client)
     assert her.person.full_name in page
     url = reverse("programs:cohort_attendance_mark", args=[group.pk, session.pk, her.pk])
     for _n in range(2):
-        assert client.post(url, {"present": "1"}).json() == {"attendee": her.pk, "present": True}
+        response = client.post(url, {"present": "1"}, headers={"accept": "application/json"})
+        assert response.json() == {"attendee": her.pk, "present": True}
     assert EnrollmentAttendance.objects.get().present
+    # a tap made before the page's script ran is a plain form post: back to the roll call, which shows it
+    roll_call = reverse("programs:cohort_roll_call", args=[group.pk, session.pk])
+    response = client.post(url, {"present": "0"}, headers={"accept": "text/html,*/*;q=0.8"})
+    assert response.status_code == 303 and response.url == roll_call
+    assert not EnrollmentAttendance.objects.get().present
+    assert "Asistencia guardada: ausente." in client.get(roll_call).content.decode()
 
 
 def test_the_coordinator_closes_the_group_and_records_the_outcome(

@@ -71,11 +71,35 @@ def test_a_roll_call_tap_is_saved_and_answers_what_was_saved(client, trainer):
     rosa = factories.attendee(training, trainer)
     client.force_login(trainer)
     url = reverse("programs:attendance_mark", args=[training.pk, session.pk, rosa.pk])
-    response = client.post(url, {"present": "1"})
+    response = client.post(url, {"present": "1"}, headers={"accept": "application/json"})
     assert response.json() == {"attendee": rosa.pk, "present": True}
     assert Attendance.objects.get().present
-    response = client.post(url, {"present": "maybe"})
+    response = client.post(url, {"present": "maybe"}, headers={"accept": "application/json"})
     assert response.status_code == 400 and "asistió" in response.json()["detail"]
+    assert Attendance.objects.get().present
+
+
+BROWSER_FORM = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+def test_a_tap_made_before_the_page_script_ran_comes_back_to_the_roll_call(client, trainer):
+    """A tap on a tablet that has not run roll-call.js yet (a slow connection) is a plain form post: it is saved
+    and the roll call comes back showing it, never a page of raw JSON."""
+    training = factories.training(trainer)
+    session = factories.session(training, trainer, days_from_now=0)
+    rosa = factories.attendee(training, trainer, full_name="Rosa Elena Quiñónez")
+    client.force_login(trainer)
+    url = reverse("programs:attendance_mark", args=[training.pk, session.pk, rosa.pk])
+    roll_call = reverse("programs:roll_call", args=[training.pk, session.pk])
+    response = client.post(url, {"present": "1"}, headers={"accept": BROWSER_FORM})
+    assert response.status_code == 303 and response.url == roll_call
+    assert Attendance.objects.get().present
+    page = client.get(roll_call).content.decode()
+    assert "Asistencia guardada: presente." in page
+    assert 'aria-pressed="true"' in page
+    response = client.post(url, {"present": "maybe"}, headers={"accept": BROWSER_FORM}, follow=True)
+    assert response.redirect_chain == [(roll_call, 303)]
+    assert "asistió" in response.content.decode()
     assert Attendance.objects.get().present
 
 

@@ -120,4 +120,6 @@
   });
   showPendingCount();
   retry();
+  // Taps are now saved by this script (before it, a tap is a plain form post that reloads the page).
+  list.setAttribute("data-ready", "");
 })();
