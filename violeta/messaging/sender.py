@@ -49,6 +49,8 @@ class Outcome:
     unknown: bool = False
     # Set when this is the answer to "did this attempt go out?" (a lease that ran out), not to a send.
     asked: Message | None = None
+    # The backend's ``lookup_settles``: a "not there" is trusted only SETTLE_SECONDS after the claim.
+    settles: bool = False
     # Set when this is the answer to "what became of this sent message?" (no delivery report in time).
     status_of: str | None = None
     provider_status: str | None = None
@@ -87,9 +89,9 @@ def lookup_one(backends: Backends, message: Message) -> Outcome:
     """Ask the provider whether an attempt whose fate is unknown went out (in the pool's threads)."""
     outcome = Outcome(message.pk, message.attempt, asked=message)
     try:
-        outcome.result = backends.get(message.channel).lookup(
-            message.idempotency_key, to=message.to_phone, body=message.body
-        )
+        backend = backends.get(message.channel)
+        outcome.settles = backend.lookup_settles
+        outcome.result = backend.lookup(message.idempotency_key, to=message.to_phone, body=message.body)
     except SmsError as exc:
         outcome.unknown, outcome.error = True, str(exc)
     except Exception as exc:
@@ -152,6 +154,7 @@ class Sender:
         if not self.unrecorded:
             return 0
         batch = list(self.unrecorded)
+        resent = 0
         with transaction.atomic():
             services.record_sent_many(
                 [(outcome.message_id, outcome.attempt, outcome.result) for outcome in batch if outcome.result]
@@ -165,7 +168,7 @@ class Sender:
                     continue
                 if outcome.asked is not None:  # the provider was asked about an attempt
                     if not outcome.unknown:  # (could not ask: asked again when the new lease runs out)
-                        services.lookup_resolve(outcome.asked, None)
+                        resent += services.lookup_resolve(outcome.asked, None, settles=outcome.settles)
                     continue
                 if outcome.unknown:
                     services.record_unknown(outcome.message_id, outcome.attempt, outcome.error)
@@ -173,6 +176,14 @@ class Sender:
                     services.record_refused(outcome.message_id, outcome.attempt, outcome.error)
         # Only once committed: a database error leaves the whole round for the next one.
         del self.unrecorded[: len(batch)]
+        found = sum(1 for outcome in batch if outcome.asked is not None and outcome.result is not None)
+        if found or resent:
+            logger.warning(
+                "sender %s: leases ran out: %s found at the provider (recorded as sent), %s not there (sent again)",
+                self.name,
+                found,
+                resent,
+            )
         for outcome in batch:
             if outcome.status_of is not None:
                 continue

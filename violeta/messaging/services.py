@@ -397,7 +397,7 @@ def leases_take(*, now: datetime | None = None, limit: int = 200) -> list[Messag
             Message.objects.select_for_update(skip_locked=True)
             .filter(status=MessageStatus.SENDING, lease_until__lte=now)
             .order_by("lease_until")
-            .values_list("pk", "to_phone", "attempt", "last_error", "channel")[:limit]
+            .values_list("pk", "to_phone", "attempt", "last_error", "channel", "claimed_at")[:limit]
         )
         if not rows:
             return []
@@ -405,8 +405,15 @@ def leases_take(*, now: datetime | None = None, limit: int = 200) -> list[Messag
         Message.objects.filter(pk__in=ids).update(lease_until=now + timedelta(seconds=conf("LEASE_SECONDS")))
         raw = _raw_bodies(ids)
     taken = []
-    for pk, to_phone, attempt, last_error, channel in rows:
-        message = Message(pk=pk, to_phone=to_phone, attempt=attempt, last_error=last_error, channel=channel)
+    for pk, to_phone, attempt, last_error, channel, claimed_at in rows:
+        message = Message(
+            pk=pk,
+            to_phone=to_phone,
+            attempt=attempt,
+            last_error=last_error,
+            channel=channel,
+            claimed_at=claimed_at,
+        )
         message.status = MessageStatus.SENDING
         message._state.adding = False
         message.body = _decrypt(raw[pk]) or ""
@@ -414,12 +421,26 @@ def leases_take(*, now: datetime | None = None, limit: int = 200) -> list[Messag
     return taken
 
 
-def lookup_resolve(message: Message, found: SendResult | None) -> bool:
+def lookup_resolve(
+    message: Message, found: SendResult | None, *, settles: bool = False, now: datetime | None = None
+) -> bool:
     """What the provider said about an attempt whose fate was unknown: record it if it went out, else send it
     again — at once if a sender died before handing it over, after the backoff if the provider did not answer in
-    time (it may be struggling)."""
+    time (it may be struggling). Returns whether it was resolved.
+
+    ``settles`` (the backend's ``lookup_settles``): the provider may take a request in after the client stopped
+    waiting, so "not there" is trusted only ``SETTLE_SECONDS`` after the claim; asked earlier, the attempt keeps
+    its lease until then and is asked again, never sent twice meanwhile."""
     if found is not None:
         return record_sent(message.pk, message.attempt, found)
+    now = now or timezone.now()
+    if settles and message.claimed_at is not None:
+        settled_at = message.claimed_at + timedelta(seconds=conf("SETTLE_SECONDS"))
+        if now < settled_at:
+            Message.objects.filter(
+                pk=message.pk, attempt=message.attempt, status=MessageStatus.SENDING
+            ).update(lease_until=settled_at)
+            return False
     return record_refused(
         message.pk,
         message.attempt,
@@ -438,13 +459,12 @@ def leases_sweep(
     expired = leases_take(now=now, limit=limit)
     resolved = 0
     for message in expired:
+        channel = backends.get(message.channel)
         try:
-            found = backends.get(message.channel).lookup(
-                message.idempotency_key, to=message.to_phone, body=message.body
-            )
+            found = channel.lookup(message.idempotency_key, to=message.to_phone, body=message.body)
         except SmsError:
             continue
-        resolved += lookup_resolve(message, found)
+        resolved += lookup_resolve(message, found, settles=channel.lookup_settles, now=now)
     if expired:
         logger.warning("recovered %s of %s messages whose lease ran out", resolved, len(expired))
     return resolved

@@ -70,6 +70,10 @@ MESSAGING = {
     "LEASE_SECONDS": env_float("MESSAGING_LEASE_SECONDS", 15),
     # One provider request waits this long for its answer; then the message's fate is "unknown" (asked later).
     "SEND_TIMEOUT_SECONDS": env_float("MESSAGING_SEND_TIMEOUT_SECONDS", 10),
+    # A remote provider may take a request in after the sender stopped waiting for it (the request sat in its
+    # queue; the sender died or timed out): asked before this long after the attempt was claimed, "not there" is
+    # asked again at that moment instead of sending it twice. Must exceed SEND_TIMEOUT_SECONDS.
+    "SETTLE_SECONDS": env_float("MESSAGING_SETTLE_SECONDS", 30),
     # After a refusal: BACKOFF * 2^(attempt - 1), at most BACKOFF_MAX; after MAX_ATTEMPTS it gives up.
     "BACKOFF_SECONDS": env_float("MESSAGING_BACKOFF_SECONDS", 15),
     "BACKOFF_MAX_SECONDS": env_float("MESSAGING_BACKOFF_MAX_SECONDS", 15 * 60),

@@ -21,6 +21,8 @@ of the request's number, To and Body):
 - ``fail``: answer 500 or 503, not accepted;
 - ``slow``: accept, answer after ``slow_seconds``;
 - ``timeout`` (accepted but timed out): accept, answer after ``timeout_seconds`` (longer than the client waits);
+- ``late`` (taken in late): accept only after ``late_seconds``, then answer: the request waited in the provider's
+  queue, and a lookup made before then does not find it (if the client gave up meanwhile, it is accepted anyway);
 - ``early_callback``: accept, deliver a signed "delivered" status callback to StatusCallback and wait for it to
   be answered, *then* answer the POST (the callback beats the response, as it sometimes does with Twilio);
 - ``hold``: accept and answer only when the test calls ``release()`` (a slow answer without wall-clock time).
@@ -61,7 +63,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-BEHAVIOURS = ("ok", "fail", "slow", "timeout", "early_callback", "hold")
+BEHAVIOURS = ("ok", "fail", "slow", "timeout", "late", "early_callback", "hold")
 # How a call ends, and the statuses its progress goes through (Twilio's call statuses).
 CALL_PROGRESS = {
     "answered": ("initiated", "ringing", "in-progress", "completed"),
@@ -115,6 +117,8 @@ class FakeTwilio:
         slow_seconds: float = 1.0,
         timeout_fraction: float = 0.0,
         timeout_seconds: float = 2.0,
+        late_fraction: float = 0.0,
+        late_seconds: float = 2.0,
         early_callback_fraction: float = 0.0,
         early_status: str = "delivered",
         pattern: list[str] | Callable[[int, str, str], str] | None = None,
@@ -130,9 +134,14 @@ class FakeTwilio:
             ("fail", fail_fraction),
             ("slow", slow_fraction),
             ("timeout", timeout_fraction),
+            ("late", late_fraction),
             ("early_callback", early_callback_fraction),
         ]
-        self.slow_seconds, self.timeout_seconds = slow_seconds, timeout_seconds
+        self.slow_seconds, self.timeout_seconds, self.late_seconds = (
+            slow_seconds,
+            timeout_seconds,
+            late_seconds,
+        )
         self.early_status = early_status
         self.pattern = pattern
         self.callbacks, self.callback_delay = callbacks, callback_delay
@@ -270,6 +279,11 @@ class FakeTwilio:
         url = message["status_callback"]
         with self.lock:
             message["status"] = status
+            stamp = datetime.now(UTC).strftime("%a, %d %b %Y %H:%M:%S +0000")
+            if message["sid"].startswith("CA"):  # a call starts when it is placed, no longer queued
+                message.setdefault("start_time", stamp)
+            elif status in ("sent", "delivered") and not message.get("date_sent"):
+                message["date_sent"] = stamp
         if not url:
             return
         if message["sid"].startswith("CA"):  # a call's progress
@@ -370,6 +384,10 @@ class FakeTwilio:
                     with fake.lock:
                         items = fake.calls if resource == "Calls" else fake.accepted
                         found = [m for m in reversed(items) if m["to"] == query.get("To", m["to"])]
+                        if any(key.startswith(("DateSent", "StartTime")) for key in query):
+                            # Twilio's DateSent (StartTime) filters on the sent date (the call's start): a message
+                            # (call) it still holds queued has none, and is not listed
+                            found = [m for m in found if m.get("date_sent") or m.get("start_time")]
                         page = [dict(m) for m in found[:size]]
                     self._answer(200, {resource.lower(): page, "page_size": size})
                     return
@@ -403,6 +421,10 @@ class FakeTwilio:
                     code = 500 if number % 2 else 503
                     self._answer(code, {"code": 20500, "message": "Internal error", "status": code})
                     return
+                if (
+                    behaviour == "late"
+                ):  # still in the provider's queue: not accepted yet, not found by a lookup
+                    time.sleep(fake.late_seconds)
                 if resource == "Calls":
                     events = [value for key, value in pairs if key == "StatusCallbackEvent"]
                     message = fake._accept_call(form, events, behaviour)
@@ -484,6 +506,10 @@ def main(argv=None) -> None:
     parser.add_argument("--slow-seconds", type=float, default=1.0)
     parser.add_argument("--timeout-fraction", type=float, default=0.0, help="accepted but answered too late")
     parser.add_argument("--timeout-seconds", type=float, default=12.0)
+    parser.add_argument(
+        "--late-fraction", type=float, default=0.0, help="taken in (accepted) only after a while"
+    )
+    parser.add_argument("--late-seconds", type=float, default=12.0)
     parser.add_argument("--early-callback-fraction", type=float, default=0.0)
     parser.add_argument("--early-status", default="delivered", choices=["delivered", "sent"])
     parser.add_argument("--callbacks", action="store_true", help="'sent' and 'delivered' after each answer")
@@ -501,6 +527,8 @@ def main(argv=None) -> None:
         slow_seconds=args.slow_seconds,
         timeout_fraction=args.timeout_fraction,
         timeout_seconds=args.timeout_seconds,
+        late_fraction=args.late_fraction,
+        late_seconds=args.late_seconds,
         early_callback_fraction=args.early_callback_fraction,
         early_status=args.early_status,
         callbacks=args.callbacks,

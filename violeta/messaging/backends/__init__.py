@@ -10,6 +10,8 @@ Every backend has:
   be reached (nothing was accepted: retried with backoff), and ``SmsUnknown`` when the request may have been
   accepted but no answer came in time (never resent before ``lookup`` says it did not go out);
 - ``lookup(idempotency_key, *, to, body) -> SendResult | None``: whether that submission reached the provider;
+  ``lookup_settles``: True when a "not there" can be early (a remote API that may take a request in after the
+  client gave up on it): it is trusted only ``MESSAGING["SETTLE_SECONDS"]`` after the attempt was claimed;
 - ``status(provider_message_id) -> str | None``: the provider's current status of a message, when it can say.
 
 A backend is called from the sender's threads, so it keeps no per-call state on the instance.
@@ -39,6 +41,10 @@ class SendResult:
 class BaseSmsBackend:
     # A provider that sends delivery reports: a sent message without one is asked about later.
     reports_delivery = False
+    # A lookup that may not see yet a request the provider received (it sat in the provider's queue): "not there"
+    # is trusted only SETTLE_SECONDS after the attempt. False for a lookup that is the truth at once (a local
+    # store written by ``send`` itself, a receiver that dedupes on the key).
+    lookup_settles = False
 
     def send(self, to: str, body: str, idempotency_key: str) -> SendResult:  # pragma: no cover - interface
         raise NotImplementedError

@@ -14,11 +14,9 @@ import json
 import threading
 import time
 import urllib.parse
-from datetime import timedelta
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 
 from violeta.messaging.backends import BaseSmsBackend, SendResult, SmsError, SmsUnknown
 
@@ -85,6 +83,8 @@ class TwilioBackend(BaseSmsBackend):
     """
 
     reports_delivery = True
+    # A request Twilio has received may not be listed yet (its queue; a client that gave up waiting): see lookup.
+    lookup_settles = True
 
     def _request(self, method: str, url: str, data: dict | None = None) -> dict:
         body = urllib.parse.urlencode(data, doseq=True).encode() if data else None  # a list: repeated
@@ -130,14 +130,16 @@ class TwilioBackend(BaseSmsBackend):
         return SendResult(provider_message_id=result["sid"], status=result.get("status", "queued"))
 
     def lookup(self, idempotency_key, *, to="", body=""):
-        """Twilio has no idempotency keys: look for a message with this number and text in the last minutes.
+        """Twilio has no idempotency keys: look for a message with this number and text among the newest to that
+        number (each alert text carries a token of its own, so the text names the submission).
 
         Called only for a submission whose outcome is unknown (no answer in time, or the sender died mid-send).
+        No DateSent filter: it filters on the sent date, and a message Twilio still holds queued (one a second per
+        number: a burst waits minutes) has none, so it was not found and was sent again.
         """
         if not to:
             return None
-        since = (timezone.now() - timedelta(minutes=15)).strftime("%Y-%m-%d")
-        query = urllib.parse.urlencode({"To": to, "DateSent>": since, "PageSize": 50})
+        query = urllib.parse.urlencode({"To": to, "PageSize": 50})
         result = self._request("GET", _api() + "?" + query)
         for message in result.get("messages", []):
             if message.get("body") == body:

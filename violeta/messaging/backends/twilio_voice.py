@@ -59,11 +59,13 @@ class TwilioVoiceBackend(TwilioBackend):
 
     def lookup(self, idempotency_key, *, to="", body=""):
         """Twilio has no idempotency keys and does not return a call's TwiML: the attempt went out if a call to
-        this number was placed in the last ``LOOKUP_MINUTES`` (one call per alert; the newest is taken)."""
+        this number was created in the last ``LOOKUP_MINUTES`` (one call per alert; the newest is taken). The
+        newest calls to the number, filtered here on their creation: Twilio's StartTime filter would leave out a
+        call still queued (it has no start time yet), which would then be placed twice."""
         if not to:
             return None
         since = timezone.now() - timedelta(minutes=LOOKUP_MINUTES)
-        query = {"To": to, "StartTime>": since.strftime("%Y-%m-%d"), "PageSize": 50}
+        query = {"To": to, "PageSize": 50}
         result = self._request("GET", _api("Calls") + "?" + urllib.parse.urlencode(query))
         for call in result.get("calls", []):
             created = _created(call)

@@ -12,8 +12,10 @@ client from this thread, so the same test runs on SQLite and PostgreSQL inside t
 import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from violeta.messaging import services
 from violeta.messaging.backends import SendResult, SmsError, SmsUnknown
@@ -143,6 +145,17 @@ def test_no_answer_in_time_is_unknown_and_lookup_finds_what_was_accepted(twilio)
     assert backend.lookup("1:1", to="+526144900002", body="hola tok1") is None
 
 
+def test_lookup_finds_a_message_the_provider_still_holds_queued(twilio):
+    """Twilio queues what it accepts (one message a second per number: a burst waits minutes) and a queued message
+    has no sent date: a lookup filtered on DateSent did not see it, and it was sent again."""
+    fake = twilio(pattern=["ok"])  # no callbacks: it stays "queued", without a sent date
+    backend = TwilioBackend()
+    backend.send("+526144900001", "hola tok1", "1:1")
+    found = backend.lookup("1:1", to="+526144900001", body="hola tok1")
+    assert found is not None and found.provider_message_id == fake.accepted[0]["sid"]
+    assert found.status == "queued"
+
+
 def test_status_reads_the_providers_status(twilio):
     fake = twilio(callbacks=True, deliver=lambda url, params, headers: 204)
     backend = TwilioBackend()
@@ -201,6 +214,42 @@ def test_an_answer_slower_than_the_timeout_is_not_sent_again(twilio):
     assert sender.stats.unknown == 1
     assert len(fake.accepted) == 1
     assert fake.requests == 1
+
+
+def test_a_request_the_provider_takes_in_after_the_timeout_is_not_sent_twice(twilio, settings):
+    """The provider takes the request in only after the client gave up waiting (it sat in the provider's queue):
+    the lookup made at the timeout does not find it yet. It is not sent again: it is asked about again once the
+    attempt has had SETTLE_SECONDS to reach the provider, and found then (CI's fault scenario saw this double)."""
+    settings.MESSAGING = {**settings.MESSAGING, "SETTLE_SECONDS": 3}
+    fake = twilio(pattern=["late", "ok"], late_seconds=1.5)
+    [message] = queue_messages(1)
+    sender = Sender()
+    drive(sender, lambda: Message.objects.filter(status=MessageStatus.SENT).exists())
+    assert fake.wait_for(lambda f: len(f.answered) == f.requests, timeout=10)  # every request taken in
+    assert fake.duplicates() == []
+    assert fake.requests == 1 and len(fake.accepted) == 1
+    message.refresh_from_db()
+    assert message.attempt == 1
+    assert message.provider_message_id == fake.accepted[0]["sid"]
+    assert sender.stats.unknown == 1
+
+
+def test_an_attempt_not_found_once_it_settled_is_sent_again(settings):
+    """Not there when asked after SETTLE_SECONDS: the provider never took it in, and it is sent again."""
+    settings.MESSAGING = {**settings.MESSAGING, "SETTLE_SECONDS": 1, "BACKOFF_SECONDS": 0}
+    [message] = queue_messages(1)
+    Message.objects.filter(pk=message.pk).update(status=MessageStatus.SENDING, attempt=1)
+    claimed = Message.objects.get(pk=message.pk)
+    claimed.claimed_at = claimed.created_at
+    # asked before it settled: held, asked again at claimed_at + SETTLE
+    assert not services.lookup_resolve(claimed, None, settles=True, now=claimed.claimed_at)
+    message.refresh_from_db()
+    assert message.status == MessageStatus.SENDING and message.attempt == 1
+    assert message.lease_until == claimed.claimed_at + timedelta(seconds=1)
+    # asked after: sent again
+    assert services.lookup_resolve(claimed, None, settles=True, now=message.lease_until)
+    message.refresh_from_db()
+    assert message.status == MessageStatus.FAILED and message.next_attempt_at <= timezone.now()
 
 
 def test_a_mix_of_answers_ends_with_every_message_sent_once(twilio, client):

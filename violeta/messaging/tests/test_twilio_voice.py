@@ -81,7 +81,9 @@ def test_a_refused_call_is_an_error_and_an_unanswered_one_is_looked_up(voice):
     assert not isinstance(refused.value, SmsUnknown)
     with pytest.raises(SmsUnknown):
         backend.send(CONTACT, WORDS, "1:2")
-    found = backend.lookup("1:2", to=CONTACT, body=WORDS)
+    found = backend.lookup(
+        "1:2", to=CONTACT, body=WORDS
+    )  # still queued (no start time yet): found all the same
     assert found is not None
     assert found.provider_message_id == fake.calls[0]["sid"]
     assert backend.lookup("1:2", to="+526144900222", body=WORDS) is None
