@@ -179,6 +179,16 @@ class PendingRow:
 PAGE_LIMIT = 50
 # "Ver más" goes this many pages deep at most (each page builds every item before it).
 MAX_PAGES = 20
+# How far a source counts what it does not list: as deep as "Ver más" goes. Past it the page says "more than
+# 1,000 things are due". A coordinator's area holds 15,000 follow-ups due at a state's scale, and counting them
+# all took 0.3 s of the page's 0.5 (the overdue referrals' count 0.1 s more).
+COUNT_CAP = MAX_PAGES * PAGE_LIMIT
+
+
+def count_capped(rows) -> int:
+    """How many rows there are, counted up to ``COUNT_CAP + 1`` (one more than the cap means "more than it"):
+    the count stops there, in whatever order the database finds them."""
+    return rows.order_by().values("pk")[: COUNT_CAP + 1].count()
 
 
 def pending_page(

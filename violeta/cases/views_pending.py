@@ -23,6 +23,9 @@ def my_pending(request):
         "rows": rows,
         "total": rows.total,
         "truncated": rows.total > len(rows),
+        # past the cap the sources stop counting: "more than 1,000"
+        "over_cap": rows.total > pending.COUNT_CAP,
+        "count_cap": pending.COUNT_CAP,
         "page": page,
         "first_shown": offset + 1,
         "last_shown": shown_to,
@@ -47,4 +50,5 @@ def _page(request) -> int:
 def pending_count(request):
     """htmx, from the menu of every page: the badge with her count (cached a minute), loaded after the page so
     no page pays for it."""
-    return TemplateResponse(request, "cases/_pending_count.html", {"count": pending.count_for(request.user)})
+    context = {"count": pending.count_for(request.user), "count_cap": pending.COUNT_CAP}
+    return TemplateResponse(request, "cases/_pending_count.html", context)

@@ -38,7 +38,7 @@ def referrals_overdue(user, *, scope, today, limit=None) -> list[pending.Pending
     )
     rows = rows.order_by("due_at", "id")
     listed = list(rows if limit is None else rows[:limit])
-    total = len(listed) if limit is None or len(listed) < limit else rows.count()
+    total = len(listed) if limit is None or len(listed) < limit else pending.count_capped(rows)
     items = [
         pending.PendingItem(
             kind="referral",

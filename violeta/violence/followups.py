@@ -208,8 +208,8 @@ def follow_ups_due(user, *, scope, today, limit=None) -> list[pending.PendingIte
         due.append((row, level, since, since + timedelta(days=days[level])))
     # The order of ``PendingItem.sort_key`` (day due, weight, folio): only the items listed are built.
     due, total = pending.most_urgent(due, lambda d: (d[3], WEIGHTS.get(d[1], 4), d[0]["folio"]), limit)
-    if full:  # a level had more than were read: count them all
-        total = cases.filter(_any(clauses)).count()
+    if full:  # a level had more than were read: count them (up to pending.COUNT_CAP)
+        total = pending.count_capped(cases.filter(_any(clauses)))
     owners = _owners(user, scope, [row["pk"] for row, *_ in due])
     items = [
         pending.PendingItem(

@@ -274,3 +274,39 @@ def test_the_page_costs_a_bounded_number_of_queries_with_500_cases(
     # (cases.selectors.visible_cases, once per request).
     with django_assert_max_num_queries(18):
         assert ">250<" in client.get(reverse("cases:pending_count")).content.decode()
+
+
+@pytest.mark.django_db
+def test_past_the_cap_the_area_view_says_more_than_and_stops_counting(
+    client, monkeypatch, receptionist, psychologist, psychology_coordinator
+):
+    """A coordinator's area at a state's scale has 15,000 follow-ups due: counting them all cost 0.3 s of the
+    page. Past ``COUNT_CAP`` (as deep as "Ver más" goes) the sources stop counting and the page says "more than"."""
+    monkeypatch.setattr(pending, "PAGE_LIMIT", 2)
+    monkeypatch.setattr(pending, "MAX_PAGES", 2)
+    monkeypatch.setattr(pending, "COUNT_CAP", 4)
+    for _n in range(7):
+        stale_case(receptionist, (psychologist,))
+    client.force_login(psychology_coordinator)
+    response = client.get(reverse("cases:pending"), {"scope": "area"})
+    assert len(response.context["rows"]) == 2
+    assert response.context["total"] == 5  # counted up to the cap and one more
+    body = response.content.decode()
+    assert "Más de 4 pendientes" in body and "7 pendientes" not in body
+    assert 'id="pending-more"' in body  # page 2 of 2 is there
+    response = client.get(reverse("cases:pending"), {"scope": "area", "page": "2"})
+    assert len(response.context["rows"]) == 2 and 'id="pending-more"' not in response.content.decode()
+    # under the cap, the exact number
+    monkeypatch.setattr(pending, "COUNT_CAP", 10)
+    response = client.get(reverse("cases:pending"), {"scope": "area"})
+    assert response.context["total"] == 7 and "7 pendientes" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_badge_says_cap_plus_past_the_cap(client, monkeypatch, receptionist, psychologist):
+    monkeypatch.setattr(pending, "COUNT_CAP", 2)
+    for _n in range(4):
+        stale_case(receptionist, (psychologist,))
+    client.force_login(psychologist)
+    badge = client.get(reverse("cases:pending_count"), HTTP_HX_REQUEST="true").content.decode()
+    assert ">2+<" in badge
