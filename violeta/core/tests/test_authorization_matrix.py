@@ -242,7 +242,7 @@ RULES = {
     ),
     "programs:attendance_mark": program_page(
         method="post",
-        ok=(400,),  # reached: without "present" it says what is missing
+        ok=(303,),  # reached: without "present" it goes back to the roll call saying what is missing
         kwargs=lambda w: {
             "pk": w["programs"]["training"],
             "session_pk": w["programs"]["session"],
@@ -308,7 +308,7 @@ RULES = {
     ),
     "programs:cohort_attendance_mark": program_page(
         method="post",
-        ok=(400,),  # reached: without "present" it says what is missing
+        ok=(303,),  # reached: without "present" it goes back to the roll call saying what is missing
         kwargs=lambda w: {
             "pk": w["courses"]["cohort"],
             "session_pk": w["courses"]["session"],
