@@ -299,10 +299,13 @@ def test_one_stuck_answer_does_not_hold_up_the_others(twilio):
     drive(sender, lambda: Message.objects.filter(status=MessageStatus.SENT).count() == 5)
     stuck = Message.objects.get(to_phone=stuck_to)
     assert stuck.status == MessageStatus.SENDING
-    assert len(fake.answered) == 5  # the others were answered and recorded while it waited
+    # the others were answered and recorded while it waited (the fake notes an answer just after sending it: the
+    # sender may record it first, so wait for the note)
+    assert fake.wait_for(lambda f: len(f.answered) == 5, timeout=10)
     assert stuck_to not in {fake.by_sid[sid]["to"] for sid in fake.answered}
     fake.release()
     drive(sender, lambda: Message.objects.filter(status=MessageStatus.SENT).count() == 6)
+    assert fake.wait_for(lambda f: len(f.answered) == 6, timeout=10)
     assert fake.by_sid[fake.answered[-1]]["to"] == stuck_to  # answered last, sent once
     assert fake.duplicates() == [] and len(fake.accepted) == 6
     sender.pool.shutdown(wait=True)
