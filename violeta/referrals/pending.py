@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 
 from violeta.accounts.models import CASE_ROLES, Role
 from violeta.cases import pending
-from violeta.cases.models import CaseTeamMember
 from violeta.cases.selectors import visible_cases
 from violeta.referrals.models import AWAITING, Referral
 
@@ -27,7 +26,7 @@ def referrals_overdue(user, *, scope, today, limit=None) -> list[pending.Pending
         # author indexes; as a subquery, PostgreSQL walked every overdue referral of the institute (47,000 at
         # state scale) testing each against her cases. The ids go as one array (``in_ids``: 350 of them as
         # separate parameters cost ~4 ms of Python); the cases rule is applied once, below, to every row.
-        hers = list(CaseTeamMember.objects.filter(user_id=user.pk).values_list("case_id", flat=True))
+        hers = pending.my_case_ids(user)
         rows = rows.filter(case__in=visible_cases(user).values("pk")).filter(
             Q(created_by_id=user.pk) | Q(case_id__in_ids=hers)
         )

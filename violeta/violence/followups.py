@@ -190,7 +190,11 @@ def follow_ups_due(user, *, scope, today, limit=None) -> list[pending.PendingIte
     fields = ("pk", "folio", "holder_id", "follow_up_state__level", "follow_up_state__last_contact_on")
     if scope == pending.MINE:
         clauses = _due_clauses(days, today, unnamed=None)
-        rows = list(cases.filter(_any(clauses)).values(*fields))
+        # Her cases' ids first (her team rows: one index range), then each case's state by its key: as a
+        # subquery, PostgreSQL read every state of the institute (54,000 at a state's scale) to join them to her
+        # 350 team rows (10 ms).
+        hers = pending.my_case_ids(user)
+        rows = list(cases.filter(pk__in_ids=hers).filter(_any(clauses)).values(*fields))
         full = False
     else:
         clauses = _due_clauses(days, today, unnamed=_unnamed_levels(days))
