@@ -191,10 +191,43 @@ class PendingRow:
     flags: list
     overdue_days: int  # > 0: days overdue; 0: due today; < 0: days until due
     flags_html: str = ""  # her flags, rendered once per person for the whole page (``people.flags.html_for``)
+    # What the row shows, worded here once per row: in the template, the translations, the date and the link of
+    # 50 rows cost ~4 ms of the page.
+    when: str = ""  # "3 días de retraso", "Hoy", "en 2 días"
+    when_level: str = "secondary"  # the badge's colour: danger (overdue), warning (today), secondary
+    due_label: str = ""  # the day due, short
+    case_url: str = ""
 
     @property
     def due_in_days(self) -> int:
         return -self.overdue_days
+
+
+def _row(item: PendingItem, flags: list, overdue_days: int, flags_html: str) -> PendingRow:
+    from django.urls import reverse
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext, ngettext
+
+    if overdue_days > 0:
+        when = ngettext("%(counter)s day overdue", "%(counter)s days overdue", overdue_days)
+        when, level = when % {"counter": overdue_days}, "danger"
+    elif overdue_days == 0:
+        when, level = gettext("Today"), "warning"
+    else:
+        when = ngettext("in %(counter)s day", "in %(counter)s days", -overdue_days) % {
+            "counter": -overdue_days
+        }
+        level = "secondary"
+    return PendingRow(
+        item,
+        flags,
+        overdue_days,
+        flags_html,
+        when=when,
+        when_level=level,
+        due_label=date_format(item.due_date, "SHORT_DATE_FORMAT"),
+        case_url=reverse("cases:detail", args=[item.folio]) if item.folio else "",
+    )
 
 
 # "Mis pendientes" shows the most urgent this many (and how many there are in all), and "Ver más" the next as many:
@@ -243,7 +276,7 @@ def pending_page(
     )
     return Items(
         [
-            PendingRow(
+            _row(
                 item,
                 found.get(item.person_id, []),
                 (today - item.due_date).days,

@@ -56,6 +56,34 @@ def test_her_page_lists_a_high_risk_case_without_contact_overdue_first(client, r
 
 
 @pytest.mark.django_db
+def test_each_line_says_in_spanish_when_it_is_due_and_links_to_her_case(client, receptionist, lawyer):
+    """The badge (overdue, today, in N days), the day due and the folio's link, as the page words them."""
+    from django.utils.formats import date_format
+
+    from violeta.violence.tests.factories import granted_order
+
+    late = stale_case(receptionist, (lawyer,), days=9)  # a priority case: due after 7 days, 2 days ago
+    today = stale_case(receptionist, (lawyer,), days=7)
+    ending = CaseFactory(opened_by=receptionist, team=(lawyer,))
+    record_consultation(ending, lawyer)
+    granted_order(ending, lawyer, granted_days_ago=57, lasts=60)  # ends in 3 days
+    client.force_login(lawyer)
+    body = client.get(reverse("cases:pending")).content.decode()
+    for case, badge in (
+        (late, '<span class="badge text-bg-danger">vencido hace 2 días</span>'),
+        (today, '<span class="badge text-bg-warning">Hoy</span>'),
+        (ending, '<span class="badge text-bg-secondary">en 3 días</span>'),
+    ):
+        row = body[
+            : body.index(f'<a class="fw-semibold" href="{reverse("cases:detail", args=[case.folio])}">')
+        ]
+        row = row[row.rindex("<tr ") :]
+        assert badge in row, case.folio
+    due = timezone.localdate() - timedelta(days=2)
+    assert f'<div class="small text-body-secondary">{date_format(due, "SHORT_DATE_FORMAT")}</div>' in body
+
+
+@pytest.mark.django_db
 def test_the_area_view_is_for_coordinators_and_the_director(
     client, receptionist, psychologist, psychology_coordinator, director
 ):
