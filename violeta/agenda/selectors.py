@@ -168,6 +168,19 @@ def next_appointment_day(user, scope: AgendaScope, *, after) -> date | None:
     return timezone.localtime(first).date() if first else None
 
 
+# What the agenda's pages read of an appointment (all but her notes) and of what it is joined to.
+APPOINTMENT_FIELDS = tuple(f.name for f in Appointment._meta.concrete_fields if f.name != "notes")
+SHOWN_WITH = (
+    "person__given_names",
+    "person__first_surname",
+    "person__second_surname",
+    "case__folio",
+    "staff__full_name",
+    "area__code",
+    "area__name",
+)
+
+
 def agenda_appointments(
     user, scope: AgendaScope, *, first_day: date, days: int
 ) -> list[Appointment | AppointmentBusy]:
@@ -181,8 +194,10 @@ def agenda_appointments(
         qs = qs.filter(staff=scope.staff)
     elif scope.area:
         qs = qs.filter(area=scope.area)
+    # Of the people, cases, staff and areas joined, only what the week and the day show: her name, the folio,
+    # who attends and where (a third less of the page's work for 25 appointments than whole rows).
     appointments = list(
-        qs.select_related("person", "case", "staff", "area").defer("notes", "case__reason", "person__address")
+        qs.select_related("person", "case", "staff", "area").only(*APPOINTMENT_FIELDS, *SHOWN_WITH)
     )
     shown = {a.pk for a in appointments}
     hidden = agenda_appointments_in_reach(user).filter(starts_at__gte=start, starts_at__lt=end)
