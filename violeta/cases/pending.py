@@ -191,9 +191,9 @@ class PendingRow:
     flags: list
     overdue_days: int  # > 0: days overdue; 0: due today; < 0: days until due
     flags_html: str = ""  # her flags, rendered once per person for the whole page (``people.flags.html_for``)
-    # What the row shows, worded here once per row: in the template, the translations, the date and the link of
-    # 50 rows cost ~4 ms of the page.
-    when: str = ""  # "3 días de retraso", "Hoy", "en 2 días"
+    # What the row shows, worded here once per row: as template tags, the translations, the date and the link of
+    # 50 rows made the page's template 8.6 ms (3.8 without them; 1.5 ms here).
+    when: str = ""  # "vencido hace 3 días", "Hoy", "en 2 días"
     when_level: str = "secondary"  # the badge's colour: danger (overdue), warning (today), secondary
     due_label: str = ""  # the day due, short
     case_url: str = ""
