@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from violeta.accounts.models import CASE_ROLES, Role, User
 from violeta.cases.models import ArrivalChannel, CloseReason, Modality, Relation
-from violeta.core.forms import BootstrapFormMixin, CheckboxPicker, DateInput, DateTimeInput
+from violeta.core.forms import BootstrapFormMixin, CheckboxPicker, DateInput, DateTimeInput, PlainSelect
 from violeta.core.validators import validate_birth_date
 from violeta.people.models import Gender
 from violeta.people.privacy_notice import current_notice
@@ -35,6 +35,7 @@ class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 class StaffChoiceField(forms.ModelChoiceField):
     iterator = StaffChoiceIterator
+    widget = PlainSelect
 
 
 def case_staff():
