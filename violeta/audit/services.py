@@ -91,6 +91,62 @@ def _chained_insert_sql() -> tuple[str, tuple]:
     return sql, fields
 
 
+@functools.cache
+def _chained_insert_many_sql() -> tuple[str, tuple]:
+    """PostgreSQL: the chain's lock and N events' INSERT in one round trip, the events chained by the database.
+
+    As ``_chained_insert_sql`` for one event: after the lock, one statement reads the tail, then a recursive
+    query walks the events in their order, each hashed as ``sha256(canonical prefix + seq + "}" + previous
+    hash)``: the bytes ``chain.event_hash`` hashes and ``audit_verify`` checks. Each field's values go as one
+    array (``unnest … WITH ORDINALITY``: the events' order), so the statement is the same for any number.
+    Parameters: the lock's key, the genesis hash, one array per field, the array of canonical prefixes.
+    """
+    fields = tuple(
+        f for f in AuditEvent._meta.concrete_fields if not f.primary_key and f.attname not in CHAIN_COLUMNS
+    )
+    quote = connection.ops.quote_name
+    table, pk = quote(AuditEvent._meta.db_table), quote(AuditEvent._meta.pk.column)
+    columns = ", ".join(quote(f.column) for f in fields)
+    seq, prev_hash, digest = (quote(c) for c in CHAIN_COLUMNS)
+    # Each array cast to its column's type (the model's own ``db_type``); the columns named c0, c1, … in order.
+    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+    names = ", ".join(f"c{i}" for i in range(len(fields)))
+    values = ", ".join(f"e.c{i}" for i in range(len(fields)))
+    sql = (
+        "SELECT pg_advisory_xact_lock(%s); "  # noqa: S608
+        "WITH RECURSIVE tail AS (SELECT COALESCE(t.seq, 0) AS seq, COALESCE(t.hash, %s) AS hash"
+        f" FROM (SELECT 1) AS one LEFT JOIN LATERAL ({chain.TAIL_SQL}) AS t ON true),"
+        f" e AS (SELECT * FROM unnest({arrays}, %s::bytea[]) WITH ORDINALITY AS e({names}, prefix, n)),"
+        " c AS (SELECT 0::bigint AS n, seq::bigint, hash::text, ''::text AS prev FROM tail UNION ALL"
+        " SELECT c.n + 1, c.seq + 1,"
+        " encode(sha256(e.prefix || convert_to((c.seq + 1)::text || '}' || c.hash, 'UTF8')), 'hex'), c.hash"
+        " FROM c JOIN e ON e.n = c.n + 1) "
+        f"INSERT INTO {table} ({columns}, {seq}, {prev_hash}, {digest})"
+        f" SELECT {values}, c.seq, c.prev, c.hash FROM e JOIN c ON c.n = e.n ORDER BY e.n"
+        f" RETURNING {pk}, {seq}, {prev_hash}, {digest}"
+    )
+    return sql, fields
+
+
+def _insert_many_chained(events: list[AuditEvent]) -> None:
+    """Lock, chain, insert and commit the events in one round trip (``_chained_insert_many_sql``)."""
+    sql, fields = _chained_insert_many_sql()
+    params = [chain.ADVISORY_LOCK_KEY, chain.GENESIS]
+    params += [
+        [f.get_db_prep_save(getattr(event, f.attname), connection) for event in events] for f in fields
+    ]
+    params.append([chain.canonical_prefix(chain.values_of(event)) for event in events])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        cursor.nextset()
+        rows = sorted(cursor.fetchall(), key=lambda row: row[1])  # by seq: the events' order
+    if len(rows) != len(events):
+        raise RuntimeError(f"{len(events)} audit events sent, {len(rows)} written")
+    for event, row in zip(events, rows, strict=True):
+        event.pk, event.seq, event.prev_hash, event.hash = row
+        event._state.adding, event._state.db = False, connection.alias
+
+
 def _in_one_statement() -> bool:
     """Whether an event can be chained and committed by one round trip: on PostgreSQL, outside a transaction
     (several statements sent as one are one transaction there, committed at their end), with the client-side
@@ -127,12 +183,16 @@ def _append(events: list[AuditEvent], before: tuple[str, list] | None = None) ->
     """Chain the events onto the tail and insert them in one statement, holding the chain's lock.
 
     ``before``: one write of the caller's sent in the same round trip as the lock (``chain.lock_tail``), and
-    committed with the events. One event outside a transaction on PostgreSQL: one round trip in all.
+    committed with the events. Outside a transaction on PostgreSQL: one round trip in all, for one event (with
+    ``before``) or for many (without).
     """
     if not events:
         return
-    if len(events) == 1 and _in_one_statement():
-        _insert_chained(events[0], before)
+    if _in_one_statement() and (len(events) == 1 or before is None):
+        if len(events) == 1:
+            _insert_chained(events[0], before)
+        else:
+            _insert_many_chained(events)
         _copy_on_commit(events)  # committed already: sent at once
         return
     with transaction.atomic(savepoint=False):

@@ -112,3 +112,77 @@ def test_inside_a_transaction_the_event_waits_for_its_commit(lawyer):
         assert len(sent.captured_queries) == 2  # the lock with the tail, then the INSERT: the caller commits
     assert AuditEvent.objects.filter(pk=event.pk).exists()
     assert chain.walk().ok
+
+
+# --- many events (a list's reads: ``audit_many``) --------------------------------------------------------------
+
+
+def _many(actor, n, *, detail="listado — ñ", start=0):
+    from violeta.audit.services import audit_many
+    from violeta.cases.models import Case
+
+    audit_many(
+        actor=actor,
+        action=Action.VIEW,
+        objects=[Case(pk=start + i) for i in range(1, n + 1)],
+        detail=detail,
+        case_of=lambda case: case.pk,
+    )
+
+
+def test_a_list_of_events_is_one_statement_and_chains_as_python_would(lawyer):
+    first = _record(lawyer)
+    token = context.bind(context.RequestContext(request_id="req-ñ", ip="192.0.2.7"))
+    try:
+        with CaptureQueriesContext(connection) as sent:
+            _many(lawyer, 50)
+    finally:
+        context.reset(token)
+    assert len(sent.captured_queries) == 1
+    assert not connection.in_atomic_block
+    rows = list(AuditEvent.objects.filter(seq__gt=first.seq).order_by("seq"))
+    assert [row.seq for row in rows] == list(range(first.seq + 1, first.seq + 51))
+    assert [row.case_id for row in rows] == list(range(1, 51))  # in the order listed
+    assert [row.object_id for row in rows] == [str(pk) for pk in range(1, 51)]
+    assert {(row.request_id, str(row.ip), row.detail, row.actor_id) for row in rows} == {
+        ("req-ñ", "192.0.2.7", "listado — ñ", lawyer.pk)
+    }
+    previous = first.hash
+    for row in rows:
+        assert row.prev_hash == previous
+        assert row.hash == chain.event_hash(chain.values_of(row), previous)
+        previous = row.hash
+    report = chain.walk()
+    assert report.ok, report.problems
+
+
+def test_a_list_on_an_empty_chain_links_to_the_genesis(lawyer):
+    assert not AuditEvent.objects.exists()
+    _many(lawyer, 3)
+    assert list(AuditEvent.objects.order_by("seq").values_list("seq", "prev_hash")[:1]) == [(1, chain.GENESIS)]
+    assert chain.walk().ok
+
+
+def test_lists_and_single_events_from_many_threads_leave_one_unbroken_chain(lawyer):
+    errors = []
+
+    def write(n):
+        try:
+            for i in range(10):
+                _many(lawyer, 7, start=n * 1000 + i * 10)
+                _record(lawyer, object_id=n * 100 + i)
+        except Exception as exc:  # reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    seqs = list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True))
+    assert seqs == list(range(1, 6 * 10 * 8 + 1))
+    report = chain.walk()
+    assert report.ok, report.problems
