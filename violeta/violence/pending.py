@@ -6,14 +6,13 @@ from datetime import timedelta
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from violeta.accounts.models import Role
 from violeta.cases import pending
+from violeta.cases.flags import CaseFacts, register_facts
 from violeta.cases.models import ACTIVE_STATUSES
-from violeta.cases.selectors import visible_cases
 from violeta.people import flags
 from violeta.violence.models import ProtectionOrder, RiskAssessment
 from violeta.violence.permissions import ORDER_ROLES
@@ -71,10 +70,7 @@ def orders_expiring(user, *, scope, today, limit=None) -> list[pending.PendingIt
     return pending.Items(items, total)
 
 
-def risk_flags(user, person_ids) -> dict[int, list[flags.Flag]]:
-    """ "Riesgo alto" (a priority case, or the last assessment at an alarm level) and "Orden de protección"
-    (one in force) for the holders of the active cases the user may see. Two queries."""
-    today = timezone.localdate()
+def _risk_annotations(today) -> dict:
     latest_alarm = Subquery(
         RiskAssessment.objects.filter(case=OuterRef("pk"))
         .order_by("-assessed_at", "-id")
@@ -83,21 +79,25 @@ def risk_flags(user, person_ids) -> dict[int, list[flags.Flag]]:
     in_force = ProtectionOrder.objects.annotate(expiry=Coalesce(F("extended_until"), F("expires_on"))).filter(
         case=OuterRef("pk"), status=ProtectionOrder.Status.GRANTED, expiry__gte=today
     )
-    rows = (
-        visible_cases(user)
-        .filter(holder_id__in=person_ids)
-        .annotate(alarm=latest_alarm, order=Exists(in_force))
-        .filter(Q(status__in=ACTIVE_STATUSES) & (Q(is_priority=True) | Q(alarm=True)) | Q(order=True))
-        .values("holder_id", "is_priority", "alarm", "order", "status")
-    )
-    found: dict[int, list[flags.Flag]] = {}
-    for row in rows:
-        mine = found.setdefault(row["holder_id"], [])
-        if row["status"] in ACTIVE_STATUSES and (row["is_priority"] or row["alarm"]):
-            mine.append(high_risk_flag())
-        if row["order"]:
-            mine.append(order_flag())
+    return {"alarm": latest_alarm, "order": Exists(in_force)}
+
+
+def _risk_where(today) -> Q:
+    return Q(status__in=ACTIVE_STATUSES) & (Q(is_priority=True) | Q(alarm=True)) | Q(order=True)
+
+
+def _risk_flags_of(row) -> list[flags.Flag]:
+    found = []
+    if row["status"] in ACTIVE_STATUSES and (row["is_priority"] or row["alarm"]):
+        found.append(high_risk_flag())
+    if row["order"]:
+        found.append(order_flag())
     return found
+
+
+# "Riesgo alto" (a priority case, or the last assessment at an alarm level) and "Orden de protección" (one in
+# force), for the holders of the active cases the user may see: facts asked in the case flags' one query.
+RISK_FACTS = CaseFacts(annotate=_risk_annotations, where=_risk_where, flags=_risk_flags_of)
 
 
 def high_risk_flag() -> flags.Flag:
@@ -123,4 +123,4 @@ def register() -> None:
 
     pending.register("violence.follow_ups", items=follow_ups_due)
     pending.register("violence.protection_orders", items=orders_expiring)
-    flags.register("violence.risk", for_people=risk_flags)
+    register_facts("violence.risk", RISK_FACTS)

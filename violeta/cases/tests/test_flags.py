@@ -123,3 +123,20 @@ def test_flags_in_my_pending_work(client, her, lawyer):
     response = client.get(reverse("cases:pending"))
     assert her.folio in response.content.decode()
     assert flag_on(response)
+
+
+@pytest.mark.django_db
+def test_every_flag_for_any_number_of_people_is_two_queries(django_assert_num_queries, her, lawyer):
+    """The safe contact, and one query for every fact about her cases (the case's own and violence's): each query
+    of a source cost a page 3-5 ms of ORM work at a state's scale (issue 22)."""
+    people = [her.holder, *PersonFactory.create_batch(5)]
+    flags.flags_for(lawyer, people)  # the user's case rule is built once per request (its exceptions asked)
+    with django_assert_num_queries(2):
+        found = flags.flags_for(lawyer, people)
+    assert {f.code for f in found[her.holder.pk]} == {
+        "high_risk",
+        "no_call",
+        "children",
+        "no_sms",
+        "protection_order",
+    }
