@@ -205,14 +205,12 @@ def agenda_appointments(
         hidden = hidden.filter(staff=scope.staff)
     elif scope.area:
         hidden = hidden.filter(area=scope.area)
+    # Only those not shown, as tuples: her own week is mostly shown, and each row as objects cost ~40 µs.
     busy = [
-        AppointmentBusy(
-            staff_id=a.staff_id, starts_at=a.starts_at, ends_at=a.ends_at, staff_name=a.staff.full_name
-        )
-        for a in hidden.filter(status__in=BUSY_STATUSES)
-        .select_related("staff")
-        .only("id", "staff", "staff__full_name", "starts_at", "ends_at")
-        if a.pk not in shown
+        AppointmentBusy(staff_id=staff_id, starts_at=starts_at, ends_at=ends_at, staff_name=staff_name)
+        for staff_id, starts_at, ends_at, staff_name in hidden.filter(status__in=BUSY_STATUSES)
+        .exclude(pk__in_ids=sorted(shown))
+        .values_list("staff_id", "starts_at", "ends_at", "staff__full_name")
     ]
     # One audit line per woman shown (with her case), however many of her appointments the page lists.
     people = {a.person_id: a.person for a in appointments if a.person_id}
