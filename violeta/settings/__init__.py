@@ -169,7 +169,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "violeta.core.context_processors.institute",
-                "violeta.notifications.context_processors.notices",
                 "violeta.portal.context_processors.public_site",
             ],
         },

@@ -569,6 +569,7 @@ RULES = {
     "notifications:inbox": SIGNED_IN,
     "notifications:open": {"kind": "own", "method": "post"},
     "notifications:mark_all_read": {"kind": "signed_in", "method": "post", "ok": (302,)},
+    "notifications:unread_badge": SIGNED_IN,  # the bell's count in the menu (htmx)
     # legal matters: the legal area on the case and its coordination write; the director's office reads; the rest
     # of the team (reception, psychology) gets a 404 like anyone outside the case. "kwargs" builds the object.
     "legal:desk": page({"lawyer", "outsider", "coordinator", "director"}),

@@ -2,6 +2,8 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -83,7 +85,22 @@ def test_inbox_page_and_bell(client, lawyer):
     assert response.status_code == 200
     body = response.content.decode()
     assert "Orden por vencer en IMM-2026-000002" in body
-    assert "data-unread" in body
+    assert reverse("notifications:unread_badge") in body  # the bell asks for its count once the page is there
+    bell = client.get(reverse("notifications:unread_badge")).content.decode()
+    assert "bi-bell-fill" in bell and "data-unread>1<" in bell and "sin leer" in bell and "Avisos" in bell
+
+
+def test_the_bell_without_unread_notices_is_empty_and_no_page_counts_them(client, lawyer):
+    """The count (its case rule included) cost every page 2-3 ms of ORM work on a state's data: a page asks for it
+    after loading, as for her pending work (issue 22)."""
+    client.force_login(lawyer)
+    bell = client.get(reverse("notifications:unread_badge")).content.decode()
+    assert "bi-bell-fill" not in bell and "data-unread" not in bell and "bi-bell" in bell
+    services.notify(recipients=[lawyer], kind="t", message="A", url="/")
+    with CaptureQueriesContext(connection) as sent:
+        page = client.get(reverse("cases:list"))
+    assert page.status_code == 200
+    assert not [q for q in sent.captured_queries if "notifications_notification" in q["sql"]]
 
 
 def test_open_marks_read_and_follows_only_local_links(client, lawyer):
