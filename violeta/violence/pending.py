@@ -3,7 +3,7 @@
 
 from datetime import timedelta
 
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -82,10 +82,6 @@ def _risk_annotations(today) -> dict:
     return {"alarm": latest_alarm, "order": Exists(in_force)}
 
 
-def _risk_where(today) -> Q:
-    return Q(status__in=ACTIVE_STATUSES) & (Q(is_priority=True) | Q(alarm=True)) | Q(order=True)
-
-
 def _risk_flags_of(row) -> list[flags.Flag]:
     found = []
     if row["status"] in ACTIVE_STATUSES and (row["is_priority"] or row["alarm"]):
@@ -97,7 +93,7 @@ def _risk_flags_of(row) -> list[flags.Flag]:
 
 # "Riesgo alto" (a priority case, or the last assessment at an alarm level) and "Orden de protección" (one in
 # force), for the holders of the active cases the user may see: facts asked in the case flags' one query.
-RISK_FACTS = CaseFacts(annotate=_risk_annotations, where=_risk_where, flags=_risk_flags_of)
+RISK_FACTS = CaseFacts(annotate=_risk_annotations, flags=_risk_flags_of)
 
 
 def high_risk_flag() -> flags.Flag:
