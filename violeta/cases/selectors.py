@@ -52,17 +52,18 @@ def visible_cases(user) -> QuerySet[Case]:
     memo = user.__dict__.get("_memo_visible_cases")
     if memo and memo[0] == key and timedelta(0) <= now - memo[1] <= _RULE_REUSE:
         return memo[2].all()
-    cases = _visible_cases(user, now)
+    cases, has_grant = _visible_cases(user, now)
     if getattr(user, "pk", None) is not None:
-        user.__dict__["_memo_visible_cases"] = (key, now, cases)
+        user.__dict__["_memo_visible_cases"] = (key, now, cases, has_grant)
     return cases.all()
 
 
-def _visible_cases(user, now) -> QuerySet[Case]:
+def _visible_cases(user, now) -> tuple[QuerySet[Case], bool | None]:
+    """The rule, and whether she held a break-glass grant in force when it was built (None: not asked)."""
     if not (user.is_authenticated and user.is_active and user.role in CASE_ROLES):
-        return Case.objects.none()
+        return Case.objects.none(), None
     if user.role == Role.DIRECTOR:
-        return Case.objects.all()
+        return Case.objects.all(), None
     on_team = Q(user=user)
     if user.role == Role.COORDINATOR and user.area_id:
         on_team |= Q(area_id=user.area_id)
@@ -87,7 +88,7 @@ def _visible_cases(user, now) -> QuerySet[Case]:
         rule |= Q(is_internal_protocol=True)
     # The case of a blocked holder (ARCO cancellation) is seen by the director only.
     cases = Case.objects.filter(rule, holder__blocked_at__isnull=True)
-    return cases if designated else cases.filter(is_internal_protocol=False)
+    return (cases if designated else cases.filter(is_internal_protocol=False)), has_grant
 
 
 # Bumped when a break-glass grant or a protocol designation is saved or deleted in this process: the rules built
@@ -155,6 +156,12 @@ def case_by_folio(folio: str) -> Case | None:
 
 
 def is_break_glass(user, case: Case) -> bool:
+    """Whether she sees the case by a break-glass grant in force (the case page says so). No query when the rule
+    built for this request found she holds no grant at all (``visible_cases``), as most staff never do."""
+    visible_cases(user)
+    memo = user.__dict__.get("_memo_visible_cases")
+    if memo is not None and memo[3] is False:
+        return False
     return CaseAccessGrant.objects.filter(case=case, user=user, expires_at__gt=timezone.now()).exists()
 
 

@@ -2,6 +2,8 @@
 what it answers is never stale: a change of role, area or state, a new grant, is seen at once."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from violeta.accounts.models import Role
@@ -88,3 +90,39 @@ def test_staff_without_exceptions_get_a_rule_without_their_clauses(receptionist,
     assert "caseaccessgrant" not in sql
     assert "internalprotocoldesignation" not in sql
     assert list(selectors.visible_cases(psychologist)) == [mine]
+
+
+BANNER = "Está viendo este expediente con acceso de emergencia"
+
+
+@pytest.mark.django_db
+def test_her_case_page_asks_about_grants_only_once_when_she_holds_none(client, receptionist, lawyer):
+    """The rule built for the request already asked whether she holds any grant in force: the page's "emergency
+    access" banner asks nothing more of someone who holds none (issue 22: one query less on every case page)."""
+    case = CaseFactory(opened_by=receptionist, team=(lawyer,))
+    client.force_login(lawyer)
+    with CaptureQueriesContext(connection) as sent:
+        page = client.get(reverse("cases:detail", args=[case.folio]))
+    assert page.status_code == 200
+    assert (
+        "emergency access" not in page.content.decode()
+        and "acceso de emergencia" not in page.content.decode()
+    )
+    assert len([q for q in sent.captured_queries if "cases_caseaccessgrant" in q["sql"]]) == 1
+
+
+@pytest.mark.django_db
+def test_a_grant_in_force_still_shows_the_banner_and_a_grant_on_another_case_does_not(
+    client, receptionist, lawyer
+):
+    from violeta.cases.services import case_break_glass
+
+    case = CaseFactory(opened_by=receptionist, team=(receptionist,))
+    other = CaseFactory(opened_by=receptionist, team=(receptionist, lawyer))
+    case_break_glass(case=case, by=lawyer, reason="Riesgo inminente: llamó la policía")
+    client.force_login(lawyer)
+    assert "acceso de emergencia" in client.get(reverse("cases:detail", args=[case.folio])).content.decode()
+    assert (
+        "acceso de emergencia" not in client.get(reverse("cases:detail", args=[other.folio])).content.decode()
+    )
+    assert selectors.is_break_glass(lawyer, case) and not selectors.is_break_glass(lawyer, other)
