@@ -41,7 +41,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import percentile
+from bench.harness import machine_speed, percentile
 
 P95_TARGET_MS = 50.0
 PRO_USERNAME = "bench_pro300@bench.invalid"
@@ -265,7 +265,7 @@ def main() -> None:
     print(
         f"commit {commit.strip()}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores"
     )
-    print(f"before: {_uptime()}")
+    print(f"before: {_uptime()}; {machine_speed()}")
     print(f"professional: {pro.email} on {pro.case_memberships.count()} teams; {args.runs} runs each (ms)\n")
     header = (
         f"{'page':<32} {'q':>3} {'p50':>7} {'p95':>7} {'SQL p50':>8} {'SQL p95':>8}"
@@ -291,7 +291,7 @@ def main() -> None:
             if args.explain:
                 explain(statements)
     print(f"\n{len(misses)} pages over p95 ≤ {P95_TARGET_MS:.0f} ms; {time.perf_counter() - began:.0f} s")
-    print(f"after: {_uptime()}")
+    print(f"after: {_uptime()}; {machine_speed()}")
 
 
 if __name__ == "__main__":
