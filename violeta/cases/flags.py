@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from violeta.cases import pending
 from violeta.cases.models import ACTIVE_STATUSES, CaseParty, Relation
 from violeta.cases.selectors import visible_cases
-from violeta.notifications import visibility as notice_visibility
 from violeta.notifications.models import Notification
 from violeta.people import flags
 
@@ -92,8 +91,8 @@ def case_flags(user, person_ids) -> dict[int, list[flags.Flag]]:
 
 def reminders_due(user, *, scope, today, limit=None) -> list[pending.PendingItem]:
     """Her own reminders (notices given at a time set in advance: a hearing's eve, a plan's review) that have
-    come and she has not read, without those about a case she may no longer see. Two queries. Only ``mine``: a
-    reminder is nobody else's."""
+    come and she has not read, without those about a case she may no longer see. One query, two when any is about
+    a case. Only ``mine``: a reminder is nobody else's."""
     if scope != pending.MINE or not user.is_authenticated:
         return []
     rows = (
@@ -101,18 +100,26 @@ def reminders_due(user, *, scope, today, limit=None) -> list[pending.PendingItem
         .filter(
             recipient_id=user.pk, read_at__isnull=True, deliver_at__gte=F("created_at") + REMINDER_MIN_DELAY
         )
-        .filter(notice_visibility.case_filter(user))
         .only("id", "message", "url", "deliver_at", "case_id")
         .order_by("deliver_at", "id")
     )
     notices = list(rows)
-    # The folio and holder of the cases they are about (one query): the line links to her case with her flags.
-    cases = {
-        pk: (folio, holder_id)
-        for pk, folio, holder_id in visible_cases(user)
-        .filter(pk__in={n.case_id for n in notices if n.case_id})
-        .values_list("pk", "folio", "holder_id")
-    }
+    # The folio and holder of the cases they are about, among those she may see (one query, only if any is
+    # about a case): the line links to her case with her flags, and a reminder about a case she may no longer
+    # see is left out. The cases rule (the one notifications.visibility is given) is asked of these cases only:
+    # as a filter of the first query it cost every "Mis pendientes" ~2 ms of ORM work, reminders or not.
+    about = {n.case_id for n in notices if n.case_id}
+    cases = (
+        {
+            pk: (folio, holder_id)
+            for pk, folio, holder_id in visible_cases(user)
+            .filter(pk__in_ids=sorted(about))
+            .values_list("pk", "folio", "holder_id")
+        }
+        if about
+        else {}
+    )
+    notices = [n for n in notices if n.case_id is None or n.case_id in cases]
     return [
         pending.PendingItem(
             kind="reminder",

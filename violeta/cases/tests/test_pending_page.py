@@ -196,6 +196,42 @@ def test_her_reminders_that_have_come_are_due_until_she_reads_them(receptionist,
 
 
 @pytest.mark.django_db
+def test_a_reminder_about_a_case_she_no_longer_sees_is_left_out_and_none_costs_one_query(
+    receptionist, lawyer, django_assert_num_queries
+):
+    from violeta.cases.flags import reminders_due
+    from violeta.cases.models import CaseTeamMember
+    from violeta.notifications.models import Notification
+
+    def remind(message, case=None):
+        Notification.objects.create(
+            recipient=lawyer,
+            kind="reminder",
+            message=message,
+            case_id=case.pk if case else None,
+            created_at=timezone.now() - timedelta(days=3),
+            deliver_at=timezone.now() - timedelta(hours=1),
+        )
+
+    today = timezone.localdate()
+    lawyer.refresh_from_db()
+    reminders_due(lawyer, scope=pending.MINE, today=today)  # her cases rule, built once per request
+    with django_assert_num_queries(1):  # no reminder at all: the cases rule is not asked
+        assert reminders_due(lawyer, scope=pending.MINE, today=today) == []
+    hers = CaseFactory(opened_by=receptionist, team=(lawyer,))
+    gone = CaseFactory(opened_by=receptionist, team=(lawyer,))
+    remind("Audiencia mañana", hers)
+    remind("Revisión del plan", gone)
+    remind("Capacitación del equipo")
+    CaseTeamMember.objects.filter(case=gone, user=lawyer).delete()
+    items = reminders_due(lawyer, scope=pending.MINE, today=today)
+    assert sorted((i.title, i.folio) for i in items) == [
+        ("Audiencia mañana", hers.folio),
+        ("Capacitación del equipo", ""),
+    ]
+
+
+@pytest.mark.django_db
 def test_the_menu_loads_her_count(client, receptionist, psychologist):
     stale_case(receptionist, (psychologist,))
     stale_case(receptionist, (psychologist,))
