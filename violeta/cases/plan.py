@@ -264,17 +264,30 @@ def responsible_choices(case: Case):
     )
 
 
-def overdue_services(user, *, scope: str, today: date):
-    qs = PlanService.objects.filter(
-        status__in=OPEN_SERVICE_STATUSES, target_date__lt=today, case__in=visible_cases(user).values("pk")
-    ).exclude(case__status="closed")
+def overdue_services(user, *, scope: str, today: date) -> list[PlanService]:
+    """The plan's services past their target date in ``scope``, of the cases she may see, the oldest first."""
+    qs = PlanService.objects.filter(status__in=OPEN_SERVICE_STATUSES, target_date__lt=today).exclude(
+        case__status="closed"
+    )
     if scope == pending.MINE:
-        qs = qs.filter(responsible=user)
-    elif user.role == Role.COORDINATOR and user.area_id:
+        # Hers are a few at most: read plainly, then the cases rule asked of their cases only (as a subquery of
+        # this one it cost every "Mis pendientes" ~4 ms of ORM work, services due or not).
+        services = list(
+            qs.filter(responsible=user)
+            .select_related("case", "responsible", "goal__area")
+            .order_by("target_date", "id")
+        )
+        about = sorted({s.case_id for s in services})
+        seen = (
+            set(visible_cases(user).filter(pk__in_ids=about).values_list("pk", flat=True)) if about else set()
+        )
+        return [s for s in services if s.case_id in seen]
+    if user.role == Role.COORDINATOR and user.area_id:
         qs = qs.filter(case__team_members__area_id=user.area_id).distinct()
     elif user.role != Role.DIRECTOR:
-        return PlanService.objects.none()
-    return qs.select_related("case", "responsible", "goal__area").order_by("target_date", "id")
+        return []
+    qs = qs.filter(case__in=visible_cases(user).values("pk"))
+    return list(qs.select_related("case", "responsible", "goal__area").order_by("target_date", "id"))
 
 
 def pending_plan_services(user, *, scope, today, limit=None) -> list[pending.PendingItem]:

@@ -344,6 +344,19 @@ def test_pending_sources_are_registered_and_bounded(
     assert plan_services.pending_plan_services(coordinator, scope="mine", today=today) == []
 
 
+def test_her_services_past_their_date_only_of_the_cases_she_still_sees(lawyer):
+    from violeta.cases.models import Case
+
+    yesterday = timezone.localdate() - timedelta(days=1)
+    kept, hidden = CaseFactory(opened_by=lawyer), CaseFactory(opened_by=lawyer)
+    a_plan(kept, lawyer, target=yesterday)
+    a_plan(hidden, lawyer, target=yesterday)
+    Case.objects.filter(pk=hidden.pk).update(is_internal_protocol=True)  # now only designated staff see it
+    lawyer.refresh_from_db()
+    services = plan_services.pending_plan_services(lawyer, scope="mine", today=timezone.localdate())
+    assert [i.folio for i in services] == [kept.folio]
+
+
 def test_coordinators_and_the_director_reach_the_approvals_from_the_menu(
     client, coordinator, director, lawyer
 ):
