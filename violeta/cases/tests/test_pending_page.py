@@ -174,6 +174,26 @@ def test_referrals_without_an_answer_in_time_are_due(receptionist, lawyer, dif_l
 
 
 @pytest.mark.django_db
+def test_a_referral_she_sent_about_a_case_she_no_longer_sees_is_not_due_for_her(
+    receptionist, lawyer, dif_liaison
+):
+    from violeta.referrals.models import Referral
+    from violeta.referrals.tests.factories import dif, refer
+
+    kept = CaseFactory(opened_by=receptionist, team=(lawyer,))
+    hidden = CaseFactory(opened_by=receptionist, team=(lawyer,))
+    for case in (kept, hidden):
+        record_consultation(case, lawyer)
+        refer(case, lawyer, dif())
+    Referral.objects.update(due_at=timezone.now() - timedelta(days=2))
+    Case.objects.filter(pk=hidden.pk).update(is_internal_protocol=True)  # only designated staff see it now
+    lawyer.refresh_from_db()
+    found = pending.pending_items(lawyer)
+    assert [i.folio for i in found if i.kind == "referral"] == [kept.folio]
+    assert pending.pending_items(lawyer, limit=1).total == found.total
+
+
+@pytest.mark.django_db
 def test_her_reminders_that_have_come_are_due_until_she_reads_them(receptionist, lawyer):
     from violeta.notifications.models import Notification
     from violeta.notifications.services import notify
