@@ -61,6 +61,18 @@ def _insert_one(event: AuditEvent) -> None:
 CHAIN_COLUMNS = ("seq", "prev_hash", "hash")
 
 
+def _chained_parts() -> tuple:
+    """What the chained INSERTs name: the fields the app sends (all but the key and the chain's own columns),
+    the quoted table, key and columns, and the chain's columns (filled by the database)."""
+    fields = tuple(
+        f for f in AuditEvent._meta.concrete_fields if not f.primary_key and f.attname not in CHAIN_COLUMNS
+    )
+    quote = connection.ops.quote_name
+    table, pk = quote(AuditEvent._meta.db_table), quote(AuditEvent._meta.pk.column)
+    columns = ", ".join(quote(f.column) for f in fields)
+    return fields, table, pk, columns, tuple(quote(c) for c in CHAIN_COLUMNS)
+
+
 @functools.cache
 def _chained_insert_sql() -> tuple[str, tuple]:
     """PostgreSQL: the chain's lock and one event's INSERT in one round trip, the event chained by the database.
@@ -70,13 +82,7 @@ def _chained_insert_sql() -> tuple[str, tuple]:
     to the sequence number (``chain.canonical_prefix``): the bytes ``chain.event_hash`` hashes, as ``audit_verify``
     checks. Parameters: the lock's key, the genesis hash, the event's other fields, the canonical prefix.
     """
-    fields = tuple(
-        f for f in AuditEvent._meta.concrete_fields if not f.primary_key and f.attname not in CHAIN_COLUMNS
-    )
-    quote = connection.ops.quote_name
-    table, pk = quote(AuditEvent._meta.db_table), quote(AuditEvent._meta.pk.column)
-    columns = ", ".join(quote(f.column) for f in fields)
-    seq, prev_hash, digest = (quote(c) for c in CHAIN_COLUMNS)
+    fields, table, pk, columns, (seq, prev_hash, digest) = _chained_parts()
     marks = ", ".join(["%s"] * len(fields))
     # Quoted names from the model's own metadata; every value is a parameter.
     sql = (
@@ -101,13 +107,7 @@ def _chained_insert_many_sql() -> tuple[str, tuple]:
     array (``unnest … WITH ORDINALITY``: the events' order), so the statement is the same for any number.
     Parameters: the lock's key, the genesis hash, one array per field, the array of canonical prefixes.
     """
-    fields = tuple(
-        f for f in AuditEvent._meta.concrete_fields if not f.primary_key and f.attname not in CHAIN_COLUMNS
-    )
-    quote = connection.ops.quote_name
-    table, pk = quote(AuditEvent._meta.db_table), quote(AuditEvent._meta.pk.column)
-    columns = ", ".join(quote(f.column) for f in fields)
-    seq, prev_hash, digest = (quote(c) for c in CHAIN_COLUMNS)
+    fields, table, pk, columns, (seq, prev_hash, digest) = _chained_parts()
     # Each array cast to its column's type (the model's own ``db_type``); the columns named c0, c1, … in order.
     arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
     names = ", ".join(f"c{i}" for i in range(len(fields)))

@@ -9,7 +9,7 @@ from violeta.core.forms import SELECT_TEMPLATE, BootstrapFormMixin, PlainSelect
 
 CHOICES = [
     ("", "Elija…"),
-    (1, "Ana <Pérez> & \"Hijas\" · Jurídica"),
+    (1, 'Ana <Pérez> & "Hijas" · Jurídica'),
     (2, "Beatriz · Psicología"),
     (2, "La misma otra vez"),  # only the first of a value is marked, as Django's select does
     ("Coordinación", [(3, "Carmen · Coordinación"), (4, "Dora · Coordinación")]),
