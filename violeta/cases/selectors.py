@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
 from django.db.models.signals import post_delete, post_save
 from django.http import Http404
 from django.utils import timezone
@@ -27,6 +27,10 @@ from violeta.cases.models import (
 # How long the rule built for a user object is reused: a page asks ``visible_cases`` ~10 times (its sections, the
 # flags, the menu's counts), ~2.5 ms of Python each to build; the request's user lives for one request.
 _RULE_REUSE = timedelta(seconds=1)
+
+# The case page shows her latest consultations, however many the case has: a case attended weekly for two years
+# has a hundred, and the page would grow with each. The others are a link away (``case_consultations``).
+CONSULTATIONS_SHOWN = 10
 
 
 def visible_cases(user) -> QuerySet[Case]:
@@ -170,20 +174,30 @@ class CasePage:
     case: Case
     parties: list[CaseParty]
     team: list[CaseTeamMember]
-    consultations: list[Consultation]
+    consultations: list[Consultation]  # the latest CONSULTATIONS_SHOWN, the newest first
     notes: list[AreaNote]
     events: list[CaseEvent]
     readable_area_ids: set[int]
+    consultations_total: int = 0  # how many the case has in all
+
+    @property
+    def consultations_older(self) -> int:
+        """How many consultations the page does not show (the oldest)."""
+        return self.consultations_total - len(self.consultations)
+
+
+def _consultations(case: Case):
+    return case.consultations.select_related("area", "attended_by").order_by("-started_at", "-id")
 
 
 def case_page(user, case: Case, *, events_limit: int = 100) -> CasePage:
-    """Everything the case page shows, in a fixed number of queries whatever the case's size."""
+    """Everything the case page shows, in a fixed number of queries and rows whatever the case's size: its
+    latest consultations (how many in all), the latest lines of its history."""
     parties = list(case.parties.select_related("person").order_by("added_at"))
     team = list(case.team_members.select_related("user", "area").order_by("added_at"))
     permissions.know_team(case, team)  # the panels' "is she on the team?" answered from these rows
-    consultations = list(
-        case.consultations.select_related("area", "attended_by").order_by("-started_at", "-id")
-    )
+    # The latest ones and, on each row, how many there are in all (a window count: the same query).
+    consultations = list(_consultations(case).annotate(total=Window(Count("id")))[:CONSULTATIONS_SHOWN])
     readable = {user.area_id} if user.role in AREA_ROLES and user.area_id else set()
     notes = list(
         AreaNote.objects.filter(case=case, area_id__in=readable).select_related(
@@ -196,7 +210,14 @@ def case_page(user, case: Case, *, events_limit: int = 100) -> CasePage:
         .select_related("actor", "area")
         .order_by("-at", "-id")[:events_limit]
     )
-    return CasePage(case, parties, team, consultations, notes, events, readable)
+    total = consultations[0].total if consultations else 0
+    return CasePage(case, parties, team, consultations, notes, events, readable, total)
+
+
+def case_consultations(case: Case, *, offset: int = 0) -> list[Consultation]:
+    """Every consultation of a case from the ``offset``-th (the newest first), for the page that lists them all:
+    ``case`` comes from ``access_case``, which checked and audited the read."""
+    return list(_consultations(case)[max(offset, 0) :])
 
 
 LIST_ORDER = ("is_priority", "opened_at", "id")  # descending; the index ``case_list_order`` serves it

@@ -32,6 +32,7 @@ urlpatterns = [
     path("pendientes/", views_pending.my_pending, name="pending"),
     path("pendientes/cuenta/", views_pending.pending_count, name="pending_count"),
     path("<str:folio>/", views.case_detail, name="detail"),
+    path("<str:folio>/atenciones/", views.case_consultations, name="consultations"),
     path("<str:folio>/atenciones/nueva/", views.consultation_create, name="consultation_create"),
     path("<str:folio>/cerrar/", views.case_close, name="close"),
     path("<str:folio>/reabrir/", views.case_reopen, name="reopen"),

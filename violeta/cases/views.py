@@ -232,6 +232,18 @@ def case_detail(request, folio):
     return render_page(request, "cases/case_detail.html", context)
 
 
+@staff_required(CASE_ROLES)
+def case_consultations(request, folio):
+    """Every consultation of the case, the newest first (the case page shows the latest). The case page's link,
+    followed by htmx, brings only the ones it does not show (``desde``) in place of the link."""
+    case = selectors.access_case(request.user, folio, detail="atenciones anteriores")
+    offset = request.GET.get("desde", "")
+    partial = request.htmx and offset.isdigit()
+    consultations = selectors.case_consultations(case, offset=int(offset) if partial else 0)
+    context = {"case": case, "consultations": consultations}
+    return render_page(request, "cases/consultation_list.html", context, partial="rows" if partial else None)
+
+
 @staff_required(AREA_ROLES)
 @require_http_methods(["GET", "POST"])
 def consultation_create(request, folio):

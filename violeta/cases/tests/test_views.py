@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from violeta.audit.models import Action, AuditEvent
 from violeta.cases.models import Case
@@ -187,6 +188,44 @@ def test_case_page_queries_do_not_grow_with_consultations(
     # number of queries each, the same for 1 consultation as for 40.
     few = _case_page_queries(client, django_assert_max_num_queries, small, psychologist, 40)
     _case_page_queries(client, django_assert_max_num_queries, big, psychologist, few)
+
+
+def test_the_case_page_shows_her_latest_consultations_and_the_rest_on_demand(
+    client, lawyer, psychologist, outsider
+):
+    case = CaseFactory(opened_by=lawyer, team=(psychologist,))
+    start = timezone.now() - datetime.timedelta(days=30)
+    for day in range(12):
+        record_consultation(
+            case, psychologist, summary=f"Atención del día {day}", when=start + datetime.timedelta(days=day)
+        )
+    client.force_login(psychologist)
+    page = client.get(reverse("cases:detail", kwargs={"folio": case.folio})).content.decode()
+    section = page.split('id="atenciones"')[1].split("</section>")[0]
+    # The 10 latest, the newest first; how many there are in all; the two oldest behind a link.
+    assert [int(d) for d in re.findall(r"Atención del día (\d+)", section)] == list(range(11, 1, -1))
+    assert ">12<" in section
+    more = reverse("cases:consultations", kwargs={"folio": case.folio})
+    assert f'href="{more}"' in section and "Ver las 2 atenciones anteriores" in section
+
+    # Every one of them on their own page, the newest first, the read audited.
+    before = AuditEvent.objects.filter(action=Action.VIEW, actor=psychologist).count()
+    full = client.get(more).content.decode()
+    assert [int(d) for d in re.findall(r"Atención del día (\d+)", full)] == list(range(11, -1, -1))
+    assert "<html" in full
+    event = AuditEvent.objects.filter(action=Action.VIEW, actor=psychologist).latest("id")
+    assert AuditEvent.objects.filter(action=Action.VIEW, actor=psychologist).count() == before + 1
+    assert event.case_id == case.pk and event.detail == "atenciones anteriores"
+
+    # The case page's link, followed by htmx: only the older ones, in place of the link.
+    rest = client.get(more, {"desde": 10}, headers={"HX-Request": "true"}).content.decode()
+    assert [int(d) for d in re.findall(r"Atención del día (\d+)", rest)] == [1, 0]
+    assert "<html" not in rest and "anteriores" not in rest
+    assert client.get(more, {"desde": "x"}).status_code == 200  # a bad offset is the whole list
+
+    # Not on her team: 404, as for the case page.
+    client.force_login(outsider)
+    assert client.get(more).status_code == 404
 
 
 def test_case_list_queries_do_not_grow_with_cases(

@@ -439,6 +439,7 @@ RULES = {
     "cases:request_to_join": page(INTAKE, method="post", ok=(404,)),  # no person posted: nothing to ask
     "cases:break_glass": page(CASE_ROLE_PERSONAS),
     "cases:detail": case_object(CASE_TEAM),
+    "cases:consultations": case_object(CASE_TEAM),
     "cases:consultation_create": case_object(AREA_TEAM),
     "cases:close": case_object(CLOSERS),
     "cases:reopen": case_object(CLOSERS),
@@ -1078,7 +1079,9 @@ CASE_MODELS = {
         "read with the case; a person only through a case she may see", PERSON_PAGES
     ),
     "cases.caseteammember": case_model("read with the case", [*CASE_PAGES, "cases:team_remove"]),
-    "cases.consultation": case_model("read with the case", [*CASE_PAGES, "cases:consultation_create"]),
+    "cases.consultation": case_model(
+        "read with the case", [*CASE_PAGES, "cases:consultations", "cases:consultation_create"]
+    ),
     "cases.areanote": case_model("the case, and only the note's area", CASE_PAGES),
     "cases.caseevent": case_model("the case, and each line only for its section's readers", CASE_PAGES),
     "cases.caseaccessgrant": case_model("never listed; it widens visible_cases for its holder", CASE_PAGES),
