@@ -73,6 +73,27 @@ def test_redis_counter_expires_with_its_window(store):
     assert 60 <= ttl <= 60 + ratelimit.SLACK
 
 
+@pytest.mark.parametrize("store", ["redis"], indirect=True)
+def test_on_redis_a_count_is_one_command_and_one_reply(store, monkeypatch):
+    """Every counter of a validation changed in one script: one command and one reply for redis-py to parse,
+    not a MULTI, an INCRBY and an EXPIRE per counter and an EXEC (ten replies for a till's four counters)."""
+    from redis.connection import Connection
+
+    changes = {ratelimit.key(name, 60): (1, 60) for name in ("a", "i", "fa", "fi")}
+    ratelimit.count(changes)  # the script is loaded once per server
+    replies = []
+    read_response = Connection.read_response
+
+    def counted(self, *args, **kwargs):
+        reply = read_response(self, *args, **kwargs)
+        replies.append(reply)
+        return reply
+
+    monkeypatch.setattr(Connection, "read_response", counted)
+    assert ratelimit.count(changes) == dict.fromkeys(changes, 2)
+    assert len(replies) == 1, replies
+
+
 def test_a_hit_is_one_statement_however_full_the_table(db, settings):
     """Django's database cache counted the whole table on every write; the counter touches its own row only."""
     settings.CACHES = NO_REDIS
