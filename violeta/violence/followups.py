@@ -218,12 +218,15 @@ def follow_ups_due(user, *, scope, today, limit=None) -> list[pending.PendingIte
     if full:  # a level had more than were read: count them (up to pending.COUNT_CAP)
         total = pending.count_capped(cases.filter(_any(clauses)))
     owners = _owners(user, scope, [row["pk"] for row, *_ in due])
+    # Each wording translated once for the list, not once per line (six lookups a line, 300 for her 50).
+    kind_label = _("Follow-up")
+    title = _("No consultation for %(days)s days (%(level)s: every %(limit)s days)")
+    labels = {level: _level_label(level) for level in {level for _row, level, *_ in due}}
     items = [
         pending.PendingItem(
             kind="follow_up",
-            kind_label=_("Follow-up"),
-            title=_("No consultation for %(days)s days (%(level)s: every %(limit)s days)")
-            % {"days": (today - since).days, "level": _level_label(level), "limit": days[level]},
+            kind_label=kind_label,
+            title=title % {"days": (today - since).days, "level": labels[level], "limit": days[level]},
             due=due_on,
             url=reverse("cases:detail", args=[row["folio"]]),
             folio=row["folio"],
