@@ -128,13 +128,27 @@ def _chained_insert_many_sql() -> tuple[str, tuple]:
     return sql, fields
 
 
+def _prepared(field, values: list) -> list:
+    """``field.get_db_prep_save`` of each value, each distinct value prepared once: a list's events share their
+    actor, action, detail, request and IP (the IP is parsed to be prepared), and differ in a few fields only."""
+    done: dict = {}
+    prepared = []
+    for value in values:
+        try:
+            prepared.append(done[value])
+        except KeyError:
+            done[value] = field.get_db_prep_save(value, connection)
+            prepared.append(done[value])
+        except TypeError:  # unhashable: prepared as it is
+            prepared.append(field.get_db_prep_save(value, connection))
+    return prepared
+
+
 def _insert_many_chained(events: list[AuditEvent]) -> None:
     """Lock, chain, insert and commit the events in one round trip (``_chained_insert_many_sql``)."""
     sql, fields = _chained_insert_many_sql()
     params = [chain.ADVISORY_LOCK_KEY, chain.GENESIS]
-    params += [
-        [f.get_db_prep_save(getattr(event, f.attname), connection) for event in events] for f in fields
-    ]
+    params += [_prepared(f, [getattr(event, f.attname) for event in events]) for f in fields]
     params.append([chain.canonical_prefix(chain.values_of(event)) for event in events])
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
