@@ -42,11 +42,19 @@ def register_facts(name: str, facts: CaseFacts) -> None:
     _FACTS[name] = facts
 
 
-def case_flags(user, person_ids) -> dict[int, list[flags.Flag]]:
+# Her safe-contact preferences, read with her cases (``people.flags.Answer``): the holder of a case the user may
+# see is someone she may see (she is a party of it; the rule leaves out blocked holders as the people rule does).
+SAFE_CONTACT_FIELDS = tuple(
+    f"holder__safe_contact__{name}" for name in ("phone_choice", "may_call", "may_leave_message", "may_sms")
+)
+
+
+def case_flags(user, person_ids) -> flags.Answer:
     """For the holders of the cases the user may see (one query, whatever the number of people and of facts
     registered): "Protocolo interno" for an internal-protocol case (seen only by its designated staff and the
-    director), "Con hijas o hijos" for an active case with children or adolescents in it, and the flags of the
-    facts other apps registered (``register_facts``: "Riesgo alto", "Orden de protección")."""
+    director), "Con hijas o hijos" for an active case with children or adolescents in it, the flags of the
+    facts other apps registered (``register_facts``: "Riesgo alto", "Orden de protección"), and her safe-contact
+    flags ("No llamar": answered for ``people.flags``' own source, which is then asked about the others only)."""
     today = timezone.localdate()
     children = CaseParty.objects.filter(case=OuterRef("pk"), relation__in=CHILD_RELATIONS)
     annotations = {"children": Exists(children)}
@@ -59,11 +67,15 @@ def case_flags(user, person_ids) -> dict[int, list[flags.Flag]]:
         .filter(holder_id__in=person_ids)
         .annotate(**annotations)
         .order_by()
-        .values("holder_id", "is_internal_protocol", "status", "is_priority", *annotations)
+        .values(
+            "holder_id", "is_internal_protocol", "status", "is_priority", *SAFE_CONTACT_FIELDS, *annotations
+        )
     )
     found: dict[int, list[flags.Flag]] = {}
     for row in rows:
-        mine = found.setdefault(row["holder_id"], [])
+        if row["holder_id"] not in found:  # her first case: her safe contact, once
+            found[row["holder_id"]] = flags.safe_contact_of(*(row[name] for name in SAFE_CONTACT_FIELDS))
+        mine = found[row["holder_id"]]
         if row["is_internal_protocol"]:
             mine.append(
                 flags.Flag(
@@ -86,7 +98,7 @@ def case_flags(user, person_ids) -> dict[int, list[flags.Flag]]:
             )
         for facts in _FACTS.values():
             mine.extend(facts.flags(row))
-    return found
+    return flags.Answer(found, answered={flags.SAFE_CONTACT: set(found)})
 
 
 def reminders_due(user, *, scope, today, limit=None) -> list[pending.PendingItem]:
@@ -137,5 +149,5 @@ def reminders_due(user, *, scope, today, limit=None) -> list[pending.PendingItem
 
 
 def register() -> None:
-    flags.register("cases.case", for_people=case_flags)
+    flags.register("cases.case", for_people=case_flags, answers=(flags.SAFE_CONTACT,))
     pending.register("notifications.reminders", items=reminders_due)

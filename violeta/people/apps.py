@@ -18,4 +18,4 @@ class PeopleConfig(AppConfig):
         # Beside her name wherever staff see it: how (not) to contact her (people.flags).
         from violeta.people import flags
 
-        flags.register("people.safe_contact", for_people=flags.safe_contact_flags)
+        flags.register(flags.SAFE_CONTACT, for_people=flags.safe_contact_flags)
