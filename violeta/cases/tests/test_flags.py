@@ -127,7 +127,9 @@ def test_flags_in_my_pending_work(client, her, lawyer):
 
 
 @pytest.mark.django_db
-def test_every_flag_of_the_holders_of_her_cases_is_one_query(django_assert_num_queries, her, lawyer, receptionist):
+def test_every_flag_of_the_holders_of_her_cases_is_one_query(
+    django_assert_num_queries, her, lawyer, receptionist
+):
     """Her safe contact is read in the same query as every fact about her cases (the case's own and violence's):
     each query of a source cost a page 3-5 ms of ORM work at a state's scale (issue 22). The people of a list
     of cases are their holders."""
