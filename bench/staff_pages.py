@@ -260,6 +260,10 @@ def main() -> None:
     # professional's pages, measured 2026-12-06); the measure reads nothing of it.
     settings.ALLOWED_HOSTS = ["*"]
     pro = ensure_professional(args.pro)
+    # As a server process does before its first request (violeta/wsgi.py): start-up's objects frozen.
+    from violeta.core.startup import settle_heap
+
+    settle_heap()
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout
     print(f"Staff pages — {built}")
     print(
