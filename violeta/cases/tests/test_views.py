@@ -228,6 +228,44 @@ def test_the_case_page_shows_her_latest_consultations_and_the_rest_on_demand(
     assert client.get(more).status_code == 404
 
 
+def test_the_list_of_staff_to_add_to_the_team_is_read_only_when_someone_adds_one(
+    client, lawyer, psychologist, social_worker, outsider
+):
+    case = CaseFactory(opened_by=lawyer, team=(psychologist,))
+    client.force_login(psychologist)
+    page = client.get(reverse("cases:detail", kwargs={"folio": case.folio})).content.decode()
+    team = page.split('id="equipo"')[1].split("</section>")[0]
+    add = reverse("cases:team_add", kwargs={"folio": case.folio})
+    # The case page: a link to the form, no list of every member of staff.
+    assert f'href="{add}"' in team and f'hx-get="{add}"' in team
+    assert "<select" not in team and social_worker.full_name not in page
+
+    # The link, followed by htmx: the form alone, in place of the link, her colleagues to choose from.
+    before = AuditEvent.objects.filter(actor=psychologist, case_id=case.pk, detail="equipo").count()
+    form = client.get(add, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in form and "<select" in form and social_worker.full_name in form
+    assert f'action="{add}"' in form and "csrfmiddlewaretoken" in form
+    assert (
+        AuditEvent.objects.filter(actor=psychologist, case_id=case.pk, detail="equipo").count() == before + 1
+    )
+    # Without JavaScript: its own page.
+    full = client.get(add).content.decode()
+    assert "<html" in full and social_worker.full_name in full
+    # Adding still works as before.
+    response = client.post(add, {"user": social_worker.pk})
+    assert response.status_code == 302 and case.team_members.filter(user=social_worker).exists()
+
+    # Off her team: 404; a closed case: back to its page, no form.
+    client.force_login(outsider)
+    assert client.get(add).status_code == 404
+    Case.objects.filter(pk=case.pk).update(status="closed")
+    client.force_login(psychologist)
+    response = client.get(add)
+    assert response.status_code == 302 and response.url == reverse(
+        "cases:detail", kwargs={"folio": case.folio}
+    )
+
+
 def test_case_list_queries_do_not_grow_with_cases(
     client, django_assert_max_num_queries, lawyer, psychologist
 ):
