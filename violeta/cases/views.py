@@ -319,9 +319,8 @@ def case_team_add(request, folio):
             )
             return redirect("cases:detail", folio=case.folio)
         form = TeamAddForm()
-        form.fields["user"].widget.attrs["autofocus"] = (
-            True  # brought in place of the link: the choice is next
-        )
+        # Brought in place of the link: the choice is what she does next.
+        form.fields["user"].widget.attrs["autofocus"] = True
         context = {"case": case, "team_form": form}
         return render_page(request, "cases/team_add.html", context, partial="form")
     form = TeamAddForm(request.POST)
