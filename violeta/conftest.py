@@ -125,6 +125,15 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _nothing_kept_per_process():
+    """Configuration kept per process (``violeta.core.memo``) is read again in each test: the previous test's
+    rows were rolled back without a signal, and this test's may have the same ids."""
+    from violeta.core.memo import forget_all
+
+    forget_all()
+
+
+@pytest.fixture(autouse=True)
 def _empty_redis_cache():
     """With REDIS_URL set (the suite run against a real Redis: use a database number of the tests' own), each test
     starts from an empty cache, as the database cache does when its transaction rolls back: no rate-limit counter

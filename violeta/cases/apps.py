@@ -30,3 +30,12 @@ class CasesConfig(AppConfig):
         from violeta.cases import flags
 
         flags.register()
+        # Whether any custom intake field exists, kept per process: read again after any change here.
+        from django.db.models.signals import post_delete, post_save
+
+        from violeta.cases import intake_fields
+        from violeta.cases.field_models import CustomField
+
+        forget = intake_fields.custom_fields_exist.forget
+        post_save.connect(forget, sender=CustomField, dispatch_uid="cases.custom_fields.saved")
+        post_delete.connect(forget, sender=CustomField, dispatch_uid="cases.custom_fields.deleted")

@@ -29,8 +29,10 @@ from violeta.cases.field_models import (
     IntakeFieldSetting,
 )
 from violeta.core.forms import EMPTY_CHOICE, BootstrapFormMixin, DateInput
+from violeta.core.memo import kept_per_process
 from violeta.core.validators import MAX_AGE_YEARS, years_before
 
+FIELDS_KEPT_SECONDS = 60
 # The person form's optional fields the institute may shape, in the order Violeta ships them.
 CONFIGURABLE = (
     "address",
@@ -237,5 +239,9 @@ def shown_values(case) -> list[ShownValue]:
     ]
 
 
+@kept_per_process(ttl=FIELDS_KEPT_SECONDS)
 def custom_fields_exist() -> bool:
+    """Whether the institute has any active custom field (the case page asks to show "Datos adicionales"): read
+    at most once a minute per process; a field added here is seen at once (``cases.apps`` connects
+    ``forget``), one added in another process within FIELDS_KEPT_SECONDS."""
     return CustomField.objects.filter(active=True).exists()

@@ -168,6 +168,23 @@ def my_case_ids(user) -> list[int]:
     return ids
 
 
+# Each case's page URL while a list is built: {folio: url}.
+_case_urls: ContextVar[dict[str, str] | None] = ContextVar("pending_case_urls", default=None)
+
+
+def case_url(folio: str) -> str:
+    """The case page's URL, reversed once per case while "Mis pendientes" is built: a follow-up links to the
+    case, and its line links to the case again (``reverse`` costs ~15 µs: 50 lines, 0.75 ms)."""
+    from django.urls import reverse
+
+    kept = _case_urls.get()
+    if kept is None:
+        return reverse("cases:detail", args=[folio])
+    if folio not in kept:
+        kept[folio] = reverse("cases:detail", args=[folio])
+    return kept[folio]
+
+
 def count_for(user, *, today: date | None = None) -> int:
     """How many things are due for her (her own scope), for the badge in the navigation: cached a minute."""
     from django.core.cache import cache
@@ -204,7 +221,6 @@ class PendingRow:
 
 
 def _row(item: PendingItem, flags: list, overdue_days: int, flags_html: str) -> PendingRow:
-    from django.urls import reverse
     from django.utils.formats import date_format
     from django.utils.translation import gettext, ngettext
 
@@ -226,7 +242,7 @@ def _row(item: PendingItem, flags: list, overdue_days: int, flags_html: str) -> 
         when=when,
         when_level=level,
         due_label=date_format(item.due_date, "SHORT_DATE_FORMAT"),
-        case_url=reverse("cases:detail", args=[item.folio]) if item.folio else "",
+        case_url=case_url(item.folio) if item.folio else "",
     )
 
 
@@ -254,12 +270,20 @@ def pending_page(
     """ "Mis pendientes" as the page shows it: the ``limit`` most urgent items after the first ``offset``
     (``total``: how many in all), with her flags beside them (``people.flags``: one round of queries for all the
     lines, rendered once per person). Audited: one VIEW line per case listed."""
+    today = today or timezone.localdate()
+    urls = _case_urls.set({})
+    try:
+        return _page(user, scope=scope, today=today, limit=limit, offset=offset)
+    finally:
+        _case_urls.reset(urls)
+
+
+def _page(user, *, scope: str, today: date, limit: int | None, offset: int) -> Items:
     from violeta.audit.models import Action
     from violeta.audit.services import audit_many
     from violeta.cases.models import Case
     from violeta.people import flags
 
-    today = today or timezone.localdate()
     everything = pending_items(
         user, scope=scope, today=today, limit=None if limit is None else offset + limit
     )

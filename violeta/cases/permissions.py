@@ -3,7 +3,7 @@
 Which cases a user may *see* is ``selectors.visible_cases`` (a query); these are the rules about acting.
 """
 
-from violeta.accounts.models import AREA_ROLES, CASE_ROLES, Area, Role
+from violeta.accounts.models import AREA_ROLES, CASE_ROLES, Role
 from violeta.cases.models import Case, InternalProtocolDesignation
 
 
@@ -41,15 +41,6 @@ def is_area_on_team(case: Case, area_id: int | None) -> bool:
     if area_id not in memo:
         memo[area_id] = case.team_members.filter(area_id=area_id).exists()
     return memo[area_id]
-
-
-def area_by_code(user, code: str) -> Area:
-    """The area with this code, read once per request's user (the psychology and social-work panels both ask
-    for their area to compare it with hers)."""
-    memo = _memo(user, "area_by_code")
-    if code not in memo:
-        memo[code] = Area.objects.get(code=code)
-    return memo[code]
 
 
 def is_case_staff(user) -> bool:

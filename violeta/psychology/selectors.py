@@ -12,11 +12,12 @@ from django.db.models import Case as DbCase
 from django.db.models import Count, F, Max, Q, QuerySet, When
 from django.http import Http404
 
+from violeta.accounts.areas import area_id
 from violeta.accounts.models import Area, Role
 from violeta.audit.models import Action
 from violeta.audit.services import audit_denied, audit_record, audited_page
 from violeta.cases.models import Case, CaseStatus
-from violeta.cases.permissions import area_by_code, is_on_team
+from violeta.cases.permissions import is_on_team
 from violeta.cases.selectors import access_case, can_read_area_notes, visible_cases
 from violeta.psychology.models import (
     PSYCHOLOGY_AREA,
@@ -35,7 +36,7 @@ def psychology_area() -> Area:
 
 def is_psychology_staff(user) -> bool:
     """Psychology's own staff or its coordinator (the area rule of cases.selectors.can_read_area_notes)."""
-    return bool(user.area_id) and can_read_area_notes(user, area_by_code(user, PSYCHOLOGY_AREA).pk)
+    return bool(user.area_id) and can_read_area_notes(user, area_id(PSYCHOLOGY_AREA))
 
 
 def can_write_psychology(user, case: Case) -> bool:

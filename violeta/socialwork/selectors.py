@@ -9,11 +9,12 @@ from django.core.paginator import Page
 from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404
 
+from violeta.accounts.areas import area_id
 from violeta.accounts.models import Area, Role
 from violeta.audit.models import Action
 from violeta.audit.services import audit_denied, audit_record, audited_page
 from violeta.cases.models import Case
-from violeta.cases.permissions import area_by_code, is_on_team
+from violeta.cases.permissions import is_on_team
 from violeta.cases.selectors import access_case, can_read_area_notes, visible_cases
 from violeta.socialwork.models import (
     SOCIAL_WORK_AREA,
@@ -33,7 +34,7 @@ def social_work_area() -> Area:
 
 def is_social_work_staff(user) -> bool:
     """Social work's own staff or its coordinator (the area rule of cases.selectors.can_read_area_notes)."""
-    return bool(user.area_id) and can_read_area_notes(user, area_by_code(user, SOCIAL_WORK_AREA).pk)
+    return bool(user.area_id) and can_read_area_notes(user, area_id(SOCIAL_WORK_AREA))
 
 
 def can_write_socialwork(user, case: Case) -> bool:

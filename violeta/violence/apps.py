@@ -40,8 +40,15 @@ class ViolenceConfig(AppConfig):
 
         from violeta.cases.models import Case, Consultation
         from violeta.violence import followups
-        from violeta.violence.models import RiskAssessment
+        from violeta.violence.models import FollowUpRule, RiskAssessment
 
+        # The follow-up days kept per process (``followups._rule_days``): read again after any change here.
+        post_save.connect(
+            followups._rule_days.forget, sender=FollowUpRule, dispatch_uid="violence.rules.saved"
+        )
+        post_delete.connect(
+            followups._rule_days.forget, sender=FollowUpRule, dispatch_uid="violence.rules.deleted"
+        )
         post_save.connect(followups.case_saved, sender=Case, dispatch_uid="violence.followups.case")
         for model in (Consultation, RiskAssessment):
             post_save.connect(

@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +25,7 @@ from violeta.audit.services import audit_record
 from violeta.cases import pending
 from violeta.cases.models import ACTIVE_STATUSES, Case, CaseTeamMember, Consultation
 from violeta.cases.selectors import visible_cases
+from violeta.core.memo import kept_per_process
 from violeta.violence.models import FollowUpRule, FollowUpState, RiskAssessment, RiskInstrument
 
 HIGH = "high"
@@ -36,10 +36,19 @@ WEIGHTS = {HIGH: 0, "moderate": 2, "low": 4, NONE: 4}
 # Who is asked to follow her up: the professionals of the areas (not the front desk) and the director.
 FOLLOW_UP_ROLES = AREA_ROLES | {Role.DIRECTOR}
 EDIT_ROLES = frozenset({Role.DIRECTOR})
+RULES_KEPT_SECONDS = 60
 
 
 def rule_days() -> dict[str, int]:
-    """``{level: days}``: the table, over the defaults (one query)."""
+    """``{level: days}``: the table, over the defaults (a copy: the caller may change it)."""
+    return dict(_rule_days())
+
+
+@kept_per_process(ttl=RULES_KEPT_SECONDS)
+def _rule_days() -> dict[str, int]:
+    """Read at most once a minute per process ("Mis pendientes" of every professional asks): a rule changed
+    here is seen at once (``violence.apps`` connects ``forget``), one changed in another process within
+    RULES_KEPT_SECONDS."""
     days = dict(DEFAULT_DAYS)
     days.update(dict(FollowUpRule.objects.values_list("level", "days")))
     return days
@@ -228,7 +237,7 @@ def follow_ups_due(user, *, scope, today, limit=None) -> list[pending.PendingIte
             kind_label=kind_label,
             title=title % {"days": (today - since).days, "level": labels[level], "limit": days[level]},
             due=due_on,
-            url=reverse("cases:detail", args=[row["folio"]]),
+            url=pending.case_url(row["folio"]),
             folio=row["folio"],
             case_id=row["pk"],
             person_id=row["holder_id"],

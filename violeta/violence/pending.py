@@ -59,7 +59,7 @@ def orders_expiring(user, *, scope, today, limit=None) -> list[pending.PendingIt
                 url=(
                     reverse("violence:order_edit", args=[order["case__folio"], order["pk"]])
                     if may_edit
-                    else reverse("cases:detail", args=[order["case__folio"]])
+                    else pending.case_url(order["case__folio"])
                 ),
                 folio=order["case__folio"],
                 case_id=order["case_id"],

@@ -282,3 +282,20 @@ def test_a_field_retired_from_its_page_is_no_longer_asked(client, director, rece
     field.refresh_from_db()
     assert not field.active
     assert "Ocupación" not in _intake_page(client, receptionist)
+
+
+@pytest.mark.django_db
+def test_whether_any_custom_field_exists_is_read_once_per_process_and_a_new_one_is_seen_at_once(
+    director, django_assert_num_queries
+):
+    """Every case page asks whether to show "Datos adicionales": one query per process a minute, not one per
+    page; a field added, or retired, in this process is seen at once."""
+    with django_assert_num_queries(1):
+        assert intake_fields.custom_fields_exist() is False
+    with django_assert_num_queries(0):
+        assert intake_fields.custom_fields_exist() is False
+    field = _field(director)
+    assert intake_fields.custom_fields_exist() is True
+    field.active = False
+    field.save()
+    assert intake_fields.custom_fields_exist() is False

@@ -154,3 +154,26 @@ def test_the_rules_page_is_the_directors(client, director, psychologist):
     assert rule_days() == {"high": 5, "moderate": 15, "low": 30, "none": 45}
     bad = client.post(url, {"high": "0", "moderate": "15", "low": "30", "none": "45"})
     assert bad.status_code == 200 and rule_days()["high"] == 5
+
+
+@pytest.mark.django_db
+def test_the_follow_up_days_are_read_once_per_process_and_a_change_here_is_seen_at_once(
+    director, django_assert_num_queries
+):
+    """Every professional's "Mis pendientes" asks for the days by level: one query per process a minute, not
+    one per page. The director's change is seen at once in the process that saved it."""
+    with django_assert_num_queries(1):
+        assert rule_days()["high"] == 7
+    with django_assert_num_queries(0):
+        assert rule_days()["high"] == 7
+    rules_update(by=director, days={"high": 3, "moderate": 15, "low": 30, "none": 30})
+    assert rule_days()["high"] == 3
+    FollowUpRule.objects.filter(level="high").delete()
+    assert rule_days()["high"] == 7  # back to the default
+
+
+@pytest.mark.django_db
+def test_the_follow_up_days_read_are_the_callers_own_copy():
+    days = rule_days()
+    days["high"] = 99
+    assert rule_days()["high"] == 7
