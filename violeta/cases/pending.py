@@ -156,7 +156,8 @@ _case_ids: ContextVar[dict[int, list[int]] | None] = ContextVar("pending_case_id
 def my_case_ids(user) -> list[int]:
     """The ids of the cases she is on the team of (one index range of her team rows), for a source to pass as
     one array (``in_ids``) where a subquery would have PostgreSQL scan a whole table to join it. Still to be
-    narrowed by the cases rule (``scope_cases``). Read once per list, however many sources ask."""
+    narrowed by the cases rule (``cases.selectors.visible_among_her_team_cases``, or ``scope_cases``). Read once
+    per list, however many sources ask."""
     from violeta.cases.models import CaseTeamMember
 
     kept = _case_ids.get()

@@ -50,24 +50,42 @@ def visible_cases(user) -> QuerySet[Case]:
     InitPlan to run. A grant or designation saved or deleted in this process is seen at once (``_exceptions_generation``
     is part of the memo's key); one saved by another process, within ``_RULE_REUSE``.
     """
+    return _rules(user)[0].all()
+
+
+def visible_among_her_team_cases(user, team_case_ids) -> QuerySet[Case]:
+    """``visible_cases(user)`` among ``team_case_ids``, which must be the cases of her own team rows, read in this
+    request (``cases.pending.my_case_ids``), never ids from anywhere else.
+
+    Each of those cases passes the rule's team probe, so the probe is left out: on her "Mis pendientes" it was
+    300 index probes of her follow-ups' statement (1.0-1.6 ms of its 5, docs/performance.md, "A twelfth
+    machine"). Every other clause of the rule stays: a blocked holder's case is the director's only, and an
+    internal-protocol case is for its designated staff only, whoever is on its team."""
+    return _rules(user)[2].filter(pk__in_ids=list(team_case_ids))
+
+
+def _rules(user) -> tuple[QuerySet[Case], bool | None, QuerySet[Case]]:
+    """The rule (memoised on the user object, see ``visible_cases``), whether she held a grant, and the rule for
+    cases she is known to be on the team of."""
     now = timezone.now()
     key = (user.pk, getattr(user, "role", None), getattr(user, "area_id", None), user.is_authenticated)
     key += (getattr(user, "is_active", False), _exceptions_generation)
     memo = user.__dict__.get("_memo_visible_cases")
     if memo and memo[0] == key and timedelta(0) <= now - memo[1] <= _RULE_REUSE:
-        return memo[2].all()
-    cases, has_grant = _visible_cases(user, now)
+        return memo[2], memo[3], memo[4]
+    cases, has_grant, on_her_team = _visible_cases(user, now)
     if getattr(user, "pk", None) is not None:
-        user.__dict__["_memo_visible_cases"] = (key, now, cases, has_grant)
-    return cases.all()
+        user.__dict__["_memo_visible_cases"] = (key, now, cases, has_grant, on_her_team)
+    return cases, has_grant, on_her_team
 
 
-def _visible_cases(user, now) -> tuple[QuerySet[Case], bool | None]:
-    """The rule, and whether she held a break-glass grant in force when it was built (None: not asked)."""
+def _visible_cases(user, now) -> tuple[QuerySet[Case], bool | None, QuerySet[Case]]:
+    """The rule; whether she held a break-glass grant in force when it was built (None: not asked); and the rule
+    for the cases of her own team (the team probe left out, every other clause kept)."""
     if not (user.is_authenticated and user.is_active and user.role in CASE_ROLES):
-        return Case.objects.none(), None
+        return Case.objects.none(), None, Case.objects.none()
     if user.role == Role.DIRECTOR:
-        return Case.objects.all(), None
+        return Case.objects.all(), None, Case.objects.all()
     on_team = Q(user=user)
     if user.role == Role.COORDINATOR and user.area_id:
         on_team |= Q(area_id=user.area_id)
@@ -92,7 +110,10 @@ def _visible_cases(user, now) -> tuple[QuerySet[Case], bool | None]:
         rule |= Q(is_internal_protocol=True)
     # The case of a blocked holder (ARCO cancellation) is seen by the director only.
     cases = Case.objects.filter(rule, holder__blocked_at__isnull=True)
-    return (cases if designated else cases.filter(is_internal_protocol=False)), has_grant
+    on_her_team = Case.objects.filter(holder__blocked_at__isnull=True)
+    if designated:
+        return cases, has_grant, on_her_team
+    return cases.filter(is_internal_protocol=False), has_grant, on_her_team.filter(is_internal_protocol=False)
 
 
 # Bumped when a break-glass grant or a protocol designation is saved or deleted in this process: the rules built

@@ -24,7 +24,7 @@ from violeta.audit.models import Action
 from violeta.audit.services import audit_record
 from violeta.cases import pending
 from violeta.cases.models import ACTIVE_STATUSES, Case, CaseTeamMember, Consultation
-from violeta.cases.selectors import visible_cases
+from violeta.cases.selectors import visible_among_her_team_cases
 from violeta.core.memo import kept_per_process
 from violeta.violence.models import FollowUpRule, FollowUpState, RiskAssessment, RiskInstrument
 
@@ -201,10 +201,10 @@ def follow_ups_due(user, *, scope, today, limit=None) -> list[pending.PendingIte
         clauses = _due_clauses(days, today, unnamed=None)
         # Her cases' ids first (her team rows: one index range), then each case's state by its key: as a
         # subquery, PostgreSQL read every state of the institute (54,000 at a state's scale) to join them to her
-        # 350 team rows (10 ms). The ids are her team's cases, so the cases rule alone narrows them:
-        # ``scope_cases``' own team probe would ask each row again what the ids already say.
+        # 350 team rows (10 ms). The ids are her team's cases, so the cases rule narrows them without its team
+        # probe (``visible_among_her_team_cases``), which would ask each row again what the ids already say.
         hers = pending.my_case_ids(user)
-        mine = visible_cases(user).filter(status__in=ACTIVE_STATUSES, pk__in_ids=hers)
+        mine = visible_among_her_team_cases(user, hers).filter(status__in=ACTIVE_STATUSES)
         rows = list(mine.filter(_any(clauses)).values(*fields))
         full = False
     else:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from violeta.accounts.models import Role
 from violeta.audit.models import Action, AuditEvent
 from violeta.cases.models import Case, CaseAccessGrant, CaseTeamMember, InternalProtocolDesignation
-from violeta.cases.selectors import case_list_page, visible_cases
+from violeta.cases.selectors import case_list_page, visible_among_her_team_cases, visible_cases
 from violeta.cases.services import case_break_glass, case_close
 from violeta.cases.tests.factories import CaseFactory, record_consultation
 
@@ -176,3 +176,39 @@ def test_everyone_sees_exactly_the_cases_the_old_rule_showed(
     assert protocol in set(visible_cases(psychology_coordinator)) and blocked not in set(
         visible_cases(lawyer)
     )
+
+
+def test_the_rule_among_her_team_cases_is_the_rule(
+    lawyer, psychologist, social_worker, coordinator, psychology_coordinator, receptionist, director, outsider
+):
+    """``visible_among_her_team_cases`` leaves out the team probe for the cases of her own team rows: for
+    each of them it answers as the whole rule does. An internal-protocol case on her team stays hidden unless
+    she is designated; a blocked holder's case stays the director's only."""
+    CaseFactory(opened_by=receptionist, team=(lawyer,))
+    CaseFactory(opened_by=receptionist, team=(lawyer, social_worker, psychologist))
+    protocol = CaseFactory(opened_by=receptionist, team=(lawyer, psychologist))
+    Case.objects.filter(pk=protocol.pk).update(is_internal_protocol=True)
+    InternalProtocolDesignation.objects.create(user=psychologist, designated_by=director)
+    blocked = CaseFactory(opened_by=receptionist, team=(psychologist, lawyer, social_worker))
+    blocked.holder.blocked_at = timezone.now()
+    blocked.holder.save(update_fields=["blocked_at"])
+    closed = CaseFactory(opened_by=receptionist, team=(social_worker,))
+    case_close(case=closed, by=social_worker, reason="concluded")
+    CaseFactory(opened_by=outsider)
+    inactive = CaseFactory(opened_by=receptionist, team=(coordinator,)).team_members.get(user=coordinator)
+    users = (lawyer, psychologist, social_worker, coordinator, psychology_coordinator, receptionist, outsider)
+    for user in users:
+        hers = list(CaseTeamMember.objects.filter(user_id=user.pk).values_list("case_id", flat=True))
+        among = set(visible_among_her_team_cases(user, hers))
+        assert among == set(visible_cases(user).filter(pk__in=hers)), user.email
+    lawyers = list(CaseTeamMember.objects.filter(user_id=lawyer.pk).values_list("case_id", flat=True))
+    assert protocol.pk in lawyers and blocked.pk in lawyers
+    assert not {protocol, blocked} & set(visible_among_her_team_cases(lawyer, lawyers))
+    psychologists = list(
+        CaseTeamMember.objects.filter(user_id=psychologist.pk).values_list("case_id", flat=True)
+    )
+    assert protocol in set(visible_among_her_team_cases(psychologist, psychologists))
+    assert blocked not in set(visible_among_her_team_cases(psychologist, psychologists))
+    assert set(visible_among_her_team_cases(director, [blocked.pk, protocol.pk])) == {blocked, protocol}
+    coordinator.is_active = False
+    assert not visible_among_her_team_cases(coordinator, [inactive.case_id]).exists()
