@@ -12,6 +12,7 @@ writer's transaction ends, so two writers can never both extend the same tail), 
 transactions the settings ask for (one writer at a time in the whole database).
 """
 
+import functools
 import hashlib
 import hmac
 import ipaddress
@@ -47,7 +48,13 @@ HASHED_FIELDS = (
 
 def _ip(value) -> str:
     # PostgreSQL's inet and SQLite's text may spell one address differently; the packed bytes are one spelling.
-    return ipaddress.ip_address(str(value)).packed.hex() if value else ""
+    return _packed(str(value)) if value else ""
+
+
+@functools.lru_cache(maxsize=1024)
+def _packed(address: str) -> str:
+    """An address's packed bytes in hex: parsed once per process (a list's fifty lines share one address)."""
+    return ipaddress.ip_address(address).packed.hex()
 
 
 def _at(value) -> str:

@@ -1,9 +1,11 @@
+import datetime
 import functools
 import json
 import logging
 
 from django.core.paginator import Page, Paginator
 from django.db import connection, models, transaction
+from django.utils import timezone
 
 from violeta.audit import chain
 from violeta.audit.models import Action, AuditEvent
@@ -103,20 +105,24 @@ def _chained_insert_many_sql() -> tuple[str, tuple]:
 
     As ``_chained_insert_sql`` for one event: after the lock, one statement reads the tail, then a recursive
     query walks the events in their order, each hashed as ``sha256(canonical prefix + seq + "}" + previous
-    hash)``: the bytes ``chain.event_hash`` hashes and ``audit_verify`` checks. Each field's values go as one
-    array (``unnest … WITH ORDINALITY``: the events' order), so the statement is the same for any number.
-    Parameters: the lock's key, the genesis hash, one array per field, the array of canonical prefixes.
+    hash)``: the bytes ``chain.event_hash`` hashes and ``audit_verify`` checks. The events go as one JSON
+    array of objects (``json_to_recordset … WITH ORDINALITY``: each column typed as the model's own
+    ``db_type``, the events' order kept), so the statement is the same for any number, and one text parameter
+    is all psycopg has to send: a dozen arrays of fifty values each cost the app more than the database's
+    whole INSERT. Parameters: the lock's key, the genesis hash, the events as JSON.
     """
     fields, table, pk, columns, (seq, prev_hash, digest) = _chained_parts()
-    # Each array cast to its column's type (the model's own ``db_type``); the columns named c0, c1, … in order.
-    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
-    names = ", ".join(f"c{i}" for i in range(len(fields)))
-    values = ", ".join(f"e.c{i}" for i in range(len(fields)))
+    quote = connection.ops.quote_name
+    # The record's columns are the model's, typed as the model types them, plus the canonical prefix ("p").
+    defs = ", ".join(f"{quote(f.column)} {f.db_type(connection)}" for f in fields)
+    names = ", ".join(quote(f.column) for f in fields)
+    values = ", ".join(f"e.{quote(f.column)}" for f in fields)
     sql = (
         "SELECT pg_advisory_xact_lock(%s); "  # noqa: S608
         "WITH RECURSIVE tail AS (SELECT COALESCE(t.seq, 0) AS seq, COALESCE(t.hash, %s) AS hash"
         f" FROM (SELECT 1) AS one LEFT JOIN LATERAL ({chain.TAIL_SQL}) AS t ON true),"
-        f" e AS (SELECT * FROM unnest({arrays}, %s::bytea[]) WITH ORDINALITY AS e({names}, prefix, n)),"
+        f" e AS (SELECT r.*, convert_to(r.p, 'UTF8') AS prefix FROM ROWS FROM"
+        f" (json_to_recordset(%s::json) AS ({defs}, p text)) WITH ORDINALITY AS r({names}, p, n)),"
         " c AS (SELECT 0::bigint AS n, seq::bigint, hash::text, ''::text AS prev FROM tail UNION ALL"
         " SELECT c.n + 1, c.seq + 1,"
         " encode(sha256(e.prefix || convert_to((c.seq + 1)::text || '}' || c.hash, 'UTF8')), 'hex'), c.hash"
@@ -130,7 +136,8 @@ def _chained_insert_many_sql() -> tuple[str, tuple]:
 
 def _prepared(field, values: list) -> list:
     """``field.get_db_prep_save`` of each value, each distinct value prepared once: a list's events share their
-    actor, action, detail, request and IP (the IP is parsed to be prepared), and differ in a few fields only."""
+    moment, actor, action, detail, request and IP (the IP is parsed to be prepared), and differ in a few fields
+    only."""
     done: dict = {}
     prepared = []
     for value in values:
@@ -144,12 +151,31 @@ def _prepared(field, values: list) -> list:
     return prepared
 
 
+def _json_ready(value):
+    """A prepared value JSON has no type for, as PostgreSQL reads it back: a datetime (aware: USE_TZ) in ISO 8601
+    with its offset and microseconds, an IP address (``Inet``) as its text."""
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _events_json(events: list[AuditEvent], fields) -> str:
+    """The events as ``_chained_insert_many_sql`` reads them: one JSON object per event, its columns' prepared
+    values and its canonical prefix ("p", the UTF-8 text the database converts back to the same bytes)."""
+    keys = [f.column for f in fields]
+    columns = [_prepared(f, [getattr(event, f.attname) for event in events]) for f in fields]
+    rows = []
+    for event, row in zip(events, zip(*columns, strict=True), strict=True):
+        record = dict(zip(keys, row, strict=True))
+        record["p"] = chain.canonical_prefix(chain.values_of(event)).decode()
+        rows.append(record)
+    return json.dumps(rows, default=_json_ready, ensure_ascii=False, separators=(",", ":"))
+
+
 def _insert_many_chained(events: list[AuditEvent]) -> None:
     """Lock, chain, insert and commit the events in one round trip (``_chained_insert_many_sql``)."""
     sql, fields = _chained_insert_many_sql()
-    params = [chain.ADVISORY_LOCK_KEY, chain.GENESIS]
-    params += [_prepared(f, [getattr(event, f.attname) for event in events]) for f in fields]
-    params.append([chain.canonical_prefix(chain.values_of(event)) for event in events])
+    params = [chain.ADVISORY_LOCK_KEY, chain.GENESIS, _events_json(events, fields)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         cursor.nextset()
@@ -276,27 +302,42 @@ def audit_denied(
     )
 
 
+@functools.cache
+def _field_order() -> tuple[str, ...]:
+    """The attribute names of the event's columns in the model's order: what ``AuditEvent(*values)`` takes."""
+    return tuple(f.attname for f in AuditEvent._meta.concrete_fields)
+
+
 def audit_many(*, actor, action: str, objects, detail: str = "", case_of=None) -> None:
     """One event per object in a single INSERT (one segment of the chain): for lists and search results that
     show personal data."""
     ctx = context.current()
     user = actor if getattr(actor, "is_authenticated", False) else None
-    _append(
-        [
-            AuditEvent(
-                actor=user,
-                actor_label=user.email if user else "",
-                action=action,
-                object_type=obj._meta.label_lower,
-                object_id=str(obj.pk),
-                case_id=case_of(obj) if case_of else None,
-                detail=detail[:255],
-                request_id=ctx.request_id,
-                ip=ctx.ip,
-            )
-            for obj in objects
-        ]
-    )
+    # The lines differ in their object and case only. Each is built from the model's columns in order (Django's
+    # fast path, as rows read from the database are): by keywords, 50 lines cost half a millisecond more.
+    shared = {
+        "at": timezone.now(),  # one read of a list: one moment for all its lines
+        "actor_id": user.pk if user else None,
+        "actor_label": user.email if user else "",
+        "action": action,
+        "detail": detail[:255],
+        "flagged": False,
+        "request_id": ctx.request_id,
+        "ip": ctx.ip,
+        "prev_hash": "",
+        "hash": "",
+    }
+    order = _field_order()
+    events = []
+    for obj in objects:
+        values = {
+            **shared,
+            "object_type": obj._meta.label_lower,
+            "object_id": str(obj.pk),
+            "case_id": case_of(obj) if case_of else None,
+        }
+        events.append(AuditEvent(*(values.get(name) for name in order)))
+    _append(events)
 
 
 def audited_page(*, actor, rows, page, per_page: int, detail: str, audited=None, case_of=None) -> Page:

@@ -183,3 +183,42 @@ def test_lists_and_single_events_from_many_threads_leave_one_unbroken_chain(lawy
 
     _in_threads(6, write)
     assert AuditEvent.objects.count() == 6 * 10 * 8
+
+
+def test_a_list_stores_each_line_as_it_was_written_whatever_its_text(lawyer):
+    """The lines travel as one JSON parameter: every value must arrive as the model holds it, quotes,
+    backslashes, line breaks, accents, emoji and an empty case or IP included, under any active time zone."""
+    from django.utils import timezone
+
+    from violeta.audit.services import audit_many
+    from violeta.cases.models import Case
+
+    detail = 'listado "urgente" \\ C:\\ruta\nñ 😀 "seq":0}'
+    token = context.bind(context.RequestContext(request_id='r"\\ñ', ip="2001:db8::7"))
+    try:
+        with timezone.override("America/Chihuahua"):
+            audit_many(
+                actor=lawyer,
+                action=Action.VIEW,
+                objects=[Case(pk=pk) for pk in (11, 12, 13)],
+                detail=detail,
+                case_of=lambda case: None if case.pk == 12 else case.pk,
+            )
+        audit_many(actor=None, action=Action.VIEW, objects=[Case(pk=14)], detail="sin sesión")
+    finally:
+        context.reset(token)
+    rows = list(AuditEvent.objects.order_by("seq"))
+    assert [(row.object_type, row.object_id, row.case_id) for row in rows] == [
+        ("cases.case", "11", 11),
+        ("cases.case", "12", None),
+        ("cases.case", "13", 13),
+        ("cases.case", "14", None),
+    ]
+    assert {(row.detail, row.request_id, str(row.ip), row.actor_id, row.actor_label) for row in rows[:3]} == {
+        (detail, 'r"\\ñ', "2001:db8::7", lawyer.pk, lawyer.email)
+    }
+    assert (rows[3].actor_id, rows[3].actor_label, rows[3].flagged) == (None, "", False)
+    assert rows[0].at == rows[1].at == rows[2].at  # one read of a list: one moment
+    assert abs((timezone.now() - rows[0].at).total_seconds()) < 60  # the moment itself, not shifted by a zone
+    report = chain.walk()
+    assert report.ok, report.problems
