@@ -87,7 +87,7 @@ def measure(env, db, args, numbers, sessions):
     """One gunicorn with ``env``: the bound, then the validations; returns the printed lines' figures."""
     rng = random.Random(7)
     unknown = ["4539578763621486", "4111111111111111", "5555555555554444"]
-    proc, base = gunicorn(env, args.web_workers, keep_alive=30)
+    proc, base = gunicorn(env, args.web_workers, threads=args.threads, keep_alive=30)
 
     local = threading.local()  # each client thread keeps its connection open, as a till's software does
     host, port = base.removeprefix("http://").split(":")
@@ -146,8 +146,8 @@ def report(label, results, args):
         print(
             f"  {what:<38} {len(latencies) / elapsed:7.1f}/s  p50 {percentile(latencies, 50):6.1f} ms"
             f"  CPU per request: web {cpu['web'] * 1000 / n:5.2f} ms, PostgreSQL {cpu['postgres'] * 1000 / n:5.2f}"
-            f" ms, Redis {cpu['worker'] * 1000 / n:5.2f} ms (shared)  errors {len(errors)}"
-            + (f" (first: {errors[0]})" if errors else "")
+            f" ms, Redis {cpu['worker'] * 1000 / n:5.2f} ms (shared), load generator {cpu['load'] * 1000 / n:5.2f} ms"
+            f"  errors {len(errors)}" + (f" (first: {errors[0]})" if errors else "")
         )
     if "open" in results:
         open_ms, open_errors = results["open"]
@@ -166,7 +166,9 @@ def main():
     parser.add_argument(
         "--redis-url", default="redis://127.0.0.1:6379/12", help="a Redis database of its own"
     )
+    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
     parser.add_argument("--no-redis", action="store_true", help="only the run without Redis")
+    parser.add_argument("--redis-only", action="store_true", help="only the run with Redis")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
 
@@ -192,12 +194,13 @@ def main():
         subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
         made = data("card_data.py", args.cards, args.tills, env=env)
         numbers = made["numbers"]
-        runs.append(
-            (
-                "database: sessions and counters in PostgreSQL",
-                measure(web_env, db, args, numbers, made["sessions"]),
+        if not args.redis_only:
+            runs.append(
+                (
+                    "database: sessions and counters in PostgreSQL",
+                    measure(web_env, db, args, numbers, made["sessions"]),
+                )
             )
-        )
         if not args.no_redis:
             import redis as redis_client
 
@@ -220,7 +223,7 @@ def main():
     print(
         f"\nCard validation: {args.cards} cards, {args.tills} tills, {args.invalid:.0%} unknown numbers,"
         f" {args.concurrency} clients closed loop for {args.seconds:g} s each, {args.web_workers} gunicorn"
-        f" workers × 8 threads, {os.cpu_count()} cores, load average {load} at the end"
+        f" workers × {args.threads} threads, {os.cpu_count()} cores, load average {load} at the end"
     )
     for label, results in runs:
         report(label, results, args)
