@@ -303,9 +303,9 @@ def audit_denied(
 
 
 @functools.cache
-def _field_order() -> tuple[str, ...]:
-    """The attribute names of the event's columns in the model's order: what ``AuditEvent(*values)`` takes."""
-    return tuple(f.attname for f in AuditEvent._meta.concrete_fields)
+def _field_order() -> tuple:
+    """The event's columns in the model's order, as ``AuditEvent(*values)`` takes them: (attribute, field)."""
+    return tuple((f.attname, f) for f in AuditEvent._meta.concrete_fields)
 
 
 def audit_many(*, actor, action: str, objects, detail: str = "", case_of=None) -> None:
@@ -336,7 +336,8 @@ def audit_many(*, actor, action: str, objects, detail: str = "", case_of=None) -
             "object_id": str(obj.pk),
             "case_id": case_of(obj) if case_of else None,
         }
-        events.append(AuditEvent(*(values.get(name) for name in order)))
+        # A column not named here (the key, the sequence, any added later) takes the model's own default.
+        events.append(AuditEvent(*(values[name] if name in values else f.get_default() for name, f in order)))
     _append(events)
 
 
