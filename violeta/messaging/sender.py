@@ -25,6 +25,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db import DatabaseError, close_old_connections, connection, connections, transaction
 from django.db.models import F
@@ -51,6 +52,8 @@ class Outcome:
     asked: Message | None = None
     # The backend's ``lookup_settles``: a "not there" is trusted only SETTLE_SECONDS after the claim.
     settles: bool = False
+    # When the provider was asked: its "not there" is as old as the question, however late the answer is recorded.
+    asked_at: datetime | None = None
     # Set when this is the answer to "what became of this sent message?" (no delivery report in time).
     status_of: str | None = None
     provider_status: str | None = None
@@ -91,6 +94,7 @@ def lookup_one(backends: Backends, message: Message) -> Outcome:
     try:
         backend = backends.get(message.channel)
         outcome.settles = backend.lookup_settles
+        outcome.asked_at = timezone.now()
         outcome.result = backend.lookup(message.idempotency_key, to=message.to_phone, body=message.body)
     except SmsError as exc:
         outcome.unknown, outcome.error = True, str(exc)
@@ -168,7 +172,9 @@ class Sender:
                     continue
                 if outcome.asked is not None:  # the provider was asked about an attempt
                     if not outcome.unknown:  # (could not ask: asked again when the new lease runs out)
-                        resent += services.lookup_resolve(outcome.asked, None, settles=outcome.settles)
+                        resent += services.lookup_resolve(
+                            outcome.asked, None, settles=outcome.settles, now=outcome.asked_at
+                        )
                     continue
                 if outcome.unknown:
                     services.record_unknown(outcome.message_id, outcome.attempt, outcome.error)

@@ -430,7 +430,8 @@ def lookup_resolve(
 
     ``settles`` (the backend's ``lookup_settles``): the provider may take a request in after the client stopped
     waiting, so "not there" is trusted only ``SETTLE_SECONDS`` after the claim; asked earlier, the attempt keeps
-    its lease until then and is asked again, never sent twice meanwhile."""
+    its lease until then and is asked again, never sent twice meanwhile. ``now`` is when the provider was asked,
+    not when its answer came back or was recorded (on a slow machine, seconds later)."""
     if found is not None:
         return record_sent(message.pk, message.attempt, found)
     now = now or timezone.now()
@@ -460,11 +461,13 @@ def leases_sweep(
     resolved = 0
     for message in expired:
         channel = backends.get(message.channel)
+        # "Not there" is as old as the question: a slow answer must not make an early question look settled.
+        asked_at = now or timezone.now()
         try:
             found = channel.lookup(message.idempotency_key, to=message.to_phone, body=message.body)
         except SmsError:
             continue
-        resolved += lookup_resolve(message, found, settles=channel.lookup_settles, now=now)
+        resolved += lookup_resolve(message, found, settles=channel.lookup_settles, now=asked_at)
     if expired:
         logger.warning("recovered %s of %s messages whose lease ran out", resolved, len(expired))
     return resolved

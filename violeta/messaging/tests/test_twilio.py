@@ -309,3 +309,62 @@ def test_one_stuck_answer_does_not_hold_up_the_others(twilio):
     assert fake.by_sid[fake.answered[-1]]["to"] == stuck_to  # answered last, sent once
     assert fake.duplicates() == [] and len(fake.accepted) == 6
     sender.pool.shutdown(wait=True)
+
+
+class _NotThere(TwilioBackend):
+    """A provider that does not have the message yet when asked (its request still sits in the provider's queue)."""
+
+    lookup_settles = True
+
+    def __init__(self):
+        pass
+
+    def lookup(self, idempotency_key, *, to="", body=""):
+        return None
+
+
+def _claimed_seconds_ago(seconds: float) -> Message:
+    [message] = queue_messages(1)
+    [claimed] = services.claim(limit=1)
+    assert claimed.pk == message.pk
+    claimed.claimed_at = timezone.now() - timedelta(seconds=seconds)
+    Message.objects.filter(pk=claimed.pk).update(claimed_at=claimed.claimed_at)
+    return claimed
+
+
+def test_a_not_there_asked_before_it_settled_is_not_trusted_when_recorded_after(settings, monkeypatch):
+    """CI's fault scenario c on a slow machine sent 40 messages twice: the provider was asked before the attempt
+    had settled, said "not there", and the answer was recorded after it had settled, so it was trusted. What the
+    provider said is as old as the question: the attempt is held and asked again."""
+    from violeta.messaging.sender import lookup_one
+
+    settings.MESSAGING = {**settings.MESSAGING, "SETTLE_SECONDS": 30}
+    claimed = _claimed_seconds_ago(29)  # settles in one second
+    sender = Sender(backend=_NotThere())
+    sender.outcomes.put(lookup_one(sender.backends, claimed))  # asked now: before it settled
+    sender.in_flight = 1
+    later = timezone.now() + timedelta(seconds=5)
+    monkeypatch.setattr(services.timezone, "now", lambda: later)  # the answer recorded after it settled
+    sender.record()
+    claimed.refresh_from_db()
+    assert claimed.status == MessageStatus.SENDING and claimed.attempt == 1  # held, not sent again
+    assert claimed.lease_until <= later  # and asked again at the next sweep
+
+
+def test_the_sweep_trusts_a_not_there_only_if_it_asked_after_it_settled(settings, monkeypatch):
+    """The same in the sweep without threads: the moment that counts is when the provider was asked."""
+    settings.MESSAGING = {**settings.MESSAGING, "SETTLE_SECONDS": 30}
+    claimed = _claimed_seconds_ago(29)
+    Message.objects.filter(pk=claimed.pk).update(lease_until=timezone.now())
+    asked = timezone.now()
+    backend = _NotThere()
+
+    def slow_lookup(idempotency_key, *, to="", body=""):
+        # the provider answers five seconds later, after the attempt settled
+        monkeypatch.setattr(services.timezone, "now", lambda: asked + timedelta(seconds=5))
+        return None
+
+    backend.lookup = slow_lookup
+    assert services.leases_sweep(backend) == 0
+    claimed.refresh_from_db()
+    assert claimed.status == MessageStatus.SENDING and claimed.attempt == 1
