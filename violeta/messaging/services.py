@@ -430,8 +430,7 @@ def lookup_resolve(
 
     ``settles`` (the backend's ``lookup_settles``): the provider may take a request in after the client stopped
     waiting, so "not there" is trusted only ``SETTLE_SECONDS`` after the claim; asked earlier, the attempt keeps
-    its lease until then and is asked again, never sent twice meanwhile. ``now`` is when the provider was asked,
-    not when its answer came back or was recorded (on a slow machine, seconds later)."""
+    its lease until then and is asked again, never sent twice. ``now``: when it was asked, not when it answered."""
     if found is not None:
         return record_sent(message.pk, message.attempt, found)
     now = now or timezone.now()
@@ -461,8 +460,7 @@ def leases_sweep(
     resolved = 0
     for message in expired:
         channel = backends.get(message.channel)
-        # "Not there" is as old as the question: a slow answer must not make an early question look settled.
-        asked_at = now or timezone.now()
+        asked_at = now or timezone.now()  # "not there" is as old as the question (``lookup_resolve``)
         try:
             found = channel.lookup(message.idempotency_key, to=message.to_phone, body=message.body)
         except SmsError:
