@@ -1,8 +1,13 @@
-"""`make run` loads the demo data: it must build, be idempotent, and give every role something real to see."""
+"""`make run` loads the demo data: it must build, be idempotent, and give every role something real to see.
+
+The demo is built once for the module (``violeta.testing.demo``: most of a minute on a slow machine) and each
+test reads it in its own transaction: the whole demo here, then each app's part of it."""
 
 import io
 
+import pytest
 from django.core.management import call_command
+from django.db.models import F
 
 from violeta.accounts.demo import DemoAccount, demo_email
 from violeta.accounts.models import Role, User
@@ -14,10 +19,17 @@ from violeta.cases.selectors import visible_cases
 from violeta.people.models import Person
 
 
-def test_demo_data_builds_once_and_is_idempotent(db):
-    out = io.StringIO()
-    call_command("demo_data", stdout=out)
-    assert "violeta-demo-2026" in out.getvalue()  # the logins are printed
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """What ``demo_data`` printed as it built the demo, committed for this module's tests."""
+    from violeta.testing.demo import committed_demo
+
+    with committed_demo(django_db_blocker) as printed:
+        yield printed
+
+
+def test_demo_data_builds_once_and_is_idempotent(demo, db):
+    assert "violeta-demo-2026" in demo  # the logins are printed
     assert Person.objects.count() >= 200
     assert Case.objects.count() == 150
     assert Consultation.objects.count() > 300
@@ -86,3 +98,71 @@ def test_demo_data_builds_once_and_is_idempotent(db):
     counts = (Person.objects.count(), Case.objects.count(), AuditEvent.objects.count())
     call_command("demo_data", stdout=io.StringIO())
     assert (Person.objects.count(), Case.objects.count()) == counts[:2]
+
+
+# --- each app's part of the demo ---------------------------------------------------------------------------------
+
+
+def test_demo_has_violence_risk_priority_and_an_order_about_to_expire(demo, db):
+    from violeta.notifications.models import Notification
+    from violeta.violence.models import ProtectionOrder, RiskAssessment, SafetyPlan, TraffickingScreening
+    from violeta.violence.selectors import expiring_orders
+
+    lawyer = User.objects.get(email__startswith="abogada@")
+    assert RiskAssessment.objects.filter(is_alarm=True).count() >= 3
+    assert RiskAssessment.objects.exclude(final_level=F("computed_level")).exists()
+    priority = Case.objects.filter(is_priority=True)
+    assert priority.count() >= 3
+    assert all(case.team_members.filter(user=lawyer).exists() for case in priority)
+    assert SafetyPlan.objects.count() == 1
+    assert TraffickingScreening.objects.filter(flagged=True).count() == 1
+    (soon,) = expiring_orders(lawyer, days=10)
+    assert soon.status == ProtectionOrder.Status.GRANTED
+    assert Notification.objects.filter(
+        recipient=lawyer, key__startswith=f"violence.order:{soon.pk}:"
+    ).exists()
+
+
+def test_demo_referrals(demo, db):
+    """The demo gives the DIF liaison her referrals (one overdue) and reception an inbound referral."""
+    from violeta.referrals.models import InboundReferral, Referral
+    from violeta.referrals.selectors import liaison_referrals
+
+    liaison = User.objects.get(email="enlace.dif@violeta.demo")
+    theirs = list(liaison_referrals(liaison))
+    assert {r.institution.code for r in theirs} == {"dif"}
+    assert {r.status for r in theirs} >= {"attended", "received", "sent"}
+    assert any(r.is_overdue for r in theirs)
+    assert Referral.objects.filter(flagged=True).exists()
+    assert Referral.objects.filter(status="draft").exists()
+    assert Referral.objects.filter(status="cancelled").exists()
+    assert Referral.objects.filter(status="rejected", events__from_status="received").exists()
+    assert InboundReferral.objects.filter(status="pending").exists()
+    assert Referral.objects.filter(institution__code="oic", case__is_internal_protocol=True).exists()
+
+
+def test_demo_has_an_arco_request_and_a_breach(demo, db):
+    """The privacy part: one ARCO request in progress, its clock running, and one breach entry."""
+    from violeta.core.demo import DEMO_DOMAIN
+    from violeta.privacy.models import ArcoRequest, ArcoStatus, Breach
+
+    request = ArcoRequest.objects.get()
+    assert request.status == ArcoStatus.IN_PROGRESS
+    assert not request.is_overdue()
+    assert request.handler.email == f"direccion@{DEMO_DOMAIN}"
+    assert Breach.objects.count() == 1
+
+
+def test_demo_builds_the_card_program(demo, db):
+    """The card part: every application state, replaced and cancelled cards, a linked demo till."""
+    from violeta.card.models import ApplicationStatus, CardApplication, CardUse, MerchantCategory
+    from violeta.core.demo import DEMO_DOMAIN
+
+    states = set(CardApplication.objects.values_list("status", flat=True))
+    assert states == set(ApplicationStatus.values)
+    till = User.objects.get(email=f"comercio@{DEMO_DOMAIN}")
+    assert till.merchant_account.merchant.is_affiliated()
+    assert set(CardUse.objects.values_list("merchant__category", flat=True)) == set(
+        MerchantCategory.objects.values_list("pk", flat=True)
+    )
+    assert CardUse.objects.filter(result="valid").count() == CardUse.objects.count()

@@ -229,30 +229,6 @@ def test_sending_schedules_the_overdue_check_and_the_command_runs_the_round(case
     assert services.referral_overdue_check_run(referral_id=referral.pk) is False  # already told today
 
 
-def test_demo_referrals(db):
-    """The demo gives the DIF liaison her referrals (one overdue) and reception an inbound referral."""
-    import io as _io
-
-    from django.core.management import call_command
-
-    from violeta.accounts.models import User
-    from violeta.referrals.models import InboundReferral
-    from violeta.referrals.selectors import liaison_referrals
-
-    call_command("demo_data", stdout=_io.StringIO())
-    liaison = User.objects.get(email="enlace.dif@violeta.demo")
-    theirs = list(liaison_referrals(liaison))
-    assert {r.institution.code for r in theirs} == {"dif"}
-    assert {r.status for r in theirs} >= {"attended", "received", "sent"}
-    assert any(r.is_overdue for r in theirs)
-    assert Referral.objects.filter(flagged=True).exists()
-    assert Referral.objects.filter(status="draft").exists()
-    assert Referral.objects.filter(status="cancelled").exists()
-    assert Referral.objects.filter(status="rejected", events__from_status="received").exists()
-    assert InboundReferral.objects.filter(status="pending").exists()
-    assert Referral.objects.filter(institution__code="oic", case__is_internal_protocol=True).exists()
-
-
 # --- Issue 20: her consent is checked when the referral is sent, and when its letter is printed ---------------
 
 

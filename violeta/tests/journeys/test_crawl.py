@@ -183,12 +183,9 @@ def _public_tokens() -> dict[str, str]:
 def demo_server(django_db_setup, django_db_blocker):
     """The demo data, committed, behind a live server of the module's own; the database as it was at the end."""
     from django.core.handlers.wsgi import WSGIHandler
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test.utils import override_settings
     from pytest_django.live_server_helper import LiveServer
 
-    from violeta.demo.loader import load_all
+    from violeta.testing.demo import committed_demo
 
     # One request at a time: on SQLite the server's thread shares the test's in-memory connection.
     lock = threading.Lock()
@@ -198,31 +195,17 @@ def demo_server(django_db_setup, django_db_blocker):
         with lock:
             return serve(self, environ, start_response)
 
-    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch:
-        fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-        fast.enable()
-        name = str(connection.settings_dict["NAME"])
-        assert "memory" in name or "test" in name, f"not a test database: {name}"
+    # The tests after this module find the database as they would have: as the migrations left it.
+    with committed_demo(django_db_blocker), pytest.MonkeyPatch.context() as patch:
+        tokens = _public_tokens()
+        patch.setattr(WSGIHandler, "__call__", serve_in_turn)
+        server = LiveServer("localhost")
+        server._live_server_modified_settings.enable()
         try:
-            # The tests after this module find the database as they would have: as the migrations left it.
-            before = connection.creation.serialize_db_to_string()
-            load_all(write=lambda line: None)
-            tokens = _public_tokens()
-            patch.setattr(WSGIHandler, "__call__", serve_in_turn)
-            server = LiveServer("localhost")
-            server._live_server_modified_settings.enable()
-            try:
-                yield _Served(server.url, tokens)
-            finally:
-                server._live_server_modified_settings.disable()
-                server.stop()
+            yield _Served(server.url, tokens)
         finally:
-            fast.disable()
-            # As Django's own serialized rollback does: the sequences stay ahead of the restored rows' ids.
-            call_command(
-                "flush", interactive=False, verbosity=0, inhibit_post_migrate=True, reset_sequences=False
-            )
-            connection.creation.deserialize_db_from_string(before)
+            server._live_server_modified_settings.disable()
+            server.stop()
 
 
 # --- the crawl ---------------------------------------------------------------------------------------------
