@@ -196,6 +196,10 @@ else:
     # index). Off for the application's connections; an analyst's own session may turn it on.
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = (options.get("options", "") + " -c jit=off").strip()
+    # Tests: copy this migrated database (CREATE DATABASE … TEMPLATE) for the test database instead of
+    # migrating one; the test runner's `migrate` then finds nothing to do. .ci/run migrates once a lane.
+    if os.environ.get("VIOLETA_TEST_DATABASE_TEMPLATE"):
+        DATABASES["default"]["TEST"] = {"TEMPLATE": os.environ["VIOLETA_TEST_DATABASE_TEMPLATE"]}
 # A PostgreSQL streaming replica for the statistics' reads (docs/deployment.md): the router sends the reports'
 # indicators there, never a write (violeta/core/db_router.py). In tests the alias mirrors default.
 if os.environ.get("DATABASE_REPLICA_URL"):

@@ -20,8 +20,10 @@ FINE = """<!DOCTYPE html><html lang="es-MX"><head><meta charset="utf-8"><title>P
 <label for="n">Nombre</label><input id="n" type="text"><button type="submit">Enviar</button></main></body></html>"""
 
 
-def _served(browser, html):
+def _served(browser, html, *, installed=False):
     context = browser.new_context(locale=LOCALE, timezone_id=TIMEZONE)
+    if installed:
+        axe.install(context)
     page = context.new_page()
     page.route(
         "http://violeta.test/**",
@@ -47,6 +49,22 @@ def test_axe_runs_under_the_strict_csp_and_reports_serious_violations(browser, m
     assert {"image-alt", "link-name", "button-name"} <= rules, found
     line = next(line for line in found if line.startswith("axe image-alt"))
     assert "(critical)" in line and "img" in line
+
+
+@pytest.mark.browser
+def test_axe_installed_in_a_context_is_in_every_page_under_the_strict_csp(browser, monkeypatch):
+    """``install`` (the crawl's way): the library is there before anything is injected, on each new document."""
+    monkeypatch.setattr(axe, "tally", axe.Tally())
+    context, page = _served(browser, BROKEN, installed=True)
+    try:
+        monkeypatch.setattr(axe, "source", lambda: pytest.fail("the library was injected again"))
+        assert page.evaluate("() => typeof window.axe.run") == "function"
+        first = axe.check(page)
+        page.goto("http://violeta.test/otra/")  # a new document: installed again, not injected
+        again = axe.check(page)
+    finally:
+        context.close()
+    assert first == again and {"image-alt", "link-name", "button-name"} <= {line.split()[1] for line in first}
 
 
 @pytest.mark.browser

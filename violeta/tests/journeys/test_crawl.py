@@ -40,7 +40,7 @@ from violeta.testing.browser import DESKTOP, LOCALE, PHONE, TIMEZONE, horizontal
 
 # Not transactional: the tests only read the module's committed demo data (the marker tells pytest-django to
 # set up the test database; each test's own transaction stays empty).
-pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+pytestmark = [pytest.mark.browser, pytest.mark.crawl, pytest.mark.django_db]
 
 PAGE_LIMIT = 150  # URL patterns per persona: every page the navigation reaches, with room to spare
 
@@ -266,6 +266,7 @@ def _problems(page, url):
 def crawl(browser, base, persona, starts, *, sign_in=None):
     """Walk breadth-first from ``starts``; returns the failures and the number of pages opened."""
     context = browser.new_context(locale=LOCALE, timezone_id=TIMEZONE, viewport=DESKTOP)
+    axe.install(context)
     page = context.new_page()
     failures = []
     axe.tally.groups.add(persona)
@@ -359,6 +360,7 @@ def test_error_pages_and_form_errors_are_spanish_and_fit(browser, demo_server):
     """What the crawl's links never reach: a page that does not exist, a wrong password, an empty application
     (Django's and allauth's own messages are English until translated)."""
     context = browser.new_context(locale=LOCALE, timezone_id=TIMEZONE, viewport=DESKTOP)
+    axe.install(context)
     page = context.new_page()
     base = demo_server.url
     try:
