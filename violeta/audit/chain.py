@@ -26,10 +26,13 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from violeta.core import prepared
+
 GENESIS = "0" * 64
 # Any fixed 64-bit number: the key of the advisory lock every audit writer takes on PostgreSQL.
 ADVISORY_LOCK_KEY = 0x56494F4C41554454  # "VIOLAUDT"
 TAIL_SQL = "SELECT seq, hash FROM audit_auditevent WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1"
+LOCK_SQL = "SELECT pg_advisory_xact_lock(%s)"
 HASHED_FIELDS = (
     "seq",
     "at",
@@ -109,12 +112,11 @@ def lock_tail(before: tuple[str, list] | None = None) -> tuple[int, str]:
 
     if not connection.in_atomic_block:
         raise RuntimeError("lock_tail() must run inside a transaction")
-    if connection.vendor == "postgresql" and not connection.settings_dict["OPTIONS"].get(
-        "server_side_binding"
-    ):
+    if prepared.applies():
         # One round trip: the lock, then the tail read in its own statement (so with a snapshot taken after the
-        # lock was granted, which sees the previous writer's committed row).
-        sql, params = f"SELECT pg_advisory_xact_lock(%s); {TAIL_SQL}", [ADVISORY_LOCK_KEY]
+        # lock was granted, which sees the previous writer's committed row); each prepared once per connection.
+        lock, lock_params = prepared.statement("violeta_audit_lock", LOCK_SQL, [ADVISORY_LOCK_KEY])
+        sql, params = f"{lock}; {prepared.statement('violeta_audit_tail', TAIL_SQL, [])[0]}", lock_params
         if before is not None:
             sql, params = f"{before[0]}; {sql}", [*before[1], *params]
         with connection.cursor() as cursor:
@@ -129,7 +131,7 @@ def lock_tail(before: tuple[str, list] | None = None) -> tuple[int, str]:
             cursor.execute(*before)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
+            cursor.execute(LOCK_SQL, [ADVISORY_LOCK_KEY])
     tail = AuditEvent.objects.filter(seq__isnull=False).order_by("-seq").values_list("seq", "hash").first()
     return tail or (0, GENESIS)
 

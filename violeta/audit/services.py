@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from violeta.audit import chain
 from violeta.audit.models import Action, AuditEvent
-from violeta.core import context
+from violeta.core import context, prepared
 
 # A copy of each event, as one JSON line, for a file or syslog outside the database (settings: AUDIT_LOG_FILE,
 # AUDIT_SYSLOG_ADDRESS). Rows hold no personal data by design, so neither does the copy.
@@ -75,21 +75,29 @@ def _chained_parts() -> tuple:
     return fields, table, pk, columns, tuple(quote(c) for c in CHAIN_COLUMNS)
 
 
+def _locked(name: str, sql: str, params: list) -> tuple[str, list]:
+    """The chain's lock, then ``sql`` (prepared as ``name``): two statements to send as one round trip, each
+    planned once per connection (``violeta.core.prepared``)."""
+    lock, lock_params = prepared.statement("violeta_audit_lock", chain.LOCK_SQL, [chain.ADVISORY_LOCK_KEY])
+    insert, insert_params = prepared.statement(name, sql, params)
+    return f"{lock}; {insert}", [*lock_params, *insert_params]
+
+
 @functools.cache
 def _chained_insert_sql() -> tuple[str, tuple]:
-    """PostgreSQL: the chain's lock and one event's INSERT in one round trip, the event chained by the database.
+    """PostgreSQL: one event's INSERT, chained by the database; sent after the chain's lock (``_locked``) in the
+    same round trip.
 
     The INSERT runs after the lock, in a statement of its own (so with a snapshot that sees the previous writer's
     committed row): it reads the tail and computes ``sha256(canonical + prev_hash)`` from the canonical bytes up
     to the sequence number (``chain.canonical_prefix``): the bytes ``chain.event_hash`` hashes, as ``audit_verify``
-    checks. Parameters: the lock's key, the genesis hash, the event's other fields, the canonical prefix.
+    checks. Parameters: the genesis hash, the event's other fields, the canonical prefix.
     """
     fields, table, pk, columns, (seq, prev_hash, digest) = _chained_parts()
     marks = ", ".join(["%s"] * len(fields))
     # Quoted names from the model's own metadata; every value is a parameter.
     sql = (
-        "SELECT pg_advisory_xact_lock(%s); "  # noqa: S608
-        "WITH n AS (SELECT COALESCE(t.seq, 0) + 1 AS seq, COALESCE(t.hash, %s) AS prev"
+        "WITH n AS (SELECT COALESCE(t.seq, 0) + 1 AS seq, COALESCE(t.hash, %s) AS prev"  # noqa: S608
         f" FROM (SELECT 1) AS one LEFT JOIN LATERAL ({chain.TAIL_SQL}) AS t ON true) "
         f"INSERT INTO {table} ({columns}, {seq}, {prev_hash}, {digest}) VALUES ({marks},"
         " (SELECT seq FROM n), (SELECT prev FROM n),"
@@ -101,7 +109,8 @@ def _chained_insert_sql() -> tuple[str, tuple]:
 
 @functools.cache
 def _chained_insert_many_sql() -> tuple[str, tuple]:
-    """PostgreSQL: the chain's lock and N events' INSERT in one round trip, the events chained by the database.
+    """PostgreSQL: N events' INSERT, chained by the database; sent after the chain's lock (``_locked``) in the
+    same round trip.
 
     As ``_chained_insert_sql`` for one event: after the lock, one statement reads the tail, then a recursive
     query walks the events in their order, each hashed as ``sha256(canonical prefix + seq + "}" + previous
@@ -109,7 +118,7 @@ def _chained_insert_many_sql() -> tuple[str, tuple]:
     array of objects (``json_to_recordset … WITH ORDINALITY``: each column typed as the model's own
     ``db_type``, the events' order kept), so the statement is the same for any number, and one text parameter
     is all psycopg has to send: a dozen arrays of fifty values each cost the app more than the database's
-    whole INSERT. Parameters: the lock's key, the genesis hash, the events as JSON.
+    whole INSERT. Parameters: the genesis hash, the events as JSON.
     """
     fields, table, pk, columns, (seq, prev_hash, digest) = _chained_parts()
     quote = connection.ops.quote_name
@@ -118,8 +127,7 @@ def _chained_insert_many_sql() -> tuple[str, tuple]:
     names = ", ".join(quote(f.column) for f in fields)
     values = ", ".join(f"e.{quote(f.column)}" for f in fields)
     sql = (
-        "SELECT pg_advisory_xact_lock(%s); "  # noqa: S608
-        "WITH RECURSIVE tail AS (SELECT COALESCE(t.seq, 0) AS seq, COALESCE(t.hash, %s) AS hash"
+        "WITH RECURSIVE tail AS (SELECT COALESCE(t.seq, 0) AS seq, COALESCE(t.hash, %s) AS hash"  # noqa: S608
         f" FROM (SELECT 1) AS one LEFT JOIN LATERAL ({chain.TAIL_SQL}) AS t ON true),"
         f" e AS (SELECT r.*, convert_to(r.p, 'UTF8') AS prefix FROM ROWS FROM"
         f" (json_to_recordset(%s::json) AS ({defs}, p text)) WITH ORDINALITY AS r({names}, p, n)),"
@@ -175,7 +183,7 @@ def _events_json(events: list[AuditEvent], fields) -> str:
 def _insert_many_chained(events: list[AuditEvent]) -> None:
     """Lock, chain, insert and commit the events in one round trip (``_chained_insert_many_sql``)."""
     sql, fields = _chained_insert_many_sql()
-    params = [chain.ADVISORY_LOCK_KEY, chain.GENESIS, _events_json(events, fields)]
+    sql, params = _locked("violeta_audit_events", sql, [chain.GENESIS, _events_json(events, fields)])
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         cursor.nextset()
@@ -203,12 +211,12 @@ def _insert_chained(event: AuditEvent, before: tuple[str, list] | None) -> None:
     """Lock, chain, insert and commit one event (and ``before``) in one round trip: the chain's lock is held
     only while the database runs them, never across a round trip to this process."""
     sql, fields = _chained_insert_sql()
-    params = [
-        chain.ADVISORY_LOCK_KEY,
+    values = [
         chain.GENESIS,
         *(f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields),
         chain.canonical_prefix(chain.values_of(event)),
     ]
+    sql, params = _locked("violeta_audit_event", sql, values)
     if before is not None:
         sql, params = f"{before[0]}; {sql}", [*before[1], *params]
     with connection.cursor() as cursor:

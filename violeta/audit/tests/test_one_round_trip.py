@@ -59,6 +59,33 @@ def test_the_first_event_links_to_the_genesis(lawyer):
     assert chain.walk().ok
 
 
+def test_each_statement_is_prepared_once_and_the_three_go_in_one_round_trip(lawyer):
+    """A prepared write of the caller's (the card's use), the chain's lock and the event, each executed by name
+    (violeta.core.prepared), in one statement that commits them together."""
+    from violeta.core import prepared
+
+    marker = prepared.statement(
+        "violeta_test_marker",
+        "INSERT INTO core_ratecounter (key, count, expires_at) VALUES (%s, %s, %s)",
+        ["marca", 1, 0],
+    )
+    with CaptureQueriesContext(connection) as sent:
+        event = _record(lawyer, before=marker)
+    [one] = [q["sql"] for q in sent.captured_queries]
+    assert [part.split("(")[0] for part in one.split("; ")] == [
+        "EXECUTE violeta_test_marker",
+        "EXECUTE violeta_audit_lock",
+        "EXECUTE violeta_audit_event",
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name::text FROM pg_prepared_statements WHERE name LIKE 'violeta_%%'")
+        assert {"violeta_test_marker", "violeta_audit_lock", "violeta_audit_event"} <= {n for (n,) in cursor}
+        cursor.execute("SELECT count FROM core_ratecounter WHERE key = 'marca'")
+        assert cursor.fetchall() == [(1,)]
+    assert AuditEvent.objects.get(pk=event.pk).hash == event.hash
+    assert chain.walk().ok
+
+
 def test_the_write_sent_before_commits_with_the_event_or_not_at_all(lawyer):
     marker = ("INSERT INTO core_ratecounter (key, count, expires_at) VALUES (%s, %s, %s)", ["marca", 1, 0])
     _record(lawyer, before=marker)

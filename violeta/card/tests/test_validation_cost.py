@@ -43,8 +43,20 @@ def test_a_validation_is_five_round_trips_and_writes_no_session(client, till, ca
     assert response.json()["result"] == "valid"
     assert len(sql) == (5 if connection.vendor == "postgresql" else 6), "\n".join(sql)
     if connection.vendor == "postgresql":
-        [together] = [s for s in sql if "pg_advisory_xact_lock" in s]
-        assert together.startswith("INSERT INTO card_carduse"), together
+        # Each fixed statement prepared on the connection by the first validation, then executed by name: the use,
+        # the audit chain's lock and the event in one round trip (violeta.core.prepared).
+        assert not [s for s in sql if s.startswith("PREPARE")], sql
+        [together] = [s for s in sql if "violeta_audit_lock" in s]
+        names = [part.split("(")[0] for part in together.split("; ")]
+        # In a transaction (a test's): the tail read with the lock, the event after it (below, one more trip).
+        assert names == [
+            "EXECUTE violeta_card_use",
+            "EXECUTE violeta_audit_lock",
+            "EXECUTE violeta_audit_tail",
+        ]
+        assert [s.split("(")[0] for s in sql if s.startswith("EXECUTE violeta_card_by")] == [
+            "EXECUTE violeta_card_by_number"
+        ]
     assert not [s for s in sql if '"card_card"' in s or '"card_carduse"' in s], (
         sql
     )  # written SQL, not the ORM's
