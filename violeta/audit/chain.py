@@ -115,8 +115,9 @@ def lock_tail(before: tuple[str, list] | None = None) -> tuple[int, str]:
     if prepared.applies():
         # One round trip: the lock, then the tail read in its own statement (so with a snapshot taken after the
         # lock was granted, which sees the previous writer's committed row); each prepared once per connection.
-        lock, lock_params = prepared.statement("violeta_audit_lock", LOCK_SQL, [ADVISORY_LOCK_KEY])
-        sql, params = f"{lock}; {prepared.statement('violeta_audit_tail', TAIL_SQL, [])[0]}", lock_params
+        lock, params = prepared.statement("violeta_audit_lock", LOCK_SQL, [ADVISORY_LOCK_KEY])
+        tail_sql, _ = prepared.statement("violeta_audit_tail", TAIL_SQL, [])  # no parameters
+        sql = f"{lock}; {tail_sql}"
         if before is not None:
             sql, params = f"{before[0]}; {sql}", [*before[1], *params]
         with connection.cursor() as cursor:

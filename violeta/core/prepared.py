@@ -2,7 +2,7 @@
 
 The card validation's look-up and use, and the audit chain's lock and INSERT, are parsed and planned by
 PostgreSQL on every execution when sent as text: for the card's look-up that is two thirds of its server CPU
-(0.22 ms of 0.07 + 0.15, measured 2026-12-07). ``statement`` turns one into ``EXECUTE name(…)``, prepared once per
+(0.22 ms an execution as text, 0.07 prepared; measured 2026-12-07). ``statement`` turns one into ``EXECUTE name(…)``, prepared once per
 connection. The parameters are still bound on the client, as every statement Django sends, so a caller may
 still join several in one round trip (``"; ".join``).
 
